@@ -1,0 +1,155 @@
+//! The previous release: a directory holding its checkout, or a git revision read from
+//! the object store with the `git` binary (see the README for why not gix).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::discover::{Filter, RawFile, walk};
+
+#[derive(Debug)]
+pub enum BaseSource {
+    Dir(PathBuf),
+    Git { rev: String, commit: String },
+}
+
+/// Resolves `--base`: an existing directory wins, else a git revision of the repository
+/// that holds `root`.
+pub fn resolve(spec: &str, root: &Path, cwd: &Path) -> Result<BaseSource, String> {
+    for candidate in [cwd.join(spec), root.join(spec)] {
+        if candidate.is_dir() {
+            return Ok(BaseSource::Dir(candidate));
+        }
+    }
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--verify", "--quiet"])
+        .arg(format!("{spec}^{{commit}}"))
+        .output()
+        .map_err(|e| format!("--base {spec}: not a directory, and git could not run: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "--base {spec}: neither a directory nor a git revision of {}",
+            root.display()
+        ));
+    }
+    Ok(BaseSource::Git {
+        rev: spec.to_string(),
+        commit: String::from_utf8_lossy(&out.stdout).trim().to_string(),
+    })
+}
+
+pub fn label(b: &BaseSource) -> String {
+    match b {
+        BaseSource::Dir(d) => d.display().to_string(),
+        BaseSource::Git { rev, .. } => rev.clone(),
+    }
+}
+
+/// Reads the base release's candidate files.
+pub fn read(
+    b: &BaseSource,
+    root: &Path,
+    filter: &Filter,
+    max_size: u64,
+) -> Result<Vec<RawFile>, String> {
+    match b {
+        BaseSource::Dir(d) => Ok(walk(d, filter, max_size)),
+        BaseSource::Git { commit, .. } => read_git(root, commit, filter, max_size),
+    }
+}
+
+/// Lists the tree under `root` at `commit` and reads the wanted blobs through one
+/// `git cat-file --batch` process.
+fn read_git(root: &Path, commit: &str, filter: &Filter, max_size: u64) -> Result<Vec<RawFile>, String> {
+    let git_err = |e: std::io::Error| format!("git: {e}");
+    let ls = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["ls-tree", "-r", "-z", "--long", commit, "."])
+        .output()
+        .map_err(git_err)?;
+    if !ls.status.success() {
+        return Err(format!(
+            "git ls-tree failed: {}",
+            String::from_utf8_lossy(&ls.stderr).trim()
+        ));
+    }
+    // Entries: "<mode> blob <oid> <size>\t<path>" with paths relative to `root`.
+    let mut wanted = Vec::new();
+    for entry in ls.stdout.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let f: Vec<&str> = meta.split_whitespace().collect();
+        if f.len() < 4 || f[1] != "blob" || !filter.keep(path) {
+            continue;
+        }
+        let size = f[3].parse::<u64>().unwrap_or(0);
+        wanted.push((path.to_string(), f[2].to_string(), size));
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(git_err)?;
+    let mut stdin = child.stdin.take().ok_or("git: no stdin")?;
+    let to_read: Vec<String> = wanted
+        .iter()
+        .filter(|(_, _, size)| *size <= max_size)
+        .map(|(_, oid, _)| oid.clone())
+        .collect();
+    let writer = std::thread::spawn(move || {
+        for oid in to_read {
+            if writeln!(stdin, "{oid}").is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = BufReader::new(child.stdout.take().ok_or("git: no stdout")?);
+    let mut files = Vec::new();
+    for (path, _, size) in wanted {
+        if size > max_size {
+            files.push(RawFile {
+                path,
+                bytes: Vec::new(),
+                size,
+            });
+            continue;
+        }
+        let mut header = String::new();
+        out.read_line(&mut header).map_err(git_err)?;
+        let len = header
+            .split_whitespace()
+            .nth(2)
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| format!("git cat-file: unexpected reply {header:?}"))?;
+        let mut bytes = vec![0; len + 1];
+        out.read_exact(&mut bytes).map_err(git_err)?;
+        bytes.truncate(len);
+        files.push(RawFile { path, bytes, size });
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(files)
+}
+
+/// The top level of the git work tree holding `dir`, if any.
+pub fn git_toplevel(dir: &Path) -> Option<PathBuf> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--show-toplevel"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+}

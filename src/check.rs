@@ -1,0 +1,291 @@
+//! The `check` pipeline: load head (and base), run the rules, then suppress, filter and
+//! fingerprint the findings. Everything the CLI, tests and a future language server need.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::base;
+use crate::baseline;
+use crate::config::{self, Config};
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::discover::{Filter, walk};
+use crate::migrations;
+use crate::project::{self, Project, ProjectCx};
+use crate::rules::{self, Rule};
+use crate::suppress;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub root: Option<PathBuf>,
+    pub base: Option<String>,
+    pub config: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+    pub all: bool,
+    pub no_inline_ignores: bool,
+    /// Working directory used to resolve relative paths (the process's by default).
+    pub cwd: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_checked: usize,
+    pub base: Option<String>,
+    pub root: PathBuf,
+}
+
+/// A failure that is not a finding: usage, configuration, or an unreadable base.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl From<config::ConfigError> for Failure {
+    fn from(e: config::ConfigError) -> Self {
+        Failure(format!("invalid configuration: {e}"))
+    }
+}
+
+fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) }
+}
+
+/// The project root: `--root`, else the nearest folder with rollsafe.toml at or above the
+/// first PATH (or the working directory), else the git top level, else the working directory.
+pub fn find_root(opts: &Options, cwd: &Path) -> PathBuf {
+    if let Some(r) = &opts.root {
+        return absolute(cwd, r);
+    }
+    let start = opts.paths.first().map(|p| absolute(cwd, p)).unwrap_or_else(|| cwd.to_path_buf());
+    if let Some(r) = config::find_root(&start) {
+        return r;
+    }
+    let dir = if start.is_file() {
+        start.parent().map(Path::to_path_buf).unwrap_or(start.clone())
+    } else {
+        start.clone()
+    };
+    base::git_toplevel(&dir).unwrap_or_else(|| cwd.to_path_buf())
+}
+
+fn selected(config: &Config, opts: &Options) -> Vec<&'static dyn Rule> {
+    let select = if opts.select.is_empty() { &config.rules.select } else { &opts.select };
+    rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| {
+            let code = r.meta().code;
+            (select.is_empty() || select.iter().any(|s| rules::selects(s, code)))
+                && !config.rules.ignore.iter().chain(&opts.ignore).any(|s| rules::selects(s, code))
+        })
+        .collect()
+}
+
+/// Runs the rules over one project (no filtering).
+pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for r in rules {
+        if r.meta().needs_base && cx.base.is_none() {
+            continue;
+        }
+        r.check_project(cx, &mut out);
+    }
+    let check_all = cx.check_all || cx.base.is_none();
+    migrations::walk::run(&cx.head.migration_sets, rules, &cx.config.migrations, check_all, &mut out);
+    diagnostic::sort(&mut out);
+    diagnostic::assign_fingerprints(&mut out);
+    out
+}
+
+pub fn load_config(opts: &Options, root: &Path, cwd: &Path) -> Result<Config, Failure> {
+    let path = match &opts.config {
+        Some(p) => Some(absolute(cwd, p)),
+        None => Some(root.join(config::FILE_NAME)).filter(|p| p.is_file()),
+    };
+    Ok(match path {
+        Some(p) => config::load(&p)?,
+        None => Config::default(),
+    })
+}
+
+pub fn check(opts: &Options) -> Result<Outcome, Failure> {
+    let cwd = match &opts.cwd {
+        Some(c) => c.clone(),
+        None => std::env::current_dir().map_err(|e| Failure(format!("cannot read the working directory: {e}")))?,
+    };
+    let root = find_root(opts, &cwd);
+    if !root.is_dir() {
+        return Err(Failure(format!("project root {} is not a directory", root.display())));
+    }
+    for s in opts.select.iter().chain(&opts.ignore) {
+        if !rules::is_known_selector(s) {
+            return Err(Failure(format!("unknown rule `{s}` (see `rollsafe rules`)")));
+        }
+    }
+    let config = load_config(opts, &root, &cwd)?;
+    let filter = Filter::new(&config.include, &config.exclude);
+    let max = config.max_file_size.unwrap_or(config::DEFAULT_MAX_FILE_SIZE);
+
+    let base_spec = opts.base.clone().or_else(|| config.base.clone());
+    let (head_files, base_project) = match &base_spec {
+        Some(spec) => {
+            let src = base::resolve(spec, &root, &cwd).map_err(Failure)?;
+            let (head_files, base_files) = rayon::join(
+                || walk(&root, &filter, max),
+                || base::read(&src, &root, &filter, max),
+            );
+            let base_files = base_files.map_err(Failure)?;
+            (head_files, Some((base::label(&src), project::load(base_files, &config, None))))
+        }
+        None => (walk(&root, &filter, max), None),
+    };
+    let base_keys: Option<BTreeSet<String>> = base_project
+        .as_ref()
+        .map(|(_, p)| p.migrations().map(|m| m.key()).collect());
+    let head = project::load(head_files, &config, base_keys.as_ref());
+    let rules = selected(&config, opts);
+
+    let cx = ProjectCx {
+        head: &head,
+        base: base_project.as_ref().map(|(_, p)| p),
+        config: &config,
+        check_all: opts.all,
+        no_inline_ignores: opts.no_inline_ignores,
+    };
+    let mut diags = run_rules(&cx, &rules);
+
+    // Only what is new relative to the base, unless --all.
+    if let Some((_, base_p)) = &base_project
+        && !opts.all
+    {
+        let bcx = ProjectCx {
+            head: base_p,
+            base: None,
+            config: &config,
+            check_all: true,
+            no_inline_ignores: opts.no_inline_ignores,
+        };
+        let old: BTreeSet<String> = run_rules(&bcx, &rules).into_iter().map(|d| d.fingerprint).collect();
+        diags.retain(|d| !old.contains(&d.fingerprint));
+    }
+
+    let diags = postprocess(diags, &head, &config, opts, &root, &cwd, &rules);
+    let mut diags = diags?;
+
+    if let Some(p) = &opts.write_baseline {
+        baseline::write(&absolute(&cwd, p), &diags).map_err(Failure)?;
+    }
+    if let Some(p) = &opts.baseline {
+        let known = baseline::read(&absolute(&cwd, p)).map_err(Failure)?;
+        diags.retain(|d| !known.contains(&d.fingerprint));
+    }
+    Ok(Outcome {
+        diagnostics: diags,
+        files_checked: head.file_count,
+        base: base_project.map(|(l, _)| l),
+        root,
+    })
+}
+
+fn postprocess(
+    mut diags: Vec<Diagnostic>,
+    head: &Project,
+    config: &Config,
+    opts: &Options,
+    root: &Path,
+    cwd: &Path,
+    rules: &[&'static dyn Rule],
+) -> Result<Vec<Diagnostic>, Failure> {
+    // Inline suppressions.
+    if !opts.no_inline_ignores {
+        let (sups, _) = suppress::collect(head);
+        diags = suppress::apply(diags, &sups);
+        let e005 = rules.iter().any(|r| r.meta().code == "E005");
+        if e005 {
+            let active: BTreeSet<&str> = rules.iter().map(|r| r.meta().code).collect();
+            let mut unused = Vec::new();
+            for s in sups.iter().filter(|s| !s.used.get()) {
+                if !s.codes.iter().all(|c| active.contains(c.as_str())) {
+                    continue;
+                }
+                unused.push(Diagnostic::new(
+                    &rules::input::invalid_suppression::META,
+                    &s.source,
+                    s.span,
+                    format!("suppression of {} suppresses nothing", s.codes.join(", ")),
+                    "remove it: the finding it was written for is gone",
+                    format!("unused|{}", s.codes.join(",")),
+                ));
+            }
+            diagnostic::assign_fingerprints(&mut unused);
+            diags.extend(unused);
+        }
+    }
+    // Severity overrides.
+    for d in &mut diags {
+        if let Some(sev) = config.rules.severity.iter().find(|(c, _)| {
+            rules::find(c).is_some_and(|m| m.code == d.code)
+        }).and_then(|(_, s)| Severity::parse(s)) {
+            d.severity = sev;
+        }
+    }
+    // Per-path ignores.
+    let per_path: Vec<(globset::GlobSet, &Vec<String>)> = config
+        .rules
+        .per_path
+        .iter()
+        .map(|pp| {
+            let mut b = globset::GlobSetBuilder::new();
+            for g in &pp.paths {
+                if let Ok(g) = globset::Glob::new(g) {
+                    b.add(g);
+                }
+            }
+            (b.build().unwrap_or_else(|_| globset::GlobSet::empty()), &pp.ignore)
+        })
+        .collect();
+    diags.retain(|d| {
+        !per_path
+            .iter()
+            .any(|(g, codes)| g.is_match(&d.location.path) && codes.iter().any(|c| rules::selects(c, d.code)))
+    });
+    // PATHS only filter what is reported.
+    if !opts.paths.is_empty() {
+        let root_canon = root.canonicalize().unwrap_or(root.to_path_buf());
+        let mut prefixes = Vec::new();
+        for p in &opts.paths {
+            let abs = absolute(cwd, p);
+            let abs = abs.canonicalize().unwrap_or(abs);
+            match abs.strip_prefix(&root_canon) {
+                Ok(rel) => {
+                    let rel = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+                    prefixes.push(rel);
+                }
+                Err(_) => {
+                    return Err(Failure(format!(
+                        "{} is outside the project root {}",
+                        p.display(),
+                        root.display()
+                    )));
+                }
+            }
+        }
+        diags.retain(|d| {
+            prefixes.iter().any(|p| {
+                p.is_empty() || d.location.path == *p || d.location.path.starts_with(&format!("{p}/"))
+            })
+        });
+    }
+    diagnostic::sort(&mut diags);
+    Ok(diags)
+}
+
+/// Exit status for a set of findings: 1 when any is at or above `fail_on`.
+pub fn fails(diags: &[Diagnostic], fail_on: Option<Severity>) -> bool {
+    match fail_on {
+        None => false,
+        Some(level) => diags.iter().any(|d| d.severity >= level),
+    }
+}

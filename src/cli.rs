@@ -1,0 +1,232 @@
+//! Command-line interface (clap derive) and the dispatch of each command.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, Options};
+use crate::diagnostic::Severity;
+use crate::report::{self, Format};
+use crate::{config, lints, rules};
+
+#[derive(Debug, Parser)]
+#[command(name = "rollsafe", version, about = "Catches the changes that break production during a release.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a repository (PATHS only filter what is reported; the whole root is read).
+    Check(CheckArgs),
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule code (M101) or name (drop-column).
+        rule: String,
+    },
+    /// Write a commented rollsafe.toml with every option at its default.
+    Init {
+        /// Overwrite an existing rollsafe.toml.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or folders to report on (default: the whole project).
+    pub paths: Vec<PathBuf>,
+    /// Project root (default: nearest rollsafe.toml, else the git top level).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Previous release: a git revision or a directory holding its checkout.
+    #[arg(long)]
+    pub base: Option<String>,
+    /// Output format; repeat together with --output to write several reports.
+    #[arg(long, value_enum)]
+    pub format: Vec<Format>,
+    /// Write the report of the matching --format to this file.
+    #[arg(long)]
+    pub output: Vec<PathBuf>,
+    /// Configuration file (default: rollsafe.toml at the root).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Only these rules (codes, prefixes or names; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules (codes, prefixes or names; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Hide the findings recorded in this baseline file.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings' fingerprints in this file.
+    #[arg(long)]
+    pub write_baseline: Option<PathBuf>,
+    /// With --base, report every finding, not only the new ones.
+    #[arg(long)]
+    pub all: bool,
+    /// Never use colour.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print nothing but the findings (no summary).
+    #[arg(long)]
+    pub quiet: bool,
+    /// Ignore inline `rollsafe: ignore[...]` comments and annotations.
+    #[arg(long)]
+    pub no_inline_ignores: bool,
+}
+
+/// Runs a parsed command line and returns the exit status.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rules { format } => {
+            print!("{}", rules_listing(format));
+            0
+        }
+        Command::Explain { rule } => match rules::find(&rule).and_then(|m| lints::doc(m.code)) {
+            Some(doc) => {
+                print!("{}", lints::body(doc));
+                0
+            }
+            None => {
+                eprintln!("rollsafe: no rule `{rule}` (see `rollsafe rules`)");
+                2
+            }
+        },
+        Command::Init { force } => {
+            let path = PathBuf::from(config::FILE_NAME);
+            if path.exists() && !force {
+                eprintln!("rollsafe: {} already exists (use --force to overwrite)", path.display());
+                return 2;
+            }
+            match std::fs::write(&path, config::INIT_TEMPLATE) {
+                Ok(()) => {
+                    println!("wrote {}", path.display());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("rollsafe: cannot write {}: {e}", path.display());
+                    2
+                }
+            }
+        }
+    }
+}
+
+pub fn rules_listing(format: ListFormat) -> String {
+    let metas: Vec<&rules::RuleMeta> = rules::ALL.iter().map(|r| r.meta()).collect();
+    match format {
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&metas).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        ListFormat::Text => metas
+            .iter()
+            .map(|m| {
+                format!(
+                    "{:<5} {:<30} {:<8} {:<11} {}\n",
+                    m.code,
+                    m.name,
+                    m.severity.as_str(),
+                    m.domain.as_str(),
+                    m.summary
+                )
+            })
+            .collect(),
+    }
+}
+
+fn run_check(args: CheckArgs) -> i32 {
+    if args.output.len() > args.format.len().max(1) {
+        eprintln!("rollsafe: each --output needs its own --format");
+        return 2;
+    }
+    let opts = Options {
+        paths: args.paths,
+        root: args.root,
+        base: args.base,
+        config: args.config,
+        select: args.select,
+        ignore: args.ignore,
+        baseline: args.baseline,
+        write_baseline: args.write_baseline,
+        all: args.all,
+        no_inline_ignores: args.no_inline_ignores,
+        cwd: None,
+    };
+    let outcome = match check::check(&opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("rollsafe: {}", e.0);
+            return 2;
+        }
+    };
+    let formats = if args.format.is_empty() {
+        vec![Format::Human]
+    } else {
+        args.format
+    };
+    let tty = std::io::stdout().is_terminal();
+    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    for (i, format) in formats.iter().enumerate() {
+        match args.output.get(i) {
+            Some(path) => {
+                let text = report::render(*format, &outcome, false);
+                if let Err(e) = std::fs::write(path, text) {
+                    eprintln!("rollsafe: cannot write {}: {e}", path.display());
+                    return 2;
+                }
+            }
+            None => {
+                let color = tty && !no_color_env && !args.no_color;
+                let mut text = report::render(*format, &outcome, color);
+                if args.quiet && *format == Format::Human {
+                    // Drop the summary line.
+                    if let Some(i) = text.trim_end_matches('\n').rfind('\n') {
+                        text.truncate(i + 1);
+                    } else {
+                        text.clear();
+                    }
+                }
+                let mut out = std::io::stdout().lock();
+                if out.write_all(text.as_bytes()).is_err() {
+                    return 2;
+                }
+            }
+        }
+    }
+    let fail_on = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    i32::from(check::fails(&outcome.diagnostics, fail_on))
+}

@@ -1,0 +1,310 @@
+//! `rollsafe.toml`: discovery, parsing and validation. Unknown keys and bad values are
+//! errors with their position, because a typo must never silently disable a rule.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::migrations::Convention;
+use crate::rules;
+use crate::sql::Dialect;
+
+pub const FILE_NAME: &str = "rollsafe.toml";
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Default previous release (git revision or directory).
+    pub base: Option<String>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    pub max_file_size: Option<u64>,
+    #[serde(default)]
+    pub rules: RulesConfig,
+    /// Glob → file kind, overriding classification.
+    #[serde(default)]
+    pub classify: BTreeMap<String, String>,
+    #[serde(default)]
+    pub migrations: MigrationsConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RulesConfig {
+    #[serde(default)]
+    pub select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    #[serde(default)]
+    pub per_path: Vec<PerPath>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PerPath {
+    pub paths: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MigrationsConfig {
+    /// Folders holding migrations; empty means detect.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    pub convention: Option<String>,
+    pub dialect: Option<String>,
+    /// For tools whose transaction handling is not known (golang-migrate): true means the
+    /// runner wraps each file in a transaction.
+    pub assume_in_transaction: Option<bool>,
+    #[serde(default = "yes")]
+    pub lock_timeout_required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for MigrationsConfig {
+    fn default() -> Self {
+        MigrationsConfig {
+            paths: Vec::new(),
+            convention: None,
+            dialect: None,
+            assume_in_transaction: None,
+            lock_timeout_required: true,
+        }
+    }
+}
+
+impl MigrationsConfig {
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+            .as_deref()
+            .and_then(Dialect::parse)
+            .unwrap_or(Dialect::Postgres)
+    }
+
+    pub fn convention(&self) -> Option<Convention> {
+        self.convention.as_deref().and_then(Convention::parse)
+    }
+}
+
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+pub const FILE_KINDS: &[&str] = &["migration", "manifest", "compose", "env", "openapi", "ignore"];
+
+/// Parses and validates a configuration file's text.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let err_at = |offset: usize, message: String| {
+        let before = &text[..offset.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        ConfigError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    };
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        err_at(offset, e.message().trim().to_string())
+    })?;
+    // Values serde cannot check: position them at the offending value's text.
+    let find = |needle: &str| text.find(needle).unwrap_or(0);
+    let check_codes = |list: &[String], key: &str| -> Result<(), ConfigError> {
+        for code in list {
+            if !rules::is_known_selector(code) {
+                return Err(err_at(
+                    find(&format!("\"{code}\"")),
+                    format!("unknown rule `{code}` in `{key}` (see `rollsafe rules`)"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    check_codes(&config.rules.select, "rules.select")?;
+    check_codes(&config.rules.ignore, "rules.ignore")?;
+    for pp in &config.rules.per_path {
+        check_codes(&pp.ignore, "rules.per-path.ignore")?;
+        for g in &pp.paths {
+            globset::Glob::new(g).map_err(|e| {
+                err_at(find(&format!("\"{g}\"")), format!("invalid glob `{g}`: {e}"))
+            })?;
+        }
+    }
+    for (code, sev) in &config.rules.severity {
+        if rules::find(code).is_none() {
+            return Err(err_at(
+                find(code),
+                format!("unknown rule `{code}` in `rules.severity`"),
+            ));
+        }
+        if Severity::parse(sev).is_none() {
+            return Err(err_at(
+                find(&format!("\"{sev}\"")),
+                format!("invalid severity `{sev}` for {code}: expected error, warning or info"),
+            ));
+        }
+    }
+    for g in config.include.iter().chain(&config.exclude) {
+        globset::Glob::new(g)
+            .map_err(|e| err_at(find(&format!("\"{g}\"")), format!("invalid glob `{g}`: {e}")))?;
+    }
+    for (g, kind) in &config.classify {
+        if !FILE_KINDS.contains(&kind.as_str()) {
+            return Err(err_at(
+                find(&format!("\"{kind}\"")),
+                format!("invalid file kind `{kind}` for `{g}`: expected one of {}", FILE_KINDS.join(", ")),
+            ));
+        }
+    }
+    if let Some(d) = &config.migrations.dialect
+        && Dialect::parse(d).is_none()
+    {
+        return Err(err_at(
+            find(&format!("\"{d}\"")),
+            format!("invalid dialect `{d}`: expected postgres or mysql"),
+        ));
+    }
+    if let Some(c) = &config.migrations.convention
+        && Convention::parse(c).is_none()
+    {
+        return Err(err_at(
+            find(&format!("\"{c}\"")),
+            format!(
+                "invalid convention `{c}`: expected one of {}",
+                Convention::NAMES.join(", ")
+            ),
+        ));
+    }
+    Ok(config)
+}
+
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message: format!("cannot read: {e}"),
+    })?;
+    parse(path, &text)
+}
+
+/// The nearest folder at or above `start` that holds `rollsafe.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let mut dir = if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start.to_path_buf()
+    };
+    loop {
+        if dir.join(FILE_NAME).is_file() {
+            return Some(dir);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+/// The commented configuration `rollsafe init` writes: every option at its default.
+pub const INIT_TEMPLATE: &str = r#"# rollsafe configuration. Every option is shown at its default.
+
+# Previous release to compare with: a git revision or a directory holding its checkout.
+# Only findings that are new relative to it are reported (use --all for everything).
+# base = "origin/main"
+
+# Extra globs to include or exclude (relative to this folder). .gitignore is honoured.
+include = []
+exclude = []
+
+# Files larger than this many bytes are skipped with an info diagnostic (E003).
+max-file-size = 8388608
+
+[rules]
+# Codes or prefixes to run ("ALL", "M", "M2", "M201"). Empty means all rules.
+select = []
+# Codes or prefixes never to run.
+ignore = []
+
+# Per-rule severity overrides: error, warning or info.
+[rules.severity]
+# M202 = "error"
+
+# Rules to ignore under some paths.
+# [[rules.per-path]]
+# paths = ["legacy/**"]
+# ignore = ["M101"]
+
+# Override how files are classified: glob = "migration" | "manifest" | "compose" |
+# "env" | "openapi" | "ignore".
+[classify]
+# "db/schema/*.sql" = "ignore"
+
+[migrations]
+# Folders holding migrations; empty means detect them from the tool conventions.
+paths = []
+# Migration tool: golang-migrate, sqlx, migrate-rs, pop, flyway, dbmate, goose, diesel,
+# prisma, sqitch, liquibase, plain. Unset means detect from file names and annotations.
+# convention = "goose"
+# SQL dialect when the path does not name one: postgres or mysql.
+dialect = "postgres"
+# For tools whose transaction handling is unknown (golang-migrate): does the runner wrap
+# each file in a transaction? Unset: PostgreSQL runs a multi-statement file as one
+# implicit transaction.
+# assume-in-transaction = false
+# Require `SET lock_timeout` before statements that block a busy table (M209).
+lock-timeout-required = true
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_is_valid() {
+        parse(Path::new("rollsafe.toml"), INIT_TEMPLATE).unwrap();
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_position() {
+        let e = parse(Path::new("r.toml"), "[rules]\nselct = [\"M\"]\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("unknown field `selct`"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_code_is_an_error() {
+        let e = parse(Path::new("r.toml"), "[rules]\nignore = [\"M999\"]\n").unwrap_err();
+        assert!(e.message.contains("M999"));
+        assert_eq!(e.line, 2);
+    }
+}

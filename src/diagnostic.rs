@@ -1,0 +1,203 @@
+//! The one diagnostic type every rule produces and every report reads.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::source::{SourceFile, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// A place in a file as users see it: 1-based lines and columns, end exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// Optional label shown next to the span (related locations use it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Byte range, used by the human report; not part of the JSON schema.
+    #[serde(skip)]
+    pub offset: usize,
+    #[serde(skip)]
+    pub len: usize,
+}
+
+impl Location {
+    pub fn new(file: &SourceFile, span: Span) -> Location {
+        Location {
+            path: file.path.clone(),
+            line: span.start.line,
+            column: span.start.column,
+            end_line: span.end.line,
+            end_column: span.end.column,
+            message: None,
+            offset: span.start.offset,
+            len: span.end.offset.saturating_sub(span.start.offset),
+        }
+    }
+
+    /// A location for a whole file (used when nothing more precise exists).
+    pub fn file_start(path: &str) -> Location {
+        Location {
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            message: None,
+            offset: 0,
+            len: 0,
+        }
+    }
+
+    pub fn with_message(mut self, message: impl Into<String>) -> Location {
+        self.message = Some(message.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    #[serde(flatten)]
+    pub location: Location,
+    pub related: Vec<Location>,
+    pub fingerprint: String,
+    /// Semantic anchor the fingerprint is made from; never printed.
+    #[serde(skip)]
+    pub anchor: String,
+    /// Byte ranges whose text must never be shown (secret values).
+    #[serde(skip)]
+    pub masked: Vec<(usize, usize)>,
+    #[serde(skip)]
+    pub source: Option<Arc<SourceFile>>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        rule: &crate::rules::RuleMeta,
+        file: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+        anchor: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            message: message.into(),
+            help: help.into(),
+            location: Location::new(file, span),
+            related: Vec::new(),
+            fingerprint: String::new(),
+            anchor: anchor.into(),
+            masked: Vec::new(),
+            source: Some(file.clone()),
+        }
+    }
+
+    /// A diagnostic about a file we could not read as text (no source to show).
+    pub fn at_path(
+        rule: &crate::rules::RuleMeta,
+        path: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            message: message.into(),
+            help: help.into(),
+            location: Location::file_start(path),
+            related: Vec::new(),
+            fingerprint: String::new(),
+            anchor: String::new(),
+            masked: Vec::new(),
+            source: None,
+        }
+    }
+
+    pub fn with_related(mut self, loc: Location) -> Diagnostic {
+        self.related.push(loc);
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Fills in fingerprints: sha256 of code, path and semantic anchor, plus an occurrence
+/// counter so two identical findings in one file stay distinct. Line numbers are not
+/// part of it, so unrelated edits do not change it.
+pub fn assign_fingerprints(diags: &mut [Diagnostic]) {
+    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    for d in diags.iter_mut() {
+        let anchor = if d.anchor.is_empty() {
+            d.message.clone()
+        } else {
+            d.anchor.clone()
+        };
+        let key = (d.code.to_string(), d.location.path.clone(), anchor.clone());
+        let n = seen.entry(key).or_insert(0);
+        *n += 1;
+        let mut h = Sha256::new();
+        for part in [d.code, d.location.path.as_str(), anchor.as_str()] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        h.update(n.to_string().as_bytes());
+        let digest = h.finalize();
+        d.fingerprint = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    }
+}
+
+/// Sort order for every report: by path, then position, then code.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.location.path, a.location.line, a.location.column, a.code).cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.column,
+            b.code,
+        ))
+    });
+}

@@ -1,0 +1,22 @@
+//! rollsafe: catches the changes that break production during a release.
+//!
+//! The pipeline: discover → classify → parse once → project index → rules → diagnostics
+//! → suppress/baseline → report. `check::check` runs it; `main.rs` only parses arguments.
+
+pub mod base;
+pub mod baseline;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod lints;
+pub mod migrations;
+pub mod model;
+pub mod project;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod sql;
+pub mod suppress;
+pub mod yaml;

@@ -1,0 +1,352 @@
+//! Migration-tool conventions: which files are migrations, their version and name, which
+//! part (up/down) they hold, and how the tool wraps them in transactions.
+
+use crate::sql::{Annotations, Dialect};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Convention {
+    /// golang-migrate, sqlx reversible, migrate-rs, ory/pop: `<ver>_<name>.up.sql` + `.down.sql`.
+    UpDownFiles,
+    Flyway,
+    Dbmate,
+    Goose,
+    Diesel,
+    Prisma,
+    Sqitch,
+    Liquibase,
+    /// One file per version with no down (sqlx simple, Atlas, plain numbered files).
+    Plain,
+}
+
+impl Convention {
+    pub fn parse(s: &str) -> Option<Convention> {
+        Some(match s {
+            "golang-migrate" | "sqlx" | "migrate-rs" | "pop" | "up-down" => Convention::UpDownFiles,
+            "flyway" => Convention::Flyway,
+            "dbmate" => Convention::Dbmate,
+            "goose" => Convention::Goose,
+            "diesel" => Convention::Diesel,
+            "prisma" => Convention::Prisma,
+            "sqitch" => Convention::Sqitch,
+            "liquibase" => Convention::Liquibase,
+            "plain" | "atlas" => Convention::Plain,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: &'static [&'static str] = &[
+        "golang-migrate",
+        "sqlx",
+        "migrate-rs",
+        "pop",
+        "flyway",
+        "dbmate",
+        "goose",
+        "diesel",
+        "prisma",
+        "sqitch",
+        "liquibase",
+        "plain",
+        "atlas",
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Convention::UpDownFiles => "golang-migrate",
+            Convention::Flyway => "Flyway",
+            Convention::Dbmate => "dbmate",
+            Convention::Goose => "goose",
+            Convention::Diesel => "diesel",
+            Convention::Prisma => "Prisma",
+            Convention::Sqitch => "sqitch",
+            Convention::Liquibase => "Liquibase",
+            Convention::Plain => "plain",
+        }
+    }
+
+    pub fn annotations(self) -> Annotations {
+        match self {
+            Convention::Goose => Annotations::Goose,
+            Convention::Dbmate => Annotations::Dbmate,
+            Convention::Liquibase => Annotations::Liquibase,
+            _ => Annotations::None,
+        }
+    }
+
+    /// Whether the tool has down migrations at all (so a missing one is a gap).
+    pub fn has_down(self) -> bool {
+        !matches!(self, Convention::Prisma | Convention::Plain)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilePart {
+    Up,
+    Down,
+    /// Both parts in one file (goose, dbmate, Liquibase).
+    Both,
+    /// Flyway `R__`: re-applied whenever it changes, never ordered.
+    Repeatable,
+    /// sqitch `verify/`: not a schema change.
+    Verify,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub convention: Convention,
+    pub version: String,
+    pub name: String,
+    pub part: FilePart,
+    /// Dialect named by the file (pop infix, folder name), if any.
+    pub dialect: Option<Dialect>,
+    /// pop `.autocommit.`: run outside a transaction.
+    pub autocommit: bool,
+    /// Folder that holds the migration set (the migrations directory).
+    pub set_dir: String,
+}
+
+fn split_dir(path: &str) -> (&str, &str) {
+    match path.rfind('/') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path),
+    }
+}
+
+fn leading_version(s: &str) -> Option<(&str, &str)> {
+    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.')).unwrap_or(s.len());
+    let v = s[..end].trim_end_matches(['-', '.']);
+    if v.is_empty() || !v.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let rest = s[v.len()..].trim_start_matches(['_', '-', '.']);
+    Some((v, rest))
+}
+
+/// A dialect named by a path segment or file-name infix.
+pub fn dialect_hint(path: &str) -> Option<Dialect> {
+    let lower = path.to_ascii_lowercase();
+    for seg in lower.split(['/', '.', '_', '-']) {
+        match seg {
+            "mysql" | "mariadb" => return Some(Dialect::Mysql),
+            "postgres" | "postgresql" | "pg" | "psql" | "cockroach" | "cockroachdb" => {
+                return Some(Dialect::Postgres);
+            }
+            "sqlite" | "sqlite3" => return Some(Dialect::Sqlite),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Reads what a path (and, for single-file conventions, the text) says about a migration.
+/// `in_migration_dir` is true when the file lies in a configured or conventional
+/// migrations folder, which is required before a bare numbered file counts.
+pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo> {
+    let (dir, file) = split_dir(path);
+    let lower = file.to_ascii_lowercase();
+    if !lower.ends_with(".sql") {
+        return None;
+    }
+    let stem = &file[..file.len() - 4];
+    let hint = dialect_hint(path);
+    let info = |convention, version: &str, name: &str, part, set_dir: &str| FileInfo {
+        convention,
+        version: version.to_string(),
+        name: name.to_string(),
+        part,
+        dialect: hint,
+        autocommit: false,
+        set_dir: set_dir.to_string(),
+    };
+
+    // Content markers win: they are unambiguous.
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if head.to_ascii_lowercase().starts_with("--liquibase formatted sql")
+        || head.to_ascii_lowercase().starts_with("-- liquibase formatted sql")
+    {
+        let (v, n) = leading_version(stem).unwrap_or(("", stem));
+        return Some(info(Convention::Liquibase, v, n, FilePart::Both, dir));
+    }
+    if has_marker(text, "+goose up") {
+        let (v, n) = leading_version(stem).unwrap_or(("", stem));
+        return Some(info(Convention::Goose, v, n, FilePart::Both, dir));
+    }
+    if has_marker(text, "migrate:up") {
+        let (v, n) = leading_version(stem).unwrap_or(("", stem));
+        return Some(info(Convention::Dbmate, v, n, FilePart::Both, dir));
+    }
+
+    // diesel: <version>_<name>/up.sql + down.sql
+    if lower == "up.sql" || lower == "down.sql" {
+        let (parent, dname) = split_dir(dir);
+        if let Some((v, n)) = leading_version(dname) {
+            let part = if lower == "up.sql" { FilePart::Up } else { FilePart::Down };
+            return Some(info(Convention::Diesel, v, n, part, parent));
+        }
+    }
+    // Prisma: migrations/<timestamp>_<name>/migration.sql
+    if lower == "migration.sql" {
+        let (parent, dname) = split_dir(dir);
+        if let Some((v, n)) = leading_version(dname) {
+            return Some(info(Convention::Prisma, v, n, FilePart::Up, parent));
+        }
+    }
+    // sqitch: deploy/ revert/ verify/
+    for (seg, part) in [
+        ("deploy", FilePart::Up),
+        ("revert", FilePart::Down),
+        ("verify", FilePart::Verify),
+    ] {
+        if let Some(i) = find_segment(dir, seg) {
+            let project = &dir[..i.saturating_sub(1)];
+            let sub = &dir[(i + seg.len()).min(dir.len())..].trim_start_matches('/');
+            let name = if sub.is_empty() {
+                stem.to_string()
+            } else {
+                format!("{sub}/{stem}")
+            };
+            if in_migration_dir || sqitch_hint(path) {
+                return Some(FileInfo {
+                    convention: Convention::Sqitch,
+                    version: String::new(),
+                    name,
+                    part,
+                    dialect: hint,
+                    autocommit: false,
+                    set_dir: project.to_string(),
+                });
+            }
+        }
+    }
+    // Flyway: V<ver>__<desc>.sql, U<ver>__<desc>.sql, R__<desc>.sql
+    if let Some(rest) = stem.strip_prefix("R__") {
+        return Some(info(Convention::Flyway, "", rest, FilePart::Repeatable, dir));
+    }
+    for (prefix, part) in [("V", FilePart::Up), ("U", FilePart::Down)] {
+        if let Some(rest) = stem.strip_prefix(prefix)
+            && let Some(i) = rest.find("__")
+        {
+            let v = &rest[..i];
+            if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '_') {
+                return Some(info(Convention::Flyway, v, &rest[i + 2..], part, dir));
+            }
+        }
+    }
+    // <ver>_<name>[.<dialect>][.autocommit].up.sql / .down.sql (golang-migrate, sqlx, pop),
+    // and V<NNNN>.<Name>.up.sql (authelia-style).
+    let (part, base) = if let Some(b) = stem.strip_suffix(".up") {
+        (Some(FilePart::Up), b)
+    } else if let Some(b) = stem.strip_suffix(".down") {
+        (Some(FilePart::Down), b)
+    } else {
+        (None, stem)
+    };
+    if let Some(part) = part {
+        let mut base = base;
+        let mut autocommit = false;
+        if let Some(b) = base.strip_suffix(".autocommit") {
+            base = b;
+            autocommit = true;
+        }
+        for d in ["postgres", "mysql", "sqlite3", "sqlite", "cockroach", "postgresql"] {
+            if let Some(b) = base.strip_suffix(&format!(".{d}")) {
+                base = b;
+            }
+        }
+        let versioned = leading_version(base)
+            .or_else(|| base.strip_prefix('V').and_then(leading_version));
+        if let Some((v, n)) = versioned {
+            let mut i = info(Convention::UpDownFiles, v, n, part, dir);
+            i.autocommit = autocommit;
+            return Some(i);
+        }
+    }
+    // Plain numbered files inside a migrations folder (sqlx simple, Atlas, …).
+    if in_migration_dir || looks_like_migration_dir(dir) {
+        if let Some((v, n)) = leading_version(stem) {
+            return Some(info(Convention::Plain, v, n, FilePart::Up, dir));
+        }
+        if in_migration_dir {
+            return Some(info(Convention::Plain, "", stem, FilePart::Up, dir));
+        }
+    }
+    None
+}
+
+fn has_marker(text: &str, marker: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with("--")
+            && t.trim_start_matches('-')
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with(marker)
+    })
+}
+
+fn find_segment(dir: &str, seg: &str) -> Option<usize> {
+    let mut offset = 0;
+    for part in dir.split('/') {
+        if part == seg {
+            return Some(offset);
+        }
+        offset += part.len() + 1;
+    }
+    None
+}
+
+/// sqitch is recognised when a `sqitch.plan` exists; the caller passes that knowledge via
+/// the path list, so here we only accept the conventional layout under a sqitch folder.
+fn sqitch_hint(path: &str) -> bool {
+    path.split('/').any(|s| s.eq_ignore_ascii_case("sqitch"))
+}
+
+pub fn looks_like_migration_dir(dir: &str) -> bool {
+    dir.split('/').any(|s| {
+        let s = s.to_ascii_lowercase();
+        s.contains("migration") || s == "migrate" || s == "changelog" || s == "changelogs"
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(path: &str) -> (Convention, String, String, FilePart) {
+        let i = detect(path, "", false).expect(path);
+        (i.convention, i.version, i.name, i.part)
+    }
+
+    #[test]
+    fn conventions_from_paths() {
+        assert_eq!(
+            d("db/migrations/000012_add_users.up.sql"),
+            (Convention::UpDownFiles, "000012".into(), "add_users".into(), FilePart::Up)
+        );
+        assert_eq!(
+            d("migrations/2024-04-12-144536_remove-downloads/down.sql"),
+            (Convention::Diesel, "2024-04-12-144536".into(), "remove-downloads".into(), FilePart::Down)
+        );
+        assert_eq!(d("sql/V2_1__add_index.sql").0, Convention::Flyway);
+        assert_eq!(d("sql/V2_1__add_index.sql").1, "2_1");
+        assert_eq!(d("sql/U3__undo.sql").3, FilePart::Down);
+        assert_eq!(d("sql/R__views.sql").3, FilePart::Repeatable);
+        assert_eq!(d("prisma/migrations/20240101000000_init/migration.sql").0, Convention::Prisma);
+        let pop = detect("x/20220101000000000000_a.postgres.autocommit.up.sql", "", false).unwrap();
+        assert!(pop.autocommit);
+        assert_eq!(pop.dialect, Some(Dialect::Postgres));
+        assert_eq!(d("internal/storage/migrations/postgres/V0003.TOTP.down.sql").3, FilePart::Down);
+        assert_eq!(d("db/migrations/0005_users.sql").0, Convention::Plain);
+        assert!(detect("src/queries/get_user.sql", "", false).is_none());
+    }
+
+    #[test]
+    fn conventions_from_content() {
+        let g = detect("assets/001_init.sql", "-- +goose Up\nSELECT 1;", false).unwrap();
+        assert_eq!(g.convention, Convention::Goose);
+        let m = detect("db/20200101_x.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\n", false);
+        assert_eq!(m.unwrap().convention, Convention::Dbmate);
+        let l = detect("changes/a.sql", "--liquibase formatted sql\n", false).unwrap();
+        assert_eq!(l.convention, Convention::Liquibase);
+    }
+}

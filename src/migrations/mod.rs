@@ -1,0 +1,250 @@
+//! Migrations as the tools see them: files grouped into sets (one folder, one dialect),
+//! ordered by version, up parts paired with their down parts, each with the transaction
+//! mode its tool runs it in.
+
+pub mod convention;
+pub mod schema;
+pub mod walk;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::sql::{Dialect, Part, SqlFile};
+pub use convention::{Convention, FileInfo, FilePart};
+
+/// How the migration tool runs one part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxMode {
+    /// The tool wraps the part in a transaction.
+    Wrapped,
+    /// The tool runs statements as given (only explicit BEGIN opens a transaction).
+    AsGiven,
+    /// PostgreSQL runs a multi-statement simple query as one implicit transaction
+    /// (golang-migrate sends the whole file at once).
+    ImplicitIfMultiple,
+    /// Flyway: wraps, but runs a migration made only of non-transactional statements
+    /// outside a transaction and refuses a mix of both.
+    FlywayAuto,
+}
+
+#[derive(Debug, Clone)]
+pub struct PartRef {
+    pub file: Arc<SqlFile>,
+    /// Index into `file.sections`.
+    pub section: usize,
+    pub tx: TxMode,
+}
+
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub convention: Convention,
+    pub version: String,
+    pub name: String,
+    pub dialect: Dialect,
+    pub up: Vec<PartRef>,
+    pub down: Vec<PartRef>,
+    /// Paths of every file that makes up this migration (for base comparison).
+    pub paths: Vec<String>,
+    /// Flyway repeatable migrations are not ordered.
+    pub repeatable: bool,
+    /// Set when the project has a base and this migration is not in it.
+    pub is_new: bool,
+    /// Primary file (where findings about the migration as a whole point).
+    pub primary: Arc<SqlFile>,
+}
+
+impl Migration {
+    /// Stable key used to match the same migration in the base.
+    pub fn key(&self) -> String {
+        format!("{}|{}|{}", self.set_dir(), self.version, self.name)
+    }
+
+    pub fn set_dir(&self) -> String {
+        self.paths
+            .first()
+            .map(|p| p.rsplit_once('/').map(|x| x.0).unwrap_or("").to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn label(&self) -> String {
+        if self.version.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}_{}", self.version, self.name)
+        }
+    }
+
+    /// Concatenated text of all files, to detect edits of applied migrations.
+    pub fn content(&self) -> String {
+        let mut files: Vec<&Arc<SqlFile>> = self.up.iter().chain(&self.down).map(|p| &p.file).collect();
+        files.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        files.dedup_by(|a, b| Arc::ptr_eq(a, b));
+        files.iter().map(|f| f.source.text.as_str()).collect::<Vec<_>>().join("\u{0}")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MigrationSet {
+    pub dir: String,
+    pub dialect: Dialect,
+    pub convention: Convention,
+    pub migrations: Vec<Migration>,
+}
+
+/// One classified migration file, parsed.
+#[derive(Debug, Clone)]
+pub struct MigrationFile {
+    pub info: FileInfo,
+    pub sql: Arc<SqlFile>,
+    /// diesel `metadata.toml` says `run_in_transaction = false`.
+    pub diesel_no_tx: bool,
+}
+
+/// Compares versions by their digit runs as numbers (`2` < `10`, `1.2` < `1.10`).
+pub fn version_key(v: &str) -> Vec<(usize, String)> {
+    v.split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let t = s.trim_start_matches('0');
+            (t.len(), t.to_string())
+        })
+        .collect()
+}
+
+fn tx_mode(f: &MigrationFile, section_no_tx: bool, assume: Option<bool>) -> TxMode {
+    if section_no_tx || f.info.autocommit || f.diesel_no_tx || file_says_no_tx(&f.sql) {
+        return TxMode::AsGiven;
+    }
+    match f.info.convention {
+        Convention::Goose
+        | Convention::Dbmate
+        | Convention::Diesel
+        | Convention::Prisma
+        | Convention::Liquibase
+        | Convention::Plain => TxMode::Wrapped,
+        Convention::Flyway => TxMode::FlywayAuto,
+        Convention::Sqitch => TxMode::AsGiven,
+        Convention::UpDownFiles => match assume {
+            Some(true) => TxMode::Wrapped,
+            Some(false) => TxMode::AsGiven,
+            None if f.sql.dialect == Dialect::Postgres => TxMode::ImplicitIfMultiple,
+            None => TxMode::AsGiven,
+        },
+    }
+}
+
+/// sqlx `-- no-transaction` and Atlas `-- atlas:txmode none` file markers.
+fn file_says_no_tx(f: &SqlFile) -> bool {
+    f.source.text.lines().take(20).any(|l| {
+        let l = l.trim().to_ascii_lowercase();
+        l == "-- no-transaction" || l.starts_with("-- atlas:txmode none")
+    })
+}
+
+/// Groups classified files into ordered sets with paired parts.
+pub fn build_sets(
+    files: Vec<MigrationFile>,
+    default_dialect: Dialect,
+    assume_in_transaction: Option<bool>,
+) -> Vec<MigrationSet> {
+    let mut sets: BTreeMap<(String, Dialect), BTreeMap<(String, String), Vec<MigrationFile>>> =
+        BTreeMap::new();
+    for f in files {
+        if f.info.part == FilePart::Verify {
+            continue;
+        }
+        let dialect = f.sql.dialect;
+        let _ = default_dialect;
+        sets.entry((f.info.set_dir.clone(), dialect))
+            .or_default()
+            .entry((f.info.version.clone(), f.info.name.clone()))
+            .or_default()
+            .push(f);
+    }
+    let mut out = Vec::new();
+    for ((dir, dialect), group) in sets {
+        let mut migrations = Vec::new();
+        let mut conventions = Vec::new();
+        for ((version, name), mut files) in group {
+            files.sort_by(|a, b| a.sql.source.path.cmp(&b.sql.source.path));
+            let convention = files[0].info.convention;
+            conventions.push(convention);
+            let mut up = Vec::new();
+            let mut down = Vec::new();
+            let mut repeatable = false;
+            for f in &files {
+                repeatable |= f.info.part == FilePart::Repeatable;
+                for (i, s) in f.sql.sections.iter().enumerate() {
+                    let tx = tx_mode(f, s.no_transaction, assume_in_transaction);
+                    let r = PartRef {
+                        file: f.sql.clone(),
+                        section: i,
+                        tx,
+                    };
+                    let is_down = match f.info.part {
+                        FilePart::Down => true,
+                        FilePart::Both => s.part == Part::Down,
+                        _ => false,
+                    };
+                    if is_down { down.push(r) } else { up.push(r) }
+                }
+                if f.sql.sections.is_empty() && f.info.part == FilePart::Down {
+                    // An unreadable or empty down file still counts as present.
+                }
+            }
+            let primary = files
+                .iter()
+                .find(|f| f.info.part != FilePart::Down)
+                .unwrap_or(&files[0])
+                .sql
+                .clone();
+            migrations.push(Migration {
+                convention,
+                version,
+                name,
+                dialect,
+                up,
+                down,
+                paths: files.iter().map(|f| f.sql.source.path.clone()).collect(),
+                repeatable,
+                is_new: false,
+                primary,
+            });
+        }
+        migrations.sort_by(|a, b| {
+            (a.repeatable, version_key(&a.version), &a.name).cmp(&(
+                b.repeatable,
+                version_key(&b.version),
+                &b.name,
+            ))
+        });
+        conventions.sort();
+        let convention = conventions
+            .iter()
+            .max_by_key(|c| conventions.iter().filter(|x| x == c).count())
+            .copied()
+            .unwrap_or(Convention::Plain);
+        out.push(MigrationSet {
+            dir,
+            dialect,
+            convention,
+            migrations,
+        });
+    }
+    out
+}
+
+/// Whether a migration set's files declare down parts (so a missing one is a gap).
+pub fn set_uses_down(set: &MigrationSet) -> bool {
+    set.migrations.iter().any(|m| !m.down.is_empty())
+        || set.migrations.iter().any(|m| {
+            m.paths
+                .iter()
+                .any(|p| p.ends_with(".down.sql") || p.ends_with("/down.sql"))
+        })
+}
+
+/// Which down part statements belong to: the file holding `part`.
+pub fn section<'a>(p: &'a PartRef) -> &'a crate::sql::Section {
+    &p.file.sections[p.section]
+}

@@ -1,0 +1,299 @@
+//! Walks every migration set in version order, replaying the schema, and hands each
+//! operation of each checked migration to the rules with what they need to judge it.
+
+use std::sync::Arc;
+
+use crate::config::MigrationsConfig;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Rule, RuleMeta};
+use crate::source::Span;
+use crate::sql::ops::Op;
+use crate::sql::{Dialect, Part, SqlFile, Statement};
+
+use super::schema::Schema;
+use super::{Convention, Migration, MigrationSet, TxMode};
+
+pub struct OpCx<'a> {
+    pub set: &'a MigrationSet,
+    pub index: usize,
+    pub migration: &'a Migration,
+    pub part: Part,
+    pub file: &'a Arc<SqlFile>,
+    pub stmt: &'a Statement,
+    pub op: &'a Op,
+    /// The schema before this operation.
+    pub schema: &'a Schema,
+    pub in_transaction: bool,
+    /// Why the statement runs inside a transaction (tool default or explicit BEGIN).
+    pub tx_reason: String,
+    pub tx_mode: TxMode,
+    /// Number of statements in this part.
+    pub part_len: usize,
+    pub lock_timeout_set: bool,
+    /// An earlier operation of this part already took a table-blocking lock.
+    pub blocking_lock_before: bool,
+    /// Constraints added `NOT VALID` earlier in the current transaction (table, name).
+    pub not_valid_in_tx: &'a [(String, Option<String>)],
+    pub config: &'a MigrationsConfig,
+}
+
+impl OpCx<'_> {
+    pub fn dialect(&self) -> Dialect {
+        self.set.dialect
+    }
+
+    /// True when the table does not exist in production yet: created by this migration,
+    /// or by another migration that is new in this release (when a base is known).
+    pub fn is_new_table(&self, table: &str) -> bool {
+        match self.schema.table(table) {
+            Some(t) => self.is_fresh(t.created_in),
+            None => false,
+        }
+    }
+
+    pub fn is_new_column(&self, table: &str, column: &str) -> bool {
+        self.is_new_table(table)
+            || self
+                .schema
+                .column(table, column)
+                .is_some_and(|c| self.is_fresh(c.created_in))
+    }
+
+    fn is_fresh(&self, created_in: usize) -> bool {
+        created_in == self.index
+            || self
+                .set
+                .migrations
+                .get(created_in)
+                .is_some_and(|m| m.is_new)
+    }
+
+    /// Span of the whole statement.
+    pub fn stmt_span(&self) -> Span {
+        self.file.source.span(self.stmt.start, self.stmt.end)
+    }
+
+    /// Span of the first occurrence of `words` in the statement, else the statement.
+    pub fn span_of(&self, words: &[&str]) -> Span {
+        match self.stmt.find_words(words) {
+            Some((s, e)) => self.file.source.span(s, e),
+            None => self.stmt_span(),
+        }
+    }
+
+    pub fn diag(
+        &self,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: String,
+        help: impl Into<String>,
+        detail: &str,
+    ) -> Diagnostic {
+        // The anchor is the statement's text and the detail: stable when lines move.
+        let anchor = format!("{}|{}", self.stmt.normalised, detail);
+        Diagnostic::new(rule, &self.file.source, span, message, help, anchor)
+    }
+}
+
+pub struct MigrationCx<'a> {
+    pub set: &'a MigrationSet,
+    pub index: usize,
+    pub migration: &'a Migration,
+    /// Schema after the up parts of this migration ran.
+    pub schema_after: &'a Schema,
+    /// Schema before this migration.
+    pub schema_before: &'a Schema,
+    pub uses_down: bool,
+    pub config: &'a MigrationsConfig,
+}
+
+/// Operations that take a lock blocking reads or writes on an existing table.
+pub fn takes_blocking_lock(op: &Op, dialect: Dialect) -> bool {
+    match op {
+        Op::CreateIndex { concurrently, .. } | Op::DropIndex { concurrently, .. } => {
+            !concurrently && dialect == Dialect::Postgres
+        }
+        Op::Reindex { concurrently, .. } => !concurrently,
+        Op::AddColumn { .. }
+        | Op::DropColumn { .. }
+        | Op::RenameColumn { .. }
+        | Op::ChangeColumnType { .. }
+        | Op::SetNotNull { .. }
+        | Op::DropNotNull { .. }
+        | Op::SetDefault { .. }
+        | Op::DropDefault { .. }
+        | Op::AddConstraint { .. }
+        | Op::DropConstraint { .. }
+        | Op::RenameTable { .. }
+        | Op::DropTable { .. }
+        | Op::Truncate { .. }
+        | Op::LockTable { .. }
+        | Op::VacuumFull { .. }
+        | Op::Cluster { .. }
+        | Op::MysqlRebuild { .. } => true,
+        // VALIDATE takes SHARE UPDATE EXCLUSIVE: reads and writes go on.
+        _ => false,
+    }
+}
+
+fn tx_reason(convention: Convention, mode: TxMode, explicit: bool) -> String {
+    if explicit {
+        return "the migration opens a transaction with BEGIN".into();
+    }
+    match (convention, mode) {
+        (Convention::Goose, _) => {
+            "goose runs each migration in a transaction unless the file says `-- +goose NO TRANSACTION`".into()
+        }
+        (Convention::Dbmate, _) => {
+            "dbmate runs each part in a transaction unless the marker says `transaction:false`".into()
+        }
+        (Convention::Diesel, _) => {
+            "diesel runs each migration in a transaction unless its metadata.toml sets `run_in_transaction = false`".into()
+        }
+        (Convention::Prisma, _) => "Prisma Migrate runs each migration.sql in a transaction".into(),
+        (Convention::Liquibase, _) => {
+            "Liquibase runs each changeset in a transaction unless it sets `runInTransaction:false`".into()
+        }
+        (Convention::Flyway, _) => {
+            "Flyway runs this migration in a transaction because it mixes non-transactional and transactional statements".into()
+        }
+        (_, TxMode::ImplicitIfMultiple) => {
+            "PostgreSQL runs a multi-statement file sent in one call (as golang-migrate does) as a single implicit transaction".into()
+        }
+        (Convention::Plain, _) => {
+            "the migration tool wraps each migration in a transaction unless the file starts with `-- no-transaction` (sqlx) or `-- atlas:txmode none` (Atlas)".into()
+        }
+        _ => "the migration runs inside a transaction".into(),
+    }
+}
+
+/// Runs the per-operation and per-migration rules over all sets.
+pub fn run(
+    sets: &[MigrationSet],
+    rules: &[&dyn Rule],
+    config: &MigrationsConfig,
+    check_all: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    for set in sets {
+        let uses_down = super::set_uses_down(set);
+        let mut schema = Schema::default();
+        for (index, m) in set.migrations.iter().enumerate() {
+            let checked = check_all || m.is_new;
+            let before = schema.clone();
+            for part in &m.up {
+                walk_part(set, index, m, part, Part::Up, &mut schema, checked, rules, config, out);
+            }
+            let mut down_schema = schema.clone();
+            for part in &m.down {
+                walk_part(set, index, m, part, Part::Down, &mut down_schema, checked, rules, config, out);
+            }
+            if checked {
+                let cx = MigrationCx {
+                    set,
+                    index,
+                    migration: m,
+                    schema_after: &schema,
+                    schema_before: &before,
+                    uses_down,
+                    config,
+                };
+                for r in rules {
+                    r.check_migration(&cx, out);
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk_part(
+    set: &MigrationSet,
+    index: usize,
+    m: &Migration,
+    part_ref: &super::PartRef,
+    part: Part,
+    schema: &mut Schema,
+    checked: bool,
+    rules: &[&dyn Rule],
+    config: &MigrationsConfig,
+    out: &mut Vec<Diagnostic>,
+) {
+    let section = super::section(part_ref);
+    let n = section.statements.len();
+    let mut in_tx = match part_ref.tx {
+        TxMode::Wrapped => true,
+        TxMode::AsGiven => false,
+        TxMode::ImplicitIfMultiple | TxMode::FlywayAuto => n > 1,
+    };
+    let mut explicit = false;
+    let mut lock_timeout_set = false;
+    let mut blocking_before = false;
+    let mut not_valid: Vec<(String, Option<String>)> = Vec::new();
+    for stmt in &section.statements {
+        for op in &stmt.ops {
+            match op {
+                Op::Begin => {
+                    in_tx = true;
+                    explicit = true;
+                    not_valid.clear();
+                }
+                Op::Commit | Op::Rollback => {
+                    in_tx = false;
+                    explicit = false;
+                    not_valid.clear();
+                }
+                _ => {}
+            }
+            if checked {
+                let cx = OpCx {
+                    set,
+                    index,
+                    migration: m,
+                    part,
+                    file: &part_ref.file,
+                    stmt,
+                    op,
+                    schema,
+                    in_transaction: in_tx,
+                    tx_reason: tx_reason(m.convention, part_ref.tx, explicit),
+                    tx_mode: part_ref.tx,
+                    part_len: n,
+                    lock_timeout_set,
+                    blocking_lock_before: blocking_before,
+                    not_valid_in_tx: &not_valid,
+                    config,
+                };
+                for r in rules {
+                    r.check_op(&cx, out);
+                }
+            }
+            if let Op::SetTimeout { lock: true, .. } = op {
+                lock_timeout_set = true;
+            }
+            if let Some(t) = op.table()
+                && takes_blocking_lock(op, set.dialect)
+                && !is_fresh_table(schema, set, index, t)
+            {
+                blocking_before = true;
+            }
+            if let Op::AddConstraint {
+                table,
+                name,
+                not_valid: true,
+                ..
+            } = op
+                && in_tx
+            {
+                not_valid.push((table.clone(), name.clone()));
+            }
+            schema.apply(op, index);
+        }
+    }
+}
+
+fn is_fresh_table(schema: &Schema, set: &MigrationSet, index: usize, table: &str) -> bool {
+    schema.table(table).is_some_and(|t| {
+        t.created_in == index || set.migrations.get(t.created_in).is_some_and(|m| m.is_new)
+    })
+}

@@ -1,0 +1,125 @@
+//! `.env` files as docker compose reads them: `KEY=VALUE` lines, optional `export`,
+//! quoted values, comments. Values are kept only as byte ranges, so that no report can
+//! print a secret by accident.
+
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub key: String,
+    /// Byte range of the key and of the value in the file.
+    pub key_range: (usize, usize),
+    pub value_range: (usize, usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvError {
+    pub offset: usize,
+    pub len: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EnvFile {
+    pub vars: Vec<EnvVar>,
+    pub errors: Vec<EnvError>,
+}
+
+pub fn parse(text: &str) -> EnvFile {
+    let mut out = EnvFile::default();
+    let mut offset = 0;
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(raw) = lines.next() {
+        let line_start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let lead = line.len() - trimmed.len();
+        let body = trimmed.strip_prefix("export ").map(str::trim_start).unwrap_or(trimmed);
+        let body_start = line_start + lead + (trimmed.len() - body.len());
+        let Some(eq) = body.find('=') else {
+            out.errors.push(EnvError {
+                offset: body_start,
+                len: body.len(),
+                message: "line is not `KEY=VALUE`".into(),
+            });
+            continue;
+        };
+        let key = body[..eq].trim_end();
+        let valid_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+            && !key.starts_with(|c: char| c.is_ascii_digit());
+        if !valid_key {
+            out.errors.push(EnvError {
+                offset: body_start,
+                len: key.len().max(1),
+                message: format!("invalid variable name `{}`", key.escape_debug()),
+            });
+            continue;
+        }
+        let vstart = body_start + eq + 1;
+        let value = &body[eq + 1..];
+        let mut vend = vstart + value.len();
+        let v = value.trim_start();
+        if let Some(q @ ('"' | '\'')) = v.chars().next() {
+            // A quoted value may span lines; find its closing quote.
+            let qpos = vstart + (value.len() - v.len());
+            let mut end = None;
+            let rest = &text[qpos + 1..];
+            let mut escaped = false;
+            for (i, ch) in rest.char_indices() {
+                if escaped {
+                    escaped = false;
+                    continue;
+                }
+                if ch == '\\' && q == '"' {
+                    escaped = true;
+                } else if ch == q {
+                    end = Some(qpos + 1 + i + 1);
+                    break;
+                }
+            }
+            match end {
+                Some(e) => {
+                    vend = e;
+                    while offset < e {
+                        match lines.next() {
+                            Some(l) => offset += l.len(),
+                            None => break,
+                        }
+                    }
+                }
+                None => {
+                    out.errors.push(EnvError {
+                        offset: qpos,
+                        len: 1,
+                        message: format!("unterminated {q}-quoted value of `{key}`"),
+                    });
+                    continue;
+                }
+            }
+        }
+        out.vars.push(EnvVar {
+            key: key.to_string(),
+            key_range: (body_start, body_start + key.len()),
+            value_range: (vstart, vend),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_vars_and_reports_bad_lines() {
+        let f = parse("# c\nA=1\nexport B=\"x\ny\"\nnot a var\n1X=2\nC='open\n");
+        assert_eq!(f.vars.iter().map(|v| v.key.as_str()).collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!(f.errors.len(), 3);
+        assert_eq!(f.errors[0].message, "line is not `KEY=VALUE`");
+    }
+}

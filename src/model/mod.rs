@@ -1,0 +1,4 @@
+//! Parsed, span-carrying models of the files rollsafe reads.
+
+pub mod env;
+pub mod manifest;

@@ -1,0 +1,615 @@
+//! Loading a release: classify each file once, parse it once (in parallel), and keep the
+//! parsed artifacts plus every input problem (E diagnostics) in one project index.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::discover::RawFile;
+use crate::migrations::{self, Convention, FileInfo, MigrationFile, MigrationSet};
+use crate::model::{env, manifest};
+use crate::source::{SourceFile, Span};
+use crate::sql::{self, Dialect, SqlFile};
+use crate::yaml::{self, Flavor, Node};
+
+/// An input problem found while loading; the E rules turn them into diagnostics.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub code: &'static str,
+    pub path: String,
+    pub source: Option<Arc<SourceFile>>,
+    pub span: Option<Span>,
+    pub message: String,
+    pub help: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Migration,
+    Manifest,
+    Compose,
+    Env,
+    OpenApi,
+    HelmTemplate,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct ComposeFile {
+    pub source: Arc<SourceFile>,
+    pub doc: Node,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenApiFile {
+    pub source: Arc<SourceFile>,
+    pub doc: Node,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvFileParsed {
+    pub source: Arc<SourceFile>,
+    pub env: env::EnvFile,
+}
+
+#[derive(Debug, Clone)]
+pub struct ManifestFile {
+    pub source: Arc<SourceFile>,
+    pub objects: Vec<manifest::Object>,
+}
+
+#[derive(Debug, Default)]
+pub struct Project {
+    /// Every text file that was classified, by path.
+    pub sources: HashMap<String, (Arc<SourceFile>, FileKind)>,
+    pub migration_sets: Vec<MigrationSet>,
+    pub manifests: Vec<ManifestFile>,
+    pub compose: Vec<ComposeFile>,
+    pub env_files: Vec<EnvFileParsed>,
+    pub openapi: Vec<OpenApiFile>,
+    pub problems: Vec<Problem>,
+    /// Number of files read.
+    pub file_count: usize,
+}
+
+impl Project {
+    pub fn migrations(&self) -> impl Iterator<Item = &migrations::Migration> {
+        self.migration_sets.iter().flat_map(|s| s.migrations.iter())
+    }
+}
+
+/// What the rules see: the working tree, the base release if any, and the settings.
+pub struct ProjectCx<'a> {
+    pub head: &'a Project,
+    pub base: Option<&'a Project>,
+    pub config: &'a Config,
+    pub check_all: bool,
+    pub no_inline_ignores: bool,
+}
+
+/// Per-folder facts some conventions keep next to the migrations.
+#[derive(Default)]
+struct Side {
+    /// sqitch project folder → change names in plan order.
+    sqitch_plans: HashMap<String, Vec<String>>,
+    /// diesel migration folders whose metadata.toml disables the transaction.
+    diesel_no_tx: BTreeSet<String>,
+    /// Prisma migrations folder → provider dialect from migration_lock.toml.
+    prisma_dialect: HashMap<String, Dialect>,
+    /// Chart folders (holding Chart.yaml).
+    charts: BTreeSet<String>,
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|x| x.0).unwrap_or("")
+}
+
+fn side_facts(files: &[RawFile]) -> Side {
+    let mut side = Side::default();
+    for f in files {
+        let name = f.path.rsplit('/').next().unwrap_or("");
+        let text = || String::from_utf8_lossy(&f.bytes).into_owned();
+        match name {
+            "sqitch.plan" => {
+                let changes = text()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with(['%', '#', '@']))
+                    .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+                    .collect();
+                side.sqitch_plans.insert(dir_of(&f.path).to_string(), changes);
+            }
+            "metadata.toml" => {
+                let t = text();
+                if t.lines().any(|l| {
+                    let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+                    l == "run_in_transaction=false"
+                }) {
+                    side.diesel_no_tx.insert(dir_of(&f.path).to_string());
+                }
+            }
+            "migration_lock.toml" => {
+                let t = text();
+                if let Some(d) = t
+                    .lines()
+                    .find(|l| l.trim_start().starts_with("provider"))
+                    .and_then(|l| l.split('"').nth(1))
+                    .and_then(Dialect::parse)
+                {
+                    side.prisma_dialect.insert(dir_of(&f.path).to_string(), d);
+                }
+            }
+            "Chart.yaml" => {
+                side.charts.insert(dir_of(&f.path).to_string());
+            }
+            _ => {}
+        }
+    }
+    side
+}
+
+fn under(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/').trim_start_matches("./");
+    dir.is_empty() || path.starts_with(&format!("{dir}/"))
+}
+
+fn is_compose_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"));
+    match stem {
+        Some(s) => {
+            s == "compose"
+                || s.starts_with("compose.")
+                || s == "docker-compose"
+                || s.starts_with("docker-compose.")
+                || s.starts_with("docker-compose-")
+        }
+        None => false,
+    }
+}
+
+fn is_env_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+}
+
+fn sniff_openapi(text: &str) -> bool {
+    let head: String = text.chars().take(4096).collect();
+    head.lines().any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"))
+        || head.contains("\"openapi\"")
+        || head.contains("\"swagger\"")
+}
+
+fn sniff_manifest(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start_matches("- ").trim_start();
+        l.starts_with("apiVersion:") || l.starts_with("\"apiVersion\"")
+    })
+}
+
+fn helm_chart<'a>(path: &'a str, side: &Side) -> Option<&'a str> {
+    let i = path.find("/templates/").or_else(|| path.starts_with("templates/").then_some(0))?;
+    let chart = if path.starts_with("templates/") { "" } else { &path[..i] };
+    side.charts.contains(chart).then_some(chart)
+}
+
+enum Loaded {
+    Migration(MigrationFile),
+    Manifest(ManifestFile),
+    Compose(ComposeFile),
+    Env(EnvFileParsed),
+    OpenApi(OpenApiFile),
+    Helm(String),
+    None,
+}
+
+struct LoadOut {
+    loaded: Loaded,
+    source: Option<(Arc<SourceFile>, FileKind)>,
+    problems: Vec<Problem>,
+}
+
+fn problem(code: &'static str, src: &Arc<SourceFile>, start: usize, end: usize, message: String, help: &str) -> Problem {
+    Problem {
+        code,
+        path: src.path.clone(),
+        source: Some(src.clone()),
+        span: Some(src.span(start, end)),
+        message,
+        help: help.to_string(),
+    }
+}
+
+fn yaml_problem(src: &Arc<SourceFile>, e: &yaml::YamlError, what: &str) -> Problem {
+    let start = if e.pos.line > 0 {
+        src.offset_of(e.pos.line, e.pos.column)
+    } else {
+        e.pos.offset
+    };
+    let end = (start + 1).min(src.text.len());
+    problem(
+        "E001",
+        src,
+        start,
+        end,
+        format!("{what} cannot be parsed: {}", e.message),
+        "fix the syntax: the deploying tool rejects this file, and rollsafe cannot check it",
+    )
+}
+
+fn duplicate_problems(src: &Arc<SourceFile>, docs: &[Node], out: &mut Vec<Problem>) {
+    let mut dups = Vec::new();
+    for d in docs {
+        d.duplicate_keys(&mut dups);
+    }
+    for (first, later) in dups {
+        let s = later.pos.offset;
+        let e = s + later.text.len();
+        out.push(problem(
+            "E004",
+            src,
+            s,
+            e,
+            format!(
+                "key `{}` is repeated (first at line {}); kubectl silently keeps this later value and strict decoders reject the file",
+                later.text, first.pos.line
+            ),
+            "remove one of the two keys so that the file says one thing",
+        ));
+    }
+}
+
+fn doc_ranges(docs: &[Node], len: usize) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = docs.iter().map(|d| d.pos.offset).collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (*s, starts.get(i + 1).copied().unwrap_or(len)))
+        .collect()
+}
+
+fn load_one(f: &RawFile, config: &Config, side: &Side, overrides: &[(globset::GlobMatcher, String)]) -> LoadOut {
+    let none = || LoadOut {
+        loaded: Loaded::None,
+        source: None,
+        problems: Vec::new(),
+    };
+    let path = f.path.as_str();
+    let forced = overrides
+        .iter()
+        .find(|(g, _)| g.is_match(path))
+        .map(|(_, k)| k.as_str());
+    if forced == Some("ignore") {
+        return none();
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if matches!(name, "sqitch.plan" | "metadata.toml" | "migration_lock.toml") {
+        return none();
+    }
+    let lower = name.to_ascii_lowercase();
+    let is_sql = lower.ends_with(".sql");
+    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json");
+    let skip = |message: String| LoadOut {
+        loaded: Loaded::None,
+        source: None,
+        problems: vec![Problem {
+            code: "E003",
+            path: path.to_string(),
+            source: None,
+            span: None,
+            message,
+            help: String::new(),
+        }],
+    };
+    let max = config.max_file_size.unwrap_or(crate::config::DEFAULT_MAX_FILE_SIZE);
+    if f.size > max {
+        return skip(format!(
+            "file skipped: {} bytes is over the {} byte limit (`max-file-size`)",
+            f.size, max
+        ));
+    }
+    if f.bytes.iter().take(8192).any(|b| *b == 0) {
+        return skip("file skipped: it looks binary (it contains NUL bytes)".into());
+    }
+    let text = match std::str::from_utf8(&f.bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            let src = SourceFile::new(path, String::from_utf8_lossy(&f.bytes).into_owned());
+            let at = e.valid_up_to();
+            return LoadOut {
+                loaded: Loaded::None,
+                source: None,
+                problems: vec![problem(
+                    "E001",
+                    &src,
+                    at,
+                    at + 1,
+                    format!("file is not valid UTF-8 (invalid byte at offset {at})"),
+                    "save the file as UTF-8",
+                )],
+            };
+        }
+    };
+    let src = SourceFile::new(path, text);
+    let mut problems = Vec::new();
+
+    // SQL migrations.
+    if is_sql || forced == Some("migration") {
+        let mcfg = &config.migrations;
+        let configured = !mcfg.paths.is_empty();
+        let in_dir = mcfg.paths.iter().any(|d| under(path, d))
+            || side.sqitch_plans.keys().any(|d| under(path, d))
+            || forced == Some("migration");
+        if configured && !in_dir {
+            return none();
+        }
+        let Some(mut info) = migrations::convention::detect(path, &src.text, in_dir) else {
+            return none();
+        };
+        if info.convention == Convention::Sqitch {
+            let plan = side
+                .sqitch_plans
+                .iter()
+                .find(|(d, _)| under(path, d))
+                .map(|(d, p)| (d.clone(), p));
+            if let Some((dir, plan)) = plan {
+                info.set_dir = dir;
+                if let Some(i) = plan.iter().position(|c| *c == info.name) {
+                    info.version = format!("{i:06}");
+                }
+            }
+        }
+        if let Some(c) = mcfg.convention()
+            && matches!(info.convention, Convention::Plain | Convention::UpDownFiles)
+            && matches!(c, Convention::Plain | Convention::UpDownFiles)
+        {
+            info.convention = c;
+        }
+        let dialect = dialect_for(&info, mcfg, side);
+        let sql = sql::read(src.clone(), dialect, info.convention.annotations());
+        collect_sql_problems(&sql, &mut problems);
+        let diesel_no_tx = info.convention == Convention::Diesel && side.diesel_no_tx.contains(dir_of(path));
+        return LoadOut {
+            loaded: Loaded::Migration(MigrationFile {
+                info,
+                sql: Arc::new(sql),
+                diesel_no_tx,
+            }),
+            source: Some((src, FileKind::Migration)),
+            problems,
+        };
+    }
+
+    if is_env_name(path) || forced == Some("env") {
+        let parsed = env::parse(&src.text);
+        for e in &parsed.errors {
+            problems.push(problem(
+                "E001",
+                &src,
+                e.offset,
+                e.offset + e.len,
+                format!("env file cannot be parsed: {}", e.message),
+                "write one `KEY=VALUE` per line; quote values that contain spaces or `#`",
+            ));
+        }
+        return LoadOut {
+            loaded: Loaded::Env(EnvFileParsed {
+                source: src.clone(),
+                env: parsed,
+            }),
+            source: Some((src, FileKind::Env)),
+            problems,
+        };
+    }
+
+    if !is_yaml && forced.is_none() {
+        return none();
+    }
+    if let Some(chart) = helm_chart(path, side)
+        && src.text.contains("{{")
+    {
+        return LoadOut {
+            loaded: Loaded::Helm(chart.to_string()),
+            source: None,
+            problems,
+        };
+    }
+    let compose = forced == Some("compose") || (forced.is_none() && is_compose_name(path));
+    let openapi = forced == Some("openapi") || (forced.is_none() && !compose && sniff_openapi(&src.text));
+    let flavor = if compose {
+        Flavor::Compose
+    } else if openapi {
+        Flavor::Core
+    } else {
+        Flavor::Kubernetes
+    };
+    let docs = match yaml::parse_stream(&src.text, flavor) {
+        Ok(d) => d,
+        Err(e) => {
+            if compose || openapi || forced == Some("manifest") || sniff_manifest(&src.text) {
+                if src.text.contains("{{") {
+                    problems.push(Problem {
+                        code: "E003",
+                        path: path.to_string(),
+                        source: None,
+                        span: None,
+                        message: "file skipped: it holds template syntax (`{{ … }}`) and is not plain YAML".into(),
+                        help: String::new(),
+                    });
+                } else {
+                    let what = if compose {
+                        "compose file"
+                    } else if openapi {
+                        "API description"
+                    } else {
+                        "manifest"
+                    };
+                    problems.push(yaml_problem(&src, &e, what));
+                }
+                return LoadOut {
+                    loaded: Loaded::None,
+                    source: Some((src, FileKind::Other)),
+                    problems,
+                };
+            }
+            return none();
+        }
+    };
+    if compose {
+        duplicate_problems(&src, &docs, &mut problems);
+        let doc = docs.into_iter().next().unwrap_or(Node {
+            kind: yaml::Kind::Map(Vec::new()),
+            pos: Default::default(),
+        });
+        return LoadOut {
+            loaded: Loaded::Compose(ComposeFile {
+                source: src.clone(),
+                doc,
+            }),
+            source: Some((src, FileKind::Compose)),
+            problems,
+        };
+    }
+    if openapi && docs.first().is_some_and(|d| d.get("openapi").is_some() || d.get("swagger").is_some()) {
+        duplicate_problems(&src, &docs, &mut problems);
+        return LoadOut {
+            loaded: Loaded::OpenApi(OpenApiFile {
+                source: src.clone(),
+                doc: docs.into_iter().next().expect("checked"),
+            }),
+            source: Some((src, FileKind::OpenApi)),
+            problems,
+        };
+    }
+    if forced == Some("manifest") || docs.iter().any(manifest::is_object) {
+        duplicate_problems(&src, &docs, &mut problems);
+        let ranges = doc_ranges(&docs, src.text.len());
+        let mut objects = Vec::new();
+        for (d, r) in docs.iter().zip(ranges) {
+            manifest::objects(d, r, &mut objects);
+        }
+        return LoadOut {
+            loaded: Loaded::Manifest(ManifestFile {
+                source: src.clone(),
+                objects,
+            }),
+            source: Some((src, FileKind::Manifest)),
+            problems,
+        };
+    }
+    none()
+}
+
+fn dialect_for(info: &FileInfo, mcfg: &crate::config::MigrationsConfig, side: &Side) -> Dialect {
+    if let Some(d) = info.dialect {
+        return d;
+    }
+    if info.convention == Convention::Prisma
+        && let Some(d) = side.prisma_dialect.get(&info.set_dir)
+    {
+        return *d;
+    }
+    mcfg.dialect()
+}
+
+fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
+    if let Some((offset, msg)) = &sql.error {
+        out.push(problem(
+            "E001",
+            &sql.source,
+            *offset,
+            offset + 1,
+            format!("SQL cannot be read: {msg}"),
+            "fix the syntax: the database rejects this file, and rollsafe cannot check it",
+        ));
+    }
+    for st in sql.statements() {
+        if let sql::Understood::Unchecked(why) = &st.understood {
+            let first_line_end = sql.source.text[st.start..st.end]
+                .find('\n')
+                .map(|i| st.start + i)
+                .unwrap_or(st.end);
+            out.push(problem(
+                "E002",
+                &sql.source,
+                st.start,
+                first_line_end,
+                format!("statement not checked: {why}"),
+                "review this statement by hand; rollsafe could not tell what it changes",
+            ));
+        }
+    }
+}
+
+/// Loads a release from its raw files.
+pub fn load(files: Vec<RawFile>, config: &Config, base_new_keys: Option<&BTreeSet<String>>) -> Project {
+    let side = side_facts(&files);
+    let overrides: Vec<(globset::GlobMatcher, String)> = config
+        .classify
+        .iter()
+        .filter_map(|(g, k)| globset::Glob::new(g).ok().map(|g| (g.compile_matcher(), k.clone())))
+        .collect();
+    let outs: Vec<LoadOut> = files
+        .par_iter()
+        .map(|f| load_one(f, config, &side, &overrides))
+        .collect();
+    let mut p = Project {
+        file_count: files.len(),
+        ..Default::default()
+    };
+    let mut mfiles = Vec::new();
+    let mut charts = BTreeSet::new();
+    for o in outs {
+        p.problems.extend(o.problems);
+        if let Some((src, kind)) = o.source {
+            p.sources.insert(src.path.clone(), (src, kind));
+        }
+        match o.loaded {
+            Loaded::Migration(m) => mfiles.push(m),
+            Loaded::Manifest(m) => p.manifests.push(m),
+            Loaded::Compose(c) => p.compose.push(c),
+            Loaded::Env(e) => p.env_files.push(e),
+            Loaded::OpenApi(a) => p.openapi.push(a),
+            Loaded::Helm(chart) => {
+                charts.insert(chart);
+            }
+            Loaded::None => {}
+        }
+    }
+    for chart in charts {
+        let path = if chart.is_empty() {
+            "Chart.yaml".to_string()
+        } else {
+            format!("{chart}/Chart.yaml")
+        };
+        p.problems.push(Problem {
+            code: "E003",
+            path,
+            source: None,
+            span: None,
+            message: format!(
+                "Helm chart `{}` skipped: its templates are not plain YAML; render it (`helm template`) into a folder and check that",
+                if chart.is_empty() { "." } else { chart.as_str() }
+            ),
+            help: String::new(),
+        });
+    }
+    let mcfg = &config.migrations;
+    let assume = mcfg
+        .assume_in_transaction
+        .or_else(|| (mcfg.convention.as_deref() == Some("sqlx")).then_some(true));
+    p.migration_sets = migrations::build_sets(mfiles, mcfg.dialect(), assume);
+    if let Some(keys) = base_new_keys {
+        for set in &mut p.migration_sets {
+            for m in &mut set.migrations {
+                m.is_new = !keys.contains(&m.key());
+            }
+        }
+    }
+    p.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    p
+}

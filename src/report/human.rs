@@ -1,0 +1,156 @@
+//! The default report: miette's graphical rendering with source snippets. Sources are
+//! looked up through rollsafe's line index (miette's default lookup rescans the file for
+//! every label, which is quadratic in findings per file).
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
+
+use crate::check::Outcome;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+/// A source for miette backed by the precomputed line index, optionally with secret
+/// values masked.
+struct IndexedSource {
+    file: Arc<SourceFile>,
+    masked: Option<String>,
+}
+
+impl SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = self.masked.as_deref().unwrap_or(&self.file.text);
+        let f = &self.file;
+        let start = f.pos(span.offset());
+        let end = f.pos(span.offset() + span.len());
+        let first = start.line.saturating_sub(before).max(1);
+        let last = (end.line + after).min(f.line_count());
+        let (s, _) = f.line_range(first);
+        let e = if last < f.line_count() {
+            f.line_range(last + 1).0
+        } else {
+            text.len()
+        };
+        let data = &text.as_bytes()[s..e];
+        Ok(Box::new(MietteSpanContents::new_named(
+            f.path.clone(),
+            data,
+            SourceSpan::new(s.into(), e - s),
+            first - 1,
+            0,
+            last - first + 1,
+        )))
+    }
+}
+
+struct Report<'a> {
+    d: &'a Diagnostic,
+    source: Option<IndexedSource>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{} {}", self.d.code, self.d.name)))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        (!self.d.help.is_empty()).then(|| Box::new(&self.d.help) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let l = &self.d.location;
+        let label = LabeledSpan::new(Some(self.d.code.to_string()), l.offset, l.len.max(1));
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+fn masked_text(d: &Diagnostic, file: &SourceFile) -> Option<String> {
+    if d.masked.is_empty() {
+        return None;
+    }
+    let mut bytes = file.text.clone().into_bytes();
+    for (s, e) in &d.masked {
+        for b in bytes.iter_mut().take(*e).skip(*s) {
+            if *b != b'\n' {
+                *b = b'*';
+            }
+        }
+    }
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+pub fn render(outcome: &Outcome, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for d in &outcome.diagnostics {
+        let source = d.source.as_ref().map(|f| IndexedSource {
+            file: f.clone(),
+            masked: masked_text(d, f),
+        });
+        let report = Report { d, source };
+        if report.source.is_none() {
+            out.push_str(&format!("  {}:{}:{}\n", d.location.path, d.location.line, d.location.column));
+        }
+        let mut s = String::new();
+        if handler.render_report(&mut s, &report).is_ok() {
+            out.push_str(&s);
+        }
+        out.push('\n');
+    }
+    let c = super::counts(&outcome.diagnostics);
+    if outcome.diagnostics.is_empty() {
+        out.push_str(&format!(
+            "No findings ({} checked).\n",
+            super::plural(outcome.files_checked, "file")
+        ));
+    } else {
+        let mut parts = vec![super::plural(c.errors, "error"), super::plural(c.warnings, "warning")];
+        if c.infos > 0 {
+            parts.push(super::plural(c.infos, "info"));
+        }
+        out.push_str(&format!(
+            "{} in {} ({} checked).\n",
+            parts.join(", "),
+            super::plural(c.files, "file"),
+            super::plural(outcome.files_checked, "file")
+        ));
+    }
+    out
+}

@@ -1,0 +1,40 @@
+//! E005: a suppression comment or annotation that is malformed (no reason, unknown code)
+//! or suppresses nothing. Unused ones are found by the pipeline after filtering.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::ProjectCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct InvalidSuppression;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "E005",
+    name: "invalid-suppression",
+    domain: Domain::Input,
+    severity: Severity::Info,
+    summary: "A rollsafe suppression has no reason, names an unknown rule, or suppresses nothing.",
+    needs_base: false,
+};
+
+impl Rule for InvalidSuppression {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        if cx.no_inline_ignores {
+            return;
+        }
+        let (_, bad) = crate::suppress::collect(cx.head);
+        for b in bad {
+            out.push(Diagnostic::new(
+                &META,
+                &b.source,
+                b.span,
+                b.message,
+                "write `rollsafe: ignore[CODE] reason`, with a code from `rollsafe rules` and the reason the finding is safe",
+                "malformed",
+            ));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! M108: a new uniqueness rule on an existing table.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{
+    Part,
+    ops::{ConstraintKind, Op},
+};
+
+pub struct AddUniqueConstraint;
+
+static META: RuleMeta = RuleMeta {
+    code: "M108",
+    name: "add-unique-constraint",
+    domain: Domain::Migrations,
+    severity: Severity::Warning,
+    summary: "A unique constraint or index on an existing table fails on existing duplicates and rejects writes the previous release still makes.",
+    needs_base: false,
+};
+
+impl Rule for AddUniqueConstraint {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let (table, what, words): (&String, String, &[&str]) = match cx.op {
+            Op::AddConstraint {
+                table,
+                kind: ConstraintKind::Unique,
+                name,
+                ..
+            } => (
+                table,
+                format!("unique constraint{}", name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default()),
+                &["UNIQUE"],
+            ),
+            Op::CreateIndex {
+                table,
+                unique: true,
+                name,
+                ..
+            } => (
+                table,
+                format!("unique index{}", name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default()),
+                &["UNIQUE"],
+            ),
+            Op::AddColumn { table, column } if column.unique && !column.primary_key => {
+                (table, format!("unique column `{}`", column.name), &["UNIQUE"])
+            }
+            _ => return,
+        };
+        if cx.part != Part::Up || cx.is_new_table(table) {
+            return;
+        }
+        out.push(cx.diag(
+            &META,
+            cx.span_of(words),
+            format!(
+                "adding {what} on existing table `{table}` fails the migration if duplicates exist, and the previous release's writes that duplicate a value start failing"
+            ),
+            "first ship code that never writes duplicates and clean existing ones; then CREATE UNIQUE INDEX CONCURRENTLY and attach it with ADD CONSTRAINT … UNIQUE USING INDEX",
+            &what,
+        ));
+    }
+}

@@ -1,0 +1,131 @@
+//! M105: changing a column's type — the previous release writes values the new type may
+//! reject, and on PostgreSQL most changes rewrite the table under an exclusive lock.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Dialect, Part, ops::Op};
+
+pub struct ChangeColumnType;
+
+static META: RuleMeta = RuleMeta {
+    code: "M105",
+    name: "change-column-type",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "Changing a column's type narrows what the previous release may write and usually rewrites the table under an exclusive lock.",
+    needs_base: false,
+};
+
+/// `varchar(255)` → ("varchar", Some(255)).
+fn split_len(t: &str) -> (String, Option<u64>) {
+    let base = t
+        .replace("character varying", "varchar")
+        .replace("character", "char");
+    match base.split_once('(') {
+        Some((b, rest)) => (
+            b.trim().to_string(),
+            rest.trim_end_matches(')').split(',').next().and_then(|n| n.trim().parse().ok()),
+        ),
+        None => (base.trim().to_string(), None),
+    }
+}
+
+/// How a change from `old` to `new` behaves; `None` means safe (same or widening without
+/// a rewrite).
+fn judge(old: Option<&str>, new: &str) -> Option<&'static str> {
+    let (nb, nl) = split_len(new);
+    let Some(old) = old else {
+        // Unknown old type: widening to unbounded text is the common safe case.
+        return if nb == "text" || (nb == "varchar" && nl.is_none()) {
+            None
+        } else {
+            Some("unknown")
+        };
+    };
+    if old == new {
+        return None;
+    }
+    let (ob, ol) = split_len(old);
+    let texty = |b: &str| b == "varchar" || b == "text";
+    match (texty(&ob), texty(&nb)) {
+        (true, true) => match (ol, nl) {
+            (Some(o), Some(n)) if n < o => Some("narrow"),
+            (None, Some(_)) => Some("narrow"),
+            _ => None,
+        },
+        _ if ob == nb && ob == "numeric" => match (ol, nl) {
+            (Some(o), Some(n)) if n >= o => None,
+            _ => Some("narrow"),
+        },
+        _ => Some("rewrite"),
+    }
+}
+
+impl Rule for ChangeColumnType {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Op::ChangeColumnType {
+            table,
+            column,
+            new_type,
+            spec,
+            ..
+        } = cx.op
+        else {
+            return;
+        };
+        if cx.part != Part::Up || cx.is_new_column(table, column) {
+            return;
+        }
+        let old = cx.schema.column(table, column).map(|c| c.spec.data_type.as_str()).filter(|t| !t.is_empty());
+        // MySQL MODIFY/CHANGE restates the whole column: without the old type we cannot
+        // tell whether the type changes at all.
+        if spec.is_some() && old.is_none() {
+            return;
+        }
+        let Some(kind) = judge(old, new_type) else { return };
+        let col = super::qual(table, column);
+        let was = old.map(|o| format!(" from `{o}`")).unwrap_or_default();
+        let message = match (kind, cx.dialect()) {
+            ("narrow", _) => format!(
+                "changing {col}{was} to `{new_type}` narrows it: values the previous release still writes are rejected, and a rollback meets truncated data"
+            ),
+            (_, Dialect::Postgres) => format!(
+                "changing {col}{was} to `{new_type}` rewrites `{table}` under an ACCESS EXCLUSIVE lock, and the previous release still reads and writes the old type"
+            ),
+            _ => format!(
+                "changing {col}{was} to `{new_type}` copies `{table}` while blocking writes, and the previous release still reads and writes the old type"
+            ),
+        };
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&["ALTER", "COLUMN", column]),
+            message,
+            format!(
+                "add a new column of type `{new_type}`, write to both, backfill in batches, switch reads, then drop `{column}` in a later release"
+            ),
+            &format!("{table}.{column}:{new_type}"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::judge;
+
+    #[test]
+    fn widening_is_safe_narrowing_is_not() {
+        assert_eq!(judge(Some("varchar(50)"), "varchar(100)"), None);
+        assert_eq!(judge(Some("varchar(100)"), "varchar(50)"), Some("narrow"));
+        assert_eq!(judge(Some("varchar(100)"), "text"), None);
+        assert_eq!(judge(Some("text"), "varchar(10)"), Some("narrow"));
+        assert_eq!(judge(Some("int"), "bigint"), Some("rewrite"));
+        assert_eq!(judge(None, "text"), None);
+        assert_eq!(judge(None, "bigint"), Some("unknown"));
+        assert_eq!(judge(Some("numeric(10,2)"), "numeric(12,2)"), None);
+    }
+}

@@ -1,0 +1,53 @@
+//! M203: a CONCURRENTLY operation that will run inside a transaction, where PostgreSQL
+//! refuses it — the deploy fails at migration time.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::{TxMode, walk::OpCx};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Dialect, ops::Op};
+
+pub struct ConcurrentlyInTransaction;
+
+static META: RuleMeta = RuleMeta {
+    code: "M203",
+    name: "concurrently-in-transaction",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "CREATE/DROP INDEX CONCURRENTLY or REINDEX CONCURRENTLY inside a transaction fails at deploy time.",
+    needs_base: false,
+};
+
+impl Rule for ConcurrentlyInTransaction {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let what = match cx.op {
+            Op::CreateIndex { concurrently: true, .. } => "CREATE INDEX CONCURRENTLY",
+            Op::DropIndex { concurrently: true, .. } => "DROP INDEX CONCURRENTLY",
+            Op::Reindex { concurrently: true, .. } => "REINDEX CONCURRENTLY",
+            _ => return,
+        };
+        if cx.dialect() != Dialect::Postgres || !cx.in_transaction {
+            return;
+        }
+        let help = match (cx.migration.convention.label(), cx.tx_mode) {
+            (_, TxMode::FlywayAuto) => "move this statement into a migration of its own: Flyway then runs it outside a transaction".to_string(),
+            (_, TxMode::ImplicitIfMultiple) => "move this statement into a file of its own, so it is sent alone and runs outside a transaction".to_string(),
+            ("goose", _) => "put it in its own migration marked `-- +goose NO TRANSACTION`".to_string(),
+            ("dbmate", _) => "put it in its own migration with `-- migrate:up transaction:false`".to_string(),
+            ("diesel", _) => "put it in its own migration whose metadata.toml says `run_in_transaction = false`".to_string(),
+            ("Liquibase", _) => "put it in its own changeset with `runInTransaction:false`".to_string(),
+            ("plain", _) => "put it in its own migration starting with `-- no-transaction` (sqlx) or `-- atlas:txmode none` (Atlas)".to_string(),
+            _ => "run it outside any transaction: remove the surrounding BEGIN/COMMIT or split it into its own migration".to_string(),
+        };
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&["CONCURRENTLY"]),
+            format!("{what} cannot run inside a transaction block and fails the deploy: {}", cx.tx_reason),
+            help,
+            what,
+        ));
+    }
+}

@@ -1,0 +1,64 @@
+//! M204: adding a FOREIGN KEY or CHECK constraint to an existing table without NOT VALID.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{
+    Dialect,
+    ops::{ConstraintKind, Op},
+};
+
+pub struct ConstraintValidatedOnAdd;
+
+static META: RuleMeta = RuleMeta {
+    code: "M204",
+    name: "constraint-validated-on-add",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "Adding a FOREIGN KEY or CHECK without NOT VALID scans the whole table while blocking writes (and, for a foreign key, the referenced table too).",
+    needs_base: false,
+};
+
+impl Rule for ConstraintValidatedOnAdd {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Op::AddConstraint {
+            table,
+            name,
+            kind,
+            not_valid: false,
+        } = cx.op
+        else {
+            return;
+        };
+        let (what, word) = match kind {
+            ConstraintKind::ForeignKey => ("FOREIGN KEY", "FOREIGN"),
+            ConstraintKind::Check { .. } => ("CHECK", "CHECK"),
+            _ => return,
+        };
+        if cx.dialect() != Dialect::Postgres || cx.is_new_table(table) {
+            return;
+        }
+        let n = name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default();
+        let n_plain = name.clone().unwrap_or_else(|| "<name>".into());
+        let lock = if *kind == ConstraintKind::ForeignKey {
+            "blocks writes to both tables"
+        } else {
+            "blocks writes to it"
+        };
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&[word]),
+            format!(
+                "adding {what} constraint{n} to existing table `{table}` validates every row while it {lock}"
+            ),
+            format!(
+                "add it with `NOT VALID` (instant), then run `ALTER TABLE {table} VALIDATE CONSTRAINT {n_plain}` in a separate migration: validation takes a lock that lets reads and writes continue"
+            ),
+            &format!("{table}:{what}{n}"),
+        ));
+    }
+}

@@ -1,0 +1,75 @@
+//! M201: building an index on an existing table without CONCURRENTLY (PostgreSQL).
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{
+    Dialect,
+    ops::{ConstraintKind, Op},
+};
+
+pub struct CreateIndexBlocking;
+
+static META: RuleMeta = RuleMeta {
+    code: "M201",
+    name: "create-index-blocking",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "Building an index on an existing table without CONCURRENTLY blocks all writes to it until the build ends.",
+    needs_base: false,
+};
+
+impl Rule for CreateIndexBlocking {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        if cx.dialect() != Dialect::Postgres {
+            return;
+        }
+        match cx.op {
+            Op::CreateIndex {
+                table,
+                name,
+                concurrently: false,
+                unique,
+            } if !cx.is_new_table(table) => {
+                let idx = name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default();
+                let uq = if *unique { "UNIQUE " } else { "" };
+                out.push(cx.diag(
+                    &META,
+                    cx.span_of(&["INDEX"]),
+                    format!(
+                        "creating index{idx} on existing table `{table}` without CONCURRENTLY blocks every INSERT, UPDATE and DELETE on it until the build finishes"
+                    ),
+                    format!(
+                        "use `CREATE {uq}INDEX CONCURRENTLY`, in a migration that runs outside a transaction"
+                    ),
+                    &format!("{table}{idx}"),
+                ));
+            }
+            Op::AddConstraint {
+                table,
+                kind: kind @ (ConstraintKind::Unique | ConstraintKind::PrimaryKey),
+                name,
+                ..
+            } if !cx.is_new_table(table) => {
+                let what = if *kind == ConstraintKind::Unique { "UNIQUE" } else { "PRIMARY KEY" };
+                let n = name.clone().unwrap_or_else(|| format!("{table}_key"));
+                out.push(cx.diag(
+                    &META,
+                    cx.span_of(&[what.split(' ').next().unwrap_or(what)]),
+                    format!(
+                        "adding a {what} constraint to existing table `{table}` builds its index while holding an ACCESS EXCLUSIVE lock, blocking reads and writes"
+                    ),
+                    format!(
+                        "build the index first with `CREATE UNIQUE INDEX CONCURRENTLY {n}_idx …`, then `ALTER TABLE {table} ADD CONSTRAINT {n} {what} USING INDEX {n}_idx`"
+                    ),
+                    &format!("{table}:{what}"),
+                ));
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! M302: the down part is empty or does not touch what the up part created or renamed.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::MigrationCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Understood, ops::Op};
+
+pub struct DownDoesNotRevert;
+
+static META: RuleMeta = RuleMeta {
+    code: "M302",
+    name: "down-does-not-revert",
+    domain: Domain::Migrations,
+    severity: Severity::Warning,
+    summary: "The down migration is empty or leaves in place what the up migration created, so a rollback does not restore the previous schema.",
+    needs_base: false,
+};
+
+/// Objects an up part brings into being, and how a down part may remove them.
+#[derive(Debug)]
+enum Made {
+    Table(String),
+    Column(String, String),
+    Index(String, String),
+    Rename(String, String),
+}
+
+impl Made {
+    fn describe(&self) -> String {
+        match self {
+            Made::Table(t) => format!("table `{t}`"),
+            Made::Column(t, c) => format!("column `{t}.{c}`"),
+            Made::Index(i, _) => format!("index `{i}`"),
+            Made::Rename(f, t) => format!("the rename of `{f}` to `{t}`"),
+        }
+    }
+
+    fn reverted_by(&self, op: &Op) -> bool {
+        match (self, op) {
+            (Made::Table(t), Op::DropTable { table }) => t == table,
+            (Made::Table(t), Op::RenameTable { from, .. }) => t == from,
+            (Made::Column(t, c), Op::DropColumn { table, column }) => t == table && c == column,
+            (Made::Column(t, _), Op::DropTable { table }) => t == table,
+            (Made::Column(t, c), Op::RenameColumn { table, from, .. }) => t == table && c == from,
+            (Made::Index(i, _), Op::DropIndex { name, .. }) => i == name,
+            (Made::Index(_, t), Op::DropTable { table }) => t == table,
+            (Made::Rename(f, t), Op::RenameTable { from, to }) => t == from && f == to,
+            (Made::Rename(f, t), Op::RenameColumn { from, to, .. }) => t == from && f == to,
+            _ => false,
+        }
+    }
+}
+
+impl Rule for DownDoesNotRevert {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_migration(&self, cx: &MigrationCx, out: &mut Vec<Diagnostic>) {
+        let m = cx.migration;
+        if m.down.is_empty() {
+            return;
+        }
+        let mut made = Vec::new();
+        for p in &m.up {
+            for st in &crate::migrations::section(p).statements {
+                for op in &st.ops {
+                    match op {
+                        Op::CreateTable { table, .. } => made.push(Made::Table(table.clone())),
+                        Op::AddColumn { table, column } => {
+                            made.push(Made::Column(table.clone(), column.name.clone()))
+                        }
+                        Op::CreateIndex {
+                            table, name: Some(n), ..
+                        } => made.push(Made::Index(n.clone(), table.clone())),
+                        Op::RenameTable { from, to } => made.push(Made::Rename(from.clone(), to.clone())),
+                        Op::RenameColumn { from, to, .. } => {
+                            made.push(Made::Rename(from.clone(), to.clone()))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let down_stmts: Vec<&crate::sql::Statement> = m
+            .down
+            .iter()
+            .flat_map(|p| crate::migrations::section(p).statements.iter())
+            .collect();
+        // A down that runs code rollsafe cannot read may well revert everything.
+        if down_stmts.iter().any(|s| !matches!(s.understood, Understood::Parsed | Understood::Recognised(_))) {
+            return;
+        }
+        let down_ops: Vec<&Op> = down_stmts.iter().flat_map(|s| s.ops.iter()).collect();
+        let first_down = &m.down[0];
+        let file = &first_down.file;
+        let sec = crate::migrations::section(first_down);
+        let span = match down_stmts.first() {
+            Some(s) => file.source.span(s.start, s.end.min(s.start + file.source.text[s.start..s.end].find('\n').unwrap_or(s.end - s.start))),
+            None if sec.marker > 0 => {
+                let end = file.source.text[sec.marker..].find('\n').map(|i| sec.marker + i).unwrap_or(file.source.text.len());
+                file.source.span(sec.marker, end)
+            }
+            None => file.source.line_span(1),
+        };
+        let significant = down_ops.iter().any(|o| !matches!(o, Op::Other | Op::Begin | Op::Commit | Op::SetTimeout { .. }));
+        let (message, detail) = if !significant {
+            if made.is_empty() {
+                return;
+            }
+            (
+                format!(
+                    "the down part of migration `{}` does nothing, so a rollback leaves {} in place",
+                    m.label(),
+                    made[0].describe()
+                ),
+                "empty".to_string(),
+            )
+        } else {
+            let left: Vec<String> = made
+                .iter()
+                .filter(|x| !down_ops.iter().any(|o| x.reverted_by(o)))
+                .map(Made::describe)
+                .collect();
+            if left.is_empty() {
+                return;
+            }
+            (
+                format!(
+                    "the down part of migration `{}` does not undo {}, so a rollback leaves the schema different from the previous release",
+                    m.label(),
+                    left.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                ),
+                left.join(","),
+            )
+        };
+        out.push(Diagnostic::new(
+            &META,
+            &file.source,
+            span,
+            message,
+            "make the down part reverse every change of the up part, in reverse order (drop what it created, rename back what it renamed)",
+            format!("{}|{detail}", m.label()),
+        ));
+    }
+}

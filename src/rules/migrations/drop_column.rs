@@ -1,0 +1,44 @@
+//! M101: dropping a column the previous release still uses.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Part, ops::Op};
+
+pub struct DropColumn;
+
+static META: RuleMeta = RuleMeta {
+    code: "M101",
+    name: "drop-column",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "Dropping a column the previous release still reads or writes breaks it while it runs and after a rollback.",
+    needs_base: false,
+};
+
+impl Rule for DropColumn {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Op::DropColumn { table, column } = cx.op else { return };
+        if cx.part != Part::Up || cx.is_new_column(table, column) {
+            return;
+        }
+        let span = cx.span_of(&["DROP", "COLUMN", column]);
+        let span = if span == cx.stmt_span() { cx.span_of(&["DROP", column]) } else { span };
+        out.push(cx.diag(
+            &META,
+            span,
+            format!(
+                "dropping column {} breaks the previous release, which still selects and inserts it during the rollout and after a rollback",
+                super::qual(table, column)
+            ),
+            format!(
+                "contract in two releases: first ship code that no longer reads or writes `{column}` (tell the ORM to ignore it), then drop the column in a later release"
+            ),
+            &format!("{table}.{column}"),
+        ));
+    }
+}

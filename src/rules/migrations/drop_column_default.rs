@@ -1,0 +1,44 @@
+//! M110: dropping a default the previous release relies on when it omits the column.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Part, ops::Op};
+
+pub struct DropColumnDefault;
+
+static META: RuleMeta = RuleMeta {
+    code: "M110",
+    name: "drop-column-default",
+    domain: Domain::Migrations,
+    severity: Severity::Warning,
+    summary: "Dropping a column default changes what the previous release's INSERTs store, or makes them fail on a NOT NULL column.",
+    needs_base: false,
+};
+
+impl Rule for DropColumnDefault {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Op::DropDefault { table, column } = cx.op else { return };
+        if cx.part != Part::Up || cx.is_new_column(table, column) {
+            return;
+        }
+        let col = super::qual(table, column);
+        let not_null = cx.schema.column(table, column).is_some_and(|c| c.spec.not_null);
+        let effect = if not_null {
+            "fail, because the column is NOT NULL"
+        } else {
+            "store NULL instead of the default"
+        };
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&["DROP", "DEFAULT"]),
+            format!("dropping the default of {col} makes INSERTs of the previous release that omit the column {effect}"),
+            format!("first ship code that always writes `{column}`, then drop the default in a later release"),
+            &format!("{table}.{column}"),
+        ));
+    }
+}

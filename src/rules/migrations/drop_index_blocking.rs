@@ -1,0 +1,60 @@
+//! M202: dropping an index without CONCURRENTLY (PostgreSQL).
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Dialect, ops::Op};
+
+pub struct DropIndexBlocking;
+
+static META: RuleMeta = RuleMeta {
+    code: "M202",
+    name: "drop-index-blocking",
+    domain: Domain::Migrations,
+    severity: Severity::Warning,
+    summary: "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table and queues every query behind it.",
+    needs_base: false,
+};
+
+impl Rule for DropIndexBlocking {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Op::DropIndex {
+            name,
+            concurrently: false,
+            ..
+        } = cx.op
+        else {
+            return;
+        };
+        if cx.dialect() != Dialect::Postgres {
+            return;
+        }
+        // An index made by this release, or on a table made by it, holds no traffic yet.
+        if let Some((table, created)) = cx.schema.indexes.get(name)
+            && (*created == cx.index
+                || cx.set.migrations.get(*created).is_some_and(|m| m.is_new)
+                || cx.is_new_table(table))
+        {
+            return;
+        }
+        let on = cx
+            .schema
+            .indexes
+            .get(name)
+            .map(|(t, _)| format!(" on `{t}`"))
+            .unwrap_or_default();
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&["DROP", "INDEX"]),
+            format!(
+                "dropping index `{name}` without CONCURRENTLY takes an ACCESS EXCLUSIVE lock{on}; while it waits for running queries, every new query on the table queues behind it"
+            ),
+            format!("use `DROP INDEX CONCURRENTLY IF EXISTS {name}`, in a migration that runs outside a transaction"),
+            name,
+        ));
+    }
+}

@@ -1,0 +1,41 @@
+//! M102: dropping a table the previous release still uses.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Part, ops::Op};
+
+pub struct DropTable;
+
+static META: RuleMeta = RuleMeta {
+    code: "M102",
+    name: "drop-table",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "Dropping a table the previous release still uses breaks it while it runs and makes a rollback impossible.",
+    needs_base: false,
+};
+
+impl Rule for DropTable {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Op::DropTable { table } = cx.op else { return };
+        if cx.part != Part::Up || cx.is_new_table(table) {
+            return;
+        }
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&["DROP", "TABLE"]),
+            format!(
+                "dropping table `{table}` breaks the previous release, which still queries it during the rollout, and destroys the data a rollback would need"
+            ),
+            format!(
+                "stop using `{table}` in one release, then drop it in a later one (rename it to `{table}_deprecated` first if you want a way back)"
+            ),
+            table,
+        ));
+    }
+}

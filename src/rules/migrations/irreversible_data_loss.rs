@@ -1,0 +1,69 @@
+//! M303: the up part drops data and the down part re-creates an empty shell, so a
+//! rollback "succeeds" but the data is gone.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::MigrationCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::ops::Op;
+
+pub struct IrreversibleDataLoss;
+
+static META: RuleMeta = RuleMeta {
+    code: "M303",
+    name: "irreversible-data-loss",
+    domain: Domain::Migrations,
+    severity: Severity::Warning,
+    summary: "The up part drops a table or column and the down part re-creates it empty: the rollback restores the schema but not the data.",
+    needs_base: false,
+};
+
+impl Rule for IrreversibleDataLoss {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_migration(&self, cx: &MigrationCx, out: &mut Vec<Diagnostic>) {
+        let m = cx.migration;
+        if m.down.is_empty() {
+            return;
+        }
+        let down_ops: Vec<&Op> = m
+            .down
+            .iter()
+            .flat_map(|p| crate::migrations::section(p).statements.iter())
+            .flat_map(|s| s.ops.iter())
+            .collect();
+        for p in &m.up {
+            for st in &crate::migrations::section(p).statements {
+                for op in &st.ops {
+                    let (what, recreated) = match op {
+                        Op::DropTable { table } if cx.schema_before.table(table).is_some_and(|t| t.created_in != cx.index) => (
+                            format!("table `{table}`"),
+                            down_ops.iter().any(|o| matches!(o, Op::CreateTable { table: t, .. } if t == table)),
+                        ),
+                        Op::DropColumn { table, column } => (
+                            super::qual(table, column),
+                            down_ops.iter().any(|o| {
+                                matches!(o, Op::AddColumn { table: t, column: c } if t == table && c.name == *column)
+                            }),
+                        ),
+                        _ => continue,
+                    };
+                    if !recreated {
+                        continue;
+                    }
+                    out.push(Diagnostic::new(
+                        &META,
+                        &p.file.source,
+                        p.file.source.span(st.start, st.end),
+                        format!(
+                            "the up part drops {what} and the down part re-creates it empty: a rollback restores the schema but the data is lost"
+                        ),
+                        "do not drop data in the release that stops using it: keep the column or table (or copy it to an archive table) until the release is final",
+                        format!("{}|{what}", m.label()),
+                    ));
+                }
+            }
+        }
+    }
+}

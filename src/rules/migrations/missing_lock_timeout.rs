@@ -1,0 +1,51 @@
+//! M209: a statement that waits for a table-blocking lock with no lock timeout set: while
+//! it waits behind a long query, every other query on the table queues behind it.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::{OpCx, takes_blocking_lock};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Dialect, ops::Op};
+
+pub struct MissingLockTimeout;
+
+static META: RuleMeta = RuleMeta {
+    code: "M209",
+    name: "missing-lock-timeout",
+    domain: Domain::Migrations,
+    severity: Severity::Warning,
+    summary: "A migration takes a table-blocking lock with no lock timeout set, so a slow query can stall all traffic to the table.",
+    needs_base: false,
+};
+
+impl Rule for MissingLockTimeout {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        if !cx.config.lock_timeout_required || cx.lock_timeout_set || cx.blocking_lock_before {
+            return;
+        }
+        if cx.dialect() == Dialect::Sqlite || !takes_blocking_lock(cx.op, cx.dialect()) {
+            return;
+        }
+        let Some(table) = cx.op.table() else { return };
+        if cx.is_new_table(table) || matches!(cx.op, Op::LockTable { .. }) {
+            return;
+        }
+        let set = if cx.dialect() == Dialect::Mysql {
+            "SET SESSION lock_wait_timeout = 5;"
+        } else {
+            "SET lock_timeout = '5s';"
+        };
+        out.push(cx.diag(
+            &META,
+            cx.stmt_span(),
+            format!(
+                "this migration locks `{table}` without a lock timeout: if a long query holds the table, the migration waits and every query on `{table}` queues behind it"
+            ),
+            format!("start the migration with `{set}` and retry the deploy if it times out (or set `lock-timeout-required = false` if your runner sets one)"),
+            table,
+        ));
+    }
+}

@@ -1,0 +1,92 @@
+//! M211: MySQL ALTER TABLE operations that copy the table and block writes unless an
+//! online algorithm can be used.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{
+    Dialect,
+    ops::{ConstraintKind, Op},
+};
+
+pub struct MysqlTableCopy;
+
+static META: RuleMeta = RuleMeta {
+    code: "M211",
+    name: "mysql-table-copy",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "A MySQL ALTER TABLE that copies the table (ALGORITHM=COPY, LOCK=SHARED/EXCLUSIVE, type change, charset conversion, foreign key) blocks writes for the whole copy.",
+    needs_base: false,
+};
+
+/// ALGORITHM/LOCK stated on the same statement.
+fn online_options(cx: &OpCx) -> (Option<String>, Option<String>) {
+    cx.stmt
+        .ops
+        .iter()
+        .find_map(|o| match o {
+            Op::MysqlOnlineOptions { algorithm, lock, .. } => Some((algorithm.clone(), lock.clone())),
+            _ => None,
+        })
+        .unwrap_or((None, None))
+}
+
+impl Rule for MysqlTableCopy {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        if cx.dialect() != Dialect::Mysql {
+            return;
+        }
+        let Some(table) = cx.op.table() else { return };
+        if cx.is_new_table(table) {
+            return;
+        }
+        let (algorithm, lock) = online_options(cx);
+        let online = matches!(algorithm.as_deref(), Some("INPLACE" | "INSTANT"));
+        let (what, words): (String, &[&str]) = match cx.op {
+            Op::MysqlOnlineOptions { algorithm, lock, .. } => {
+                if algorithm.as_deref() == Some("COPY") {
+                    ("ALGORITHM=COPY copies".into(), &["ALGORITHM"])
+                } else if matches!(lock.as_deref(), Some("SHARED" | "EXCLUSIVE")) {
+                    (format!("LOCK={} blocks writes to", lock.as_deref().unwrap_or("")), &["LOCK"])
+                } else {
+                    return;
+                }
+            }
+            _ if online => return,
+            Op::ChangeColumnType { column, new_type, .. } => {
+                let Some(old) = cx.schema.column(table, column) else { return };
+                if old.spec.data_type.is_empty() || old.spec.data_type == *new_type {
+                    return;
+                }
+                (
+                    format!("changing `{column}` from `{}` to `{new_type}` copies", old.spec.data_type),
+                    &["MODIFY"],
+                )
+            }
+            Op::MysqlRebuild { what, .. } if what.starts_with("CONVERT") => {
+                ("CONVERT TO CHARACTER SET copies".into(), &["CONVERT"])
+            }
+            Op::AddConstraint {
+                kind: ConstraintKind::ForeignKey,
+                ..
+            } => ("adding a FOREIGN KEY (with foreign_key_checks on) copies".into(), &["FOREIGN"]),
+            Op::DropConstraint { name, .. } if name == "primary" => {
+                ("dropping the PRIMARY KEY copies".into(), &["PRIMARY"])
+            }
+            _ => return,
+        };
+        let _ = lock;
+        out.push(cx.diag(
+            &META,
+            cx.span_of(words),
+            format!("{what} `{table}` and blocks writes to it until the copy ends"),
+            "state `ALGORITHM=INPLACE, LOCK=NONE` (or INSTANT) so MySQL refuses instead of locking, and run changes that need a copy with an online schema-change tool (gh-ost, pt-online-schema-change)",
+            &format!("{table}:{what}"),
+        ));
+    }
+}

@@ -1,0 +1,42 @@
+//! M103: renaming a column the previous release uses by its old name.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Part, ops::Op};
+
+pub struct RenameColumn;
+
+static META: RuleMeta = RuleMeta {
+    code: "M103",
+    name: "rename-column",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "Renaming a column breaks the previous release, which still uses the old name.",
+    needs_base: false,
+};
+
+impl Rule for RenameColumn {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Op::RenameColumn { table, from, to } = cx.op else { return };
+        if cx.part != Part::Up || cx.is_new_column(table, from) {
+            return;
+        }
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&["RENAME"]),
+            format!(
+                "renaming column {} to `{to}` breaks the previous release, whose queries still name `{from}` until every instance is replaced",
+                super::qual(table, from)
+            ),
+            format!(
+                "add `{to}` as a new column, write to both, backfill, switch reads to `{to}`, and drop `{from}` in a later release"
+            ),
+            &format!("{table}.{from}->{to}"),
+        ));
+    }
+}

@@ -1,0 +1,41 @@
+//! M104: renaming a table the previous release uses by its old name.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Part, ops::Op};
+
+pub struct RenameTable;
+
+static META: RuleMeta = RuleMeta {
+    code: "M104",
+    name: "rename-table",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "Renaming a table breaks the previous release, which still uses the old name.",
+    needs_base: false,
+};
+
+impl Rule for RenameTable {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Op::RenameTable { from, to } = cx.op else { return };
+        if cx.part != Part::Up || cx.is_new_table(from) {
+            return;
+        }
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&["RENAME"]),
+            format!(
+                "renaming table `{from}` to `{to}` breaks the previous release, whose queries still name `{from}` until every instance is replaced"
+            ),
+            format!(
+                "rename in the same migration but keep the old name working with `CREATE VIEW {from} AS SELECT * FROM {to}` until no running version uses it, then drop the view"
+            ),
+            &format!("{from}->{to}"),
+        ));
+    }
+}

@@ -1,0 +1,75 @@
+//! M107: making an existing column NOT NULL.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Dialect, Part, ops::Op};
+
+pub struct SetNotNull;
+
+static META: RuleMeta = RuleMeta {
+    code: "M107",
+    name: "set-not-null",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "SET NOT NULL on an existing column scans the table under an exclusive lock and rejects NULLs the previous release may still write.",
+    needs_base: false,
+};
+
+impl Rule for SetNotNull {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let (table, column) = match cx.op {
+            Op::SetNotNull { table, column } => (table, column),
+            // MySQL restates nullability in MODIFY/CHANGE.
+            Op::ChangeColumnType {
+                table,
+                column,
+                spec: Some(spec),
+                ..
+            } if spec.not_null
+                && cx
+                    .schema
+                    .column(table, column)
+                    .is_some_and(|c| !c.spec.not_null && !c.spec.data_type.is_empty()) =>
+            {
+                (table, column)
+            }
+            _ => return,
+        };
+        if cx.part != Part::Up || cx.is_new_column(table, column) {
+            return;
+        }
+        if cx
+            .schema
+            .table(table)
+            .is_some_and(|t| t.not_null_checked.contains(column))
+        {
+            // A validated CHECK (col IS NOT NULL) already proves it: PostgreSQL 12+ skips
+            // the scan, and no running version can write NULL.
+            return;
+        }
+        let col = super::qual(table, column);
+        let message = if cx.dialect() == Dialect::Postgres {
+            format!(
+                "setting {col} NOT NULL scans all of `{table}` under an ACCESS EXCLUSIVE lock, and INSERTs of the previous release that leave it NULL start failing"
+            )
+        } else {
+            format!(
+                "making {col} NOT NULL rebuilds `{table}` and INSERTs of the previous release that leave it NULL start failing"
+            )
+        };
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&["SET", "NOT", "NULL"]),
+            message,
+            format!(
+                "once every running version writes `{column}`: add `CHECK ({column} IS NOT NULL) NOT VALID`, VALIDATE it in a later migration, then SET NOT NULL (PostgreSQL 12+ uses the check and skips the scan)"
+            ),
+            &format!("{table}.{column}"),
+        ));
+    }
+}

@@ -1,0 +1,49 @@
+//! M210: UPDATE or DELETE of a whole existing table inside a schema migration.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Part, ops::Op};
+
+pub struct UnbatchedDataChange;
+
+static META: RuleMeta = RuleMeta {
+    code: "M210",
+    name: "unbatched-data-change",
+    domain: Domain::Migrations,
+    severity: Severity::Warning,
+    summary: "An UPDATE or DELETE without WHERE touches every row in one transaction, locking them all for its duration.",
+    needs_base: false,
+};
+
+impl Rule for UnbatchedDataChange {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let (verb, table) = match cx.op {
+            Op::Update {
+                table,
+                has_where: false,
+            } => ("UPDATE", table),
+            Op::Delete {
+                table,
+                has_where: false,
+            } => ("DELETE", table),
+            _ => return,
+        };
+        if cx.part != Part::Up || table.is_empty() || cx.is_new_table(table) {
+            return;
+        }
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&[verb]),
+            format!(
+                "{verb} without WHERE rewrites every row of `{table}` in one transaction, holding row locks on all of them and bloating the table while the running version writes to it"
+            ),
+            "backfill in batches (e.g. `WHERE id BETWEEN …` in a loop) from a script or job outside the schema migration",
+            &format!("{verb}:{table}"),
+        ));
+    }
+}

@@ -1,0 +1,111 @@
+//! The rule trait and the one list of rules. Adding a rule: a file under
+//! `rules/<domain>/`, a document under `lints/`, a line in `ALL` (a test fails otherwise).
+
+pub mod input;
+pub mod migrations;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::{MigrationCx, OpCx};
+use crate::project::ProjectCx;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Domain {
+    Migrations,
+    Workloads,
+    Secrets,
+    Traffic,
+    Api,
+    Input,
+}
+
+impl Domain {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Domain::Migrations => "migrations",
+            Domain::Workloads => "workloads",
+            Domain::Secrets => "secrets",
+            Domain::Traffic => "traffic",
+            Domain::Api => "api",
+            Domain::Input => "input",
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub domain: Domain,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// The rule compares the head with the base release and only runs when one is given.
+    pub needs_base: bool,
+}
+
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    /// Whole-project checks (input errors, base comparisons).
+    fn check_project(&self, _cx: &ProjectCx, _out: &mut Vec<Diagnostic>) {}
+    /// One operation of one migration statement, with the schema as it was before it.
+    fn check_op(&self, _cx: &OpCx, _out: &mut Vec<Diagnostic>) {}
+    /// One migration as a whole (pairing of up and down parts).
+    fn check_migration(&self, _cx: &MigrationCx, _out: &mut Vec<Diagnostic>) {}
+}
+
+pub static ALL: &[&dyn Rule] = &[
+    &input::invalid_syntax::InvalidSyntax,
+    &input::statement_not_checked::StatementNotChecked,
+    &input::file_skipped::FileSkipped,
+    &input::duplicate_key::DuplicateKey,
+    &input::invalid_suppression::InvalidSuppression,
+    &migrations::drop_column::DropColumn,
+    &migrations::drop_table::DropTable,
+    &migrations::rename_column::RenameColumn,
+    &migrations::rename_table::RenameTable,
+    &migrations::change_column_type::ChangeColumnType,
+    &migrations::add_required_column::AddRequiredColumn,
+    &migrations::set_not_null::SetNotNull,
+    &migrations::add_unique_constraint::AddUniqueConstraint,
+    &migrations::enum_value_removed::EnumValueRemoved,
+    &migrations::drop_column_default::DropColumnDefault,
+    &migrations::create_index_blocking::CreateIndexBlocking,
+    &migrations::drop_index_blocking::DropIndexBlocking,
+    &migrations::concurrently_in_transaction::ConcurrentlyInTransaction,
+    &migrations::constraint_validated_on_add::ConstraintValidatedOnAdd,
+    &migrations::validate_in_same_transaction::ValidateInSameTransaction,
+    &migrations::volatile_default_rewrite::VolatileDefaultRewrite,
+    &migrations::blocking_maintenance::BlockingMaintenance,
+    &migrations::truncate_table::TruncateTable,
+    &migrations::missing_lock_timeout::MissingLockTimeout,
+    &migrations::unbatched_data_change::UnbatchedDataChange,
+    &migrations::mysql_table_copy::MysqlTableCopy,
+    &migrations::missing_down::MissingDown,
+    &migrations::down_does_not_revert::DownDoesNotRevert,
+    &migrations::irreversible_data_loss::IrreversibleDataLoss,
+    &migrations::applied_migration_modified::AppliedMigrationModified,
+    &migrations::migration_out_of_order::MigrationOutOfOrder,
+];
+
+/// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.
+pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
+    ALL.iter()
+        .map(|r| r.meta())
+        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name))
+}
+
+/// Does `pattern` (a code like `M101`, a prefix like `M1` or `M`, or `ALL`) select `code`?
+pub fn selects(pattern: &str, code: &str) -> bool {
+    pattern.eq_ignore_ascii_case("ALL")
+        || code.to_ascii_uppercase().starts_with(&pattern.to_ascii_uppercase())
+        || find(pattern).is_some_and(|m| m.code == code)
+}
+
+pub fn is_known_selector(pattern: &str) -> bool {
+    pattern.eq_ignore_ascii_case("ALL")
+        || find(pattern).is_some()
+        || ALL.iter().any(|r| selects(pattern, r.meta().code))
+        || (pattern.len() == 1 && "MKSTAE".contains(pattern.to_ascii_uppercase().as_str()))
+}

@@ -1,0 +1,477 @@
+//! Maps a statement parsed by sqlparser to the operations the rules reason about.
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTable, AlterTableAlgorithm, AlterTableLock, AlterTableOperation,
+    AlterTypeOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable, DataType, EnumMember, Expr, Ident,
+    ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement, TableConstraint,
+    TableFactor, TableWithJoins, UserDefinedTypeRepresentation,
+};
+
+use super::ops::{ColumnSpec, ConstraintKind, DefaultKind, Op, VOLATILE_FUNCTIONS, table_key};
+
+pub fn ident(i: &Ident) -> String {
+    if i.quote_style.is_some() {
+        i.value.clone()
+    } else {
+        i.value.to_lowercase()
+    }
+}
+
+pub fn name_parts(n: &ObjectName) -> Vec<String> {
+    n.0.iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(i) => ident(i),
+            ObjectNamePart::Function(f) => ident(&f.name),
+        })
+        .collect()
+}
+
+pub fn table_name(n: &ObjectName) -> String {
+    table_key(&name_parts(n))
+}
+
+pub fn type_name(t: &DataType) -> String {
+    normalise_type(&t.to_string())
+}
+
+pub fn normalise_type(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for word in lower.split_whitespace() {
+        if !out.is_empty() && !word.starts_with('(') && !out.ends_with('(') {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.replace(", ", ",")
+}
+
+pub fn default_kind(e: &Expr) -> DefaultKind {
+    default_kind_text(&e.to_string())
+}
+
+pub fn default_kind_text(text: &str) -> DefaultKind {
+    let lower = text.to_lowercase();
+    for f in VOLATILE_FUNCTIONS {
+        if let Some(i) = lower.find(f) {
+            let before_ok = i == 0
+                || !lower.as_bytes()[i - 1].is_ascii_alphanumeric() && lower.as_bytes()[i - 1] != b'_';
+            let after = lower[i + f.len()..].trim_start();
+            if before_ok && after.starts_with('(') {
+                return DefaultKind::Volatile(format!("{f}()"));
+            }
+        }
+    }
+    DefaultKind::Constant
+}
+
+pub fn column_spec(c: &ColumnDef) -> ColumnSpec {
+    let mut spec = ColumnSpec {
+        name: ident(&c.name),
+        data_type: type_name(&c.data_type),
+        ..Default::default()
+    };
+    match &c.data_type {
+        DataType::Enum(members, _) => {
+            spec.enum_values = members
+                .iter()
+                .map(|m| match m {
+                    EnumMember::Name(n) | EnumMember::NamedValue(n, _) => n.clone(),
+                })
+                .collect()
+        }
+        DataType::Set(values) => spec.enum_values = values.clone(),
+        _ => {}
+    }
+    if matches!(
+        spec.data_type.as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
+    ) {
+        spec.generated = true;
+        spec.not_null = true;
+    }
+    for o in &c.options {
+        apply_column_option(&mut spec, &o.option);
+    }
+    spec
+}
+
+fn apply_column_option(spec: &mut ColumnSpec, o: &ColumnOption) {
+    match o {
+        ColumnOption::NotNull => spec.not_null = true,
+        ColumnOption::Null => spec.not_null = false,
+        ColumnOption::Default(e) => spec.default = Some(default_kind(e)),
+        ColumnOption::PrimaryKey(_) => {
+            spec.primary_key = true;
+            spec.not_null = true;
+        }
+        ColumnOption::Unique(_) => spec.unique = true,
+        ColumnOption::ForeignKey(_) => spec.references = true,
+        ColumnOption::Check(_) => spec.check = true,
+        ColumnOption::Generated { .. } | ColumnOption::Identity(_) => spec.generated = true,
+        ColumnOption::DialectSpecific(tokens) => {
+            let text = tokens
+                .iter()
+                .map(|t| t.to_string().to_uppercase())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if text.contains("AUTO_INCREMENT") || text.contains("AUTOINCREMENT") {
+                spec.generated = true;
+            }
+        }
+        _ => {}
+    }
+}
+
+fn constraint(c: &TableConstraint) -> (Option<String>, ConstraintKind) {
+    match c {
+        TableConstraint::Unique(u) => (u.name.as_ref().map(ident), ConstraintKind::Unique),
+        TableConstraint::PrimaryKey(p) => (p.name.as_ref().map(ident), ConstraintKind::PrimaryKey),
+        TableConstraint::ForeignKey(f) => (f.name.as_ref().map(ident), ConstraintKind::ForeignKey),
+        TableConstraint::Check(ch) => (
+            ch.name.as_ref().map(ident),
+            ConstraintKind::Check {
+                not_null_of: not_null_check(&ch.expr),
+            },
+        ),
+        TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+            (u.name.as_ref().map(ident), ConstraintKind::UsingIndex)
+        }
+        TableConstraint::Exclude(_) => (None, ConstraintKind::Exclude),
+        TableConstraint::Index(i) => (i.name.as_ref().map(ident), ConstraintKind::UsingIndex),
+        TableConstraint::FulltextOrSpatial(_) => (None, ConstraintKind::UsingIndex),
+    }
+}
+
+/// `CHECK (col IS NOT NULL)`: the constraint that makes a later SET NOT NULL instant.
+fn not_null_check(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Nested(inner) => not_null_check(inner),
+        Expr::IsNotNull(inner) => match inner.as_ref() {
+            Expr::Identifier(i) => Some(ident(i)),
+            Expr::CompoundIdentifier(parts) => parts.last().map(ident),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn create_table(ct: &CreateTable) -> Vec<Op> {
+    let table = table_name(&ct.name);
+    let mut columns: Vec<ColumnSpec> = ct.columns.iter().map(column_spec).collect();
+    for c in &ct.constraints {
+        if let TableConstraint::PrimaryKey(p) = c {
+            for col in &p.columns {
+                let name = col.column.expr.to_string().to_lowercase();
+                if let Some(spec) = columns.iter_mut().find(|s| s.name == name) {
+                    spec.not_null = true;
+                }
+            }
+        }
+    }
+    vec![Op::CreateTable {
+        table,
+        columns,
+        from_query: ct.query.is_some() || ct.like.is_some(),
+    }]
+}
+
+fn create_index(ci: &CreateIndex) -> Vec<Op> {
+    vec![Op::CreateIndex {
+        table: table_name(&ci.table_name),
+        name: ci.name.as_ref().map(table_name),
+        unique: ci.unique,
+        concurrently: ci.concurrently,
+    }]
+}
+
+fn alter_table(at: &AlterTable) -> Vec<Op> {
+    let table = table_name(&at.name);
+    let mut ops = Vec::new();
+    let mut algorithm = None;
+    let mut lock = None;
+    for op in &at.operations {
+        let t = table.clone();
+        match op {
+            AlterTableOperation::AddColumn { column_def, .. } => ops.push(Op::AddColumn {
+                table: t,
+                column: column_spec(column_def),
+            }),
+            AlterTableOperation::DropColumn { column_names, .. } => {
+                for c in column_names {
+                    ops.push(Op::DropColumn {
+                        table: t.clone(),
+                        column: ident(c),
+                    });
+                }
+            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => ops.push(Op::RenameColumn {
+                table: t,
+                from: ident(old_column_name),
+                to: ident(new_column_name),
+            }),
+            AlterTableOperation::RenameTable { table_name } => {
+                let to = match table_name {
+                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => self::table_name(n),
+                };
+                ops.push(Op::RenameTable { from: t, to });
+            }
+            AlterTableOperation::AddConstraint {
+                constraint: c,
+                not_valid,
+            } => {
+                let (name, kind) = constraint(c);
+                ops.push(Op::AddConstraint {
+                    table: t,
+                    name,
+                    kind,
+                    not_valid: *not_valid,
+                });
+            }
+            AlterTableOperation::ValidateConstraint { name } => {
+                ops.push(Op::ValidateConstraint {
+                    table: t,
+                    name: ident(name),
+                })
+            }
+            AlterTableOperation::DropConstraint { name, .. }
+            | AlterTableOperation::DropForeignKey { name, .. } => {
+                ops.push(Op::DropConstraint {
+                    table: t,
+                    name: ident(name),
+                })
+            }
+            AlterTableOperation::DropIndex { name } => ops.push(Op::DropIndex {
+                name: ident(name),
+                concurrently: false,
+                table: Some(t),
+            }),
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                let column = ident(column_name);
+                ops.push(match op {
+                    AlterColumnOperation::SetNotNull => Op::SetNotNull { table: t, column },
+                    AlterColumnOperation::DropNotNull => Op::DropNotNull { table: t, column },
+                    AlterColumnOperation::SetDefault { .. } => Op::SetDefault { table: t, column },
+                    AlterColumnOperation::DropDefault => Op::DropDefault { table: t, column },
+                    AlterColumnOperation::SetDataType {
+                        data_type, using, ..
+                    } => Op::ChangeColumnType {
+                        table: t,
+                        column,
+                        new_type: type_name(data_type),
+                        spec: None,
+                        using: using.is_some(),
+                    },
+                    _ => Op::Other,
+                });
+            }
+            AlterTableOperation::ModifyColumn {
+                col_name,
+                data_type,
+                options,
+                ..
+            } => {
+                let mut spec = column_spec(&ColumnDef {
+                    name: col_name.clone(),
+                    data_type: data_type.clone(),
+                    options: vec![],
+                });
+                for o in options {
+                    apply_column_option(&mut spec, o);
+                }
+                ops.push(Op::ChangeColumnType {
+                    table: t,
+                    column: spec.name.clone(),
+                    new_type: spec.data_type.clone(),
+                    spec: Some(spec),
+                    using: false,
+                });
+            }
+            AlterTableOperation::ChangeColumn {
+                old_name,
+                new_name,
+                data_type,
+                options,
+                ..
+            } => {
+                let mut spec = column_spec(&ColumnDef {
+                    name: new_name.clone(),
+                    data_type: data_type.clone(),
+                    options: vec![],
+                });
+                for o in options {
+                    apply_column_option(&mut spec, o);
+                }
+                if ident(old_name) != ident(new_name) {
+                    ops.push(Op::RenameColumn {
+                        table: t.clone(),
+                        from: ident(old_name),
+                        to: ident(new_name),
+                    });
+                }
+                ops.push(Op::ChangeColumnType {
+                    table: t,
+                    column: spec.name.clone(),
+                    new_type: spec.data_type.clone(),
+                    spec: Some(spec),
+                    using: false,
+                });
+            }
+            AlterTableOperation::DropPrimaryKey { .. } => ops.push(Op::DropConstraint {
+                table: t,
+                name: "primary".into(),
+            }),
+            AlterTableOperation::Algorithm { algorithm: a, .. } => {
+                algorithm = Some(
+                    match a {
+                        AlterTableAlgorithm::Default => "DEFAULT",
+                        AlterTableAlgorithm::Instant => "INSTANT",
+                        AlterTableAlgorithm::Inplace => "INPLACE",
+                        AlterTableAlgorithm::Copy => "COPY",
+                    }
+                    .to_string(),
+                )
+            }
+            AlterTableOperation::Lock { lock: l, .. } => {
+                lock = Some(
+                    match l {
+                        AlterTableLock::Default => "DEFAULT",
+                        AlterTableLock::None => "NONE",
+                        AlterTableLock::Shared => "SHARED",
+                        AlterTableLock::Exclusive => "EXCLUSIVE",
+                    }
+                    .to_string(),
+                )
+            }
+            _ => ops.push(Op::Other),
+        }
+    }
+    if algorithm.is_some() || lock.is_some() {
+        ops.push(Op::MysqlOnlineOptions {
+            table,
+            algorithm,
+            lock,
+        });
+    }
+    ops
+}
+
+fn factor_table(t: &TableWithJoins) -> Option<String> {
+    match &t.relation {
+        TableFactor::Table { name, .. } => Some(table_name(name)),
+        _ => None,
+    }
+}
+
+/// Operations of one parsed statement. `None` means the statement kind is one the
+/// token-level recogniser handles better (it sees keywords sqlparser drops).
+pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
+    Some(match stmt {
+        Statement::CreateTable(ct) => create_table(ct),
+        Statement::CreateIndex(ci) => create_index(ci),
+        Statement::AlterTable(at) => alter_table(at),
+        Statement::Drop {
+            object_type, names, ..
+        } => names
+            .iter()
+            .map(|n| match object_type {
+                ObjectType::Table => Op::DropTable {
+                    table: table_name(n),
+                },
+                ObjectType::Index => Op::DropIndex {
+                    name: table_name(n),
+                    concurrently: false,
+                    table: None,
+                },
+                ObjectType::Type => Op::DropType {
+                    name: table_name(n),
+                },
+                _ => Op::Other,
+            })
+            .collect(),
+        Statement::RenameTable(r) => r
+            .iter()
+            .map(|r| Op::RenameTable {
+                from: table_name(&r.old_name),
+                to: table_name(&r.new_name),
+            })
+            .collect(),
+        Statement::CreateType {
+            name,
+            representation: Some(UserDefinedTypeRepresentation::Enum { labels }),
+        } => vec![Op::CreateEnum {
+            name: table_name(name),
+            values: labels.iter().map(|l| l.value.clone()).collect(),
+        }],
+        Statement::AlterType(at) => vec![match &at.operation {
+            AlterTypeOperation::AddValue(v) => Op::AddEnumValue {
+                name: table_name(&at.name),
+                value: v.value.value.clone(),
+            },
+            AlterTypeOperation::RenameValue(v) => Op::RenameEnumValue {
+                name: table_name(&at.name),
+                from: v.from.value.clone(),
+                to: v.to.value.clone(),
+            },
+            AlterTypeOperation::Rename(r) => Op::RenameType {
+                from: table_name(&at.name),
+                to: ident(&r.new_name),
+            },
+        }],
+        Statement::Truncate(t) => vec![Op::Truncate {
+            tables: t.table_names.iter().map(|n| table_name(&n.name)).collect(),
+        }],
+        Statement::Update(u) => vec![Op::Update {
+            table: factor_table(&u.table).unwrap_or_default(),
+            has_where: u.selection.is_some() || u.limit.is_some(),
+        }],
+        Statement::Delete(d) => {
+            let table = d
+                .tables
+                .first()
+                .map(table_name)
+                .or_else(|| match &d.from {
+                    sqlparser::ast::FromTable::WithFromKeyword(v)
+                    | sqlparser::ast::FromTable::WithoutKeyword(v) => v.first().and_then(factor_table),
+                })
+                .unwrap_or_default();
+            vec![Op::Delete {
+                table,
+                has_where: d.selection.is_some() || d.limit.is_some(),
+            }]
+        }
+        Statement::Vacuum(v) if v.full => vec![Op::VacuumFull {
+            table: v.table_name.as_ref().map(table_name),
+        }],
+        Statement::StartTransaction { .. } => vec![Op::Begin],
+        Statement::Commit { .. } => vec![Op::Commit],
+        Statement::Rollback { .. } => vec![Op::Rollback],
+        // SET, LOCK, CLUSTER, REINDEX, DO and friends: the token recogniser reads them.
+        Statement::Set(_) | Statement::Lock(_) | Statement::LockTables { .. } => return None,
+        _ => vec![Op::Other],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volatile_defaults() {
+        assert_eq!(default_kind_text("now()"), DefaultKind::Constant);
+        assert_eq!(default_kind_text("'x'"), DefaultKind::Constant);
+        assert!(matches!(default_kind_text("gen_random_uuid()"), DefaultKind::Volatile(_)));
+        assert!(matches!(default_kind_text("NEXTVAL('s')"), DefaultKind::Volatile(_)));
+        assert_eq!(default_kind_text("my_random()"), DefaultKind::Constant);
+    }
+
+    #[test]
+    fn type_normalisation() {
+        assert_eq!(normalise_type("VARCHAR (255)"), "varchar(255)");
+        assert_eq!(normalise_type("NUMERIC(10, 2)"), "numeric(10,2)");
+        assert_eq!(normalise_type("timestamp with time zone"), "timestamp with time zone");
+    }
+}

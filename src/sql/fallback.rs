@@ -1,0 +1,621 @@
+//! Token-level recogniser for the statements rules need when sqlparser cannot parse them
+//! (`DROP INDEX CONCURRENTLY`, MySQL table options, `DO` blocks…) and for the few kinds
+//! whose keywords the AST drops (`SET lock_timeout`, `LOCK`, `CLUSTER`, `REINDEX`).
+
+use sqlparser::tokenizer::Token;
+
+use super::ast::{default_kind_text, normalise_type};
+use super::lexer::Tok;
+use super::ops::{ColumnSpec, ConstraintKind, Op, table_key};
+
+/// What the recogniser made of a statement.
+pub enum Recognised {
+    Ops(Vec<Op>),
+    /// Understood, but its body cannot be checked (e.g. a `DO` block); the reason is shown.
+    Unchecked(String),
+    /// Not understood at all.
+    Unknown,
+}
+
+struct Cur<'a> {
+    t: &'a [Tok],
+    i: usize,
+}
+
+impl<'a> Cur<'a> {
+    fn peek(&self) -> Option<&'a Tok> {
+        self.t.get(self.i)
+    }
+    fn kw(&mut self, k: &str) -> bool {
+        if self.peek().is_some_and(|t| t.is_kw(k)) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn kws(&mut self, ks: &[&str]) -> bool {
+        let save = self.i;
+        for k in ks {
+            if !self.kw(k) {
+                self.i = save;
+                return false;
+            }
+        }
+        true
+    }
+    fn tok(&mut self, tok: &Token) -> bool {
+        if self.peek().is_some_and(|t| &t.token == tok) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn done(&self) -> bool {
+        self.i >= self.t.len()
+    }
+    /// A possibly qualified name: `a`, `a.b`, `"A"."b"`, `` `a` ``.
+    fn name(&mut self) -> Option<String> {
+        let mut parts = vec![self.peek()?.ident()?];
+        self.i += 1;
+        while self.tok(&Token::Period) {
+            parts.push(self.peek()?.ident()?);
+            self.i += 1;
+        }
+        Some(table_key(&parts))
+    }
+    fn skip_if_exists(&mut self) {
+        self.kws(&["IF", "NOT", "EXISTS"]);
+        self.kws(&["IF", "EXISTS"]);
+    }
+    /// Text of the remaining tokens up to (not including) index `end`.
+    fn text_until(&self, end: usize) -> String {
+        self.t[self.i.min(end)..end]
+            .iter()
+            .map(|t| t.token.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+pub fn recognise(tokens: &[Tok]) -> Recognised {
+    let mut c = Cur { t: tokens, i: 0 };
+    let Some(first) = c.peek().and_then(|t| t.word()).map(|w| w.to_ascii_uppercase()) else {
+        return Recognised::Unknown;
+    };
+    c.i += 1;
+    let ops = match first.as_str() {
+        "DROP" => drop(&mut c),
+        "CREATE" => create(&mut c),
+        "ALTER" if c.kw("TABLE") => alter_table(&mut c),
+        "ALTER" => Some(vec![Op::Other]),
+        "SET" | "RESET" => Some(set(&mut c)),
+        "SELECT" => Some(vec![select_set_config(tokens)]),
+        "LOCK" => {
+            c.kw("TABLE");
+            c.kw("TABLES");
+            c.kw("ONLY");
+            let mut tables = Vec::new();
+            while let Some(n) = c.name() {
+                tables.push(n);
+                if !c.tok(&Token::Comma) {
+                    break;
+                }
+                c.kw("ONLY");
+            }
+            Some(vec![Op::LockTable { tables }])
+        }
+        "CLUSTER" => {
+            c.kw("VERBOSE");
+            Some(vec![Op::Cluster { table: c.name() }])
+        }
+        "REINDEX" => {
+            if c.tok(&Token::LParen) {
+                while !c.done() && !c.tok(&Token::RParen) {
+                    c.i += 1;
+                }
+            }
+            let target = c.peek().and_then(|t| t.word()).unwrap_or("").to_lowercase();
+            c.i += 1;
+            let concurrently = c.kw("CONCURRENTLY");
+            let name = c.name().unwrap_or_default();
+            Some(vec![Op::Reindex {
+                target: format!("{target} {name}").trim().to_string(),
+                concurrently,
+            }])
+        }
+        "VACUUM" => {
+            let mut full = c.kw("FULL");
+            if c.tok(&Token::LParen) {
+                while !c.done() && !c.tok(&Token::RParen) {
+                    full |= c.peek().is_some_and(|t| t.is_kw("FULL"));
+                    c.i += 1;
+                }
+            }
+            if full {
+                Some(vec![Op::VacuumFull { table: c.name() }])
+            } else {
+                Some(vec![Op::Other])
+            }
+        }
+        "TRUNCATE" => {
+            c.kw("TABLE");
+            c.kw("ONLY");
+            let mut tables = Vec::new();
+            while let Some(n) = c.name() {
+                tables.push(n);
+                if !c.tok(&Token::Comma) {
+                    break;
+                }
+            }
+            Some(vec![Op::Truncate { tables }])
+        }
+        "BEGIN" | "START" => Some(vec![Op::Begin]),
+        "COMMIT" | "END" => Some(vec![Op::Commit]),
+        "ROLLBACK" | "ABORT" => Some(vec![Op::Rollback]),
+        "DO" => {
+            return Recognised::Unchecked(
+                "anonymous DO block: the statements inside its body are not checked".into(),
+            );
+        }
+        "COMMENT" | "GRANT" | "REVOKE" | "PREPARE" | "EXECUTE" | "DEALLOCATE" | "CALL"
+        | "ANALYZE" | "ANALYSE" | "OPTIMIZE" | "INSERT" | "REFRESH" | "NOTIFY" | "DECLARE"
+        | "SAVEPOINT" | "RELEASE" | "USE" | "SHOW" | "WITH" | "VALUES" | "COPY" | "DELIMITER"
+        | "SECURITY" | "IMPORT" | "REASSIGN" | "DISCARD" | "LISTEN" | "LOAD" => {
+            Some(vec![Op::Other])
+        }
+        _ => None,
+    };
+    match ops {
+        Some(ops) => Recognised::Ops(ops),
+        None => Recognised::Unknown,
+    }
+}
+
+fn drop(c: &mut Cur) -> Option<Vec<Op>> {
+    if c.kw("INDEX") {
+        let concurrently = c.kw("CONCURRENTLY");
+        c.skip_if_exists();
+        let mut names = Vec::new();
+        while let Some(n) = c.name() {
+            names.push(n);
+            if !c.tok(&Token::Comma) {
+                break;
+            }
+        }
+        let table = if c.kw("ON") { c.name() } else { None };
+        return Some(
+            names
+                .into_iter()
+                .map(|name| Op::DropIndex {
+                    name,
+                    concurrently,
+                    table: table.clone(),
+                })
+                .collect(),
+        );
+    }
+    if c.kw("TABLE") {
+        c.skip_if_exists();
+        let mut ops = Vec::new();
+        while let Some(table) = c.name() {
+            ops.push(Op::DropTable { table });
+            if !c.tok(&Token::Comma) {
+                break;
+            }
+        }
+        return Some(ops);
+    }
+    if c.kw("TYPE") {
+        c.skip_if_exists();
+        return Some(c.name().map(|name| Op::DropType { name }).into_iter().collect());
+    }
+    Some(vec![Op::Other])
+}
+
+fn create(c: &mut Cur) -> Option<Vec<Op>> {
+    let unique = c.kw("UNIQUE");
+    if c.kw("INDEX") {
+        let concurrently = c.kw("CONCURRENTLY");
+        c.skip_if_exists();
+        let name = if c.peek().is_some_and(|t| t.is_kw("ON")) {
+            None
+        } else {
+            c.name()
+        };
+        if !c.kw("ON") {
+            return None;
+        }
+        c.kw("ONLY");
+        let table = c.name()?;
+        return Some(vec![Op::CreateIndex {
+            table,
+            name,
+            unique,
+            concurrently,
+        }]);
+    }
+    if unique {
+        return None;
+    }
+    // Tables the AST could not read are still tables: record them so that later
+    // statements on them are known to target a new table.
+    let save = c.i;
+    c.kws(&["OR", "REPLACE"]);
+    for k in ["TEMPORARY", "TEMP", "UNLOGGED", "GLOBAL", "LOCAL"] {
+        c.kw(k);
+    }
+    if c.kw("TABLE") {
+        c.skip_if_exists();
+        let table = c.name()?;
+        return Some(vec![Op::CreateTable {
+            table,
+            columns: Vec::new(),
+            from_query: false,
+        }]);
+    }
+    c.i = save;
+    Some(vec![Op::Other])
+}
+
+fn set(c: &mut Cur) -> Vec<Op> {
+    let local = c.kw("LOCAL");
+    c.kw("SESSION");
+    c.kw("GLOBAL");
+    let var = c.peek().and_then(|t| t.ident()).unwrap_or_default();
+    let var = var.trim_start_matches("@@").to_lowercase();
+    match var.as_str() {
+        "lock_timeout" | "lock_wait_timeout" | "innodb_lock_wait_timeout" => {
+            vec![Op::SetTimeout { lock: true, local }]
+        }
+        "statement_timeout" | "max_execution_time" => vec![Op::SetTimeout { lock: false, local }],
+        _ => vec![Op::Other],
+    }
+}
+
+/// `SELECT set_config('lock_timeout', '5s', true)`.
+fn select_set_config(tokens: &[Tok]) -> Op {
+    let has_set_config = tokens.iter().any(|t| t.is_kw("set_config"));
+    let target = tokens.iter().find_map(|t| match &t.token {
+        Token::SingleQuotedString(s) => Some(s.to_lowercase()),
+        _ => None,
+    });
+    match (has_set_config, target.as_deref()) {
+        (true, Some("lock_timeout")) => Op::SetTimeout {
+            lock: true,
+            local: true,
+        },
+        (true, Some("statement_timeout")) => Op::SetTimeout {
+            lock: false,
+            local: true,
+        },
+        _ => Op::Other,
+    }
+}
+
+/// Splits the rest of an ALTER TABLE into top-level comma-separated clauses.
+fn clauses(t: &[Tok]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, tok) in t.iter().enumerate() {
+        match tok.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => {
+                out.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < t.len() {
+        out.push((start, t.len()));
+    }
+    out
+}
+
+const COLUMN_CONSTRAINT_WORDS: &[&str] = &[
+    "NOT",
+    "NULL",
+    "DEFAULT",
+    "PRIMARY",
+    "UNIQUE",
+    "REFERENCES",
+    "CHECK",
+    "CONSTRAINT",
+    "GENERATED",
+    "COLLATE",
+    "AUTO_INCREMENT",
+    "COMMENT",
+    "FIRST",
+    "AFTER",
+    "CHARACTER",
+    "CHARSET",
+    "ON",
+    "USING",
+];
+
+fn column_def(c: &mut Cur, end: usize) -> Option<ColumnSpec> {
+    let name = c.peek()?.ident()?;
+    c.i += 1;
+    let type_start = c.i;
+    let mut depth = 0;
+    while c.i < end {
+        let t = &c.t[c.i];
+        match t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 && COLUMN_CONSTRAINT_WORDS.iter().any(|k| t.is_kw(k)) {
+            break;
+        }
+        c.i += 1;
+    }
+    let data_type = normalise_type(
+        &c.t[type_start..c.i]
+            .iter()
+            .map(|t| t.token.to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    let mut spec = ColumnSpec {
+        name,
+        data_type,
+        ..Default::default()
+    };
+    if spec.data_type.starts_with("enum(") || spec.data_type.starts_with("set(") {
+        spec.enum_values = c.t[type_start..c.i]
+            .iter()
+            .filter_map(|t| match &t.token {
+                Token::SingleQuotedString(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+    }
+    if spec.data_type.ends_with("serial") {
+        spec.generated = true;
+        spec.not_null = true;
+    }
+    while c.i < end {
+        if c.kws(&["NOT", "NULL"]) {
+            spec.not_null = true;
+        } else if c.kw("DEFAULT") {
+            let start = c.i;
+            let mut depth = 0;
+            while c.i < end {
+                let t = &c.t[c.i];
+                match t.token {
+                    Token::LParen => depth += 1,
+                    Token::RParen => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 && c.i > start && COLUMN_CONSTRAINT_WORDS.iter().any(|k| t.is_kw(k)) {
+                    break;
+                }
+                c.i += 1;
+            }
+            let save = c.i;
+            c.i = start;
+            spec.default = Some(default_kind_text(&c.text_until(save)));
+            c.i = save;
+        } else if c.kws(&["PRIMARY", "KEY"]) {
+            spec.primary_key = true;
+            spec.not_null = true;
+        } else if c.kw("UNIQUE") {
+            spec.unique = true;
+        } else if c.kw("REFERENCES") {
+            spec.references = true;
+        } else if c.kw("CHECK") {
+            spec.check = true;
+        } else if c.kw("GENERATED") || c.kw("AUTO_INCREMENT") {
+            spec.generated = true;
+        } else {
+            c.i += 1;
+        }
+    }
+    Some(spec)
+}
+
+fn alter_table(c: &mut Cur) -> Option<Vec<Op>> {
+    c.skip_if_exists();
+    c.kw("ONLY");
+    let table = c.name()?;
+    let rest = &c.t[c.i..];
+    let mut ops = Vec::new();
+    let mut algorithm = None;
+    let mut lock = None;
+    for (s, e) in clauses(rest) {
+        let mut k = Cur { t: &rest[..e], i: s };
+        let t = table.clone();
+        let op = if k.kw("ADD") {
+            if k.kw("CONSTRAINT") {
+                let name = k.name();
+                Some(add_constraint(&mut k, t, name, e))
+            } else if k.peek().is_some_and(|x| {
+                ["FOREIGN", "CHECK", "UNIQUE", "PRIMARY", "EXCLUDE", "INDEX", "KEY"]
+                    .iter()
+                    .any(|w| x.is_kw(w))
+            }) {
+                Some(add_constraint(&mut k, t, None, e))
+            } else {
+                k.kw("COLUMN");
+                k.skip_if_exists();
+                column_def(&mut k, e).map(|column| Op::AddColumn { table: t, column })
+            }
+        } else if k.kw("DROP") {
+            if k.kw("CONSTRAINT") || k.kws(&["FOREIGN", "KEY"]) {
+                k.skip_if_exists();
+                k.name().map(|name| Op::DropConstraint { table: t, name })
+            } else if k.kw("INDEX") || k.kw("KEY") {
+                k.name().map(|name| Op::DropIndex {
+                    name,
+                    concurrently: false,
+                    table: Some(t),
+                })
+            } else if k.kws(&["PRIMARY", "KEY"]) {
+                Some(Op::DropConstraint {
+                    table: t,
+                    name: "primary".into(),
+                })
+            } else {
+                k.kw("COLUMN");
+                k.skip_if_exists();
+                k.name().map(|column| Op::DropColumn { table: t, column })
+            }
+        } else if k.kw("RENAME") {
+            if k.kw("COLUMN") || (k.peek().is_some_and(|x| !x.is_kw("TO") && !x.is_kw("AS"))
+                && k.t.get(k.i + 1).is_some_and(|x| x.is_kw("TO")))
+            {
+                let from = k.name();
+                k.kw("TO");
+                match (from, k.name()) {
+                    (Some(from), Some(to)) => Some(Op::RenameColumn { table: t, from, to }),
+                    _ => None,
+                }
+            } else if k.kw("CONSTRAINT") || k.kw("INDEX") || k.kw("KEY") {
+                Some(Op::Other)
+            } else {
+                let _ = k.kw("TO") || k.kw("AS");
+                k.name().map(|to| Op::RenameTable { from: t, to })
+            }
+        } else if k.kw("ALTER") {
+            k.kw("COLUMN");
+            let column = k.name()?;
+            if k.kws(&["SET", "NOT", "NULL"]) {
+                Some(Op::SetNotNull { table: t, column })
+            } else if k.kws(&["DROP", "NOT", "NULL"]) {
+                Some(Op::DropNotNull { table: t, column })
+            } else if k.kws(&["SET", "DEFAULT"]) {
+                Some(Op::SetDefault { table: t, column })
+            } else if k.kws(&["DROP", "DEFAULT"]) {
+                Some(Op::DropDefault { table: t, column })
+            } else if k.kws(&["SET", "DATA", "TYPE"]) || k.kw("TYPE") {
+                let start = k.i;
+                while k.i < e && !k.t[k.i].is_kw("USING") && !k.t[k.i].is_kw("COLLATE") {
+                    k.i += 1;
+                }
+                let using = k.i < e && k.t[k.i].is_kw("USING");
+                let end = k.i;
+                k.i = start;
+                Some(Op::ChangeColumnType {
+                    table: t,
+                    column,
+                    new_type: normalise_type(&k.text_until(end)),
+                    spec: None,
+                    using,
+                })
+            } else {
+                Some(Op::Other)
+            }
+        } else if k.kw("VALIDATE") {
+            k.kw("CONSTRAINT");
+            k.name().map(|name| Op::ValidateConstraint { table: t, name })
+        } else if k.kw("MODIFY") || k.kw("CHANGE") {
+            let change = k.t[s].is_kw("CHANGE");
+            k.kw("COLUMN");
+            let old = if change {
+                let o = k.peek().and_then(|x| x.ident());
+                k.i += 1;
+                o
+            } else {
+                None
+            };
+            column_def(&mut k, e).map(|spec| {
+                if let Some(old) = old.filter(|o| *o != spec.name) {
+                    ops.push(Op::RenameColumn {
+                        table: t.clone(),
+                        from: old,
+                        to: spec.name.clone(),
+                    });
+                }
+                Op::ChangeColumnType {
+                    table: t,
+                    column: spec.name.clone(),
+                    new_type: spec.data_type.clone(),
+                    spec: Some(spec),
+                    using: false,
+                }
+            })
+        } else if k.kw("ALGORITHM") {
+            k.tok(&Token::Eq);
+            algorithm = k.peek().and_then(|x| x.word()).map(|w| w.to_ascii_uppercase());
+            Some(Op::Other)
+        } else if k.kw("LOCK") {
+            k.tok(&Token::Eq);
+            lock = k.peek().and_then(|x| x.word()).map(|w| w.to_ascii_uppercase());
+            Some(Op::Other)
+        } else if k.kw("ENGINE") {
+            Some(Op::MysqlRebuild {
+                table: t,
+                what: "ENGINE=".into(),
+            })
+        } else if k.kws(&["CONVERT", "TO"]) {
+            Some(Op::MysqlRebuild {
+                table: t,
+                what: "CONVERT TO CHARACTER SET".into(),
+            })
+        } else if k.kw("FORCE") {
+            Some(Op::MysqlRebuild {
+                table: t,
+                what: "FORCE".into(),
+            })
+        } else {
+            // OWNER TO, SET (storage options), ENABLE TRIGGER, DEFAULT CHARSET, COMMENT, …
+            Some(Op::Other)
+        };
+        ops.push(op?);
+    }
+    if algorithm.is_some() || lock.is_some() {
+        ops.push(Op::MysqlOnlineOptions {
+            table,
+            algorithm,
+            lock,
+        });
+    }
+    Some(ops)
+}
+
+fn add_constraint(k: &mut Cur, table: String, name: Option<String>, end: usize) -> Op {
+    let kind = if k.kws(&["FOREIGN", "KEY"]) {
+        ConstraintKind::ForeignKey
+    } else if k.kw("CHECK") {
+        let start = k.i;
+        let text = k.text_until(end).to_lowercase();
+        k.i = start;
+        let not_null_of = text
+            .trim()
+            .trim_start_matches('(')
+            .trim_end_matches(" not valid")
+            .trim_end_matches(')')
+            .trim()
+            .strip_suffix("is not null")
+            .map(|c| c.trim().trim_matches('"').to_string())
+            .filter(|c| !c.contains(' '));
+        ConstraintKind::Check { not_null_of }
+    } else if k.kw("EXCLUDE") {
+        ConstraintKind::Exclude
+    } else if k.kw("UNIQUE") || k.kws(&["PRIMARY", "KEY"]) {
+        let unique = k.t[k.i - 1].is_kw("UNIQUE");
+        if k.kws(&["USING", "INDEX"]) {
+            ConstraintKind::UsingIndex
+        } else if unique {
+            ConstraintKind::Unique
+        } else {
+            ConstraintKind::PrimaryKey
+        }
+    } else {
+        ConstraintKind::UsingIndex
+    };
+    let not_valid = k.t[..end]
+        .windows(2)
+        .any(|w| w[0].is_kw("NOT") && w[1].is_kw("VALID"));
+    Op::AddConstraint {
+        table,
+        name,
+        kind,
+        not_valid,
+    }
+}

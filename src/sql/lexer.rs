@@ -1,0 +1,181 @@
+//! Tokenizes a SQL file once with sqlparser's tokenizer and attaches byte ranges to every
+//! token (the tokenizer gives line and character column; reports and miette need bytes).
+
+use sqlparser::dialect::{Dialect as SqlDialect, GenericDialect, MySqlDialect, PostgreSqlDialect};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+
+use super::Dialect;
+
+#[derive(Debug, Clone)]
+pub struct Tok {
+    pub token: Token,
+    /// Byte range in the file.
+    pub start: usize,
+    pub end: usize,
+    /// The original token with its line/column span, handed to sqlparser's parser.
+    pub raw: TokenWithSpan,
+}
+
+impl Tok {
+    pub fn is_trivia(&self) -> bool {
+        matches!(self.token, Token::Whitespace(_))
+    }
+
+    pub fn comment(&self) -> Option<&str> {
+        match &self.token {
+            Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => Some(comment),
+            Token::Whitespace(Whitespace::MultiLineComment(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Upper-cased keyword or unquoted identifier text, if this is a word.
+    pub fn word(&self) -> Option<&str> {
+        match &self.token {
+            Token::Word(w) if w.quote_style.is_none() => Some(&w.value),
+            _ => None,
+        }
+    }
+
+    pub fn is_kw(&self, kw: &str) -> bool {
+        self.word().is_some_and(|w| w.eq_ignore_ascii_case(kw))
+    }
+
+    /// An identifier's name as the database folds it (quoted kept, unquoted lower-cased).
+    pub fn ident(&self) -> Option<String> {
+        match &self.token {
+            Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
+            Token::Word(w) => Some(w.value.to_lowercase()),
+            Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct LexError {
+    pub message: String,
+    pub offset: usize,
+}
+
+pub fn sql_dialect(d: Dialect) -> Box<dyn SqlDialect> {
+    match d {
+        Dialect::Postgres => Box::new(PostgreSqlDialect {}),
+        Dialect::Mysql => Box::new(MySqlDialect {}),
+        Dialect::Sqlite => Box::new(GenericDialect {}),
+    }
+}
+
+/// Tokenizes `text`, keeping whitespace and comments (annotations live in comments).
+pub fn tokenize(text: &str, dialect: Dialect) -> Result<Vec<Tok>, LexError> {
+    let d = sql_dialect(dialect);
+    let mut cursor = Cursor::new(text);
+    let toks = Tokenizer::new(d.as_ref(), text)
+        .with_unescape(false)
+        .tokenize_with_location()
+        .map_err(|e| LexError {
+            message: e.message.clone(),
+            offset: cursor.offset(e.location.line as usize, e.location.column as usize),
+        })?;
+    let mut out = Vec::with_capacity(toks.len());
+    for t in toks {
+        let start = cursor.offset(t.span.start.line as usize, t.span.start.column as usize);
+        let end = cursor.offset(t.span.end.line as usize, t.span.end.column as usize);
+        out.push(Tok {
+            token: t.token.clone(),
+            start,
+            end: end.max(start),
+            raw: t,
+        });
+    }
+    // Token ends are not always monotonic with starts (multi-line tokens); fix ends from
+    // the next token's start so that slices never overlap.
+    for i in 0..out.len() {
+        let next = out.get(i + 1).map(|t| t.start).unwrap_or(text.len());
+        if out[i].end > next || out[i].end < out[i].start {
+            out[i].end = next.max(out[i].start);
+        }
+    }
+    Ok(out)
+}
+
+/// Converts (line, char column) to byte offsets, moving forward from the last lookup so
+/// that a whole file costs one pass.
+struct Cursor<'a> {
+    text: &'a str,
+    line: usize,
+    col: usize,
+    byte: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        Cursor {
+            text,
+            line: 1,
+            col: 1,
+            byte: 0,
+        }
+    }
+
+    fn offset(&mut self, line: usize, col: usize) -> usize {
+        if line == 0 {
+            return self.text.len();
+        }
+        if (line, col) < (self.line, self.col) {
+            self.line = 1;
+            self.col = 1;
+            self.byte = 0;
+        }
+        let bytes = self.text.as_bytes();
+        while self.line < line && self.byte < bytes.len() {
+            match memchr(b'\n', &bytes[self.byte..]) {
+                Some(i) => {
+                    self.byte += i + 1;
+                    self.line += 1;
+                    self.col = 1;
+                }
+                None => {
+                    self.byte = bytes.len();
+                    return self.byte;
+                }
+            }
+        }
+        let rest = &self.text[self.byte..];
+        for (i, ch) in rest.char_indices() {
+            if self.col >= col || ch == '\n' {
+                self.byte += i;
+                return self.byte;
+            }
+            self.col += 1;
+        }
+        self.byte = self.text.len();
+        self.byte
+    }
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_ranges_match_text() {
+        let text = "-- é comment\nCREATE TABLE \"t\" (a int);\nSELECT $x$ a;b $x$;";
+        let toks = tokenize(text, Dialect::Postgres).unwrap();
+        for t in &toks {
+            let s = &text[t.start..t.end];
+            if let Token::Word(w) = &t.token {
+                assert!(s.contains(&w.value), "{s:?} vs {w:?}");
+            }
+        }
+        let dollar = toks
+            .iter()
+            .find(|t| matches!(t.token, Token::DollarQuotedString(_)))
+            .unwrap();
+        assert_eq!(&text[dollar.start..dollar.end], "$x$ a;b $x$");
+    }
+}

@@ -1,0 +1,222 @@
+//! SQL reading: tokenize once, split into parts and statements, parse each statement with
+//! sqlparser, and fall back to the token recogniser where it fails.
+
+pub mod ast;
+pub mod fallback;
+pub mod lexer;
+pub mod ops;
+pub mod split;
+
+use std::sync::Arc;
+
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Location as SqlLocation, Span as SqlSpan, Token, TokenWithSpan};
+
+use crate::source::SourceFile;
+use fallback::Recognised;
+use ops::Op;
+pub use split::{Annotations, Part};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dialect {
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+impl Dialect {
+    pub fn parse(s: &str) -> Option<Dialect> {
+        match s.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" | "cockroach" | "cockroachdb" => {
+                Some(Dialect::Postgres)
+            }
+            "mysql" | "mariadb" => Some(Dialect::Mysql),
+            "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::Mysql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// How a statement was understood.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Understood {
+    /// sqlparser parsed it.
+    Parsed,
+    /// sqlparser failed (message kept), the token recogniser understood it.
+    Recognised(String),
+    /// Neither could read what it does; the reason is reported as an E diagnostic.
+    Unchecked(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Byte range of the statement, without the terminating `;`.
+    pub start: usize,
+    pub end: usize,
+    pub ops: Vec<Op>,
+    pub understood: Understood,
+    /// Lower-cased text with whitespace collapsed: a line-independent anchor.
+    pub normalised: String,
+    /// Byte ranges of the significant tokens, for pointing at a clause.
+    pub token_ranges: Vec<(usize, usize, String)>,
+}
+
+impl Statement {
+    /// The byte range of the first token sequence matching `words` (case-insensitive),
+    /// so a finding can point at `DROP COLUMN x` rather than the whole statement.
+    pub fn find_words(&self, words: &[&str]) -> Option<(usize, usize)> {
+        if words.is_empty() {
+            return None;
+        }
+        let toks = &self.token_ranges;
+        'outer: for i in 0..toks.len() {
+            for (j, w) in words.iter().enumerate() {
+                match toks.get(i + j) {
+                    Some((_, _, t)) if t.eq_ignore_ascii_case(w) || t.trim_matches(['"', '`']).eq_ignore_ascii_case(w) => {}
+                    _ => continue 'outer,
+                }
+            }
+            return Some((toks[i].0, toks[i + words.len() - 1].1));
+        }
+        None
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub part: Part,
+    pub marker: usize,
+    pub no_transaction: bool,
+    pub label: Option<String>,
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SqlFile {
+    pub source: Arc<SourceFile>,
+    pub dialect: Dialect,
+    pub sections: Vec<Section>,
+    /// A tokenizer error: the file could not be split at all.
+    pub error: Option<(usize, String)>,
+}
+
+impl SqlFile {
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.sections.iter().flat_map(|s| s.statements.iter())
+    }
+}
+
+pub fn read(source: Arc<SourceFile>, dialect: Dialect, style: Annotations) -> SqlFile {
+    let text = source.text.as_str();
+    let tokens = match lexer::tokenize(text, dialect) {
+        Ok(t) => t,
+        Err(e) => {
+            return SqlFile {
+                source: source.clone(),
+                dialect,
+                sections: Vec::new(),
+                error: Some((e.offset, e.message)),
+            };
+        }
+    };
+    let retokenize = |s: &str, base: usize| {
+        lexer::tokenize(s, dialect).ok().map(|v| {
+            v.into_iter()
+                .map(|mut t| {
+                    t.start += base;
+                    t.end += base;
+                    t
+                })
+                .collect()
+        })
+    };
+    let raw = split::split(&tokens, style, &retokenize);
+    let d = lexer::sql_dialect(dialect);
+    let sections = raw
+        .into_iter()
+        .map(|s| Section {
+            part: s.part,
+            marker: s.marker,
+            no_transaction: s.no_transaction,
+            label: s.label,
+            statements: s
+                .statements
+                .into_iter()
+                .map(|st| analyse(d.as_ref(), text, st))
+                .collect(),
+        })
+        .collect();
+    SqlFile {
+        source,
+        dialect,
+        sections,
+        error: None,
+    }
+}
+
+fn analyse(
+    d: &dyn sqlparser::dialect::Dialect,
+    text: &str,
+    st: split::RawStatement,
+) -> Statement {
+    let snippet = text.get(st.start..st.end).unwrap_or("");
+    let normalised = snippet
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let token_ranges = st
+        .tokens
+        .iter()
+        .map(|t| (t.start, t.end, text.get(t.start..t.end).unwrap_or("").to_string()))
+        .collect();
+    let mut parse_tokens: Vec<TokenWithSpan> = st.tokens.iter().map(|t| t.raw.clone()).collect();
+    parse_tokens.push(TokenWithSpan::new(
+        Token::EOF,
+        SqlSpan::new(SqlLocation::new(0, 0), SqlLocation::new(0, 0)),
+    ));
+    let parsed = Parser::new(d)
+        .with_tokens_with_locations(parse_tokens)
+        .parse_statements();
+    let (ops, understood) = match parsed {
+        Ok(stmts) if stmts.len() == 1 => match ast::ops_of(&stmts[0]) {
+            Some(ops) => (ops, Understood::Parsed),
+            None => match fallback::recognise(&st.tokens) {
+                Recognised::Ops(ops) => (ops, Understood::Parsed),
+                _ => (vec![Op::Other], Understood::Parsed),
+            },
+        },
+        Ok(_) => fallback_ops(&st.tokens, "several statements without a separator".into()),
+        Err(e) => fallback_ops(&st.tokens, e.to_string()),
+    };
+    Statement {
+        start: st.start,
+        end: st.end,
+        ops,
+        understood,
+        normalised,
+        token_ranges,
+    }
+}
+
+fn fallback_ops(tokens: &[lexer::Tok], parse_error: String) -> (Vec<Op>, Understood) {
+    let parse_error = parse_error
+        .trim_start_matches("sql parser error: ")
+        .to_string();
+    match fallback::recognise(tokens) {
+        Recognised::Ops(ops) => (ops, Understood::Recognised(parse_error)),
+        Recognised::Unchecked(why) => (vec![Op::Other], Understood::Unchecked(why)),
+        Recognised::Unknown => (
+            vec![Op::Other],
+            Understood::Unchecked(format!("not understood ({parse_error})")),
+        ),
+    }
+}

@@ -1,0 +1,244 @@
+//! What a statement does, in the terms the migration rules reason about. Both the
+//! sqlparser AST and the token-level recogniser produce these, so rules never care which
+//! one understood a statement.
+
+/// A column's type as written, normalised (lower case, single spaces), e.g. `varchar(255)`.
+pub type TypeName = String;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultKind {
+    /// A constant or a stable expression (`now()`): no rewrite on PostgreSQL 11+.
+    Constant,
+    /// A volatile expression (`random()`, `gen_random_uuid()`, `clock_timestamp()`, …).
+    Volatile(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ColumnSpec {
+    pub name: String,
+    pub data_type: TypeName,
+    pub not_null: bool,
+    pub default: Option<DefaultKind>,
+    pub primary_key: bool,
+    pub unique: bool,
+    pub references: bool,
+    /// `serial`/`bigserial`, identity or `GENERATED … STORED`: filled for every row.
+    pub generated: bool,
+    /// The column carries a CHECK or FOREIGN KEY that PostgreSQL validates on add.
+    pub check: bool,
+    /// MySQL ENUM/SET values, PostgreSQL enum values come from CREATE TYPE.
+    pub enum_values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConstraintKind {
+    ForeignKey,
+    Check { not_null_of: Option<String> },
+    Unique,
+    PrimaryKey,
+    Exclude,
+    /// `UNIQUE/PRIMARY KEY USING INDEX existing_index`: no new scan.
+    UsingIndex,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    CreateTable {
+        table: String,
+        columns: Vec<ColumnSpec>,
+        /// `CREATE TABLE … AS SELECT` / `LIKE`: a copy.
+        from_query: bool,
+    },
+    DropTable {
+        table: String,
+    },
+    RenameTable {
+        from: String,
+        to: String,
+    },
+    AddColumn {
+        table: String,
+        column: ColumnSpec,
+    },
+    DropColumn {
+        table: String,
+        column: String,
+    },
+    RenameColumn {
+        table: String,
+        from: String,
+        to: String,
+    },
+    /// PostgreSQL `ALTER COLUMN … TYPE`, MySQL `MODIFY`/`CHANGE` (which restate the column).
+    ChangeColumnType {
+        table: String,
+        column: String,
+        new_type: TypeName,
+        /// MySQL restates nullability and enum values in MODIFY/CHANGE.
+        spec: Option<ColumnSpec>,
+        using: bool,
+    },
+    SetNotNull {
+        table: String,
+        column: String,
+    },
+    DropNotNull {
+        table: String,
+        column: String,
+    },
+    SetDefault {
+        table: String,
+        column: String,
+    },
+    DropDefault {
+        table: String,
+        column: String,
+    },
+    AddConstraint {
+        table: String,
+        name: Option<String>,
+        kind: ConstraintKind,
+        not_valid: bool,
+    },
+    ValidateConstraint {
+        table: String,
+        name: String,
+    },
+    DropConstraint {
+        table: String,
+        name: String,
+    },
+    CreateIndex {
+        table: String,
+        name: Option<String>,
+        unique: bool,
+        concurrently: bool,
+    },
+    DropIndex {
+        name: String,
+        concurrently: bool,
+        /// MySQL `DROP INDEX i ON t`.
+        table: Option<String>,
+    },
+    CreateEnum {
+        name: String,
+        values: Vec<String>,
+    },
+    AddEnumValue {
+        name: String,
+        value: String,
+    },
+    RenameEnumValue {
+        name: String,
+        from: String,
+        to: String,
+    },
+    RenameType {
+        from: String,
+        to: String,
+    },
+    DropType {
+        name: String,
+    },
+    VacuumFull {
+        table: Option<String>,
+    },
+    Cluster {
+        table: Option<String>,
+    },
+    Reindex {
+        target: String,
+        concurrently: bool,
+    },
+    LockTable {
+        tables: Vec<String>,
+    },
+    Truncate {
+        tables: Vec<String>,
+    },
+    Update {
+        table: String,
+        has_where: bool,
+    },
+    Delete {
+        table: String,
+        has_where: bool,
+    },
+    SetTimeout {
+        lock: bool,
+        local: bool,
+    },
+    Begin,
+    Commit,
+    Rollback,
+    /// MySQL `ALGORITHM=` / `LOCK=` clauses on an ALTER TABLE (upper-cased values).
+    MysqlOnlineOptions {
+        table: String,
+        algorithm: Option<String>,
+        lock: Option<String>,
+    },
+    /// A MySQL table option that rebuilds the table (`ENGINE=`, `CONVERT TO CHARACTER SET`).
+    MysqlRebuild {
+        table: String,
+        what: String,
+    },
+    /// Anything else: recognised and harmless for the rules (COMMENT, GRANT, functions…).
+    Other,
+}
+
+impl Op {
+    /// The table an operation changes, when it changes one.
+    pub fn table(&self) -> Option<&str> {
+        use Op::*;
+        match self {
+            CreateTable { table, .. }
+            | DropTable { table }
+            | AddColumn { table, .. }
+            | DropColumn { table, .. }
+            | RenameColumn { table, .. }
+            | ChangeColumnType { table, .. }
+            | SetNotNull { table, .. }
+            | DropNotNull { table, .. }
+            | SetDefault { table, .. }
+            | DropDefault { table, .. }
+            | AddConstraint { table, .. }
+            | ValidateConstraint { table, .. }
+            | DropConstraint { table, .. }
+            | CreateIndex { table, .. }
+            | Update { table, .. }
+            | Delete { table, .. }
+            | MysqlOnlineOptions { table, .. }
+            | MysqlRebuild { table, .. } => Some(table),
+            RenameTable { from, .. } => Some(from),
+            DropIndex { table, .. } => table.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Functions whose value differs per row: a default using one rewrites the table.
+pub const VOLATILE_FUNCTIONS: &[&str] = &[
+    "random",
+    "gen_random_uuid",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "uuidv4",
+    "uuidv7",
+    "clock_timestamp",
+    "timeofday",
+    "nextval",
+    "txid_current",
+    "uuid",
+];
+
+/// Normalises an identifier path `schema.table` to the last part unless the schema is
+/// meaningful; rules compare tables by this key.
+pub fn table_key(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [.., schema, name] if schema == "public" => name.clone(),
+        [.., schema, name] => format!("{schema}.{name}"),
+    }
+}

@@ -1,0 +1,171 @@
+//! Inline suppressions: `-- rollsafe: ignore[M101] reason` (SQL), `# rollsafe: ignore[K101]
+//! reason` (YAML, env), `rollsafe: ignore-file[CODE] reason`, and for Kubernetes objects
+//! the annotation `rollsafe.dev/ignore: "K101: reason"`. A reason is required.
+
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::project::{FileKind, Project};
+use crate::rules;
+use crate::source::{SourceFile, Span};
+
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub path: String,
+    pub source: Arc<SourceFile>,
+    pub span: Span,
+    pub codes: Vec<String>,
+    /// Whole-file suppression.
+    pub file: bool,
+    /// Lines it covers (the comment's line and the next), or a byte range for annotations.
+    pub lines: (usize, usize),
+    pub range: Option<(usize, usize)>,
+    pub reason: String,
+    pub used: std::cell::Cell<bool>,
+}
+
+/// A malformed suppression (E005).
+#[derive(Debug, Clone)]
+pub struct BadSuppression {
+    pub source: Arc<SourceFile>,
+    pub span: Span,
+    pub message: String,
+}
+
+const MARK: &str = "rollsafe:";
+
+fn comment_start(line: &str, kind: FileKind) -> Option<usize> {
+    match kind {
+        FileKind::Migration => line.find("--"),
+        _ => line.find('#'),
+    }
+}
+
+pub fn collect(project: &Project) -> (Vec<Suppression>, Vec<BadSuppression>) {
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    let mut paths: Vec<&String> = project.sources.keys().collect();
+    paths.sort();
+    for path in paths {
+        let (src, kind) = &project.sources[path];
+        for line_no in 1..=src.line_count() {
+            let line = src.line_text(line_no);
+            let Some(c) = comment_start(line, *kind) else {
+                continue;
+            };
+            let comment = &line[c..];
+            let Some(m) = comment.find(MARK) else { continue };
+            let body = comment[m + MARK.len()..].trim_start();
+            let (line_start, _) = src.line_range(line_no);
+            let span = src.span(line_start + c + m, line_start + line.len());
+            parse_one(body, src, span, line_no, None, &mut good, &mut bad);
+        }
+    }
+    for mf in &project.manifests {
+        for obj in &mf.objects {
+            let Some(value) = obj.annotation("rollsafe.dev/ignore") else {
+                continue;
+            };
+            let node = obj
+                .node
+                .get("metadata")
+                .and_then(|m| m.get("annotations"))
+                .and_then(|a| a.get("rollsafe.dev/ignore"));
+            let at = node.map(|n| n.pos.offset).unwrap_or(obj.range.0);
+            let span = mf.source.span(at, at + node.map(|n| n.pos.len).unwrap_or(0));
+            for entry in value.split([';', '\n']).filter(|e| !e.trim().is_empty()) {
+                let (codes, reason) = entry.split_once(':').unwrap_or((entry, ""));
+                let body = format!("ignore[{}] {}", codes.trim(), reason.trim());
+                parse_one(&body, &mf.source, span, 0, Some(obj.range), &mut good, &mut bad);
+            }
+        }
+    }
+    (good, bad)
+}
+
+fn parse_one(
+    body: &str,
+    src: &Arc<SourceFile>,
+    span: Span,
+    line: usize,
+    range: Option<(usize, usize)>,
+    good: &mut Vec<Suppression>,
+    bad: &mut Vec<BadSuppression>,
+) {
+    let mut err = |message: String| {
+        bad.push(BadSuppression {
+            source: src.clone(),
+            span,
+            message,
+        })
+    };
+    let (file, rest) = if let Some(r) = body.strip_prefix("ignore-file[") {
+        (true, r)
+    } else if let Some(r) = body.strip_prefix("ignore[") {
+        (false, r)
+    } else {
+        err("suppression must read `rollsafe: ignore[CODE] reason` or `rollsafe: ignore-file[CODE] reason`".into());
+        return;
+    };
+    let Some((codes, reason)) = rest.split_once(']') else {
+        err("suppression is missing its closing `]`".into());
+        return;
+    };
+    let codes: Vec<String> = codes
+        .split(',')
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let reason = reason.trim().trim_start_matches(['-', ':']).trim().to_string();
+    if codes.is_empty() {
+        err("suppression names no rule code".into());
+        return;
+    }
+    if let Some(unknown) = codes.iter().find(|c| rules::find(c).is_none()) {
+        err(format!("suppression names unknown rule `{unknown}`"));
+        return;
+    }
+    if reason.is_empty() {
+        err(format!(
+            "suppression of {} gives no reason; write why the finding is safe to ignore after the `]`",
+            codes.join(", ")
+        ));
+        return;
+    }
+    good.push(Suppression {
+        path: src.path.clone(),
+        source: src.clone(),
+        span,
+        codes,
+        file,
+        lines: (line, line + 1),
+        range,
+        reason,
+        used: std::cell::Cell::new(false),
+    });
+}
+
+/// Removes suppressed diagnostics, marking the suppressions that were used.
+pub fn apply(diags: Vec<Diagnostic>, sups: &[Suppression]) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .filter(|d| {
+            let hit = sups.iter().find(|s| {
+                s.path == d.location.path
+                    && s.codes.iter().any(|c| c == d.code)
+                    && (s.file
+                        || match s.range {
+                            Some((a, b)) => d.location.offset >= a && d.location.offset < b,
+                            None => d.location.line == s.lines.0 || d.location.line == s.lines.1,
+                        })
+            });
+            match hit {
+                Some(s) => {
+                    s.used.set(true);
+                    false
+                }
+                None => true,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,293 @@
+//! The one place that knows the YAML crate (serde-saphyr, pinned). Everything else sees a
+//! small span-carrying tree: every key and value keeps line, column and byte offset.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
+
+/// How the file's consumer resolves plain scalars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// Kubernetes (sigs.k8s.io/yaml → go-yaml v2, YAML 1.1): `yes`/`on` are booleans,
+    /// `0644` is octal.
+    Kubernetes,
+    /// docker compose (go-yaml v3): only true/false are booleans.
+    Compose,
+    /// OpenAPI and other YAML 1.2 documents.
+    Core,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    pub len: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub text: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: Kind,
+    /// Where the value is used (the alias site for aliased values).
+    pub pos: Pos,
+}
+
+impl Node {
+    /// The value of `key` in a mapping; the last one wins, as go-yaml's non-strict path.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            Kind::Map(entries) => entries.iter().rev().find(|(k, _)| k.text == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self) -> &[(Key, Node)] {
+        match &self.kind {
+            Kind::Map(e) => e,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self) -> &[Node] {
+        match &self.kind {
+            Kind::Seq(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// Every duplicated key in this tree: (the earlier key, the later one).
+    pub fn duplicate_keys(&self, out: &mut Vec<(Key, Key)>) {
+        match &self.kind {
+            Kind::Map(entries) => {
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if let Some((later, _)) = entries[i + 1..].iter().find(|(k2, _)| k2.text == k.text)
+                        && k.pos.offset != later.pos.offset
+                    {
+                        out.push((k.clone(), later.clone()));
+                    }
+                    v.duplicate_keys(out);
+                }
+            }
+            Kind::Seq(items) => items.iter().for_each(|n| n.duplicate_keys(out)),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+fn pos_of(l: &serde_saphyr::Location) -> Pos {
+    let span = l.span();
+    Pos {
+        line: l.line() as usize,
+        column: l.column() as usize,
+        offset: span.byte_offset().unwrap_or(0) as usize,
+        len: span.byte_len().unwrap_or(0) as usize,
+    }
+}
+
+fn options(flavor: Flavor) -> Options {
+    let mut o = Options::default();
+    // Keep duplicates in the tree: kubectl keeps the last silently, we report them.
+    o.duplicate_keys = DuplicateKeyPolicy::PassThrough;
+    o.legacy_octal_numbers = flavor == Flavor::Kubernetes;
+    o.strict_booleans = flavor != Flavor::Kubernetes;
+    o.with_snippet = false;
+    if let Some(b) = o.budget.as_mut() {
+        // Rendered Helm output and big kustomize builds exceed the defaults.
+        b.max_documents = 100_000;
+        b.max_nodes = 50_000_000;
+        b.max_events = 200_000_000;
+        b.max_depth = 256;
+    }
+    o
+}
+
+/// Parses every document of a YAML (or JSON) stream. Empty documents are dropped, as
+/// kubectl drops them.
+pub fn parse_stream(text: &str, flavor: Flavor) -> Result<Vec<Node>, YamlError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = if text.len() != text.len() { 3 } else { 0 };
+    serde_saphyr::from_multiple_with_options::<Node>(text, options(flavor))
+        .map(|docs| docs.into_iter().filter(|d| d.kind != Kind::Null).collect())
+        .map_err(|e| {
+            let pos = e.location().map(|l| pos_of(&l)).unwrap_or_default();
+            let message = first_line(&e.to_string());
+            YamlError {
+                message,
+                pos: Pos {
+                    offset: pos.offset + bom,
+                    ..pos
+                },
+            }
+        })
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or(s).trim();
+    // "line 3 column 5: unclosed quote" → "unclosed quote" (the position is shown anyway).
+    match line.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") || head.starts_with("error at line") => {
+            rest.to_string()
+        }
+        _ => line.to_string(),
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<KindRepr>::deserialize(d)?;
+        Ok(Node {
+            kind: s.value.0,
+            pos: pos_of(&s.referenced),
+        })
+    }
+}
+
+struct KindRepr(Kind);
+
+impl<'de> Deserialize<'de> for KindRepr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(KindVisitor).map(KindRepr)
+    }
+}
+
+struct KindVisitor;
+
+impl<'de> Visitor<'de> for KindVisitor {
+    type Value = Kind;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Kind, E> {
+        Ok(Kind::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Kind, E> {
+        Ok(Kind::Int(v as i128))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kind, E> {
+        Ok(Kind::Int(v as i128))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Kind, E> {
+        Ok(Kind::Int(v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Kind, E> {
+        Ok(Kind::Int(v as i128))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Kind, E> {
+        Ok(Kind::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kind, E> {
+        Ok(Kind::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Kind, E> {
+        Ok(Kind::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Kind, E> {
+        Ok(Kind::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Kind, E> {
+        Ok(Kind::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Kind, E> {
+        Ok(Kind::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kind, D::Error> {
+        d.deserialize_any(KindVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
+        let mut v = Vec::new();
+        while let Some(n) = seq.next_element::<Node>()? {
+            v.push(n);
+        }
+        Ok(Kind::Seq(v))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
+        let mut v = Vec::new();
+        // Keys are read as text: under YAML 1.1 a key `on:` must stay "on", not `true`.
+        while let Some(k) = map.next_key::<Spanned<String>>()? {
+            let value = map.next_value::<Node>()?;
+            v.push((
+                Key {
+                    text: k.value,
+                    pos: pos_of(&k.referenced),
+                },
+                value,
+            ));
+        }
+        Ok(Kind::Map(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kubernetes_reading_is_yaml_1_1() {
+        let docs = parse_stream("a: yes\nb: 0644\nc: \"on\"\nd: 8080\non: x\n", Flavor::Kubernetes).unwrap();
+        let d = &docs[0];
+        assert_eq!(d.get("a").unwrap().kind, Kind::Bool(true));
+        assert_eq!(d.get("b").unwrap().kind, Kind::Int(420));
+        assert_eq!(d.get("c").unwrap().kind, Kind::Str("on".into()));
+        assert_eq!(d.get("d").unwrap().kind, Kind::Int(8080));
+        assert!(d.get("on").is_some());
+        let b = d.get("b").unwrap();
+        assert_eq!((b.pos.line, b.pos.column, b.pos.offset), (2, 4, 10));
+    }
+
+    #[test]
+    fn compose_reading_is_yaml_1_2_booleans() {
+        let docs = parse_stream("a: yes\nb: true\n", Flavor::Compose).unwrap();
+        assert_eq!(docs[0].get("a").unwrap().kind, Kind::Str("yes".into()));
+        assert_eq!(docs[0].get("b").unwrap().kind, Kind::Bool(true));
+    }
+
+    #[test]
+    fn duplicates_are_kept_and_found() {
+        let docs = parse_stream("spec:\n  replicas: 3\n  replicas: 1\n", Flavor::Kubernetes).unwrap();
+        assert_eq!(docs[0].get("spec").unwrap().get("replicas").unwrap().kind, Kind::Int(1));
+        let mut d = Vec::new();
+        docs[0].duplicate_keys(&mut d);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].1.pos.line, 3);
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = parse_stream("a: [1, 2\nb: c\n", Flavor::Kubernetes).unwrap_err();
+        assert!(e.pos.line >= 1, "{e:?}");
+        let e = parse_stream("a: 1\n---\nb: *nope\n", Flavor::Kubernetes).unwrap_err();
+        assert_eq!(e.pos.line, 3, "{e:?}");
+    }
+}
