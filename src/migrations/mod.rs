@@ -49,6 +49,9 @@ pub struct Migration {
     pub repeatable: bool,
     /// Set when the project has a base and this migration is not in it.
     pub is_new: bool,
+    /// Another dialect's set holds a dialect-neutral down file for this migration (ory/pop
+    /// applies neutral files to every dialect).
+    pub down_elsewhere: bool,
     /// Primary file (where findings about the migration as a whole point).
     pub primary: Arc<SqlFile>,
 }
@@ -208,6 +211,7 @@ pub fn build_sets(
                 paths: files.iter().map(|f| f.sql.source.path.clone()).collect(),
                 repeatable,
                 is_new: false,
+                down_elsewhere: false,
                 primary,
             });
         }
@@ -230,6 +234,23 @@ pub fn build_sets(
             convention,
             migrations,
         });
+    }
+    // Dialect-neutral down files (no dialect in the path) count for every dialect's set.
+    let neutral_downs: std::collections::BTreeSet<(String, String, String)> = out
+        .iter()
+        .flat_map(|s| s.migrations.iter().map(move |m| (s, m)))
+        .filter(|(_, m)| {
+            m.down
+                .iter()
+                .any(|p| convention::dialect_hint(&p.file.source.path).is_none())
+        })
+        .map(|(s, m)| (s.dir.clone(), m.version.clone(), m.name.clone()))
+        .collect();
+    for s in &mut out {
+        for m in &mut s.migrations {
+            m.down_elsewhere = m.down.is_empty()
+                && neutral_downs.contains(&(s.dir.clone(), m.version.clone(), m.name.clone()));
+        }
     }
     out
 }

@@ -15,6 +15,8 @@ pub struct Column {
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub created_in: usize,
+    /// Migration that gave the table its current name (creation or rename).
+    pub named_in: usize,
     pub columns: HashMap<String, Column>,
     /// Columns that a validated `CHECK (col IS NOT NULL)` already guarantees.
     pub not_null_checked: HashSet<String>,
@@ -49,6 +51,7 @@ impl Schema {
             Op::CreateTable { table, columns, .. } => {
                 let mut t = Table {
                     created_in: m,
+                    named_in: m,
                     ..Default::default()
                 };
                 for c in columns {
@@ -66,9 +69,12 @@ impl Schema {
                 self.tables.remove(table);
             }
             Op::RenameTable { from, to } => {
-                if let Some(t) = self.tables.remove(from) {
-                    self.tables.insert(to.clone(), t);
-                }
+                let mut t = self.tables.remove(from).unwrap_or(Table {
+                    created_in: usize::MAX,
+                    ..Default::default()
+                });
+                t.named_in = m;
+                self.tables.insert(to.clone(), t);
             }
             Op::AddColumn { table, column } => {
                 let t = self.table_mut(table, m);
@@ -185,6 +191,7 @@ impl Schema {
     fn table_mut(&mut self, table: &str, _m: usize) -> &mut Table {
         self.tables.entry(table.to_string()).or_insert(Table {
             created_in: usize::MAX,
+            named_in: usize::MAX,
             ..Default::default()
         })
     }

@@ -51,6 +51,23 @@ impl OpCx<'_> {
         }
     }
 
+    /// True when the table's current name was given by this release (a rename or
+    /// creation the previous release never saw).
+    pub fn is_new_name(&self, table: &str) -> bool {
+        self.schema.table(table).is_some_and(|t| self.is_fresh(t.named_in))
+    }
+
+    /// Whether an up part of this migration creates a table called `name`.
+    pub fn migration_creates_table(&self, name: &str) -> bool {
+        self.migration.up.iter().any(|p| {
+            super::section(p)
+                .statements
+                .iter()
+                .flat_map(|s| s.ops.iter())
+                .any(|o| matches!(o, Op::CreateTable { table, .. } if table == name))
+        })
+    }
+
     pub fn is_new_column(&self, table: &str, column: &str) -> bool {
         self.is_new_table(table)
             || self

@@ -31,16 +31,44 @@ fn split_len(t: &str) -> (String, Option<u64>) {
     }
 }
 
-/// How a change from `old` to `new` behaves; `None` means safe (same or widening without
-/// a rewrite).
-fn judge(old: Option<&str>, new: &str) -> Option<&'static str> {
+/// Families whose later members hold every value of the earlier ones.
+const WIDENING: &[&[&str]] = &[
+    &["smallint", "int2", "integer", "int", "int4", "mediumint", "bigint", "int8"],
+    &["real", "float4", "float", "double precision", "float8", "double"],
+    &["tinytext", "text", "mediumtext", "longtext"],
+    &["tinyblob", "blob", "mediumblob", "longblob"],
+    &["timestamp", "timestamp without time zone", "timestamptz", "timestamp with time zone"],
+];
+
+fn rank(t: &str) -> Option<(usize, usize)> {
+    WIDENING
+        .iter()
+        .enumerate()
+        .find_map(|(f, fam)| fam.iter().position(|x| *x == t).map(|i| (f, i)))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Change {
+    /// Old values may not fit: the previous release's writes fail.
+    Narrow,
+    /// Every old value fits, but the storage changes (a rewrite on PostgreSQL).
+    Widen,
+    /// Different kind of value: both the previous release and the table suffer.
+    Incompatible,
+    /// The old type is unknown (created before the kept history).
+    Unknown,
+}
+
+/// How a change from `old` to `new` behaves; `None` means safe (same, or widening that
+/// needs no rewrite).
+fn judge(old: Option<&str>, new: &str) -> Option<Change> {
     let (nb, nl) = split_len(new);
     let Some(old) = old else {
         // Unknown old type: widening to unbounded text is the common safe case.
         return if nb == "text" || (nb == "varchar" && nl.is_none()) {
             None
         } else {
-            Some("unknown")
+            Some(Change::Unknown)
         };
     };
     if old == new {
@@ -48,17 +76,23 @@ fn judge(old: Option<&str>, new: &str) -> Option<&'static str> {
     }
     let (ob, ol) = split_len(old);
     let texty = |b: &str| b == "varchar" || b == "text";
-    match (texty(&ob), texty(&nb)) {
-        (true, true) => match (ol, nl) {
-            (Some(o), Some(n)) if n < o => Some("narrow"),
-            (None, Some(_)) => Some("narrow"),
+    if texty(&ob) && texty(&nb) {
+        return match (ol, nl) {
+            (Some(o), Some(n)) if n < o => Some(Change::Narrow),
+            (None, Some(_)) => Some(Change::Narrow),
             _ => None,
-        },
-        _ if ob == nb && ob == "numeric" => match (ol, nl) {
+        };
+    }
+    if ob == nb && (ob == "numeric" || ob == "decimal") {
+        return match (ol, nl) {
             (Some(o), Some(n)) if n >= o => None,
-            _ => Some("narrow"),
-        },
-        _ => Some("rewrite"),
+            _ => Some(Change::Narrow),
+        };
+    }
+    match (rank(&ob), rank(&nb)) {
+        (Some((f1, a)), Some((f2, b))) if f1 == f2 && b >= a => Some(Change::Widen),
+        (Some((f1, _)), Some((f2, _))) if f1 == f2 => Some(Change::Narrow),
+        _ => Some(Change::Incompatible),
     }
 }
 
@@ -88,17 +122,24 @@ impl Rule for ChangeColumnType {
             return;
         }
         let Some(kind) = judge(old, new_type) else { return };
+        // On MySQL the cost of the copy is M211's finding; this rule is about values.
+        if cx.dialect() != Dialect::Postgres && matches!(kind, Change::Widen | Change::Unknown) {
+            return;
+        }
         let col = super::qual(table, column);
         let was = old.map(|o| format!(" from `{o}`")).unwrap_or_default();
         let message = match (kind, cx.dialect()) {
-            ("narrow", _) => format!(
+            (Change::Narrow, _) => format!(
                 "changing {col}{was} to `{new_type}` narrows it: values the previous release still writes are rejected, and a rollback meets truncated data"
+            ),
+            (Change::Widen, _) => format!(
+                "changing {col}{was} to `{new_type}` rewrites `{table}` and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes"
             ),
             (_, Dialect::Postgres) => format!(
                 "changing {col}{was} to `{new_type}` rewrites `{table}` under an ACCESS EXCLUSIVE lock, and the previous release still reads and writes the old type"
             ),
             _ => format!(
-                "changing {col}{was} to `{new_type}` copies `{table}` while blocking writes, and the previous release still reads and writes the old type"
+                "changing {col}{was} to `{new_type}` changes the values the previous release reads and writes"
             ),
         };
         out.push(cx.diag(
@@ -115,17 +156,19 @@ impl Rule for ChangeColumnType {
 
 #[cfg(test)]
 mod tests {
-    use super::judge;
+    use super::{Change, judge};
 
     #[test]
     fn widening_is_safe_narrowing_is_not() {
         assert_eq!(judge(Some("varchar(50)"), "varchar(100)"), None);
-        assert_eq!(judge(Some("varchar(100)"), "varchar(50)"), Some("narrow"));
+        assert_eq!(judge(Some("varchar(100)"), "varchar(50)"), Some(Change::Narrow));
         assert_eq!(judge(Some("varchar(100)"), "text"), None);
-        assert_eq!(judge(Some("text"), "varchar(10)"), Some("narrow"));
-        assert_eq!(judge(Some("int"), "bigint"), Some("rewrite"));
+        assert_eq!(judge(Some("text"), "varchar(10)"), Some(Change::Narrow));
+        assert_eq!(judge(Some("int"), "bigint"), Some(Change::Widen));
+        assert_eq!(judge(Some("bigint"), "int"), Some(Change::Narrow));
+        assert_eq!(judge(Some("int"), "text"), Some(Change::Incompatible));
         assert_eq!(judge(None, "text"), None);
-        assert_eq!(judge(None, "bigint"), Some("unknown"));
+        assert_eq!(judge(None, "bigint"), Some(Change::Unknown));
         assert_eq!(judge(Some("numeric(10,2)"), "numeric(12,2)"), None);
     }
 }

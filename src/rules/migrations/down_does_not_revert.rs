@@ -45,6 +45,8 @@ impl Made {
             (Made::Index(i, _), Op::DropIndex { name, .. }) => i == name,
             (Made::Index(_, t), Op::DropTable { table }) => t == table,
             (Made::Rename(f, t), Op::RenameTable { from, to }) => t == from && f == to,
+            // Rebuilding the old table under its old name also restores it.
+            (Made::Rename(f, _), Op::CreateTable { table, .. }) => f == table,
             (Made::Rename(f, t), Op::RenameColumn { from, to, .. }) => t == from && f == to,
             _ => false,
         }
@@ -77,6 +79,15 @@ impl Rule for DownDoesNotRevert {
                         Op::RenameColumn { from, to, .. } => {
                             made.push(Made::Rename(from.clone(), to.clone()))
                         }
+                        // Net effect only: what the up part itself removes again (a backup
+                        // table, a temporary index) needs no undoing.
+                        Op::DropTable { table } => made.retain(|x| match x {
+                            Made::Table(t) | Made::Column(t, _) | Made::Index(_, t) | Made::Rename(_, t) => t != table,
+                        }),
+                        Op::DropIndex { name, .. } => made.retain(|x| !matches!(x, Made::Index(n, _) if n == name)),
+                        Op::DropColumn { table, column } => {
+                            made.retain(|x| !matches!(x, Made::Column(t, c) if t == table && c == column))
+                        }
                         _ => {}
                     }
                 }
@@ -92,16 +103,28 @@ impl Rule for DownDoesNotRevert {
             return;
         }
         let down_ops: Vec<&Op> = down_stmts.iter().flat_map(|s| s.ops.iter()).collect();
-        let first_down = &m.down[0];
-        let file = &first_down.file;
-        let sec = crate::migrations::section(first_down);
-        let span = match down_stmts.first() {
-            Some(s) => file.source.span(s.start, s.end.min(s.start + file.source.text[s.start..s.end].find('\n').unwrap_or(s.end - s.start))),
-            None if sec.marker > 0 => {
-                let end = file.source.text[sec.marker..].find('\n').map(|i| sec.marker + i).unwrap_or(file.source.text.len());
-                file.source.span(sec.marker, end)
+        // Point at the first down statement, else the down marker, else the down file.
+        let first = m
+            .down
+            .iter()
+            .find_map(|p| crate::migrations::section(p).statements.first().map(|st| (p, st)));
+        let (file, span) = match first {
+            Some((p, st)) => {
+                let src = &p.file.source;
+                let end = src.text[st.start..st.end].find('\n').map(|i| st.start + i).unwrap_or(st.end);
+                (p.file.clone(), src.span(st.start, end))
             }
-            None => file.source.line_span(1),
+            None => {
+                let p = &m.down[0];
+                let sec = crate::migrations::section(p);
+                let src = &p.file.source;
+                if sec.marker > 0 {
+                    let end = src.text[sec.marker..].find('\n').map(|i| sec.marker + i).unwrap_or(src.text.len());
+                    (p.file.clone(), src.span(sec.marker, end))
+                } else {
+                    (p.file.clone(), src.line_span(1))
+                }
+            }
         };
         let significant = down_ops.iter().any(|o| !matches!(o, Op::Other | Op::Begin | Op::Commit | Op::SetTimeout { .. }));
         let (message, detail) = if !significant {

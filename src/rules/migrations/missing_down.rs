@@ -22,7 +22,7 @@ impl Rule for MissingDown {
 
     fn check_migration(&self, cx: &MigrationCx, out: &mut Vec<Diagnostic>) {
         let m = cx.migration;
-        if !m.convention.has_down() || !cx.uses_down || !m.down.is_empty() || m.repeatable {
+        if !m.convention.has_down() || !cx.uses_down || !m.down.is_empty() || m.repeatable || m.down_elsewhere {
             return;
         }
         // A down file that exists but is empty still counts as written (M302 judges it).

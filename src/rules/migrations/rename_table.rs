@@ -23,7 +23,8 @@ impl Rule for RenameTable {
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
         let Op::RenameTable { from, to } = cx.op else { return };
-        if cx.part != Part::Up || cx.is_new_table(from) {
+        // Rename-and-rebuild keeps the old name alive: the same migration creates it again.
+        if cx.part != Part::Up || cx.is_new_table(from) || cx.migration_creates_table(from) {
             return;
         }
         out.push(cx.diag(

@@ -32,7 +32,10 @@ impl Rule for VolatileDefaultRewrite {
         }
         let why = match (&column.default, column.generated) {
             (Some(DefaultKind::Volatile(f)), _) => format!("its default `{f}` is volatile"),
-            (_, true) => format!("`{}` values are generated for every row", column.data_type),
+            (_, true) if column.data_type.contains("serial") => {
+                format!("a `{}` column fills every existing row from a sequence", column.data_type)
+            }
+            (_, true) => "it is an identity or stored generated column, computed for every existing row".to_string(),
             _ => return,
         };
         let name = &column.name;
