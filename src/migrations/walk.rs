@@ -57,14 +57,18 @@ impl OpCx<'_> {
         self.schema.table(table).is_some_and(|t| self.is_fresh(t.named_in))
     }
 
-    /// Whether an up part of this migration creates a table called `name`.
+    /// Whether an up part of this migration creates a table or view called `name`.
     pub fn migration_creates_table(&self, name: &str) -> bool {
         self.migration.up.iter().any(|p| {
             super::section(p)
                 .statements
                 .iter()
                 .flat_map(|s| s.ops.iter())
-                .any(|o| matches!(o, Op::CreateTable { table, .. } if table == name))
+                .any(|o| match o {
+                    Op::CreateTable { table, .. } => table == name,
+                    Op::CreateView { name: view } => view == name,
+                    _ => false,
+                })
         })
     }
 

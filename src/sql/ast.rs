@@ -373,6 +373,9 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
         Statement::CreateTable(ct) => create_table(ct),
         Statement::CreateIndex(ci) => create_index(ci),
         Statement::AlterTable(at) => alter_table(at),
+        Statement::CreateView(v) => vec![Op::CreateView {
+            name: table_name(&v.name),
+        }],
         Statement::Drop {
             object_type, names, ..
         } => names

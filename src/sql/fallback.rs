@@ -246,6 +246,11 @@ fn create(c: &mut Cur) -> Option<Vec<Op>> {
     for k in ["TEMPORARY", "TEMP", "UNLOGGED", "GLOBAL", "LOCAL"] {
         c.kw(k);
     }
+    c.kw("MATERIALIZED");
+    if c.kw("VIEW") {
+        c.skip_if_exists();
+        return Some(c.name().map(|name| Op::CreateView { name }).into_iter().collect());
+    }
     if c.kw("TABLE") {
         c.skip_if_exists();
         let table = c.name()?;

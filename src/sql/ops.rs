@@ -52,6 +52,10 @@ pub enum Op {
     DropTable {
         table: String,
     },
+    /// A view keeps an old table name readable (and, when simple, writable).
+    CreateView {
+        name: String,
+    },
     RenameTable {
         from: String,
         to: String,

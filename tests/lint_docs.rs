@@ -1,0 +1,107 @@
+//! The rule catalogue and the rule registry agree, every document has its sections, and
+//! every document's examples run through the real pipeline: the bad example fires the
+//! rule, the good one does not.
+
+use std::path::Path;
+
+use rollsafe::check::{Options, check};
+use rollsafe::lints::{self, Example};
+use rollsafe::rules;
+
+const SECTIONS: &[&str] = &[
+    "What it flags",
+    "Why it breaks a release",
+    "Example",
+    "Safe alternative",
+    "Configuration",
+];
+
+#[test]
+fn every_rule_has_a_document_and_every_document_a_rule() {
+    let codes: Vec<&str> = rules::ALL.iter().map(|r| r.meta().code).collect();
+    for (stem, _) in lints::DOCS {
+        let code = stem.split('-').next().unwrap();
+        assert!(codes.contains(&code), "lints/{stem}.md has no rule");
+    }
+    for r in rules::ALL {
+        let m = r.meta();
+        let doc = lints::doc(m.code).unwrap_or_else(|| panic!("{} has no document", m.code));
+        let stem = format!("{}-{}", m.code, m.name);
+        assert!(lints::DOCS.iter().any(|(s, _)| *s == stem), "document must be named lints/{stem}.md");
+        let fm: std::collections::HashMap<String, String> = lints::front_matter(doc).into_iter().collect();
+        assert_eq!(fm.get("code").map(String::as_str), Some(m.code), "{stem}: front matter code");
+        assert_eq!(fm.get("name").map(String::as_str), Some(m.name), "{stem}: front matter name");
+        assert_eq!(fm.get("severity").map(String::as_str), Some(m.severity.as_str()), "{stem}: severity");
+        assert_eq!(fm.get("domain").map(String::as_str), Some(m.domain.as_str()), "{stem}: domain");
+        assert_eq!(fm.get("summary").map(String::as_str), Some(m.summary), "{stem}: summary");
+        for s in SECTIONS {
+            assert!(
+                lints::section(doc, s).is_some_and(|t| !t.is_empty()),
+                "{stem}: missing section `## {s}`"
+            );
+        }
+        let ex = lints::examples(doc);
+        assert!(ex.iter().any(|e| e.kind == "bad"), "{stem}: no bad example");
+        assert!(ex.iter().any(|e| e.kind == "good"), "{stem}: no good example");
+    }
+}
+
+fn default_path(lang: &str) -> &'static str {
+    match lang {
+        "sql" => "migrations/000002_example.up.sql",
+        "env" => "deploy/app.env",
+        "json" => "deploy/example.json",
+        _ => "deploy/example.yaml",
+    }
+}
+
+fn write_side(dir: &Path, examples: &[&Example]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for e in examples {
+        let rel = e.file.clone().unwrap_or_else(|| default_path(&e.lang).to_string());
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, &e.code).unwrap();
+    }
+}
+
+/// Runs one example (all blocks of one kind) and returns the codes found.
+fn run(examples: &[Example], kind: &str) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let head: Vec<&Example> = examples.iter().filter(|e| e.kind == kind && !e.base).collect();
+    let base: Vec<&Example> = examples.iter().filter(|e| e.kind == kind && e.base).collect();
+    let head_dir = tmp.path().join("head");
+    write_side(&head_dir, &head);
+    let base_dir = (!base.is_empty()).then(|| {
+        let d = tmp.path().join("base");
+        write_side(&d, &base);
+        d
+    });
+    let opts = Options {
+        root: Some(head_dir.clone()),
+        base: base_dir.map(|d| d.display().to_string()),
+        cwd: Some(tmp.path().to_path_buf()),
+        ..Default::default()
+    };
+    let outcome = check(&opts).unwrap_or_else(|e| panic!("check failed: {}", e.0));
+    outcome.diagnostics.iter().map(|d| d.code.to_string()).collect()
+}
+
+#[test]
+fn document_examples_fire_and_safe_alternatives_do_not() {
+    let mut failures = Vec::new();
+    for r in rules::ALL {
+        let m = r.meta();
+        let doc = lints::doc(m.code).unwrap();
+        let ex = lints::examples(doc);
+        let bad = run(&ex, "bad");
+        if !bad.iter().any(|c| c == m.code) {
+            failures.push(format!("{}: bad example does not fire (got {bad:?})", m.code));
+        }
+        let good = run(&ex, "good");
+        if good.iter().any(|c| c == m.code) {
+            failures.push(format!("{}: good example fires (got {good:?})", m.code));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
