@@ -70,7 +70,8 @@ impl Migration {
     }
 
     pub fn label(&self) -> String {
-        if self.version.is_empty() {
+        // sqitch versions are plan positions, not names people use.
+        if self.version.is_empty() || self.convention == Convention::Sqitch {
             self.name.clone()
         } else {
             format!("{}_{}", self.version, self.name)

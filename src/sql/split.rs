@@ -187,11 +187,13 @@ fn liquibase_down<'a>(
 ) -> &'a mut RawSection {
     let label = current.as_ref().and_then(|c| c.label.clone());
     let marker = current.as_ref().map(|c| c.marker).unwrap_or(0);
+    // A rollback runs the way its changeset does.
+    let no_tx = current.as_ref().is_some_and(|c| c.no_transaction);
     let exists = sections
         .last()
         .is_some_and(|s| s.part == Part::Down && s.label == label && s.marker == marker);
     if !exists {
-        sections.push(section(Part::Down, marker, false, label));
+        sections.push(section(Part::Down, marker, no_tx, label));
     }
     sections.last_mut().expect("just pushed")
 }

@@ -121,6 +121,12 @@ impl Rule for ChangeColumnType {
         if spec.is_some() && old.is_none() {
             return;
         }
+        // Enum value changes are M109's finding.
+        if old.is_some_and(|o| o.starts_with("enum(") || o.starts_with("set("))
+            && (new_type.starts_with("enum(") || new_type.starts_with("set("))
+        {
+            return;
+        }
         let Some(kind) = judge(old, new_type) else { return };
         // On MySQL the cost of the copy is M211's finding; this rule is about values.
         if cx.dialect() != Dialect::Postgres && matches!(kind, Change::Widen | Change::Unknown) {

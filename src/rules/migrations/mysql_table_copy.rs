@@ -45,14 +45,22 @@ impl Rule for MysqlTableCopy {
         if cx.is_new_table(table) {
             return;
         }
-        let (algorithm, lock) = online_options(cx);
+        let (algorithm, _) = online_options(cx);
         let online = matches!(algorithm.as_deref(), Some("INPLACE" | "INSTANT"));
         let (what, words): (String, &[&str]) = match cx.op {
             Op::MysqlOnlineOptions { algorithm, lock, .. } => {
                 if algorithm.as_deref() == Some("COPY") {
                     ("ALGORITHM=COPY copies".into(), &["ALGORITHM"])
                 } else if matches!(lock.as_deref(), Some("SHARED" | "EXCLUSIVE")) {
-                    (format!("LOCK={} blocks writes to", lock.as_deref().unwrap_or("")), &["LOCK"])
+                    let l = lock.as_deref().unwrap_or("");
+                    out.push(cx.diag(
+                        &META,
+                        cx.span_of(&["LOCK"]),
+                        format!("LOCK={l} blocks writes to `{table}` for the whole ALTER TABLE"),
+                        "use `LOCK=NONE` so MySQL refuses instead of blocking writes, and run changes that need a lock with an online schema-change tool (gh-ost, pt-online-schema-change)",
+                        &format!("{table}:LOCK={l}"),
+                    ));
+                    return;
                 } else {
                     return;
                 }
@@ -80,7 +88,6 @@ impl Rule for MysqlTableCopy {
             }
             _ => return,
         };
-        let _ = lock;
         out.push(cx.diag(
             &META,
             cx.span_of(words),
