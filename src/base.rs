@@ -40,13 +40,6 @@ pub fn resolve(spec: &str, root: &Path, cwd: &Path) -> Result<BaseSource, String
     })
 }
 
-pub fn label(b: &BaseSource) -> String {
-    match b {
-        BaseSource::Dir(d) => d.display().to_string(),
-        BaseSource::Git { rev, .. } => rev.clone(),
-    }
-}
-
 /// Reads the base release's candidate files.
 pub fn read(
     b: &BaseSource,

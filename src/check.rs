@@ -137,7 +137,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
                 || base::read(&src, &root, &filter, max),
             );
             let base_files = base_files.map_err(Failure)?;
-            (head_files, Some((base::label(&src), project::load(base_files, &config, None))))
+            (head_files, Some((spec.clone(), project::load(base_files, &config, None))))
         }
         None => (walk(&root, &filter, max), None),
     };

@@ -1,0 +1,56 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use rollsafe::check::{Options, Outcome, check};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Checks `fixtures/<dir>/head` against `fixtures/<dir>/base` (when present).
+pub fn check_fixture(dir: &str) -> Outcome {
+    let root = repo().join("fixtures").join(dir);
+    let head = root.join("head");
+    let base = root.join("base");
+    check(&Options {
+        root: Some(head),
+        base: base.is_dir().then(|| format!("fixtures/{dir}/base")),
+        cwd: Some(repo()),
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{dir}: {}", e.0))
+}
+
+/// Writes `files` (path, text) under a new temporary folder.
+pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), files);
+    tmp
+}
+
+pub fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (p, text) in files {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+pub fn check_dir(dir: &Path) -> Outcome {
+    check(&Options {
+        root: Some(dir.to_path_buf()),
+        cwd: Some(dir.to_path_buf()),
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{}", e.0))
+}
+
+/// `path:line:col code` for each finding: compact and easy to assert on.
+pub fn summary(o: &Outcome) -> Vec<String> {
+    o.diagnostics
+        .iter()
+        .map(|d| format!("{}:{}:{} {}", d.location.path, d.location.line, d.location.column, d.code))
+        .collect()
+}

@@ -1,0 +1,38 @@
+//! Snapshot of the exact findings for every fixture repository (base/head pairs).
+
+mod common;
+
+use rollsafe::report;
+
+fn snapshot(dir: &str) -> String {
+    let o = common::check_fixture(dir);
+    report::compact::render(&o)
+}
+
+macro_rules! fixture {
+    ($name:ident, $dir:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(snapshot($dir));
+        }
+    };
+}
+
+fixture!(demo, "demo");
+fixture!(goose, "conventions/goose");
+fixture!(dbmate, "conventions/dbmate");
+fixture!(diesel, "conventions/diesel");
+fixture!(flyway, "conventions/flyway");
+fixture!(prisma_mysql, "conventions/prisma");
+fixture!(sqitch, "conventions/sqitch");
+fixture!(liquibase, "conventions/liquibase");
+fixture!(golang_migrate_mysql, "conventions/golang-migrate-mysql");
+
+#[test]
+fn every_fixture_folder_has_a_snapshot_test() {
+    let src = std::fs::read_to_string(common::repo().join("tests/fixtures.rs")).unwrap();
+    for e in std::fs::read_dir(common::repo().join("fixtures/conventions")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(src.contains(&format!("\"conventions/{name}\"")), "fixtures/conventions/{name} has no snapshot test");
+    }
+}

@@ -1,0 +1,109 @@
+//! Every output format on fixtures/demo, pinned; the JSON schema; SARIF validated against
+//! the SARIF 2.1.0 schema.
+
+mod common;
+
+use rollsafe::report::{self, Format};
+
+fn render(format: Format) -> String {
+    let o = common::check_fixture("demo");
+    report::render(format, &o, false)
+}
+
+#[test]
+fn human() {
+    insta::assert_snapshot!(render(Format::Human));
+}
+
+#[test]
+fn compact() {
+    insta::assert_snapshot!(render(Format::Compact));
+}
+
+#[test]
+fn json() {
+    insta::assert_snapshot!(render(Format::Json));
+}
+
+#[test]
+fn github() {
+    insta::assert_snapshot!(render(Format::Github));
+}
+
+#[test]
+fn gitlab() {
+    insta::assert_snapshot!(render(Format::Gitlab));
+}
+
+#[test]
+fn rdjson() {
+    insta::assert_snapshot!(render(Format::Rdjson));
+}
+
+#[test]
+fn sarif() {
+    // The rule table is long and fixed; pin the results part.
+    let v: serde_json::Value = serde_json::from_str(&render(Format::Sarif)).unwrap();
+    insta::assert_json_snapshot!(v["runs"][0]["results"]);
+}
+
+#[test]
+fn json_schema_is_exactly_the_documented_one() {
+    let v: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&v), ["base", "diagnostics", "summary", "tool", "version"]);
+    assert_eq!(v["version"], 1);
+    assert_eq!(keys(&v["tool"]), ["name", "version"]);
+    assert_eq!(keys(&v["summary"]), ["errors", "files", "infos", "warnings"]);
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        keys(d),
+        [
+            "code", "column", "end_column", "end_line", "fingerprint", "help", "line", "message", "name",
+            "path", "related", "severity"
+        ]
+    );
+    for d in v["diagnostics"].as_array().unwrap() {
+        let code = d["code"].as_str().unwrap();
+        assert!(code.len() == 4 && "MKSTAE".contains(&code[..1]), "{code}");
+        assert!(["error", "warning", "info"].contains(&d["severity"].as_str().unwrap()));
+        assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1);
+        assert!(!d["path"].as_str().unwrap().contains('\\'));
+        assert_eq!(d["fingerprint"].as_str().unwrap().len(), 32);
+    }
+}
+
+fn sarif_schema() -> Option<jsonschema::Validator> {
+    let path = common::repo().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipping SARIF schema validation: {} is absent", path.display());
+        return None;
+    };
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    Some(jsonschema::validator_for(&schema).expect("valid schema"))
+}
+
+#[test]
+fn sarif_validates_against_the_2_1_0_schema() {
+    let Some(validator) = sarif_schema() else { return };
+    for out in [render(Format::Sarif), {
+        // Empty results must still be a valid log with `results: []`.
+        let tmp = common::project(&[("rollsafe.toml", "")]);
+        let o = common::check_dir(tmp.path());
+        report::render(Format::Sarif, &o, false)
+    }] {
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+        assert!(v["runs"][0]["results"].is_array());
+        for r in v["runs"][0]["results"].as_array().unwrap() {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            assert!(region["endColumn"].as_u64().unwrap() >= 1);
+            assert!(r["partialFingerprints"]["rollsafe/v1"].is_string());
+        }
+    }
+}
