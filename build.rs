@@ -16,7 +16,12 @@ fn main() {
     let mut out = String::from("pub static DOCS: &[(&str, &str)] = &[\n");
     for p in names {
         let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-        writeln!(out, "    ({stem:?}, include_str!({:?})),", p.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({stem:?}, include_str!({:?})),",
+            p.display().to_string()
+        )
+        .unwrap();
         println!("cargo:rerun-if-changed={}", p.display());
     }
     out.push_str("];\n");

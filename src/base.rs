@@ -55,7 +55,12 @@ pub fn read(
 
 /// Lists the tree under `root` at `commit` and reads the wanted blobs through one
 /// `git cat-file --batch` process.
-fn read_git(root: &Path, commit: &str, filter: &Filter, max_size: u64) -> Result<Vec<RawFile>, String> {
+fn read_git(
+    root: &Path,
+    commit: &str,
+    filter: &Filter,
+    max_size: u64,
+) -> Result<Vec<RawFile>, String> {
     let git_err = |e: std::io::Error| format!("git: {e}");
     let ls = Command::new("git")
         .arg("-C")

@@ -31,7 +31,9 @@ pub fn write(path: &Path, diags: &[Diagnostic]) -> Result<(), String> {
             path: d.location.path.clone(),
         })
         .collect();
-    entries.sort_by(|a, b| (&a.path, &a.code, &a.fingerprint).cmp(&(&b.path, &b.code, &b.fingerprint)));
+    entries.sort_by(|a, b| {
+        (&a.path, &a.code, &a.fingerprint).cmp(&(&b.path, &b.code, &b.fingerprint))
+    });
     let b = Baseline {
         version: 1,
         fingerprints: entries,
@@ -42,7 +44,7 @@ pub fn write(path: &Path, diags: &[Diagnostic]) -> Result<(), String> {
 
 pub fn read(path: &Path) -> Result<BTreeSet<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let b: Baseline =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not a rollsafe baseline: {e}", path.display()))?;
+    let b: Baseline = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a rollsafe baseline: {e}", path.display()))?;
     Ok(b.fingerprints.into_iter().map(|e| e.fingerprint).collect())
 }

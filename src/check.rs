@@ -49,7 +49,11 @@ impl From<config::ConfigError> for Failure {
 }
 
 fn absolute(cwd: &Path, p: &Path) -> PathBuf {
-    if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) }
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    }
 }
 
 /// The project root: `--root`, else the nearest folder with rollsafe.toml at or above the
@@ -58,12 +62,19 @@ pub fn find_root(opts: &Options, cwd: &Path) -> PathBuf {
     if let Some(r) = &opts.root {
         return absolute(cwd, r);
     }
-    let start = opts.paths.first().map(|p| absolute(cwd, p)).unwrap_or_else(|| cwd.to_path_buf());
+    let start = opts
+        .paths
+        .first()
+        .map(|p| absolute(cwd, p))
+        .unwrap_or_else(|| cwd.to_path_buf());
     if let Some(r) = config::find_root(&start) {
         return r;
     }
     let dir = if start.is_file() {
-        start.parent().map(Path::to_path_buf).unwrap_or(start.clone())
+        start
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(start.clone())
     } else {
         start.clone()
     };
@@ -71,14 +82,23 @@ pub fn find_root(opts: &Options, cwd: &Path) -> PathBuf {
 }
 
 fn selected(config: &Config, opts: &Options) -> Vec<&'static dyn Rule> {
-    let select = if opts.select.is_empty() { &config.rules.select } else { &opts.select };
+    let select = if opts.select.is_empty() {
+        &config.rules.select
+    } else {
+        &opts.select
+    };
     rules::ALL
         .iter()
         .copied()
         .filter(|r| {
             let code = r.meta().code;
             (select.is_empty() || select.iter().any(|s| rules::selects(s, code)))
-                && !config.rules.ignore.iter().chain(&opts.ignore).any(|s| rules::selects(s, code))
+                && !config
+                    .rules
+                    .ignore
+                    .iter()
+                    .chain(&opts.ignore)
+                    .any(|s| rules::selects(s, code))
         })
         .collect()
 }
@@ -93,7 +113,13 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
         r.check_project(cx, &mut out);
     }
     let check_all = cx.check_all || cx.base.is_none();
-    migrations::walk::run(&cx.head.migration_sets, rules, &cx.config.migrations, check_all, &mut out);
+    migrations::walk::run(
+        &cx.head.migration_sets,
+        rules,
+        &cx.config.migrations,
+        check_all,
+        &mut out,
+    );
     diagnostic::sort(&mut out);
     diagnostic::assign_fingerprints(&mut out);
     out
@@ -113,20 +139,28 @@ pub fn load_config(opts: &Options, root: &Path, cwd: &Path) -> Result<Config, Fa
 pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     let cwd = match &opts.cwd {
         Some(c) => c.clone(),
-        None => std::env::current_dir().map_err(|e| Failure(format!("cannot read the working directory: {e}")))?,
+        None => std::env::current_dir()
+            .map_err(|e| Failure(format!("cannot read the working directory: {e}")))?,
     };
     let root = find_root(opts, &cwd);
     if !root.is_dir() {
-        return Err(Failure(format!("project root {} is not a directory", root.display())));
+        return Err(Failure(format!(
+            "project root {} is not a directory",
+            root.display()
+        )));
     }
     for s in opts.select.iter().chain(&opts.ignore) {
         if !rules::is_known_selector(s) {
-            return Err(Failure(format!("unknown rule `{s}` (see `rollsafe rules`)")));
+            return Err(Failure(format!(
+                "unknown rule `{s}` (see `rollsafe rules`)"
+            )));
         }
     }
     let config = load_config(opts, &root, &cwd)?;
     let filter = Filter::new(&config.include, &config.exclude);
-    let max = config.max_file_size.unwrap_or(config::DEFAULT_MAX_FILE_SIZE);
+    let max = config
+        .max_file_size
+        .unwrap_or(config::DEFAULT_MAX_FILE_SIZE);
 
     let base_spec = opts.base.clone().or_else(|| config.base.clone());
     let (head_files, base_project) = match &base_spec {
@@ -137,7 +171,10 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
                 || base::read(&src, &root, &filter, max),
             );
             let base_files = base_files.map_err(Failure)?;
-            (head_files, Some((spec.clone(), project::load(base_files, &config, None))))
+            (
+                head_files,
+                Some((spec.clone(), project::load(base_files, &config, None))),
+            )
         }
         None => (walk(&root, &filter, max), None),
     };
@@ -167,7 +204,10 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             check_all: true,
             no_inline_ignores: opts.no_inline_ignores,
         };
-        let old: BTreeSet<String> = run_rules(&bcx, &rules).into_iter().map(|d| d.fingerprint).collect();
+        let old: BTreeSet<String> = run_rules(&bcx, &rules)
+            .into_iter()
+            .map(|d| d.fingerprint)
+            .collect();
         diags.retain(|d| !old.contains(&d.fingerprint));
     }
 
@@ -225,9 +265,13 @@ fn postprocess(
     }
     // Severity overrides.
     for d in &mut diags {
-        if let Some(sev) = config.rules.severity.iter().find(|(c, _)| {
-            rules::find(c).is_some_and(|m| m.code == d.code)
-        }).and_then(|(_, s)| Severity::parse(s)) {
+        if let Some(sev) = config
+            .rules
+            .severity
+            .iter()
+            .find(|(c, _)| rules::find(c).is_some_and(|m| m.code == d.code))
+            .and_then(|(_, s)| Severity::parse(s))
+        {
             d.severity = sev;
         }
     }
@@ -243,13 +287,16 @@ fn postprocess(
                     b.add(g);
                 }
             }
-            (b.build().unwrap_or_else(|_| globset::GlobSet::empty()), &pp.ignore)
+            (
+                b.build().unwrap_or_else(|_| globset::GlobSet::empty()),
+                &pp.ignore,
+            )
         })
         .collect();
     diags.retain(|d| {
-        !per_path
-            .iter()
-            .any(|(g, codes)| g.is_match(&d.location.path) && codes.iter().any(|c| rules::selects(c, d.code)))
+        !per_path.iter().any(|(g, codes)| {
+            g.is_match(&d.location.path) && codes.iter().any(|c| rules::selects(c, d.code))
+        })
     });
     // PATHS only filter what is reported.
     if !opts.paths.is_empty() {
@@ -260,7 +307,11 @@ fn postprocess(
             let abs = abs.canonicalize().unwrap_or(abs);
             match abs.strip_prefix(&root_canon) {
                 Ok(rel) => {
-                    let rel = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+                    let rel = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join("/");
                     prefixes.push(rel);
                 }
                 Err(_) => {
@@ -274,7 +325,9 @@ fn postprocess(
         }
         diags.retain(|d| {
             prefixes.iter().any(|p| {
-                p.is_empty() || d.location.path == *p || d.location.path.starts_with(&format!("{p}/"))
+                p.is_empty()
+                    || d.location.path == *p
+                    || d.location.path.starts_with(&format!("{p}/"))
             })
         });
     }

@@ -11,7 +11,11 @@ use crate::report::{self, Format};
 use crate::{config, lints, rules};
 
 #[derive(Debug, Parser)]
-#[command(name = "rollsafe", version, about = "Catches the changes that break production during a release.")]
+#[command(
+    name = "rollsafe",
+    version,
+    about = "Catches the changes that break production during a release."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -34,7 +38,7 @@ pub enum ListFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a repository (PATHS only filter what is reported; the whole root is read).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule.
     Rules {
         #[arg(long, value_enum, default_value = "text")]
@@ -104,7 +108,7 @@ pub struct CheckArgs {
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check(args) => run_check(args),
+        Command::Check(args) => run_check(*args),
         Command::Rules { format } => {
             print!("{}", rules_listing(format));
             0
@@ -122,7 +126,10 @@ pub fn run(cli: Cli) -> i32 {
         Command::Init { force } => {
             let path = PathBuf::from(config::FILE_NAME);
             if path.exists() && !force {
-                eprintln!("rollsafe: {} already exists (use --force to overwrite)", path.display());
+                eprintln!(
+                    "rollsafe: {} already exists (use --force to overwrite)",
+                    path.display()
+                );
                 return 2;
             }
             match std::fs::write(&path, config::INIT_TEMPLATE) {

@@ -118,14 +118,26 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-pub const FILE_KINDS: &[&str] = &["migration", "manifest", "compose", "env", "openapi", "ignore"];
+pub const FILE_KINDS: &[&str] = &[
+    "migration",
+    "manifest",
+    "compose",
+    "env",
+    "openapi",
+    "ignore",
+];
 
 /// Parses and validates a configuration file's text.
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let err_at = |offset: usize, message: String| {
         let before = &text[..offset.min(text.len())];
         let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
         ConfigError {
             path: path.to_path_buf(),
             line,
@@ -156,7 +168,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         check_codes(&pp.ignore, "rules.per-path.ignore")?;
         for g in &pp.paths {
             globset::Glob::new(g).map_err(|e| {
-                err_at(find(&format!("\"{g}\"")), format!("invalid glob `{g}`: {e}"))
+                err_at(
+                    find(&format!("\"{g}\"")),
+                    format!("invalid glob `{g}`: {e}"),
+                )
             })?;
         }
     }
@@ -175,14 +190,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         }
     }
     for g in config.include.iter().chain(&config.exclude) {
-        globset::Glob::new(g)
-            .map_err(|e| err_at(find(&format!("\"{g}\"")), format!("invalid glob `{g}`: {e}")))?;
+        globset::Glob::new(g).map_err(|e| {
+            err_at(
+                find(&format!("\"{g}\"")),
+                format!("invalid glob `{g}`: {e}"),
+            )
+        })?;
     }
     for (g, kind) in &config.classify {
         if !FILE_KINDS.contains(&kind.as_str()) {
             return Err(err_at(
                 find(&format!("\"{kind}\"")),
-                format!("invalid file kind `{kind}` for `{g}`: expected one of {}", FILE_KINDS.join(", ")),
+                format!(
+                    "invalid file kind `{kind}` for `{g}`: expected one of {}",
+                    FILE_KINDS.join(", ")
+                ),
             ));
         }
     }

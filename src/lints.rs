@@ -5,7 +5,11 @@ include!(concat!(env!("OUT_DIR"), "/lints.rs"));
 /// The document of a rule code (`M101`), with its front matter.
 pub fn doc(code: &str) -> Option<&'static str> {
     DOCS.iter()
-        .find(|(stem, _)| stem.split('-').next().is_some_and(|c| c.eq_ignore_ascii_case(code)))
+        .find(|(stem, _)| {
+            stem.split('-')
+                .next()
+                .is_some_and(|c| c.eq_ignore_ascii_case(code))
+        })
         .map(|(_, text)| *text)
 }
 
@@ -26,7 +30,10 @@ pub fn front_matter(doc: &str) -> Vec<(String, String)> {
 
 /// The document without its front matter.
 pub fn body(doc: &str) -> &str {
-    match doc.strip_prefix("---\n").and_then(|r| r.find("\n---").map(|i| &r[i + 4..])) {
+    match doc
+        .strip_prefix("---\n")
+        .and_then(|r| r.find("\n---").map(|i| &r[i + 4..]))
+    {
         Some(b) => b.trim_start_matches('\n'),
         None => doc,
     }
@@ -58,7 +65,9 @@ pub fn examples(doc: &str) -> Vec<Example> {
     let mut out = Vec::new();
     let mut lines = doc.lines();
     while let Some(line) = lines.next() {
-        let Some(info) = line.strip_prefix("```") else { continue };
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
         let words: Vec<&str> = info.split_whitespace().collect();
         let mut code = String::new();
         for l in lines.by_ref() {
@@ -74,7 +83,10 @@ pub fn examples(doc: &str) -> Vec<Example> {
                 lang: lang.to_string(),
                 kind: kind.to_string(),
                 base: words.contains(&"base"),
-                file: words.iter().find_map(|w| w.strip_prefix("file=")).map(str::to_string),
+                file: words
+                    .iter()
+                    .find_map(|w| w.strip_prefix("file="))
+                    .map(str::to_string),
                 code,
             });
         }

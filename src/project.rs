@@ -119,7 +119,8 @@ fn side_facts(files: &[RawFile]) -> Side {
                     .filter(|l| !l.is_empty() && !l.starts_with(['%', '#', '@']))
                     .filter_map(|l| l.split_whitespace().next().map(str::to_string))
                     .collect();
-                side.sqitch_plans.insert(dir_of(&f.path).to_string(), changes);
+                side.sqitch_plans
+                    .insert(dir_of(&f.path).to_string(), changes);
             }
             "metadata.toml" => {
                 let t = text();
@@ -179,7 +180,8 @@ fn is_env_name(path: &str) -> bool {
 
 fn sniff_openapi(text: &str) -> bool {
     let head: String = text.chars().take(4096).collect();
-    head.lines().any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"))
+    head.lines()
+        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"))
         || head.contains("\"openapi\"")
         || head.contains("\"swagger\"")
 }
@@ -187,13 +189,19 @@ fn sniff_openapi(text: &str) -> bool {
 fn sniff_manifest(text: &str) -> bool {
     text.lines().any(|l| {
         let l = l.trim_start_matches("- ").trim_start();
-        l.starts_with("apiVersion:") || l.starts_with("\"apiVersion\"")
+        l.starts_with("apiVersion:") || l.contains("\"apiVersion\"")
     })
 }
 
 fn helm_chart<'a>(path: &'a str, side: &Side) -> Option<&'a str> {
-    let i = path.find("/templates/").or_else(|| path.starts_with("templates/").then_some(0))?;
-    let chart = if path.starts_with("templates/") { "" } else { &path[..i] };
+    let i = path
+        .find("/templates/")
+        .or_else(|| path.starts_with("templates/").then_some(0))?;
+    let chart = if path.starts_with("templates/") {
+        ""
+    } else {
+        &path[..i]
+    };
     side.charts.contains(chart).then_some(chart)
 }
 
@@ -213,7 +221,14 @@ struct LoadOut {
     problems: Vec<Problem>,
 }
 
-fn problem(code: &'static str, src: &Arc<SourceFile>, start: usize, end: usize, message: String, help: &str) -> Problem {
+fn problem(
+    code: &'static str,
+    src: &Arc<SourceFile>,
+    start: usize,
+    end: usize,
+    message: String,
+    help: &str,
+) -> Problem {
     Problem {
         code,
         path: src.path.clone(),
@@ -272,7 +287,12 @@ fn doc_ranges(docs: &[Node], len: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
-fn load_one(f: &RawFile, config: &Config, side: &Side, overrides: &[(globset::GlobMatcher, String)]) -> LoadOut {
+fn load_one(
+    f: &RawFile,
+    config: &Config,
+    side: &Side,
+    overrides: &[(globset::GlobMatcher, String)],
+) -> LoadOut {
     let none = || LoadOut {
         loaded: Loaded::None,
         source: None,
@@ -287,7 +307,10 @@ fn load_one(f: &RawFile, config: &Config, side: &Side, overrides: &[(globset::Gl
         return none();
     }
     let name = path.rsplit('/').next().unwrap_or(path);
-    if matches!(name, "sqitch.plan" | "metadata.toml" | "migration_lock.toml") {
+    if matches!(
+        name,
+        "sqitch.plan" | "metadata.toml" | "migration_lock.toml"
+    ) {
         return none();
     }
     let lower = name.to_ascii_lowercase();
@@ -305,7 +328,9 @@ fn load_one(f: &RawFile, config: &Config, side: &Side, overrides: &[(globset::Gl
             help: String::new(),
         }],
     };
-    let max = config.max_file_size.unwrap_or(crate::config::DEFAULT_MAX_FILE_SIZE);
+    let max = config
+        .max_file_size
+        .unwrap_or(crate::config::DEFAULT_MAX_FILE_SIZE);
     if f.size > max {
         return skip(format!(
             "file skipped: {} bytes is over the {} byte limit (`max-file-size`)",
@@ -372,7 +397,8 @@ fn load_one(f: &RawFile, config: &Config, side: &Side, overrides: &[(globset::Gl
         let dialect = dialect_for(&info, mcfg, side);
         let sql = sql::read(src.clone(), dialect, info.convention.annotations());
         collect_sql_problems(&sql, &mut problems);
-        let diesel_no_tx = info.convention == Convention::Diesel && side.diesel_no_tx.contains(dir_of(path));
+        let diesel_no_tx =
+            info.convention == Convention::Diesel && side.diesel_no_tx.contains(dir_of(path));
         return LoadOut {
             loaded: Loaded::Migration(MigrationFile {
                 info,
@@ -419,7 +445,8 @@ fn load_one(f: &RawFile, config: &Config, side: &Side, overrides: &[(globset::Gl
         };
     }
     let compose = forced == Some("compose") || (forced.is_none() && is_compose_name(path));
-    let openapi = forced == Some("openapi") || (forced.is_none() && !compose && sniff_openapi(&src.text));
+    let openapi =
+        forced == Some("openapi") || (forced.is_none() && !compose && sniff_openapi(&src.text));
     let flavor = if compose {
         Flavor::Compose
     } else if openapi {
@@ -431,13 +458,13 @@ fn load_one(f: &RawFile, config: &Config, side: &Side, overrides: &[(globset::Gl
         Ok(d) => d,
         Err(e) => {
             if compose || openapi || forced == Some("manifest") || sniff_manifest(&src.text) {
-                if src.text.contains("{{") {
+                if src.text.contains("{{") || src.text.contains("{%") {
                     problems.push(Problem {
                         code: "E003",
                         path: path.to_string(),
                         source: None,
                         span: None,
-                        message: "file skipped: it holds template syntax (`{{ … }}`) and is not plain YAML".into(),
+                        message: "file skipped: it holds template syntax (`{{ … }}` or `{% … %}`) and is not plain YAML".into(),
                         help: String::new(),
                     });
                 } else {
@@ -474,7 +501,11 @@ fn load_one(f: &RawFile, config: &Config, side: &Side, overrides: &[(globset::Gl
             problems,
         };
     }
-    if openapi && docs.first().is_some_and(|d| d.get("openapi").is_some() || d.get("swagger").is_some()) {
+    if openapi
+        && docs
+            .first()
+            .is_some_and(|d| d.get("openapi").is_some() || d.get("swagger").is_some())
+    {
         duplicate_problems(&src, &docs, &mut problems);
         return LoadOut {
             loaded: Loaded::OpenApi(OpenApiFile {
@@ -546,12 +577,20 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
 }
 
 /// Loads a release from its raw files.
-pub fn load(files: Vec<RawFile>, config: &Config, base_new_keys: Option<&BTreeSet<String>>) -> Project {
+pub fn load(
+    files: Vec<RawFile>,
+    config: &Config,
+    base_new_keys: Option<&BTreeSet<String>>,
+) -> Project {
     let side = side_facts(&files);
     let overrides: Vec<(globset::GlobMatcher, String)> = config
         .classify
         .iter()
-        .filter_map(|(g, k)| globset::Glob::new(g).ok().map(|g| (g.compile_matcher(), k.clone())))
+        .filter_map(|(g, k)| {
+            globset::Glob::new(g)
+                .ok()
+                .map(|g| (g.compile_matcher(), k.clone()))
+        })
         .collect();
     let outs: Vec<LoadOut> = files
         .par_iter()

@@ -122,9 +122,23 @@ mod tests {
     #[test]
     fn positions_are_one_based_and_char_columns() {
         let f = SourceFile::new("a.sql", "ab\r\nhé x\nlast".to_string());
-        assert_eq!(f.pos(0), Pos { line: 1, column: 1, offset: 0 });
+        assert_eq!(
+            f.pos(0),
+            Pos {
+                line: 1,
+                column: 1,
+                offset: 0
+            }
+        );
         let x = f.text.find('x').unwrap();
-        assert_eq!(f.pos(x), Pos { line: 2, column: 4, offset: x });
+        assert_eq!(
+            f.pos(x),
+            Pos {
+                line: 2,
+                column: 4,
+                offset: x
+            }
+        );
         assert_eq!(f.offset_of(2, 4), x);
         assert_eq!(f.line_text(1), "ab");
         assert_eq!(f.line_text(3), "last");

@@ -54,7 +54,9 @@ pub fn collect(project: &Project) -> (Vec<Suppression>, Vec<BadSuppression>) {
                 continue;
             };
             let comment = &line[c..];
-            let Some(m) = comment.find(MARK) else { continue };
+            let Some(m) = comment.find(MARK) else {
+                continue;
+            };
             let body = comment[m + MARK.len()..].trim_start();
             let (line_start, _) = src.line_range(line_no);
             let span = src.span(line_start + c + m, line_start + line.len());
@@ -72,11 +74,21 @@ pub fn collect(project: &Project) -> (Vec<Suppression>, Vec<BadSuppression>) {
                 .and_then(|m| m.get("annotations"))
                 .and_then(|a| a.get("rollsafe.dev/ignore"));
             let at = node.map(|n| n.pos.offset).unwrap_or(obj.range.0);
-            let span = mf.source.span(at, at + node.map(|n| n.pos.len).unwrap_or(0));
+            let span = mf
+                .source
+                .span(at, at + node.map(|n| n.pos.len).unwrap_or(0));
             for entry in value.split([';', '\n']).filter(|e| !e.trim().is_empty()) {
                 let (codes, reason) = entry.split_once(':').unwrap_or((entry, ""));
                 let body = format!("ignore[{}] {}", codes.trim(), reason.trim());
-                parse_one(&body, &mf.source, span, 0, Some(obj.range), &mut good, &mut bad);
+                parse_one(
+                    &body,
+                    &mf.source,
+                    span,
+                    0,
+                    Some(obj.range),
+                    &mut good,
+                    &mut bad,
+                );
             }
         }
     }
@@ -116,7 +128,11 @@ fn parse_one(
         .map(|c| c.trim().to_ascii_uppercase())
         .filter(|c| !c.is_empty())
         .collect();
-    let reason = reason.trim().trim_start_matches(['-', ':']).trim().to_string();
+    let reason = reason
+        .trim()
+        .trim_start_matches(['-', ':'])
+        .trim()
+        .to_string();
     if codes.is_empty() {
         err("suppression names no rule code".into());
         return;

@@ -54,7 +54,11 @@ impl Node {
     /// The value of `key` in a mapping; the last one wins, as go-yaml's non-strict path.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
-            Kind::Map(entries) => entries.iter().rev().find(|(k, _)| k.text == key).map(|(_, v)| v),
+            Kind::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| k.text == key)
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -85,7 +89,8 @@ impl Node {
         match &self.kind {
             Kind::Map(entries) => {
                 for (i, (k, v)) in entries.iter().enumerate() {
-                    if let Some((later, _)) = entries[i + 1..].iter().find(|(k2, _)| k2.text == k.text)
+                    if let Some((later, _)) =
+                        entries[i + 1..].iter().find(|(k2, _)| k2.text == k.text)
                         && k.pos.offset != later.pos.offset
                     {
                         out.push((k.clone(), later.clone()));
@@ -125,9 +130,13 @@ fn options(flavor: Flavor) -> Options {
     if let Some(b) = o.budget.as_mut() {
         // Rendered Helm output and big kustomize builds exceed the defaults.
         b.max_documents = 100_000;
-        b.max_nodes = 50_000_000;
-        b.max_events = 200_000_000;
+        b.max_nodes = 5_000_000;
+        b.max_events = 50_000_000;
         b.max_depth = 256;
+        // Alias bombs: real manifests record a few thousand anchored events at most.
+        b.max_recorded_anchor_events = 200_000;
+        // Compose files reuse a few anchors many times (`<<: *defaults`): that is not a bomb.
+        b.enforce_alias_anchor_ratio = false;
     }
     o
 }
@@ -153,7 +162,11 @@ pub fn parse_stream(text: &str, flavor: Flavor) -> Result<Vec<Node>, YamlError> 
 }
 
 fn first_line(s: &str) -> String {
-    let line = s.lines().next().unwrap_or(s).trim();
+    let mut line = s.lines().next().unwrap_or(s).trim();
+    // The position is reported separately.
+    if let Some(i) = line.rfind(" at line ") {
+        line = &line[..i];
+    }
     // "line 3 column 5: unclosed quote" → "unclosed quote" (the position is shown anyway).
     match line.split_once(": ") {
         Some((head, rest)) if head.starts_with("line ") || head.starts_with("error at line") => {
@@ -255,7 +268,11 @@ mod tests {
 
     #[test]
     fn kubernetes_reading_is_yaml_1_1() {
-        let docs = parse_stream("a: yes\nb: 0644\nc: \"on\"\nd: 8080\non: x\n", Flavor::Kubernetes).unwrap();
+        let docs = parse_stream(
+            "a: yes\nb: 0644\nc: \"on\"\nd: 8080\non: x\n",
+            Flavor::Kubernetes,
+        )
+        .unwrap();
         let d = &docs[0];
         assert_eq!(d.get("a").unwrap().kind, Kind::Bool(true));
         assert_eq!(d.get("b").unwrap().kind, Kind::Int(420));
@@ -275,8 +292,12 @@ mod tests {
 
     #[test]
     fn duplicates_are_kept_and_found() {
-        let docs = parse_stream("spec:\n  replicas: 3\n  replicas: 1\n", Flavor::Kubernetes).unwrap();
-        assert_eq!(docs[0].get("spec").unwrap().get("replicas").unwrap().kind, Kind::Int(1));
+        let docs =
+            parse_stream("spec:\n  replicas: 3\n  replicas: 1\n", Flavor::Kubernetes).unwrap();
+        assert_eq!(
+            docs[0].get("spec").unwrap().get("replicas").unwrap().kind,
+            Kind::Int(1)
+        );
         let mut d = Vec::new();
         docs[0].duplicate_keys(&mut d);
         assert_eq!(d.len(), 1);

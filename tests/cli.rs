@@ -27,19 +27,79 @@ const WARN_ONLY: &str = "DROP INDEX users_fax_idx;\n";
 #[test]
 fn exit_code_table() {
     let demo = repo().join("fixtures/demo");
-    let clean = project(&[("rollsafe.toml", ""), ("migrations/000001_a.up.sql", "CREATE TABLE a (id int);\n")]);
-    let warn = project(&[("rollsafe.toml", "[migrations]\nlock-timeout-required = false\n"), ("migrations/000002_a.up.sql", WARN_ONLY)]);
+    let clean = project(&[
+        ("rollsafe.toml", ""),
+        ("migrations/000001_a.up.sql", "CREATE TABLE a (id int);\n"),
+    ]);
+    let warn = project(&[
+        (
+            "rollsafe.toml",
+            "[migrations]\nlock-timeout-required = false\n",
+        ),
+        ("migrations/000002_a.up.sql", WARN_ONLY),
+    ]);
     let bad_config = project(&[("rollsafe.toml", "colour = true\n")]);
     let cases: Vec<(Vec<String>, i32)> = vec![
-        (vec!["check".into(), demo.join("head").display().to_string(), "--base".into(), demo.join("base").display().to_string()], 1),
-        (vec!["check".into(), demo.join("head").display().to_string(), "--fail-on".into(), "never".into()], 0),
+        (
+            vec![
+                "check".into(),
+                demo.join("head").display().to_string(),
+                "--base".into(),
+                demo.join("base").display().to_string(),
+            ],
+            1,
+        ),
+        (
+            vec![
+                "check".into(),
+                demo.join("head").display().to_string(),
+                "--fail-on".into(),
+                "never".into(),
+            ],
+            0,
+        ),
         (vec!["check".into(), clean.path().display().to_string()], 0),
         (vec!["check".into(), warn.path().display().to_string()], 0),
-        (vec!["check".into(), warn.path().display().to_string(), "--fail-on".into(), "warning".into()], 1),
-        (vec!["check".into(), warn.path().display().to_string(), "--fail-on".into(), "info".into()], 1),
-        (vec!["check".into(), bad_config.path().display().to_string()], 2),
-        (vec!["check".into(), clean.path().display().to_string(), "--select".into(), "M999".into()], 2),
-        (vec!["check".into(), clean.path().display().to_string(), "--base".into(), "no-such-rev".into()], 2),
+        (
+            vec![
+                "check".into(),
+                warn.path().display().to_string(),
+                "--fail-on".into(),
+                "warning".into(),
+            ],
+            1,
+        ),
+        (
+            vec![
+                "check".into(),
+                warn.path().display().to_string(),
+                "--fail-on".into(),
+                "info".into(),
+            ],
+            1,
+        ),
+        (
+            vec!["check".into(), bad_config.path().display().to_string()],
+            2,
+        ),
+        (
+            vec![
+                "check".into(),
+                clean.path().display().to_string(),
+                "--select".into(),
+                "M999".into(),
+            ],
+            2,
+        ),
+        (
+            vec![
+                "check".into(),
+                clean.path().display().to_string(),
+                "--base".into(),
+                "no-such-rev".into(),
+            ],
+            2,
+        ),
         (vec!["check".into(), "--format".into(), "xml".into()], 2),
         (vec!["explain".into(), "M101".into()], 0),
         (vec!["explain".into(), "nope".into()], 2),
@@ -47,23 +107,40 @@ fn exit_code_table() {
     ];
     for (args, code) in cases {
         let (got, _, err) = stdout(rollsafe().args(&args).current_dir(clean.path()));
-        assert_eq!(got, code, "rollsafe {} → {got}, expected {code}; stderr: {err}", args.join(" "));
+        assert_eq!(
+            got,
+            code,
+            "rollsafe {} → {got}, expected {code}; stderr: {err}",
+            args.join(" ")
+        );
     }
 }
 
 #[test]
 fn config_errors_name_the_position() {
-    let unknown = project(&[("rollsafe.toml", "[rules]\nselect = [\"M\"]\nignroe = [\"M101\"]\n")]);
+    let unknown = project(&[(
+        "rollsafe.toml",
+        "[rules]\nselect = [\"M\"]\nignroe = [\"M101\"]\n",
+    )]);
     let (code, _, err) = stdout(rollsafe().arg("check").arg(unknown.path()));
     assert_eq!(code, 2);
-    assert!(err.contains("rollsafe.toml:3:1") && err.contains("unknown field `ignroe`"), "{err}");
+    assert!(
+        err.contains("rollsafe.toml:3:1") && err.contains("unknown field `ignroe`"),
+        "{err}"
+    );
 
     let bad_value = project(&[("rollsafe.toml", "[rules.severity]\nM101 = \"fatal\"\n")]);
     let (code, _, err) = stdout(rollsafe().arg("check").arg(bad_value.path()));
     assert_eq!(code, 2);
-    assert!(err.contains("invalid severity `fatal`") && err.contains(":2:"), "{err}");
+    assert!(
+        err.contains("invalid severity `fatal`") && err.contains(":2:"),
+        "{err}"
+    );
 
-    let bad_type = project(&[("rollsafe.toml", "[migrations]\nlock-timeout-required = \"yes\"\n")]);
+    let bad_type = project(&[(
+        "rollsafe.toml",
+        "[migrations]\nlock-timeout-required = \"yes\"\n",
+    )]);
     let (code, _, err) = stdout(rollsafe().arg("check").arg(bad_type.path()));
     assert_eq!(code, 2);
     assert!(err.contains("rollsafe.toml:2:"), "{err}");
@@ -89,8 +166,12 @@ fn several_formats_in_one_run() {
             .args(["--format", "github"]),
     );
     assert_eq!(code, 1);
-    assert!(out.starts_with("::error file=db/migrations/000003_order_status.up.sql"), "{out}");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert!(
+        out.starts_with("::error file=db/migrations/000003_order_status.up.sql"),
+        "{out}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     assert_eq!(v["version"], "2.1.0");
     assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 6);
 }
@@ -99,41 +180,71 @@ fn several_formats_in_one_run() {
 fn paths_filter_reports_but_the_whole_root_is_read() {
     let tmp = project(&[
         ("rollsafe.toml", ""),
-        ("migrations/000001_users.up.sql", "CREATE TABLE users (id int, fax text);\n"),
+        (
+            "migrations/000001_users.up.sql",
+            "CREATE TABLE users (id int, fax text);\n",
+        ),
         ("migrations/000002_drop_fax.up.sql", DROP),
         ("other/000001_x.up.sql", "SELECT 1;\n"),
     ]);
     // Only 000002 is passed (as pre-commit does), but 000001 is read for context: the
     // table is known to exist, so the drop is reported.
+    let (code, out, _) = stdout(rollsafe().current_dir(tmp.path()).args([
+        "check",
+        "migrations/000002_drop_fax.up.sql",
+        "--format",
+        "compact",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("migrations/000002_drop_fax.up.sql:2:19: error[M101]"),
+        "{out}"
+    );
     let (code, out, _) = stdout(
         rollsafe()
             .current_dir(tmp.path())
-            .args(["check", "migrations/000002_drop_fax.up.sql", "--format", "compact"]),
+            .args(["check", "other", "--format", "compact"]),
     );
-    assert_eq!(code, 1);
-    assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("migrations/000002_drop_fax.up.sql:2:19: error[M101]"), "{out}");
-    let (code, out, _) = stdout(rollsafe().current_dir(tmp.path()).args(["check", "other", "--format", "compact"]));
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
 #[test]
 fn inline_suppressions() {
     let tmp = project(&[
-        ("rollsafe.toml", "[migrations]\nlock-timeout-required = false\n"),
+        (
+            "rollsafe.toml",
+            "[migrations]\nlock-timeout-required = false\n",
+        ),
         (
             "migrations/000002_a.up.sql",
             "-- rollsafe: ignore[M101] fax unused since v41\nALTER TABLE users DROP COLUMN fax;\nALTER TABLE users DROP COLUMN pager; -- rollsafe: ignore[M101] pager unused too\n",
         ),
-        ("migrations/000003_b.up.sql", "-- rollsafe: ignore[M101]\nALTER TABLE users DROP COLUMN telex;\n"),
-        ("migrations/000004_c.up.sql", "-- rollsafe: ignore[M999] typo\nALTER TABLE users DROP COLUMN icq;\n"),
-        ("migrations/000005_d.up.sql", "-- rollsafe: ignore-file[M102] legacy tables, approved in ADR-12\nDROP TABLE a;\nDROP TABLE b;\n"),
-        ("migrations/000006_e.up.sql", "-- rollsafe: ignore[M102] nothing to suppress here\nSELECT 1;\n"),
+        (
+            "migrations/000003_b.up.sql",
+            "-- rollsafe: ignore[M101]\nALTER TABLE users DROP COLUMN telex;\n",
+        ),
+        (
+            "migrations/000004_c.up.sql",
+            "-- rollsafe: ignore[M999] typo\nALTER TABLE users DROP COLUMN icq;\n",
+        ),
+        (
+            "migrations/000005_d.up.sql",
+            "-- rollsafe: ignore-file[M102] legacy tables, approved in ADR-12\nDROP TABLE a;\nDROP TABLE b;\n",
+        ),
+        (
+            "migrations/000006_e.up.sql",
+            "-- rollsafe: ignore[M102] nothing to suppress here\nSELECT 1;\n",
+        ),
     ]);
     let o = common::check_dir(tmp.path());
     insta::assert_snapshot!(common::summary(&o).join("\n"));
     // CI can forbid them.
-    let (_, out, _) = stdout(rollsafe().arg("check").arg(tmp.path()).args(["--no-inline-ignores", "--format", "compact"]));
+    let (_, out, _) = stdout(rollsafe().arg("check").arg(tmp.path()).args([
+        "--no-inline-ignores",
+        "--format",
+        "compact",
+    ]));
     assert_eq!(out.matches("[M101]").count(), 4, "{out}");
     assert_eq!(out.matches("[M102]").count(), 2, "{out}");
     assert!(!out.contains("[E005]"), "{out}");
@@ -156,59 +267,143 @@ fn kubernetes_annotation_suppresses_within_the_object() {
 fn baseline_hides_known_findings_only() {
     let tmp = project(&[("rollsafe.toml", ""), ("migrations/000002_a.up.sql", DROP)]);
     let bl = tmp.path().join("baseline.json");
-    let (code, _, _) = stdout(rollsafe().arg("check").arg(tmp.path()).arg("--write-baseline").arg(&bl));
+    let (code, _, _) = stdout(
+        rollsafe()
+            .arg("check")
+            .arg(tmp.path())
+            .arg("--write-baseline")
+            .arg(&bl),
+    );
     assert_eq!(code, 1);
-    let (code, out, _) = stdout(rollsafe().arg("check").arg(tmp.path()).arg("--baseline").arg(&bl).args(["--format", "compact"]));
+    let (code, out, _) = stdout(
+        rollsafe()
+            .arg("check")
+            .arg(tmp.path())
+            .arg("--baseline")
+            .arg(&bl)
+            .args(["--format", "compact"]),
+    );
     assert_eq!((code, out.as_str()), (0, ""));
     // Unrelated lines moving does not change fingerprints; a new finding still shows.
     common::write(
         tmp.path(),
-        &[("migrations/000002_a.up.sql", &format!("-- moved down a line\n{DROP}")), ("migrations/000003_b.up.sql", "SET lock_timeout = '1s';\nDROP TABLE pagers;\n")],
+        &[
+            (
+                "migrations/000002_a.up.sql",
+                &format!("-- moved down a line\n{DROP}"),
+            ),
+            (
+                "migrations/000003_b.up.sql",
+                "SET lock_timeout = '1s';\nDROP TABLE pagers;\n",
+            ),
+        ],
     );
-    let (code, out, _) = stdout(rollsafe().arg("check").arg(tmp.path()).arg("--baseline").arg(&bl).args(["--format", "compact"]));
+    let (code, out, _) = stdout(
+        rollsafe()
+            .arg("check")
+            .arg(tmp.path())
+            .arg("--baseline")
+            .arg(&bl)
+            .args(["--format", "compact"]),
+    );
     assert_eq!(code, 1);
-    assert_eq!(out.lines().collect::<Vec<_>>(), ["migrations/000003_b.up.sql:2:1: error[M102] dropping table `pagers` breaks the previous release, which still queries it during the rollout, and destroys the data a rollback would need"]);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "migrations/000003_b.up.sql:2:1: error[M102] dropping table `pagers` breaks the previous release, which still queries it during the rollout, and destroys the data a rollback would need"
+        ]
+    );
 }
 
 fn git(dir: &std::path::Path, args: &[&str]) {
     let st = std::process::Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
 }
 
 #[test]
 fn git_revision_as_base_reports_only_new_findings() {
     let tmp = project(&[
         ("svc/rollsafe.toml", ""),
-        ("svc/migrations/000001_users.up.sql", "CREATE TABLE users (id int, fax text, pager text);\n"),
-        ("svc/migrations/000002_drop_pager.up.sql", "ALTER TABLE users DROP COLUMN pager;\n"),
+        (
+            "svc/migrations/000001_users.up.sql",
+            "CREATE TABLE users (id int, fax text, pager text);\n",
+        ),
+        (
+            "svc/migrations/000002_drop_pager.up.sql",
+            "ALTER TABLE users DROP COLUMN pager;\n",
+        ),
     ]);
     git(tmp.path(), &["init", "-q"]);
     git(tmp.path(), &["add", "."]);
     git(tmp.path(), &["commit", "-qm", "base"]);
-    common::write(tmp.path(), &[("svc/migrations/000003_drop_fax.up.sql", DROP)]);
+    common::write(
+        tmp.path(),
+        &[("svc/migrations/000003_drop_fax.up.sql", DROP)],
+    );
     let svc = tmp.path().join("svc");
-    let (code, out, err) = stdout(rollsafe().current_dir(&svc).args(["check", "--base", "HEAD", "--format", "compact"]));
+    let (code, out, err) = stdout(
+        rollsafe()
+            .current_dir(&svc)
+            .args(["check", "--base", "HEAD", "--format", "compact"]),
+    );
     assert_eq!(code, 1, "{err}");
     assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("migrations/000003_drop_fax.up.sql:2:19: error[M101]"), "{out}");
-    let (_, out, _) = stdout(rollsafe().current_dir(&svc).args(["check", "--base", "HEAD", "--all", "--format", "compact"]));
-    assert!(out.contains("000002_drop_pager.up.sql") && out.contains("000003_drop_fax.up.sql"), "{out}");
+    assert!(
+        out.starts_with("migrations/000003_drop_fax.up.sql:2:19: error[M101]"),
+        "{out}"
+    );
+    let (_, out, _) = stdout(
+        rollsafe()
+            .current_dir(&svc)
+            .args(["check", "--base", "HEAD", "--all", "--format", "compact"]),
+    );
+    assert!(
+        out.contains("000002_drop_pager.up.sql") && out.contains("000003_drop_fax.up.sql"),
+        "{out}"
+    );
     // An edited applied migration is caught.
-    common::write(tmp.path(), &[("svc/migrations/000002_drop_pager.up.sql", "ALTER TABLE users DROP COLUMN pager CASCADE;\n")]);
-    let (_, out, _) = stdout(rollsafe().current_dir(&svc).args(["check", "--base", "HEAD", "--format", "compact"]));
-    assert!(out.contains("000002_drop_pager.up.sql:1:1: error[M304]"), "{out}");
+    common::write(
+        tmp.path(),
+        &[(
+            "svc/migrations/000002_drop_pager.up.sql",
+            "ALTER TABLE users DROP COLUMN pager CASCADE;\n",
+        )],
+    );
+    let (_, out, _) = stdout(
+        rollsafe()
+            .current_dir(&svc)
+            .args(["check", "--base", "HEAD", "--format", "compact"]),
+    );
+    assert!(
+        out.contains("000002_drop_pager.up.sql:1:1: error[M304]"),
+        "{out}"
+    );
 }
 
 #[test]
 fn explain_rules_and_init() {
     let (code, out, _) = stdout(rollsafe().args(["explain", "drop-column"]));
     assert_eq!(code, 0);
-    assert!(out.starts_with("# M101 drop-column") && out.contains("## Safe alternative"), "{out}");
+    assert!(
+        out.starts_with("# M101 drop-column") && out.contains("## Safe alternative"),
+        "{out}"
+    );
     let (code, out, _) = stdout(rollsafe().args(["rules", "--format", "json"]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -227,7 +422,10 @@ fn explain_rules_and_init() {
 fn colour_only_on_request_of_a_terminal() {
     let demo = repo().join("fixtures/demo/head");
     let (_, out, _) = stdout(rollsafe().arg("check").arg(&demo));
-    assert!(!out.contains('\u{1b}'), "no colour when stdout is not a terminal");
+    assert!(
+        !out.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
     assert!(out.trim_end().ends_with("checked)."), "{out}");
     let (_, out, _) = stdout(rollsafe().arg("check").arg(&demo).arg("--quiet"));
     assert!(!out.contains("checked)."), "{out}");

@@ -33,6 +33,9 @@ fn every_fixture_folder_has_a_snapshot_test() {
     let src = std::fs::read_to_string(common::repo().join("tests/fixtures.rs")).unwrap();
     for e in std::fs::read_dir(common::repo().join("fixtures/conventions")).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(src.contains(&format!("\"conventions/{name}\"")), "fixtures/conventions/{name} has no snapshot test");
+        assert!(
+            src.contains(&format!("\"conventions/{name}\"")),
+            "fixtures/conventions/{name} has no snapshot test"
+        );
     }
 }

@@ -55,16 +55,32 @@ fn json_schema_is_exactly_the_documented_one() {
         k.sort();
         k
     };
-    assert_eq!(keys(&v), ["base", "diagnostics", "summary", "tool", "version"]);
+    assert_eq!(
+        keys(&v),
+        ["base", "diagnostics", "summary", "tool", "version"]
+    );
     assert_eq!(v["version"], 1);
     assert_eq!(keys(&v["tool"]), ["name", "version"]);
-    assert_eq!(keys(&v["summary"]), ["errors", "files", "infos", "warnings"]);
+    assert_eq!(
+        keys(&v["summary"]),
+        ["errors", "files", "infos", "warnings"]
+    );
     let d = &v["diagnostics"][0];
     assert_eq!(
         keys(d),
         [
-            "code", "column", "end_column", "end_line", "fingerprint", "help", "line", "message", "name",
-            "path", "related", "severity"
+            "code",
+            "column",
+            "end_column",
+            "end_line",
+            "fingerprint",
+            "help",
+            "line",
+            "message",
+            "name",
+            "path",
+            "related",
+            "severity"
         ]
     );
     for d in v["diagnostics"].as_array().unwrap() {
@@ -80,7 +96,10 @@ fn json_schema_is_exactly_the_documented_one() {
 fn sarif_schema() -> Option<jsonschema::Validator> {
     let path = common::repo().join("../shared/schemas/sarif-schema-2.1.0.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipping SARIF schema validation: {} is absent", path.display());
+        eprintln!(
+            "skipping SARIF schema validation: {} is absent",
+            path.display()
+        );
         return None;
     };
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -89,7 +108,9 @@ fn sarif_schema() -> Option<jsonschema::Validator> {
 
 #[test]
 fn sarif_validates_against_the_2_1_0_schema() {
-    let Some(validator) = sarif_schema() else { return };
+    let Some(validator) = sarif_schema() else {
+        return;
+    };
     for out in [render(Format::Sarif), {
         // Empty results must still be a valid log with `results: []`.
         let tmp = common::project(&[("rollsafe.toml", "")]);
@@ -97,7 +118,10 @@ fn sarif_validates_against_the_2_1_0_schema() {
         report::render(Format::Sarif, &o, false)
     }] {
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&v)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}", errors.join("\n"));
         assert!(v["runs"][0]["results"].is_array());
         for r in v["runs"][0]["results"].as_array().unwrap() {

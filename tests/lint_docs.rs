@@ -27,13 +27,37 @@ fn every_rule_has_a_document_and_every_document_a_rule() {
         let m = r.meta();
         let doc = lints::doc(m.code).unwrap_or_else(|| panic!("{} has no document", m.code));
         let stem = format!("{}-{}", m.code, m.name);
-        assert!(lints::DOCS.iter().any(|(s, _)| *s == stem), "document must be named lints/{stem}.md");
-        let fm: std::collections::HashMap<String, String> = lints::front_matter(doc).into_iter().collect();
-        assert_eq!(fm.get("code").map(String::as_str), Some(m.code), "{stem}: front matter code");
-        assert_eq!(fm.get("name").map(String::as_str), Some(m.name), "{stem}: front matter name");
-        assert_eq!(fm.get("severity").map(String::as_str), Some(m.severity.as_str()), "{stem}: severity");
-        assert_eq!(fm.get("domain").map(String::as_str), Some(m.domain.as_str()), "{stem}: domain");
-        assert_eq!(fm.get("summary").map(String::as_str), Some(m.summary), "{stem}: summary");
+        assert!(
+            lints::DOCS.iter().any(|(s, _)| *s == stem),
+            "document must be named lints/{stem}.md"
+        );
+        let fm: std::collections::HashMap<String, String> =
+            lints::front_matter(doc).into_iter().collect();
+        assert_eq!(
+            fm.get("code").map(String::as_str),
+            Some(m.code),
+            "{stem}: front matter code"
+        );
+        assert_eq!(
+            fm.get("name").map(String::as_str),
+            Some(m.name),
+            "{stem}: front matter name"
+        );
+        assert_eq!(
+            fm.get("severity").map(String::as_str),
+            Some(m.severity.as_str()),
+            "{stem}: severity"
+        );
+        assert_eq!(
+            fm.get("domain").map(String::as_str),
+            Some(m.domain.as_str()),
+            "{stem}: domain"
+        );
+        assert_eq!(
+            fm.get("summary").map(String::as_str),
+            Some(m.summary),
+            "{stem}: summary"
+        );
         for s in SECTIONS {
             assert!(
                 lints::section(doc, s).is_some_and(|t| !t.is_empty()),
@@ -42,7 +66,10 @@ fn every_rule_has_a_document_and_every_document_a_rule() {
         }
         let ex = lints::examples(doc);
         assert!(ex.iter().any(|e| e.kind == "bad"), "{stem}: no bad example");
-        assert!(ex.iter().any(|e| e.kind == "good"), "{stem}: no good example");
+        assert!(
+            ex.iter().any(|e| e.kind == "good"),
+            "{stem}: no good example"
+        );
     }
 }
 
@@ -58,7 +85,10 @@ fn default_path(lang: &str) -> &'static str {
 fn write_side(dir: &Path, examples: &[&Example]) {
     std::fs::create_dir_all(dir).unwrap();
     for e in examples {
-        let rel = e.file.clone().unwrap_or_else(|| default_path(&e.lang).to_string());
+        let rel = e
+            .file
+            .clone()
+            .unwrap_or_else(|| default_path(&e.lang).to_string());
         let p = dir.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, &e.code).unwrap();
@@ -68,8 +98,14 @@ fn write_side(dir: &Path, examples: &[&Example]) {
 /// Runs one example (all blocks of one kind) and returns the codes found.
 fn run(examples: &[Example], kind: &str) -> Vec<String> {
     let tmp = tempfile::tempdir().unwrap();
-    let head: Vec<&Example> = examples.iter().filter(|e| e.kind == kind && !e.base).collect();
-    let base: Vec<&Example> = examples.iter().filter(|e| e.kind == kind && e.base).collect();
+    let head: Vec<&Example> = examples
+        .iter()
+        .filter(|e| e.kind == kind && !e.base)
+        .collect();
+    let base: Vec<&Example> = examples
+        .iter()
+        .filter(|e| e.kind == kind && e.base)
+        .collect();
     let head_dir = tmp.path().join("head");
     write_side(&head_dir, &head);
     let base_dir = (!base.is_empty()).then(|| {
@@ -84,7 +120,11 @@ fn run(examples: &[Example], kind: &str) -> Vec<String> {
         ..Default::default()
     };
     let outcome = check(&opts).unwrap_or_else(|e| panic!("check failed: {}", e.0));
-    outcome.diagnostics.iter().map(|d| d.code.to_string()).collect()
+    outcome
+        .diagnostics
+        .iter()
+        .map(|d| d.code.to_string())
+        .collect()
 }
 
 #[test]
@@ -96,7 +136,10 @@ fn document_examples_fire_and_safe_alternatives_do_not() {
         let ex = lints::examples(doc);
         let bad = run(&ex, "bad");
         if !bad.iter().any(|c| c == m.code) {
-            failures.push(format!("{}: bad example does not fire (got {bad:?})", m.code));
+            failures.push(format!(
+                "{}: bad example does not fire (got {bad:?})",
+                m.code
+            ));
         }
         let good = run(&ex, "good");
         if good.iter().any(|c| c == m.code) {

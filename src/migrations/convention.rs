@@ -113,7 +113,9 @@ fn split_dir(path: &str) -> (&str, &str) {
 }
 
 fn leading_version(s: &str) -> Option<(&str, &str)> {
-    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.')).unwrap_or(s.len());
+    let end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.'))
+        .unwrap_or(s.len());
     let v = s[..end].trim_end_matches(['-', '.']);
     if v.is_empty() || !v.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
@@ -161,8 +163,12 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
 
     // Content markers win: they are unambiguous.
     let head = text.trim_start_matches('\u{feff}').trim_start();
-    if head.to_ascii_lowercase().starts_with("--liquibase formatted sql")
-        || head.to_ascii_lowercase().starts_with("-- liquibase formatted sql")
+    if head
+        .to_ascii_lowercase()
+        .starts_with("--liquibase formatted sql")
+        || head
+            .to_ascii_lowercase()
+            .starts_with("-- liquibase formatted sql")
     {
         let (v, n) = leading_version(stem).unwrap_or(("", stem));
         return Some(info(Convention::Liquibase, v, n, FilePart::Both, dir));
@@ -180,7 +186,11 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
     if lower == "up.sql" || lower == "down.sql" {
         let (parent, dname) = split_dir(dir);
         if let Some((v, n)) = leading_version(dname) {
-            let part = if lower == "up.sql" { FilePart::Up } else { FilePart::Down };
+            let part = if lower == "up.sql" {
+                FilePart::Up
+            } else {
+                FilePart::Down
+            };
             return Some(info(Convention::Diesel, v, n, part, parent));
         }
     }
@@ -220,14 +230,23 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
     }
     // Flyway: V<ver>__<desc>.sql, U<ver>__<desc>.sql, R__<desc>.sql
     if let Some(rest) = stem.strip_prefix("R__") {
-        return Some(info(Convention::Flyway, "", rest, FilePart::Repeatable, dir));
+        return Some(info(
+            Convention::Flyway,
+            "",
+            rest,
+            FilePart::Repeatable,
+            dir,
+        ));
     }
     for (prefix, part) in [("V", FilePart::Up), ("U", FilePart::Down)] {
         if let Some(rest) = stem.strip_prefix(prefix)
             && let Some(i) = rest.find("__")
         {
             let v = &rest[..i];
-            if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '_') {
+            if !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
+            {
                 return Some(info(Convention::Flyway, v, &rest[i + 2..], part, dir));
             }
         }
@@ -248,13 +267,20 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
             base = b;
             autocommit = true;
         }
-        for d in ["postgres", "mysql", "sqlite3", "sqlite", "cockroach", "postgresql"] {
+        for d in [
+            "postgres",
+            "mysql",
+            "sqlite3",
+            "sqlite",
+            "cockroach",
+            "postgresql",
+        ] {
             if let Some(b) = base.strip_suffix(&format!(".{d}")) {
                 base = b;
             }
         }
-        let versioned = leading_version(base)
-            .or_else(|| base.strip_prefix('V').and_then(leading_version));
+        let versioned =
+            leading_version(base).or_else(|| base.strip_prefix('V').and_then(leading_version));
         if let Some((v, n)) = versioned {
             let mut i = info(Convention::UpDownFiles, v, n, part, dir);
             i.autocommit = autocommit;
@@ -321,21 +347,42 @@ mod tests {
     fn conventions_from_paths() {
         assert_eq!(
             d("db/migrations/000012_add_users.up.sql"),
-            (Convention::UpDownFiles, "000012".into(), "add_users".into(), FilePart::Up)
+            (
+                Convention::UpDownFiles,
+                "000012".into(),
+                "add_users".into(),
+                FilePart::Up
+            )
         );
         assert_eq!(
             d("migrations/2024-04-12-144536_remove-downloads/down.sql"),
-            (Convention::Diesel, "2024-04-12-144536".into(), "remove-downloads".into(), FilePart::Down)
+            (
+                Convention::Diesel,
+                "2024-04-12-144536".into(),
+                "remove-downloads".into(),
+                FilePart::Down
+            )
         );
         assert_eq!(d("sql/V2_1__add_index.sql").0, Convention::Flyway);
         assert_eq!(d("sql/V2_1__add_index.sql").1, "2_1");
         assert_eq!(d("sql/U3__undo.sql").3, FilePart::Down);
         assert_eq!(d("sql/R__views.sql").3, FilePart::Repeatable);
-        assert_eq!(d("prisma/migrations/20240101000000_init/migration.sql").0, Convention::Prisma);
-        let pop = detect("x/20220101000000000000_a.postgres.autocommit.up.sql", "", false).unwrap();
+        assert_eq!(
+            d("prisma/migrations/20240101000000_init/migration.sql").0,
+            Convention::Prisma
+        );
+        let pop = detect(
+            "x/20220101000000000000_a.postgres.autocommit.up.sql",
+            "",
+            false,
+        )
+        .unwrap();
         assert!(pop.autocommit);
         assert_eq!(pop.dialect, Some(Dialect::Postgres));
-        assert_eq!(d("internal/storage/migrations/postgres/V0003.TOTP.down.sql").3, FilePart::Down);
+        assert_eq!(
+            d("internal/storage/migrations/postgres/V0003.TOTP.down.sql").3,
+            FilePart::Down
+        );
         assert_eq!(d("db/migrations/0005_users.sql").0, Convention::Plain);
         assert!(detect("src/queries/get_user.sql", "", false).is_none());
     }
@@ -344,7 +391,11 @@ mod tests {
     fn conventions_from_content() {
         let g = detect("assets/001_init.sql", "-- +goose Up\nSELECT 1;", false).unwrap();
         assert_eq!(g.convention, Convention::Goose);
-        let m = detect("db/20200101_x.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\n", false);
+        let m = detect(
+            "db/20200101_x.sql",
+            "-- migrate:up\nSELECT 1;\n-- migrate:down\n",
+            false,
+        );
         assert_eq!(m.unwrap().convention, Convention::Dbmate);
         let l = detect("changes/a.sql", "--liquibase formatted sql\n", false).unwrap();
         assert_eq!(l.convention, Convention::Liquibase);

@@ -80,10 +80,15 @@ impl Migration {
 
     /// Concatenated text of all files, to detect edits of applied migrations.
     pub fn content(&self) -> String {
-        let mut files: Vec<&Arc<SqlFile>> = self.up.iter().chain(&self.down).map(|p| &p.file).collect();
+        let mut files: Vec<&Arc<SqlFile>> =
+            self.up.iter().chain(&self.down).map(|p| &p.file).collect();
         files.sort_by(|a, b| a.source.path.cmp(&b.source.path));
         files.dedup_by(|a, b| Arc::ptr_eq(a, b));
-        files.iter().map(|f| f.source.text.as_str()).collect::<Vec<_>>().join("\u{0}")
+        files
+            .iter()
+            .map(|f| f.source.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\u{0}")
     }
 }
 
@@ -151,8 +156,9 @@ pub fn build_sets(
     default_dialect: Dialect,
     assume_in_transaction: Option<bool>,
 ) -> Vec<MigrationSet> {
-    let mut sets: BTreeMap<(String, Dialect), BTreeMap<(String, String), Vec<MigrationFile>>> =
-        BTreeMap::new();
+    // (folder, dialect) → (version, name) → files.
+    type Versions = BTreeMap<(String, String), Vec<MigrationFile>>;
+    let mut sets: BTreeMap<(String, Dialect), Versions> = BTreeMap::new();
     for f in files {
         if f.info.part == FilePart::Verify {
             continue;
@@ -267,6 +273,6 @@ pub fn set_uses_down(set: &MigrationSet) -> bool {
 }
 
 /// Which down part statements belong to: the file holding `part`.
-pub fn section<'a>(p: &'a PartRef) -> &'a crate::sql::Section {
+pub fn section(p: &PartRef) -> &crate::sql::Section {
     &p.file.sections[p.section]
 }

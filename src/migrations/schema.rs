@@ -121,14 +121,18 @@ impl Schema {
                     c.spec.default = s.default.clone();
                 }
             }
-            Op::SetNotNull { table, column } => self.with_column(table, column, |c| c.not_null = true),
+            Op::SetNotNull { table, column } => {
+                self.with_column(table, column, |c| c.not_null = true)
+            }
             Op::DropNotNull { table, column } => {
                 self.with_column(table, column, |c| c.not_null = false)
             }
             Op::SetDefault { table, column } => self.with_column(table, column, |c| {
                 c.default = Some(crate::sql::ops::DefaultKind::Constant)
             }),
-            Op::DropDefault { table, column } => self.with_column(table, column, |c| c.default = None),
+            Op::DropDefault { table, column } => {
+                self.with_column(table, column, |c| c.default = None)
+            }
             Op::AddConstraint {
                 table,
                 name,
@@ -140,7 +144,9 @@ impl Schema {
                         .insert(n.clone(), (table.clone(), not_null_of.clone()));
                 }
                 if !not_valid && let Some(col) = not_null_of {
-                    self.table_mut(table, m).not_null_checked.insert(col.clone());
+                    self.table_mut(table, m)
+                        .not_null_checked
+                        .insert(col.clone());
                 }
             }
             Op::ValidateConstraint { table, name } => {
@@ -149,7 +155,9 @@ impl Schema {
                 }
             }
             Op::CreateIndex {
-                table, name: Some(n), ..
+                table,
+                name: Some(n),
+                ..
             } => {
                 self.indexes.insert(n.clone(), (table.clone(), m));
             }

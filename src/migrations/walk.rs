@@ -54,7 +54,9 @@ impl OpCx<'_> {
     /// True when the table's current name was given by this release (a rename or
     /// creation the previous release never saw).
     pub fn is_new_name(&self, table: &str) -> bool {
-        self.schema.table(table).is_some_and(|t| self.is_fresh(t.named_in))
+        self.schema
+            .table(table)
+            .is_some_and(|t| self.is_fresh(t.named_in))
     }
 
     /// Whether an up part of this migration creates a table or view called `name`.
@@ -203,11 +205,33 @@ pub fn run(
             let checked = check_all || m.is_new;
             let before = schema.clone();
             for part in &m.up {
-                walk_part(set, index, m, part, Part::Up, &mut schema, checked, rules, config, out);
+                walk_part(
+                    set,
+                    index,
+                    m,
+                    part,
+                    Part::Up,
+                    &mut schema,
+                    checked,
+                    rules,
+                    config,
+                    out,
+                );
             }
             let mut down_schema = schema.clone();
             for part in &m.down {
-                walk_part(set, index, m, part, Part::Down, &mut down_schema, checked, rules, config, out);
+                walk_part(
+                    set,
+                    index,
+                    m,
+                    part,
+                    Part::Down,
+                    &mut down_schema,
+                    checked,
+                    rules,
+                    config,
+                    out,
+                );
             }
             if checked {
                 let cx = MigrationCx {

@@ -25,6 +25,8 @@ pub struct EnvFile {
 
 pub fn parse(text: &str) -> EnvFile {
     let mut out = EnvFile::default();
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let text = &text[bom..];
     let mut offset = 0;
     let mut lines = text.split_inclusive('\n').peekable();
     while let Some(raw) = lines.next() {
@@ -36,32 +38,46 @@ pub fn parse(text: &str) -> EnvFile {
             continue;
         }
         let lead = line.len() - trimmed.len();
-        let body = trimmed.strip_prefix("export ").map(str::trim_start).unwrap_or(trimmed);
+        let body = trimmed
+            .strip_prefix("export ")
+            .map(str::trim_start)
+            .unwrap_or(trimmed);
         let body_start = line_start + lead + (trimmed.len() - body.len());
+        let body = body.split(" #").next().unwrap_or(body).trim_end();
+        let valid = |k: &str| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '/'))
+        };
         let Some(eq) = body.find('=') else {
-            out.errors.push(EnvError {
-                offset: body_start,
-                len: body.len(),
-                message: "line is not `KEY=VALUE`".into(),
-            });
+            // A bare name takes its value from the environment (compose, godotenv).
+            if valid(body) {
+                out.vars.push(EnvVar {
+                    key: body.to_string(),
+                    key_range: (bom + body_start, bom + body_start + body.len()),
+                    value_range: (bom + body_start + body.len(), bom + body_start + body.len()),
+                });
+            } else {
+                out.errors.push(EnvError {
+                    offset: bom + body_start,
+                    len: body.len(),
+                    message: "line is not `KEY=VALUE`".into(),
+                });
+            }
             continue;
         };
         let key = body[..eq].trim_end();
-        let valid_key = !key.is_empty()
-            && key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-            && !key.starts_with(|c: char| c.is_ascii_digit());
+        let valid_key = valid(key);
         if !valid_key {
             out.errors.push(EnvError {
-                offset: body_start,
+                offset: bom + body_start,
                 len: key.len().max(1),
                 message: format!("invalid variable name `{}`", key.escape_debug()),
             });
             continue;
         }
         let vstart = body_start + eq + 1;
-        let value = &body[eq + 1..];
+        let value = &text[body_start + eq + 1..line_start + line.len()];
         let mut vend = vstart + value.len();
         let v = value.trim_start();
         if let Some(q @ ('"' | '\'')) = v.chars().next() {
@@ -75,7 +91,7 @@ pub fn parse(text: &str) -> EnvFile {
                     escaped = false;
                     continue;
                 }
-                if ch == '\\' && q == '"' {
+                if ch == '\\' {
                     escaped = true;
                 } else if ch == q {
                     end = Some(qpos + 1 + i + 1);
@@ -94,7 +110,7 @@ pub fn parse(text: &str) -> EnvFile {
                 }
                 None => {
                     out.errors.push(EnvError {
-                        offset: qpos,
+                        offset: bom + qpos,
                         len: 1,
                         message: format!("unterminated {q}-quoted value of `{key}`"),
                     });
@@ -104,8 +120,8 @@ pub fn parse(text: &str) -> EnvFile {
         }
         out.vars.push(EnvVar {
             key: key.to_string(),
-            key_range: (body_start, body_start + key.len()),
-            value_range: (vstart, vend),
+            key_range: (bom + body_start, bom + body_start + key.len()),
+            value_range: (bom + vstart, bom + vend),
         });
     }
     out
@@ -117,9 +133,13 @@ mod tests {
 
     #[test]
     fn reads_vars_and_reports_bad_lines() {
-        let f = parse("# c\nA=1\nexport B=\"x\ny\"\nnot a var\n1X=2\nC='open\n");
-        assert_eq!(f.vars.iter().map(|v| v.key.as_str()).collect::<Vec<_>>(), ["A", "B"]);
-        assert_eq!(f.errors.len(), 3);
+        let f =
+            parse("\u{feff}# c\nA=1\nexport B=\"x\ny\"\nnot a var\nINHERIT\nD='it\\'s'\nC='open\n");
+        assert_eq!(
+            f.vars.iter().map(|v| v.key.as_str()).collect::<Vec<_>>(),
+            ["A", "B", "INHERIT", "D"]
+        );
+        assert_eq!(f.errors.len(), 2);
         assert_eq!(f.errors[0].message, "line is not `KEY=VALUE`");
     }
 }

@@ -17,7 +17,11 @@ pub struct Object {
 
 impl Object {
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.node.get("metadata")?.get("annotations")?.get(key)?.as_str()
+        self.node
+            .get("metadata")?
+            .get("annotations")?
+            .get(key)?
+            .as_str()
     }
 }
 

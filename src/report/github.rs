@@ -5,7 +5,9 @@ use crate::check::Outcome;
 use crate::diagnostic::Severity;
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -33,7 +35,10 @@ pub fn render(outcome: &Outcome) -> String {
             props.push(format!("endColumn={}", l.end_column));
         }
         props.push(format!("endLine={}", l.end_line));
-        props.push(format!("title={}", escape_property(&format!("{} {}", d.code, d.name))));
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("{} {}", d.code, d.name))
+        ));
         s.push_str(&format!(
             "::{level} {}::{}\n",
             props.join(","),

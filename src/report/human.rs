@@ -6,8 +6,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
-    SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::check::Outcome;
@@ -126,7 +126,10 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         });
         let report = Report { d, source };
         if report.source.is_none() {
-            out.push_str(&format!("  {}:{}:{}\n", d.location.path, d.location.line, d.location.column));
+            out.push_str(&format!(
+                "  {}:{}:{}\n",
+                d.location.path, d.location.line, d.location.column
+            ));
         }
         let mut s = String::new();
         if handler.render_report(&mut s, &report).is_ok() {
@@ -141,7 +144,10 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
             super::plural(outcome.files_checked, "file")
         ));
     } else {
-        let mut parts = vec![super::plural(c.errors, "error"), super::plural(c.warnings, "warning")];
+        let mut parts = vec![
+            super::plural(c.errors, "error"),
+            super::plural(c.warnings, "warning"),
+        ];
         if c.infos > 0 {
             parts.push(super::plural(c.infos, "info"));
         }

@@ -43,17 +43,31 @@ pub struct Counts {
 }
 
 pub fn counts(diags: &[Diagnostic]) -> Counts {
-    let files: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.location.path.as_str()).collect();
+    let files: std::collections::BTreeSet<&str> =
+        diags.iter().map(|d| d.location.path.as_str()).collect();
     Counts {
-        errors: diags.iter().filter(|d| d.severity == Severity::Error).count(),
-        warnings: diags.iter().filter(|d| d.severity == Severity::Warning).count(),
-        infos: diags.iter().filter(|d| d.severity == Severity::Info).count(),
+        errors: diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
+        warnings: diags
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count(),
+        infos: diags
+            .iter()
+            .filter(|d| d.severity == Severity::Info)
+            .count(),
         files: files.len(),
     }
 }
 
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// The rule's document, as a link for SARIF and rdjson.

@@ -91,15 +91,17 @@ pub static ALL: &[&dyn Rule] = &[
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
-    ALL.iter()
-        .map(|r| r.meta())
-        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name))
+    ALL.iter().map(|r| r.meta()).find(|m| {
+        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+    })
 }
 
 /// Does `pattern` (a code like `M101`, a prefix like `M1` or `M`, or `ALL`) select `code`?
 pub fn selects(pattern: &str, code: &str) -> bool {
     pattern.eq_ignore_ascii_case("ALL")
-        || code.to_ascii_uppercase().starts_with(&pattern.to_ascii_uppercase())
+        || code
+            .to_ascii_uppercase()
+            .starts_with(&pattern.to_ascii_uppercase())
         || find(pattern).is_some_and(|m| m.code == code)
 }
 

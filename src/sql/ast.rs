@@ -2,9 +2,9 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableAlgorithm, AlterTableLock, AlterTableOperation,
-    AlterTypeOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable, DataType, EnumMember, Expr, Ident,
-    ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement, TableConstraint,
-    TableFactor, TableWithJoins, UserDefinedTypeRepresentation,
+    AlterTypeOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable, DataType, EnumMember,
+    Expr, Ident, ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement,
+    TableConstraint, TableFactor, TableWithJoins, UserDefinedTypeRepresentation,
 };
 
 use super::ops::{ColumnSpec, ConstraintKind, DefaultKind, Op, VOLATILE_FUNCTIONS, table_key};
@@ -55,7 +55,8 @@ pub fn default_kind_text(text: &str) -> DefaultKind {
     for f in VOLATILE_FUNCTIONS {
         if let Some(i) = lower.find(f) {
             let before_ok = i == 0
-                || !lower.as_bytes()[i - 1].is_ascii_alphanumeric() && lower.as_bytes()[i - 1] != b'_';
+                || !lower.as_bytes()[i - 1].is_ascii_alphanumeric()
+                    && lower.as_bytes()[i - 1] != b'_';
             let after = lower[i + f.len()..].trim_start();
             if before_ok && after.starts_with('(') {
                 return DefaultKind::Volatile(format!("{f}()"));
@@ -231,19 +232,15 @@ fn alter_table(at: &AlterTable) -> Vec<Op> {
                     not_valid: *not_valid,
                 });
             }
-            AlterTableOperation::ValidateConstraint { name } => {
-                ops.push(Op::ValidateConstraint {
-                    table: t,
-                    name: ident(name),
-                })
-            }
+            AlterTableOperation::ValidateConstraint { name } => ops.push(Op::ValidateConstraint {
+                table: t,
+                name: ident(name),
+            }),
             AlterTableOperation::DropConstraint { name, .. }
-            | AlterTableOperation::DropForeignKey { name, .. } => {
-                ops.push(Op::DropConstraint {
-                    table: t,
-                    name: ident(name),
-                })
-            }
+            | AlterTableOperation::DropForeignKey { name, .. } => ops.push(Op::DropConstraint {
+                table: t,
+                name: ident(name),
+            }),
             AlterTableOperation::DropIndex { name } => ops.push(Op::DropIndex {
                 name: ident(name),
                 concurrently: false,
@@ -438,7 +435,9 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
                 .map(table_name)
                 .or_else(|| match &d.from {
                     sqlparser::ast::FromTable::WithFromKeyword(v)
-                    | sqlparser::ast::FromTable::WithoutKeyword(v) => v.first().and_then(factor_table),
+                    | sqlparser::ast::FromTable::WithoutKeyword(v) => {
+                        v.first().and_then(factor_table)
+                    }
                 })
                 .unwrap_or_default();
             vec![Op::Delete {
@@ -466,8 +465,14 @@ mod tests {
     fn volatile_defaults() {
         assert_eq!(default_kind_text("now()"), DefaultKind::Constant);
         assert_eq!(default_kind_text("'x'"), DefaultKind::Constant);
-        assert!(matches!(default_kind_text("gen_random_uuid()"), DefaultKind::Volatile(_)));
-        assert!(matches!(default_kind_text("NEXTVAL('s')"), DefaultKind::Volatile(_)));
+        assert!(matches!(
+            default_kind_text("gen_random_uuid()"),
+            DefaultKind::Volatile(_)
+        ));
+        assert!(matches!(
+            default_kind_text("NEXTVAL('s')"),
+            DefaultKind::Volatile(_)
+        ));
         assert_eq!(default_kind_text("my_random()"), DefaultKind::Constant);
     }
 
@@ -475,6 +480,9 @@ mod tests {
     fn type_normalisation() {
         assert_eq!(normalise_type("VARCHAR (255)"), "varchar(255)");
         assert_eq!(normalise_type("NUMERIC(10, 2)"), "numeric(10,2)");
-        assert_eq!(normalise_type("timestamp with time zone"), "timestamp with time zone");
+        assert_eq!(
+            normalise_type("timestamp with time zone"),
+            "timestamp with time zone"
+        );
     }
 }

@@ -81,7 +81,11 @@ impl<'a> Cur<'a> {
 
 pub fn recognise(tokens: &[Tok]) -> Recognised {
     let mut c = Cur { t: tokens, i: 0 };
-    let Some(first) = c.peek().and_then(|t| t.word()).map(|w| w.to_ascii_uppercase()) else {
+    let Some(first) = c
+        .peek()
+        .and_then(|t| t.word())
+        .map(|w| w.to_ascii_uppercase())
+    else {
         return Recognised::Unknown;
     };
     c.i += 1;
@@ -209,7 +213,12 @@ fn drop(c: &mut Cur) -> Option<Vec<Op>> {
     }
     if c.kw("TYPE") {
         c.skip_if_exists();
-        return Some(c.name().map(|name| Op::DropType { name }).into_iter().collect());
+        return Some(
+            c.name()
+                .map(|name| Op::DropType { name })
+                .into_iter()
+                .collect(),
+        );
     }
     Some(vec![Op::Other])
 }
@@ -249,7 +258,12 @@ fn create(c: &mut Cur) -> Option<Vec<Op>> {
     c.kw("MATERIALIZED");
     if c.kw("VIEW") {
         c.skip_if_exists();
-        return Some(c.name().map(|name| Op::CreateView { name }).into_iter().collect());
+        return Some(
+            c.name()
+                .map(|name| Op::CreateView { name })
+                .into_iter()
+                .collect(),
+        );
     }
     if c.kw("TABLE") {
         c.skip_if_exists();
@@ -433,16 +447,21 @@ fn alter_table(c: &mut Cur) -> Option<Vec<Op>> {
     let mut algorithm = None;
     let mut lock = None;
     for (s, e) in clauses(rest) {
-        let mut k = Cur { t: &rest[..e], i: s };
+        let mut k = Cur {
+            t: &rest[..e],
+            i: s,
+        };
         let t = table.clone();
         let op = if k.kw("ADD") {
             if k.kw("CONSTRAINT") {
                 let name = k.name();
                 Some(add_constraint(&mut k, t, name, e))
             } else if k.peek().is_some_and(|x| {
-                ["FOREIGN", "CHECK", "UNIQUE", "PRIMARY", "EXCLUDE", "INDEX", "KEY"]
-                    .iter()
-                    .any(|w| x.is_kw(w))
+                [
+                    "FOREIGN", "CHECK", "UNIQUE", "PRIMARY", "EXCLUDE", "INDEX", "KEY",
+                ]
+                .iter()
+                .any(|w| x.is_kw(w))
             }) {
                 Some(add_constraint(&mut k, t, None, e))
             } else {
@@ -471,8 +490,9 @@ fn alter_table(c: &mut Cur) -> Option<Vec<Op>> {
                 k.name().map(|column| Op::DropColumn { table: t, column })
             }
         } else if k.kw("RENAME") {
-            if k.kw("COLUMN") || (k.peek().is_some_and(|x| !x.is_kw("TO") && !x.is_kw("AS"))
-                && k.t.get(k.i + 1).is_some_and(|x| x.is_kw("TO")))
+            if k.kw("COLUMN")
+                || (k.peek().is_some_and(|x| !x.is_kw("TO") && !x.is_kw("AS"))
+                    && k.t.get(k.i + 1).is_some_and(|x| x.is_kw("TO")))
             {
                 let from = k.name();
                 k.kw("TO");
@@ -517,7 +537,8 @@ fn alter_table(c: &mut Cur) -> Option<Vec<Op>> {
             }
         } else if k.kw("VALIDATE") {
             k.kw("CONSTRAINT");
-            k.name().map(|name| Op::ValidateConstraint { table: t, name })
+            k.name()
+                .map(|name| Op::ValidateConstraint { table: t, name })
         } else if k.kw("MODIFY") || k.kw("CHANGE") {
             let change = k.t[s].is_kw("CHANGE");
             k.kw("COLUMN");
@@ -546,11 +567,17 @@ fn alter_table(c: &mut Cur) -> Option<Vec<Op>> {
             })
         } else if k.kw("ALGORITHM") {
             k.tok(&Token::Eq);
-            algorithm = k.peek().and_then(|x| x.word()).map(|w| w.to_ascii_uppercase());
+            algorithm = k
+                .peek()
+                .and_then(|x| x.word())
+                .map(|w| w.to_ascii_uppercase());
             Some(Op::Other)
         } else if k.kw("LOCK") {
             k.tok(&Token::Eq);
-            lock = k.peek().and_then(|x| x.word()).map(|w| w.to_ascii_uppercase());
+            lock = k
+                .peek()
+                .and_then(|x| x.word())
+                .map(|w| w.to_ascii_uppercase());
             Some(Op::Other)
         } else if k.kw("ENGINE") {
             Some(Op::MysqlRebuild {

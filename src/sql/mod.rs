@@ -80,7 +80,9 @@ impl Statement {
         'outer: for i in 0..toks.len() {
             for (j, w) in words.iter().enumerate() {
                 match toks.get(i + j) {
-                    Some((_, _, t)) if t.eq_ignore_ascii_case(w) || t.trim_matches(['"', '`']).eq_ignore_ascii_case(w) => {}
+                    Some((_, _, t))
+                        if t.eq_ignore_ascii_case(w)
+                            || t.trim_matches(['"', '`']).eq_ignore_ascii_case(w) => {}
                     _ => continue 'outer,
                 }
             }
@@ -162,11 +164,7 @@ pub fn read(source: Arc<SourceFile>, dialect: Dialect, style: Annotations) -> Sq
     }
 }
 
-fn analyse(
-    d: &dyn sqlparser::dialect::Dialect,
-    text: &str,
-    st: split::RawStatement,
-) -> Statement {
+fn analyse(d: &dyn sqlparser::dialect::Dialect, text: &str, st: split::RawStatement) -> Statement {
     let snippet = text.get(st.start..st.end).unwrap_or("");
     let normalised = snippet
         .split_whitespace()
@@ -176,7 +174,13 @@ fn analyse(
     let token_ranges = st
         .tokens
         .iter()
-        .map(|t| (t.start, t.end, text.get(t.start..t.end).unwrap_or("").to_string()))
+        .map(|t| {
+            (
+                t.start,
+                t.end,
+                text.get(t.start..t.end).unwrap_or("").to_string(),
+            )
+        })
         .collect();
     let mut parse_tokens: Vec<TokenWithSpan> = st.tokens.iter().map(|t| t.raw.clone()).collect();
     parse_tokens.push(TokenWithSpan::new(
@@ -195,6 +199,12 @@ fn analyse(
             },
         },
         Ok(_) => fallback_ops(&st.tokens, "several statements without a separator".into()),
+        Err(_) if snippet.contains("{{") => (
+            vec![Op::Other],
+            Understood::Unchecked(
+                "it holds template syntax (`{{ … }}`) filled in at deploy time".into(),
+            ),
+        ),
         Err(e) => fallback_ops(&st.tokens, e.to_string()),
     };
     Statement {

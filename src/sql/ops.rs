@@ -33,7 +33,9 @@ pub struct ColumnSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConstraintKind {
     ForeignKey,
-    Check { not_null_of: Option<String> },
+    Check {
+        not_null_of: Option<String>,
+    },
     Unique,
     PrimaryKey,
     Exclude,

@@ -114,8 +114,10 @@ pub fn split(
                         let skip = raw.len() - raw.trim_start().len() + "rollback".len();
                         let base = comment_text_offset(tok) + skip;
                         let rollback = &raw[skip.min(raw.len())..];
-                        if !sql.trim().is_empty() {
-                            if let Some(toks) = retokenize(rollback, base) {
+                        if !sql.trim().is_empty()
+                            && let Some(toks) = retokenize(rollback, base)
+                        {
+                            {
                                 let down = liquibase_down(&mut downs, &current);
                                 let mut b = Builder::default();
                                 for t in toks.iter().filter(|t| !t.is_trivia()) {
@@ -173,9 +175,9 @@ fn section(part: Part, marker: usize, no_transaction: bool, label: Option<String
 /// The byte offset where a single-line comment's text starts (after `--`).
 fn comment_text_offset(tok: &Tok) -> usize {
     match &tok.token {
-        Token::Whitespace(sqlparser::tokenizer::Whitespace::SingleLineComment { prefix, .. }) => {
-            tok.start + prefix.len()
-        }
+        Token::Whitespace(sqlparser::tokenizer::Whitespace::SingleLineComment {
+            prefix, ..
+        }) => tok.start + prefix.len(),
         _ => tok.start + 2,
     }
 }

@@ -51,6 +51,11 @@ pub fn check_dir(dir: &Path) -> Outcome {
 pub fn summary(o: &Outcome) -> Vec<String> {
     o.diagnostics
         .iter()
-        .map(|d| format!("{}:{}:{} {}", d.location.path, d.location.line, d.location.column, d.code))
+        .map(|d| {
+            format!(
+                "{}:{}:{} {}",
+                d.location.path, d.location.line, d.location.column, d.code
+            )
+        })
         .collect()
 }

@@ -16,7 +16,11 @@ pub fn report_problems(meta: &'static RuleMeta, cx: &ProjectCx, out: &mut Vec<Di
     for p in cx.head.problems.iter().filter(|p| p.code == meta.code) {
         let d = match (&p.source, p.span) {
             (Some(src), Some(span)) => {
-                let anchor = format!("{}|{}", p.message, &src.text[span.start.offset..span.end.offset]);
+                let anchor = format!(
+                    "{}|{}",
+                    p.message,
+                    &src.text[span.start.offset..span.end.offset]
+                );
                 Diagnostic::new(meta, src, span, p.message.clone(), p.help.clone(), anchor)
             }
             _ => Diagnostic::at_path(meta, &p.path, p.message.clone(), p.help.clone()),

@@ -22,7 +22,9 @@ impl Rule for AddRequiredColumn {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Op::AddColumn { table, column } = cx.op else { return };
+        let Op::AddColumn { table, column } = cx.op else {
+            return;
+        };
         if cx.part != Part::Up
             || cx.is_new_table(table)
             || !column.not_null

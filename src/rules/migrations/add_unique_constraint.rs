@@ -33,7 +33,10 @@ impl Rule for AddUniqueConstraint {
                 ..
             } => (
                 table,
-                format!("unique constraint{}", name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default()),
+                format!(
+                    "unique constraint{}",
+                    name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default()
+                ),
                 &["UNIQUE"],
             ),
             Op::CreateIndex {
@@ -43,12 +46,17 @@ impl Rule for AddUniqueConstraint {
                 ..
             } => (
                 table,
-                format!("unique index{}", name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default()),
+                format!(
+                    "unique index{}",
+                    name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default()
+                ),
                 &["UNIQUE"],
             ),
-            Op::AddColumn { table, column } if column.unique && !column.primary_key => {
-                (table, format!("unique column `{}`", column.name), &["UNIQUE"])
-            }
+            Op::AddColumn { table, column } if column.unique && !column.primary_key => (
+                table,
+                format!("unique column `{}`", column.name),
+                &["UNIQUE"],
+            ),
             _ => return,
         };
         if cx.part != Part::Up || cx.is_new_table(table) {

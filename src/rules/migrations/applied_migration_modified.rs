@@ -27,12 +27,15 @@ impl Rule for AppliedMigrationModified {
         let Some(base) = cx.base else { return };
         let base_by_key: HashMap<String, &crate::migrations::Migration> =
             base.migrations().map(|m| (m.key(), m)).collect();
-        let head_keys: std::collections::BTreeSet<String> = cx.head.migrations().map(|m| m.key()).collect();
+        let head_keys: std::collections::BTreeSet<String> =
+            cx.head.migrations().map(|m| m.key()).collect();
         for m in cx.head.migrations() {
             if m.repeatable {
                 continue;
             }
-            let Some(old) = base_by_key.get(&m.key()) else { continue };
+            let Some(old) = base_by_key.get(&m.key()) else {
+                continue;
+            };
             let (new_text, old_text) = (m.content(), old.content());
             if new_text == old_text {
                 continue;
@@ -42,20 +45,34 @@ impl Rule for AppliedMigrationModified {
             let mut path_changed = m.primary.source.path.clone();
             'files: for p in m.up.iter().chain(&m.down) {
                 let src = &p.file.source;
-                let Some(o) = old.up.iter().chain(&old.down).find(|x| x.file.source.path == src.path) else { continue };
+                let Some(o) = old
+                    .up
+                    .iter()
+                    .chain(&old.down)
+                    .find(|x| x.file.source.path == src.path)
+                else {
+                    continue;
+                };
                 if o.file.source.text == src.text {
                     continue;
                 }
                 let n = src.line_count().max(o.file.source.line_count());
                 for line in 1..=n {
-                    if src.line_text(line) != o.file.source.line_text(line) || line > src.line_count() {
+                    if src.line_text(line) != o.file.source.line_text(line)
+                        || line > src.line_count()
+                    {
                         span = src.line_span(line.min(src.line_count()));
                         path_changed = src.path.clone();
                         break 'files;
                     }
                 }
             }
-            let file = cx.head.sources.get(&path_changed).map(|(s, _)| s.clone()).unwrap_or_else(|| m.primary.source.clone());
+            let file = cx
+                .head
+                .sources
+                .get(&path_changed)
+                .map(|(s, _)| s.clone())
+                .unwrap_or_else(|| m.primary.source.clone());
             out.push(Diagnostic::new(
                 &META,
                 &file,

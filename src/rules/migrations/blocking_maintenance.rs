@@ -33,7 +33,9 @@ impl Rule for BlockingMaintenance {
             ),
             Op::Cluster { table } if pg => (
                 "CLUSTER",
-                table.clone().unwrap_or_else(|| "every clustered table".into()),
+                table
+                    .clone()
+                    .unwrap_or_else(|| "every clustered table".into()),
                 "use pg_repack outside the deploy, or drop the CLUSTER step",
                 "CLUSTER",
             ),
@@ -47,13 +49,18 @@ impl Rule for BlockingMaintenance {
                 "REINDEX",
             ),
             Op::LockTable { tables } => {
-                let existing: Vec<&String> = tables.iter().filter(|t| !cx.is_new_table(t)).collect();
+                let existing: Vec<&String> =
+                    tables.iter().filter(|t| !cx.is_new_table(t)).collect();
                 if existing.is_empty() {
                     return;
                 }
                 (
                     "LOCK TABLE",
-                    existing.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", "),
+                    existing
+                        .iter()
+                        .map(|t| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     "drop the explicit lock; if the migration needs it, keep the locked section short and set `lock_timeout` first",
                     "LOCK",
                 )

@@ -25,7 +25,10 @@ fn split_len(t: &str) -> (String, Option<u64>) {
     match base.split_once('(') {
         Some((b, rest)) => (
             b.trim().to_string(),
-            rest.trim_end_matches(')').split(',').next().and_then(|n| n.trim().parse().ok()),
+            rest.trim_end_matches(')')
+                .split(',')
+                .next()
+                .and_then(|n| n.trim().parse().ok()),
         ),
         None => (base.trim().to_string(), None),
     }
@@ -33,11 +36,32 @@ fn split_len(t: &str) -> (String, Option<u64>) {
 
 /// Families whose later members hold every value of the earlier ones.
 const WIDENING: &[&[&str]] = &[
-    &["smallint", "int2", "integer", "int", "int4", "mediumint", "bigint", "int8"],
-    &["real", "float4", "float", "double precision", "float8", "double"],
+    &[
+        "smallint",
+        "int2",
+        "integer",
+        "int",
+        "int4",
+        "mediumint",
+        "bigint",
+        "int8",
+    ],
+    &[
+        "real",
+        "float4",
+        "float",
+        "double precision",
+        "float8",
+        "double",
+    ],
     &["tinytext", "text", "mediumtext", "longtext"],
     &["tinyblob", "blob", "mediumblob", "longblob"],
-    &["timestamp", "timestamp without time zone", "timestamptz", "timestamp with time zone"],
+    &[
+        "timestamp",
+        "timestamp without time zone",
+        "timestamptz",
+        "timestamp with time zone",
+    ],
 ];
 
 fn rank(t: &str) -> Option<(usize, usize)> {
@@ -115,7 +139,11 @@ impl Rule for ChangeColumnType {
         if cx.part != Part::Up || cx.is_new_column(table, column) {
             return;
         }
-        let old = cx.schema.column(table, column).map(|c| c.spec.data_type.as_str()).filter(|t| !t.is_empty());
+        let old = cx
+            .schema
+            .column(table, column)
+            .map(|c| c.spec.data_type.as_str())
+            .filter(|t| !t.is_empty());
         // MySQL MODIFY/CHANGE restates the whole column: without the old type we cannot
         // tell whether the type changes at all.
         if spec.is_some() && old.is_none() {
@@ -127,7 +155,9 @@ impl Rule for ChangeColumnType {
         {
             return;
         }
-        let Some(kind) = judge(old, new_type) else { return };
+        let Some(kind) = judge(old, new_type) else {
+            return;
+        };
         // On MySQL the cost of the copy is M211's finding; this rule is about values.
         if cx.dialect() != Dialect::Postgres && matches!(kind, Change::Widen | Change::Unknown) {
             return;
@@ -167,7 +197,10 @@ mod tests {
     #[test]
     fn widening_is_safe_narrowing_is_not() {
         assert_eq!(judge(Some("varchar(50)"), "varchar(100)"), None);
-        assert_eq!(judge(Some("varchar(100)"), "varchar(50)"), Some(Change::Narrow));
+        assert_eq!(
+            judge(Some("varchar(100)"), "varchar(50)"),
+            Some(Change::Narrow)
+        );
         assert_eq!(judge(Some("varchar(100)"), "text"), None);
         assert_eq!(judge(Some("text"), "varchar(10)"), Some(Change::Narrow));
         assert_eq!(judge(Some("int"), "bigint"), Some(Change::Widen));

@@ -24,9 +24,15 @@ impl Rule for ConcurrentlyInTransaction {
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
         let what = match cx.op {
-            Op::CreateIndex { concurrently: true, .. } => "CREATE INDEX CONCURRENTLY",
-            Op::DropIndex { concurrently: true, .. } => "DROP INDEX CONCURRENTLY",
-            Op::Reindex { concurrently: true, .. } => "REINDEX CONCURRENTLY",
+            Op::CreateIndex {
+                concurrently: true, ..
+            } => "CREATE INDEX CONCURRENTLY",
+            Op::DropIndex {
+                concurrently: true, ..
+            } => "DROP INDEX CONCURRENTLY",
+            Op::Reindex {
+                concurrently: true, ..
+            } => "REINDEX CONCURRENTLY",
             _ => return,
         };
         if cx.dialect() != Dialect::Postgres || !cx.in_transaction {
@@ -45,7 +51,10 @@ impl Rule for ConcurrentlyInTransaction {
         out.push(cx.diag(
             &META,
             cx.span_of(&["CONCURRENTLY"]),
-            format!("{what} cannot run inside a transaction block and fails the deploy: {}", cx.tx_reason),
+            format!(
+                "{what} cannot run inside a transaction block and fails the deploy: {}",
+                cx.tx_reason
+            ),
             help,
             what,
         ));

@@ -55,7 +55,11 @@ impl Rule for CreateIndexBlocking {
                 name,
                 ..
             } if !cx.is_new_table(table) => {
-                let what = if *kind == ConstraintKind::Unique { "UNIQUE" } else { "PRIMARY KEY" };
+                let what = if *kind == ConstraintKind::Unique {
+                    "UNIQUE"
+                } else {
+                    "PRIMARY KEY"
+                };
                 let n = name.clone().unwrap_or_else(|| format!("{table}_key"));
                 out.push(cx.diag(
                     &META,

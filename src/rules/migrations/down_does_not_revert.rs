@@ -73,21 +73,30 @@ impl Rule for DownDoesNotRevert {
                             made.push(Made::Column(table.clone(), column.name.clone()))
                         }
                         Op::CreateIndex {
-                            table, name: Some(n), ..
+                            table,
+                            name: Some(n),
+                            ..
                         } => made.push(Made::Index(n.clone(), table.clone())),
-                        Op::RenameTable { from, to } => made.push(Made::Rename(from.clone(), to.clone())),
+                        Op::RenameTable { from, to } => {
+                            made.push(Made::Rename(from.clone(), to.clone()))
+                        }
                         Op::RenameColumn { from, to, .. } => {
                             made.push(Made::Rename(from.clone(), to.clone()))
                         }
                         // Net effect only: what the up part itself removes again (a backup
                         // table, a temporary index) needs no undoing.
                         Op::DropTable { table } => made.retain(|x| match x {
-                            Made::Table(t) | Made::Column(t, _) | Made::Index(_, t) | Made::Rename(_, t) => t != table,
+                            Made::Table(t)
+                            | Made::Column(t, _)
+                            | Made::Index(_, t)
+                            | Made::Rename(_, t) => t != table,
                         }),
-                        Op::DropIndex { name, .. } => made.retain(|x| !matches!(x, Made::Index(n, _) if n == name)),
-                        Op::DropColumn { table, column } => {
-                            made.retain(|x| !matches!(x, Made::Column(t, c) if t == table && c == column))
+                        Op::DropIndex { name, .. } => {
+                            made.retain(|x| !matches!(x, Made::Index(n, _) if n == name))
                         }
+                        Op::DropColumn { table, column } => made.retain(
+                            |x| !matches!(x, Made::Column(t, c) if t == table && c == column),
+                        ),
                         _ => {}
                     }
                 }
@@ -99,19 +108,27 @@ impl Rule for DownDoesNotRevert {
             .flat_map(|p| crate::migrations::section(p).statements.iter())
             .collect();
         // A down that runs code rollsafe cannot read may well revert everything.
-        if down_stmts.iter().any(|s| !matches!(s.understood, Understood::Parsed | Understood::Recognised(_))) {
+        if down_stmts
+            .iter()
+            .any(|s| !matches!(s.understood, Understood::Parsed | Understood::Recognised(_)))
+        {
             return;
         }
         let down_ops: Vec<&Op> = down_stmts.iter().flat_map(|s| s.ops.iter()).collect();
         // Point at the first down statement, else the down marker, else the down file.
-        let first = m
-            .down
-            .iter()
-            .find_map(|p| crate::migrations::section(p).statements.first().map(|st| (p, st)));
+        let first = m.down.iter().find_map(|p| {
+            crate::migrations::section(p)
+                .statements
+                .first()
+                .map(|st| (p, st))
+        });
         let (file, span) = match first {
             Some((p, st)) => {
                 let src = &p.file.source;
-                let end = src.text[st.start..st.end].find('\n').map(|i| st.start + i).unwrap_or(st.end);
+                let end = src.text[st.start..st.end]
+                    .find('\n')
+                    .map(|i| st.start + i)
+                    .unwrap_or(st.end);
                 (p.file.clone(), src.span(st.start, end))
             }
             None => {
@@ -119,14 +136,22 @@ impl Rule for DownDoesNotRevert {
                 let sec = crate::migrations::section(p);
                 let src = &p.file.source;
                 if sec.marker > 0 {
-                    let end = src.text[sec.marker..].find('\n').map(|i| sec.marker + i).unwrap_or(src.text.len());
+                    let end = src.text[sec.marker..]
+                        .find('\n')
+                        .map(|i| sec.marker + i)
+                        .unwrap_or(src.text.len());
                     (p.file.clone(), src.span(sec.marker, end))
                 } else {
                     (p.file.clone(), src.line_span(1))
                 }
             }
         };
-        let significant = down_ops.iter().any(|o| !matches!(o, Op::Other | Op::Begin | Op::Commit | Op::SetTimeout { .. }));
+        let significant = down_ops.iter().any(|o| {
+            !matches!(
+                o,
+                Op::Other | Op::Begin | Op::Commit | Op::SetTimeout { .. }
+            )
+        });
         let (message, detail) = if !significant {
             if made.is_empty() {
                 return;

@@ -22,12 +22,18 @@ impl Rule for DropColumn {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Op::DropColumn { table, column } = cx.op else { return };
+        let Op::DropColumn { table, column } = cx.op else {
+            return;
+        };
         if cx.part != Part::Up || cx.is_new_column(table, column) {
             return;
         }
         let span = cx.span_of(&["DROP", "COLUMN", column]);
-        let span = if span == cx.stmt_span() { cx.span_of(&["DROP", column]) } else { span };
+        let span = if span == cx.stmt_span() {
+            cx.span_of(&["DROP", column])
+        } else {
+            span
+        };
         out.push(cx.diag(
             &META,
             span,

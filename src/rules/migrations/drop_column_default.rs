@@ -22,12 +22,17 @@ impl Rule for DropColumnDefault {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Op::DropDefault { table, column } = cx.op else { return };
+        let Op::DropDefault { table, column } = cx.op else {
+            return;
+        };
         if cx.part != Part::Up || cx.is_new_column(table, column) {
             return;
         }
         let col = super::qual(table, column);
-        let not_null = cx.schema.column(table, column).is_some_and(|c| c.spec.not_null);
+        let not_null = cx
+            .schema
+            .column(table, column)
+            .is_some_and(|c| c.spec.not_null);
         let effect = if not_null {
             "fail, because the column is NOT NULL"
         } else {

@@ -22,7 +22,9 @@ impl Rule for DropTable {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Op::DropTable { table } = cx.op else { return };
+        let Op::DropTable { table } = cx.op else {
+            return;
+        };
         // A name this release introduced (e.g. a backup made by renaming) is unknown to the
         // previous release.
         if cx.part != Part::Up || cx.is_new_table(table) || cx.is_new_name(table) {

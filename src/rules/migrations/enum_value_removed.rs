@@ -26,10 +26,9 @@ impl Rule for EnumValueRemoved {
             return;
         }
         let fresh_enum = |name: &str| {
-            cx.schema
-                .enums
-                .get(name)
-                .is_some_and(|(_, m)| *m == cx.index || cx.set.migrations.get(*m).is_some_and(|x| x.is_new))
+            cx.schema.enums.get(name).is_some_and(|(_, m)| {
+                *m == cx.index || cx.set.migrations.get(*m).is_some_and(|x| x.is_new)
+            })
         };
         let (what, removed, anchor, words): (String, Vec<String>, String, &[&str]) = match cx.op {
             Op::RenameEnumValue { name, from, to } if !fresh_enum(name) => (
@@ -40,8 +39,14 @@ impl Rule for EnumValueRemoved {
             ),
             Op::CreateEnum { name, values } => {
                 // Re-creating a type (after renaming or dropping the old one) with fewer values.
-                let Some(old) = cx.schema.renamed_enums.get(name) else { return };
-                let gone: Vec<String> = old.iter().filter(|v| !values.contains(v)).cloned().collect();
+                let Some(old) = cx.schema.renamed_enums.get(name) else {
+                    return;
+                };
+                let gone: Vec<String> = old
+                    .iter()
+                    .filter(|v| !values.contains(v))
+                    .cloned()
+                    .collect();
                 if gone.is_empty() || cx.schema.enums.contains_key(name) {
                     return;
                 }
@@ -58,7 +63,9 @@ impl Rule for EnumValueRemoved {
                 spec: Some(spec),
                 ..
             } if !spec.enum_values.is_empty() && !cx.is_new_column(table, column) => {
-                let Some(old) = cx.schema.column(table, column) else { return };
+                let Some(old) = cx.schema.column(table, column) else {
+                    return;
+                };
                 let gone: Vec<String> = old
                     .spec
                     .enum_values
@@ -70,7 +77,11 @@ impl Rule for EnumValueRemoved {
                     return;
                 }
                 (
-                    format!("changing {} to drop {}", super::qual(table, column), list(&gone)),
+                    format!(
+                        "changing {} to drop {}",
+                        super::qual(table, column),
+                        list(&gone)
+                    ),
                     gone.clone(),
                     format!("{table}.{column}:{}", gone.join(",")),
                     &["MODIFY"],

@@ -38,7 +38,11 @@ impl Rule for MigrationOutOfOrder {
             else {
                 continue;
             };
-            for m in set.migrations.iter().filter(|m| m.is_new && !m.repeatable && !m.version.is_empty()) {
+            for m in set
+                .migrations
+                .iter()
+                .filter(|m| m.is_new && !m.repeatable && !m.version.is_empty())
+            {
                 if version_key(&m.version) >= version_key(&newest.version) {
                     continue;
                 }

@@ -22,11 +22,19 @@ impl Rule for MissingDown {
 
     fn check_migration(&self, cx: &MigrationCx, out: &mut Vec<Diagnostic>) {
         let m = cx.migration;
-        if !m.convention.has_down() || !cx.uses_down || !m.down.is_empty() || m.repeatable || m.down_elsewhere {
+        if !m.convention.has_down()
+            || !cx.uses_down
+            || !m.down.is_empty()
+            || m.repeatable
+            || m.down_elsewhere
+        {
             return;
         }
         // A down file that exists but is empty still counts as written (M302 judges it).
-        if m.paths.iter().any(|p| p.ends_with(".down.sql") || p.ends_with("/down.sql")) {
+        if m.paths
+            .iter()
+            .any(|p| p.ends_with(".down.sql") || p.ends_with("/down.sql"))
+        {
             return;
         }
         let expected = match m.convention.label() {

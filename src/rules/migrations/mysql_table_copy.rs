@@ -26,7 +26,9 @@ fn online_options(cx: &OpCx) -> (Option<String>, Option<String>) {
         .ops
         .iter()
         .find_map(|o| match o {
-            Op::MysqlOnlineOptions { algorithm, lock, .. } => Some((algorithm.clone(), lock.clone())),
+            Op::MysqlOnlineOptions {
+                algorithm, lock, ..
+            } => Some((algorithm.clone(), lock.clone())),
             _ => None,
         })
         .unwrap_or((None, None))
@@ -48,7 +50,9 @@ impl Rule for MysqlTableCopy {
         let (algorithm, _) = online_options(cx);
         let online = matches!(algorithm.as_deref(), Some("INPLACE" | "INSTANT"));
         let (what, words): (String, &[&str]) = match cx.op {
-            Op::MysqlOnlineOptions { algorithm, lock, .. } => {
+            Op::MysqlOnlineOptions {
+                algorithm, lock, ..
+            } => {
                 if algorithm.as_deref() == Some("COPY") {
                     ("ALGORITHM=COPY copies".into(), &["ALGORITHM"])
                 } else if matches!(lock.as_deref(), Some("SHARED" | "EXCLUSIVE")) {
@@ -66,13 +70,20 @@ impl Rule for MysqlTableCopy {
                 }
             }
             _ if online => return,
-            Op::ChangeColumnType { column, new_type, .. } => {
-                let Some(old) = cx.schema.column(table, column) else { return };
+            Op::ChangeColumnType {
+                column, new_type, ..
+            } => {
+                let Some(old) = cx.schema.column(table, column) else {
+                    return;
+                };
                 if old.spec.data_type.is_empty() || old.spec.data_type == *new_type {
                     return;
                 }
                 (
-                    format!("changing `{column}` from `{}` to `{new_type}` copies", old.spec.data_type),
+                    format!(
+                        "changing `{column}` from `{}` to `{new_type}` copies",
+                        old.spec.data_type
+                    ),
                     &["MODIFY"],
                 )
             }
@@ -82,7 +93,10 @@ impl Rule for MysqlTableCopy {
             Op::AddConstraint {
                 kind: ConstraintKind::ForeignKey,
                 ..
-            } => ("adding a FOREIGN KEY (with foreign_key_checks on) copies".into(), &["FOREIGN"]),
+            } => (
+                "adding a FOREIGN KEY (with foreign_key_checks on) copies".into(),
+                &["FOREIGN"],
+            ),
             Op::DropConstraint { name, .. } if name == "primary" => {
                 ("dropping the PRIMARY KEY copies".into(), &["PRIMARY"])
             }

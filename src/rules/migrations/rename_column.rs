@@ -22,7 +22,9 @@ impl Rule for RenameColumn {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Op::RenameColumn { table, from, to } = cx.op else { return };
+        let Op::RenameColumn { table, from, to } = cx.op else {
+            return;
+        };
         if cx.part != Part::Up || cx.is_new_column(table, from) {
             return;
         }

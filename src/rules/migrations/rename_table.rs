@@ -22,7 +22,9 @@ impl Rule for RenameTable {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Op::RenameTable { from, to } = cx.op else { return };
+        let Op::RenameTable { from, to } = cx.op else {
+            return;
+        };
         // Rename-and-rebuild keeps the old name alive: the same migration creates it again.
         if cx.part != Part::Up || cx.is_new_table(from) || cx.migration_creates_table(from) {
             return;

@@ -22,7 +22,9 @@ impl Rule for TruncateTable {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Op::Truncate { tables } = cx.op else { return };
+        let Op::Truncate { tables } = cx.op else {
+            return;
+        };
         if cx.part != Part::Up {
             return;
         }

@@ -22,7 +22,9 @@ impl Rule for ValidateInSameTransaction {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Op::ValidateConstraint { table, name } = cx.op else { return };
+        let Op::ValidateConstraint { table, name } = cx.op else {
+            return;
+        };
         if cx.dialect() != Dialect::Postgres || !cx.in_transaction || cx.is_new_table(table) {
             return;
         }

@@ -26,16 +26,24 @@ impl Rule for VolatileDefaultRewrite {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Op::AddColumn { table, column } = cx.op else { return };
+        let Op::AddColumn { table, column } = cx.op else {
+            return;
+        };
         if cx.dialect() != Dialect::Postgres || cx.is_new_table(table) {
             return;
         }
         let why = match (&column.default, column.generated) {
             (Some(DefaultKind::Volatile(f)), _) => format!("its default `{f}` is volatile"),
             (_, true) if column.data_type.contains("serial") => {
-                format!("a `{}` column fills every existing row from a sequence", column.data_type)
+                format!(
+                    "a `{}` column fills every existing row from a sequence",
+                    column.data_type
+                )
             }
-            (_, true) => "it is an identity or stored generated column, computed for every existing row".to_string(),
+            (_, true) => {
+                "it is an identity or stored generated column, computed for every existing row"
+                    .to_string()
+            }
             _ => return,
         };
         let name = &column.name;

@@ -1,0 +1,130 @@
+//! Malformed input never panics, never exits 2, and yields an E diagnostic at the place
+//! the file goes wrong; the rest of the project is still checked.
+
+mod common;
+
+use assert_cmd::Command;
+
+#[test]
+fn malformed_files_yield_e_diagnostics_at_their_location() {
+    let tmp = common::project(&[
+        ("rollsafe.toml", ""),
+        (
+            "deploy/unclosed.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [a, b\n",
+        ),
+        (
+            "deploy/tabs.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n",
+        ),
+        (
+            "deploy/alias.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: *nope\n",
+        ),
+        (
+            "deploy/broken.json",
+            "{\"apiVersion\": \"v1\", \"kind\": \"Service\",\n \"metadata\": {\"name\": \"x\",}\n",
+        ),
+        (
+            "deploy/latin1.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\u{e9}\n",
+        ),
+        (
+            "api/openapi.yaml",
+            "openapi: 3.0.3\ninfo: {title: x\npaths: {}\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: nginx\n   ports: [\"80:80\"]\n",
+        ),
+        (
+            "deploy/app.env",
+            "GOOD=1\nthis is not a variable\nQUOTED=\"never closed\n",
+        ),
+        (
+            "migrations/000001_init.up.sql",
+            "CREATE TABLE t (id int);\nINSERT INTO t VALUES ('unterminated);\n",
+        ),
+        (
+            "migrations/000002_weird.up.sql",
+            "SET lock_timeout = '1s';\nFROBNICATE TABLE t;\nALTER TABLE t DROP COLUMN id;\n",
+        ),
+        ("migrations/000003_bin.up.sql", "\u{0}\u{1}binary"),
+    ]);
+    // Make one file invalid UTF-8 for real.
+    std::fs::write(
+        tmp.path().join("deploy/latin1.yaml"),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("rollsafe")
+        .unwrap()
+        .arg("check")
+        .arg(tmp.path())
+        .args(["--format", "compact", "--fail-on", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.split(": ").take(2).collect::<Vec<_>>().join(": "))
+        .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"));
+    // The unparseable statement is skipped, the next one still checked.
+    assert!(
+        text.contains("000002_weird.up.sql:3:15: error[M101]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_panic_on_hostile_sql_and_yaml() {
+    let deep_flow = format!("a: {}1{}\n", "[".repeat(5000), "]".repeat(5000));
+    let laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g]\napiVersion: v1\nkind: ConfigMap\n";
+    let deep_sql = format!("SELECT {}1{};\n", "(".repeat(3000), ")".repeat(3000));
+    let files: Vec<(String, String)> = vec![
+        ("deploy/deep.yaml".into(), format!("apiVersion: v1\nkind: ConfigMap\n{deep_flow}")),
+        ("deploy/laughs.yaml".into(), laughs.to_string()),
+        ("migrations/000001_deep.up.sql".into(), deep_sql),
+        ("migrations/000002_nested.up.sql".into(), "/* a /* b */ c */ SELECT E'\\'';\nDO $x$ BEGIN END $x$;\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n$$ unterminated".into()),
+        ("migrations/000003_empty.up.sql".into(), String::new()),
+        ("migrations/000004_semicolons.up.sql".into(), ";;;\n;".into()),
+        ("db/migrations/00005_goose.sql".into(), "-- +goose Down\nDROP TABLE x;\n-- +goose Up\n-- +goose StatementBegin\nSELECT 1;".into()),
+        ("db/migrations/20240101_dbmate.sql".into(), "-- migrate:down\n-- migrate:up\n".into()),
+    ];
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let mut all = vec![("rollsafe.toml", "")];
+    all.extend(refs);
+    let tmp = common::project(&all);
+    let out = Command::cargo_bin("rollsafe")
+        .unwrap()
+        .arg("check")
+        .arg(tmp.path())
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"E001"), "{codes:?}");
+}
