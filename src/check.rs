@@ -162,6 +162,13 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         .max_file_size
         .unwrap_or(config::DEFAULT_MAX_FILE_SIZE);
 
+    let timing = std::env::var_os("ROLLSAFE_TIMING").is_some();
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| {
+        if timing {
+            eprintln!("rollsafe timing: {what} at {:?}", t0.elapsed());
+        }
+    };
     let base_spec = opts.base.clone().or_else(|| config.base.clone());
     let (head_files, base_project) = match &base_spec {
         Some(spec) => {
@@ -181,7 +188,9 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     let base_keys: Option<BTreeSet<String>> = base_project
         .as_ref()
         .map(|(_, p)| p.migrations().map(|m| m.key()).collect());
+    lap("read files");
     let head = project::load(head_files, &config, base_keys.as_ref());
+    lap("parse");
     let rules = selected(&config, opts);
 
     let cx = ProjectCx {
@@ -192,6 +201,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         no_inline_ignores: opts.no_inline_ignores,
     };
     let mut diags = run_rules(&cx, &rules);
+    lap("rules");
 
     // Only what is new relative to the base, unless --all.
     if let Some((_, base_p)) = &base_project
@@ -213,6 +223,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
 
     let diags = postprocess(diags, &head, &config, opts, &root, &cwd, &rules);
     let mut diags = diags?;
+    lap("suppress and filter");
 
     if let Some(p) = &opts.write_baseline {
         baseline::write(&absolute(&cwd, p), &diags).map_err(Failure)?;

@@ -3,6 +3,7 @@
 //! migration (a lock risk) or is new (not yet in production, so safe to change).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::sql::ops::{ColumnSpec, ConstraintKind, Op};
 
@@ -24,7 +25,8 @@ pub struct Table {
 
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
-    pub tables: HashMap<String, Table>,
+    /// Shared tables: cloning the schema (done per migration) copies pointers only.
+    pub tables: HashMap<String, Arc<Table>>,
     /// Enum types: values and the migration that created them.
     pub enums: HashMap<String, (Vec<String>, usize)>,
     /// Index name → (table, creating migration).
@@ -38,7 +40,7 @@ pub struct Schema {
 
 impl Schema {
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.get(name)
+        self.tables.get(name).map(|t| t.as_ref())
     }
 
     pub fn column(&self, table: &str, column: &str) -> Option<&Column> {
@@ -63,17 +65,19 @@ impl Schema {
                         },
                     );
                 }
-                self.tables.insert(table.clone(), t);
+                self.tables.insert(table.clone(), Arc::new(t));
             }
             Op::DropTable { table } => {
                 self.tables.remove(table);
             }
             Op::RenameTable { from, to } => {
-                let mut t = self.tables.remove(from).unwrap_or(Table {
-                    created_in: usize::MAX,
-                    ..Default::default()
+                let mut t = self.tables.remove(from).unwrap_or_else(|| {
+                    Arc::new(Table {
+                        created_in: usize::MAX,
+                        ..Default::default()
+                    })
                 });
-                t.named_in = m;
+                Arc::make_mut(&mut t).named_in = m;
                 self.tables.insert(to.clone(), t);
             }
             Op::AddColumn { table, column } => {
@@ -88,11 +92,11 @@ impl Schema {
             }
             Op::DropColumn { table, column } => {
                 if let Some(t) = self.tables.get_mut(table) {
-                    t.columns.remove(column);
+                    Arc::make_mut(t).columns.remove(column);
                 }
             }
             Op::RenameColumn { table, from, to } => {
-                if let Some(t) = self.tables.get_mut(table)
+                if let Some(t) = self.tables.get_mut(table).map(Arc::make_mut)
                     && let Some(mut c) = t.columns.remove(from)
                 {
                     c.spec.name = to.clone();
@@ -197,17 +201,21 @@ impl Schema {
     /// A table the migrations never created is assumed to exist already (created before
     /// the oldest migration kept in the repository).
     fn table_mut(&mut self, table: &str, _m: usize) -> &mut Table {
-        self.tables.entry(table.to_string()).or_insert(Table {
-            created_in: usize::MAX,
-            named_in: usize::MAX,
-            ..Default::default()
-        })
+        let t = self.tables.entry(table.to_string()).or_insert_with(|| {
+            Arc::new(Table {
+                created_in: usize::MAX,
+                named_in: usize::MAX,
+                ..Default::default()
+            })
+        });
+        Arc::make_mut(t)
     }
 
     fn with_column(&mut self, table: &str, column: &str, f: impl FnOnce(&mut ColumnSpec)) {
         if let Some(c) = self
             .tables
             .get_mut(table)
+            .map(Arc::make_mut)
             .and_then(|t| t.columns.get_mut(column))
         {
             f(&mut c.spec);

@@ -24,8 +24,8 @@ pub struct OpCx<'a> {
     /// The schema before this operation.
     pub schema: &'a Schema,
     pub in_transaction: bool,
-    /// Why the statement runs inside a transaction (tool default or explicit BEGIN).
-    pub tx_reason: String,
+    /// The transaction was opened by an explicit BEGIN.
+    pub explicit_tx: bool,
     pub tx_mode: TxMode,
     /// Number of statements in this part.
     pub part_len: usize,
@@ -38,6 +38,11 @@ pub struct OpCx<'a> {
 }
 
 impl OpCx<'_> {
+    /// Why the statement runs inside a transaction (tool default or explicit BEGIN).
+    pub fn tx_reason(&self) -> String {
+        tx_reason(self.migration.convention, self.tx_mode, self.explicit_tx)
+    }
+
     pub fn dialect(&self) -> Dialect {
         self.set.dialect
     }
@@ -98,7 +103,7 @@ impl OpCx<'_> {
 
     /// Span of the first occurrence of `words` in the statement, else the statement.
     pub fn span_of(&self, words: &[&str]) -> Span {
-        match self.stmt.find_words(words) {
+        match self.stmt.find_words(&self.file.source.text, words) {
             Some((s, e)) => self.file.source.span(s, e),
             None => self.stmt_span(),
         }
@@ -124,8 +129,6 @@ pub struct MigrationCx<'a> {
     pub migration: &'a Migration,
     /// Schema after the up parts of this migration ran.
     pub schema_after: &'a Schema,
-    /// Schema before this migration.
-    pub schema_before: &'a Schema,
     pub uses_down: bool,
     pub config: &'a MigrationsConfig,
 }
@@ -203,7 +206,6 @@ pub fn run(
         let mut schema = Schema::default();
         for (index, m) in set.migrations.iter().enumerate() {
             let checked = check_all || m.is_new;
-            let before = schema.clone();
             for part in &m.up {
                 walk_part(
                     set,
@@ -239,7 +241,6 @@ pub fn run(
                     index,
                     migration: m,
                     schema_after: &schema,
-                    schema_before: &before,
                     uses_down,
                     config,
                 };
@@ -301,7 +302,7 @@ fn walk_part(
                     op,
                     schema,
                     in_transaction: in_tx,
-                    tx_reason: tx_reason(m.convention, part_ref.tx, explicit),
+                    explicit_tx: explicit,
                     tx_mode: part_ref.tx,
                     part_len: n,
                     lock_timeout_set,

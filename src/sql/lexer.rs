@@ -2,7 +2,7 @@
 //! token (the tokenizer gives line and character column; reports and miette need bytes).
 
 use sqlparser::dialect::{Dialect as SqlDialect, GenericDialect, MySqlDialect, PostgreSqlDialect};
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Span as SqlSpan, Token, TokenWithSpan, Tokenizer, Whitespace};
 
 use super::Dialect;
 
@@ -12,8 +12,14 @@ pub struct Tok {
     /// Byte range in the file.
     pub start: usize,
     pub end: usize,
-    /// The original token with its line/column span, handed to sqlparser's parser.
-    pub raw: TokenWithSpan,
+    /// The tokenizer's line/column span, handed back to sqlparser's parser.
+    pub span: SqlSpan,
+}
+
+impl Tok {
+    pub fn with_span(&self) -> TokenWithSpan {
+        TokenWithSpan::new(self.token.clone(), self.span)
+    }
 }
 
 impl Tok {
@@ -82,10 +88,10 @@ pub fn tokenize(text: &str, dialect: Dialect) -> Result<Vec<Tok>, LexError> {
         let start = cursor.offset(t.span.start.line as usize, t.span.start.column as usize);
         let end = cursor.offset(t.span.end.line as usize, t.span.end.column as usize);
         out.push(Tok {
-            token: t.token.clone(),
+            token: t.token,
             start,
             end: end.max(start),
-            raw: t,
+            span: t.span,
         });
     }
     // Token ends are not always monotonic with starts (multi-line tokens); fix ends from

@@ -66,21 +66,23 @@ pub struct Statement {
     /// Lower-cased text with whitespace collapsed: a line-independent anchor.
     pub normalised: String,
     /// Byte ranges of the significant tokens, for pointing at a clause.
-    pub token_ranges: Vec<(usize, usize, String)>,
+    pub token_ranges: Vec<(usize, usize)>,
 }
 
 impl Statement {
     /// The byte range of the first token sequence matching `words` (case-insensitive),
     /// so a finding can point at `DROP COLUMN x` rather than the whole statement.
-    pub fn find_words(&self, words: &[&str]) -> Option<(usize, usize)> {
+    /// `text` is the file's text.
+    pub fn find_words(&self, text: &str, words: &[&str]) -> Option<(usize, usize)> {
         if words.is_empty() {
             return None;
         }
         let toks = &self.token_ranges;
+        let word = |i: usize| toks.get(i).and_then(|(s, e)| text.get(*s..*e));
         'outer: for i in 0..toks.len() {
             for (j, w) in words.iter().enumerate() {
-                match toks.get(i + j) {
-                    Some((_, _, t))
+                match word(i + j) {
+                    Some(t)
                         if t.eq_ignore_ascii_case(w)
                             || t.trim_matches(['"', '`']).eq_ignore_ascii_case(w) => {}
                     _ => continue 'outer,
@@ -171,18 +173,8 @@ fn analyse(d: &dyn sqlparser::dialect::Dialect, text: &str, st: split::RawStatem
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
-    let token_ranges = st
-        .tokens
-        .iter()
-        .map(|t| {
-            (
-                t.start,
-                t.end,
-                text.get(t.start..t.end).unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    let mut parse_tokens: Vec<TokenWithSpan> = st.tokens.iter().map(|t| t.raw.clone()).collect();
+    let token_ranges = st.tokens.iter().map(|t| (t.start, t.end)).collect();
+    let mut parse_tokens: Vec<TokenWithSpan> = st.tokens.iter().map(|t| t.with_span()).collect();
     parse_tokens.push(TokenWithSpan::new(
         Token::EOF,
         SqlSpan::new(SqlLocation::new(0, 0), SqlLocation::new(0, 0)),

@@ -117,14 +117,12 @@ pub fn split(
                         if !sql.trim().is_empty()
                             && let Some(toks) = retokenize(rollback, base)
                         {
-                            {
-                                let down = liquibase_down(&mut downs, &current);
-                                let mut b = Builder::default();
-                                for t in toks.iter().filter(|t| !t.is_trivia()) {
-                                    b.push(t.clone(), false, down);
-                                }
-                                b.flush(down);
+                            let down = liquibase_down(&mut downs, &current);
+                            let mut b = Builder::default();
+                            for t in toks.iter().filter(|t| !t.is_trivia()) {
+                                b.push(t.clone(), false, down);
                             }
+                            b.flush(down);
                         }
                     }
                 }

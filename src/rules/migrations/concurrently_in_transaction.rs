@@ -53,7 +53,7 @@ impl Rule for ConcurrentlyInTransaction {
             cx.span_of(&["CONCURRENTLY"]),
             format!(
                 "{what} cannot run inside a transaction block and fails the deploy: {}",
-                cx.tx_reason
+                cx.tx_reason()
             ),
             help,
             what,

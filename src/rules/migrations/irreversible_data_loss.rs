@@ -33,11 +33,16 @@ impl Rule for IrreversibleDataLoss {
             .flat_map(|p| crate::migrations::section(p).statements.iter())
             .flat_map(|s| s.ops.iter())
             .collect();
+        // Tables the up part itself creates (and may drop again) hold no old data.
+        let mut created: Vec<&str> = Vec::new();
         for p in &m.up {
             for st in &crate::migrations::section(p).statements {
                 for op in &st.ops {
+                    if let Op::CreateTable { table, .. } | Op::RenameTable { to: table, .. } = op {
+                        created.push(table);
+                    }
                     let (what, recreated) = match op {
-                        Op::DropTable { table } if cx.schema_before.table(table).is_some_and(|t| t.created_in != cx.index) => (
+                        Op::DropTable { table } if !created.contains(&table.as_str()) => (
                             format!("table `{table}`"),
                             down_ops.iter().any(|o| matches!(o, Op::CreateTable { table: t, .. } if t == table)),
                         ),
