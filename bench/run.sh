@@ -73,9 +73,18 @@ open(f"{root}/rollsafe.toml", "w").write("")
 PY
 echo "small repository: $(find "$small" -type f | wc -l) files"
 
-hyperfine -N -w 3 -r "$runs" --export-markdown "$work/results.md" \
+hyperfine -N -w 3 -r "$runs" --export-json "$work/results.json" \
     -n "squawk (json)" "$work/venv/bin/squawk --reporter json '$pg/**/*.sql'" \
     -n "rollsafe (json)" "$rollsafe check --root $pg --format json --fail-on never" \
     -n "rollsafe (1,000 small files)" "$rollsafe check --root $small --format json --fail-on never" \
     -i
-cat "$work/results.md"
+python3 - "$work/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+by = {x["command"]: x for x in r}
+print(f"{'command':<32} {'median ms':>10} {'user ms':>9} {'min ms':>8} {'max ms':>8}")
+for x in r:
+    print(f"{x['command']:<32} {x['median']*1000:>10.1f} {x['user']*1000:>9.1f} {x['min']*1000:>8.1f} {x['max']*1000:>8.1f}")
+sq, rs = by["squawk (json)"], by["rollsafe (json)"]
+print(f"squawk / rollsafe, medians: {sq['median'] / rs['median']:.2f}x")
+PY

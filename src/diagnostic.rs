@@ -169,15 +169,17 @@ impl Diagnostic {
 /// counter so two identical findings in one file stay distinct. Line numbers are not
 /// part of it, so unrelated edits do not change it.
 pub fn assign_fingerprints(diags: &mut [Diagnostic]) {
-    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
-    for d in diags.iter_mut() {
+    let mut seen: HashMap<(&'static str, String, String), usize> = HashMap::new();
+    let mut prints = Vec::with_capacity(diags.len());
+    for d in diags.iter() {
         let anchor = if d.anchor.is_empty() {
-            d.message.clone()
+            &d.message
         } else {
-            d.anchor.clone()
+            &d.anchor
         };
-        let key = (d.code.to_string(), d.location.path.clone(), anchor.clone());
-        let n = seen.entry(key).or_insert(0);
+        let n = seen
+            .entry((d.code, d.location.path.clone(), anchor.clone()))
+            .or_insert(0);
         *n += 1;
         let mut h = Sha256::new();
         for part in [d.code, d.location.path.as_str(), anchor.as_str()] {
@@ -186,8 +188,28 @@ pub fn assign_fingerprints(diags: &mut [Diagnostic]) {
         }
         h.update(n.to_string().as_bytes());
         let digest = h.finalize();
-        d.fingerprint = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(32);
+        for b in &digest[..16] {
+            hex.push(HEX[usize::from(b >> 4)] as char);
+            hex.push(HEX[usize::from(b & 15)] as char);
+        }
+        prints.push(hex);
     }
+    for (d, p) in diags.iter_mut().zip(prints) {
+        d.fingerprint = p;
+    }
+}
+
+/// FNV-1a, 64 bits: a fixed, documented hash for shortening long anchors (statement
+/// texts) before they are fingerprinted. Never `std::hash`, whose algorithm may change.
+pub fn fnv1a(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 /// Sort order for every report: by path, then position, then code.

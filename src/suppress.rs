@@ -48,6 +48,9 @@ pub fn collect(project: &Project) -> (Vec<Suppression>, Vec<BadSuppression>) {
     paths.sort();
     for path in paths {
         let (src, kind) = &project.sources[path];
+        if !src.text.contains(MARK) {
+            continue;
+        }
         for line_no in 1..=src.line_count() {
             let line = src.line_text(line_no);
             let Some(c) = comment_start(line, *kind) else {

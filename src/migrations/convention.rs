@@ -300,6 +300,12 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
 }
 
 fn has_marker(text: &str, marker: &str) -> bool {
+    // Cheap pre-check: the tools spell the keyword (`+goose`, `migrate:`) in lower case.
+    let keyword = marker.split(' ').next().unwrap_or(marker);
+    let keyword = keyword.strip_suffix("up").unwrap_or(keyword);
+    if !text.contains(keyword) {
+        return false;
+    }
     text.lines().any(|l| {
         let t = l.trim_start();
         t.starts_with("--")

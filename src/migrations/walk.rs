@@ -118,7 +118,11 @@ impl OpCx<'_> {
         detail: &str,
     ) -> Diagnostic {
         // The anchor is the statement's text and the detail: stable when lines move.
-        let anchor = format!("{}|{}", self.stmt.normalised, detail);
+        let anchor = format!(
+            "{:016x}|{}",
+            crate::diagnostic::fnv1a(&self.stmt.normalised),
+            detail
+        );
         Diagnostic::new(rule, &self.file.source, span, message, help, anchor)
     }
 }
