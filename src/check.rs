@@ -342,6 +342,12 @@ fn postprocess(
             })
         });
     }
+    // Secret values are never shown, whatever the rule.
+    for d in &mut diags {
+        if let Some(ranges) = head.secrets.get(&d.location.path) {
+            d.masked = ranges.clone();
+        }
+    }
     diagnostic::sort(&mut diags);
     Ok(diags)
 }

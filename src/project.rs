@@ -70,6 +70,8 @@ pub struct Project {
     pub env_files: Vec<EnvFileParsed>,
     pub openapi: Vec<OpenApiFile>,
     pub problems: Vec<Problem>,
+    /// Byte ranges of secret values per path: masked in every source snippet.
+    pub secrets: HashMap<String, Vec<(usize, usize)>>,
     /// Number of files read.
     pub file_count: usize,
 }
@@ -219,6 +221,7 @@ struct LoadOut {
     loaded: Loaded,
     source: Option<(Arc<SourceFile>, FileKind)>,
     problems: Vec<Problem>,
+    secrets: Vec<(usize, usize)>,
 }
 
 fn problem(
@@ -297,6 +300,7 @@ fn load_one(
         loaded: Loaded::None,
         source: None,
         problems: Vec::new(),
+        secrets: Vec::new(),
     };
     let path = f.path.as_str();
     let forced = overrides
@@ -327,6 +331,7 @@ fn load_one(
             message,
             help: String::new(),
         }],
+        secrets: Vec::new(),
     };
     let max = config
         .max_file_size
@@ -356,6 +361,7 @@ fn load_one(
                     format!("file is not valid UTF-8 (invalid byte at offset {at})"),
                     "save the file as UTF-8",
                 )],
+                secrets: Vec::new(),
             };
         }
     };
@@ -407,6 +413,7 @@ fn load_one(
             }),
             source: Some((src, FileKind::Migration)),
             problems,
+            secrets: Vec::new(),
         };
     }
 
@@ -422,6 +429,19 @@ fn load_one(
                 "write one `KEY=VALUE` per line; quote values that contain spaces or `#`",
             ));
         }
+        let mut secrets = crate::model::secrets::env_ranges(&parsed);
+        // A malformed line may hold a value too: hide everything after its first word.
+        for e in &parsed.errors {
+            let line_end = src.text[e.offset..]
+                .find('\n')
+                .map(|i| e.offset + i)
+                .unwrap_or(src.text.len());
+            let first_word = src.text[e.offset..line_end]
+                .find([' ', '\t', '='])
+                .map(|i| e.offset + i)
+                .unwrap_or(line_end);
+            secrets.push((first_word, line_end));
+        }
         return LoadOut {
             loaded: Loaded::Env(EnvFileParsed {
                 source: src.clone(),
@@ -429,6 +449,7 @@ fn load_one(
             }),
             source: Some((src, FileKind::Env)),
             problems,
+            secrets,
         };
     }
 
@@ -442,6 +463,7 @@ fn load_one(
             loaded: Loaded::Helm(chart.to_string()),
             source: None,
             problems,
+            secrets: Vec::new(),
         };
     }
     let compose = forced == Some("compose") || (forced.is_none() && is_compose_name(path));
@@ -454,6 +476,7 @@ fn load_one(
     } else {
         Flavor::Kubernetes
     };
+    let secrets = crate::model::secrets::yaml_secret_ranges(&src.text);
     let docs = match yaml::parse_stream(&src.text, flavor) {
         Ok(d) => d,
         Err(e) => {
@@ -481,6 +504,7 @@ fn load_one(
                     loaded: Loaded::None,
                     source: Some((src, FileKind::Other)),
                     problems,
+                    secrets,
                 };
             }
             return none();
@@ -499,6 +523,7 @@ fn load_one(
             }),
             source: Some((src, FileKind::Compose)),
             problems,
+            secrets,
         };
     }
     if openapi
@@ -514,6 +539,7 @@ fn load_one(
             }),
             source: Some((src, FileKind::OpenApi)),
             problems,
+            secrets,
         };
     }
     if forced == Some("manifest") || docs.iter().any(manifest::is_object) {
@@ -530,6 +556,7 @@ fn load_one(
             }),
             source: Some((src, FileKind::Manifest)),
             problems,
+            secrets,
         };
     }
     none()
@@ -604,6 +631,11 @@ pub fn load(
     let mut charts = BTreeSet::new();
     for o in outs {
         p.problems.extend(o.problems);
+        if let Some((src, _)) = &o.source
+            && !o.secrets.is_empty()
+        {
+            p.secrets.insert(src.path.clone(), o.secrets);
+        }
         if let Some((src, kind)) = o.source {
             p.sources.insert(src.path.clone(), (src, kind));
         }

@@ -128,3 +128,42 @@ fn no_panic_on_hostile_sql_and_yaml() {
         .collect();
     assert!(codes.contains(&"E001"), "{codes:?}");
 }
+
+#[test]
+fn secret_values_never_appear_in_any_format() {
+    let tmp = common::project(&[
+        ("rollsafe.toml", ""),
+        (
+            "deploy/app.env",
+            "API_TOKEN=tok-9f8e7d6c\nDB_PASSWORD hunter2-secret\nOTHER=plain\n",
+        ),
+        (
+            "deploy/secret.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cr3t-value\n  password: s3cr3t-again\n",
+        ),
+    ]);
+    for format in [
+        "human", "compact", "json", "sarif", "github", "gitlab", "rdjson",
+    ] {
+        let out = Command::cargo_bin("rollsafe")
+            .unwrap()
+            .arg("check")
+            .arg(tmp.path())
+            .args(["--format", format, "--fail-on", "never"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("E001") && text.contains("E004"),
+            "{format}: {text}"
+        );
+        for secret in [
+            "tok-9f8e7d6c",
+            "hunter2-secret",
+            "s3cr3t-value",
+            "s3cr3t-again",
+        ] {
+            assert!(!text.contains(secret), "{format} shows {secret}:\n{text}");
+        }
+    }
+}
