@@ -76,25 +76,31 @@ fn rel(root: &Path, p: &Path) -> Option<String> {
 
 /// Walks `root` and reads every candidate file (in parallel).
 pub fn walk(root: &Path, filter: &Filter, max_size: u64) -> Vec<RawFile> {
-    let mut paths = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
+    // A parallel walk: migration folders hold one directory per migration (diesel,
+    // Prisma), so directory reads dominate on large repositories.
+    let found = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
         .git_global(false)
         .git_exclude(true)
         .require_git(false)
         .filter_entry(|e| e.file_name() != ".git")
-        .build();
-    for entry in walker.flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        if let Some(r) = rel(root, entry.path())
-            && filter.keep(&r)
-        {
-            paths.push((r, entry.into_path()));
-        }
-    }
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                if let Ok(entry) = entry
+                    && entry.file_type().is_some_and(|t| t.is_file())
+                    && let Some(r) = rel(root, entry.path())
+                    && filter.keep(&r)
+                    && let Ok(mut v) = found.lock()
+                {
+                    v.push((r, entry.into_path()));
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut paths = found.into_inner().unwrap_or_default();
     paths.sort();
     paths
         .into_par_iter()

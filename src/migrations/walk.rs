@@ -205,7 +205,27 @@ pub fn run(
     check_all: bool,
     out: &mut Vec<Diagnostic>,
 ) {
-    for set in sets {
+    use rayon::prelude::*;
+    // Sets are independent: walk them in parallel.
+    let found: Vec<Vec<Diagnostic>> = sets
+        .par_iter()
+        .map(|set| {
+            let mut out = Vec::new();
+            run_set(set, rules, config, check_all, &mut out);
+            out
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
+}
+
+fn run_set(
+    set: &MigrationSet,
+    rules: &[&dyn Rule],
+    config: &MigrationsConfig,
+    check_all: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    {
         let uses_down = super::set_uses_down(set);
         let mut schema = Schema::default();
         for (index, m) in set.migrations.iter().enumerate() {
