@@ -17,7 +17,7 @@ pub struct Suppression {
     pub codes: Vec<String>,
     /// Whole-file suppression.
     pub file: bool,
-    /// Lines it covers (the comment's line and the next), or a byte range for annotations.
+    /// First and last line it covers, or a byte range for annotations.
     pub lines: (usize, usize),
     pub range: Option<(usize, usize)>,
     pub reason: String,
@@ -41,9 +41,26 @@ fn comment_start(line: &str, kind: FileKind) -> Option<usize> {
     }
 }
 
+/// Line spans of the SQL statements of each migration file: a suppression written above a
+/// multi-line statement covers the whole statement.
+fn statement_lines(project: &Project) -> std::collections::HashMap<&str, Vec<(usize, usize)>> {
+    let mut map: std::collections::HashMap<&str, Vec<(usize, usize)>> = Default::default();
+    for m in project.migrations() {
+        for p in m.up.iter().chain(&m.down) {
+            let src = &p.file.source;
+            let v = map.entry(src.path.as_str()).or_default();
+            for st in &crate::migrations::section(p).statements {
+                v.push((src.pos(st.start).line, src.pos(st.end).line));
+            }
+        }
+    }
+    map
+}
+
 pub fn collect(project: &Project) -> (Vec<Suppression>, Vec<BadSuppression>) {
     let mut good = Vec::new();
     let mut bad = Vec::new();
+    let statements = statement_lines(project);
     let mut paths: Vec<&String> = project.sources.keys().collect();
     paths.sort();
     for path in paths {
@@ -63,7 +80,19 @@ pub fn collect(project: &Project) -> (Vec<Suppression>, Vec<BadSuppression>) {
             let body = comment[m + MARK.len()..].trim_start();
             let (line_start, _) = src.line_range(line_no);
             let span = src.span(line_start + c + m, line_start + line.len());
+            // Covers its own line and the next one — or, in SQL, the whole statement that
+            // starts there.
+            let last = statements
+                .get(path.as_str())
+                .and_then(|v| v.iter().find(|(s, _)| *s == line_no || *s == line_no + 1))
+                .map(|(_, e)| *e)
+                .unwrap_or(line_no + 1)
+                .max(line_no + 1);
+            let before = good.len();
             parse_one(body, src, span, line_no, None, &mut good, &mut bad);
+            if let Some(s) = good.get_mut(before) {
+                s.lines = (line_no, last);
+            }
         }
     }
     for mf in &project.manifests {
@@ -175,7 +204,7 @@ pub fn apply(diags: Vec<Diagnostic>, sups: &[Suppression]) -> Vec<Diagnostic> {
                     && (s.file
                         || match s.range {
                             Some((a, b)) => d.location.offset >= a && d.location.offset < b,
-                            None => d.location.line == s.lines.0 || d.location.line == s.lines.1,
+                            None => d.location.line >= s.lines.0 && d.location.line <= s.lines.1,
                         })
             });
             match hit {

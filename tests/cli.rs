@@ -236,6 +236,11 @@ fn inline_suppressions() {
             "migrations/000006_e.up.sql",
             "-- rollsafe: ignore[M102] nothing to suppress here\nSELECT 1;\n",
         ),
+        // Above a multi-line statement, it covers the whole statement.
+        (
+            "migrations/000007_f.up.sql",
+            "-- rollsafe: ignore[M101] im unused since v40\nALTER TABLE users\n    ALTER COLUMN a SET DEFAULT 1,\n    DROP COLUMN im;\n",
+        ),
     ]);
     let o = common::check_dir(tmp.path());
     insta::assert_snapshot!(common::summary(&o).join("\n"));
@@ -245,7 +250,7 @@ fn inline_suppressions() {
         "--format",
         "compact",
     ]));
-    assert_eq!(out.matches("[M101]").count(), 4, "{out}");
+    assert_eq!(out.matches("[M101]").count(), 5, "{out}");
     assert_eq!(out.matches("[M102]").count(), 2, "{out}");
     assert!(!out.contains("[E005]"), "{out}");
 }

@@ -33,7 +33,8 @@ pub struct OpCx<'a> {
     /// An earlier operation of this part already took a table-blocking lock.
     pub blocking_lock_before: bool,
     /// Constraints added `NOT VALID` earlier in the current transaction (table, name).
-    pub not_valid_in_tx: &'a [(String, Option<String>)],
+    /// With the byte range of the statement that added each.
+    pub not_valid_in_tx: &'a [(String, Option<String>, usize, usize)],
     pub config: &'a MigrationsConfig,
 }
 
@@ -299,7 +300,7 @@ fn walk_part(
     let mut explicit = false;
     let mut lock_timeout_set = false;
     let mut blocking_before = false;
-    let mut not_valid: Vec<(String, Option<String>)> = Vec::new();
+    let mut not_valid: Vec<(String, Option<String>, usize, usize)> = Vec::new();
     for stmt in &section.statements {
         for op in &stmt.ops {
             match op {
@@ -355,7 +356,7 @@ fn walk_part(
             } = op
                 && in_tx
             {
-                not_valid.push((table.clone(), name.clone()));
+                not_valid.push((table.clone(), name.clone(), stmt.start, stmt.end));
             }
             schema.apply(op, index);
         }

@@ -92,7 +92,14 @@ impl miette::Diagnostic for Report<'_> {
         self.source.as_ref()?;
         let l = &self.d.location;
         let label = LabeledSpan::new(Some(self.d.code.to_string()), l.offset, l.len.max(1));
-        Some(Box::new(std::iter::once(label)))
+        // Related places in the same file are drawn in the same snippet.
+        let related = self
+            .d
+            .related
+            .iter()
+            .filter(|r| r.path == l.path)
+            .map(|r| LabeledSpan::new(r.message.clone(), r.offset, r.len.max(1)));
+        Some(Box::new(std::iter::once(label).chain(related)))
     }
 }
 
@@ -125,6 +132,24 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
             masked: masked_text(d, f),
         });
         let report = Report { d, source };
+        // Related places in other files are listed under the snippet.
+        let elsewhere: Vec<String> = d
+            .related
+            .iter()
+            .filter(|r| r.path != d.location.path)
+            .map(|r| {
+                format!(
+                    "  = related: {}:{}:{}{}\n",
+                    r.path,
+                    r.line,
+                    r.column,
+                    r.message
+                        .as_ref()
+                        .map(|m| format!(": {m}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
         if report.source.is_none() {
             out.push_str(&format!(
                 "  {}:{}:{}\n",
@@ -134,6 +159,9 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         let mut s = String::new();
         if handler.render_report(&mut s, &report).is_ok() {
             out.push_str(&s);
+        }
+        for line in elsewhere {
+            out.push_str(&line);
         }
         out.push('\n');
     }

@@ -168,6 +168,13 @@ impl Rule for ChangeColumnType {
             (Change::Narrow, _) => format!(
                 "changing {col}{was} to `{new_type}` narrows it: values the previous release still writes are rejected, and a rollback meets truncated data"
             ),
+            (Change::Widen, _)
+                if new_type.contains("timestamptz") || new_type.contains("with time zone") =>
+            {
+                format!(
+                    "changing {col}{was} to `{new_type}` rewrites `{table}` under an ACCESS EXCLUSIVE lock unless the session time zone is UTC (PostgreSQL 12+)"
+                )
+            }
             (Change::Widen, _) => format!(
                 "changing {col}{was} to `{new_type}` rewrites `{table}` and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes"
             ),

@@ -10,6 +10,11 @@ use crate::sql::{
 
 pub struct CreateIndexBlocking;
 
+/// The end of `text[start..end]` without trailing whitespace.
+fn trim_end(text: &str, start: usize, end: usize) -> usize {
+    start + text[start..end].trim_end().len()
+}
+
 static META: RuleMeta = RuleMeta {
     code: "M201",
     name: "create-index-blocking",
@@ -37,9 +42,25 @@ impl Rule for CreateIndexBlocking {
             } if !cx.is_new_table(table) => {
                 let idx = name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default();
                 let uq = if *unique { "UNIQUE " } else { "" };
+                // From CREATE to the index name: `CREATE UNIQUE INDEX orders_x_idx`.
+                let span = match (
+                    cx.stmt.token_ranges.first(),
+                    cx.stmt.find_words(&cx.file.source.text, &["ON"]),
+                ) {
+                    (Some((s, _)), Some((on, _))) if on > *s => cx.file.source.span(*s, on),
+                    _ => cx.span_of(&["INDEX"]),
+                };
+                let span = crate::source::Span {
+                    end: cx.file.source.pos(trim_end(
+                        &cx.file.source.text,
+                        span.start.offset,
+                        span.end.offset,
+                    )),
+                    ..span
+                };
                 out.push(cx.diag(
                     &META,
-                    cx.span_of(&["INDEX"]),
+                    span,
                     format!(
                         "creating index{idx} on existing table `{table}` without CONCURRENTLY blocks every INSERT, UPDATE and DELETE on it until the build finishes"
                     ),

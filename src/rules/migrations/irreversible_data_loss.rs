@@ -27,11 +27,17 @@ impl Rule for IrreversibleDataLoss {
         if m.down.is_empty() {
             return;
         }
-        let down_ops: Vec<&Op> = m
+        // Every down operation with the statement (and file) it sits in.
+        let down_ops: Vec<(&Op, &crate::sql::Statement, &crate::migrations::PartRef)> = m
             .down
             .iter()
-            .flat_map(|p| crate::migrations::section(p).statements.iter())
-            .flat_map(|s| s.ops.iter())
+            .flat_map(|p| {
+                crate::migrations::section(p)
+                    .statements
+                    .iter()
+                    .map(move |s| (s, p))
+            })
+            .flat_map(|(s, p)| s.ops.iter().map(move |o| (o, s, p)))
             .collect();
         // Tables the up part itself creates (and may drop again) hold no old data.
         let mut created: Vec<&str> = Vec::new();
@@ -44,19 +50,25 @@ impl Rule for IrreversibleDataLoss {
                     let (what, recreated) = match op {
                         Op::DropTable { table } if !created.contains(&table.as_str()) => (
                             format!("table `{table}`"),
-                            down_ops.iter().any(|o| matches!(o, Op::CreateTable { table: t, .. } if t == table)),
+                            down_ops.iter().find(|(o, _, _)| matches!(o, Op::CreateTable { table: t, .. } if t == table)),
                         ),
                         Op::DropColumn { table, column } => (
                             super::qual(table, column),
-                            down_ops.iter().any(|o| {
+                            down_ops.iter().find(|(o, _, _)| {
                                 matches!(o, Op::AddColumn { table: t, column: c } if t == table && c.name == *column)
                             }),
                         ),
                         _ => continue,
                     };
-                    if !recreated {
+                    let Some((_, down_stmt, down_part)) = recreated else {
                         continue;
-                    }
+                    };
+                    let down_src = &down_part.file.source;
+                    let related = crate::diagnostic::Location::new(
+                        down_src,
+                        down_src.span(down_stmt.start, down_stmt.end),
+                    )
+                    .with_message("the down part re-creates it here, empty");
                     out.push(Diagnostic::new(
                         &META,
                         &p.file.source,
@@ -66,7 +78,8 @@ impl Rule for IrreversibleDataLoss {
                         ),
                         "do not drop data in the release that stops using it: keep the column or table (or copy it to an archive table) until the release is final",
                         format!("{}|{what}", m.label()),
-                    ));
+                    )
+                    .with_related(related));
                 }
             }
         }

@@ -28,13 +28,16 @@ impl Rule for ValidateInSameTransaction {
         if cx.dialect() != Dialect::Postgres || !cx.in_transaction || cx.is_new_table(table) {
             return;
         }
-        if !cx
+        let Some((_, _, start, end)) = cx
             .not_valid_in_tx
             .iter()
-            .any(|(t, n)| t == table && n.as_deref() == Some(name.as_str()))
-        {
+            .find(|(t, n, _, _)| t == table && n.as_deref() == Some(name.as_str()))
+        else {
             return;
-        }
+        };
+        let src = &cx.file.source;
+        let added = crate::diagnostic::Location::new(src, src.span(*start, *end))
+            .with_message("added NOT VALID here, in the same transaction");
         out.push(cx.diag(
             &META,
             cx.span_of(&["VALIDATE"]),
@@ -43,6 +46,7 @@ impl Rule for ValidateInSameTransaction {
             ),
             format!("commit after ADD CONSTRAINT … NOT VALID and validate `{name}` in a separate migration (or after a COMMIT)"),
             &format!("{table}:{name}"),
-        ));
+        )
+        .with_related(added));
     }
 }
