@@ -33,6 +33,9 @@ pub struct Schema {
     pub indexes: HashMap<String, (String, usize)>,
     /// Constraint name → (table, column of a NOT NULL check).
     checks: HashMap<String, (String, Option<String>)>,
+    /// Index and constraint names dropped, with the migration that dropped them: a unique
+    /// index re-created under the same name restores a rule that already held.
+    pub dropped_names: HashMap<String, usize>,
     /// Enum types renamed away (old name → values), kept to spot a "recreate with fewer
     /// values" sequence.
     pub renamed_enums: HashMap<String, Vec<String>>,
@@ -69,6 +72,20 @@ impl Schema {
             }
             Op::DropTable { table } => {
                 self.tables.remove(table);
+            }
+            Op::DropView { name } => {
+                self.tables.remove(name);
+            }
+            // A (materialized) view made here can be indexed with no traffic on it yet.
+            Op::CreateView { name } => {
+                self.tables.insert(
+                    name.clone(),
+                    Arc::new(Table {
+                        created_in: m,
+                        named_in: m,
+                        ..Default::default()
+                    }),
+                );
             }
             Op::RenameTable { from, to } => {
                 let mut t = self.tables.remove(from).unwrap_or_else(|| {
@@ -167,6 +184,10 @@ impl Schema {
             }
             Op::DropIndex { name, .. } => {
                 self.indexes.remove(name);
+                self.dropped_names.insert(name.clone(), m);
+            }
+            Op::DropConstraint { name, .. } => {
+                self.dropped_names.insert(name.clone(), m);
             }
             Op::CreateEnum { name, values } => {
                 self.enums.insert(name.clone(), (values.clone(), m));

@@ -30,6 +30,8 @@ pub struct OpCx<'a> {
     /// Number of statements in this part.
     pub part_len: usize,
     pub lock_timeout_set: bool,
+    /// MySQL: `SET FOREIGN_KEY_CHECKS = 0` ran earlier in this part.
+    pub foreign_key_checks_off: bool,
     /// An earlier operation of this part already took a table-blocking lock.
     pub blocking_lock_before: bool,
     /// Constraints added `NOT VALID` earlier in the current transaction (table, name).
@@ -299,6 +301,7 @@ fn walk_part(
     };
     let mut explicit = false;
     let mut lock_timeout_set = false;
+    let mut fk_checks_off = false;
     let mut blocking_before = false;
     let mut not_valid: Vec<(String, Option<String>, usize, usize)> = Vec::new();
     for stmt in &section.statements {
@@ -331,6 +334,7 @@ fn walk_part(
                     tx_mode: part_ref.tx,
                     part_len: n,
                     lock_timeout_set,
+                    foreign_key_checks_off: fk_checks_off,
                     blocking_lock_before: blocking_before,
                     not_valid_in_tx: &not_valid,
                     config,
@@ -341,6 +345,9 @@ fn walk_part(
             }
             if let Op::SetTimeout { lock: true, .. } = op {
                 lock_timeout_set = true;
+            }
+            if let Op::SetForeignKeyChecks { on } = op {
+                fk_checks_off = !on;
             }
             if let Some(t) = op.table()
                 && takes_blocking_lock(op, set.dialect)

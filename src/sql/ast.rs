@@ -389,6 +389,9 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
                 ObjectType::Type => Op::DropType {
                     name: table_name(n),
                 },
+                ObjectType::View | ObjectType::MaterializedView => Op::DropView {
+                    name: table_name(n),
+                },
                 _ => Op::Other,
             })
             .collect(),

@@ -289,6 +289,16 @@ fn set(c: &mut Cur) -> Vec<Op> {
             vec![Op::SetTimeout { lock: true, local }]
         }
         "statement_timeout" | "max_execution_time" => vec![Op::SetTimeout { lock: false, local }],
+        "foreign_key_checks" => {
+            c.i += 1;
+            let _ = c.tok(&Token::Eq) || c.kw("TO");
+            let on = match c.peek().map(|t| &t.token) {
+                Some(Token::Number(n, _)) => n != "0",
+                Some(Token::Word(w)) => !w.value.eq_ignore_ascii_case("OFF"),
+                _ => true,
+            };
+            vec![Op::SetForeignKeyChecks { on }]
+        }
         _ => vec![Op::Other],
     }
 }

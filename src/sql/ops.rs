@@ -58,6 +58,9 @@ pub enum Op {
     CreateView {
         name: String,
     },
+    DropView {
+        name: String,
+    },
     RenameTable {
         from: String,
         to: String,
@@ -173,6 +176,11 @@ pub enum Op {
     SetTimeout {
         lock: bool,
         local: bool,
+    },
+    /// MySQL `SET FOREIGN_KEY_CHECKS = 0|1`: with checks off, adding a foreign key is
+    /// done in place.
+    SetForeignKeyChecks {
+        on: bool,
     },
     Begin,
     Commit,

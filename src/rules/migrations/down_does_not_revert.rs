@@ -43,7 +43,9 @@ impl Made {
             (Made::Column(t, _), Op::DropTable { table }) => t == table,
             (Made::Column(t, c), Op::RenameColumn { table, from, .. }) => t == table && c == from,
             (Made::Index(i, _), Op::DropIndex { name, .. }) => i == name,
-            (Made::Index(_, t), Op::DropTable { table }) => t == table,
+            (Made::Index(_, t), Op::DropTable { table } | Op::DropView { name: table }) => {
+                t == table
+            }
             (Made::Rename(f, t), Op::RenameTable { from, to }) => t == from && f == to,
             // Rebuilding the old table under its old name also restores it.
             (Made::Rename(f, _), Op::CreateTable { table, .. }) => f == table,

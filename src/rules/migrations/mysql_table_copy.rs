@@ -93,7 +93,7 @@ impl Rule for MysqlTableCopy {
             Op::AddConstraint {
                 kind: ConstraintKind::ForeignKey,
                 ..
-            } => (
+            } if !cx.foreign_key_checks_off => (
                 "adding a FOREIGN KEY (with foreign_key_checks on) copies".into(),
                 &["FOREIGN"],
             ),
