@@ -18,6 +18,9 @@ pub struct Table {
     pub created_in: usize,
     /// Migration that gave the table its current name (creation or rename).
     pub named_in: usize,
+    /// A backup made by renaming a table away and creating a new one under the old name
+    /// in the same migration: no application version uses it by this name.
+    pub backup: bool,
     pub columns: HashMap<String, Column>,
     /// Columns that a validated `CHECK (col IS NOT NULL)` already guarantees.
     pub not_null_checked: HashSet<String>,
@@ -36,6 +39,8 @@ pub struct Schema {
     /// Index and constraint names dropped, with the migration that dropped them: a unique
     /// index re-created under the same name restores a rule that already held.
     pub dropped_names: HashMap<String, usize>,
+    /// Table renames: old name → (new name, migration), to recognise backups.
+    renamed_tables: HashMap<String, (String, usize)>,
     /// Enum types renamed away (old name → values), kept to spot a "recreate with fewer
     /// values" sequence.
     pub renamed_enums: HashMap<String, Vec<String>>,
@@ -54,6 +59,12 @@ impl Schema {
     pub fn apply(&mut self, op: &Op, m: usize) {
         match op {
             Op::CreateTable { table, columns, .. } => {
+                if let Some((backup, when)) = self.renamed_tables.get(table).cloned()
+                    && when == m
+                    && let Some(b) = self.tables.get_mut(&backup)
+                {
+                    Arc::make_mut(b).backup = true;
+                }
                 let mut t = Table {
                     created_in: m,
                     named_in: m,
@@ -96,6 +107,7 @@ impl Schema {
                 });
                 Arc::make_mut(&mut t).named_in = m;
                 self.tables.insert(to.clone(), t);
+                self.renamed_tables.insert(from.clone(), (to.clone(), m));
             }
             Op::AddColumn { table, column } => {
                 let t = self.table_mut(table, m);

@@ -67,6 +67,21 @@ impl OpCx<'_> {
             .is_some_and(|t| self.is_fresh(t.named_in))
     }
 
+    /// Whether an earlier statement of this part calls a stored procedure with `table` as
+    /// an argument (`CALL drop_index('users', 'email')`): what it changed is invisible.
+    pub fn procedure_touched(&self, table: &str) -> bool {
+        let quoted = format!("'{table}'");
+        self.file
+            .sections
+            .iter()
+            .flat_map(|s| s.statements.iter())
+            .any(|st| {
+                st.start < self.stmt.start
+                    && st.normalised.starts_with("call ")
+                    && st.normalised.contains(&quoted)
+            })
+    }
+
     /// Whether an up part of this migration creates a table or view called `name`.
     pub fn migration_creates_table(&self, name: &str) -> bool {
         self.migration.up.iter().any(|p| {
@@ -110,6 +125,21 @@ impl OpCx<'_> {
             Some((s, e)) => self.file.source.span(s, e),
             None => self.stmt_span(),
         }
+    }
+
+    /// Span of an added constraint: `CONSTRAINT name` when named (a statement may also drop
+    /// one with the same keyword), else the first `keyword`.
+    pub fn constraint_span(&self, name: Option<&str>, keyword: &str) -> Span {
+        let text = &self.file.source.text;
+        if let Some(n) = name
+            && let Some((s, e)) = self
+                .stmt
+                .find_words(text, &["ADD", "CONSTRAINT", n])
+                .or_else(|| self.stmt.find_words(text, &["CONSTRAINT", n]))
+        {
+            return self.file.source.span(s, e);
+        }
+        self.span_of(&[keyword])
     }
 
     pub fn diag(

@@ -35,15 +35,21 @@ pub fn type_name(t: &DataType) -> String {
 }
 
 pub fn normalise_type(s: &str) -> String {
-    let lower = s.to_lowercase();
-    let mut out = String::with_capacity(lower.len());
-    for word in lower.split_whitespace() {
-        if !out.is_empty() && !word.starts_with('(') && !out.ends_with('(') {
-            out.push(' ');
+    let collapsed = s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    // No spaces around punctuation: `numeric ( 12 , 2 )` and `NUMERIC(12, 2)` read alike.
+    let mut out = String::with_capacity(collapsed.len());
+    let chars: Vec<char> = collapsed.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = chars.get(i.wrapping_sub(1)).copied().unwrap_or(' ');
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            if matches!(prev, '(' | ',') || matches!(next, '(' | ')' | ',') {
+                continue;
+            }
         }
-        out.push_str(word);
+        out.push(c);
     }
-    out.replace(", ", ",")
+    out
 }
 
 pub fn default_kind(e: &Expr) -> DefaultKind {

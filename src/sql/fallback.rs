@@ -661,3 +661,115 @@ fn add_constraint(k: &mut Cur, table: String, name: Option<String>, end: usize) 
         not_valid,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{Dialect, lexer::tokenize};
+
+    fn ops(sql: &str, dialect: Dialect) -> Vec<Op> {
+        let toks: Vec<Tok> = tokenize(sql, dialect)
+            .unwrap()
+            .into_iter()
+            .filter(|t| !t.is_trivia())
+            .collect();
+        match recognise(&toks) {
+            Recognised::Ops(o) => o,
+            _ => panic!("not recognised: {sql}"),
+        }
+    }
+
+    #[test]
+    fn statements_sqlparser_cannot_parse() {
+        assert_eq!(
+            ops(
+                "DROP INDEX CONCURRENTLY IF EXISTS a_idx, b_idx",
+                Dialect::Postgres
+            ),
+            vec![
+                Op::DropIndex {
+                    name: "a_idx".into(),
+                    concurrently: true,
+                    table: None
+                },
+                Op::DropIndex {
+                    name: "b_idx".into(),
+                    concurrently: true,
+                    table: None
+                },
+            ]
+        );
+        assert_eq!(
+            ops("ALTER TABLE u RENAME _bkp_u", Dialect::Mysql),
+            vec![Op::RenameTable {
+                from: "u".into(),
+                to: "_bkp_u".into()
+            }]
+        );
+        let o = ops(
+            "ALTER TABLE d ENGINE=InnoDB, CONVERT TO CHARACTER SET utf8mb4",
+            Dialect::Mysql,
+        );
+        assert!(matches!(&o[1], Op::MysqlRebuild { what, .. } if what.starts_with("CONVERT")));
+        assert_eq!(
+            ops("DROP INDEX idx ON tuple LOCK = NONE", Dialect::Mysql)[0],
+            Op::DropIndex {
+                name: "idx".into(),
+                concurrently: false,
+                table: Some("tuple".into())
+            }
+        );
+        assert!(matches!(
+            recognise(
+                &tokenize("DO $$ BEGIN END $$", Dialect::Postgres)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|t| !t.is_trivia())
+                    .collect::<Vec<_>>()
+            ),
+            Recognised::Unchecked(_)
+        ));
+    }
+
+    #[test]
+    fn alter_table_clauses() {
+        let o = ops(
+            "ALTER TABLE ONLY public.orders ADD COLUMN note text NOT NULL DEFAULT 'x', ALTER COLUMN total TYPE numeric(12,2) USING total::numeric, ADD CONSTRAINT c CHECK (a IS NOT NULL) NOT VALID",
+            Dialect::Postgres,
+        );
+        assert!(
+            matches!(&o[0], Op::AddColumn { table, column } if table == "orders" && column.not_null && column.default.is_some())
+        );
+        assert!(
+            matches!(&o[1], Op::ChangeColumnType { new_type, using: true, .. } if new_type == "numeric(12,2)")
+        );
+        assert!(
+            matches!(&o[2], Op::AddConstraint { not_valid: true, kind: ConstraintKind::Check { not_null_of: Some(c) }, .. } if c == "a")
+        );
+    }
+
+    #[test]
+    fn session_settings() {
+        assert_eq!(
+            ops("SET LOCAL lock_timeout = '5s'", Dialect::Postgres),
+            vec![Op::SetTimeout {
+                lock: true,
+                local: true
+            }]
+        );
+        assert_eq!(
+            ops(
+                "SELECT set_config('lock_timeout', '5s', true)",
+                Dialect::Postgres
+            ),
+            vec![Op::SetTimeout {
+                lock: true,
+                local: true
+            }]
+        );
+        assert_eq!(
+            ops("SET FOREIGN_KEY_CHECKS = 0", Dialect::Mysql),
+            vec![Op::SetForeignKeyChecks { on: false }]
+        );
+    }
+}

@@ -68,7 +68,9 @@ impl Rule for AddUniqueConstraint {
             Op::AddConstraint { name, .. } | Op::CreateIndex { name, .. } => name.as_deref(),
             _ => None,
         };
-        if name.is_some_and(|n| cx.schema.dropped_names.get(n) == Some(&cx.index)) {
+        if name.is_some_and(|n| cx.schema.dropped_names.get(n) == Some(&cx.index))
+            || cx.procedure_touched(table)
+        {
             return;
         }
         out.push(cx.diag(

@@ -51,7 +51,7 @@ impl Rule for ConstraintValidatedOnAdd {
         };
         out.push(cx.diag(
             &META,
-            cx.span_of(&[word]),
+            cx.constraint_span(name.as_deref(), word),
             format!(
                 "adding {what} constraint{n} to existing table `{table}` validates every row while it {lock}"
             ),

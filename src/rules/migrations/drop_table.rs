@@ -27,7 +27,11 @@ impl Rule for DropTable {
         };
         // A name this release introduced (e.g. a backup made by renaming) is unknown to the
         // previous release.
-        if cx.part != Part::Up || cx.is_new_table(table) || cx.is_new_name(table) {
+        if cx.part != Part::Up
+            || cx.is_new_table(table)
+            || cx.is_new_name(table)
+            || cx.schema.table(table).is_some_and(|t| t.backup)
+        {
             return;
         }
         out.push(cx.diag(

@@ -92,11 +92,23 @@ impl Rule for MysqlTableCopy {
             }
             Op::AddConstraint {
                 kind: ConstraintKind::ForeignKey,
+                name,
                 ..
-            } if !cx.foreign_key_checks_off => (
-                "adding a FOREIGN KEY (with foreign_key_checks on) copies".into(),
-                &["FOREIGN"],
-            ),
+            } if !cx.foreign_key_checks_off => {
+                let span = cx.constraint_span(name.as_deref(), "FOREIGN");
+                out.push(cx.diag(
+                    &META,
+                    span,
+                    format!("adding a FOREIGN KEY (with foreign_key_checks on) copies `{table}` and blocks writes to it until the copy ends"),
+                    "add foreign keys with `SET FOREIGN_KEY_CHECKS = 0` first (MySQL then adds them in place), or run the change with an online schema-change tool (gh-ost, pt-online-schema-change)",
+                    &format!("{table}:FOREIGN KEY {}", name.as_deref().unwrap_or("")),
+                ));
+                return;
+            }
+            Op::AddConstraint {
+                kind: ConstraintKind::ForeignKey,
+                ..
+            } => return,
             Op::DropConstraint { name, .. } if name == "primary" => {
                 ("dropping the PRIMARY KEY copies".into(), &["PRIMARY"])
             }
