@@ -476,6 +476,11 @@ fn load_one(
     } else {
         Flavor::Kubernetes
     };
+    // Most YAML and JSON in a repository (CI workflows, package.json, i18n tables) is none
+    // of ours: without an `apiVersion` key it cannot be a manifest, so it is not parsed.
+    if !compose && !openapi && forced.is_none() && !src.text.contains("apiVersion") {
+        return none();
+    }
     let secrets = crate::model::secrets::yaml_secret_ranges(&src.text);
     let docs = match yaml::parse_stream(&src.text, flavor) {
         Ok(d) => d,
