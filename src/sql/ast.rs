@@ -35,7 +35,11 @@ pub fn type_name(t: &DataType) -> String {
 }
 
 pub fn normalise_type(s: &str) -> String {
-    let collapsed = s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = s
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     // No spaces around punctuation: `numeric ( 12 , 2 )` and `NUMERIC(12, 2)` read alike.
     let mut out = String::with_capacity(collapsed.len());
     let chars: Vec<char> = collapsed.chars().collect();
