@@ -1,4 +1,5 @@
-//! M302: the down part is empty or does not touch what the up part created or renamed.
+//! M302: the down part is empty or does not touch what the up part created, renamed,
+//! altered or dropped.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::walk::MigrationCx;
@@ -16,13 +17,22 @@ static META: RuleMeta = RuleMeta {
     needs_base: false,
 };
 
-/// Objects an up part brings into being, and how a down part may remove them.
+/// What an up part changes, and how a down part may undo it.
 #[derive(Debug)]
 enum Made {
     Table(String),
     Column(String, String),
     Index(String, String),
     Rename(String, String),
+    /// A named constraint (and its table).
+    Constraint(String, String),
+    /// A column whose type or nullability changed.
+    Altered(String, String),
+    /// A dropped column or table the down part should bring back.
+    DroppedColumn(String, String),
+    DroppedTable(String),
+    Type(String),
+    View(String),
 }
 
 impl Made {
@@ -32,6 +42,12 @@ impl Made {
             Made::Column(t, c) => format!("column `{t}.{c}`"),
             Made::Index(i, _) => format!("index `{i}`"),
             Made::Rename(f, t) => format!("the rename of `{f}` to `{t}`"),
+            Made::Constraint(c, t) => format!("constraint `{c}` on `{t}`"),
+            Made::Altered(t, c) => format!("the change to column `{t}.{c}`"),
+            Made::DroppedColumn(t, c) => format!("the drop of column `{t}.{c}`"),
+            Made::DroppedTable(t) => format!("the drop of table `{t}`"),
+            Made::Type(n) => format!("type `{n}`"),
+            Made::View(n) => format!("view `{n}`"),
         }
     }
 
@@ -50,6 +66,28 @@ impl Made {
             // Rebuilding the old table under its old name also restores it.
             (Made::Rename(f, _), Op::CreateTable { table, .. }) => f == table,
             (Made::Rename(f, t), Op::RenameColumn { from, to, .. }) => t == from && f == to,
+            (
+                Made::Constraint(c, _),
+                Op::DropConstraint { name, .. } | Op::DropIndex { name, .. },
+            ) => c == name,
+            (Made::Constraint(_, t), Op::DropTable { table }) => t == table,
+            (
+                Made::Altered(t, c),
+                Op::ChangeColumnType { table, column, .. }
+                | Op::DropNotNull { table, column }
+                | Op::SetNotNull { table, column }
+                | Op::DropColumn { table, column },
+            ) => t == table && c == column,
+            (Made::Altered(t, _), Op::DropTable { table }) => t == table,
+            (Made::DroppedColumn(t, c), Op::AddColumn { table, column }) => {
+                t == table && c == &column.name
+            }
+            (
+                Made::DroppedTable(t),
+                Op::CreateTable { table, .. } | Op::RenameTable { to: table, .. },
+            ) => t == table,
+            (Made::Type(n), Op::DropType { name }) => n == name,
+            (Made::View(n), Op::DropView { name }) => n == name,
             _ => false,
         }
     }
@@ -66,6 +104,7 @@ impl Rule for DownDoesNotRevert {
             return;
         }
         let mut made = Vec::new();
+        let mut dropped_here: Vec<String> = Vec::new();
         for p in &m.up {
             for st in &crate::migrations::section(p).statements {
                 for op in &st.ops {
@@ -85,20 +124,63 @@ impl Rule for DownDoesNotRevert {
                         Op::RenameColumn { from, to, .. } => {
                             made.push(Made::Rename(from.clone(), to.clone()))
                         }
+                        // Re-adding a constraint the up part just dropped replaces it: the
+                        // previous release had one by that name too.
+                        Op::AddConstraint {
+                            table, name: Some(n), ..
+                        } if !dropped_here.contains(n) => {
+                            made.push(Made::Constraint(n.clone(), table.clone()))
+                        }
+                        Op::ChangeColumnType { table, column, .. }
+                        | Op::SetNotNull { table, column } => {
+                            made.push(Made::Altered(table.clone(), column.clone()))
+                        }
+                        Op::CreateEnum { name, .. } => made.push(Made::Type(name.clone())),
+                        Op::CreateView { name } => made.push(Made::View(name.clone())),
                         // Net effect only: what the up part itself removes again (a backup
                         // table, a temporary index) needs no undoing.
-                        Op::DropTable { table } => made.retain(|x| match x {
-                            Made::Table(t)
-                            | Made::Column(t, _)
-                            | Made::Index(_, t)
-                            | Made::Rename(_, t) => t != table,
-                        }),
-                        Op::DropIndex { name, .. } => {
-                            made.retain(|x| !matches!(x, Made::Index(n, _) if n == name))
+                        Op::DropTable { table } => {
+                            let made_here = made
+                                .iter()
+                                .any(|x| matches!(x, Made::Table(t) | Made::Rename(_, t) if t == table));
+                            made.retain(|x| match x {
+                                Made::Table(t)
+                                | Made::Column(t, _)
+                                | Made::Index(_, t)
+                                | Made::Rename(_, t)
+                                | Made::Constraint(_, t)
+                                | Made::Altered(t, _)
+                                | Made::DroppedColumn(t, _) => t != table,
+                                _ => true,
+                            });
+                            if !made_here {
+                                made.push(Made::DroppedTable(table.clone()));
+                            }
                         }
-                        Op::DropColumn { table, column } => made.retain(
-                            |x| !matches!(x, Made::Column(t, c) if t == table && c == column),
-                        ),
+                        Op::DropIndex { name, .. } => made.retain(|x| {
+                            !matches!(x, Made::Index(n, _) | Made::Constraint(n, _) if n == name)
+                        }),
+                        Op::DropConstraint { name, .. } => {
+                            dropped_here.push(name.clone());
+                            made.retain(|x| !matches!(x, Made::Constraint(n, _) if n == name))
+                        }
+                        Op::DropColumn { table, column } => {
+                            let added_here = made
+                                .iter()
+                                .any(|x| matches!(x, Made::Column(t, c) if t == table && c == column));
+                            made.retain(|x| {
+                                !matches!(x, Made::Column(t, c) | Made::Altered(t, c) if t == table && c == column)
+                            });
+                            if !added_here {
+                                made.push(Made::DroppedColumn(table.clone(), column.clone()));
+                            }
+                        }
+                        Op::DropView { name } => {
+                            made.retain(|x| !matches!(x, Made::View(n) if n == name))
+                        }
+                        Op::DropType { name } => {
+                            made.retain(|x| !matches!(x, Made::Type(n) if n == name))
+                        }
                         _ => {}
                     }
                 }
@@ -109,11 +191,13 @@ impl Rule for DownDoesNotRevert {
             .iter()
             .flat_map(|p| crate::migrations::section(p).statements.iter())
             .collect();
-        // A down that runs code rollsafe cannot read may well revert everything.
-        if down_stmts
-            .iter()
-            .any(|s| !matches!(s.understood, Understood::Parsed | Understood::Recognised(_)))
-        {
+        // A down that runs code rollsafe cannot read (unparsed statements, stored
+        // procedures, dynamic SQL) may well revert everything.
+        if down_stmts.iter().any(|s| {
+            !matches!(s.understood, Understood::Parsed | Understood::Recognised(_))
+                || s.normalised.starts_with("call ")
+                || s.normalised.starts_with("execute ")
+        }) {
             return;
         }
         let down_ops: Vec<&Op> = down_stmts.iter().flat_map(|s| s.ops.iter()).collect();
@@ -162,7 +246,11 @@ impl Rule for DownDoesNotRevert {
                 format!(
                     "the down part of migration `{}` does nothing, so a rollback leaves {} in place",
                     m.label(),
-                    made[0].describe()
+                    made.iter()
+                        .take(3)
+                        .map(Made::describe)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 "empty".to_string(),
             )
