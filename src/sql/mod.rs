@@ -118,9 +118,48 @@ impl SqlFile {
     }
 }
 
+/// MySQL client scripts change the statement terminator with `DELIMITER //` lines so
+/// that routine bodies can contain `;`. Returns the text with those lines blanked and
+/// each custom terminator turned into `;` (same length, so every offset stays exact);
+/// `None` when the file has no DELIMITER line.
+fn mysql_delimiters(text: &str) -> Option<String> {
+    let is_directive = |l: &str| {
+        let t = l.trim_start();
+        t.len() > 10 && t[..10].eq_ignore_ascii_case("delimiter ")
+    };
+    if !text.lines().any(is_directive) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut delim = ";".to_string();
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[body.len()..];
+        if is_directive(body) {
+            delim = body.trim_start()[10..].trim().to_string();
+            if delim.is_empty() {
+                delim = ";".to_string();
+            }
+            out.push_str(&" ".repeat(body.len()));
+        } else if delim != ";" && body.trim_end().ends_with(delim.as_str()) {
+            let cut = body.trim_end().len() - delim.len();
+            out.push_str(&body[..cut]);
+            out.push(';');
+            out.push_str(&" ".repeat(body.len() - cut - 1));
+        } else {
+            out.push_str(body);
+        }
+        out.push_str(ending);
+    }
+    Some(out)
+}
+
 pub fn read(source: Arc<SourceFile>, dialect: Dialect, style: Annotations) -> SqlFile {
     let text = source.text.as_str();
-    let tokens = match lexer::tokenize(text, dialect) {
+    let prepared = (dialect == Dialect::Mysql)
+        .then(|| mysql_delimiters(text))
+        .flatten();
+    let tokens = match lexer::tokenize(prepared.as_deref().unwrap_or(text), dialect) {
         Ok(t) => t,
         Err(e) => {
             return SqlFile {
@@ -220,5 +259,29 @@ fn fallback_ops(tokens: &[lexer::Tok], parse_error: String) -> (Vec<Op>, Underst
             vec![Op::Other],
             Understood::Unchecked(format!("not understood ({parse_error})")),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mysql_delimiter_scripts_split_at_the_custom_terminator() {
+        let text = "DELIMITER //\nCREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW\nBEGIN\n  SET NEW.a = 1;\n  SET NEW.b = 2;\nEND //\nDELIMITER ;\nALTER TABLE users DROP COLUMN fax;\n";
+        let f = read(
+            SourceFile::new("m.sql", text.to_string()),
+            Dialect::Mysql,
+            Annotations::None,
+        );
+        let sts: Vec<&Statement> = f.statements().collect();
+        assert_eq!(sts.len(), 2, "{sts:#?}");
+        assert!(text[sts[0].start..sts[0].end].starts_with("CREATE TRIGGER"));
+        assert!(text[sts[0].start..sts[0].end].ends_with("END"));
+        assert_eq!(
+            &text[sts[1].start..sts[1].end],
+            "ALTER TABLE users DROP COLUMN fax"
+        );
+        assert!(matches!(&sts[1].ops[0], ops::Op::DropColumn { column, .. } if column == "fax"));
     }
 }
