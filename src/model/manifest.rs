@@ -1,14 +1,10 @@
-//! Kubernetes objects read from manifest files: the identifying fields, each with its
-//! position, plus the whole span-carrying tree that typed views of each kind read.
+//! Kubernetes objects read from manifest files. The identifying fields are a typed view
+//! (`Located` fields keep their positions) read from the span tree; rules read further
+//! typed views of each kind from the same tree.
 
-use crate::yaml::{Node, Pos};
+use serde::Deserialize;
 
-/// A value with the position of the scalar it was read from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Located<T> {
-    pub value: T,
-    pub pos: Pos,
-}
+use crate::yaml::{Located, Node, TypeError, from_node};
 
 #[derive(Debug, Clone)]
 pub struct Object {
@@ -20,6 +16,28 @@ pub struct Object {
     pub node: Node,
     /// Byte range of the document in its file (for annotation suppressions).
     pub range: (usize, usize),
+    /// The metadata did not fit its type (e.g. `name: 123`); the API server rejects that.
+    pub metadata_error: Option<TypeError>,
+}
+
+/// What every object has: read first, before the kind's own view.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Head {
+    api_version: Located<String>,
+    kind: Located<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Meta {
+    name: Option<Located<String>>,
+    namespace: Option<Located<String>>,
+}
+
+#[derive(Deserialize)]
+struct WithMeta {
+    #[serde(default)]
+    metadata: Option<Meta>,
 }
 
 impl Object {
@@ -36,42 +54,36 @@ impl Object {
     }
 }
 
-fn str_at(n: &Node, path: &[&str]) -> Option<Located<String>> {
-    let mut cur = n;
-    for p in path {
-        cur = cur.get(p)?;
-    }
-    cur.as_str().map(|s| Located {
-        value: s.to_string(),
-        pos: cur.pos,
-    })
-}
-
 /// The objects of one parsed document: itself, or the items of a `kind: List`.
 pub fn objects(doc: &Node, range: (usize, usize), out: &mut Vec<Object>) {
-    let (Some(api_version), Some(kind)) = (str_at(doc, &["apiVersion"]), str_at(doc, &["kind"]))
-    else {
+    let Ok(head) = from_node::<Head>(doc) else {
         return;
     };
-    if kind.value == "List" || kind.value.ends_with("List") && doc.get("items").is_some() {
+    if head.kind.value == "List" || head.kind.value.ends_with("List") && doc.get("items").is_some()
+    {
         for item in doc.get("items").map(|i| i.items()).unwrap_or(&[]) {
             objects(item, range, out);
         }
         return;
     }
+    let (meta, metadata_error) = match from_node::<WithMeta>(doc) {
+        Ok(m) => (m.metadata.unwrap_or_default(), None),
+        Err(e) => (Meta::default(), Some(e)),
+    };
     out.push(Object {
-        api_version,
-        kind,
-        name: str_at(doc, &["metadata", "name"]),
-        namespace: str_at(doc, &["metadata", "namespace"]),
+        api_version: head.api_version,
+        kind: head.kind,
+        name: meta.name,
+        namespace: meta.namespace,
         node: doc.clone(),
         range,
+        metadata_error,
     });
 }
 
-/// Whether a parsed document is a Kubernetes object (has `apiVersion` and `kind`).
+/// Whether a parsed document is a Kubernetes object (string `apiVersion` and `kind`).
 pub fn is_object(doc: &Node) -> bool {
-    str_at(doc, &["apiVersion"]).is_some() && str_at(doc, &["kind"]).is_some()
+    from_node::<Head>(doc).is_ok()
 }
 
 #[cfg(test)]
@@ -93,5 +105,15 @@ mod tests {
             (name.value.as_str(), name.pos.line, name.pos.column),
             ("cfg", 10, 13)
         );
+    }
+
+    #[test]
+    fn bad_metadata_keeps_the_object_and_says_where() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 123\n";
+        let docs = parse_stream(text, Flavor::Kubernetes).unwrap();
+        let mut out = Vec::new();
+        objects(&docs[0], (0, text.len()), &mut out);
+        let e = out[0].metadata_error.as_ref().unwrap();
+        assert_eq!((e.pos.line, e.pos.column), (4, 9));
     }
 }

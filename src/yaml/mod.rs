@@ -6,6 +6,9 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
 
+pub mod typed;
+pub use typed::{Located, TypeError, from_node};
+
 /// How the file's consumer resolves plain scalars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
