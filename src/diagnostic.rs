@@ -117,19 +117,10 @@ impl Diagnostic {
         help: impl Into<String>,
         anchor: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            message: message.into(),
-            help: help.into(),
-            location: Location::new(file, span),
-            related: Vec::new(),
-            fingerprint: String::new(),
-            anchor: anchor.into(),
-            masked: Vec::new(),
-            source: Some(file.clone()),
-        }
+        let mut d = Diagnostic::at(rule, Location::new(file, span), message, help);
+        d.anchor = anchor.into();
+        d.source = Some(file.clone());
+        d
     }
 
     /// A diagnostic about a file we could not read as text (no source to show).
@@ -139,13 +130,22 @@ impl Diagnostic {
         message: impl Into<String>,
         help: impl Into<String>,
     ) -> Diagnostic {
+        Diagnostic::at(rule, Location::file_start(path), message, help)
+    }
+
+    fn at(
+        rule: &crate::rules::RuleMeta,
+        location: Location,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             code: rule.code,
             name: rule.name,
             severity: rule.severity,
             message: message.into(),
             help: help.into(),
-            location: Location::file_start(path),
+            location,
             related: Vec::new(),
             fingerprint: String::new(),
             anchor: String::new(),

@@ -196,6 +196,30 @@ fn create_index(ci: &CreateIndex) -> Vec<Op> {
     }]
 }
 
+/// MySQL `MODIFY`/`CHANGE` restate the whole column: its type and options.
+fn restated_column(
+    table: String,
+    name: &Ident,
+    data_type: &DataType,
+    options: &[ColumnOption],
+) -> Op {
+    let mut spec = column_spec(&ColumnDef {
+        name: name.clone(),
+        data_type: data_type.clone(),
+        options: vec![],
+    });
+    for o in options {
+        apply_column_option(&mut spec, o);
+    }
+    Op::ChangeColumnType {
+        table,
+        column: spec.name.clone(),
+        new_type: spec.data_type.clone(),
+        spec: Some(spec),
+        using: false,
+    }
+}
+
 fn alter_table(at: &AlterTable) -> Vec<Op> {
     let table = table_name(&at.name);
     let mut ops = Vec::new();
@@ -280,23 +304,7 @@ fn alter_table(at: &AlterTable) -> Vec<Op> {
                 data_type,
                 options,
                 ..
-            } => {
-                let mut spec = column_spec(&ColumnDef {
-                    name: col_name.clone(),
-                    data_type: data_type.clone(),
-                    options: vec![],
-                });
-                for o in options {
-                    apply_column_option(&mut spec, o);
-                }
-                ops.push(Op::ChangeColumnType {
-                    table: t,
-                    column: spec.name.clone(),
-                    new_type: spec.data_type.clone(),
-                    spec: Some(spec),
-                    using: false,
-                });
-            }
+            } => ops.push(restated_column(t, col_name, data_type, options)),
             AlterTableOperation::ChangeColumn {
                 old_name,
                 new_name,
@@ -304,14 +312,6 @@ fn alter_table(at: &AlterTable) -> Vec<Op> {
                 options,
                 ..
             } => {
-                let mut spec = column_spec(&ColumnDef {
-                    name: new_name.clone(),
-                    data_type: data_type.clone(),
-                    options: vec![],
-                });
-                for o in options {
-                    apply_column_option(&mut spec, o);
-                }
                 if ident(old_name) != ident(new_name) {
                     ops.push(Op::RenameColumn {
                         table: t.clone(),
@@ -319,13 +319,7 @@ fn alter_table(at: &AlterTable) -> Vec<Op> {
                         to: ident(new_name),
                     });
                 }
-                ops.push(Op::ChangeColumnType {
-                    table: t,
-                    column: spec.name.clone(),
-                    new_type: spec.data_type.clone(),
-                    spec: Some(spec),
-                    using: false,
-                });
+                ops.push(restated_column(t, new_name, data_type, options));
             }
             AlterTableOperation::DropPrimaryKey { .. } => ops.push(Op::DropConstraint {
                 table: t,

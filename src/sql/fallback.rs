@@ -366,10 +366,9 @@ const COLUMN_CONSTRAINT_WORDS: &[&str] = &[
     "USING",
 ];
 
-fn column_def(c: &mut Cur, end: usize) -> Option<ColumnSpec> {
-    let name = c.peek()?.ident()?;
-    c.i += 1;
-    let type_start = c.i;
+/// Moves past tokens up to the next column-constraint keyword at parenthesis depth 0
+/// (but not before `min`), or to `end`.
+fn skip_to_constraint_word(c: &mut Cur, end: usize, min: usize) {
     let mut depth = 0;
     while c.i < end {
         let t = &c.t[c.i];
@@ -378,11 +377,18 @@ fn column_def(c: &mut Cur, end: usize) -> Option<ColumnSpec> {
             Token::RParen => depth -= 1,
             _ => {}
         }
-        if depth == 0 && COLUMN_CONSTRAINT_WORDS.iter().any(|k| t.is_kw(k)) {
+        if depth == 0 && c.i >= min && COLUMN_CONSTRAINT_WORDS.iter().any(|k| t.is_kw(k)) {
             break;
         }
         c.i += 1;
     }
+}
+
+fn column_def(c: &mut Cur, end: usize) -> Option<ColumnSpec> {
+    let name = c.peek()?.ident()?;
+    c.i += 1;
+    let type_start = c.i;
+    skip_to_constraint_word(c, end, type_start);
     let data_type = normalise_type(
         &c.t[type_start..c.i]
             .iter()
@@ -413,19 +419,7 @@ fn column_def(c: &mut Cur, end: usize) -> Option<ColumnSpec> {
             spec.not_null = true;
         } else if c.kw("DEFAULT") {
             let start = c.i;
-            let mut depth = 0;
-            while c.i < end {
-                let t = &c.t[c.i];
-                match t.token {
-                    Token::LParen => depth += 1,
-                    Token::RParen => depth -= 1,
-                    _ => {}
-                }
-                if depth == 0 && c.i > start && COLUMN_CONSTRAINT_WORDS.iter().any(|k| t.is_kw(k)) {
-                    break;
-                }
-                c.i += 1;
-            }
+            skip_to_constraint_word(c, end, start + 1);
             let save = c.i;
             c.i = start;
             spec.default = Some(default_kind_text(&c.text_until(save)));
