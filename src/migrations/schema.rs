@@ -18,6 +18,9 @@ pub struct Table {
     pub created_in: usize,
     /// Migration that gave the table its current name (creation or rename).
     pub named_in: usize,
+    /// Migration in which a stored procedure or dynamic SQL was handed this table's name:
+    /// what it changed on the table is unknown.
+    pub opaque_in: Option<usize>,
     /// A backup made by renaming a table away and creating a new one under the old name
     /// in the same migration: no application version uses it by this name.
     pub backup: bool,
@@ -220,6 +223,13 @@ impl Schema {
                 if let Some(e) = self.enums.remove(from) {
                     self.renamed_enums.insert(from.clone(), e.0.clone());
                     self.enums.insert(to.clone(), e);
+                }
+            }
+            Op::Opaque { args } => {
+                for a in args {
+                    if let Some(t) = self.tables.get_mut(a) {
+                        Arc::make_mut(t).opaque_in = Some(m);
+                    }
                 }
             }
             Op::DropType { name } => {

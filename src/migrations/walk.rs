@@ -67,21 +67,6 @@ impl OpCx<'_> {
             .is_some_and(|t| self.is_fresh(t.named_in))
     }
 
-    /// Whether an earlier statement of this part calls a stored procedure with `table` as
-    /// an argument (`CALL drop_index('users', 'email')`): what it changed is invisible.
-    pub fn procedure_touched(&self, table: &str) -> bool {
-        let quoted = format!("'{table}'");
-        self.file
-            .sections
-            .iter()
-            .flat_map(|s| s.statements.iter())
-            .any(|st| {
-                st.start < self.stmt.start
-                    && st.normalised.starts_with("call ")
-                    && st.normalised.contains(&quoted)
-            })
-    }
-
     /// Whether an up part of this migration creates a table or view called `name`.
     pub fn migration_creates_table(&self, name: &str) -> bool {
         self.migration.up.iter().any(|p| {

@@ -459,7 +459,11 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
         Statement::Commit { .. } => vec![Op::Commit],
         Statement::Rollback { .. } => vec![Op::Rollback],
         // SET, LOCK, CLUSTER, REINDEX, DO and friends: the token recogniser reads them.
-        Statement::Set(_) | Statement::Lock(_) | Statement::LockTables { .. } => return None,
+        Statement::Set(_)
+        | Statement::Lock(_)
+        | Statement::LockTables { .. }
+        | Statement::Call(_)
+        | Statement::Execute { .. } => return None,
         _ => vec![Op::Other],
     })
 }

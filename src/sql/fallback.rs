@@ -163,12 +163,19 @@ pub fn recognise(tokens: &[Tok]) -> Recognised {
                 "anonymous DO block: the statements inside its body are not checked".into(),
             );
         }
-        "COMMENT" | "GRANT" | "REVOKE" | "PREPARE" | "EXECUTE" | "DEALLOCATE" | "CALL"
-        | "ANALYZE" | "ANALYSE" | "OPTIMIZE" | "INSERT" | "REFRESH" | "NOTIFY" | "DECLARE"
-        | "SAVEPOINT" | "RELEASE" | "USE" | "SHOW" | "WITH" | "VALUES" | "COPY" | "DELIMITER"
-        | "SECURITY" | "IMPORT" | "REASSIGN" | "DISCARD" | "LISTEN" | "LOAD" => {
-            Some(vec![Op::Other])
-        }
+        "CALL" | "EXECUTE" => Some(vec![Op::Opaque {
+            args: tokens
+                .iter()
+                .filter_map(|t| match &t.token {
+                    Token::SingleQuotedString(s) => Some(s.to_lowercase()),
+                    _ => None,
+                })
+                .collect(),
+        }]),
+        "COMMENT" | "GRANT" | "REVOKE" | "PREPARE" | "DEALLOCATE" | "ANALYZE" | "ANALYSE"
+        | "OPTIMIZE" | "INSERT" | "REFRESH" | "NOTIFY" | "DECLARE" | "SAVEPOINT" | "RELEASE"
+        | "USE" | "SHOW" | "WITH" | "VALUES" | "COPY" | "DELIMITER" | "SECURITY" | "IMPORT"
+        | "REASSIGN" | "DISCARD" | "LISTEN" | "LOAD" => Some(vec![Op::Other]),
         _ => None,
     };
     match ops {

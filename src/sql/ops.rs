@@ -196,6 +196,11 @@ pub enum Op {
         table: String,
         what: String,
     },
+    /// Code whose effect rollsafe cannot read: `CALL proc(…)`, `EXECUTE stmt`. The
+    /// string arguments are kept because procedures that change tables take their names.
+    Opaque {
+        args: Vec<String>,
+    },
     /// Anything else: recognised and harmless for the rules (COMMENT, GRANT, functions…).
     Other,
 }

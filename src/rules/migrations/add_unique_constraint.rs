@@ -62,14 +62,15 @@ impl Rule for AddUniqueConstraint {
         if cx.part != Part::Up || cx.is_new_table(table) {
             return;
         }
-        // Re-creating a unique index or constraint this migration just dropped restores a
-        // rule the data already obeys.
+        // Re-creating a unique index or constraint this migration just dropped (itself, or
+        // through a stored procedure it handed the table to) restores a rule the data
+        // already obeys.
         let name = match cx.op {
             Op::AddConstraint { name, .. } | Op::CreateIndex { name, .. } => name.as_deref(),
             _ => None,
         };
         if name.is_some_and(|n| cx.schema.dropped_names.get(n) == Some(&cx.index))
-            || cx.procedure_touched(table)
+            || cx.schema.table(table).and_then(|t| t.opaque_in) == Some(cx.index)
         {
             return;
         }

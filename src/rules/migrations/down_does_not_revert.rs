@@ -195,8 +195,7 @@ impl Rule for DownDoesNotRevert {
         // procedures, dynamic SQL) may well revert everything.
         if down_stmts.iter().any(|s| {
             !matches!(s.understood, Understood::Parsed | Understood::Recognised(_))
-                || s.normalised.starts_with("call ")
-                || s.normalised.starts_with("execute ")
+                || s.ops.iter().any(|o| matches!(o, Op::Opaque { .. }))
         }) {
             return;
         }
