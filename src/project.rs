@@ -432,10 +432,7 @@ fn load_one(
         let mut secrets = crate::model::secrets::env_ranges(&parsed);
         // A malformed line may hold a value too: hide everything after its first word.
         for e in &parsed.errors {
-            let line_end = src.text[e.offset..]
-                .find('\n')
-                .map(|i| e.offset + i)
-                .unwrap_or(src.text.len());
+            let line_end = src.first_line_span(e.offset, src.text.len()).end.offset;
             let first_word = src.text[e.offset..line_end]
                 .find([' ', '\t', '='])
                 .map(|i| e.offset + i)
@@ -592,15 +589,12 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
     }
     for st in sql.statements() {
         if let sql::Understood::Unchecked(why) = &st.understood {
-            let first_line_end = sql.source.text[st.start..st.end]
-                .find('\n')
-                .map(|i| st.start + i)
-                .unwrap_or(st.end);
+            let span = sql.source.first_line_span(st.start, st.end);
             out.push(problem(
                 "E002",
                 &sql.source,
-                st.start,
-                first_line_end,
+                span.start.offset,
+                span.end.offset,
                 format!("statement not checked: {why}"),
                 "review this statement by hand; rollsafe could not tell what it changes",
             ));

@@ -108,6 +108,16 @@ impl SourceFile {
         }
     }
 
+    /// Span from `start` to the end of its line, but not past `end`: how a multi-line
+    /// statement is pointed at when only its start matters.
+    pub fn first_line_span(&self, start: usize, end: usize) -> Span {
+        let line_end = self.text[start.min(self.text.len())..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(self.text.len());
+        self.span(start, line_end.min(end))
+    }
+
     /// Span covering a whole 1-based line.
     pub fn line_span(&self, line: usize) -> Span {
         let (s, e) = self.line_range(line);

@@ -46,12 +46,11 @@ fn comment_start(line: &str, kind: FileKind) -> Option<usize> {
 fn statement_lines(project: &Project) -> std::collections::HashMap<&str, Vec<(usize, usize)>> {
     let mut map: std::collections::HashMap<&str, Vec<(usize, usize)>> = Default::default();
     for m in project.migrations() {
-        for p in m.up.iter().chain(&m.down) {
+        for (p, st) in m.up_statements().chain(m.down_statements()) {
             let src = &p.file.source;
-            let v = map.entry(src.path.as_str()).or_default();
-            for st in &crate::migrations::section(p).statements {
-                v.push((src.pos(st.start).line, src.pos(st.end).line));
-            }
+            map.entry(src.path.as_str())
+                .or_default()
+                .push((src.pos(st.start).line, src.pos(st.end).line));
         }
     }
     map

@@ -78,6 +78,16 @@ impl Migration {
         }
     }
 
+    /// Every statement of the up parts, in order, with the part it belongs to.
+    pub fn up_statements(&self) -> impl Iterator<Item = (&PartRef, &crate::sql::Statement)> {
+        parts_statements(&self.up)
+    }
+
+    /// Every statement of the down parts, in order, with the part it belongs to.
+    pub fn down_statements(&self) -> impl Iterator<Item = (&PartRef, &crate::sql::Statement)> {
+        parts_statements(&self.down)
+    }
+
     /// Concatenated text of all files, to detect edits of applied migrations.
     pub fn content(&self) -> String {
         let mut files: Vec<&Arc<SqlFile>> =
@@ -270,6 +280,12 @@ pub fn set_uses_down(set: &MigrationSet) -> bool {
                 .iter()
                 .any(|p| p.ends_with(".down.sql") || p.ends_with("/down.sql"))
         })
+}
+
+fn parts_statements(parts: &[PartRef]) -> impl Iterator<Item = (&PartRef, &crate::sql::Statement)> {
+    parts
+        .iter()
+        .flat_map(|p| section(p).statements.iter().map(move |s| (p, s)))
 }
 
 /// Which down part statements belong to: the file holding `part`.

@@ -69,17 +69,14 @@ impl OpCx<'_> {
 
     /// Whether an up part of this migration creates a table or view called `name`.
     pub fn migration_creates_table(&self, name: &str) -> bool {
-        self.migration.up.iter().any(|p| {
-            super::section(p)
-                .statements
-                .iter()
-                .flat_map(|s| s.ops.iter())
-                .any(|o| match o {
-                    Op::CreateTable { table, .. } => table == name,
-                    Op::CreateView { name: view } => view == name,
-                    _ => false,
-                })
-        })
+        self.migration
+            .up_statements()
+            .flat_map(|(_, s)| s.ops.iter())
+            .any(|o| match o {
+                Op::CreateTable { table, .. } => table == name,
+                Op::CreateView { name: view } => view == name,
+                _ => false,
+            })
     }
 
     pub fn is_new_column(&self, table: &str, column: &str) -> bool {

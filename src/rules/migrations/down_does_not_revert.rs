@@ -105,130 +105,114 @@ impl Rule for DownDoesNotRevert {
         }
         let mut made = Vec::new();
         let mut dropped_here: Vec<String> = Vec::new();
-        for p in &m.up {
-            for st in &crate::migrations::section(p).statements {
-                for op in &st.ops {
-                    match op {
-                        Op::CreateTable { table, .. } => made.push(Made::Table(table.clone())),
-                        Op::AddColumn { table, column } => {
-                            made.push(Made::Column(table.clone(), column.name.clone()))
-                        }
-                        Op::CreateIndex {
-                            table,
-                            name: Some(n),
-                            ..
-                        } => made.push(Made::Index(n.clone(), table.clone())),
-                        Op::RenameTable { from, to } => {
-                            made.push(Made::Rename(from.clone(), to.clone()))
-                        }
-                        Op::RenameColumn { from, to, .. } => {
-                            made.push(Made::Rename(from.clone(), to.clone()))
-                        }
-                        // Re-adding a constraint the up part just dropped replaces it: the
-                        // previous release had one by that name too.
-                        Op::AddConstraint {
-                            table, name: Some(n), ..
-                        } if !dropped_here.contains(n) => {
-                            made.push(Made::Constraint(n.clone(), table.clone()))
-                        }
-                        Op::ChangeColumnType { table, column, .. }
-                        | Op::SetNotNull { table, column } => {
-                            made.push(Made::Altered(table.clone(), column.clone()))
-                        }
-                        Op::CreateEnum { name, .. } => made.push(Made::Type(name.clone())),
-                        Op::CreateView { name } => made.push(Made::View(name.clone())),
-                        // Net effect only: what the up part itself removes again (a backup
-                        // table, a temporary index) needs no undoing.
-                        Op::DropTable { table } => {
-                            let made_here = made
-                                .iter()
-                                .any(|x| matches!(x, Made::Table(t) | Made::Rename(_, t) if t == table));
-                            made.retain(|x| match x {
-                                Made::Table(t)
-                                | Made::Column(t, _)
-                                | Made::Index(_, t)
-                                | Made::Rename(_, t)
-                                | Made::Constraint(_, t)
-                                | Made::Altered(t, _)
-                                | Made::DroppedColumn(t, _) => t != table,
-                                _ => true,
-                            });
-                            if !made_here {
-                                made.push(Made::DroppedTable(table.clone()));
-                            }
-                        }
-                        Op::DropIndex { name, .. } => made.retain(|x| {
-                            !matches!(x, Made::Index(n, _) | Made::Constraint(n, _) if n == name)
-                        }),
-                        Op::DropConstraint { name, .. } => {
-                            dropped_here.push(name.clone());
-                            made.retain(|x| !matches!(x, Made::Constraint(n, _) if n == name))
-                        }
-                        Op::DropColumn { table, column } => {
-                            let added_here = made
-                                .iter()
-                                .any(|x| matches!(x, Made::Column(t, c) if t == table && c == column));
-                            made.retain(|x| {
-                                !matches!(x, Made::Column(t, c) | Made::Altered(t, c) if t == table && c == column)
-                            });
-                            if !added_here {
-                                made.push(Made::DroppedColumn(table.clone(), column.clone()));
-                            }
-                        }
-                        Op::DropView { name } => {
-                            made.retain(|x| !matches!(x, Made::View(n) if n == name))
-                        }
-                        Op::DropType { name } => {
-                            made.retain(|x| !matches!(x, Made::Type(n) if n == name))
-                        }
-                        _ => {}
+        for (_, st) in m.up_statements() {
+            for op in &st.ops {
+                match op {
+                    Op::CreateTable { table, .. } => made.push(Made::Table(table.clone())),
+                    Op::AddColumn { table, column } => {
+                        made.push(Made::Column(table.clone(), column.name.clone()))
                     }
+                    Op::CreateIndex {
+                        table,
+                        name: Some(n),
+                        ..
+                    } => made.push(Made::Index(n.clone(), table.clone())),
+                    Op::RenameTable { from, to } => {
+                        made.push(Made::Rename(from.clone(), to.clone()))
+                    }
+                    Op::RenameColumn { from, to, .. } => {
+                        made.push(Made::Rename(from.clone(), to.clone()))
+                    }
+                    // Re-adding a constraint the up part just dropped replaces it: the
+                    // previous release had one by that name too.
+                    Op::AddConstraint {
+                        table,
+                        name: Some(n),
+                        ..
+                    } if !dropped_here.contains(n) => {
+                        made.push(Made::Constraint(n.clone(), table.clone()))
+                    }
+                    Op::ChangeColumnType { table, column, .. }
+                    | Op::SetNotNull { table, column } => {
+                        made.push(Made::Altered(table.clone(), column.clone()))
+                    }
+                    Op::CreateEnum { name, .. } => made.push(Made::Type(name.clone())),
+                    Op::CreateView { name } => made.push(Made::View(name.clone())),
+                    // Net effect only: what the up part itself removes again (a backup
+                    // table, a temporary index) needs no undoing.
+                    Op::DropTable { table } => {
+                        let made_here = made.iter().any(
+                            |x| matches!(x, Made::Table(t) | Made::Rename(_, t) if t == table),
+                        );
+                        made.retain(|x| match x {
+                            Made::Table(t)
+                            | Made::Column(t, _)
+                            | Made::Index(_, t)
+                            | Made::Rename(_, t)
+                            | Made::Constraint(_, t)
+                            | Made::Altered(t, _)
+                            | Made::DroppedColumn(t, _) => t != table,
+                            _ => true,
+                        });
+                        if !made_here {
+                            made.push(Made::DroppedTable(table.clone()));
+                        }
+                    }
+                    Op::DropIndex { name, .. } => made.retain(
+                        |x| !matches!(x, Made::Index(n, _) | Made::Constraint(n, _) if n == name),
+                    ),
+                    Op::DropConstraint { name, .. } => {
+                        dropped_here.push(name.clone());
+                        made.retain(|x| !matches!(x, Made::Constraint(n, _) if n == name))
+                    }
+                    Op::DropColumn { table, column } => {
+                        let added_here = made
+                            .iter()
+                            .any(|x| matches!(x, Made::Column(t, c) if t == table && c == column));
+                        made.retain(|x| {
+                            !matches!(x, Made::Column(t, c) | Made::Altered(t, c) if t == table && c == column)
+                        });
+                        if !added_here {
+                            made.push(Made::DroppedColumn(table.clone(), column.clone()));
+                        }
+                    }
+                    Op::DropView { name } => {
+                        made.retain(|x| !matches!(x, Made::View(n) if n == name))
+                    }
+                    Op::DropType { name } => {
+                        made.retain(|x| !matches!(x, Made::Type(n) if n == name))
+                    }
+                    _ => {}
                 }
             }
         }
-        let down_stmts: Vec<&crate::sql::Statement> = m
-            .down
-            .iter()
-            .flat_map(|p| crate::migrations::section(p).statements.iter())
-            .collect();
+        let down: Vec<(&crate::migrations::PartRef, &crate::sql::Statement)> =
+            m.down_statements().collect();
         // A down that runs code rollsafe cannot read (unparsed statements, stored
         // procedures, dynamic SQL) may well revert everything.
-        if down_stmts.iter().any(|s| {
+        if down.iter().any(|(_, s)| {
             !matches!(s.understood, Understood::Parsed | Understood::Recognised(_))
                 || s.ops.iter().any(|o| matches!(o, Op::Opaque { .. }))
         }) {
             return;
         }
-        let down_ops: Vec<&Op> = down_stmts.iter().flat_map(|s| s.ops.iter()).collect();
+        let down_ops: Vec<&Op> = down.iter().flat_map(|(_, s)| s.ops.iter()).collect();
         // Point at the first down statement, else the down marker, else the down file.
-        let first = m.down.iter().find_map(|p| {
-            crate::migrations::section(p)
-                .statements
-                .first()
-                .map(|st| (p, st))
-        });
-        let (file, span) = match first {
-            Some((p, st)) => {
-                let src = &p.file.source;
-                let end = src.text[st.start..st.end]
-                    .find('\n')
-                    .map(|i| st.start + i)
-                    .unwrap_or(st.end);
-                (p.file.clone(), src.span(st.start, end))
-            }
+        let (file, span) = match down.first() {
+            Some((p, st)) => (
+                p.file.clone(),
+                p.file.source.first_line_span(st.start, st.end),
+            ),
             None => {
                 let p = &m.down[0];
-                let sec = crate::migrations::section(p);
+                let marker = crate::migrations::section(p).marker;
                 let src = &p.file.source;
-                if sec.marker > 0 {
-                    let end = src.text[sec.marker..]
-                        .find('\n')
-                        .map(|i| sec.marker + i)
-                        .unwrap_or(src.text.len());
-                    (p.file.clone(), src.span(sec.marker, end))
+                let span = if marker > 0 {
+                    src.first_line_span(marker, src.text.len())
                 } else {
-                    (p.file.clone(), src.line_span(1))
-                }
+                    src.line_span(1)
+                };
+                (p.file.clone(), span)
             }
         };
         let significant = down_ops.iter().any(|o| {

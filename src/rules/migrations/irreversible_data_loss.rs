@@ -29,58 +29,49 @@ impl Rule for IrreversibleDataLoss {
         }
         // Every down operation with the statement (and file) it sits in.
         let down_ops: Vec<(&Op, &crate::sql::Statement, &crate::migrations::PartRef)> = m
-            .down
-            .iter()
-            .flat_map(|p| {
-                crate::migrations::section(p)
-                    .statements
-                    .iter()
-                    .map(move |s| (s, p))
-            })
-            .flat_map(|(s, p)| s.ops.iter().map(move |o| (o, s, p)))
+            .down_statements()
+            .flat_map(|(p, s)| s.ops.iter().map(move |o| (o, s, p)))
             .collect();
         // Tables the up part itself creates (and may drop again) hold no old data.
         let mut created: Vec<&str> = Vec::new();
-        for p in &m.up {
-            for st in &crate::migrations::section(p).statements {
-                for op in &st.ops {
-                    if let Op::CreateTable { table, .. } | Op::RenameTable { to: table, .. } = op {
-                        created.push(table);
-                    }
-                    let (what, recreated) = match op {
-                        Op::DropTable { table } if !created.contains(&table.as_str()) => (
-                            format!("table `{table}`"),
-                            down_ops.iter().find(|(o, _, _)| matches!(o, Op::CreateTable { table: t, .. } if t == table)),
-                        ),
-                        Op::DropColumn { table, column } => (
-                            super::qual(table, column),
-                            down_ops.iter().find(|(o, _, _)| {
-                                matches!(o, Op::AddColumn { table: t, column: c } if t == table && c.name == *column)
-                            }),
-                        ),
-                        _ => continue,
-                    };
-                    let Some((_, down_stmt, down_part)) = recreated else {
-                        continue;
-                    };
-                    let down_src = &down_part.file.source;
-                    let related = crate::diagnostic::Location::new(
-                        down_src,
-                        down_src.span(down_stmt.start, down_stmt.end),
-                    )
-                    .with_message("the down part re-creates it here, empty");
-                    out.push(Diagnostic::new(
-                        &META,
-                        &p.file.source,
-                        p.file.source.span(st.start, st.end),
-                        format!(
-                            "the up part drops {what} and the down part re-creates it empty: a rollback restores the schema but the data is lost"
-                        ),
-                        "do not drop data in the release that stops using it: keep the column or table (or copy it to an archive table) until the release is final",
-                        format!("{}|{what}", m.label()),
-                    )
-                    .with_related(related));
+        for (p, st) in m.up_statements() {
+            for op in &st.ops {
+                if let Op::CreateTable { table, .. } | Op::RenameTable { to: table, .. } = op {
+                    created.push(table);
                 }
+                let (what, recreated) = match op {
+                    Op::DropTable { table } if !created.contains(&table.as_str()) => (
+                        format!("table `{table}`"),
+                        down_ops.iter().find(|(o, _, _)| matches!(o, Op::CreateTable { table: t, .. } if t == table)),
+                    ),
+                    Op::DropColumn { table, column } => (
+                        super::qual(table, column),
+                        down_ops.iter().find(|(o, _, _)| {
+                            matches!(o, Op::AddColumn { table: t, column: c } if t == table && c.name == *column)
+                        }),
+                    ),
+                    _ => continue,
+                };
+                let Some((_, down_stmt, down_part)) = recreated else {
+                    continue;
+                };
+                let down_src = &down_part.file.source;
+                let related = crate::diagnostic::Location::new(
+                    down_src,
+                    down_src.span(down_stmt.start, down_stmt.end),
+                )
+                .with_message("the down part re-creates it here, empty");
+                out.push(Diagnostic::new(
+                    &META,
+                    &p.file.source,
+                    p.file.source.span(st.start, st.end),
+                    format!(
+                        "the up part drops {what} and the down part re-creates it empty: a rollback restores the schema but the data is lost"
+                    ),
+                    "do not drop data in the release that stops using it: keep the column or table (or copy it to an archive table) until the release is final",
+                    format!("{}|{what}", m.label()),
+                )
+                .with_related(related));
             }
         }
     }

@@ -37,13 +37,7 @@ use crate::source::Span;
 pub fn migration_span(m: &Migration) -> Span {
     let f = &m.primary;
     match f.statements().next() {
-        Some(st) => {
-            let end = f.source.text[st.start..st.end]
-                .find('\n')
-                .map(|i| st.start + i)
-                .unwrap_or(st.end);
-            f.source.span(st.start, end)
-        }
+        Some(st) => f.source.first_line_span(st.start, st.end),
         None => f.source.line_span(1),
     }
 }
