@@ -251,13 +251,14 @@ fn postprocess(
 ) -> Result<Vec<Diagnostic>, Failure> {
     // Inline suppressions.
     if !opts.no_inline_ignores {
-        let (sups, _) = suppress::collect(head);
-        diags = suppress::apply(diags, &sups);
+        let sups = &head.suppressions;
+        let (kept, used) = suppress::apply(diags, sups);
+        diags = kept;
         let e005 = rules.iter().any(|r| r.meta().code == "E005");
         if e005 {
             let active: BTreeSet<&str> = rules.iter().map(|r| r.meta().code).collect();
             let mut unused = Vec::new();
-            for s in sups.iter().filter(|s| !s.used.get()) {
+            for (s, _) in sups.iter().zip(&used).filter(|(_, used)| !**used) {
                 if !s.codes.iter().all(|c| active.contains(c.as_str())) {
                     continue;
                 }

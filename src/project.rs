@@ -70,6 +70,10 @@ pub struct Project {
     pub env_files: Vec<EnvFileParsed>,
     pub openapi: Vec<OpenApiFile>,
     pub problems: Vec<Problem>,
+    /// Inline suppressions and annotations, read once at load.
+    pub suppressions: Vec<crate::suppress::Suppression>,
+    /// Malformed ones (reported by E005).
+    pub bad_suppressions: Vec<crate::suppress::BadSuppression>,
     /// Byte ranges of secret values per path: masked in every source snippet.
     pub secrets: HashMap<String, Vec<(usize, usize)>>,
     /// Number of files read.
@@ -681,5 +685,6 @@ pub fn load(
         }
     }
     p.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    (p.suppressions, p.bad_suppressions) = crate::suppress::collect(&p);
     p
 }

@@ -21,7 +21,6 @@ pub struct Suppression {
     pub lines: (usize, usize),
     pub range: Option<(usize, usize)>,
     pub reason: String,
-    pub used: std::cell::Cell<bool>,
 }
 
 /// A malformed suppression (E005).
@@ -188,16 +187,16 @@ fn parse_one(
         lines: (line, line + 1),
         range,
         reason,
-        used: std::cell::Cell::new(false),
     });
 }
 
-/// Removes suppressed diagnostics, marking the suppressions that were used.
-pub fn apply(diags: Vec<Diagnostic>, sups: &[Suppression]) -> Vec<Diagnostic> {
-    diags
+/// Removes suppressed diagnostics; also says which suppressions were used.
+pub fn apply(diags: Vec<Diagnostic>, sups: &[Suppression]) -> (Vec<Diagnostic>, Vec<bool>) {
+    let mut used = vec![false; sups.len()];
+    let kept = diags
         .into_iter()
         .filter(|d| {
-            let hit = sups.iter().find(|s| {
+            let hit = sups.iter().position(|s| {
                 s.path == d.location.path
                     && s.codes.iter().any(|c| c == d.code)
                     && (s.file
@@ -206,13 +205,11 @@ pub fn apply(diags: Vec<Diagnostic>, sups: &[Suppression]) -> Vec<Diagnostic> {
                             None => d.location.line >= s.lines.0 && d.location.line <= s.lines.1,
                         })
             });
-            match hit {
-                Some(s) => {
-                    s.used.set(true);
-                    false
-                }
-                None => true,
+            if let Some(i) = hit {
+                used[i] = true;
             }
+            hit.is_none()
         })
-        .collect()
+        .collect();
+    (kept, used)
 }

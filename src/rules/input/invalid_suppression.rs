@@ -25,13 +25,12 @@ impl Rule for InvalidSuppression {
         if cx.no_inline_ignores {
             return;
         }
-        let (_, bad) = crate::suppress::collect(cx.head);
-        for b in bad {
+        for b in &cx.head.bad_suppressions {
             out.push(Diagnostic::new(
                 &META,
                 &b.source,
                 b.span,
-                b.message,
+                b.message.clone(),
                 "write `rollsafe: ignore[CODE] reason`, with a code from `rollsafe rules` and the reason the finding is safe",
                 "malformed",
             ));
