@@ -65,6 +65,19 @@ impl<'a> Cur<'a> {
         }
         Some(table_key(&parts))
     }
+    /// A comma-separated list of names (`a, b, ONLY c`).
+    fn names(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.kw("ONLY");
+        while let Some(n) = self.name() {
+            out.push(n);
+            if !self.tok(&Token::Comma) {
+                break;
+            }
+            self.kw("ONLY");
+        }
+        out
+    }
     fn skip_if_exists(&mut self) {
         self.kws(&["IF", "NOT", "EXISTS"]);
         self.kws(&["IF", "EXISTS"]);
@@ -99,15 +112,7 @@ pub fn recognise(tokens: &[Tok]) -> Recognised {
         "LOCK" => {
             c.kw("TABLE");
             c.kw("TABLES");
-            c.kw("ONLY");
-            let mut tables = Vec::new();
-            while let Some(n) = c.name() {
-                tables.push(n);
-                if !c.tok(&Token::Comma) {
-                    break;
-                }
-                c.kw("ONLY");
-            }
+            let tables = c.names();
             Some(vec![Op::LockTable { tables }])
         }
         "CLUSTER" => {
@@ -145,15 +150,7 @@ pub fn recognise(tokens: &[Tok]) -> Recognised {
         }
         "TRUNCATE" => {
             c.kw("TABLE");
-            c.kw("ONLY");
-            let mut tables = Vec::new();
-            while let Some(n) = c.name() {
-                tables.push(n);
-                if !c.tok(&Token::Comma) {
-                    break;
-                }
-            }
-            Some(vec![Op::Truncate { tables }])
+            Some(vec![Op::Truncate { tables: c.names() }])
         }
         "BEGIN" | "START" => Some(vec![Op::Begin]),
         "COMMIT" | "END" => Some(vec![Op::Commit]),
@@ -188,13 +185,7 @@ fn drop(c: &mut Cur) -> Option<Vec<Op>> {
     if c.kw("INDEX") {
         let concurrently = c.kw("CONCURRENTLY");
         c.skip_if_exists();
-        let mut names = Vec::new();
-        while let Some(n) = c.name() {
-            names.push(n);
-            if !c.tok(&Token::Comma) {
-                break;
-            }
-        }
+        let names = c.names();
         let table = if c.kw("ON") { c.name() } else { None };
         return Some(
             names
@@ -209,14 +200,12 @@ fn drop(c: &mut Cur) -> Option<Vec<Op>> {
     }
     if c.kw("TABLE") {
         c.skip_if_exists();
-        let mut ops = Vec::new();
-        while let Some(table) = c.name() {
-            ops.push(Op::DropTable { table });
-            if !c.tok(&Token::Comma) {
-                break;
-            }
-        }
-        return Some(ops);
+        return Some(
+            c.names()
+                .into_iter()
+                .map(|table| Op::DropTable { table })
+                .collect(),
+        );
     }
     if c.kw("TYPE") {
         c.skip_if_exists();
