@@ -164,19 +164,37 @@ impl Rule for ChangeColumnType {
         }
         let col = super::qual(table, column);
         let was = old.map(|o| format!(" from `{o}`")).unwrap_or_default();
+        let to_tz = new_type.contains("timestamptz") || new_type.contains("with time zone");
+        // A finding rollsafe cannot confirm is a warning, not an error.
+        let severity = if kind == Change::Unknown {
+            Severity::Warning
+        } else {
+            META.severity
+        };
         let message = match (kind, cx.dialect()) {
             (Change::Narrow, _) => format!(
                 "changing {col}{was} to `{new_type}` narrows it: values the previous release still writes are rejected, and a rollback meets truncated data"
             ),
-            (Change::Widen, _)
-                if new_type.contains("timestamptz") || new_type.contains("with time zone") =>
-            {
+            (Change::Widen, _) if to_tz => {
                 format!(
                     "changing {col}{was} to `{new_type}` rewrites `{table}` under an ACCESS EXCLUSIVE lock unless the session time zone is UTC (PostgreSQL 12+)"
                 )
             }
             (Change::Widen, _) => format!(
                 "changing {col}{was} to `{new_type}` rewrites `{table}` and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes"
+            ),
+            // The column predates the migrations rollsafe can see: say what is known.
+            (Change::Unknown, _) => format!(
+                "changing {col} to `{new_type}` rewrites `{table}` under an ACCESS EXCLUSIVE lock unless its current type converts without one{example}; rollsafe cannot see that type in the migrations",
+                example = if to_tz {
+                    " (timestamp, when the session time zone is UTC)"
+                } else if new_type.starts_with("varchar")
+                    || new_type.starts_with("character varying")
+                {
+                    " (a shorter varchar)"
+                } else {
+                    ""
+                }
             ),
             (_, Dialect::Postgres) => format!(
                 "changing {col}{was} to `{new_type}` rewrites `{table}` under an ACCESS EXCLUSIVE lock, and the previous release still reads and writes the old type"
@@ -193,7 +211,8 @@ impl Rule for ChangeColumnType {
                 "add a new column of type `{new_type}`, write to both, backfill in batches, switch reads, then drop `{column}` in a later release"
             ),
             &format!("{table}.{column}:{new_type}"),
-        ));
+        )
+        .with_severity(severity));
     }
 }
 
