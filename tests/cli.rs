@@ -39,71 +39,29 @@ fn exit_code_table() {
         ("migrations/000002_a.up.sql", WARN_ONLY),
     ]);
     let bad_config = project(&[("rollsafe.toml", "colour = true\n")]);
-    let cases: Vec<(Vec<String>, i32)> = vec![
-        (
-            vec![
-                "check".into(),
-                demo.join("head").display().to_string(),
-                "--base".into(),
-                demo.join("base").display().to_string(),
-            ],
-            1,
-        ),
-        (
-            vec![
-                "check".into(),
-                demo.join("head").display().to_string(),
-                "--fail-on".into(),
-                "never".into(),
-            ],
-            0,
-        ),
-        (vec!["check".into(), clean.path().display().to_string()], 0),
-        (vec!["check".into(), warn.path().display().to_string()], 0),
-        (
-            vec![
-                "check".into(),
-                warn.path().display().to_string(),
-                "--fail-on".into(),
-                "warning".into(),
-            ],
-            1,
-        ),
-        (
-            vec![
-                "check".into(),
-                warn.path().display().to_string(),
-                "--fail-on".into(),
-                "info".into(),
-            ],
-            1,
-        ),
-        (
-            vec!["check".into(), bad_config.path().display().to_string()],
-            2,
-        ),
-        (
-            vec![
-                "check".into(),
-                clean.path().display().to_string(),
-                "--select".into(),
-                "M999".into(),
-            ],
-            2,
-        ),
-        (
-            vec![
-                "check".into(),
-                clean.path().display().to_string(),
-                "--base".into(),
-                "no-such-rev".into(),
-            ],
-            2,
-        ),
-        (vec!["check".into(), "--format".into(), "xml".into()], 2),
-        (vec!["explain".into(), "M101".into()], 0),
-        (vec!["explain".into(), "nope".into()], 2),
-        (vec!["rules".into()], 0),
+    let (demo_head, demo_base) = (
+        demo.join("head").display().to_string(),
+        demo.join("base").display().to_string(),
+    );
+    let (clean_dir, warn_dir, bad_dir) = (
+        clean.path().display().to_string(),
+        warn.path().display().to_string(),
+        bad_config.path().display().to_string(),
+    );
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["check", &demo_head, "--base", &demo_base], 1),
+        (vec!["check", &demo_head, "--fail-on", "never"], 0),
+        (vec!["check", &clean_dir], 0),
+        (vec!["check", &warn_dir], 0),
+        (vec!["check", &warn_dir, "--fail-on", "warning"], 1),
+        (vec!["check", &warn_dir, "--fail-on", "info"], 1),
+        (vec!["check", &bad_dir], 2),
+        (vec!["check", &clean_dir, "--select", "M999"], 2),
+        (vec!["check", &clean_dir, "--base", "no-such-rev"], 2),
+        (vec!["check", "--format", "xml"], 2),
+        (vec!["explain", "M101"], 0),
+        (vec!["explain", "nope"], 2),
+        (vec!["rules"], 0),
     ];
     for (args, code) in cases {
         let (got, _, err) = stdout(rollsafe().args(&args).current_dir(clean.path()));

@@ -5,6 +5,24 @@ mod common;
 
 use assert_cmd::Command;
 
+/// Runs `check` with `--fail-on never`: input problems must never make it exit 2.
+fn check_never_failing(dir: &std::path::Path, format: &str) -> String {
+    let out = Command::cargo_bin("rollsafe")
+        .unwrap()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", format, "--fail-on", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn malformed_files_yield_e_diagnostics_at_their_location() {
     let tmp = common::project(&[
@@ -57,20 +75,8 @@ fn malformed_files_yield_e_diagnostics_at_their_location() {
         b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("rollsafe")
-        .unwrap()
-        .arg("check")
-        .arg(tmp.path())
-        .args(["--format", "compact", "--fail-on", "never"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = check_never_failing(tmp.path(), "compact");
+    let text = out;
     let lines: Vec<String> = text
         .lines()
         .map(|l| l.split(": ").take(2).collect::<Vec<_>>().join(": "))
@@ -106,20 +112,8 @@ fn no_panic_on_hostile_sql_and_yaml() {
     let mut all = vec![("rollsafe.toml", "")];
     all.extend(refs);
     let tmp = common::project(&all);
-    let out = Command::cargo_bin("rollsafe")
-        .unwrap()
-        .arg("check")
-        .arg(tmp.path())
-        .args(["--format", "json", "--fail-on", "never"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = check_never_failing(tmp.path(), "json");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let codes: Vec<&str> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -145,14 +139,7 @@ fn secret_values_never_appear_in_any_format() {
     for format in [
         "human", "compact", "json", "sarif", "github", "gitlab", "rdjson",
     ] {
-        let out = Command::cargo_bin("rollsafe")
-            .unwrap()
-            .arg("check")
-            .arg(tmp.path())
-            .args(["--format", format, "--fail-on", "never"])
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = check_never_failing(tmp.path(), format);
         assert!(
             text.contains("E001") && text.contains("E004"),
             "{format}: {text}"
