@@ -14,13 +14,7 @@ use rollsafe::project;
 use rollsafe::sql::{Dialect, Understood};
 
 fn corpus() -> Option<PathBuf> {
-    let d = common::repo().join("../shared/corpus");
-    if d.is_dir() {
-        Some(d)
-    } else {
-        eprintln!("skipping: {} is absent", d.display());
-        None
-    }
+    common::shared("corpus")
 }
 
 #[test]

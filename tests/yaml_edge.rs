@@ -9,13 +9,7 @@ use std::path::PathBuf;
 use rollsafe::yaml::{Flavor, Kind, Node, parse_stream};
 
 fn edge_dir() -> Option<PathBuf> {
-    let d = common::repo().join("../shared/corpus/k8s/yaml-edge");
-    if d.is_dir() {
-        Some(d)
-    } else {
-        eprintln!("skipping: {} is absent", d.display());
-        None
-    }
+    common::shared("corpus/k8s/yaml-edge")
 }
 
 fn read(name: &str, flavor: Flavor) -> Option<Vec<Node>> {

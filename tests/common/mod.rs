@@ -9,6 +9,18 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A path under `../shared` (the corpus, the schemas), or `None` with the reason printed
+/// when it is absent, so tests skip instead of failing on a machine without it.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let p = repo().join("../shared").join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipping: {} is absent", p.display());
+        None
+    }
+}
+
 /// Checks `fixtures/<dir>/head` against `fixtures/<dir>/base` (when present).
 pub fn check_fixture(dir: &str) -> Outcome {
     let root = repo().join("fixtures").join(dir);
