@@ -87,13 +87,9 @@ impl OpCx<'_> {
                 .is_some_and(|c| self.is_fresh(c.created_in))
     }
 
-    fn is_fresh(&self, created_in: usize) -> bool {
-        created_in == self.index
-            || self
-                .set
-                .migrations
-                .get(created_in)
-                .is_some_and(|m| m.is_new)
+    /// Whether something made by migration number `made_in` is new in this release.
+    pub fn is_fresh(&self, made_in: usize) -> bool {
+        fresh(self.set, self.index, made_in)
     }
 
     /// Span of the whole statement.
@@ -382,8 +378,14 @@ fn walk_part(
     }
 }
 
+/// Made by the migration being checked (`index`), or by another migration new in this
+/// release: production has not got it yet.
+fn fresh(set: &MigrationSet, index: usize, made_in: usize) -> bool {
+    made_in == index || set.migrations.get(made_in).is_some_and(|m| m.is_new)
+}
+
 fn is_fresh_table(schema: &Schema, set: &MigrationSet, index: usize, table: &str) -> bool {
-    schema.table(table).is_some_and(|t| {
-        t.created_in == index || set.migrations.get(t.created_in).is_some_and(|m| m.is_new)
-    })
+    schema
+        .table(table)
+        .is_some_and(|t| fresh(set, index, t.created_in))
 }

@@ -35,9 +35,7 @@ impl Rule for DropIndexBlocking {
         }
         // An index made by this release, or on a table made by it, holds no traffic yet.
         if let Some((table, created)) = cx.schema.indexes.get(name)
-            && (*created == cx.index
-                || cx.set.migrations.get(*created).is_some_and(|m| m.is_new)
-                || cx.is_new_table(table))
+            && (cx.is_fresh(*created) || cx.is_new_table(table))
         {
             return;
         }

@@ -26,9 +26,10 @@ impl Rule for EnumValueRemoved {
             return;
         }
         let fresh_enum = |name: &str| {
-            cx.schema.enums.get(name).is_some_and(|(_, m)| {
-                *m == cx.index || cx.set.migrations.get(*m).is_some_and(|x| x.is_new)
-            })
+            cx.schema
+                .enums
+                .get(name)
+                .is_some_and(|(_, m)| cx.is_fresh(*m))
         };
         let (what, removed, anchor, words): (String, Vec<String>, String, &[&str]) = match cx.op {
             Op::RenameEnumValue { name, from, to } if !fresh_enum(name) => (
