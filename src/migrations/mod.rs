@@ -131,7 +131,7 @@ pub fn version_key(v: &str) -> Vec<(usize, String)> {
 }
 
 fn tx_mode(f: &MigrationFile, section_no_tx: bool, assume: Option<bool>) -> TxMode {
-    if section_no_tx || f.info.autocommit || f.diesel_no_tx || file_says_no_tx(&f.sql) {
+    if section_no_tx || f.info.autocommit || f.diesel_no_tx {
         return TxMode::AsGiven;
     }
     match f.info.convention {
@@ -150,14 +150,6 @@ fn tx_mode(f: &MigrationFile, section_no_tx: bool, assume: Option<bool>) -> TxMo
             None => TxMode::AsGiven,
         },
     }
-}
-
-/// sqlx `-- no-transaction` and Atlas `-- atlas:txmode none` file markers.
-fn file_says_no_tx(f: &SqlFile) -> bool {
-    f.source.text.lines().take(20).any(|l| {
-        let l = l.trim().to_ascii_lowercase();
-        l == "-- no-transaction" || l.starts_with("-- atlas:txmode none")
-    })
 }
 
 /// Groups classified files into ordered sets with paired parts.

@@ -73,6 +73,10 @@ pub fn split(
     for tok in tokens {
         if let Some(text) = annotation(tok) {
             let lower = text.to_ascii_lowercase();
+            // sqlx `-- no-transaction` and Atlas `-- atlas:txmode none` apply to the file.
+            if lower == "no-transaction" || lower.starts_with("atlas:txmode none") {
+                file_no_tx = true;
+            }
             let mut opened: Option<RawSection> = None;
             match style {
                 Annotations::Goose if lower.starts_with("+goose") => {
@@ -312,6 +316,19 @@ mod tests {
         let src = "DO $$ BEGIN PERFORM 1; END $$;\n/* a /* nested; */ b; */ SELECT E'x\\';y';";
         let s = texts(src, Annotations::None);
         assert_eq!(s[0].1.len(), 2, "{:?}", s[0].1);
+    }
+
+    #[test]
+    fn sqlx_and_atlas_file_markers_turn_the_transaction_off() {
+        let s = texts(
+            "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);",
+            Annotations::None,
+        );
+        assert!(s[0].2);
+        let s = texts("-- atlas:txmode none\nSELECT 1;", Annotations::None);
+        assert!(s[0].2);
+        let s = texts("-- a comment\nSELECT 1;", Annotations::None);
+        assert!(!s[0].2);
     }
 
     #[test]
