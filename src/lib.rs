@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod k8s;
 pub mod lints;
 pub mod migrations;
 pub mod model;

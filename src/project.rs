@@ -33,6 +33,7 @@ pub enum FileKind {
     Env,
     OpenApi,
     HelmTemplate,
+    Kustomization,
     Other,
 }
 
@@ -69,6 +70,8 @@ pub struct Project {
     pub compose: Vec<ComposeFile>,
     pub env_files: Vec<EnvFileParsed>,
     pub openapi: Vec<OpenApiFile>,
+    /// Kubernetes objects as the cluster will see them (kustomize applied), and their pods.
+    pub k8s: crate::k8s::Index,
     pub problems: Vec<Problem>,
     /// Inline suppressions and annotations, read once at load.
     pub suppressions: Vec<crate::suppress::Suppression>,
@@ -217,6 +220,7 @@ enum Loaded {
     Compose(ComposeFile),
     Env(EnvFileParsed),
     OpenApi(OpenApiFile),
+    Kustomization(crate::k8s::kustomize::Kustomization),
     Helm(String),
     None,
 }
@@ -454,6 +458,36 @@ fn load_one(
         };
     }
 
+    if crate::k8s::kustomize::is_kustomization_name(path) {
+        return match yaml::parse_stream(&src.text, Flavor::Kubernetes) {
+            Ok(docs) => {
+                duplicate_problems(&src, &docs, &mut problems);
+                let doc = docs.into_iter().next().unwrap_or(Node {
+                    kind: yaml::Kind::Map(Vec::new()),
+                    pos: Default::default(),
+                });
+                LoadOut {
+                    loaded: Loaded::Kustomization(crate::k8s::kustomize::Kustomization {
+                        source: src.clone(),
+                        doc,
+                        dir: dir_of(path).to_string(),
+                    }),
+                    source: Some((src, FileKind::Kustomization)),
+                    problems,
+                    secrets: Vec::new(),
+                }
+            }
+            Err(e) => {
+                problems.push(yaml_problem(&src, &e, "kustomization"));
+                LoadOut {
+                    loaded: Loaded::None,
+                    source: Some((src, FileKind::Other)),
+                    problems,
+                    secrets: Vec::new(),
+                }
+            }
+        };
+    }
     if !is_yaml && forced.is_none() {
         return none();
     }
@@ -632,6 +666,7 @@ pub fn load(
     };
     let mut mfiles = Vec::new();
     let mut charts = BTreeSet::new();
+    let mut kustomizations = Vec::new();
     for o in outs {
         p.problems.extend(o.problems);
         if let Some((src, _)) = &o.source
@@ -648,6 +683,7 @@ pub fn load(
             Loaded::Compose(c) => p.compose.push(c),
             Loaded::Env(e) => p.env_files.push(e),
             Loaded::OpenApi(a) => p.openapi.push(a),
+            Loaded::Kustomization(k) => kustomizations.push(k),
             Loaded::Helm(chart) => {
                 charts.insert(chart);
             }
@@ -684,6 +720,16 @@ pub fn load(
             }
         }
     }
+    // Walk order must not depend on the parallel load.
+    p.manifests.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    p.compose.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    kustomizations.sort_by(|a, b| a.dir.cmp(&b.dir));
+    let raw: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let read = |path: &str| {
+        raw.get(path)
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+    };
+    p.k8s = crate::k8s::Index::build(&p.manifests, kustomizations, &read);
     p.problems.sort_by(|a, b| a.path.cmp(&b.path));
     (p.suppressions, p.bad_suppressions) = crate::suppress::collect(&p);
     p

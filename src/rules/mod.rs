@@ -3,6 +3,7 @@
 
 pub mod input;
 pub mod migrations;
+pub mod workloads;
 
 use serde::Serialize;
 
@@ -87,6 +88,7 @@ pub static ALL: &[&dyn Rule] = &[
     &migrations::irreversible_data_loss::IrreversibleDataLoss,
     &migrations::applied_migration_modified::AppliedMigrationModified,
     &migrations::migration_out_of_order::MigrationOutOfOrder,
+    &workloads::probe_port_not_exposed::ProbePortNotExposed,
 ];
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.

@@ -1,0 +1,350 @@
+//! The Kubernetes object model of a release: every object from every manifest, as the
+//! cluster will see it (kustomize names, namespaces and labels applied), and the pods each
+//! workload runs. Built once per release; rules only read it.
+
+pub mod kustomize;
+pub mod pod;
+pub mod selector;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::model::manifest::Object;
+use crate::project::ManifestFile;
+use crate::source::SourceFile;
+use kustomize::{Generated, Kustomization, Transform};
+use pod::{Pod, at_path, read_pod, template_path};
+use selector::{Labels, Selector, labels};
+
+/// One object as one build will create it. A file included by two overlays gives two.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub file: usize,
+    pub obj: usize,
+    /// 0: files applied as they are; n: the n-th top-level kustomization.
+    pub scope: usize,
+    pub kind: String,
+    pub group: String,
+    pub name: String,
+    pub namespace: String,
+    pub labels: Labels,
+    pub transform: Arc<Transform>,
+    /// The first instance of its source object (single-object rules look only at these).
+    pub first: bool,
+    /// Strategic-merge patches (file, object) that apply to it.
+    pub patches: Vec<(usize, usize)>,
+}
+
+/// A generated ConfigMap or Secret, with the name it will have (before any hash).
+#[derive(Debug, Clone)]
+pub struct GeneratedObject {
+    pub scope: usize,
+    pub namespace: String,
+    pub name: String,
+    pub generator: Generated,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    pub files: Vec<Arc<SourceFile>>,
+    pub instances: Vec<Instance>,
+    pub pods: Vec<Pod>,
+    pub kustomizations: Vec<Kustomization>,
+    pub generated: Vec<GeneratedObject>,
+    /// Objects that are patches, not resources (file, object).
+    pub patch_objects: HashSet<(usize, usize)>,
+    /// Scope names for messages: `""` for plain files, else the kustomization folder.
+    pub scopes: Vec<String>,
+    by_name: HashMap<(String, String), Vec<usize>>,
+}
+
+impl Index {
+    /// The object behind an instance.
+    pub fn object<'a>(&self, manifests: &'a [ManifestFile], i: &Instance) -> &'a Object {
+        &manifests[i.file].objects[i.obj]
+    }
+
+    /// Instances of `kind` named `name` in `namespace`, same build first, then any build.
+    pub fn find(&self, from: &Instance, kind: &str, namespace: &str, name: &str) -> Vec<usize> {
+        let all = self
+            .by_name
+            .get(&(kind.to_string(), name.to_string()))
+            .cloned()
+            .unwrap_or_default();
+        let same: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&j| {
+                let o = &self.instances[j];
+                o.scope == from.scope && o.namespace == namespace
+            })
+            .collect();
+        if !same.is_empty() {
+            return same;
+        }
+        all.into_iter()
+            .filter(|&j| self.instances[j].namespace == namespace)
+            .collect()
+    }
+
+    /// Pods whose labels a selector in `inst`'s namespace matches. Selectors written in
+    /// a kustomize build carry that build's common labels.
+    pub fn selected_pods(&self, inst: &Instance, selector: &Selector) -> Vec<&Pod> {
+        let sel_scoped = selector.clone().with_labels(&inst.transform.selector_labels);
+        self.pods
+            .iter()
+            .filter(|p| {
+                let o = &self.instances[p.inst];
+                o.namespace == inst.namespace
+                    && if o.scope == inst.scope {
+                        sel_scoped.matches(&p.labels)
+                    } else {
+                        selector.matches(&p.labels) || sel_scoped.matches(&p.labels)
+                    }
+            })
+            .collect()
+    }
+
+    pub fn pods_in_namespace(&self, namespace: &str) -> usize {
+        self.pods
+            .iter()
+            .filter(|p| self.instances[p.inst].namespace == namespace)
+            .count()
+    }
+
+    pub fn pods_of(&self, inst: usize) -> impl Iterator<Item = &Pod> {
+        self.pods.iter().filter(move |p| p.inst == inst)
+    }
+
+    /// Builds the index from the manifests and kustomizations of a release. `read` returns
+    /// the text of a repository file (for generator env files).
+    pub fn build(
+        manifests: &[ManifestFile],
+        kustomizations: Vec<Kustomization>,
+        read: &dyn Fn(&str) -> Option<String>,
+    ) -> Index {
+        let mut ix = Index {
+            files: manifests.iter().map(|m| m.source.clone()).collect(),
+            kustomizations,
+            scopes: vec![String::new()],
+            ..Default::default()
+        };
+        let file_of: HashMap<&str, usize> = manifests
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.source.path.as_str(), i))
+            .collect();
+        let k_of: HashMap<String, usize> = ix
+            .kustomizations
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.dir.clone(), i))
+            .collect();
+
+        // Patch files are not resources.
+        for k in &ix.kustomizations {
+            for (path, _) in k.patch_files() {
+                if let Some(&f) = file_of.get(path.as_str()) {
+                    for o in 0..manifests[f].objects.len() {
+                        ix.patch_objects.insert((f, o));
+                    }
+                }
+            }
+        }
+
+        let referenced: BTreeSet<usize> = ix
+            .kustomizations
+            .iter()
+            .flat_map(|k| k.includes())
+            .filter_map(|p| k_of.get(&p).copied())
+            .collect();
+        let mut included: HashSet<usize> = HashSet::new();
+        let mut raw: Vec<Instance> = Vec::new();
+        for root in 0..ix.kustomizations.len() {
+            if referenced.contains(&root) {
+                continue;
+            }
+            ix.scopes.push(ix.kustomizations[root].dir.clone());
+            let scope = ix.scopes.len() - 1;
+            let mut walk = Walk {
+                manifests,
+                file_of: &file_of,
+                k_of: &k_of,
+                kustomizations: &ix.kustomizations,
+                scope,
+                included: &mut included,
+                out: &mut raw,
+                generated: &mut ix.generated,
+                stack: Vec::new(),
+                read,
+            };
+            walk.visit(root, &Transform::default());
+        }
+        for (f, m) in manifests.iter().enumerate() {
+            if included.contains(&f) {
+                continue;
+            }
+            for (o, obj) in m.objects.iter().enumerate() {
+                if ix.patch_objects.contains(&(f, o)) {
+                    continue;
+                }
+                raw.push(instance(obj, f, o, 0, Arc::new(Transform::default())));
+            }
+        }
+        let mut seen = HashSet::new();
+        for mut i in raw {
+            i.first = seen.insert((i.file, i.obj));
+            ix.instances.push(i);
+        }
+        for (n, i) in ix.instances.iter().enumerate() {
+            ix.by_name
+                .entry((i.kind.clone(), i.name.clone()))
+                .or_default()
+                .push(n);
+        }
+        ix.pods = pods(&ix, manifests);
+        ix
+    }
+}
+
+fn instance(obj: &Object, file: usize, o: usize, scope: usize, t: Arc<Transform>) -> Instance {
+    let namespace = t
+        .namespace
+        .clone()
+        .or_else(|| obj.namespace.as_ref().map(|n| n.value.clone()))
+        .unwrap_or_else(|| "default".to_string());
+    let mut l = labels(obj.node.get("metadata").and_then(|m| m.get("labels")));
+    l.extend(t.labels.clone());
+    Instance {
+        file,
+        obj: o,
+        scope,
+        kind: obj.kind.value.clone(),
+        group: obj.api_version.value.split('/').next().unwrap_or("").to_string(),
+        name: format!("{}{}{}", t.prefix, obj.name(), t.suffix),
+        namespace,
+        labels: l,
+        transform: t,
+        first: false,
+        patches: Vec::new(),
+    }
+}
+
+struct Walk<'a> {
+    manifests: &'a [ManifestFile],
+    file_of: &'a HashMap<&'a str, usize>,
+    k_of: &'a HashMap<String, usize>,
+    kustomizations: &'a [Kustomization],
+    scope: usize,
+    included: &'a mut HashSet<usize>,
+    out: &'a mut Vec<Instance>,
+    generated: &'a mut Vec<GeneratedObject>,
+    stack: Vec<usize>,
+    read: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Walk<'_> {
+    fn visit(&mut self, k: usize, outer: &Transform) {
+        if self.stack.contains(&k) {
+            return; // a cycle: kustomize rejects it; we stop.
+        }
+        self.stack.push(k);
+        let kz = &self.kustomizations[k];
+        let t = Arc::new(kz.transform().then(outer));
+        for g in kz.generated(k, self.read) {
+            let namespace = t.namespace.clone().unwrap_or_else(|| "default".into());
+            self.generated.push(GeneratedObject {
+                scope: self.scope,
+                namespace,
+                name: format!("{}{}{}", t.prefix, g.name, t.suffix),
+                generator: g,
+            });
+        }
+        let start = self.out.len();
+        for path in kz.includes() {
+            if let Some(&child) = self.k_of.get(&path) {
+                self.visit(child, &t);
+            } else if let Some(&f) = self.file_of.get(path.as_str()) {
+                self.included.insert(f);
+                for (o, obj) in self.manifests[f].objects.iter().enumerate() {
+                    self.out.push(instance(obj, f, o, self.scope, t.clone()));
+                }
+            }
+        }
+        // This kustomization's patches apply to what it (and its bases) produced.
+        for (path, target) in kz.patch_files() {
+            let Some(&f) = self.file_of.get(path.as_str()) else {
+                continue;
+            };
+            for (o, p) in self.manifests[f].objects.iter().enumerate() {
+                let kind = target.as_ref().and_then(|t| t.kind.clone());
+                let kind = kind.unwrap_or_else(|| p.kind.value.clone());
+                let name = target.as_ref().and_then(|t| t.name.clone());
+                let name = name.unwrap_or_else(|| p.name().to_string());
+                for inst in &mut self.out[start..] {
+                    let obj = &self.manifests[inst.file].objects[inst.obj];
+                    if inst.kind == kind && (obj.name() == name || inst.name == name) {
+                        inst.patches.push((f, o));
+                    }
+                }
+            }
+        }
+        self.stack.pop();
+    }
+}
+
+fn pods(ix: &Index, manifests: &[ManifestFile]) -> Vec<Pod> {
+    let mut out = Vec::new();
+    for (n, inst) in ix.instances.iter().enumerate() {
+        let obj = &manifests[inst.file].objects[inst.obj];
+        let src = &manifests[inst.file].source;
+        let Some(path) = template_path(&obj.api_version.value, &inst.kind) else {
+            continue;
+        };
+        let template = if path.is_empty() {
+            Some(&obj.node)
+        } else {
+            at_path(&obj.node, path)
+        };
+        let patches: Vec<(Arc<SourceFile>, &crate::yaml::Node)> = inst
+            .patches
+            .iter()
+            .filter_map(|(f, o)| {
+                let p = &manifests[*f].objects[*o].node;
+                let t = if path.is_empty() {
+                    Some(p)
+                } else {
+                    at_path(p, path)
+                };
+                t.map(|t| (manifests[*f].source.clone(), t))
+            })
+            .collect();
+        match template {
+            Some(t) => out.push(read_pod(n, src, t, &inst.transform, &patches)),
+            None if inst.kind == "Rollout" => {
+                // `workloadRef`: the pods are the referenced Deployment's.
+                let Some(r) = obj.node.get("spec").and_then(|s| s.get("workloadRef")) else {
+                    continue;
+                };
+                let kind = r
+                    .get("kind")
+                    .and_then(crate::yaml::Node::as_str)
+                    .unwrap_or("Deployment");
+                let Some(name) = r.get("name").and_then(crate::yaml::Node::as_str) else {
+                    continue;
+                };
+                let target = format!("{}{}{}", inst.transform.prefix, name, inst.transform.suffix);
+                for j in ix.find(inst, kind, &inst.namespace, &target) {
+                    let d = &ix.instances[j];
+                    let dobj = &manifests[d.file].objects[d.obj];
+                    if let Some(t) = at_path(&dobj.node, &["spec", "template"]) {
+                        out.push(read_pod(n, &manifests[d.file].source, t, &d.transform, &[]));
+                        break;
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    out
+}
