@@ -58,33 +58,48 @@ pub struct Index {
     by_name: HashMap<(String, String), Vec<usize>>,
 }
 
+impl Instance {
+    /// A built-in kind of the core group (`apiVersion: v1`), e.g. a Service (not Knative's).
+    pub fn is_core(&self, kind: &str) -> bool {
+        self.kind == kind && self.group == "v1"
+    }
+}
+
 impl Index {
     /// The object behind an instance.
     pub fn object<'a>(&self, manifests: &'a [ManifestFile], i: &Instance) -> &'a Object {
         &manifests[i.file].objects[i.obj]
     }
 
-    /// Instances of `kind` named `name` in `namespace`, same build first, then any build.
+    /// Instances of `kind` named `name` in `namespace`: those of the same build, else of
+    /// any build; nearest first (same file, then same folder).
     pub fn find(&self, from: &Instance, kind: &str, namespace: &str, name: &str) -> Vec<usize> {
         let all = self
             .by_name
             .get(&(kind.to_string(), name.to_string()))
             .cloned()
             .unwrap_or_default();
+        let in_ns = |j: &usize| self.instances[*j].namespace == namespace;
         let same: Vec<usize> = all
             .iter()
             .copied()
-            .filter(|&j| {
-                let o = &self.instances[j];
-                o.scope == from.scope && o.namespace == namespace
-            })
+            .filter(|j| in_ns(j) && self.instances[*j].scope == from.scope)
             .collect();
-        if !same.is_empty() {
-            return same;
-        }
-        all.into_iter()
-            .filter(|&j| self.instances[j].namespace == namespace)
-            .collect()
+        let mut found = if same.is_empty() {
+            all.into_iter().filter(in_ns).collect()
+        } else {
+            same
+        };
+        let dir = |f: usize| {
+            let p = &self.files[f].path;
+            p.rsplit_once('/').map(|x| x.0).unwrap_or("").to_string()
+        };
+        let here = dir(from.file);
+        found.sort_by_key(|j| {
+            let f = self.instances[*j].file;
+            (f != from.file, dir(f) != here)
+        });
+        found
     }
 
     /// Pods whose labels a selector in `inst`'s namespace matches. Selectors written in
@@ -97,9 +112,9 @@ impl Index {
                 let o = &self.instances[p.inst];
                 o.namespace == inst.namespace
                     && if o.scope == inst.scope {
-                        sel_scoped.matches(&p.labels)
+                        p.selected_by(&sel_scoped)
                     } else {
-                        selector.matches(&p.labels) || sel_scoped.matches(&p.labels)
+                        p.selected_by(selector) || p.selected_by(&sel_scoped)
                     }
             })
             .collect()
@@ -293,11 +308,54 @@ impl Walk<'_> {
     }
 }
 
+/// Labels Argo Rollouts adds to some pods of a Rollout: canary/stable/active/preview
+/// metadata and the label overrides of experiment templates in canary steps.
+fn rollout_label_variants(rollout: &crate::yaml::Node) -> Vec<Labels> {
+    let Some(strategy) = at_path(rollout, &["spec", "strategy"]) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for s in ["canary", "blueGreen"] {
+        let Some(st) = strategy.get(s) else { continue };
+        for m in [
+            "canaryMetadata",
+            "stableMetadata",
+            "activeMetadata",
+            "previewMetadata",
+        ] {
+            let l = labels(st.get(m).and_then(|m| m.get("labels")));
+            if !l.is_empty() {
+                out.push(l);
+            }
+        }
+        for step in st.get("steps").map(crate::yaml::Node::items).unwrap_or(&[]) {
+            let templates = at_path(step, &["experiment", "templates"]);
+            for t in templates.map(crate::yaml::Node::items).unwrap_or(&[]) {
+                let l = labels(at_path(t, &["metadata", "labels"]));
+                if !l.is_empty() {
+                    out.push(l);
+                }
+            }
+        }
+    }
+    out
+}
+
 fn pods(ix: &Index, manifests: &[ManifestFile]) -> Vec<Pod> {
     let mut out = Vec::new();
     for (n, inst) in ix.instances.iter().enumerate() {
         let obj = &manifests[inst.file].objects[inst.obj];
         let src = &manifests[inst.file].source;
+        if inst.kind == "Experiment" && inst.group == "argoproj.io" {
+            // Each experiment template is a ReplicaSet-like pod template.
+            let templates = at_path(&obj.node, &["spec", "templates"]);
+            for t in templates.map(crate::yaml::Node::items).unwrap_or(&[]) {
+                if let Some(t) = t.get("template") {
+                    out.push(read_pod(n, src, t, &inst.transform, &[]));
+                }
+            }
+            continue;
+        }
         let Some(path) = template_path(&obj.api_version.value, &inst.kind) else {
             continue;
         };
@@ -320,7 +378,13 @@ fn pods(ix: &Index, manifests: &[ManifestFile]) -> Vec<Pod> {
             })
             .collect();
         match template {
-            Some(t) => out.push(read_pod(n, src, t, &inst.transform, &patches)),
+            Some(t) => {
+                let mut pod = read_pod(n, src, t, &inst.transform, &patches);
+                if inst.kind == "Rollout" {
+                    pod.variants = rollout_label_variants(&obj.node);
+                }
+                out.push(pod);
+            }
             None if inst.kind == "Rollout" => {
                 // `workloadRef`: the pods are the referenced Deployment's.
                 let Some(r) = obj.node.get("spec").and_then(|s| s.get("workloadRef")) else {

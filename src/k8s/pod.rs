@@ -201,9 +201,23 @@ pub struct Pod {
     /// The instance (object as built) this template belongs to.
     pub inst: usize,
     pub labels: Labels,
+    /// Further label sets the controller gives some of these pods (Argo canary and stable
+    /// metadata, experiment templates); a selector matching any of them reaches pods.
+    pub variants: Vec<Labels>,
     pub containers: Vec<Container>,
     /// The template node (`spec.template`, or the Pod itself) and its file.
     pub template: At<Node>,
+}
+
+impl Pod {
+    pub fn selected_by(&self, s: &crate::k8s::selector::Selector) -> bool {
+        s.matches(&self.labels)
+            || self.variants.iter().any(|v| {
+                let mut l = self.labels.clone();
+                l.extend(v.clone());
+                s.matches(&l)
+            })
+    }
 }
 
 /// Where a kind keeps its pod template, if it runs pods.
@@ -263,6 +277,7 @@ pub fn read_pod(
     Pod {
         inst,
         labels: pod_labels,
+        variants: Vec::new(),
         containers,
         template: At {
             src: src.clone(),

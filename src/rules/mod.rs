@@ -89,6 +89,10 @@ pub static ALL: &[&dyn Rule] = &[
     &migrations::applied_migration_modified::AppliedMigrationModified,
     &migrations::migration_out_of_order::MigrationOutOfOrder,
     &workloads::probe_port_not_exposed::ProbePortNotExposed,
+    &workloads::service_selects_nothing::ServiceSelectsNothing,
+    &workloads::target_port_not_exposed::TargetPortNotExposed,
+    &workloads::selector_mismatch::SelectorMismatch,
+    &workloads::rollout_service_mismatch::RolloutServiceMismatch,
 ];
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.

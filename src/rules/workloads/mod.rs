@@ -2,6 +2,10 @@
 //! Kubernetes and compose manifests.
 
 pub mod probe_port_not_exposed;
+pub mod rollout_service_mismatch;
+pub mod selector_mismatch;
+pub mod service_selects_nothing;
+pub mod target_port_not_exposed;
 
 use std::sync::Arc;
 
@@ -45,4 +49,39 @@ pub fn object_span(src: &Arc<SourceFile>, obj: &crate::model::manifest::Object) 
         Some(n) => span_at(src, n.pos),
         None => span_at(src, obj.kind.pos),
     }
+}
+
+/// A Service's `spec.selector` (key and value), unless it is an ExternalName Service or
+/// has no selector (its endpoints are managed by hand).
+pub fn service_selector(svc: &Node) -> Option<(&Key, &Node)> {
+    let spec = svc.get("spec")?;
+    if spec.get("type").and_then(Node::as_str) == Some("ExternalName") {
+        return None;
+    }
+    entry(spec, "selector").filter(|(_, v)| !v.entries().is_empty())
+}
+
+/// Services a Rollout names in its strategy: (field path, service name node).
+pub fn rollout_services(rollout: &Node) -> Vec<(String, &Node)> {
+    let mut out = Vec::new();
+    let Some(strategy) = rollout.get("spec").and_then(|s| s.get("strategy")) else {
+        return out;
+    };
+    let fields: [(&str, &[&str]); 6] = [
+        ("canary", &["canaryService"]),
+        ("canary", &["stableService"]),
+        ("canary", &["pingPong", "pingService"]),
+        ("canary", &["pingPong", "pongService"]),
+        ("blueGreen", &["activeService"]),
+        ("blueGreen", &["previewService"]),
+    ];
+    for (s, path) in fields {
+        let node = strategy
+            .get(s)
+            .and_then(|n| crate::k8s::pod::at_path(n, path));
+        if let Some(n) = node.filter(|n| n.as_str().is_some_and(|s| !s.is_empty())) {
+            out.push((format!("spec.strategy.{s}.{}", path.join(".")), n));
+        }
+    }
+    out
 }

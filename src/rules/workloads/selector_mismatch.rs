@@ -1,0 +1,100 @@
+//! K203: a workload whose `spec.selector` does not match its own pod template's labels,
+//! or that has no selector where the API requires one. The API server rejects it, so the
+//! release stops at `kubectl apply`.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::pod::at_path;
+use crate::k8s::selector::{Selector, labels};
+use crate::project::ProjectCx;
+use crate::rules::workloads::{entry, key_span, object_span, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct SelectorMismatch;
+
+static META: RuleMeta = RuleMeta {
+    code: "K203",
+    name: "selector-mismatch",
+    domain: Domain::Workloads,
+    severity: Severity::Error,
+    summary: "A workload's selector does not match its own pod template's labels, or is missing where required.",
+    needs_base: false,
+};
+
+/// Kinds whose selector must match the template, and whether it is a plain map.
+fn selector_style(group: &str, kind: &str) -> Option<bool> {
+    match (group, kind) {
+        ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
+            Some(false)
+        }
+        ("argoproj.io", "Rollout") => Some(false),
+        ("v1", "ReplicationController") | ("apps.openshift.io", "DeploymentConfig") => Some(true),
+        _ => None,
+    }
+}
+
+impl Rule for SelectorMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        for (n, inst) in ix.instances.iter().enumerate().filter(|(_, i)| i.first) {
+            let Some(plain) = selector_style(&inst.group, &inst.kind) else {
+                continue;
+            };
+            let obj = ix.object(&cx.head.manifests, inst);
+            let src = &ix.files[inst.file];
+            let spec = obj.node.get("spec");
+            let template_labels = match at_path(&obj.node, &["spec", "template"]) {
+                Some(t) => labels(at_path(t, &["metadata", "labels"])),
+                // workloadRef: the referenced Deployment's template.
+                None => match ix.pods_of(n).next() {
+                    Some(p) => p.labels.clone(),
+                    None => continue,
+                },
+            };
+            let Some((key, sel)) = spec.and_then(|s| entry(s, "selector")) else {
+                // Defaulted from the template labels by old API versions and RCs.
+                let workload_ref = spec.and_then(|s| s.get("workloadRef")).is_some();
+                let required = (inst.kind == "Rollout" && !workload_ref)
+                    || obj.api_version.value == "apps/v1";
+                if required && obj.node.get("spec").is_some() {
+                    out.push(Diagnostic::new(
+                        &META,
+                        src,
+                        object_span(src, obj),
+                        format!("{} has no `spec.selector`; the API server rejects it", who(inst)),
+                        "add `spec.selector.matchLabels` with the pod template's labels",
+                        format!("{}/{}/missing", inst.kind, inst.name),
+                    ));
+                }
+                continue;
+            };
+            let selector = if plain {
+                Selector::from_map(sel)
+            } else {
+                Selector::read(sel)
+            };
+            let mut l = template_labels.clone();
+            l.extend(inst.transform.labels.clone());
+            if selector.is_empty() || selector.matches(&l) {
+                continue;
+            }
+            let shown: Vec<String> = template_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            out.push(Diagnostic::new(
+                &META,
+                src,
+                key_span(src, key),
+                format!(
+                    "the selector of {} ({}) does not match its pod template's labels ({}); the API server rejects it",
+                    who(inst),
+                    selector.describe(),
+                    if shown.is_empty() { "none".to_string() } else { shown.join(",") }
+                ),
+                "make `spec.template.metadata.labels` include every label the selector requires",
+                format!("{}/{}", inst.kind, inst.name),
+            ));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! K201: a Service whose selector matches no pod template in its namespace. It has no
+//! endpoints, so every request sent to it fails.
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::selector::Selector;
+use crate::project::ProjectCx;
+use crate::rules::workloads::{key_span, rollout_services, service_selector, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct ServiceSelectsNothing;
+
+static META: RuleMeta = RuleMeta {
+    code: "K201",
+    name: "service-selects-nothing",
+    domain: Domain::Workloads,
+    severity: Severity::Error,
+    summary: "A Service's selector matches no pod template in its namespace, so it has no endpoints.",
+    needs_base: false,
+};
+
+impl Rule for ServiceSelectsNothing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        let m = &cx.head.manifests;
+        // Services a Rollout names are K205's: Argo reports them against the Rollout.
+        let mut of_rollouts = std::collections::HashSet::new();
+        for r in ix.instances.iter().filter(|i| i.kind == "Rollout") {
+            for (_, n) in rollout_services(&ix.object(m, r).node) {
+                let name = format!("{}{}{}", r.transform.prefix, n.as_str().unwrap_or(""), r.transform.suffix);
+                of_rollouts.insert((r.namespace.clone(), name));
+            }
+        }
+        let mut reported = std::collections::HashSet::new();
+        let unread: std::collections::HashSet<&str> = cx
+            .head
+            .problems
+            .iter()
+            .filter(|p| matches!(p.code, "E001" | "E003"))
+            .map(|p| p.path.rsplit_once('/').map(|x| x.0).unwrap_or(""))
+            .collect();
+        for inst in ix.instances.iter().filter(|i| i.is_core("Service")) {
+            let obj = ix.object(m, inst);
+            let Some((key, sel)) = service_selector(&obj.node) else {
+                continue;
+            };
+            if of_rollouts.contains(&(inst.namespace.clone(), inst.name.clone())) {
+                continue;
+            }
+            let selector = Selector::from_map(sel);
+            if !ix.selected_pods(inst, &selector).is_empty() {
+                continue;
+            }
+            // The pods may be in a file rollsafe could not read (a template, bad YAML).
+            let dir = ix.files[inst.file].path.rsplit_once('/').map(|x| x.0).unwrap_or("");
+            if unread.contains(dir) {
+                continue;
+            }
+            if !reported.insert((inst.file, inst.obj)) {
+                continue;
+            }
+            let src = &ix.files[inst.file];
+            let mut d = Diagnostic::new(
+                &META,
+                src,
+                key_span(src, key),
+                format!(
+                    "{} selects {}, but no pod template in namespace `{}` carries these labels: the Service has no endpoints",
+                    who(inst),
+                    selector.describe(),
+                    inst.namespace
+                ),
+                "make the selector match the labels of the workload's pod template (`spec.template.metadata.labels`)",
+                format!("{}/{}", inst.namespace, inst.name),
+            );
+            // The nearest pod: the one sharing the most selector labels.
+            let nearest = ix
+                .pods
+                .iter()
+                .filter(|p| ix.instances[p.inst].namespace == inst.namespace)
+                .map(|p| {
+                    let shared = selector
+                        .match_labels
+                        .iter()
+                        .filter(|(k, v)| p.labels.get(*k) == Some(*v))
+                        .count();
+                    let same_key = selector
+                        .match_labels
+                        .keys()
+                        .filter(|k| p.labels.contains_key(*k))
+                        .count();
+                    (shared, same_key, p)
+                })
+                .filter(|(s, k, _)| *s + *k > 0)
+                .max_by_key(|(s, k, _)| (*s, *k));
+            // No pod here uses the selector's label keys at all: the workload is deployed
+            // from elsewhere (a chart, another repository), not mislabelled.
+            let Some((_, _, p)) = nearest else {
+                continue;
+            };
+            {
+                let pi = &ix.instances[p.inst];
+                let labels: Vec<String> = p.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let t = &p.template;
+                let at = t
+                    .value
+                    .get("metadata")
+                    .and_then(|m| crate::rules::workloads::entry(m, "labels"))
+                    .map(|(k, _)| key_span(&t.src, k))
+                    .unwrap_or_else(|| crate::rules::workloads::span_at(&t.src, t.value.pos));
+                d = d.with_related(
+                    Location::new(&t.src, at)
+                        .with_message(format!("{} pods carry {}", who(pi), labels.join(","))),
+                );
+            }
+            out.push(d);
+        }
+    }
+}
