@@ -31,6 +31,34 @@ pub struct Config {
     pub classify: BTreeMap<String, String>,
     #[serde(default)]
     pub migrations: MigrationsConfig,
+    #[serde(default)]
+    pub workloads: WorkloadsConfig,
+}
+
+/// Thresholds of the K rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WorkloadsConfig {
+    /// K102: seconds a liveness probe must leave a container to start when there is no
+    /// startup probe (initialDelaySeconds + failureThreshold × periodSeconds).
+    #[serde(default = "fifteen")]
+    pub min_startup_seconds: u32,
+    /// K402: image tags that float (`latest` is always one).
+    #[serde(default)]
+    pub floating_tags: Vec<String>,
+}
+
+fn fifteen() -> u32 {
+    15
+}
+
+impl Default for WorkloadsConfig {
+    fn default() -> Self {
+        WorkloadsConfig {
+            min_startup_seconds: 15,
+            floating_tags: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -305,6 +333,13 @@ dialect = "postgres"
 # assume-in-transaction = false
 # Require `SET lock_timeout` before statements that block a busy table (M209).
 lock-timeout-required = true
+
+[workloads]
+# K102: a liveness probe with no startup probe must leave the container at least this many
+# seconds to start (initialDelaySeconds + failureThreshold × periodSeconds).
+min-startup-seconds = 15
+# K402: tags that move like `latest` does (e.g. "stable", "main").
+floating-tags = []
 "#;
 
 #[cfg(test)]

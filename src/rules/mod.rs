@@ -89,9 +89,13 @@ pub static ALL: &[&dyn Rule] = &[
     &migrations::applied_migration_modified::AppliedMigrationModified,
     &migrations::migration_out_of_order::MigrationOutOfOrder,
     &workloads::probe_port_not_exposed::ProbePortNotExposed,
+    &workloads::liveness_kills_slow_start::LivenessKillsSlowStart,
+    &workloads::readiness_probe_missing::ReadinessProbeMissing,
+    &workloads::invalid_probe_timing::InvalidProbeTiming,
     &workloads::service_selects_nothing::ServiceSelectsNothing,
     &workloads::target_port_not_exposed::TargetPortNotExposed,
     &workloads::selector_mismatch::SelectorMismatch,
+    &workloads::backend_not_found::BackendNotFound,
     &workloads::rollout_service_mismatch::RolloutServiceMismatch,
 ];
 

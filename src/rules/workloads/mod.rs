@@ -1,7 +1,11 @@
 //! K rules: probes, ports, Services, scaling and rollback ability of workloads in
 //! Kubernetes and compose manifests.
 
+pub mod backend_not_found;
+pub mod invalid_probe_timing;
+pub mod liveness_kills_slow_start;
 pub mod probe_port_not_exposed;
+pub mod readiness_probe_missing;
 pub mod rollout_service_mismatch;
 pub mod selector_mismatch;
 pub mod service_selects_nothing;

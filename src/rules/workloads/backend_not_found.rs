@@ -1,0 +1,171 @@
+//! K204: an Ingress or Gateway API route whose backend names a Service the repository
+//! does not define in that namespace, or a port that Service does not have. The
+//! controller answers 503 (or drops the route) for every request to it.
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::Instance;
+use crate::k8s::kustomize::scalar_text;
+use crate::project::ProjectCx;
+use crate::rules::workloads::{object_span, span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::{Kind, Node};
+
+pub struct BackendNotFound;
+
+static META: RuleMeta = RuleMeta {
+    code: "K204",
+    name: "backend-not-found",
+    domain: Domain::Workloads,
+    severity: Severity::Error,
+    summary: "An Ingress or HTTPRoute backend names a Service, or a Service port, that does not exist.",
+    needs_base: false,
+};
+
+/// A backend reference: the Service name node, its namespace, and the port node with
+/// whether it is a port name.
+struct Backend<'a> {
+    name: &'a Node,
+    namespace: Option<String>,
+    port: Option<&'a Node>,
+}
+
+fn push_backend<'a>(b: &'a Node, out: &mut Vec<Backend<'a>>) {
+    if let Some(s) = b.get("service") {
+        // networking.k8s.io/v1
+        if let Some(name) = s.get("name") {
+            let port = s.get("port").and_then(|p| p.get("number").or(p.get("name")));
+            out.push(Backend { name, namespace: None, port });
+        }
+    } else if let Some(name) = b.get("serviceName") {
+        // extensions/v1beta1, networking.k8s.io/v1beta1
+        out.push(Backend { name, namespace: None, port: b.get("servicePort") });
+    }
+}
+
+fn ingress_backends(obj: &Node) -> Vec<Backend<'_>> {
+    let mut out = Vec::new();
+    let Some(spec) = obj.get("spec") else {
+        return out;
+    };
+    for key in ["defaultBackend", "backend"] {
+        if let Some(b) = spec.get(key) {
+            push_backend(b, &mut out);
+        }
+    }
+    for rule in spec.get("rules").map(Node::items).unwrap_or(&[]) {
+        let paths = rule.get("http").and_then(|h| h.get("paths"));
+        for p in paths.map(Node::items).unwrap_or(&[]) {
+            if let Some(b) = p.get("backend") {
+                push_backend(b, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn route_backends(obj: &Node) -> Vec<Backend<'_>> {
+    let mut out = Vec::new();
+    let rules = obj.get("spec").and_then(|s| s.get("rules"));
+    for rule in rules.map(Node::items).unwrap_or(&[]) {
+        for r in rule.get("backendRefs").map(Node::items).unwrap_or(&[]) {
+            let kind = r.get("kind").and_then(Node::as_str).unwrap_or("Service");
+            let group = r.get("group").and_then(Node::as_str).unwrap_or("");
+            if kind != "Service" || !group.is_empty() {
+                continue;
+            }
+            if let Some(name) = r.get("name") {
+                out.push(Backend {
+                    name,
+                    namespace: r.get("namespace").and_then(Node::as_str).map(str::to_string),
+                    port: r.get("port"),
+                });
+            }
+        }
+    }
+    out
+}
+
+impl Rule for BackendNotFound {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        let m = &cx.head.manifests;
+        for inst in ix.instances.iter().filter(|i| i.first) {
+            let obj = ix.object(m, inst);
+            let backends = match (inst.kind.as_str(), inst.group.as_str()) {
+                ("Ingress", "networking.k8s.io" | "extensions") => ingress_backends(&obj.node),
+                ("HTTPRoute" | "GRPCRoute", "gateway.networking.k8s.io") => {
+                    route_backends(&obj.node)
+                }
+                _ => continue,
+            };
+            let src = &ix.files[inst.file];
+            for b in backends {
+                let Some(raw) = b.name.as_str() else { continue };
+                // AWS load balancer controller: `use-annotation` means the backend is an
+                // action from the `alb.ingress.kubernetes.io/actions.<name>` annotation.
+                let annotated = b.port.and_then(Node::as_str) == Some("use-annotation");
+                if annotated || raw.contains("{{") || raw.contains("${") {
+                    continue;
+                }
+                let ns = b.namespace.clone().unwrap_or_else(|| inst.namespace.clone());
+                let name = format!("{}{}{}", inst.transform.prefix, raw, inst.transform.suffix);
+                let mut found = ix.find(inst, "Service", &ns, &name);
+                if found.is_empty() {
+                    found = ix.find(inst, "Service", &ns, raw);
+                }
+                let Some(&svc_i) = found.first() else {
+                    // Only a namespace whose Services live here can be judged.
+                    if services_in(ix, &ns) {
+                        out.push(Diagnostic::new(
+                            &META,
+                            src,
+                            span_at(src, b.name.pos),
+                            format!("{} routes to Service `{raw}`, which is not defined in namespace `{ns}`: requests get 503", who(inst)),
+                            "create the Service or correct the backend name",
+                            format!("{}/{}/{raw}", inst.kind, inst.name),
+                        ));
+                    }
+                    continue;
+                };
+                let Some(port) = b.port else { continue };
+                let ok = |i: &usize| service_has_port(&ix.object(m, &ix.instances[*i]).node, port);
+                if found.iter().any(ok) {
+                    continue;
+                }
+                let svc: &Instance = &ix.instances[svc_i];
+                let ssrc = &ix.files[svc.file];
+                let sobj = ix.object(m, svc);
+                let shown = scalar_text(port).unwrap_or_default();
+                out.push(
+                    Diagnostic::new(
+                        &META,
+                        src,
+                        span_at(src, port.pos),
+                        format!("{} routes to port `{shown}` of Service `{raw}`, which has no such port: requests get 503", who(inst)),
+                        "use one of the Service's `spec.ports[].port` numbers (or their names)",
+                        format!("{}/{}/{raw}/{shown}", inst.kind, inst.name),
+                    )
+                    .with_related(Location::new(ssrc, object_span(ssrc, sobj)).with_message(format!("{} is defined here", who(svc)))),
+                );
+            }
+        }
+    }
+}
+
+fn services_in(ix: &crate::k8s::Index, ns: &str) -> bool {
+    ix.instances.iter().any(|i| i.is_core("Service") && i.namespace == ns)
+}
+
+/// Whether a Service has `port` (a number matching `port`, or a name matching `name`).
+fn service_has_port(svc: &Node, port: &Node) -> bool {
+    let ports = svc.get("spec").and_then(|s| s.get("ports")).map(Node::items).unwrap_or(&[]);
+    ports.iter().any(|p| match &port.kind {
+        Kind::Int(n) => p.get("port").is_some_and(|v| v.kind == Kind::Int(*n)),
+        Kind::Str(s) => p.get("name").and_then(Node::as_str) == Some(s.as_str()),
+        _ => true,
+    })
+}

@@ -1,0 +1,105 @@
+//! K103: pods that a Service sends traffic to, with no readiness probe. During a rolling
+//! update a new pod joins the Service's endpoints as soon as its process starts, before
+//! it can answer, and the old pods are already being removed.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::pod::{ProbeKind, Role};
+use crate::k8s::selector::Selector;
+use crate::project::ProjectCx;
+use crate::rules::workloads::{entry, key_span, service_selector, span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::{Kind, Node};
+
+pub struct ReadinessProbeMissing;
+
+static META: RuleMeta = RuleMeta {
+    code: "K103",
+    name: "readiness-probe-missing",
+    domain: Domain::Workloads,
+    severity: Severity::Warning,
+    summary: "A container whose pods a Service selects has no readiness probe, so it gets traffic before it is ready.",
+    needs_base: false,
+};
+
+impl Rule for ReadinessProbeMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        let m = &cx.head.manifests;
+        let mut done = HashSet::new();
+        for svc in ix.instances.iter().filter(|i| i.is_core("Service")) {
+            let sobj = ix.object(m, svc);
+            let Some((_, sel)) = service_selector(&sobj.node) else {
+                continue;
+            };
+            let ports: Vec<&Node> = sobj
+                .node
+                .get("spec")
+                .and_then(|s| s.get("ports"))
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|p| p.get("targetPort").or(p.get("port")))
+                .collect();
+            for pod in ix.selected_pods(svc, &Selector::from_map(sel)) {
+                let inst = &ix.instances[pod.inst];
+                // Run-to-completion pods are not served.
+                if matches!(inst.kind.as_str(), "Job" | "CronJob") {
+                    continue;
+                }
+                let main: Vec<_> = pod
+                    .containers
+                    .iter()
+                    .filter(|c| matches!(c.role, Role::Main | Role::Sidecar))
+                    .collect();
+                if main.is_empty() || main.iter().any(|c| c.probe(ProbeKind::Readiness).is_some())
+                {
+                    continue;
+                }
+                // The container serving the Service's port, else the first one.
+                let serving = main
+                    .iter()
+                    .find(|c| {
+                        ports.iter().any(|p| match &p.kind {
+                            Kind::Int(n) => c.declares_port(*n),
+                            Kind::Str(s) => c.port_named(s).is_some(),
+                            _ => false,
+                        })
+                    })
+                    .unwrap_or(&main[0]);
+                if !done.insert((pod.template.src.path.clone(), serving.node.pos.offset)) {
+                    continue;
+                }
+                let src = &serving.src;
+                let at = entry(&serving.node, "name")
+                    .map(|(k, _)| key_span(src, k))
+                    .unwrap_or_else(|| span_at(src, serving.node.pos));
+                let ssrc = &ix.files[svc.file];
+                out.push(
+                    Diagnostic::new(
+                        &META,
+                        src,
+                        at,
+                        format!(
+                            "container `{}` of {} has no readiness probe, but {} sends it traffic: during a rollout new pods get requests before they can answer",
+                            serving.name,
+                            who(inst),
+                            who(svc)
+                        ),
+                        "add a readinessProbe that passes only when the container can serve (an HTTP health endpoint or its port)",
+                        format!("{}/{}/{}", inst.kind, inst.name, serving.name),
+                    )
+                    .with_related(
+                        Location::new(ssrc, crate::rules::workloads::object_span(ssrc, sobj))
+                            .with_message("the Service selecting these pods"),
+                    ),
+                );
+            }
+        }
+    }
+}
