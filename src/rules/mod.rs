@@ -97,6 +97,12 @@ pub static ALL: &[&dyn Rule] = &[
     &workloads::selector_mismatch::SelectorMismatch,
     &workloads::backend_not_found::BackendNotFound,
     &workloads::rollout_service_mismatch::RolloutServiceMismatch,
+    &workloads::hpa_target_not_found::HpaTargetNotFound,
+    &workloads::hpa_without_requests::HpaWithoutRequests,
+    &workloads::hpa_with_replicas::HpaWithReplicas,
+    &workloads::pdb_selects_nothing::PdbSelectsNothing,
+    &workloads::pdb_blocks_eviction::PdbBlocksEviction,
+    &workloads::rolling_update_stalls::RollingUpdateStalls,
 ];
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.

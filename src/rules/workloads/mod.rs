@@ -2,10 +2,17 @@
 //! Kubernetes and compose manifests.
 
 pub mod backend_not_found;
+pub mod hpa_target_not_found;
+pub mod hpa_with_replicas;
+pub mod hpa_without_requests;
 pub mod invalid_probe_timing;
 pub mod liveness_kills_slow_start;
+pub mod pdb;
+pub mod pdb_blocks_eviction;
+pub mod pdb_selects_nothing;
 pub mod probe_port_not_exposed;
 pub mod readiness_probe_missing;
+pub mod rolling_update_stalls;
 pub mod rollout_service_mismatch;
 pub mod selector_mismatch;
 pub mod service_selects_nothing;
@@ -88,4 +95,93 @@ pub fn rollout_services(rollout: &Node) -> Vec<(String, &Node)> {
         }
     }
     out
+}
+
+/// An autoscaler's target: (kind, name node). HorizontalPodAutoscaler uses
+/// `scaleTargetRef`, KEDA's ScaledObject `scaleTargetRef` too (kind defaults to Deployment).
+pub fn scale_target<'a>(inst: &Instance, obj: &'a Node) -> Option<(String, &'a Node)> {
+    let autoscaler = (inst.kind == "HorizontalPodAutoscaler" && inst.group == "autoscaling")
+        || (inst.kind == "ScaledObject" && inst.group == "keda.sh");
+    if !autoscaler {
+        return None;
+    }
+    let r = obj.get("spec")?.get("scaleTargetRef")?;
+    let kind = r.get("kind").and_then(Node::as_str).unwrap_or("Deployment");
+    Some((kind.to_string(), r.get("name")?))
+}
+
+/// The smallest replica count an autoscaler keeps (`minReplicas`, default 1).
+pub fn autoscaler_min(obj: &Node) -> i128 {
+    let spec = obj.get("spec");
+    let n = spec.and_then(|s| s.get("minReplicas").or(s.get("minReplicaCount")));
+    match n.map(|n| &n.kind) {
+        Some(crate::yaml::Kind::Int(i)) => *i,
+        _ => 1,
+    }
+}
+
+/// Autoscalers (instance indexes) whose target is `target`.
+pub fn autoscalers_of(
+    ix: &crate::k8s::Index,
+    m: &[crate::project::ManifestFile],
+    target: &Instance,
+) -> Vec<usize> {
+    ix.instances
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.namespace == target.namespace)
+        .filter(|(_, a)| {
+            scale_target(a, &ix.object(m, a).node).is_some_and(|(kind, name)| {
+                let name = name.as_str().unwrap_or("");
+                let full = format!("{}{}{}", a.transform.prefix, name, a.transform.suffix);
+                kind == target.kind && (full == target.name || name == target.name)
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Replicas a workload runs with: the autoscalers' minimum when scaled, else
+/// `spec.replicas` (default 1). `None` for kinds without replicas (DaemonSet, Job).
+pub fn effective_replicas(
+    ix: &crate::k8s::Index,
+    m: &[crate::project::ManifestFile],
+    inst: &Instance,
+) -> Option<i128> {
+    if !matches!(
+        inst.kind.as_str(),
+        "Deployment" | "StatefulSet" | "ReplicaSet" | "Rollout" | "ReplicationController"
+    ) {
+        return None;
+    }
+    let scalers = autoscalers_of(ix, m, inst);
+    if !scalers.is_empty() {
+        return scalers
+            .iter()
+            .map(|&a| autoscaler_min(&ix.object(m, &ix.instances[a]).node))
+            .min();
+    }
+    match ix.object(m, inst).node.get("spec").and_then(|s| s.get("replicas")).map(|n| &n.kind) {
+        Some(crate::yaml::Kind::Int(i)) => Some(*i),
+        None | Some(crate::yaml::Kind::Null) => Some(1),
+        _ => None,
+    }
+}
+
+/// An intOrString amount (`2`, `"25%"`) resolved against `total`; percentages round up
+/// when `round_up` (maxSurge) and down otherwise (maxUnavailable), as the controllers do.
+pub fn resolve_amount(node: &Node, total: i128, round_up: bool) -> Option<i128> {
+    match &node.kind {
+        crate::yaml::Kind::Int(i) => Some(*i),
+        crate::yaml::Kind::Str(s) => {
+            let pct: i128 = s.trim().strip_suffix('%')?.trim().parse().ok()?;
+            let scaled = pct * total;
+            Some(if round_up {
+                (scaled + 99) / 100
+            } else {
+                scaled / 100
+            })
+        }
+        _ => None,
+    }
 }

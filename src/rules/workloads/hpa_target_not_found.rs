@@ -1,0 +1,63 @@
+//! K301: an autoscaler whose `scaleTargetRef` names a workload the repository does not
+//! define in its namespace. It scales nothing, so the release runs at whatever replica
+//! count the workload was given.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::ProjectCx;
+use crate::rules::workloads::{scale_target, span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct HpaTargetNotFound;
+
+static META: RuleMeta = RuleMeta {
+    code: "K301",
+    name: "hpa-target-not-found",
+    domain: Domain::Workloads,
+    severity: Severity::Error,
+    summary: "A HorizontalPodAutoscaler targets a workload that does not exist in its namespace.",
+    needs_base: false,
+};
+
+impl Rule for HpaTargetNotFound {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        let m = &cx.head.manifests;
+        for a in ix.instances.iter().filter(|i| i.first) {
+            let obj = ix.object(m, a);
+            let Some((kind, name_node)) = scale_target(a, &obj.node) else {
+                continue;
+            };
+            let Some(name) = name_node.as_str() else { continue };
+            if name.contains("{{") || name.contains("${") {
+                continue;
+            }
+            let full = format!("{}{}{}", a.transform.prefix, name, a.transform.suffix);
+            if !ix.find(a, &kind, &a.namespace, &full).is_empty()
+                || !ix.find(a, &kind, &a.namespace, name).is_empty()
+            {
+                continue;
+            }
+            // Only a namespace whose workloads are defined here can be judged.
+            if ix.pods_in_namespace(&a.namespace) == 0 {
+                continue;
+            }
+            let src = &ix.files[a.file];
+            out.push(Diagnostic::new(
+                &META,
+                src,
+                span_at(src, name_node.pos),
+                format!(
+                    "{} scales {kind} `{name}`, which is not defined in namespace `{}`: nothing is autoscaled",
+                    who(a),
+                    a.namespace
+                ),
+                "point scaleTargetRef at the workload's kind and name (after any kustomize prefix)",
+                format!("{}/{}", a.kind, a.name),
+            ));
+        }
+    }
+}
