@@ -103,6 +103,12 @@ pub static ALL: &[&dyn Rule] = &[
     &workloads::pdb_selects_nothing::PdbSelectsNothing,
     &workloads::pdb_blocks_eviction::PdbBlocksEviction,
     &workloads::rolling_update_stalls::RollingUpdateStalls,
+    &workloads::revision_history_zero::RevisionHistoryZero,
+    &workloads::image_not_pinned::ImageNotPinned,
+    &workloads::image_tag_mismatch::ImageTagMismatch,
+    &workloads::image_tag_moved_back::ImageTagMovedBack,
+    &workloads::immutable_field_changed::ImmutableFieldChanged,
+    &workloads::config_changed_in_place::ConfigChangedInPlace,
 ];
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.

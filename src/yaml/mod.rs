@@ -87,6 +87,30 @@ impl Node {
         }
     }
 
+    /// The same value, wherever it is written (positions, key order and overridden
+    /// duplicate keys do not count).
+    pub fn same_value(&self, other: &Node) -> bool {
+        match (&self.kind, &other.kind) {
+            (Kind::Map(a), Kind::Map(b)) => {
+                fn keys(e: &[(Key, Node)]) -> Vec<&str> {
+                    let mut k: Vec<&str> = e.iter().map(|(k, _)| k.text.as_str()).collect();
+                    k.sort_unstable();
+                    k.dedup();
+                    k
+                }
+                keys(a) == keys(b)
+                    && keys(a).iter().all(|k| match (self.get(k), other.get(k)) {
+                        (Some(x), Some(y)) => x.same_value(y),
+                        _ => false,
+                    })
+            }
+            (Kind::Seq(a), Kind::Seq(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_value(y))
+            }
+            (a, b) => a == b,
+        }
+    }
+
     /// Every duplicated key in this tree: (the earlier key, the later one).
     pub fn duplicate_keys(&self, out: &mut Vec<(Key, Key)>) {
         match &self.kind {

@@ -2,9 +2,15 @@
 //! Kubernetes and compose manifests.
 
 pub mod backend_not_found;
+pub mod config_changed_in_place;
 pub mod hpa_target_not_found;
 pub mod hpa_with_replicas;
 pub mod hpa_without_requests;
+pub mod image;
+pub mod image_not_pinned;
+pub mod image_tag_mismatch;
+pub mod image_tag_moved_back;
+pub mod immutable_field_changed;
 pub mod invalid_probe_timing;
 pub mod liveness_kills_slow_start;
 pub mod pdb;
@@ -12,6 +18,7 @@ pub mod pdb_blocks_eviction;
 pub mod pdb_selects_nothing;
 pub mod probe_port_not_exposed;
 pub mod readiness_probe_missing;
+pub mod revision_history_zero;
 pub mod rolling_update_stalls;
 pub mod rollout_service_mismatch;
 pub mod selector_mismatch;

@@ -1,0 +1,136 @@
+//! K406: a ConfigMap or Secret that workloads read through environment variables, whose
+//! content changed in place since the previous release. Environment variables are read
+//! once at container start: running pods keep the old values, new pods get the new ones,
+//! and a rollback of the Deployment does not bring the old values back.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::pod::at_path;
+use crate::k8s::{Index, Instance};
+use crate::project::ProjectCx;
+use crate::rules::workloads::{entry, key_span, object_span, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::{Kind, Node};
+
+pub struct ConfigChangedInPlace;
+
+static META: RuleMeta = RuleMeta {
+    code: "K406",
+    name: "config-changed-in-place",
+    domain: Domain::Workloads,
+    severity: Severity::Warning,
+    summary: "A ConfigMap or Secret read through env changed in place: pods keep old values and rollbacks do not restore them.",
+    needs_base: true,
+};
+
+/// Keys whose values differ (or appear, or disappear) between two data maps.
+fn changed_keys(now: &Node, was: &Node) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for field in ["data", "stringData", "binaryData"] {
+        let (a, b) = (now.get(field), was.get(field));
+        let names: BTreeSet<&str> = a
+            .map(Node::entries)
+            .unwrap_or(&[])
+            .iter()
+            .chain(b.map(Node::entries).unwrap_or(&[]))
+            .map(|(k, _)| k.text.as_str())
+            .collect();
+        for k in names {
+            let (x, y) = (a.and_then(|m| m.get(k)), b.and_then(|m| m.get(k)));
+            let same = match (x, y) {
+                (Some(x), Some(y)) => x.same_value(y),
+                (None, None) => true,
+                _ => false,
+            };
+            if !same {
+                keys.insert(k.to_string());
+            }
+        }
+    }
+    keys
+}
+
+/// (kind, name) of every ConfigMap and Secret a workload reads through env, with the
+/// workload instance.
+fn env_consumers(ix: &Index) -> HashMap<(String, String, String), usize> {
+    let mut out = HashMap::new();
+    for pod in &ix.pods {
+        let inst = &ix.instances[pod.inst];
+        for c in &pod.containers {
+            let mut add = |kind: &str, name: Option<&Node>| {
+                if let Some(n) = name.and_then(Node::as_str) {
+                    out.entry((kind.to_string(), inst.namespace.clone(), format!("{}{}{}", inst.transform.prefix, n, inst.transform.suffix)))
+                        .or_insert(pod.inst);
+                }
+            };
+            for e in c.node.get("env").map(Node::items).unwrap_or(&[]) {
+                let from = e.get("valueFrom");
+                add("ConfigMap", from.and_then(|f| at_path(f, &["configMapKeyRef", "name"])));
+                add("Secret", from.and_then(|f| at_path(f, &["secretKeyRef", "name"])));
+            }
+            for e in c.node.get("envFrom").map(Node::items).unwrap_or(&[]) {
+                add("ConfigMap", at_path(e, &["configMapRef", "name"]));
+                add("Secret", at_path(e, &["secretRef", "name"]));
+            }
+        }
+    }
+    out
+}
+
+impl Rule for ConfigChangedInPlace {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let Some(base) = cx.base else { return };
+        let ix = &cx.head.k8s;
+        let bix = &base.k8s;
+        let consumers = env_consumers(ix);
+        let mut done = std::collections::HashSet::new();
+        for inst in ix.instances.iter().filter(|i| i.is_core("ConfigMap") || i.is_core("Secret")) {
+            let Some(&w) = consumers.get(&(inst.kind.clone(), inst.namespace.clone(), inst.name.clone())) else {
+                continue;
+            };
+            let Some(b) = find_same(bix, inst) else { continue };
+            let obj = ix.object(&cx.head.manifests, inst);
+            let bobj = bix.object(&base.manifests, b);
+            let keys = changed_keys(&obj.node, &bobj.node);
+            if keys.is_empty() || !done.insert((inst.file, inst.obj)) {
+                continue;
+            }
+            let src = &ix.files[inst.file];
+            let immutable = obj.node.get("immutable").is_some_and(|n| n.kind == Kind::Bool(true))
+                && bobj.node.get("immutable").is_some_and(|n| n.kind == Kind::Bool(true));
+            let at = ["data", "stringData", "binaryData"]
+                .iter()
+                .find_map(|f| entry(&obj.node, f))
+                .map(|(k, _)| key_span(src, k))
+                .unwrap_or_else(|| object_span(src, obj));
+            let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+            let workload = &ix.instances[w];
+            let (severity, message) = if immutable {
+                (Severity::Error, format!("{} is immutable, but this release changes {} in place: the API server rejects the update", who(inst), names.join(", ")))
+            } else {
+                (Severity::Warning, format!(
+                    "{} changes {} in place, and {} reads it through env: running pods keep the old values, and rolling {} back does not restore them",
+                    who(inst), names.join(", "), who(workload), workload.name
+                ))
+            };
+            let wsrc = &ix.files[workload.file];
+            out.push(
+                Diagnostic::new(&META, src, at, message,
+                    "ship changed configuration under a new name (kustomize configMapGenerator adds a content hash) and point the workload at it",
+                    format!("{}/{}/{}", inst.kind, inst.namespace, inst.name))
+                .with_severity(severity)
+                .with_related(Location::new(wsrc, object_span(wsrc, ix.object(&cx.head.manifests, workload))).with_message("reads it through env")),
+            );
+        }
+    }
+}
+
+fn find_same<'a>(bix: &'a Index, inst: &Instance) -> Option<&'a Instance> {
+    bix.instances.iter().find(|b| b.kind == inst.kind && b.namespace == inst.namespace && b.name == inst.name)
+}
+

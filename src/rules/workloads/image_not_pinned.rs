@@ -1,0 +1,66 @@
+//! K402: an image with no tag, `:latest`, or a configured floating tag. What runs then
+//! depends on when each node pulled it: pods of one ReplicaSet run different code, and a
+//! rollback re-pulls the newest image instead of the previous one.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::ProjectCx;
+use crate::rules::workloads::image::{containers, has_digest, parts};
+use crate::rules::workloads::{span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct ImageNotPinned;
+
+static META: RuleMeta = RuleMeta {
+    code: "K402",
+    name: "image-not-pinned",
+    domain: Domain::Workloads,
+    severity: Severity::Warning,
+    summary: "A container image has no tag, `latest`, or a floating tag, so a rollback does not restore the previous code.",
+    needs_base: false,
+};
+
+impl Rule for ImageNotPinned {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        let floating = &cx.config.workloads.floating_tags;
+        // Images that skaffold builds get their tag at deploy time.
+        let built: std::collections::HashSet<&str> = cx
+            .head
+            .manifests
+            .iter()
+            .flat_map(|f| f.objects.iter())
+            .filter(|o| o.api_version.value.starts_with("skaffold/"))
+            .flat_map(|o| {
+                let artifacts = o.node.get("build").and_then(|b| b.get("artifacts"));
+                artifacts.map(crate::yaml::Node::items).unwrap_or(&[]).iter()
+            })
+            .filter_map(|a| a.get("image").and_then(crate::yaml::Node::as_str))
+            .collect();
+        for (pod, c, image) in containers(ix) {
+            if has_digest(&image) || image.starts_with("ko://") || built.contains(parts(&image).0) {
+                continue;
+            }
+            let (_, tag) = parts(&image);
+            let why = match tag {
+                None => "has no tag (it means `latest`)".to_string(),
+                Some("latest") => "uses the `latest` tag".to_string(),
+                Some(t) if floating.iter().any(|f| f == t) => format!("uses the floating tag `{t}`"),
+                _ => continue,
+            };
+            let Some(at) = &c.image else { continue };
+            let inst = &ix.instances[pod.inst];
+            out.push(Diagnostic::new(
+                &META,
+                &at.src,
+                span_at(&at.src, at.value.pos),
+                format!("image `{image}` of container `{}` in {} {why}: nodes run whatever they pulled last, and a rollback does not bring the old code back", c.name, who(inst)),
+                "pin a version tag (`app:1.4.2`) or a digest (`app@sha256:…`), e.g. with kustomize `images:`",
+                format!("{}/{}/{}", inst.kind, inst.name, c.name),
+            ));
+        }
+    }
+}

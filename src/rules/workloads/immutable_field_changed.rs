@@ -1,0 +1,113 @@
+//! K405: a change, compared with the previous release, to a field the API server does
+//! not let `kubectl apply` change. The apply fails half-way through the release: objects
+//! before it in the order are updated, the rest are not.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::pod::at_path;
+use crate::project::ProjectCx;
+use crate::rules::workloads::{entry, key_span, object_span, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::Node;
+
+pub struct ImmutableFieldChanged;
+
+static META: RuleMeta = RuleMeta {
+    code: "K405",
+    name: "immutable-field-changed",
+    domain: Domain::Workloads,
+    severity: Severity::Error,
+    summary: "A field the API server treats as immutable changed since the previous release, so kubectl apply fails.",
+    needs_base: true,
+};
+
+/// Immutable paths per (group, kind). A `None` value in either release counts as a
+/// change only where the field has no server-side default that would equal it.
+fn immutable(group: &str, kind: &str) -> &'static [&'static [&'static str]] {
+    match (group, kind) {
+        ("apps", "Deployment" | "ReplicaSet" | "DaemonSet") => &[&["spec", "selector"]],
+        ("apps", "StatefulSet") => &[
+            &["spec", "selector"],
+            &["spec", "volumeClaimTemplates"],
+            &["spec", "serviceName"],
+            &["spec", "podManagementPolicy"],
+        ],
+        ("v1", "Service") => &[&["spec", "clusterIP"]],
+        ("batch", "Job") => &[&["spec", "template"], &["spec", "selector"], &["spec", "completionMode"]],
+        ("v1", "PersistentVolumeClaim") => &[&["spec", "storageClassName"], &["spec", "accessModes"], &["spec", "volumeName"]],
+        ("v1", "ConfigMap" | "Secret") => &[],
+        _ => &[],
+    }
+}
+
+impl Rule for ImmutableFieldChanged {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let Some(base) = cx.base else { return };
+        let bix = &base.k8s;
+        let mut before: HashMap<(String, String, String), usize> = HashMap::new();
+        for (n, i) in bix.instances.iter().enumerate() {
+            before.entry((i.kind.clone(), i.namespace.clone(), i.name.clone())).or_insert(n);
+        }
+        let ix = &cx.head.k8s;
+        let mut done = std::collections::HashSet::new();
+        for inst in &ix.instances {
+            let paths = immutable(&inst.group, &inst.kind);
+            if paths.is_empty() {
+                continue;
+            }
+            let Some(&b) = before.get(&(inst.kind.clone(), inst.namespace.clone(), inst.name.clone())) else {
+                continue;
+            };
+            let binst = &bix.instances[b];
+            let obj = ix.object(&cx.head.manifests, inst);
+            let bobj = bix.object(&base.manifests, binst);
+            let src = &ix.files[inst.file];
+            let bsrc = &bix.files[binst.file];
+            for path in paths {
+                let (now, was) = (at_path(&obj.node, path), at_path(&bobj.node, path));
+                let changed = match (now, was) {
+                    (Some(a), Some(b)) => !a.same_value(b),
+                    // Only a value written in both releases is compared: an absent
+                    // clusterIP or storageClassName keeps the one already assigned.
+                    _ => false,
+                };
+                if !changed {
+                    continue;
+                }
+                let field = path.join(".");
+                if !done.insert((inst.file, inst.obj, field.clone())) {
+                    continue;
+                }
+                let parent = at_path(&obj.node, &path[..path.len() - 1]);
+                let at = parent
+                    .and_then(|p| entry(p, path[path.len() - 1]))
+                    .map(|(k, _)| key_span(src, k))
+                    .unwrap_or_else(|| object_span(src, obj));
+                let bparent: Option<&Node> = at_path(&bobj.node, &path[..path.len() - 1]);
+                let bat = bparent
+                    .and_then(|p| entry(p, path[path.len() - 1]))
+                    .map(|(k, _)| key_span(bsrc, k))
+                    .unwrap_or_else(|| object_span(bsrc, bobj));
+                out.push(
+                    Diagnostic::new(
+                        &META,
+                        src,
+                        at,
+                        format!(
+                            "`{field}` of {} changed since the previous release, but it is immutable: `kubectl apply` fails with `field is immutable` and the release stops half-applied",
+                            who(inst)
+                        ),
+                        "keep the old value, or ship the change as a new object (new name) and delete the old one after the switch",
+                        format!("{}/{}/{}/{field}", inst.kind, inst.namespace, inst.name),
+                    )
+                    .with_related(Location::new(bsrc, bat).with_message("the previous release's value")),
+                );
+            }
+        }
+    }
+}
