@@ -27,6 +27,10 @@ pub fn is_candidate(path: &str) -> bool {
         || name == "sqitch.plan"
         || name == "metadata.toml"
         || name == "migration_lock.toml"
+        || name == "kustomization"
+        || name == "dockerfile"
+        || name.starts_with("dockerfile.")
+        || name.ends_with(".dockerfile")
 }
 
 pub struct Filter {

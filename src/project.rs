@@ -79,6 +79,8 @@ pub struct Project {
     pub bad_suppressions: Vec<crate::suppress::BadSuppression>,
     /// Byte ranges of secret values per path: masked in every source snippet.
     pub secrets: HashMap<String, Vec<(usize, usize)>>,
+    /// Dockerfiles by path: whether they declare a HEALTHCHECK.
+    pub dockerfiles: HashMap<String, bool>,
     /// Number of files read.
     pub file_count: usize,
 }
@@ -109,6 +111,8 @@ struct Side {
     prisma_dialect: HashMap<String, Dialect>,
     /// Chart folders (holding Chart.yaml).
     charts: BTreeSet<String>,
+    /// Dockerfiles by path: whether they declare a HEALTHCHECK.
+    dockerfiles: HashMap<String, bool>,
 }
 
 fn dir_of(path: &str) -> &str {
@@ -153,6 +157,13 @@ fn side_facts(files: &[RawFile]) -> Side {
             }
             "Chart.yaml" => {
                 side.charts.insert(dir_of(&f.path).to_string());
+            }
+            n if crate::model::compose::is_dockerfile_name(n) => {
+                let health = text().lines().any(|l| {
+                    let l = l.trim_start().to_ascii_uppercase();
+                    l.starts_with("HEALTHCHECK ") && !l.contains(" NONE")
+                });
+                side.dockerfiles.insert(f.path.clone(), health);
             }
             _ => {}
         }
@@ -323,6 +334,9 @@ fn load_one(
         name,
         "sqitch.plan" | "metadata.toml" | "migration_lock.toml"
     ) {
+        return none();
+    }
+    if crate::model::compose::is_dockerfile_name(name) {
         return none();
     }
     let lower = name.to_ascii_lowercase();
@@ -662,6 +676,7 @@ pub fn load(
         .collect();
     let mut p = Project {
         file_count: files.len(),
+        dockerfiles: side.dockerfiles.clone(),
         ..Default::default()
     };
     let mut mfiles = Vec::new();

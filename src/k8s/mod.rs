@@ -4,6 +4,7 @@
 
 pub mod kustomize;
 pub mod pod;
+pub mod schema;
 pub mod selector;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

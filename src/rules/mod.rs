@@ -109,6 +109,10 @@ pub static ALL: &[&dyn Rule] = &[
     &workloads::image_tag_moved_back::ImageTagMovedBack,
     &workloads::immutable_field_changed::ImmutableFieldChanged,
     &workloads::config_changed_in_place::ConfigChangedInPlace,
+    &workloads::unknown_field::UnknownField,
+    &workloads::wrong_value_type::WrongValueType,
+    &workloads::compose_healthy_without_healthcheck::ComposeHealthyWithoutHealthcheck,
+    &workloads::compose_healthcheck_port::ComposeHealthcheckPort,
 ];
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.

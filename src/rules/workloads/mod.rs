@@ -2,6 +2,8 @@
 //! Kubernetes and compose manifests.
 
 pub mod backend_not_found;
+pub mod compose_healthcheck_port;
+pub mod compose_healthy_without_healthcheck;
 pub mod config_changed_in_place;
 pub mod hpa_target_not_found;
 pub mod hpa_with_replicas;
@@ -24,6 +26,8 @@ pub mod rollout_service_mismatch;
 pub mod selector_mismatch;
 pub mod service_selects_nothing;
 pub mod target_port_not_exposed;
+pub mod unknown_field;
+pub mod wrong_value_type;
 
 use std::sync::Arc;
 

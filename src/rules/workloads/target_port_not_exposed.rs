@@ -85,8 +85,9 @@ impl Rule for TargetPortNotExposed {
                         if declared.is_empty() || containers.iter().any(|c| c.declares_port(*n)) {
                             continue;
                         }
+                        // Declaring a containerPort is informational: the number may still work.
                         (
-                            Severity::Warning,
+                            Severity::Info,
                             format!(
                                 "{} sends to port {n}, but the selected pods' containers declare only {}",
                                 who(inst),

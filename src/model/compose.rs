@@ -1,0 +1,169 @@
+//! docker compose files as compose-go reads them: services, the ports their containers
+//! listen on, healthchecks and `depends_on` conditions. Files of one folder are read
+//! together, as `docker compose -f a.yml -f b.yml` (and the implicit override) merge them.
+
+use crate::yaml::{Key, Kind, Node};
+
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "dockerfile" || n.starts_with("dockerfile.") || n.ends_with(".dockerfile")
+}
+
+/// `services:` entries: (name key, service node).
+pub fn services(doc: &Node) -> &[(Key, Node)] {
+    doc.get("services").map(Node::entries).unwrap_or(&[])
+}
+
+/// What a service says about its healthcheck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Defined,
+    /// `disable: true` or `test: ["NONE"]`.
+    Disabled,
+    Absent,
+}
+
+pub fn health(svc: &Node) -> Health {
+    let Some(h) = svc.get("healthcheck") else {
+        return Health::Absent;
+    };
+    if h.get("disable").is_some_and(|d| d.kind == Kind::Bool(true)) {
+        return Health::Disabled;
+    }
+    let test = h.get("test");
+    let none = match test.map(|t| &t.kind) {
+        Some(Kind::Seq(items)) => items.first().and_then(Node::as_str) == Some("NONE"),
+        Some(Kind::Str(s)) => s.trim() == "NONE",
+        _ => false,
+    };
+    if none {
+        Health::Disabled
+    } else if test.is_some() {
+        Health::Defined
+    } else {
+        // Only interval/retries: the image's own HEALTHCHECK test is used.
+        Health::Absent
+    }
+}
+
+/// The healthcheck test as one command line.
+pub fn health_command(svc: &Node) -> Option<(String, &Node)> {
+    let t = svc.get("healthcheck")?.get("test")?;
+    let text = match &t.kind {
+        Kind::Str(s) => s.clone(),
+        Kind::Seq(items) => items
+            .iter()
+            .skip(1)
+            .filter_map(Node::as_str)
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => return None,
+    };
+    Some((text, t))
+}
+
+/// `depends_on` entries: (service name, condition) — the list form has no condition.
+pub fn depends_on(svc: &Node) -> Vec<(&str, Option<&Node>, crate::yaml::Pos)> {
+    let Some(d) = svc.get("depends_on") else {
+        return Vec::new();
+    };
+    match &d.kind {
+        Kind::Seq(items) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(|s| (s, None, i.pos)))
+            .collect(),
+        Kind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| (k.text.as_str(), v.get("condition"), k.pos))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Ports the service's container listens on, as far as the file says: the container
+/// side of `ports` (short and long syntax, ranges) and `expose`.
+pub fn container_ports(svc: &Node) -> Vec<u32> {
+    let mut out = Vec::new();
+    for p in svc.get("ports").map(Node::items).unwrap_or(&[]) {
+        match &p.kind {
+            Kind::Int(n) => out.push(*n as u32),
+            Kind::Str(s) => {
+                // [ip:][host:]container[/proto]
+                let spec = s.split('/').next().unwrap_or(s);
+                let container = spec.rsplit(':').next().unwrap_or(spec);
+                push_range(container, &mut out);
+            }
+            Kind::Map(_) => match p.get("target").map(|t| &t.kind) {
+                Some(Kind::Int(n)) => out.push(*n as u32),
+                Some(Kind::Str(s)) => push_range(s, &mut out),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    for e in svc.get("expose").map(Node::items).unwrap_or(&[]) {
+        match &e.kind {
+            Kind::Int(n) => out.push(*n as u32),
+            Kind::Str(s) => push_range(s.split('/').next().unwrap_or(s), &mut out),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn push_range(spec: &str, out: &mut Vec<u32>) {
+    let (a, b) = spec.split_once('-').unwrap_or((spec, spec));
+    if let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
+        out.extend((a..=b.min(a + 1000)).take(1001));
+    }
+}
+
+/// The port a healthcheck command probes on the container itself (`localhost`,
+/// `127.0.0.1`, `0.0.0.0`, `[::1]`), when it names one.
+pub fn probed_local_port(cmd: &str) -> Option<u32> {
+    for host in ["localhost", "127.0.0.1", "0.0.0.0", "[::1]"] {
+        let mut rest = cmd;
+        while let Some(i) = rest.find(host) {
+            let after = &rest[i + host.len()..];
+            if let Some(p) = after.strip_prefix(':') {
+                let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+                if let Ok(n) = digits.parse() {
+                    return Some(n);
+                }
+            }
+            // `nc -z localhost 8080`
+            let mut words = after.split_whitespace();
+            if after.starts_with(' ')
+                && let Some(w) = words.next()
+                && let Ok(n) = w.parse()
+            {
+                return Some(n);
+            }
+            rest = after;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Flavor, parse_stream};
+
+    #[test]
+    fn ports_of_every_syntax() {
+        let d = parse_stream(
+            "ports: [\"8080:80\", \"127.0.0.1:9000:9001/udp\", 3000, {target: 5432, published: 5433}, \"7000-7001:7000-7001\"]\nexpose: [\"9100\"]\n",
+            Flavor::Compose,
+        )
+        .unwrap();
+        assert_eq!(container_ports(&d[0]), vec![80, 9001, 3000, 5432, 7000, 7001, 9100]);
+    }
+
+    #[test]
+    fn local_ports_in_commands() {
+        assert_eq!(probed_local_port("curl -f http://localhost:8080/health"), Some(8080));
+        assert_eq!(probed_local_port("nc -z 127.0.0.1 5432"), Some(5432));
+        assert_eq!(probed_local_port("pg_isready -U postgres"), None);
+    }
+}

@@ -1,0 +1,69 @@
+//! K602: a compose healthcheck that probes a local port the service does not listen on,
+//! where the file says which ports it listens on. The check never passes: the service
+//! stays `unhealthy` and everything waiting on `service_healthy` never starts.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::compose;
+use crate::project::ProjectCx;
+use crate::rules::workloads::span_at;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::{Kind, Node};
+
+pub struct ComposeHealthcheckPort;
+
+static META: RuleMeta = RuleMeta {
+    code: "K602",
+    name: "compose-healthcheck-port",
+    domain: Domain::Workloads,
+    severity: Severity::Warning,
+    summary: "A compose healthcheck probes a local port that the service does not listen on.",
+    needs_base: false,
+};
+
+/// Whether the service's environment or command mentions the port (it may listen there).
+fn mentions(svc: &Node, port: u32) -> bool {
+    let p = port.to_string();
+    let has = |n: &Node| match &n.kind {
+        Kind::Str(s) => s.contains(&p),
+        Kind::Int(i) => *i == i128::from(port),
+        _ => false,
+    };
+    ["environment", "command", "entrypoint"].iter().any(|k| {
+        svc.get(k).is_some_and(|n| {
+            has(n) || n.items().iter().any(has) || n.entries().iter().any(|(_, v)| has(v))
+        })
+    })
+}
+
+impl Rule for ComposeHealthcheckPort {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        for f in &cx.head.compose {
+            for (k, svc) in compose::services(&f.doc) {
+                let Some((cmd, node)) = compose::health_command(svc) else { continue };
+                let Some(port) = compose::probed_local_port(&cmd) else { continue };
+                let ports = compose::container_ports(svc);
+                if ports.is_empty() || ports.contains(&port) || mentions(svc, port) {
+                    continue;
+                }
+                let listed: Vec<String> = ports.iter().map(u32::to_string).collect();
+                let src = &f.source;
+                out.push(Diagnostic::new(
+                    &META,
+                    src,
+                    span_at(src, node.pos),
+                    format!(
+                        "healthcheck of service `{}` probes port {port}, but the service listens on {}: the check never passes",
+                        k.text,
+                        listed.join(", ")
+                    ),
+                    "probe the port the service serves on (the container side of `ports:` or `expose:`)",
+                    format!("{}/{port}", k.text),
+                ));
+            }
+        }
+    }
+}

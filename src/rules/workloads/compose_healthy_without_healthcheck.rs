@@ -1,0 +1,120 @@
+//! K601: compose `depends_on` with `condition: service_healthy` on a service that has no
+//! healthcheck. `docker compose up` refuses to start the dependent service
+//! ("dependency … has no healthcheck configured"), so the release never comes up.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::compose::{self, Health};
+use crate::project::{ComposeFile, ProjectCx};
+use crate::rules::workloads::{key_span, span_at};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::{Key, Node};
+
+pub struct ComposeHealthyWithoutHealthcheck;
+
+static META: RuleMeta = RuleMeta {
+    code: "K601",
+    name: "compose-healthy-without-healthcheck",
+    domain: Domain::Workloads,
+    severity: Severity::Error,
+    summary: "A compose service waits for `service_healthy` on a service that has no healthcheck.",
+    needs_base: false,
+};
+
+fn dir(path: &str) -> &str {
+    path.rsplit_once('/').map(|x| x.0).unwrap_or("")
+}
+
+/// A service as defined across the compose files of one folder.
+struct Defined<'a> {
+    health: Health,
+    extends: bool,
+    /// Dockerfile path when the service is built from one.
+    dockerfile: Option<String>,
+    at: Option<(&'a ComposeFile, &'a Key)>,
+}
+
+fn dockerfile_of(file: &ComposeFile, svc: &Node) -> Option<String> {
+    let b = svc.get("build")?;
+    let (context, dockerfile) = match b.as_str() {
+        Some(c) => (c, "Dockerfile"),
+        None => (
+            b.get("context").and_then(Node::as_str).unwrap_or("."),
+            b.get("dockerfile").and_then(Node::as_str).unwrap_or("Dockerfile"),
+        ),
+    };
+    let ctx = crate::k8s::kustomize::join(dir(&file.source.path), context)?;
+    crate::k8s::kustomize::join(&ctx, dockerfile)
+}
+
+impl Rule for ComposeHealthyWithoutHealthcheck {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let mut by_dir: BTreeMap<&str, Vec<&ComposeFile>> = BTreeMap::new();
+        for f in &cx.head.compose {
+            by_dir.entry(dir(&f.source.path)).or_default().push(f);
+        }
+        for files in by_dir.values() {
+            let mut defined: BTreeMap<&str, Defined> = BTreeMap::new();
+            for f in files {
+                for (k, svc) in compose::services(&f.doc) {
+                    let d = defined.entry(k.text.as_str()).or_insert(Defined {
+                        health: Health::Absent,
+                        extends: false,
+                        dockerfile: None,
+                        at: None,
+                    });
+                    match compose::health(svc) {
+                        Health::Absent => {}
+                        h => d.health = h,
+                    }
+                    d.extends |= svc.get("extends").is_some();
+                    if let Some(df) = dockerfile_of(f, svc) {
+                        d.dockerfile = Some(df);
+                    }
+                    d.at.get_or_insert((f, k));
+                }
+            }
+            for f in files {
+                for (sk, svc) in compose::services(&f.doc) {
+                    for (dep, condition, _) in compose::depends_on(svc) {
+                        let Some(cond) = condition.filter(|c| c.as_str() == Some("service_healthy")) else {
+                            continue;
+                        };
+                        let Some(d) = defined.get(dep) else { continue };
+                        if d.health == Health::Defined || d.extends {
+                            continue;
+                        }
+                        let why = match (&d.health, &d.dockerfile) {
+                            (Health::Disabled, _) => "disables its healthcheck".to_string(),
+                            (_, Some(df)) => match cx.head.dockerfiles.get(df) {
+                                Some(true) => continue,
+                                Some(false) => format!("has no healthcheck (and `{df}` declares no HEALTHCHECK)"),
+                                // Built from a Dockerfile rollsafe cannot see: it may declare one.
+                                None => continue,
+                            },
+                            _ => "has no healthcheck (unless its image declares a HEALTHCHECK)".to_string(),
+                        };
+                        let src = &f.source;
+                        let mut diag = Diagnostic::new(
+                            &META,
+                            src,
+                            span_at(src, cond.pos),
+                            format!("service `{}` waits for `{dep}` to be healthy, but `{dep}` {why}: `docker compose up` refuses to start `{}`", sk.text, sk.text),
+                            format!("add a `healthcheck:` to `{dep}` (a command that succeeds once it serves), or use `condition: service_started`"),
+                            format!("{}/{dep}", sk.text),
+                        );
+                        if let Some((df, dk)) = d.at {
+                            diag = diag.with_related(Location::new(&df.source, key_span(&df.source, dk)).with_message(format!("`{dep}` is defined here")));
+                        }
+                        out.push(diag);
+                    }
+                }
+            }
+        }
+    }
+}

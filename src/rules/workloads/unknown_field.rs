@@ -1,0 +1,68 @@
+//! K501: a field the kind does not have — misspelt (`readinesProbe`), in the wrong place
+//! (a probe under the pod spec instead of the container), or from another kind
+//! (`strategy` on a StatefulSet). kubectl's strict validation rejects the object; older
+//! clients and `--validate=false` drop the field silently, so a misspelt probe is a
+//! missing probe.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::schema::{Finding, schema};
+use crate::project::ProjectCx;
+use crate::rules::workloads::{key_span, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct UnknownField;
+
+static META: RuleMeta = RuleMeta {
+    code: "K501",
+    name: "unknown-field",
+    domain: Domain::Workloads,
+    severity: Severity::Error,
+    summary: "A built-in object has a field its kind does not have (misspelt, misplaced, or from another kind).",
+    needs_base: false,
+};
+
+impl Rule for UnknownField {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        for (f, file) in cx.head.manifests.iter().enumerate() {
+            for (o, obj) in file.objects.iter().enumerate() {
+                // Patches are partial and may carry `$patch` directives.
+                if ix.patch_objects.contains(&(f, o)) {
+                    continue;
+                }
+                let Some(inst) = ix.instances.iter().find(|i| i.file == f && i.obj == o) else {
+                    continue;
+                };
+                for finding in schema().check(&obj.api_version.value, &obj.kind.value, &obj.node) {
+                    let Finding::UnknownField { key, path, ty, suggestion, elsewhere } = finding else {
+                        continue;
+                    };
+                    let hint = match (suggestion, elsewhere.first()) {
+                        (Some(s), _) => format!(" (did you mean `{s}`?):"),
+                        (None, Some(_)) => format!(" (it is a field of {}):", elsewhere.join(", ")),
+                        (None, None) => ":".to_string(),
+                    };
+                    let src = &file.source;
+                    out.push(Diagnostic::new(
+                        &META,
+                        src,
+                        key_span(src, &key),
+                        format!(
+                            "`{path}` is not a field of {ty} in {}{hint} kubectl apply rejects it, or drops it where validation is off",
+                            who(inst),
+                        ),
+                        match suggestion {
+                            Some(s) => format!("rename it to `{s}`"),
+                            None => "remove it, or move it where the API defines it".to_string(),
+                        },
+                        format!("{}/{}/{path}", inst.kind, inst.name),
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! K502: a value of the wrong type for the built-in field that holds it. Kubernetes
+//! reads YAML with go-yaml v2 (YAML 1.1) rules: `value: yes` is a boolean, `8080` a number,
+//! `"8080"` a string — and an env value, a label or a ConfigMap entry must be a string, a
+//! replica count an integer, a port name a valid name. kubectl apply fails on each.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::schema::{Finding, schema};
+use crate::project::ProjectCx;
+use crate::rules::workloads::{span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct WrongValueType;
+
+static META: RuleMeta = RuleMeta {
+    code: "K502",
+    name: "wrong-value-type",
+    domain: Domain::Workloads,
+    severity: Severity::Error,
+    summary: "A value has the wrong type for its field as Kubernetes reads YAML (e.g. an unquoted `yes` or number where a string is required).",
+    needs_base: false,
+};
+
+fn shown(raw: &str) -> String {
+    if raw == "the value" {
+        raw.to_string()
+    } else {
+        format!("`{raw}`")
+    }
+}
+
+impl Rule for WrongValueType {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        for (f, file) in cx.head.manifests.iter().enumerate() {
+            for (o, obj) in file.objects.iter().enumerate() {
+                if ix.patch_objects.contains(&(f, o)) {
+                    continue;
+                }
+                let Some(inst) = ix.instances.iter().find(|i| i.file == f && i.obj == o) else {
+                    continue;
+                };
+                let src = &file.source;
+                for finding in schema().check(&obj.api_version.value, &obj.kind.value, &obj.node) {
+                    let (pos, path, message, help) = match finding {
+                        Finding::WrongType { pos, path, expected, got } => {
+                            let text = src.text.get(pos.offset..pos.offset + pos.len).unwrap_or("").trim();
+                            // A Secret's values are never shown.
+                            let raw = if inst.kind == "Secret" { "the value" } else { text };
+                            let quoted = raw.starts_with(['"', '\'']);
+                            let message = if expected == "a string" && !quoted {
+                                format!("`{path}` in {} must be a string, but {} is read as {got} under the YAML 1.1 rules kubectl uses: apply fails", who(inst), shown(raw))
+                            } else {
+                                format!("`{path}` in {} must be {expected}, but {} is {got}: apply fails", who(inst), shown(raw))
+                            };
+                            let help = if expected == "a string" && inst.kind == "Secret" {
+                                "quote the value".to_string()
+                            } else if expected == "a string" {
+                                format!("quote it: \"{}\"", raw.trim_matches(['"', '\'']))
+                            } else if got == "a string" {
+                                "remove the quotes".to_string()
+                            } else {
+                                format!("write {expected}")
+                            };
+                            (pos, path, message, help)
+                        }
+                        Finding::BadPortName { pos, path, name, why } => {
+                            let message = if name.parse::<u32>().is_ok() {
+                                format!("`{path}` in {} is the string \"{name}\", which Kubernetes reads as a port name, not a number, and {why}: apply fails", who(inst))
+                            } else {
+                                format!("`{path}` in {} is not a valid port name (\"{name}\"): {why}", who(inst))
+                            };
+                            let help = if name.parse::<u32>().is_ok() {
+                                format!("write the number without quotes: {name}")
+                            } else {
+                                "use at most 15 lowercase letters, digits and single hyphens, with at least one letter".to_string()
+                            };
+                            (pos, path, message, help)
+                        }
+                        Finding::UnknownField { .. } => continue,
+                    };
+                    out.push(Diagnostic::new(
+                        &META,
+                        src,
+                        span_at(src, pos),
+                        message,
+                        help,
+                        format!("{}/{}/{path}", inst.kind, inst.name),
+                    ));
+                }
+            }
+        }
+    }
+}
