@@ -185,6 +185,7 @@ fn is_compose_name(path: &str) -> bool {
         Some(s) => {
             s == "compose"
                 || s.starts_with("compose.")
+                || s.starts_with("compose-")
                 || s == "docker-compose"
                 || s.starts_with("docker-compose.")
                 || s.starts_with("docker-compose-")
@@ -515,7 +516,13 @@ fn load_one(
             secrets: Vec::new(),
         };
     }
-    let compose = forced == Some("compose") || (forced.is_none() && is_compose_name(path));
+    let named_compose = forced == Some("compose") || (forced.is_none() && is_compose_name(path));
+    // A compose file by content: a top-level `services:` mapping and no `apiVersion`.
+    let sniffed_compose = forced.is_none()
+        && !named_compose
+        && !src.text.contains("apiVersion")
+        && src.text.lines().any(|l| l.trim_end() == "services:");
+    let compose = named_compose || sniffed_compose;
     let openapi =
         forced == Some("openapi") || (forced.is_none() && !compose && sniff_openapi(&src.text));
     let flavor = if compose {
@@ -534,7 +541,7 @@ fn load_one(
     let docs = match yaml::parse_stream(&src.text, flavor) {
         Ok(d) => d,
         Err(e) => {
-            if compose || openapi || forced == Some("manifest") || sniff_manifest(&src.text) {
+            if named_compose || openapi || forced == Some("manifest") || sniff_manifest(&src.text) {
                 if src.text.contains("{{") || src.text.contains("{%") {
                     problems.push(Problem {
                         code: "E003",
@@ -564,6 +571,15 @@ fn load_one(
             return none();
         }
     };
+    if sniffed_compose
+        && !docs.first().and_then(|d| d.get("services")).is_some_and(|s| {
+            s.entries()
+                .iter()
+                .any(|(_, v)| v.get("image").is_some() || v.get("build").is_some())
+        })
+    {
+        return none();
+    }
     if compose {
         duplicate_problems(&src, &docs, &mut problems);
         let doc = docs.into_iter().next().unwrap_or(Node {

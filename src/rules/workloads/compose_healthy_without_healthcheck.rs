@@ -81,6 +81,9 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
             }
             for f in files {
                 for (sk, svc) in compose::services(&f.doc) {
+                    // One finding per waiting service: a shared `depends_on` anchor would
+                    // otherwise repeat it for every dependency.
+                    let mut missing: Vec<(&str, String, &Node)> = Vec::new();
                     for (dep, condition, _) in compose::depends_on(svc) {
                         let Some(cond) = condition.filter(|c| c.as_str() == Some("service_healthy")) else {
                             continue;
@@ -99,20 +102,28 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                             },
                             _ => "has no healthcheck (unless its image declares a HEALTHCHECK)".to_string(),
                         };
-                        let src = &f.source;
-                        let mut diag = Diagnostic::new(
-                            &META,
-                            src,
-                            span_at(src, cond.pos),
-                            format!("service `{}` waits for `{dep}` to be healthy, but `{dep}` {why}: `docker compose up` refuses to start `{}`", sk.text, sk.text),
-                            format!("add a `healthcheck:` to `{dep}` (a command that succeeds once it serves), or use `condition: service_started`"),
-                            format!("{}/{dep}", sk.text),
-                        );
-                        if let Some((df, dk)) = d.at {
-                            diag = diag.with_related(Location::new(&df.source, key_span(&df.source, dk)).with_message(format!("`{dep}` is defined here")));
-                        }
-                        out.push(diag);
+                        missing.push((dep, why, cond));
                     }
+                    let Some((dep, why, cond)) = missing.first() else { continue };
+                    let src = &f.source;
+                    let message = if missing.len() == 1 {
+                        format!("service `{}` waits for `{dep}` to be healthy, but `{dep}` {why}: `docker compose up` refuses to start `{}`", sk.text, sk.text)
+                    } else {
+                        let names: Vec<String> = missing.iter().map(|(d, _, _)| format!("`{d}`")).collect();
+                        format!("service `{}` waits for {} to be healthy, but none of them has a healthcheck: `docker compose up` refuses to start `{}`", sk.text, names.join(", "), sk.text)
+                    };
+                    let mut diag = Diagnostic::new(
+                        &META,
+                        src,
+                        span_at(src, cond.pos),
+                        message,
+                        "add a `healthcheck:` to each dependency (a command that succeeds once it serves), or use `condition: service_started`",
+                        format!("{}/{dep}", sk.text),
+                    );
+                    if let Some((df, dk)) = defined.get(dep).and_then(|d| d.at) {
+                        diag = diag.with_related(Location::new(&df.source, key_span(&df.source, dk)).with_message(format!("`{dep}` is defined here")));
+                    }
+                    out.push(diag);
                 }
             }
         }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::project::ProjectCx;
-use crate::rules::workloads::image::{containers, parts};
+use crate::rules::workloads::image::{compare_versions, containers, parts};
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 
@@ -38,6 +38,11 @@ impl Rule for ImageTagMismatch {
                 continue;
             }
             let (repo, Some(tag)) = parts(image) else { continue };
+            // Only version tags say "which release": `blue`/`green` or per-component tags
+            // of one repository (`2.0.2-cart`, `2.0.2-email`) name different images.
+            if compare_versions(tag, tag).is_none() || tag.contains('-') {
+                continue;
+            }
             let unit = if inst.scope == 0 {
                 ix.files[inst.file].path.clone()
             } else {
