@@ -572,11 +572,14 @@ fn load_one(
         }
     };
     if sniffed_compose
-        && !docs.first().and_then(|d| d.get("services")).is_some_and(|s| {
-            s.entries()
-                .iter()
-                .any(|(_, v)| v.get("image").is_some() || v.get("build").is_some())
-        })
+        && !docs
+            .first()
+            .and_then(|d| d.get("services"))
+            .is_some_and(|s| {
+                s.entries()
+                    .iter()
+                    .any(|(_, v)| v.get("image").is_some() || v.get("build").is_some())
+            })
     {
         return none();
     }
@@ -752,7 +755,8 @@ pub fn load(
         }
     }
     // Walk order must not depend on the parallel load.
-    p.manifests.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    p.manifests
+        .sort_by(|a, b| a.source.path.cmp(&b.source.path));
     p.compose.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     kustomizations.sort_by(|a, b| a.dir.cmp(&b.dir));
     let raw: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();

@@ -154,7 +154,10 @@ impl Kustomization {
     pub fn transform(&self) -> Transform {
         let d = &self.doc;
         let mut t = Transform {
-            namespace: d.get("namespace").and_then(Node::as_str).map(str::to_string),
+            namespace: d
+                .get("namespace")
+                .and_then(Node::as_str)
+                .map(str::to_string),
             prefix: d
                 .get("namePrefix")
                 .and_then(Node::as_str)
@@ -344,7 +347,10 @@ mod tests {
 
     #[test]
     fn images_split_and_override() {
-        assert_eq!(split_image("registry:5000/app"), ("registry:5000/app", None));
+        assert_eq!(
+            split_image("registry:5000/app"),
+            ("registry:5000/app", None)
+        );
         assert_eq!(split_image("app:1.2"), ("app", Some(":1.2")));
         assert_eq!(
             split_image("app:1.2@sha256:abc"),

@@ -106,7 +106,9 @@ impl Index {
     /// Pods whose labels a selector in `inst`'s namespace matches. Selectors written in
     /// a kustomize build carry that build's common labels.
     pub fn selected_pods(&self, inst: &Instance, selector: &Selector) -> Vec<&Pod> {
-        let sel_scoped = selector.clone().with_labels(&inst.transform.selector_labels);
+        let sel_scoped = selector
+            .clone()
+            .with_labels(&inst.transform.selector_labels);
         self.pods
             .iter()
             .filter(|p| {
@@ -236,7 +238,13 @@ fn instance(obj: &Object, file: usize, o: usize, scope: usize, t: Arc<Transform>
         obj: o,
         scope,
         kind: obj.kind.value.clone(),
-        group: obj.api_version.value.split('/').next().unwrap_or("").to_string(),
+        group: obj
+            .api_version
+            .value
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_string(),
         name: format!("{}{}{}", t.prefix, obj.name(), t.suffix),
         namespace,
         labels: l,

@@ -33,7 +33,11 @@ pub enum ProbeKind {
 }
 
 impl ProbeKind {
-    pub const ALL: [ProbeKind; 3] = [ProbeKind::Liveness, ProbeKind::Readiness, ProbeKind::Startup];
+    pub const ALL: [ProbeKind; 3] = [
+        ProbeKind::Liveness,
+        ProbeKind::Readiness,
+        ProbeKind::Startup,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -132,10 +136,7 @@ impl Container {
     fn read(src: &Arc<SourceFile>, node: &Node, role: Role) -> Container {
         let mut c = Container {
             src: src.clone(),
-            name: node
-                .get("name")
-                .and_then(scalar_text)
-                .unwrap_or_default(),
+            name: node.get("name").and_then(scalar_text).unwrap_or_default(),
             role,
             node: node.clone(),
             ports: Vec::new(),
@@ -225,7 +226,11 @@ pub fn template_path(api_version: &str, kind: &str) -> Option<&'static [&'static
     let group = api_version.split('/').next().unwrap_or("");
     Some(match kind {
         "Pod" if !api_version.contains('/') => &[],
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
         | "Job" => &["spec", "template"],
         "DeploymentConfig" if group.starts_with("apps.openshift.io") || group == "v1" => {
             &["spec", "template"]

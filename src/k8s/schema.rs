@@ -80,7 +80,10 @@ pub fn schema() -> &'static Schema {
             let ty = current.expect("a type before its continuation");
             for f in fields.split_whitespace() {
                 let (name, t) = f.split_once(':').expect("`field:type`");
-                s.types.get_mut(ty).expect("declared").push((name, parse_ty(t)));
+                s.types
+                    .get_mut(ty)
+                    .expect("declared")
+                    .push((name, parse_ty(t)));
             }
         }
         s
@@ -274,7 +277,10 @@ pub fn bad_port_name(s: &str) -> Option<&'static str> {
     if s.len() > 15 {
         return Some("it is longer than 15 characters");
     }
-    if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return Some("only lowercase letters, digits and `-` are allowed");
     }
     if !s.chars().any(|c| c.is_ascii_lowercase()) {
@@ -355,10 +361,18 @@ mod tests {
         let f = schema().check("apps/v1", "Deployment", &doc[0]);
         assert_eq!(f.len(), 3, "{f:?}");
         match &f[0] {
-            Finding::UnknownField { suggestion, .. } => assert_eq!(*suggestion, Some("readinessProbe")),
+            Finding::UnknownField { suggestion, .. } => {
+                assert_eq!(*suggestion, Some("readinessProbe"))
+            }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(&f[1], Finding::WrongType { got: "a boolean", .. }));
+        assert!(matches!(
+            &f[1],
+            Finding::WrongType {
+                got: "a boolean",
+                ..
+            }
+        ));
         assert!(matches!(&f[2], Finding::BadPortName { .. }));
     }
 }

@@ -157,12 +157,18 @@ mod tests {
             Flavor::Compose,
         )
         .unwrap();
-        assert_eq!(container_ports(&d[0]), vec![80, 9001, 3000, 5432, 7000, 7001, 9100]);
+        assert_eq!(
+            container_ports(&d[0]),
+            vec![80, 9001, 3000, 5432, 7000, 7001, 9100]
+        );
     }
 
     #[test]
     fn local_ports_in_commands() {
-        assert_eq!(probed_local_port("curl -f http://localhost:8080/health"), Some(8080));
+        assert_eq!(
+            probed_local_port("curl -f http://localhost:8080/health"),
+            Some(8080)
+        );
         assert_eq!(probed_local_port("nc -z 127.0.0.1 5432"), Some(5432));
         assert_eq!(probed_local_port("pg_isready -U postgres"), None);
     }

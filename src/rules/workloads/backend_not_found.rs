@@ -33,12 +33,22 @@ fn push_backend<'a>(b: &'a Node, out: &mut Vec<Backend<'a>>) {
     if let Some(s) = b.get("service") {
         // networking.k8s.io/v1
         if let Some(name) = s.get("name") {
-            let port = s.get("port").and_then(|p| p.get("number").or(p.get("name")));
-            out.push(Backend { name, namespace: None, port });
+            let port = s
+                .get("port")
+                .and_then(|p| p.get("number").or(p.get("name")));
+            out.push(Backend {
+                name,
+                namespace: None,
+                port,
+            });
         }
     } else if let Some(name) = b.get("serviceName") {
         // extensions/v1beta1, networking.k8s.io/v1beta1
-        out.push(Backend { name, namespace: None, port: b.get("servicePort") });
+        out.push(Backend {
+            name,
+            namespace: None,
+            port: b.get("servicePort"),
+        });
     }
 }
 
@@ -76,7 +86,10 @@ fn route_backends(obj: &Node) -> Vec<Backend<'_>> {
             if let Some(name) = r.get("name") {
                 out.push(Backend {
                     name,
-                    namespace: r.get("namespace").and_then(Node::as_str).map(str::to_string),
+                    namespace: r
+                        .get("namespace")
+                        .and_then(Node::as_str)
+                        .map(str::to_string),
                     port: r.get("port"),
                 });
             }
@@ -111,7 +124,10 @@ impl Rule for BackendNotFound {
                 if annotated || raw.contains("{{") || raw.contains("${") {
                     continue;
                 }
-                let ns = b.namespace.clone().unwrap_or_else(|| inst.namespace.clone());
+                let ns = b
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| inst.namespace.clone());
                 let name = format!("{}{}{}", inst.transform.prefix, raw, inst.transform.suffix);
                 let mut found = ix.find(inst, "Service", &ns, &name);
                 if found.is_empty() {
@@ -157,12 +173,18 @@ impl Rule for BackendNotFound {
 }
 
 fn services_in(ix: &crate::k8s::Index, ns: &str) -> bool {
-    ix.instances.iter().any(|i| i.is_core("Service") && i.namespace == ns)
+    ix.instances
+        .iter()
+        .any(|i| i.is_core("Service") && i.namespace == ns)
 }
 
 /// Whether a Service has `port` (a number matching `port`, or a name matching `name`).
 fn service_has_port(svc: &Node, port: &Node) -> bool {
-    let ports = svc.get("spec").and_then(|s| s.get("ports")).map(Node::items).unwrap_or(&[]);
+    let ports = svc
+        .get("spec")
+        .and_then(|s| s.get("ports"))
+        .map(Node::items)
+        .unwrap_or(&[]);
     ports.iter().any(|p| match &port.kind {
         Kind::Int(n) => p.get("port").is_some_and(|v| v.kind == Kind::Int(*n)),
         Kind::Str(s) => p.get("name").and_then(Node::as_str) == Some(s.as_str()),

@@ -43,8 +43,12 @@ impl Rule for ComposeHealthcheckPort {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         for f in &cx.head.compose {
             for (k, svc) in compose::services(&f.doc) {
-                let Some((cmd, node)) = compose::health_command(svc) else { continue };
-                let Some(port) = compose::probed_local_port(&cmd) else { continue };
+                let Some((cmd, node)) = compose::health_command(svc) else {
+                    continue;
+                };
+                let Some(port) = compose::probed_local_port(&cmd) else {
+                    continue;
+                };
                 let ports = compose::container_ports(svc);
                 if ports.is_empty() || ports.contains(&port) || mentions(svc, port) {
                     continue;

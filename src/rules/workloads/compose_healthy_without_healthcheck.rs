@@ -41,7 +41,9 @@ fn dockerfile_of(file: &ComposeFile, svc: &Node) -> Option<String> {
         Some(c) => (c, "Dockerfile"),
         None => (
             b.get("context").and_then(Node::as_str).unwrap_or("."),
-            b.get("dockerfile").and_then(Node::as_str).unwrap_or("Dockerfile"),
+            b.get("dockerfile")
+                .and_then(Node::as_str)
+                .unwrap_or("Dockerfile"),
         ),
     };
     let ctx = crate::k8s::kustomize::join(dir(&file.source.path), context)?;
@@ -85,7 +87,9 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                     // otherwise repeat it for every dependency.
                     let mut missing: Vec<(&str, String, &Node)> = Vec::new();
                     for (dep, condition, _) in compose::depends_on(svc) {
-                        let Some(cond) = condition.filter(|c| c.as_str() == Some("service_healthy")) else {
+                        let Some(cond) =
+                            condition.filter(|c| c.as_str() == Some("service_healthy"))
+                        else {
                             continue;
                         };
                         let Some(d) = defined.get(dep) else { continue };
@@ -96,21 +100,35 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                             (Health::Disabled, _) => "disables its healthcheck".to_string(),
                             (_, Some(df)) => match cx.head.dockerfiles.get(df) {
                                 Some(true) => continue,
-                                Some(false) => format!("has no healthcheck (and `{df}` declares no HEALTHCHECK)"),
+                                Some(false) => format!(
+                                    "has no healthcheck (and `{df}` declares no HEALTHCHECK)"
+                                ),
                                 // Built from a Dockerfile rollsafe cannot see: it may declare one.
                                 None => continue,
                             },
-                            _ => "has no healthcheck (unless its image declares a HEALTHCHECK)".to_string(),
+                            _ => "has no healthcheck (unless its image declares a HEALTHCHECK)"
+                                .to_string(),
                         };
                         missing.push((dep, why, cond));
                     }
-                    let Some((dep, why, cond)) = missing.first() else { continue };
+                    let Some((dep, why, cond)) = missing.first() else {
+                        continue;
+                    };
                     let src = &f.source;
                     let message = if missing.len() == 1 {
-                        format!("service `{}` waits for `{dep}` to be healthy, but `{dep}` {why}: `docker compose up` refuses to start `{}`", sk.text, sk.text)
+                        format!(
+                            "service `{}` waits for `{dep}` to be healthy, but `{dep}` {why}: `docker compose up` refuses to start `{}`",
+                            sk.text, sk.text
+                        )
                     } else {
-                        let names: Vec<String> = missing.iter().map(|(d, _, _)| format!("`{d}`")).collect();
-                        format!("service `{}` waits for {} to be healthy, but none of them has a healthcheck: `docker compose up` refuses to start `{}`", sk.text, names.join(", "), sk.text)
+                        let names: Vec<String> =
+                            missing.iter().map(|(d, _, _)| format!("`{d}`")).collect();
+                        format!(
+                            "service `{}` waits for {} to be healthy, but none of them has a healthcheck: `docker compose up` refuses to start `{}`",
+                            sk.text,
+                            names.join(", "),
+                            sk.text
+                        )
                     };
                     let mut diag = Diagnostic::new(
                         &META,
@@ -121,7 +139,10 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                         format!("{}/{dep}", sk.text),
                     );
                     if let Some((df, dk)) = defined.get(dep).and_then(|d| d.at) {
-                        diag = diag.with_related(Location::new(&df.source, key_span(&df.source, dk)).with_message(format!("`{dep}` is defined here")));
+                        diag = diag.with_related(
+                            Location::new(&df.source, key_span(&df.source, dk))
+                                .with_message(format!("`{dep}` is defined here")),
+                        );
                     }
                     out.push(diag);
                 }

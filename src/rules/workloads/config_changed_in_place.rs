@@ -60,14 +60,24 @@ fn env_consumers(ix: &Index) -> HashMap<(String, String, String), usize> {
         for c in &pod.containers {
             let mut add = |kind: &str, name: Option<&Node>| {
                 if let Some(n) = name.and_then(Node::as_str) {
-                    out.entry((kind.to_string(), inst.namespace.clone(), format!("{}{}{}", inst.transform.prefix, n, inst.transform.suffix)))
-                        .or_insert(pod.inst);
+                    out.entry((
+                        kind.to_string(),
+                        inst.namespace.clone(),
+                        format!("{}{}{}", inst.transform.prefix, n, inst.transform.suffix),
+                    ))
+                    .or_insert(pod.inst);
                 }
             };
             for e in c.node.get("env").map(Node::items).unwrap_or(&[]) {
                 let from = e.get("valueFrom");
-                add("ConfigMap", from.and_then(|f| at_path(f, &["configMapKeyRef", "name"])));
-                add("Secret", from.and_then(|f| at_path(f, &["secretKeyRef", "name"])));
+                add(
+                    "ConfigMap",
+                    from.and_then(|f| at_path(f, &["configMapKeyRef", "name"])),
+                );
+                add(
+                    "Secret",
+                    from.and_then(|f| at_path(f, &["secretKeyRef", "name"])),
+                );
             }
             for e in c.node.get("envFrom").map(Node::items).unwrap_or(&[]) {
                 add("ConfigMap", at_path(e, &["configMapRef", "name"]));
@@ -89,11 +99,19 @@ impl Rule for ConfigChangedInPlace {
         let bix = &base.k8s;
         let consumers = env_consumers(ix);
         let mut done = std::collections::HashSet::new();
-        for inst in ix.instances.iter().filter(|i| i.is_core("ConfigMap") || i.is_core("Secret")) {
-            let Some(&w) = consumers.get(&(inst.kind.clone(), inst.namespace.clone(), inst.name.clone())) else {
+        for inst in ix
+            .instances
+            .iter()
+            .filter(|i| i.is_core("ConfigMap") || i.is_core("Secret"))
+        {
+            let Some(&w) =
+                consumers.get(&(inst.kind.clone(), inst.namespace.clone(), inst.name.clone()))
+            else {
                 continue;
             };
-            let Some(b) = find_same(bix, inst) else { continue };
+            let Some(b) = find_same(bix, inst) else {
+                continue;
+            };
             let obj = ix.object(&cx.head.manifests, inst);
             let bobj = bix.object(&base.manifests, b);
             let keys = changed_keys(&obj.node, &bobj.node);
@@ -101,8 +119,14 @@ impl Rule for ConfigChangedInPlace {
                 continue;
             }
             let src = &ix.files[inst.file];
-            let immutable = obj.node.get("immutable").is_some_and(|n| n.kind == Kind::Bool(true))
-                && bobj.node.get("immutable").is_some_and(|n| n.kind == Kind::Bool(true));
+            let immutable = obj
+                .node
+                .get("immutable")
+                .is_some_and(|n| n.kind == Kind::Bool(true))
+                && bobj
+                    .node
+                    .get("immutable")
+                    .is_some_and(|n| n.kind == Kind::Bool(true));
             let at = ["data", "stringData", "binaryData"]
                 .iter()
                 .find_map(|f| entry(&obj.node, f))
@@ -111,12 +135,25 @@ impl Rule for ConfigChangedInPlace {
             let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
             let workload = &ix.instances[w];
             let (severity, message) = if immutable {
-                (Severity::Error, format!("{} is immutable, but this release changes {} in place: the API server rejects the update", who(inst), names.join(", ")))
+                (
+                    Severity::Error,
+                    format!(
+                        "{} is immutable, but this release changes {} in place: the API server rejects the update",
+                        who(inst),
+                        names.join(", ")
+                    ),
+                )
             } else {
-                (Severity::Warning, format!(
-                    "{} changes {} in place, and {} reads it through env: running pods keep the old values, and rolling {} back does not restore them",
-                    who(inst), names.join(", "), who(workload), workload.name
-                ))
+                (
+                    Severity::Warning,
+                    format!(
+                        "{} changes {} in place, and {} reads it through env: running pods keep the old values, and rolling {} back does not restore them",
+                        who(inst),
+                        names.join(", "),
+                        who(workload),
+                        workload.name
+                    ),
+                )
             };
             let wsrc = &ix.files[workload.file];
             out.push(
@@ -131,6 +168,7 @@ impl Rule for ConfigChangedInPlace {
 }
 
 fn find_same<'a>(bix: &'a Index, inst: &Instance) -> Option<&'a Instance> {
-    bix.instances.iter().find(|b| b.kind == inst.kind && b.namespace == inst.namespace && b.name == inst.name)
+    bix.instances
+        .iter()
+        .find(|b| b.kind == inst.kind && b.namespace == inst.namespace && b.name == inst.name)
 }
-

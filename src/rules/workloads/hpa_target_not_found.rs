@@ -31,7 +31,9 @@ impl Rule for HpaTargetNotFound {
             let Some((kind, name_node)) = scale_target(a, &obj.node) else {
                 continue;
             };
-            let Some(name) = name_node.as_str() else { continue };
+            let Some(name) = name_node.as_str() else {
+                continue;
+            };
             if name.contains("{{") || name.contains("${") {
                 continue;
             }

@@ -28,7 +28,10 @@ impl Rule for HpaWithReplicas {
         let m = &cx.head.manifests;
         let mut done = std::collections::HashSet::new();
         for w in &ix.instances {
-            if !matches!(w.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet" | "Rollout") {
+            if !matches!(
+                w.kind.as_str(),
+                "Deployment" | "StatefulSet" | "ReplicaSet" | "Rollout"
+            ) {
                 continue;
             }
             let obj = ix.object(m, w);

@@ -23,14 +23,18 @@ static META: RuleMeta = RuleMeta {
 /// (resource, node to point at) for each utilisation metric of an HPA.
 fn utilisation_metrics(hpa: &Node) -> Vec<(String, &Node)> {
     let mut out = Vec::new();
-    let Some(spec) = hpa.get("spec") else { return out };
+    let Some(spec) = hpa.get("spec") else {
+        return out;
+    };
     if let Some(n) = spec.get("targetCPUUtilizationPercentage") {
         out.push(("cpu".to_string(), n));
     }
     for metric in spec.get("metrics").map(Node::items).unwrap_or(&[]) {
         for key in ["resource", "containerResource"] {
             let Some(r) = metric.get(key) else { continue };
-            let Some(name) = r.get("name").and_then(Node::as_str) else { continue };
+            let Some(name) = r.get("name").and_then(Node::as_str) else {
+                continue;
+            };
             let utilisation = r
                 .get("target")
                 .and_then(|t| t.get("type"))
@@ -53,7 +57,11 @@ impl Rule for HpaWithoutRequests {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
         let m = &cx.head.manifests;
-        for a in ix.instances.iter().filter(|i| i.first && i.kind == "HorizontalPodAutoscaler") {
+        for a in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && i.kind == "HorizontalPodAutoscaler")
+        {
             let obj = ix.object(m, a);
             let Some((kind, name_node)) = scale_target(a, &obj.node) else {
                 continue;
@@ -64,7 +72,9 @@ impl Rule for HpaWithoutRequests {
             targets.extend(ix.find(a, &kind, &a.namespace, name));
             let Some(&t) = targets.first() else { continue };
             let target = &ix.instances[t];
-            let Some(pod) = ix.pods_of(t).next() else { continue };
+            let Some(pod) = ix.pods_of(t).next() else {
+                continue;
+            };
             let src = &ix.files[a.file];
             for (resource, at) in utilisation_metrics(&obj.node) {
                 let Some(c) = pod

@@ -36,7 +36,10 @@ impl Rule for ImageNotPinned {
             .filter(|o| o.api_version.value.starts_with("skaffold/"))
             .flat_map(|o| {
                 let artifacts = o.node.get("build").and_then(|b| b.get("artifacts"));
-                artifacts.map(crate::yaml::Node::items).unwrap_or(&[]).iter()
+                artifacts
+                    .map(crate::yaml::Node::items)
+                    .unwrap_or(&[])
+                    .iter()
             })
             .filter_map(|a| a.get("image").and_then(crate::yaml::Node::as_str))
             .collect();
@@ -48,7 +51,9 @@ impl Rule for ImageNotPinned {
             let why = match tag {
                 None => "has no tag (it means `latest`)".to_string(),
                 Some("latest") => "uses the `latest` tag".to_string(),
-                Some(t) if floating.iter().any(|f| f == t) => format!("uses the floating tag `{t}`"),
+                Some(t) if floating.iter().any(|f| f == t) => {
+                    format!("uses the floating tag `{t}`")
+                }
                 _ => continue,
             };
             let Some(at) = &c.image else { continue };

@@ -37,7 +37,9 @@ impl Rule for ImageTagMismatch {
             if inst.kind == "Experiment" {
                 continue;
             }
-            let (repo, Some(tag)) = parts(image) else { continue };
+            let (repo, Some(tag)) = parts(image) else {
+                continue;
+            };
             // Only version tags say "which release": `blue`/`green` or per-component tags
             // of one repository (`2.0.2-cart`, `2.0.2-email`) name different images.
             if compare_versions(tag, tag).is_none() || tag.contains('-') {

@@ -29,17 +29,29 @@ impl Rule for ImageTagMovedBack {
         let Some(base) = cx.base else { return };
         let key = |ix: &crate::k8s::Index, pod: &crate::k8s::pod::Pod, c: &str, repo: &str| {
             let i = &ix.instances[pod.inst];
-            (i.kind.clone(), i.namespace.clone(), i.name.clone(), c.to_string(), repo.to_string())
+            (
+                i.kind.clone(),
+                i.namespace.clone(),
+                i.name.clone(),
+                c.to_string(),
+                repo.to_string(),
+            )
         };
         let mut before = HashMap::new();
         for (pod, c, image) in containers(&base.k8s) {
-            let (repo, Some(tag)) = parts(&image) else { continue };
+            let (repo, Some(tag)) = parts(&image) else {
+                continue;
+            };
             before.insert(key(&base.k8s, pod, &c.name, repo), tag.to_string());
         }
         let ix = &cx.head.k8s;
         for (pod, c, image) in containers(ix) {
-            let (repo, Some(tag)) = parts(&image) else { continue };
-            let Some(old) = before.get(&key(ix, pod, &c.name, repo)) else { continue };
+            let (repo, Some(tag)) = parts(&image) else {
+                continue;
+            };
+            let Some(old) = before.get(&key(ix, pod, &c.name, repo)) else {
+                continue;
+            };
             if compare_versions(tag, old) != Some(std::cmp::Ordering::Less) {
                 continue;
             }
@@ -49,7 +61,11 @@ impl Rule for ImageTagMovedBack {
                 &META,
                 &at.src,
                 span_at(&at.src, at.value.pos),
-                format!("container `{}` of {} moves `{repo}` back from {old} to {tag}", c.name, who(inst)),
+                format!(
+                    "container `{}` of {} moves `{repo}` back from {old} to {tag}",
+                    c.name,
+                    who(inst)
+                ),
                 "if this is not a deliberate rollback, rebase onto the current release's tag",
                 format!("{}/{}/{}/{repo}", inst.kind, inst.name, c.name),
             ));

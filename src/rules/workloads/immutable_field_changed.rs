@@ -34,8 +34,16 @@ fn immutable(group: &str, kind: &str) -> &'static [&'static [&'static str]] {
             &["spec", "podManagementPolicy"],
         ],
         ("v1", "Service") => &[&["spec", "clusterIP"]],
-        ("batch", "Job") => &[&["spec", "template"], &["spec", "selector"], &["spec", "completionMode"]],
-        ("v1", "PersistentVolumeClaim") => &[&["spec", "storageClassName"], &["spec", "accessModes"], &["spec", "volumeName"]],
+        ("batch", "Job") => &[
+            &["spec", "template"],
+            &["spec", "selector"],
+            &["spec", "completionMode"],
+        ],
+        ("v1", "PersistentVolumeClaim") => &[
+            &["spec", "storageClassName"],
+            &["spec", "accessModes"],
+            &["spec", "volumeName"],
+        ],
         ("v1", "ConfigMap" | "Secret") => &[],
         _ => &[],
     }
@@ -51,7 +59,9 @@ impl Rule for ImmutableFieldChanged {
         let bix = &base.k8s;
         let mut before: HashMap<(String, String, String), usize> = HashMap::new();
         for (n, i) in bix.instances.iter().enumerate() {
-            before.entry((i.kind.clone(), i.namespace.clone(), i.name.clone())).or_insert(n);
+            before
+                .entry((i.kind.clone(), i.namespace.clone(), i.name.clone()))
+                .or_insert(n);
         }
         let ix = &cx.head.k8s;
         let mut done = std::collections::HashSet::new();
@@ -60,7 +70,9 @@ impl Rule for ImmutableFieldChanged {
             if paths.is_empty() {
                 continue;
             }
-            let Some(&b) = before.get(&(inst.kind.clone(), inst.namespace.clone(), inst.name.clone())) else {
+            let Some(&b) =
+                before.get(&(inst.kind.clone(), inst.namespace.clone(), inst.name.clone()))
+            else {
                 continue;
             };
             let binst = &bix.instances[b];

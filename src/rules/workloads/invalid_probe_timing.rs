@@ -32,7 +32,11 @@ impl Rule for InvalidProbeTiming {
             if !inst.first {
                 continue;
             }
-            for c in pod.containers.iter().filter(|c| matches!(c.role, Role::Main | Role::Sidecar)) {
+            for c in pod
+                .containers
+                .iter()
+                .filter(|c| matches!(c.role, Role::Main | Role::Sidecar))
+            {
                 for probe in &c.probes {
                     let p = &probe.value;
                     let src = &probe.src;
@@ -56,7 +60,9 @@ impl Rule for InvalidProbeTiming {
                         ));
                         let _ = k;
                     }
-                    let (Some(timeout), Some(period)) = (p.int("timeoutSeconds"), p.int("periodSeconds")) else {
+                    let (Some(timeout), Some(period)) =
+                        (p.int("timeoutSeconds"), p.int("periodSeconds"))
+                    else {
                         continue;
                     };
                     if timeout >= period && timeout > 0 {

@@ -11,8 +11,16 @@ pub fn selector(inst: &Instance, m: &[ManifestFile], ix: &Index) -> Option<Selec
         return None;
     }
     // policy/v1: a missing selector selects no pods.
-    let sel = ix.object(m, inst).node.get("spec").and_then(|s| s.get("selector"));
-    Some(sel.map(Selector::read).unwrap_or_default().with_labels(&inst.transform.selector_labels))
+    let sel = ix
+        .object(m, inst)
+        .node
+        .get("spec")
+        .and_then(|s| s.get("selector"));
+    Some(
+        sel.map(Selector::read)
+            .unwrap_or_default()
+            .with_labels(&inst.transform.selector_labels),
+    )
 }
 
 /// Workload instances (indexes) the selector protects, in the PDB's namespace. A

@@ -6,7 +6,9 @@
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::kustomize::scalar_text;
 use crate::project::ProjectCx;
-use crate::rules::workloads::{effective_replicas, entry, object_span, pdb, resolve_amount, span_at, who};
+use crate::rules::workloads::{
+    effective_replicas, entry, object_span, pdb, resolve_amount, span_at, who,
+};
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::yaml::Kind;
 
@@ -31,9 +33,13 @@ impl Rule for PdbBlocksEviction {
         let m = &cx.head.manifests;
         let mut done = std::collections::HashSet::new();
         for p in &ix.instances {
-            let Some(s) = pdb::selector(p, m, ix) else { continue };
+            let Some(s) = pdb::selector(p, m, ix) else {
+                continue;
+            };
             let obj = ix.object(m, p);
-            let Some(spec) = obj.node.get("spec") else { continue };
+            let Some(spec) = obj.node.get("spec") else {
+                continue;
+            };
             let src = &ix.files[p.file];
             let max_unavailable = entry(spec, "maxUnavailable");
             let min_available = entry(spec, "minAvailable");
@@ -42,17 +48,36 @@ impl Rule for PdbBlocksEviction {
                 let zero = matches!(&v.kind, Kind::Int(0))
                     || matches!(&v.kind, Kind::Str(t) if t.trim() == "0%");
                 if zero {
-                    finding = Some((v, format!("{} sets maxUnavailable to {}: no pod may ever be evicted", who(p), scalar_text(v).unwrap_or_default()), None));
+                    finding = Some((
+                        v,
+                        format!(
+                            "{} sets maxUnavailable to {}: no pod may ever be evicted",
+                            who(p),
+                            scalar_text(v).unwrap_or_default()
+                        ),
+                        None,
+                    ));
                 }
             }
             if let Some((_, v)) = min_available {
                 if matches!(&v.kind, Kind::Str(t) if t.trim() == "100%") {
-                    finding = Some((v, format!("{} sets minAvailable to 100%: no pod may ever be evicted", who(p)), None));
+                    finding = Some((
+                        v,
+                        format!(
+                            "{} sets minAvailable to 100%: no pod may ever be evicted",
+                            who(p)
+                        ),
+                        None,
+                    ));
                 } else {
                     for w in pdb::protected(ix, m, p, &s) {
                         let wi = &ix.instances[w];
-                        let Some(replicas) = effective_replicas(ix, m, wi) else { continue };
-                        let Some(min) = resolve_amount(v, replicas, true) else { continue };
+                        let Some(replicas) = effective_replicas(ix, m, wi) else {
+                            continue;
+                        };
+                        let Some(min) = resolve_amount(v, replicas, true) else {
+                            continue;
+                        };
                         if replicas - min <= 0 {
                             finding = Some((
                                 v,
@@ -68,7 +93,9 @@ impl Rule for PdbBlocksEviction {
                     }
                 }
             }
-            let Some((at, message, workload)) = finding else { continue };
+            let Some((at, message, workload)) = finding else {
+                continue;
+            };
             if !done.insert((p.file, p.obj)) {
                 continue;
             }
@@ -83,7 +110,10 @@ impl Rule for PdbBlocksEviction {
             if let Some(w) = workload {
                 let wi = &ix.instances[w];
                 let wsrc = &ix.files[wi.file];
-                d = d.with_related(Location::new(wsrc, object_span(wsrc, ix.object(m, wi))).with_message("the protected workload"));
+                d = d.with_related(
+                    Location::new(wsrc, object_span(wsrc, ix.object(m, wi)))
+                        .with_message("the protected workload"),
+                );
             }
             out.push(d);
         }

@@ -88,8 +88,12 @@ impl Rule for ProbePortNotExposed {
                     };
                     if let Some((severity, message)) = finding {
                         let help = match probe.value.kind {
-                            crate::k8s::pod::ProbeKind::Liveness => "point the probe at a declared container port (by name or number); a failing liveness probe restarts the container in a loop",
-                            _ => "point the probe at a declared container port (by name or number); until it passes the pod never becomes ready and the rollout stalls",
+                            crate::k8s::pod::ProbeKind::Liveness => {
+                                "point the probe at a declared container port (by name or number); a failing liveness probe restarts the container in a loop"
+                            }
+                            _ => {
+                                "point the probe at a declared container port (by name or number); until it passes the pod never becomes ready and the rollout stalls"
+                            }
                         };
                         out.push(
                             Diagnostic::new(

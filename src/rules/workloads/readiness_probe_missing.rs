@@ -57,8 +57,7 @@ impl Rule for ReadinessProbeMissing {
                     .iter()
                     .filter(|c| matches!(c.role, Role::Main | Role::Sidecar))
                     .collect();
-                if main.is_empty() || main.iter().any(|c| c.probe(ProbeKind::Readiness).is_some())
-                {
+                if main.is_empty() || main.iter().any(|c| c.probe(ProbeKind::Readiness).is_some()) {
                     continue;
                 }
                 // The container serving the Service's port, else the first one.

@@ -29,14 +29,20 @@ impl Rule for RevisionHistoryZero {
         for w in ix.instances.iter().filter(|i| i.first) {
             let workload = matches!(
                 (w.group.as_str(), w.kind.as_str()),
-                ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet")
-                    | ("argoproj.io", "Rollout")
+                (
+                    "apps" | "extensions",
+                    "Deployment" | "StatefulSet" | "DaemonSet"
+                ) | ("argoproj.io", "Rollout")
             );
             if !workload {
                 continue;
             }
             let obj = ix.object(&cx.head.manifests, w);
-            let Some((_, v)) = obj.node.get("spec").and_then(|s| entry(s, "revisionHistoryLimit")) else {
+            let Some((_, v)) = obj
+                .node
+                .get("spec")
+                .and_then(|s| entry(s, "revisionHistoryLimit"))
+            else {
                 continue;
             };
             if v.kind != Kind::Int(0) {

@@ -43,12 +43,17 @@ impl Rule for RollingUpdateStalls {
         let m = &cx.head.manifests;
         for w in ix.instances.iter().filter(|i| i.first) {
             let obj = ix.object(m, w);
-            let Some(ru) = rolling(&w.kind, &obj.node) else { continue };
+            let Some(ru) = rolling(&w.kind, &obj.node) else {
+                continue;
+            };
             let src = &ix.files[w.file];
             let surge = entry(ru, "maxSurge").map(|x| x.1);
             let unavailable = entry(ru, "maxUnavailable").map(|x| x.1);
             let is_zero = |n: Option<&Node>| {
-                n.is_some_and(|n| resolve_amount(n, 100, false) == Some(0) && scalar_text(n).is_some_and(|t| t.trim_end_matches('%') == "0"))
+                n.is_some_and(|n| {
+                    resolve_amount(n, 100, false) == Some(0)
+                        && scalar_text(n).is_some_and(|t| t.trim_end_matches('%') == "0")
+                })
             };
             // DaemonSets and StatefulSets default maxSurge to 0; only both explicit zeros are rejected.
             if is_zero(surge) && is_zero(unavailable) {
@@ -76,7 +81,9 @@ impl Rule for RollingUpdateStalls {
                 }
                 continue;
             };
-            let Some(n) = resolve_amount(u, replicas, false) else { continue };
+            let Some(n) = resolve_amount(u, replicas, false) else {
+                continue;
+            };
             if replicas > 1 && n >= replicas {
                 out.push(
                     Diagnostic::new(

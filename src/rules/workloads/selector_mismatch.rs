@@ -57,14 +57,17 @@ impl Rule for SelectorMismatch {
             let Some((key, sel)) = spec.and_then(|s| entry(s, "selector")) else {
                 // Defaulted from the template labels by old API versions and RCs.
                 let workload_ref = spec.and_then(|s| s.get("workloadRef")).is_some();
-                let required = (inst.kind == "Rollout" && !workload_ref)
-                    || obj.api_version.value == "apps/v1";
+                let required =
+                    (inst.kind == "Rollout" && !workload_ref) || obj.api_version.value == "apps/v1";
                 if required && obj.node.get("spec").is_some() {
                     out.push(Diagnostic::new(
                         &META,
                         src,
                         object_span(src, obj),
-                        format!("{} has no `spec.selector`; the API server rejects it", who(inst)),
+                        format!(
+                            "{} has no `spec.selector`; the API server rejects it",
+                            who(inst)
+                        ),
                         "add `spec.selector.matchLabels` with the pod template's labels",
                         format!("{}/{}/missing", inst.kind, inst.name),
                     ));
@@ -81,7 +84,10 @@ impl Rule for SelectorMismatch {
             if selector.is_empty() || selector.matches(&l) {
                 continue;
             }
-            let shown: Vec<String> = template_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let shown: Vec<String> = template_labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             out.push(Diagnostic::new(
                 &META,
                 src,

@@ -30,7 +30,12 @@ impl Rule for ServiceSelectsNothing {
         let mut of_rollouts = std::collections::HashSet::new();
         for r in ix.instances.iter().filter(|i| i.kind == "Rollout") {
             for (_, n) in rollout_services(&ix.object(m, r).node) {
-                let name = format!("{}{}{}", r.transform.prefix, n.as_str().unwrap_or(""), r.transform.suffix);
+                let name = format!(
+                    "{}{}{}",
+                    r.transform.prefix,
+                    n.as_str().unwrap_or(""),
+                    r.transform.suffix
+                );
                 of_rollouts.insert((r.namespace.clone(), name));
             }
         }
@@ -55,7 +60,11 @@ impl Rule for ServiceSelectsNothing {
                 continue;
             }
             // The pods may be in a file rollsafe could not read (a template, bad YAML).
-            let dir = ix.files[inst.file].path.rsplit_once('/').map(|x| x.0).unwrap_or("");
+            let dir = ix.files[inst.file]
+                .path
+                .rsplit_once('/')
+                .map(|x| x.0)
+                .unwrap_or("");
             if unread.contains(dir) {
                 continue;
             }
@@ -103,7 +112,8 @@ impl Rule for ServiceSelectsNothing {
             };
             {
                 let pi = &ix.instances[p.inst];
-                let labels: Vec<String> = p.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let labels: Vec<String> =
+                    p.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 let t = &p.template;
                 let at = t
                     .value
@@ -111,10 +121,11 @@ impl Rule for ServiceSelectsNothing {
                     .and_then(|m| crate::rules::workloads::entry(m, "labels"))
                     .map(|(k, _)| key_span(&t.src, k))
                     .unwrap_or_else(|| crate::rules::workloads::span_at(&t.src, t.value.pos));
-                d = d.with_related(
-                    Location::new(&t.src, at)
-                        .with_message(format!("{} pods carry {}", who(pi), labels.join(","))),
-                );
+                d = d.with_related(Location::new(&t.src, at).with_message(format!(
+                    "{} pods carry {}",
+                    who(pi),
+                    labels.join(",")
+                )));
             }
             out.push(d);
         }

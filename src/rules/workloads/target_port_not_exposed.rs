@@ -114,15 +114,15 @@ impl Rule for TargetPortNotExposed {
                             "{}/{}/{}",
                             inst.namespace,
                             inst.name,
-                            port.get("port").and_then(crate::k8s::kustomize::scalar_text).unwrap_or_default()
+                            port.get("port")
+                                .and_then(crate::k8s::kustomize::scalar_text)
+                                .unwrap_or_default()
                         ),
                     )
                     .with_severity(severity)
                     .with_related(
-                        Location::new(&t.src, span_at(&t.src, t.value.pos)).with_message(format!(
-                            "pods of {}",
-                            who(&ix.instances[pod.inst])
-                        )),
+                        Location::new(&t.src, span_at(&t.src, t.value.pos))
+                            .with_message(format!("pods of {}", who(&ix.instances[pod.inst]))),
                     ),
                 );
             }

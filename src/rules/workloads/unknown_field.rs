@@ -38,7 +38,14 @@ impl Rule for UnknownField {
                     continue;
                 };
                 for finding in schema().check(&obj.api_version.value, &obj.kind.value, &obj.node) {
-                    let Finding::UnknownField { key, path, ty, suggestion, elsewhere } = finding else {
+                    let Finding::UnknownField {
+                        key,
+                        path,
+                        ty,
+                        suggestion,
+                        elsewhere,
+                    } = finding
+                    else {
                         continue;
                     };
                     let hint = match (suggestion, elsewhere.first()) {

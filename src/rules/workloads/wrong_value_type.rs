@@ -46,15 +46,36 @@ impl Rule for WrongValueType {
                 let src = &file.source;
                 for finding in schema().check(&obj.api_version.value, &obj.kind.value, &obj.node) {
                     let (pos, path, message, help) = match finding {
-                        Finding::WrongType { pos, path, expected, got } => {
-                            let text = src.text.get(pos.offset..pos.offset + pos.len).unwrap_or("").trim();
+                        Finding::WrongType {
+                            pos,
+                            path,
+                            expected,
+                            got,
+                        } => {
+                            let text = src
+                                .text
+                                .get(pos.offset..pos.offset + pos.len)
+                                .unwrap_or("")
+                                .trim();
                             // A Secret's values are never shown.
-                            let raw = if inst.kind == "Secret" { "the value" } else { text };
+                            let raw = if inst.kind == "Secret" {
+                                "the value"
+                            } else {
+                                text
+                            };
                             let quoted = raw.starts_with(['"', '\'']);
                             let message = if expected == "a string" && !quoted {
-                                format!("`{path}` in {} must be a string, but {} is read as {got} under the YAML 1.1 rules kubectl uses: apply fails", who(inst), shown(raw))
+                                format!(
+                                    "`{path}` in {} must be a string, but {} is read as {got} under the YAML 1.1 rules kubectl uses: apply fails",
+                                    who(inst),
+                                    shown(raw)
+                                )
                             } else {
-                                format!("`{path}` in {} must be {expected}, but {} is {got}: apply fails", who(inst), shown(raw))
+                                format!(
+                                    "`{path}` in {} must be {expected}, but {} is {got}: apply fails",
+                                    who(inst),
+                                    shown(raw)
+                                )
                             };
                             let help = if expected == "a string" && inst.kind == "Secret" {
                                 "quote the value".to_string()
@@ -67,11 +88,22 @@ impl Rule for WrongValueType {
                             };
                             (pos, path, message, help)
                         }
-                        Finding::BadPortName { pos, path, name, why } => {
+                        Finding::BadPortName {
+                            pos,
+                            path,
+                            name,
+                            why,
+                        } => {
                             let message = if name.parse::<u32>().is_ok() {
-                                format!("`{path}` in {} is the string \"{name}\", which Kubernetes reads as a port name, not a number, and {why}: apply fails", who(inst))
+                                format!(
+                                    "`{path}` in {} is the string \"{name}\", which Kubernetes reads as a port name, not a number, and {why}: apply fails",
+                                    who(inst)
+                                )
                             } else {
-                                format!("`{path}` in {} is not a valid port name (\"{name}\"): {why}", who(inst))
+                                format!(
+                                    "`{path}` in {} is not a valid port name (\"{name}\"): {why}",
+                                    who(inst)
+                                )
                             };
                             let help = if name.parse::<u32>().is_ok() {
                                 format!("write the number without quotes: {name}")
