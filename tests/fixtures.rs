@@ -27,10 +27,20 @@ fixture!(prisma_mysql, "conventions/prisma");
 fixture!(sqitch, "conventions/sqitch");
 fixture!(liquibase, "conventions/liquibase");
 fixture!(golang_migrate_mysql, "conventions/golang-migrate-mysql");
+fixture!(workloads_kustomize, "workloads");
+fixture!(workloads_rollouts, "rollouts");
+fixture!(workloads_compose, "compose");
 
 #[test]
 fn every_fixture_folder_has_a_snapshot_test() {
     let src = std::fs::read_to_string(common::repo().join("tests/fixtures.rs")).unwrap();
+    for e in std::fs::read_dir(common::repo().join("fixtures")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            name == "conventions" || src.contains(&format!("\"{name}\"")),
+            "fixtures/{name} has no snapshot test"
+        );
+    }
     for e in std::fs::read_dir(common::repo().join("fixtures/conventions")).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
