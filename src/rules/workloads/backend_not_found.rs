@@ -24,6 +24,8 @@ static META: RuleMeta = RuleMeta {
 /// A backend reference: the Service name node, its namespace, and the port node with
 /// whether it is a port name.
 struct Backend<'a> {
+    /// The `serviceName` form, which `networking.k8s.io/v1` no longer accepts.
+    legacy: bool,
     name: &'a Node,
     namespace: Option<String>,
     port: Option<&'a Node>,
@@ -37,6 +39,7 @@ fn push_backend<'a>(b: &'a Node, out: &mut Vec<Backend<'a>>) {
                 .get("port")
                 .and_then(|p| p.get("number").or(p.get("name")));
             out.push(Backend {
+                legacy: false,
                 name,
                 namespace: None,
                 port,
@@ -45,6 +48,7 @@ fn push_backend<'a>(b: &'a Node, out: &mut Vec<Backend<'a>>) {
     } else if let Some(name) = b.get("serviceName") {
         // extensions/v1beta1, networking.k8s.io/v1beta1
         out.push(Backend {
+            legacy: true,
             name,
             namespace: None,
             port: b.get("servicePort"),
@@ -85,6 +89,7 @@ fn route_backends(obj: &Node) -> Vec<Backend<'_>> {
             }
             if let Some(name) = r.get("name") {
                 out.push(Backend {
+                    legacy: false,
                     name,
                     namespace: r
                         .get("namespace")
@@ -116,7 +121,20 @@ impl Rule for BackendNotFound {
                 _ => continue,
             };
             let src = &ix.files[inst.file];
+            let v1 = inst.group == "networking.k8s.io"
+                && ix.object(m, inst).api_version.value.ends_with("/v1");
             for b in backends {
+                if v1 && b.legacy {
+                    out.push(Diagnostic::new(
+                        &META,
+                        src,
+                        span_at(src, b.name.pos),
+                        format!("{} uses the old `serviceName`/`servicePort` backend form, which networking.k8s.io/v1 does not have: the API server rejects the Ingress", who(inst)),
+                        "write `service: {name: …, port: {number: …}}` (or `port: {name: …}`)",
+                        format!("{}/{}/legacy", inst.kind, inst.name),
+                    ));
+                    continue;
+                }
                 let Some(raw) = b.name.as_str() else { continue };
                 // AWS load balancer controller: `use-annotation` means the backend is an
                 // action from the `alb.ingress.kubernetes.io/actions.<name>` annotation.

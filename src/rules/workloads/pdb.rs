@@ -7,7 +7,8 @@ use crate::project::ManifestFile;
 
 /// The PDB's selector, if the object is a PodDisruptionBudget.
 pub fn selector(inst: &Instance, m: &[ManifestFile], ix: &Index) -> Option<Selector> {
-    if inst.kind != "PodDisruptionBudget" || inst.group != "policy" {
+    // Only the policy group defines the kind; other groups are typos of it.
+    if inst.kind != "PodDisruptionBudget" {
         return None;
     }
     // policy/v1: a missing selector selects no pods.

@@ -46,20 +46,12 @@ impl Rule for SelectorMismatch {
             let obj = ix.object(&cx.head.manifests, inst);
             let src = &ix.files[inst.file];
             let spec = obj.node.get("spec");
-            let template_labels = match at_path(&obj.node, &["spec", "template"]) {
-                Some(t) => labels(at_path(t, &["metadata", "labels"])),
-                // workloadRef: the referenced Deployment's template.
-                None => match ix.pods_of(n).next() {
-                    Some(p) => p.labels.clone(),
-                    None => continue,
-                },
-            };
             let Some((key, sel)) = spec.and_then(|s| entry(s, "selector")) else {
                 // Defaulted from the template labels by old API versions and RCs.
                 let workload_ref = spec.and_then(|s| s.get("workloadRef")).is_some();
                 let required =
                     (inst.kind == "Rollout" && !workload_ref) || obj.api_version.value == "apps/v1";
-                if required && obj.node.get("spec").is_some() {
+                if required {
                     out.push(Diagnostic::new(
                         &META,
                         src,
@@ -73,6 +65,14 @@ impl Rule for SelectorMismatch {
                     ));
                 }
                 continue;
+            };
+            let template_labels = match at_path(&obj.node, &["spec", "template"]) {
+                Some(t) => labels(at_path(t, &["metadata", "labels"])),
+                // workloadRef: the referenced Deployment's template.
+                None => match ix.pods_of(n).next() {
+                    Some(p) => p.labels.clone(),
+                    None => continue,
+                },
             };
             let selector = if plain {
                 Selector::from_map(sel)

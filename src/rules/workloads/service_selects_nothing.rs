@@ -105,10 +105,24 @@ impl Rule for ServiceSelectsNothing {
                 })
                 .filter(|(s, k, _)| *s + *k > 0)
                 .max_by_key(|(s, k, _)| (*s, *k));
-            // No pod here uses the selector's label keys at all: the workload is deployed
-            // from elsewhere (a chart, another repository), not mislabelled.
-            let Some((_, _, p)) = nearest else {
-                continue;
+            // Pods with exactly these labels in another namespace: the Service is in the
+            // wrong one. Otherwise, when no pod here uses the selector's label keys at all,
+            // the workload is deployed from elsewhere (a chart), not mislabelled.
+            let elsewhere = ix.pods.iter().find(|p| {
+                ix.instances[p.inst].namespace != inst.namespace && p.selected_by(&selector)
+            });
+            let p = match (nearest, elsewhere) {
+                (Some((_, _, p)), _) => p,
+                (None, Some(p)) => {
+                    d.message = format!(
+                        "{} selects {}, but the pods carrying these labels are in namespace `{}`: a Service only reaches pods of its own namespace",
+                        who(inst),
+                        selector.describe(),
+                        ix.instances[p.inst].namespace
+                    );
+                    p
+                }
+                (None, None) => continue,
             };
             {
                 let pi = &ix.instances[p.inst];
