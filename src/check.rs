@@ -106,11 +106,16 @@ fn selected(config: &Config, opts: &Options) -> Vec<&'static dyn Rule> {
 /// Runs the rules over one project (no filtering).
 pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let timing = std::env::var_os("ROLLSAFE_TIMING").is_some();
     for r in rules {
         if r.meta().needs_base && cx.base.is_none() {
             continue;
         }
+        let t = std::time::Instant::now();
         r.check_project(cx, &mut out);
+        if timing && t.elapsed().as_millis() >= 2 {
+            eprintln!("rollsafe timing: {} took {:?}", r.meta().code, t.elapsed());
+        }
     }
     let check_all = cx.check_all || cx.base.is_none();
     migrations::walk::run(

@@ -538,7 +538,10 @@ fn load_one(
         return none();
     }
     let secrets = crate::model::secrets::yaml_secret_ranges(&src.text);
-    let docs = match yaml::parse_stream(&src.text, flavor) {
+    let blanked = (flavor == Flavor::Kubernetes)
+        .then(|| blank_crds(&src.text))
+        .flatten();
+    let docs = match yaml::parse_stream(blanked.as_deref().unwrap_or(&src.text), flavor) {
         Ok(d) => d,
         Err(e) => {
             if named_compose || openapi || forced == Some("manifest") || sniff_manifest(&src.text) {
@@ -619,7 +622,7 @@ fn load_one(
         duplicate_problems(&src, &docs, &mut problems);
         let ranges = doc_ranges(&docs, src.text.len());
         let mut objects = Vec::new();
-        for (d, r) in docs.iter().zip(ranges) {
+        for (d, r) in docs.into_iter().zip(ranges) {
             manifest::objects(d, r, &mut objects);
         }
         return LoadOut {
@@ -633,6 +636,47 @@ fn load_one(
         };
     }
     none()
+}
+
+/// The text with every CustomResourceDefinition document blanked out (same length, same
+/// line breaks, so every position stays exact), or `None` when there is none. No rule
+/// reads CRDs, and their OpenAPI schemas are most of the bytes of real repositories.
+fn blank_crds(text: &str) -> Option<String> {
+    if !text.contains("kind: CustomResourceDefinition") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut doc = String::new();
+    let flush = |doc: &mut String, out: &mut String| {
+        let crd = doc
+            .lines()
+            .any(|l| l.trim_end() == "kind: CustomResourceDefinition");
+        if crd {
+            out.extend(
+                doc.chars()
+                    .map(|c| if c == '\n' || c == '\r' { c } else { ' ' }),
+            );
+        } else {
+            out.push_str(doc);
+        }
+        doc.clear();
+    };
+    for line in text.split_inclusive('\n') {
+        let is_separator = line.starts_with("---")
+            && line[3..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_none_or(|c| c == '#');
+        if is_separator {
+            flush(&mut doc, &mut out);
+            out.push_str(line);
+        } else {
+            doc.push_str(line);
+        }
+    }
+    flush(&mut doc, &mut out);
+    Some(out)
 }
 
 fn dialect_for(info: &FileInfo, mcfg: &crate::config::MigrationsConfig, side: &Side) -> Dialect {
@@ -764,7 +808,11 @@ pub fn load(
         raw.get(path)
             .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
     };
+    let t = std::time::Instant::now();
     p.k8s = crate::k8s::Index::build(&p.manifests, kustomizations, &read);
+    if std::env::var_os("ROLLSAFE_TIMING").is_some() {
+        eprintln!("rollsafe timing: object index built in {:?}", t.elapsed());
+    }
     p.problems.sort_by(|a, b| a.path.cmp(&b.path));
     (p.suppressions, p.bad_suppressions) = crate::suppress::collect(&p);
     p

@@ -17,6 +17,9 @@ use kustomize::{Generated, Kustomization, Transform};
 use pod::{Pod, at_path, read_pod, template_path};
 use selector::{Labels, Selector, labels};
 
+/// Schema findings of one object, by (file, object).
+pub type ObjectFindings = ((usize, usize), Vec<schema::Finding>);
+
 /// One object as one build will create it. A file included by two overlays gives two.
 #[derive(Debug, Clone)]
 pub struct Instance {
@@ -57,6 +60,10 @@ pub struct Index {
     /// Scope names for messages: `""` for plain files, else the kustomization folder.
     pub scopes: Vec<String>,
     by_name: HashMap<(String, String), Vec<usize>>,
+    /// (file, object) → its first instance.
+    first_of: HashMap<(usize, usize), usize>,
+    /// K501/K502 findings per object, computed once for both rules.
+    schema_findings: std::sync::OnceLock<Vec<ObjectFindings>>,
 }
 
 impl Instance {
@@ -67,6 +74,34 @@ impl Instance {
 }
 
 impl Index {
+    /// The first instance of an object of a manifest file (patches have none).
+    pub fn instance_of(&self, file: usize, obj: usize) -> Option<&Instance> {
+        self.first_of.get(&(file, obj)).map(|&i| &self.instances[i])
+    }
+
+    /// Schema findings (unknown fields, wrong value types) of every resource object.
+    pub fn schema_findings(
+        &self,
+        manifests: &[ManifestFile],
+    ) -> &[ObjectFindings] {
+        self.schema_findings.get_or_init(|| {
+            let mut out = Vec::new();
+            for (f, file) in manifests.iter().enumerate() {
+                for (o, obj) in file.objects.iter().enumerate() {
+                    if self.patch_objects.contains(&(f, o)) {
+                        continue;
+                    }
+                    let found =
+                        schema::schema().check(&obj.api_version.value, &obj.kind.value, &obj.node);
+                    if !found.is_empty() {
+                        out.push(((f, o), found));
+                    }
+                }
+            }
+            out
+        })
+    }
+
     /// The object behind an instance.
     pub fn object<'a>(&self, manifests: &'a [ManifestFile], i: &Instance) -> &'a Object {
         &manifests[i.file].objects[i.obj]
@@ -215,6 +250,7 @@ impl Index {
             ix.instances.push(i);
         }
         for (n, i) in ix.instances.iter().enumerate() {
+            ix.first_of.entry((i.file, i.obj)).or_insert(n);
             ix.by_name
                 .entry((i.kind.clone(), i.name.clone()))
                 .or_default()

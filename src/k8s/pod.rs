@@ -206,18 +206,25 @@ pub struct Pod {
     /// metadata, experiment templates); a selector matching any of them reaches pods.
     pub variants: Vec<Labels>,
     pub containers: Vec<Container>,
-    /// The template node (`spec.template`, or the Pod itself) and its file.
-    pub template: At<Node>,
+    /// Where the template is (`spec.template`, or the Pod itself) and its file.
+    pub template: At<TemplateAt>,
+}
+
+/// Positions of a pod template, for pointing at it.
+#[derive(Debug, Clone)]
+pub struct TemplateAt {
+    pub pos: crate::yaml::Pos,
+    /// The `metadata.labels` key, when written.
+    pub labels_key: Option<Key>,
 }
 
 impl Pod {
     pub fn selected_by(&self, s: &crate::k8s::selector::Selector) -> bool {
         s.matches(&self.labels)
-            || self.variants.iter().any(|v| {
-                let mut l = self.labels.clone();
-                l.extend(v.clone());
-                s.matches(&l)
-            })
+            || self
+                .variants
+                .iter()
+                .any(|v| s.matches_with(&self.labels, Some(v)))
     }
 }
 
@@ -286,7 +293,16 @@ pub fn read_pod(
         containers,
         template: At {
             src: src.clone(),
-            value: template.clone(),
+            value: TemplateAt {
+                pos: template.pos,
+                labels_key: template.get("metadata").and_then(|m| {
+                    m.entries()
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| k.text == "labels")
+                        .map(|(k, _)| k.clone())
+                }),
+            },
         },
     }
 }

@@ -73,11 +73,15 @@ impl Selector {
     }
 
     pub fn matches(&self, labels: &Labels) -> bool {
-        self.match_labels
-            .iter()
-            .all(|(k, v)| labels.get(k) == Some(v))
+        self.matches_with(labels, None)
+    }
+
+    /// Matches `labels` with `extra` laid over them (no copy made).
+    pub fn matches_with(&self, labels: &Labels, extra: Option<&Labels>) -> bool {
+        let get = |k: &str| extra.and_then(|x| x.get(k)).or_else(|| labels.get(k));
+        self.match_labels.iter().all(|(k, v)| get(k) == Some(v))
             && self.expressions.iter().all(|e| {
-                let have = labels.get(&e.key);
+                let have = get(&e.key);
                 match e.operator.as_str() {
                     "In" => have.is_some_and(|v| e.values.contains(v)),
                     "NotIn" => !have.is_some_and(|v| e.values.contains(v)),

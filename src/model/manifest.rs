@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::yaml::{Located, Node, TypeError, from_node};
+use crate::yaml::{Kind, Located, Node, TypeError, from_node};
 
 #[derive(Debug, Clone)]
 pub struct Object {
@@ -54,19 +54,34 @@ impl Object {
     }
 }
 
-/// The objects of one parsed document: itself, or the items of a `kind: List`.
-pub fn objects(doc: &Node, range: (usize, usize), out: &mut Vec<Object>) {
-    let Ok(head) = from_node::<Head>(doc) else {
+/// The objects of one parsed document: itself, or the items of a `kind: List`. The tree
+/// is moved into the object, not copied.
+pub fn objects(doc: Node, range: (usize, usize), out: &mut Vec<Object>) {
+    let Ok(head) = from_node::<Head>(&doc) else {
         return;
     };
     if head.kind.value == "List" || head.kind.value.ends_with("List") && doc.get("items").is_some()
     {
-        for item in doc.get("items").map(|i| i.items()).unwrap_or(&[]) {
-            objects(item, range, out);
+        let items = match doc.kind {
+            Kind::Map(entries) => entries
+                .into_iter()
+                .rev()
+                .find(|(k, _)| k.text == "items")
+                .map(|(_, v)| v),
+            _ => None,
+        };
+        if let Some(Node {
+            kind: Kind::Seq(items),
+            ..
+        }) = items
+        {
+            for item in items {
+                objects(item, range, out);
+            }
         }
         return;
     }
-    let (meta, metadata_error) = match from_node::<WithMeta>(doc) {
+    let (meta, metadata_error) = match from_node::<WithMeta>(&doc) {
         Ok(m) => (m.metadata.unwrap_or_default(), None),
         Err(e) => (Meta::default(), Some(e)),
     };
@@ -75,7 +90,7 @@ pub fn objects(doc: &Node, range: (usize, usize), out: &mut Vec<Object>) {
         kind: head.kind,
         name: meta.name,
         namespace: meta.namespace,
-        node: doc.clone(),
+        node: doc,
         range,
         metadata_error,
     });
@@ -96,7 +111,7 @@ mod tests {
         let text = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: web, namespace: shop}\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: cfg\n";
         let docs = parse_stream(text, Flavor::Kubernetes).unwrap();
         let mut out = Vec::new();
-        objects(&docs[0], (0, text.len()), &mut out);
+        objects(docs[0].clone(), (0, text.len()), &mut out);
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].kind.value, "Service");
         assert_eq!(out[0].namespace.as_ref().unwrap().value, "shop");
@@ -112,7 +127,7 @@ mod tests {
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 123\n";
         let docs = parse_stream(text, Flavor::Kubernetes).unwrap();
         let mut out = Vec::new();
-        objects(&docs[0], (0, text.len()), &mut out);
+        objects(docs[0].clone(), (0, text.len()), &mut out);
         let e = out[0].metadata_error.as_ref().unwrap();
         assert_eq!((e.pos.line, e.pos.column), (4, 9));
     }

@@ -131,9 +131,9 @@ impl Rule for ServiceSelectsNothing {
                 let t = &p.template;
                 let at = t
                     .value
-                    .get("metadata")
-                    .and_then(|m| crate::rules::workloads::entry(m, "labels"))
-                    .map(|(k, _)| key_span(&t.src, k))
+                    .labels_key
+                    .as_ref()
+                    .map(|k| key_span(&t.src, k))
                     .unwrap_or_else(|| crate::rules::workloads::span_at(&t.src, t.value.pos));
                 d = d.with_related(Location::new(&t.src, at).with_message(format!(
                     "{} pods carry {}",

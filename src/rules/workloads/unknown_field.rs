@@ -5,7 +5,7 @@
 //! missing probe.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::k8s::schema::{Finding, schema};
+use crate::k8s::schema::Finding;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, who};
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -28,33 +28,28 @@ impl Rule for UnknownField {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
-        for (f, file) in cx.head.manifests.iter().enumerate() {
-            for (o, obj) in file.objects.iter().enumerate() {
-                // Patches are partial and may carry `$patch` directives.
-                if ix.patch_objects.contains(&(f, o)) {
-                    continue;
-                }
-                let Some(inst) = ix.instances.iter().find(|i| i.file == f && i.obj == o) else {
+        for ((f, o), found) in ix.schema_findings(&cx.head.manifests) {
+            let Some(inst) = ix.instance_of(*f, *o) else {
+                continue;
+            };
+            let src = &cx.head.manifests[*f].source;
+            for finding in found.iter().cloned() {
+                let Finding::UnknownField {
+                    key,
+                    path,
+                    ty,
+                    suggestion,
+                    elsewhere,
+                } = finding
+                else {
                     continue;
                 };
-                for finding in schema().check(&obj.api_version.value, &obj.kind.value, &obj.node) {
-                    let Finding::UnknownField {
-                        key,
-                        path,
-                        ty,
-                        suggestion,
-                        elsewhere,
-                    } = finding
-                    else {
-                        continue;
-                    };
-                    let hint = match (suggestion, elsewhere.first()) {
-                        (Some(s), _) => format!(" (did you mean `{s}`?):"),
-                        (None, Some(_)) => format!(" (it is a field of {}):", elsewhere.join(", ")),
-                        (None, None) => ":".to_string(),
-                    };
-                    let src = &file.source;
-                    out.push(Diagnostic::new(
+                let hint = match (suggestion, elsewhere.first()) {
+                    (Some(s), _) => format!(" (did you mean `{s}`?):"),
+                    (None, Some(_)) => format!(" (it is a field of {}):", elsewhere.join(", ")),
+                    (None, None) => ":".to_string(),
+                };
+                out.push(Diagnostic::new(
                         &META,
                         src,
                         key_span(src, &key),
@@ -68,7 +63,6 @@ impl Rule for UnknownField {
                         },
                         format!("{}/{}/{path}", inst.kind, inst.name),
                     ));
-                }
             }
         }
     }

@@ -4,7 +4,7 @@
 //! replica count an integer, a port name a valid name. kubectl apply fails on each.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::k8s::schema::{Finding, schema};
+use crate::k8s::schema::Finding;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -35,94 +35,89 @@ impl Rule for WrongValueType {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
-        for (f, file) in cx.head.manifests.iter().enumerate() {
-            for (o, obj) in file.objects.iter().enumerate() {
-                if ix.patch_objects.contains(&(f, o)) {
-                    continue;
-                }
-                let Some(inst) = ix.instances.iter().find(|i| i.file == f && i.obj == o) else {
-                    continue;
+        for ((f, o), found) in ix.schema_findings(&cx.head.manifests) {
+            let Some(inst) = ix.instance_of(*f, *o) else {
+                continue;
+            };
+            let src = &cx.head.manifests[*f].source;
+            for finding in found.iter().cloned() {
+                let (pos, path, message, help) = match finding {
+                    Finding::WrongType {
+                        pos,
+                        path,
+                        expected,
+                        got,
+                    } => {
+                        let text = src
+                            .text
+                            .get(pos.offset..pos.offset + pos.len)
+                            .unwrap_or("")
+                            .trim();
+                        // A Secret's values are never shown.
+                        let raw = if inst.kind == "Secret" {
+                            "the value"
+                        } else {
+                            text
+                        };
+                        let quoted = raw.starts_with(['"', '\'']);
+                        let message = if expected == "a string" && !quoted {
+                            format!(
+                                "`{path}` in {} must be a string, but {} is read as {got} under the YAML 1.1 rules kubectl uses: apply fails",
+                                who(inst),
+                                shown(raw)
+                            )
+                        } else {
+                            format!(
+                                "`{path}` in {} must be {expected}, but {} is {got}: apply fails",
+                                who(inst),
+                                shown(raw)
+                            )
+                        };
+                        let help = if expected == "a string" && inst.kind == "Secret" {
+                            "quote the value".to_string()
+                        } else if expected == "a string" {
+                            format!("quote it: \"{}\"", raw.trim_matches(['"', '\'']))
+                        } else if got == "a string" {
+                            "remove the quotes".to_string()
+                        } else {
+                            format!("write {expected}")
+                        };
+                        (pos, path, message, help)
+                    }
+                    Finding::BadPortName {
+                        pos,
+                        path,
+                        name,
+                        why,
+                    } => {
+                        let message = if name.parse::<u32>().is_ok() {
+                            format!(
+                                "`{path}` in {} is the string \"{name}\", which Kubernetes reads as a port name, not a number, and {why}: apply fails",
+                                who(inst)
+                            )
+                        } else {
+                            format!(
+                                "`{path}` in {} is not a valid port name (\"{name}\"): {why}",
+                                who(inst)
+                            )
+                        };
+                        let help = if name.parse::<u32>().is_ok() {
+                            format!("write the number without quotes: {name}")
+                        } else {
+                            "use at most 15 lowercase letters, digits and single hyphens, with at least one letter".to_string()
+                        };
+                        (pos, path, message, help)
+                    }
+                    Finding::UnknownField { .. } => continue,
                 };
-                let src = &file.source;
-                for finding in schema().check(&obj.api_version.value, &obj.kind.value, &obj.node) {
-                    let (pos, path, message, help) = match finding {
-                        Finding::WrongType {
-                            pos,
-                            path,
-                            expected,
-                            got,
-                        } => {
-                            let text = src
-                                .text
-                                .get(pos.offset..pos.offset + pos.len)
-                                .unwrap_or("")
-                                .trim();
-                            // A Secret's values are never shown.
-                            let raw = if inst.kind == "Secret" {
-                                "the value"
-                            } else {
-                                text
-                            };
-                            let quoted = raw.starts_with(['"', '\'']);
-                            let message = if expected == "a string" && !quoted {
-                                format!(
-                                    "`{path}` in {} must be a string, but {} is read as {got} under the YAML 1.1 rules kubectl uses: apply fails",
-                                    who(inst),
-                                    shown(raw)
-                                )
-                            } else {
-                                format!(
-                                    "`{path}` in {} must be {expected}, but {} is {got}: apply fails",
-                                    who(inst),
-                                    shown(raw)
-                                )
-                            };
-                            let help = if expected == "a string" && inst.kind == "Secret" {
-                                "quote the value".to_string()
-                            } else if expected == "a string" {
-                                format!("quote it: \"{}\"", raw.trim_matches(['"', '\'']))
-                            } else if got == "a string" {
-                                "remove the quotes".to_string()
-                            } else {
-                                format!("write {expected}")
-                            };
-                            (pos, path, message, help)
-                        }
-                        Finding::BadPortName {
-                            pos,
-                            path,
-                            name,
-                            why,
-                        } => {
-                            let message = if name.parse::<u32>().is_ok() {
-                                format!(
-                                    "`{path}` in {} is the string \"{name}\", which Kubernetes reads as a port name, not a number, and {why}: apply fails",
-                                    who(inst)
-                                )
-                            } else {
-                                format!(
-                                    "`{path}` in {} is not a valid port name (\"{name}\"): {why}",
-                                    who(inst)
-                                )
-                            };
-                            let help = if name.parse::<u32>().is_ok() {
-                                format!("write the number without quotes: {name}")
-                            } else {
-                                "use at most 15 lowercase letters, digits and single hyphens, with at least one letter".to_string()
-                            };
-                            (pos, path, message, help)
-                        }
-                        Finding::UnknownField { .. } => continue,
-                    };
-                    out.push(Diagnostic::new(
-                        &META,
-                        src,
-                        span_at(src, pos),
-                        message,
-                        help,
-                        format!("{}/{}/{path}", inst.kind, inst.name),
-                    ));
-                }
+                out.push(Diagnostic::new(
+                    &META,
+                    src,
+                    span_at(src, pos),
+                    message,
+                    help,
+                    format!("{}/{}/{path}", inst.kind, inst.name),
+                ));
             }
         }
     }
