@@ -105,18 +105,23 @@ fn selected(config: &Config, opts: &Options) -> Vec<&'static dyn Rule> {
 
 /// Runs the rules over one project (no filtering).
 pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    use rayon::prelude::*;
     let timing = std::env::var_os("ROLLSAFE_TIMING").is_some();
-    for r in rules {
-        if r.meta().needs_base && cx.base.is_none() {
-            continue;
-        }
-        let t = std::time::Instant::now();
-        r.check_project(cx, &mut out);
-        if timing && t.elapsed().as_millis() >= 2 {
-            eprintln!("rollsafe timing: {} took {:?}", r.meta().code, t.elapsed());
-        }
-    }
+    // Project rules are independent: run them in parallel, keep their order.
+    let per_rule: Vec<Vec<Diagnostic>> = rules
+        .par_iter()
+        .filter(|r| !(r.meta().needs_base && cx.base.is_none()))
+        .map(|r| {
+            let t = std::time::Instant::now();
+            let mut found = Vec::new();
+            r.check_project(cx, &mut found);
+            if timing && t.elapsed().as_millis() >= 2 {
+                eprintln!("rollsafe timing: {} took {:?}", r.meta().code, t.elapsed());
+            }
+            found
+        })
+        .collect();
+    let mut out: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
     let check_all = cx.check_all || cx.base.is_none();
     migrations::walk::run(
         &cx.head.migration_sets,

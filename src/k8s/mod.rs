@@ -80,10 +80,7 @@ impl Index {
     }
 
     /// Schema findings (unknown fields, wrong value types) of every resource object.
-    pub fn schema_findings(
-        &self,
-        manifests: &[ManifestFile],
-    ) -> &[ObjectFindings] {
+    pub fn schema_findings(&self, manifests: &[ManifestFile]) -> &[ObjectFindings] {
         self.schema_findings.get_or_init(|| {
             let mut out = Vec::new();
             for (f, file) in manifests.iter().enumerate() {
