@@ -187,3 +187,56 @@ fn parse_errors_and_duplicates_are_reported_where_they_are() {
     let d = parse_stream(&text, Flavor::Kubernetes).unwrap();
     assert_eq!(at(&d[0], &["spec", "replicas"]).kind, Kind::Int(1));
 }
+
+/// Every file of yaml-edge, checked as the deploying tool reads it: each reports what
+/// EXPECTED.md says and nothing more (severity shown, since "warn" and "error" matter).
+#[test]
+fn every_case_reports_what_expected_md_states() {
+    let Some(dir) = edge_dir() else { return };
+    let tmp = common::project(&[("rollsafe.toml", "")]);
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "yaml") {
+            std::fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let o = common::check_dir(tmp.path());
+    let got: Vec<String> = o
+        .diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {} {}",
+                d.location.path,
+                d.location.line,
+                d.location.column,
+                d.severity.as_str(),
+                d.code
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "alias-across-documents.yaml:17:9 error E001",
+            // `cache` has no healthcheck, and `api` waits for it to be healthy.
+            "compose-yaml-edge.yaml:22:20 error K601",
+            "duplicate-keys.yaml:7:3 warning E004",
+            // `value: yes` and `value: 8080`; the quoted "on" is fine.
+            "env-value-unquoted.yaml:18:22 error K502",
+            "env-value-unquoted.yaml:20:22 error K502",
+            // `targetPort: "9090"` is an invalid port name.
+            "intorstring-ports.yaml:13:19 error K502",
+            // The undeclared numeric targetPort 8081 is informational only.
+            "intorstring-ports.yaml:16:19 info K202",
+            "intorstring-ports.yaml:28:23 warning K306",
+            // `tcpSocket.port: "8080"` is an invalid port name.
+            "intorstring-ports.yaml:44:31 error K502",
+            // label `enabled: on`, data `COUNTRY: NO` and `RETRIES: 3`.
+            "yaml11-booleans.yaml:6:14 error K502",
+            "yaml11-booleans.yaml:10:12 error K502",
+            "yaml11-booleans.yaml:11:12 error K502",
+        ],
+        "{got:#?}"
+    );
+}
