@@ -8,7 +8,7 @@ use crate::base;
 use crate::baseline;
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::discover::{Filter, walk};
+use crate::discover::{Filter, walk_all};
 use crate::migrations;
 use crate::project::{self, Project, ProjectCx};
 use crate::rules::{self, Rule};
@@ -184,7 +184,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         Some(spec) => {
             let src = base::resolve(spec, &root, &cwd).map_err(Failure)?;
             let (head_files, base_files) = rayon::join(
-                || walk(&root, &filter, max),
+                || walk_all(&root, &filter, max),
                 || base::read(&src, &root, &filter, max),
             );
             let base_files = base_files.map_err(Failure)?;
@@ -193,13 +193,15 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
                 Some((spec.clone(), project::load(base_files, &config, None))),
             )
         }
-        None => (walk(&root, &filter, max), None),
+        None => (walk_all(&root, &filter, max), None),
     };
     let base_keys: Option<BTreeSet<String>> = base_project
         .as_ref()
         .map(|(_, p)| p.migrations().map(|m| m.key()).collect());
     lap("read files");
-    let head = project::load(head_files, &config, base_keys.as_ref());
+    let (head_files, other_paths) = head_files;
+    let mut head = project::load(head_files, &config, base_keys.as_ref());
+    head.paths.extend(other_paths);
     lap("parse");
     let rules = selected(&config, opts);
 

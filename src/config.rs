@@ -33,6 +33,74 @@ pub struct Config {
     pub migrations: MigrationsConfig,
     #[serde(default)]
     pub workloads: WorkloadsConfig,
+    #[serde(default)]
+    pub secrets: SecretsConfig,
+    #[serde(default)]
+    pub env: EnvConfig,
+}
+
+/// Things the S rules accept as provided outside the repository.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretsConfig {
+    /// Secrets, ConfigMaps and ServiceAccounts created outside the repository: `"name"`,
+    /// `"namespace/name"`, or `{ name, namespace, kind, keys }`.
+    #[serde(default)]
+    pub external: Vec<External>,
+    /// Files that compose reads but that are deliberately not committed (git-ignored
+    /// secrets), relative to the repository root.
+    #[serde(default)]
+    pub uncommitted_files: Vec<String>,
+    /// Variables that the deploying environment provides to compose interpolation.
+    #[serde(default)]
+    pub provided_variables: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum External {
+    Name(String),
+    Full(ExternalObject),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ExternalObject {
+    pub name: String,
+    pub namespace: Option<String>,
+    /// `Secret`, `ConfigMap` or `ServiceAccount`; unset means any of them.
+    pub kind: Option<String>,
+    /// Keys it holds; unset means unknown (keys are not checked).
+    pub keys: Option<Vec<String>>,
+}
+
+impl External {
+    /// (namespace, name, kind, keys)
+    pub fn parts(&self) -> (Option<&str>, &str, Option<&str>, Option<&[String]>) {
+        match self {
+            External::Name(s) => match s.split_once('/') {
+                Some((ns, n)) => (Some(ns), n, None, None),
+                None => (None, s.as_str(), None, None),
+            },
+            External::Full(o) => (
+                o.namespace.as_deref(),
+                &o.name,
+                o.kind.as_deref(),
+                o.keys.as_deref(),
+            ),
+        }
+    }
+}
+
+/// Environment files: which one is the template and which belong to which environment.
+/// Unset means detected (`.env.example`, `.env.<environment>`, `<environment>.env`,
+/// `deploy/<environment>/*.env`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EnvConfig {
+    pub template: Option<String>,
+    #[serde(default)]
+    pub environments: BTreeMap<String, Vec<String>>,
 }
 
 /// Thresholds of the K rules.
@@ -340,6 +408,22 @@ lock-timeout-required = true
 min-startup-seconds = 15
 # K402: tags that move like `latest` does (e.g. "stable", "main").
 floating-tags = []
+
+[secrets]
+# Secrets, ConfigMaps and ServiceAccounts created outside this repository (S101-S103):
+# "name", "namespace/name", or { name = "db", namespace = "shop", kind = "Secret", keys = ["url"] }.
+external = []
+# Files compose reads that are deliberately not committed (S202).
+uncommitted-files = []
+# Variables the deploying environment sets for compose interpolation (S201).
+provided-variables = []
+
+[env]
+# The environment file template and each environment's files (S301, S302).
+# Unset: `.env.example`/`.sample`/`.template`/`.dist` and `.env.<env>`, `<env>.env`,
+# `deploy/<env>/*.env` next to it.
+# template = ".env.example"
+# environments = { production = [".env.production"], staging = [".env.staging"] }
 "#;
 
 #[cfg(test)]

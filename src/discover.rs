@@ -80,9 +80,16 @@ fn rel(root: &Path, p: &Path) -> Option<String> {
 
 /// Walks `root` and reads every candidate file (in parallel).
 pub fn walk(root: &Path, filter: &Filter, max_size: u64) -> Vec<RawFile> {
+    walk_all(root, filter, max_size).0
+}
+
+/// Like [`walk`], and also lists every other file that is not ignored (never read): the
+/// S rules check that files compose refers to exist.
+pub fn walk_all(root: &Path, filter: &Filter, max_size: u64) -> (Vec<RawFile>, Vec<String>) {
     // A parallel walk: migration folders hold one directory per migration (diesel,
     // Prisma), so directory reads dominate on large repositories.
     let found = std::sync::Mutex::new(Vec::new());
+    let others = std::sync::Mutex::new(Vec::new());
     ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
@@ -96,17 +103,23 @@ pub fn walk(root: &Path, filter: &Filter, max_size: u64) -> Vec<RawFile> {
                 if let Ok(entry) = entry
                     && entry.file_type().is_some_and(|t| t.is_file())
                     && let Some(r) = rel(root, entry.path())
-                    && filter.keep(&r)
-                    && let Ok(mut v) = found.lock()
                 {
-                    v.push((r, entry.into_path()));
+                    if filter.keep(&r) {
+                        if let Ok(mut v) = found.lock() {
+                            v.push((r, entry.into_path()));
+                        }
+                    } else if let Ok(mut v) = others.lock() {
+                        v.push(r);
+                    }
                 }
                 ignore::WalkState::Continue
             })
         });
     let mut paths = found.into_inner().unwrap_or_default();
     paths.sort();
-    paths
+    let mut others = others.into_inner().unwrap_or_default();
+    others.sort();
+    let files = paths
         .into_par_iter()
         .filter_map(|(r, p)| {
             let size = std::fs::metadata(&p).ok()?.len();
@@ -121,5 +134,6 @@ pub fn walk(root: &Path, filter: &Filter, max_size: u64) -> Vec<RawFile> {
                 size,
             })
         })
-        .collect()
+        .collect();
+    (files, others)
 }

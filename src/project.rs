@@ -81,11 +81,18 @@ pub struct Project {
     pub secrets: HashMap<String, Vec<(usize, usize)>>,
     /// Dockerfiles by path: whether they declare a HEALTHCHECK.
     pub dockerfiles: HashMap<String, bool>,
+    /// Every file of the release, read or not (only their existence matters).
+    pub paths: BTreeSet<String>,
     /// Number of files read.
     pub file_count: usize,
 }
 
 impl Project {
+    /// Whether a file exists in the release (read or not).
+    pub fn has_file(&self, path: &str) -> bool {
+        self.paths.contains(path)
+    }
+
     pub fn migrations(&self) -> impl Iterator<Item = &migrations::Migration> {
         self.migration_sets.iter().flat_map(|s| s.migrations.iter())
     }
@@ -740,6 +747,7 @@ pub fn load(
     let mut p = Project {
         file_count: files.len(),
         dockerfiles: side.dockerfiles.clone(),
+        paths: files.iter().map(|f| f.path.clone()).collect(),
         ..Default::default()
     };
     let mut mfiles = Vec::new();
@@ -810,6 +818,8 @@ pub fn load(
     };
     let t = std::time::Instant::now();
     p.k8s = crate::k8s::Index::build(&p.manifests, kustomizations, &read);
+    p.k8s.refs = crate::k8s::refs::references(&p.k8s, &p.manifests);
+    p.k8s.defs = crate::k8s::defs::definitions(&p.k8s, &p.manifests, config);
     if std::env::var_os("ROLLSAFE_TIMING").is_some() {
         eprintln!("rollsafe timing: object index built in {:?}", t.elapsed());
     }

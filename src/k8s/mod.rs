@@ -2,8 +2,10 @@
 //! cluster will see it (kustomize names, namespaces and labels applied), and the pods each
 //! workload runs. Built once per release; rules only read it.
 
+pub mod defs;
 pub mod kustomize;
 pub mod pod;
+pub mod refs;
 pub mod schema;
 pub mod selector;
 
@@ -60,6 +62,10 @@ pub struct Index {
     /// Scope names for messages: `""` for plain files, else the kustomization folder.
     pub scopes: Vec<String>,
     by_name: HashMap<(String, String), Vec<usize>>,
+    /// Workload references to Secrets, ConfigMaps and ServiceAccounts, and everything
+    /// that defines them (filled in after the build, with the configuration).
+    pub refs: Vec<refs::Reference>,
+    pub defs: Vec<defs::Definition>,
     /// (file, object) → its first instance.
     first_of: HashMap<(usize, usize), usize>,
     /// K501/K502 findings per object, computed once for both rules.

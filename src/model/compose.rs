@@ -173,3 +173,123 @@ mod tests {
         assert_eq!(probed_local_port("pg_isready -U postgres"), None);
     }
 }
+
+/// One `$VAR` / `${VAR…}` use in a compose string.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interpolation {
+    pub name: String,
+    /// `${VAR:-x}`, `${VAR-x}`, `${VAR:+x}`, `${VAR+x}`: never fails for being unset.
+    pub has_default: bool,
+    /// `${VAR:?msg}`, `${VAR?msg}`: compose refuses to run when unset.
+    pub required: bool,
+    /// Byte offset of the `$` in the string.
+    pub at: usize,
+}
+
+/// The interpolations of a compose string, as compose-go's template reads them: `$$` is
+/// a literal `$`; defaults may nest further interpolations.
+pub fn interpolations(s: &str) -> Vec<Interpolation> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        if b.get(i + 1) == Some(&b'$') {
+            i += 2;
+            continue;
+        }
+        let name_at = |j: usize| {
+            let mut k = j;
+            while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                k += 1;
+            }
+            k
+        };
+        if b.get(i + 1) == Some(&b'{') {
+            let start = i + 2;
+            let end = name_at(start);
+            if end == start {
+                i += 2;
+                continue;
+            }
+            let op = &s[end..];
+            let has_default = op.starts_with(":-")
+                || op.starts_with(":+")
+                || op.starts_with('-')
+                || op.starts_with('+');
+            let required = op.starts_with(":?") || op.starts_with('?');
+            out.push(Interpolation {
+                name: s[start..end].to_string(),
+                has_default,
+                required,
+                at: i,
+            });
+            // Continue inside the braces: a default may interpolate too.
+            i = end;
+        } else {
+            let end = name_at(i + 1);
+            if end > i + 1 && !b[i + 1].is_ascii_digit() {
+                out.push(Interpolation {
+                    name: s[i + 1..end].to_string(),
+                    has_default: false,
+                    required: false,
+                    at: i,
+                });
+            }
+            i = end.max(i + 1);
+        }
+    }
+    out
+}
+
+/// `env_file` entries of a service: (path as written, required, node).
+pub fn env_files(svc: &Node) -> Vec<(&str, bool, &Node)> {
+    let Some(e) = svc.get("env_file") else {
+        return Vec::new();
+    };
+    fn one(n: &Node) -> Option<(&str, bool)> {
+        match &n.kind {
+            Kind::Str(s) => Some((s.as_str(), true)),
+            Kind::Map(_) => Some((
+                n.get("path")?.as_str()?,
+                n.get("required")
+                    .is_none_or(|r| r.kind != Kind::Bool(false)),
+            )),
+            _ => None,
+        }
+    }
+    match &e.kind {
+        Kind::Seq(items) => items
+            .iter()
+            .filter_map(|i| one(i).map(|(p, r)| (p, r, i)))
+            .collect(),
+        _ => one(e).map(|(p, r)| vec![(p, r, e)]).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod interpolation_tests {
+    use super::*;
+
+    #[test]
+    fn compose_go_forms() {
+        let got = interpolations("a ${TAG:?set it} $$LIT ${R:-redis://${HOST}:6379} $PLAIN ${B-x}");
+        let names: Vec<(&str, bool, bool)> = got
+            .iter()
+            .map(|i| (i.name.as_str(), i.has_default, i.required))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("TAG", false, true),
+                ("R", true, false),
+                ("HOST", false, false),
+                ("PLAIN", false, false),
+                ("B", true, false)
+            ]
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod input;
 pub mod migrations;
+pub mod secrets;
 pub mod workloads;
 
 use serde::Serialize;
@@ -113,6 +114,16 @@ pub static ALL: &[&dyn Rule] = &[
     &workloads::wrong_value_type::WrongValueType,
     &workloads::compose_healthy_without_healthcheck::ComposeHealthyWithoutHealthcheck,
     &workloads::compose_healthcheck_port::ComposeHealthcheckPort,
+    &secrets::missing_object::MissingObject,
+    &secrets::missing_key::MissingKey,
+    &secrets::missing_service_account::MissingServiceAccount,
+    &secrets::name_not_rewritten::NameNotRewritten,
+    &secrets::compose_variable_unset::ComposeVariableUnset,
+    &secrets::compose_file_missing::ComposeFileMissing,
+    &secrets::compose_secret_undefined::ComposeSecretUndefined,
+    &secrets::env_key_missing::EnvKeyMissing,
+    &secrets::env_drift::EnvDrift,
+    &secrets::env_duplicate_key::EnvDuplicateKey,
 ];
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.

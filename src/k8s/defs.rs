@@ -1,0 +1,220 @@
+//! Everything that can define a Secret, a ConfigMap or a ServiceAccount a pod refers to:
+//! manifests, External Secrets Operator, Bitnami SealedSecrets, SOPS-encrypted Secrets,
+//! kustomize generators, and what `rollsafe.toml` declares external.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::k8s::Index;
+use crate::k8s::pod::at_path;
+use crate::project::ManifestFile;
+use crate::source::SourceFile;
+use crate::yaml::{Node, Pos};
+
+#[derive(Debug, Clone)]
+pub struct Definition {
+    /// `Secret`, `ConfigMap` or `ServiceAccount`.
+    pub kind: &'static str,
+    /// `None`: any namespace (a cluster-wide or namespace-less external declaration).
+    pub namespace: Option<String>,
+    /// The name objects of the same build refer to it by.
+    pub name: String,
+    /// The name as written (kustomize prefix, suffix and hash not applied).
+    pub raw_name: String,
+    /// Keys, when they are known.
+    pub keys: Option<BTreeSet<String>>,
+    /// What defines it, for messages (`ExternalSecret web`).
+    pub via: String,
+    pub at: Option<(Arc<SourceFile>, Pos)>,
+    /// Build scope (0: plain files or external).
+    pub scope: usize,
+    /// A generator whose name gets a content hash: only built-in kinds' references to it
+    /// are rewritten by kustomize.
+    pub hashed: bool,
+}
+
+fn keys_of(maps: &[Option<&Node>]) -> BTreeSet<String> {
+    maps.iter()
+        .flatten()
+        .flat_map(|m| m.entries().iter().map(|(k, _)| k.text.clone()))
+        .collect()
+}
+
+/// Whether a manifest document is SOPS-encrypted (its keys stay readable).
+pub fn is_sops(node: &Node) -> bool {
+    node.get("sops")
+        .is_some_and(|s| s.get("mac").is_some() || s.get("version").is_some())
+}
+
+pub fn definitions(ix: &Index, manifests: &[ManifestFile], config: &Config) -> Vec<Definition> {
+    let mut out = Vec::new();
+    for inst in &ix.instances {
+        let obj = ix.object(manifests, inst);
+        let n = &obj.node;
+        let src = &ix.files[inst.file];
+        let at = Some((
+            src.clone(),
+            obj.name.as_ref().map(|x| x.pos).unwrap_or(obj.kind.pos),
+        ));
+        let mut push = |kind: &'static str,
+                        name: String,
+                        raw: String,
+                        keys: Option<BTreeSet<String>>,
+                        via: String| {
+            out.push(Definition {
+                kind,
+                namespace: Some(inst.namespace.clone()),
+                name,
+                raw_name: raw,
+                keys,
+                via,
+                at: at.clone(),
+                scope: inst.scope,
+                hashed: false,
+            });
+        };
+        match (inst.group.as_str(), inst.kind.as_str()) {
+            ("v1", "Secret" | "ConfigMap") => {
+                let kind = if inst.kind == "Secret" {
+                    "Secret"
+                } else {
+                    "ConfigMap"
+                };
+                // With no data at all, something else fills it (a controller, a token).
+                let fields = [n.get("data"), n.get("stringData"), n.get("binaryData")];
+                let keys = fields.iter().any(Option::is_some).then(|| keys_of(&fields));
+                let via = if is_sops(n) {
+                    format!("SOPS-encrypted {kind}")
+                } else {
+                    kind.to_string()
+                };
+                push(kind, inst.name.clone(), obj.name().to_string(), keys, via);
+            }
+            ("v1", "ServiceAccount") => {
+                push(
+                    "ServiceAccount",
+                    inst.name.clone(),
+                    obj.name().to_string(),
+                    None,
+                    "ServiceAccount".into(),
+                );
+            }
+            ("external-secrets.io", "ExternalSecret") => {
+                let target = at_path(n, &["spec", "target", "name"]).and_then(Node::as_str);
+                let raw = target.unwrap_or(obj.name()).to_string();
+                let name = format!("{}{}{}", inst.transform.prefix, raw, inst.transform.suffix);
+                // `dataFrom` brings keys nobody can list.
+                let keys = if at_path(n, &["spec", "dataFrom"]).is_some() {
+                    None
+                } else {
+                    let mut k: BTreeSet<String> = at_path(n, &["spec", "data"])
+                        .map(Node::items)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|d| {
+                            d.get("secretKey")
+                                .and_then(Node::as_str)
+                                .map(str::to_string)
+                        })
+                        .collect();
+                    k.extend(keys_of(&[at_path(
+                        n,
+                        &["spec", "target", "template", "data"],
+                    )]));
+                    Some(k)
+                };
+                push(
+                    "Secret",
+                    name,
+                    raw,
+                    keys,
+                    format!("ExternalSecret `{}`", obj.name()),
+                );
+            }
+            ("external-secrets.io", "ClusterExternalSecret") => {
+                let spec = n.get("spec");
+                let target = spec
+                    .and_then(|s| {
+                        at_path(s, &["externalSecretSpec", "target", "name"])
+                            .or(s.get("externalSecretName"))
+                    })
+                    .and_then(Node::as_str)
+                    .unwrap_or(obj.name())
+                    .to_string();
+                out.push(Definition {
+                    kind: "Secret",
+                    namespace: None,
+                    name: target.clone(),
+                    raw_name: target,
+                    keys: None,
+                    via: format!("ClusterExternalSecret `{}`", obj.name()),
+                    at: at.clone(),
+                    scope: inst.scope,
+                    hashed: false,
+                });
+            }
+            ("bitnami.com", "SealedSecret") => {
+                let keys = keys_of(&[
+                    at_path(n, &["spec", "encryptedData"]),
+                    at_path(n, &["spec", "template", "data"]),
+                ]);
+                push(
+                    "Secret",
+                    inst.name.clone(),
+                    obj.name().to_string(),
+                    Some(keys),
+                    format!("SealedSecret `{}`", obj.name()),
+                );
+            }
+            _ => {}
+        }
+    }
+    for g in &ix.generated {
+        let kz = &ix.kustomizations[g.generator.kustomization];
+        out.push(Definition {
+            kind: g.generator.kind,
+            namespace: Some(g.namespace.clone()),
+            name: g.name.clone(),
+            raw_name: g.generator.name.clone(),
+            keys: (!g.generator.keys.is_empty())
+                .then(|| g.generator.keys.iter().cloned().collect()),
+            via: format!(
+                "{} `{}` of {}",
+                if g.generator.kind == "Secret" {
+                    "secretGenerator"
+                } else {
+                    "configMapGenerator"
+                },
+                g.generator.name,
+                kz.source.path
+            ),
+            at: Some((kz.source.clone(), g.generator.node.pos)),
+            scope: g.scope,
+            hashed: g.generator.hashed,
+        });
+    }
+    for e in &config.secrets.external {
+        let (ns, name, kind, keys) = e.parts();
+        let kinds: &[&'static str] = match kind {
+            Some("Secret") => &["Secret"],
+            Some("ConfigMap") => &["ConfigMap"],
+            Some("ServiceAccount") => &["ServiceAccount"],
+            _ => &["Secret", "ConfigMap", "ServiceAccount"],
+        };
+        for k in kinds {
+            out.push(Definition {
+                kind: k,
+                namespace: ns.map(str::to_string),
+                name: name.to_string(),
+                raw_name: name.to_string(),
+                keys: keys.map(|k| k.iter().cloned().collect()),
+                via: "rollsafe.toml `[secrets] external`".into(),
+                at: None,
+                scope: 0,
+                hashed: false,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,240 @@
+//! Every reference from a workload to a Secret, ConfigMap or ServiceAccount that must
+//! exist for its pods to start, read only at the pod-spec paths Kubernetes defines (and
+//! Ingress/Gateway TLS), never by searching text.
+
+use std::sync::Arc;
+
+use crate::k8s::pod::{at_path, template_path};
+use crate::k8s::{Index, Instance};
+use crate::project::ManifestFile;
+use crate::source::SourceFile;
+use crate::yaml::{Kind, Node, Pos};
+
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// `Secret`, `ConfigMap` or `ServiceAccount`.
+    pub kind: &'static str,
+    /// As written.
+    pub name: String,
+    pub name_pos: Pos,
+    pub key: Option<(String, Pos)>,
+    pub optional: bool,
+    /// What refers: `env DATABASE_URL of container web`, `volume config`, …
+    pub what: String,
+    /// Pull secrets fail softly (ImagePullBackOff) and may be unneeded for public images.
+    pub pull_secret: bool,
+    pub inst: usize,
+    pub src: Arc<SourceFile>,
+}
+
+/// Kinds whose references kustomize rewrites (nameReference field specs); in every other
+/// kind a reference keeps the name as written.
+pub fn kustomize_rewrites(inst: &Instance) -> bool {
+    matches!(
+        (inst.group.as_str(), inst.kind.as_str()),
+        ("v1", "Pod" | "ReplicationController" | "PodTemplate")
+            | (
+                "apps",
+                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
+            )
+            | ("batch", "Job" | "CronJob")
+            | ("networking.k8s.io" | "extensions", "Ingress")
+    )
+}
+
+fn is_templated(s: &str) -> bool {
+    s.contains("{{") || s.contains("${") || s.contains("$(")
+}
+
+fn optional(n: &Node) -> bool {
+    n.get("optional")
+        .is_some_and(|o| o.kind == Kind::Bool(true))
+}
+
+struct Collect<'a> {
+    inst: usize,
+    src: &'a Arc<SourceFile>,
+    out: Vec<Reference>,
+}
+
+impl Collect<'_> {
+    fn push(
+        &mut self,
+        kind: &'static str,
+        name: Option<&Node>,
+        key: Option<&Node>,
+        optional: bool,
+        what: String,
+    ) {
+        let Some(n) = name else { return };
+        let Some(s) = n.as_str() else { return };
+        if s.is_empty() || is_templated(s) {
+            return;
+        }
+        let key = key.and_then(|k| {
+            k.as_str()
+                .filter(|x| !is_templated(x))
+                .map(|x| (x.to_string(), k.pos))
+        });
+        self.out.push(Reference {
+            kind,
+            name: s.to_string(),
+            name_pos: n.pos,
+            key,
+            optional,
+            what,
+            pull_secret: false,
+            inst: self.inst,
+            src: self.src.clone(),
+        });
+    }
+
+    fn pod_spec(&mut self, spec: &Node) {
+        let sa = spec
+            .get("serviceAccountName")
+            .or(spec.get("serviceAccount"));
+        if let Some(sa) = sa.filter(|n| n.as_str() != Some("default")) {
+            self.push(
+                "ServiceAccount",
+                Some(sa),
+                None,
+                false,
+                "serviceAccountName".into(),
+            );
+        }
+        for p in spec.get("imagePullSecrets").map(Node::items).unwrap_or(&[]) {
+            let before = self.out.len();
+            self.push(
+                "Secret",
+                p.get("name"),
+                None,
+                false,
+                "imagePullSecrets".into(),
+            );
+            if let Some(r) = self.out.get_mut(before) {
+                r.pull_secret = true;
+            }
+        }
+        for list in ["containers", "initContainers", "ephemeralContainers"] {
+            for c in spec.get(list).map(Node::items).unwrap_or(&[]) {
+                let cname = c.get("name").and_then(Node::as_str).unwrap_or("?");
+                for e in c.get("env").map(Node::items).unwrap_or(&[]) {
+                    let var = e.get("name").and_then(Node::as_str).unwrap_or("?");
+                    let Some(from) = e.get("valueFrom") else {
+                        continue;
+                    };
+                    for (field, kind) in
+                        [("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")]
+                    {
+                        if let Some(r) = from.get(field) {
+                            self.push(
+                                kind,
+                                r.get("name"),
+                                r.get("key"),
+                                optional(r),
+                                format!("env `{var}` of container `{cname}`"),
+                            );
+                        }
+                    }
+                }
+                for e in c.get("envFrom").map(Node::items).unwrap_or(&[]) {
+                    for (field, kind) in [("secretRef", "Secret"), ("configMapRef", "ConfigMap")] {
+                        if let Some(r) = e.get(field) {
+                            self.push(
+                                kind,
+                                r.get("name"),
+                                None,
+                                optional(r),
+                                format!("envFrom of container `{cname}`"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for v in spec.get("volumes").map(Node::items).unwrap_or(&[]) {
+            let vname = v.get("name").and_then(Node::as_str).unwrap_or("?");
+            if let Some(s) = v.get("secret") {
+                self.volume("Secret", s, s.get("secretName"), vname);
+            }
+            if let Some(c) = v.get("configMap") {
+                self.volume("ConfigMap", c, c.get("name"), vname);
+            }
+            let sources = at_path(v, &["projected", "sources"]);
+            for src in sources.map(Node::items).unwrap_or(&[]) {
+                if let Some(s) = src.get("secret") {
+                    self.volume("Secret", s, s.get("name"), vname);
+                }
+                if let Some(c) = src.get("configMap") {
+                    self.volume("ConfigMap", c, c.get("name"), vname);
+                }
+            }
+        }
+    }
+
+    fn volume(&mut self, kind: &'static str, v: &Node, name: Option<&Node>, vname: &str) {
+        let opt = optional(v);
+        let items = v.get("items").map(Node::items).unwrap_or(&[]);
+        if items.is_empty() {
+            self.push(kind, name, None, opt, format!("volume `{vname}`"));
+        }
+        for i in items {
+            self.push(kind, name, i.get("key"), opt, format!("volume `{vname}`"));
+        }
+    }
+}
+
+/// References of every instance (each build separately: namespaces differ per build).
+pub fn references(ix: &Index, manifests: &[ManifestFile]) -> Vec<Reference> {
+    let mut all = Vec::new();
+    for (n, inst) in ix.instances.iter().enumerate() {
+        let obj = ix.object(manifests, inst);
+        let mut c = Collect {
+            inst: n,
+            src: &ix.files[inst.file],
+            out: Vec::new(),
+        };
+        if let Some(path) = template_path(&obj.api_version.value, &inst.kind) {
+            let template = if path.is_empty() {
+                Some(&obj.node)
+            } else {
+                at_path(&obj.node, path)
+            };
+            if let Some(spec) = template.and_then(|t| t.get("spec")) {
+                c.pod_spec(spec);
+            }
+        }
+        match (inst.group.as_str(), inst.kind.as_str()) {
+            ("networking.k8s.io" | "extensions", "Ingress") => {
+                let tls = at_path(&obj.node, &["spec", "tls"]);
+                for t in tls.map(Node::items).unwrap_or(&[]) {
+                    c.push("Secret", t.get("secretName"), None, false, "TLS".into());
+                }
+            }
+            ("gateway.networking.k8s.io", "Gateway") => {
+                let listeners = at_path(&obj.node, &["spec", "listeners"]);
+                for l in listeners.map(Node::items).unwrap_or(&[]) {
+                    let lname = l.get("name").and_then(Node::as_str).unwrap_or("?");
+                    let refs = at_path(l, &["tls", "certificateRefs"]);
+                    for r in refs.map(Node::items).unwrap_or(&[]) {
+                        let kind = r.get("kind").and_then(Node::as_str).unwrap_or("Secret");
+                        let group = r.get("group").and_then(Node::as_str).unwrap_or("");
+                        // A certificate in another namespace needs a ReferenceGrant: not judged.
+                        if kind == "Secret" && group.is_empty() && r.get("namespace").is_none() {
+                            c.push(
+                                "Secret",
+                                r.get("name"),
+                                None,
+                                false,
+                                format!("TLS of listener `{lname}`"),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        all.extend(c.out);
+    }
+    all
+}

@@ -1,0 +1,74 @@
+//! S202: a file compose must read that is not in the repository: a required `env_file`,
+//! or a top-level secret's or config's `file:`. `docker compose up` stops with
+//! `env file … not found` / `secret file … does not exist`.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::compose;
+use crate::project::ProjectCx;
+use crate::rules::secrets::compose_env::{by_folder, resolve_path};
+use crate::rules::workloads::span_at;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::Node;
+
+pub struct ComposeFileMissing;
+
+static META: RuleMeta = RuleMeta {
+    code: "S202",
+    name: "compose-file-missing",
+    domain: Domain::Secrets,
+    severity: Severity::Error,
+    summary: "A required env_file, or a secret's or config's file, that compose reads is not in the repository.",
+    needs_base: false,
+};
+
+impl Rule for ComposeFileMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let declared = &cx.config.secrets.uncommitted_files;
+        for (folder, files) in by_folder(cx) {
+            for f in files {
+                let src = &f.source;
+                let mut check = |written: &str, node: &Node, what: String| {
+                    let Some(path) = resolve_path(folder, written) else {
+                        return;
+                    };
+                    if written.contains('$')
+                        || cx.head.has_file(&path)
+                        || declared.iter().any(|d| d == &path)
+                    {
+                        return;
+                    }
+                    out.push(Diagnostic::new(
+                        &META,
+                        src,
+                        span_at(src, node.pos),
+                        format!("{what} `{written}` is not in the repository (`{path}`): `docker compose up` stops before starting anything"),
+                        format!("commit the file, mark the env_file `required: false`, or — if it is deliberately kept out of git — list `{path}` in `[secrets] uncommitted-files`"),
+                        format!("{what}/{path}"),
+                    ));
+                };
+                for (name, svc) in compose::services(&f.doc) {
+                    for (p, required, node) in compose::env_files(svc) {
+                        if required {
+                            let n = node.get("path").unwrap_or(node);
+                            check(p, n, format!("env_file of service `{}`", name.text));
+                        }
+                    }
+                }
+                for top in ["secrets", "configs"] {
+                    for (name, def) in f.doc.get(top).map(Node::entries).unwrap_or(&[]) {
+                        if let Some(file) = def.get("file")
+                            && let Some(p) = file.as_str()
+                        {
+                            let kind = if top == "secrets" { "secret" } else { "config" };
+                            check(p, file, format!("file of {kind} `{}`", name.text));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

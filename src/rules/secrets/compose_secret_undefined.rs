@@ -1,0 +1,91 @@
+//! S203: a compose service uses a secret or config that no compose file of its folder
+//! defines at the top level (compose refuses to start), or a top-level secret taken
+//! from an environment variable that nothing sets.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::compose;
+use crate::project::ProjectCx;
+use crate::rules::secrets::compose_env::{by_folder, in_process_env, known_variables};
+use crate::rules::workloads::span_at;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::{Kind, Node};
+
+pub struct ComposeSecretUndefined;
+
+static META: RuleMeta = RuleMeta {
+    code: "S203",
+    name: "compose-secret-undefined",
+    domain: Domain::Secrets,
+    severity: Severity::Error,
+    summary: "A compose service uses a secret or config that is not defined, or whose environment variable is set nowhere.",
+    needs_base: false,
+};
+
+impl Rule for ComposeSecretUndefined {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        for (folder, files) in by_folder(cx) {
+            let defined = |top: &str| -> BTreeSet<&str> {
+                files
+                    .iter()
+                    .flat_map(|f| f.doc.get(top).map(Node::entries).unwrap_or(&[]))
+                    .map(|(k, _)| k.text.as_str())
+                    .collect()
+            };
+            let (secrets, configs) = (defined("secrets"), defined("configs"));
+            let known = known_variables(cx, folder, &files, true);
+            for f in &files {
+                let src = &f.source;
+                for (sname, svc) in compose::services(&f.doc) {
+                    for (top, set) in [("secrets", &secrets), ("configs", &configs)] {
+                        for item in svc.get(top).map(Node::items).unwrap_or(&[]) {
+                            let source = match &item.kind {
+                                Kind::Str(_) => Some(item),
+                                _ => item.get("source"),
+                            };
+                            let Some(n) = source else { continue };
+                            let Some(name) = n.as_str() else { continue };
+                            if set.contains(name) {
+                                continue;
+                            }
+                            let kind = &top[..top.len() - 1];
+                            out.push(Diagnostic::new(
+                                &META,
+                                src,
+                                span_at(src, n.pos),
+                                format!("service `{}` uses {kind} `{name}`, which no compose file in this folder defines under top-level `{top}:`: compose refuses to start", sname.text),
+                                format!("define `{name}` under top-level `{top}:` (with `file:`, `environment:` or `external: true`)"),
+                                format!("{}/{kind}/{name}", sname.text),
+                            ));
+                        }
+                    }
+                }
+                for (name, def) in f.doc.get("secrets").map(Node::entries).unwrap_or(&[]) {
+                    let Some(var) = def.get("environment") else {
+                        continue;
+                    };
+                    let Some(v) = var.as_str() else { continue };
+                    if known.contains(v) || in_process_env(v) {
+                        continue;
+                    }
+                    out.push(
+                        Diagnostic::new(
+                            &META,
+                            src,
+                            span_at(src, var.pos),
+                            format!("secret `{}` is read from environment variable `{v}`, which no .env, env template or configuration mentions: compose creates it empty or fails", name.text),
+                            format!("document `{v}` in the env template, or list it in `[secrets] provided-variables` if the deploying environment sets it"),
+                            format!("secret/{}/{v}", name.text),
+                        )
+                        .with_severity(Severity::Warning),
+                    );
+                }
+            }
+        }
+    }
+}

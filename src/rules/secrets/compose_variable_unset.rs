@@ -1,0 +1,101 @@
+//! S201: a compose interpolation (`${VAR}`, `$VAR`, `${VAR:?…}`) with no default, for a
+//! variable that neither the `.env` next to the compose file nor any env_file sets, nor
+//! the configuration or the environment rollsafe runs in. Compose substitutes an empty
+//! string (a broken image tag, an empty password) or, for `:?`, refuses to start.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::compose::interpolations;
+use crate::project::ProjectCx;
+use crate::rules::secrets::compose_env::{by_folder, in_process_env, known_variables};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::{Kind, Node};
+
+pub struct ComposeVariableUnset;
+
+static META: RuleMeta = RuleMeta {
+    code: "S201",
+    name: "compose-variable-unset",
+    domain: Domain::Secrets,
+    severity: Severity::Warning,
+    summary: "A compose file interpolates a variable without a default that no .env, env_file or configuration sets.",
+    needs_base: false,
+};
+
+fn strings<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+    match &n.kind {
+        Kind::Str(_) => out.push(n),
+        Kind::Seq(items) => items.iter().for_each(|i| strings(i, out)),
+        Kind::Map(entries) => entries.iter().for_each(|(_, v)| strings(v, out)),
+        _ => {}
+    }
+}
+
+impl Rule for ComposeVariableUnset {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        for (folder, files) in by_folder(cx) {
+            let known = known_variables(cx, folder, &files, false);
+            for f in &files {
+                let src = &f.source;
+                let mut nodes = Vec::new();
+                strings(&f.doc, &mut nodes);
+                let mut seen = std::collections::HashSet::new();
+                for n in nodes {
+                    let Some(s) = n.as_str() else { continue };
+                    for i in interpolations(s) {
+                        if i.has_default || known.contains(&i.name) || in_process_env(&i.name) {
+                            continue;
+                        }
+                        // One finding per variable and file; anchors repeat strings.
+                        if !seen.insert(i.name.clone()) {
+                            continue;
+                        }
+                        // Point at the variable inside the scalar when the text shows it.
+                        let raw = src
+                            .text
+                            .get(n.pos.offset..n.pos.offset + n.pos.len)
+                            .unwrap_or("");
+                        let needle = format!("${{{}", i.name);
+                        let start = raw
+                            .find(&needle)
+                            .or_else(|| raw.find(&format!("${}", i.name)))
+                            .map(|k| n.pos.offset + k)
+                            .unwrap_or(n.pos.offset);
+                        let end = raw[start - n.pos.offset..]
+                            .find('}')
+                            .map(|k| start + k + 1)
+                            .filter(|e| *e <= n.pos.offset + n.pos.len)
+                            .unwrap_or(start + 1 + i.name.len());
+                        let env = if folder.is_empty() {
+                            ".env".to_string()
+                        } else {
+                            format!("{folder}/.env")
+                        };
+                        let message = if i.required {
+                            format!(
+                                "`{}` is required by this compose file (`:?`) but set nowhere: not in `{env}`, not in any env_file, not in `[secrets] provided-variables`; `docker compose up` refuses to start",
+                                i.name
+                            )
+                        } else {
+                            format!(
+                                "`{}` is interpolated without a default and set nowhere (not in `{env}` or any env_file): compose substitutes an empty string",
+                                i.name
+                            )
+                        };
+                        out.push(Diagnostic::new(
+                            &META,
+                            src,
+                            src.first_line_span(start, end),
+                            message,
+                            format!("set `{}` in `{env}`, give it a default (`${{{}:-value}}`), or list it in `[secrets] provided-variables` if the deploying environment sets it", i.name, i.name),
+                            i.name.clone(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}

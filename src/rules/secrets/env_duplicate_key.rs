@@ -1,0 +1,46 @@
+//! S303: a key set twice in one env file. Readers disagree on which wins (compose and
+//! most dotenv libraries keep the last, some the first), so the file says two things.
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::project::ProjectCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct EnvDuplicateKey;
+
+static META: RuleMeta = RuleMeta {
+    code: "S303",
+    name: "env-duplicate-key",
+    domain: Domain::Secrets,
+    severity: Severity::Warning,
+    summary: "An env file sets the same key twice.",
+    needs_base: false,
+};
+
+impl Rule for EnvDuplicateKey {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        for f in &cx.head.env_files {
+            let src = &f.source;
+            for (i, v) in f.env.vars.iter().enumerate() {
+                let Some(first) = f.env.vars[..i].iter().find(|x| x.key == v.key) else {
+                    continue;
+                };
+                let first_line = src.pos(first.key_range.0).line;
+                out.push(
+                    Diagnostic::new(
+                        &META,
+                        src,
+                        src.span(v.key_range.0, v.key_range.1),
+                        format!("`{}` is set again (first on line {first_line}): compose keeps this value, other readers the first", v.key),
+                        "keep one line per key",
+                        v.key.clone(),
+                    )
+                    .with_related(Location::new(src, src.span(first.key_range.0, first.key_range.1)).with_message("first set here")),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Environment files grouped the way teams use them: a template (`.env.example`) and the
+//! files of each environment (`.env.production`, `config/staging.env`,
+//! `deploy/production/app.env`), detected or set under `[env]` in `rollsafe.toml`.
+
+use std::collections::BTreeMap;
+
+use crate::project::{EnvFileParsed, ProjectCx};
+
+const TEMPLATE_SUFFIXES: &[&str] = &["example", "sample", "template", "dist", "tmpl", "tpl"];
+const ENVIRONMENTS: &[&str] = &[
+    "production",
+    "prod",
+    "staging",
+    "stage",
+    "development",
+    "dev",
+    "test",
+    "testing",
+    "qa",
+    "uat",
+    "preview",
+    "sandbox",
+    "demo",
+    "canary",
+];
+
+fn name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+pub fn is_template(path: &str) -> bool {
+    let n = name(path).to_ascii_lowercase();
+    TEMPLATE_SUFFIXES.iter().any(|s| {
+        n == format!(".env.{s}")
+            || n.ends_with(&format!(".env.{s}"))
+            || n == format!("{s}.env")
+            || n == format!("env.{s}")
+    })
+}
+
+/// The environment an env file belongs to, from its name or folder.
+pub fn environment_of(path: &str) -> Option<String> {
+    if is_template(path) {
+        return None;
+    }
+    let n = name(path).to_ascii_lowercase();
+    if let Some(x) = n.strip_prefix(".env.") {
+        // `.env.local` and `.env.production.local` are developer overrides.
+        if x.split('.').any(|p| p == "local") {
+            return None;
+        }
+        return Some(x.to_string());
+    }
+    if let Some(x) = n.strip_suffix(".env")
+        && ENVIRONMENTS.contains(&x)
+    {
+        return Some(x.to_string());
+    }
+    let dirs: Vec<&str> = path.split('/').collect();
+    dirs[..dirs.len().saturating_sub(1)]
+        .iter()
+        .rev()
+        .find(|d| ENVIRONMENTS.contains(&d.to_ascii_lowercase().as_str()))
+        .map(|d| d.to_ascii_lowercase())
+}
+
+pub struct EnvSet<'a> {
+    pub template: Vec<&'a EnvFileParsed>,
+    /// environment → its files
+    pub environments: BTreeMap<String, Vec<&'a EnvFileParsed>>,
+}
+
+fn dir(path: &str) -> &str {
+    path.rsplit_once('/').map(|x| x.0).unwrap_or("")
+}
+
+/// The sets of the release: configured, else one per folder holding a template.
+pub fn env_sets<'a>(cx: &'a ProjectCx) -> Vec<EnvSet<'a>> {
+    let files = &cx.head.env_files;
+    let cfg = &cx.config.env;
+    if cfg.template.is_some() || !cfg.environments.is_empty() {
+        let by_path = |p: &str| {
+            files
+                .iter()
+                .find(|f| f.source.path == p.trim_start_matches("./"))
+        };
+        return vec![EnvSet {
+            template: cfg
+                .template
+                .as_deref()
+                .and_then(by_path)
+                .into_iter()
+                .collect(),
+            environments: cfg
+                .environments
+                .iter()
+                .map(|(e, ps)| (e.clone(), ps.iter().filter_map(|p| by_path(p)).collect()))
+                .collect(),
+        }];
+    }
+    let mut out = Vec::new();
+    let mut template_dirs: Vec<&str> = files
+        .iter()
+        .filter(|f| is_template(&f.source.path))
+        .map(|f| dir(&f.source.path))
+        .collect();
+    template_dirs.sort_unstable();
+    template_dirs.dedup();
+    for d in template_dirs {
+        let under = |p: &str| d.is_empty() || p.starts_with(&format!("{d}/"));
+        let template: Vec<&EnvFileParsed> = files
+            .iter()
+            .filter(|f| dir(&f.source.path) == d && is_template(&f.source.path))
+            .collect();
+        let mut environments: BTreeMap<String, Vec<&EnvFileParsed>> = BTreeMap::new();
+        for f in files.iter().filter(|f| under(&f.source.path)) {
+            if let Some(e) = environment_of(&f.source.path) {
+                environments.entry(e).or_default().push(f);
+            }
+        }
+        out.push(EnvSet {
+            template,
+            environments,
+        });
+    }
+    out
+}
+
+/// Variables an environment's manifests set for containers (a folder or kustomize
+/// overlay named after the environment).
+pub fn set_by_manifests(cx: &ProjectCx, environment: &str) -> std::collections::BTreeSet<String> {
+    let ix = &cx.head.k8s;
+    let mut out = std::collections::BTreeSet::new();
+    for pod in &ix.pods {
+        let inst = &ix.instances[pod.inst];
+        let path = &ix.files[inst.file].path;
+        let scope_dir = &ix.scopes[inst.scope];
+        let named = |p: &str| {
+            p.split('/')
+                .any(|seg| seg.eq_ignore_ascii_case(environment))
+        };
+        if !named(path) && !named(scope_dir) {
+            continue;
+        }
+        for c in &pod.containers {
+            for e in c
+                .node
+                .get("env")
+                .map(crate::yaml::Node::items)
+                .unwrap_or(&[])
+            {
+                if let Some(n) = e.get("name").and_then(crate::yaml::Node::as_str) {
+                    out.insert(n.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environments_by_name_and_folder() {
+        assert!(is_template("app/.env.example"));
+        assert!(is_template("env.sample"));
+        assert_eq!(
+            environment_of("app/.env.production").as_deref(),
+            Some("production")
+        );
+        assert_eq!(environment_of(".env.local"), None);
+        assert_eq!(
+            environment_of("config/staging.env").as_deref(),
+            Some("staging")
+        );
+        assert_eq!(
+            environment_of("deploy/prod/app.env").as_deref(),
+            Some("prod")
+        );
+        assert_eq!(environment_of("app/.env"), None);
+        assert_eq!(environment_of("app/.env.example"), None);
+    }
+}

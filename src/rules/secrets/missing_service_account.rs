@@ -1,0 +1,78 @@
+//! S103: a `serviceAccountName` or an `imagePullSecrets` entry that is defined nowhere in
+//! the repository in that namespace and not declared external. Pods are rejected at
+//! admission without their ServiceAccount; without the pull secret a private image
+//! cannot be pulled (ImagePullBackOff).
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::ProjectCx;
+use crate::rules::secrets::resolve::{Resolution, name_span, resolve};
+use crate::rules::workloads::who;
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct MissingServiceAccount;
+
+static META: RuleMeta = RuleMeta {
+    code: "S103",
+    name: "missing-account-or-pull-secret",
+    domain: Domain::Secrets,
+    severity: Severity::Error,
+    summary: "A serviceAccountName or an image pull secret is defined nowhere in its namespace and not declared external.",
+    needs_base: false,
+};
+
+impl Rule for MissingServiceAccount {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        let mut done = std::collections::HashSet::new();
+        for r in &ix.refs {
+            if r.kind != "ServiceAccount" && !r.pull_secret {
+                continue;
+            }
+            if !matches!(resolve(cx, &ix.defs, r), Resolution::Missing) {
+                continue;
+            }
+            if !done.insert((r.src.path.clone(), r.name_pos.offset)) {
+                continue;
+            }
+            let inst = &ix.instances[r.inst];
+            let (severity, message, help) = if r.pull_secret {
+                (
+                    Severity::Warning,
+                    format!(
+                        "image pull secret `{}` of {} is defined nowhere in namespace `{}`: a private image cannot be pulled (ImagePullBackOff)",
+                        r.name,
+                        who(inst),
+                        inst.namespace
+                    ),
+                    "define the dockerconfigjson Secret (or SealedSecret/ExternalSecret), or declare it in `[secrets] external`",
+                )
+            } else {
+                (
+                    Severity::Error,
+                    format!(
+                        "ServiceAccount `{}` of {} is defined nowhere in namespace `{}`: its pods are rejected at admission and the rollout never starts",
+                        r.name,
+                        who(inst),
+                        inst.namespace
+                    ),
+                    "add the ServiceAccount manifest, or declare it in `[secrets] external` if it is created outside this repository",
+                )
+            };
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    &r.src,
+                    name_span(r),
+                    message,
+                    help,
+                    format!("{}/{}/{}/{}", inst.kind, inst.name, r.kind, r.name),
+                )
+                .with_severity(severity),
+            );
+        }
+    }
+}
