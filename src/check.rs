@@ -358,7 +358,7 @@ fn postprocess(
     // Secret values are never shown, whatever the rule.
     for d in &mut diags {
         if let Some(ranges) = head.secrets.get(&d.location.path) {
-            d.masked = ranges.clone();
+            d.masked.extend(ranges.iter().copied());
         }
     }
     diagnostic::sort(&mut diags);

@@ -94,3 +94,200 @@ mod tests {
         assert!(yaml_secret_ranges("kind: ConfigMap\ndata:\n  a: b\n").is_empty());
     }
 }
+
+/// Whether a variable's name says it holds a secret (`DB_PASSWORD`, `STRIPE_SECRET_KEY`,
+/// `GITHUB_TOKEN`), and not something about one (`PASSWORD_FILE`, `TOKEN_TTL`,
+/// `AWS_ACCESS_KEY_ID`).
+pub fn secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let tokens: Vec<&str> = upper
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let has = |t: &str| tokens.contains(&t);
+    let secretish = has("PASSWORD")
+        || has("PASSWD")
+        || has("SECRET")
+        || has("TOKEN")
+        || has("APIKEY")
+        || has("CREDENTIALS")
+        || (has("API") && has("KEY"))
+        || (has("PRIVATE") && has("KEY"))
+        || (has("ACCESS") && has("KEY"))
+        || (has("AUTH") && has("KEY"))
+        || (has("SIGNING") && has("KEY"))
+        || (has("ENCRYPTION") && has("KEY"));
+    let about = [
+        "FILE",
+        "PATH",
+        "NAME",
+        "ID",
+        "URL",
+        "URI",
+        "HOST",
+        "LENGTH",
+        "LEN",
+        "TTL",
+        "EXPIRY",
+        "EXPIRES",
+        "EXPIRATION",
+        "TIMEOUT",
+        "ENABLED",
+        "HEADER",
+        "TYPE",
+        "FIELD",
+        "PREFIX",
+        "REF",
+        "ARN",
+        "DIR",
+        "KIND",
+        "MODE",
+        "ROTATION",
+        "POLICY",
+        "COOKIE",
+    ];
+    secretish && !tokens.last().is_some_and(|t| about.contains(t))
+}
+
+/// Values that stand for a secret rather than being one.
+pub fn placeholder(value: &str) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']);
+    let lower = v.to_ascii_lowercase();
+    v.is_empty()
+        || v.starts_with("${")
+        || v.starts_with("$(")
+        || v.starts_with('$')
+            && v[1..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || v.contains("{{")
+        || v.starts_with('<') && v.ends_with('>')
+        || v.starts_with("ENC[")
+        || v.starts_with("/run/secrets/")
+        || v.starts_with("vault:")
+        || v.starts_with("ref+")
+        || v.starts_with("arn:aws:secretsmanager")
+        || v.chars()
+            .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_'))
+        || [
+            "changeme",
+            "change-me",
+            "change_me",
+            "replaceme",
+            "replace-me",
+            "replace_me",
+            "todo",
+            "tbd",
+            "none",
+            "null",
+            "secret",
+            "password",
+            "example",
+            "dummy",
+            "test",
+            "placeholder",
+            "redacted",
+            "your-secret",
+            "your_secret",
+            "yoursecret",
+        ]
+        .contains(&lower.as_str())
+        || lower.starts_with("your-")
+        || lower.starts_with("your_")
+        || lower.starts_with("insert")
+        || lower.starts_with("replace")
+        || lower.starts_with("changeme")
+}
+
+/// A credential recognisable by its shape alone, whatever the variable is called.
+pub fn high_signal(value: &str) -> Option<&'static str> {
+    let v = value.trim().trim_matches(['"', '\'']);
+    let run = |prefix: &str, min: usize, ok: fn(char) -> bool| {
+        v.find(prefix)
+            .is_some_and(|i| v[i + prefix.len()..].chars().take_while(|c| ok(*c)).count() >= min)
+    };
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    let token = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+        return Some("a private key");
+    }
+    if ["AKIA", "ASIA"].iter().any(|p| {
+        v.find(p).is_some_and(|i| {
+            let rest: String = v[i + 4..].chars().take(16).collect();
+            rest.len() == 16
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+    }) {
+        return Some("an AWS access key id");
+    }
+    if run("sk_live_", 20, alnum) || run("rk_live_", 20, alnum) {
+        return Some("a Stripe live key");
+    }
+    if ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
+        .iter()
+        .any(|p| run(p, 36, alnum))
+        || run("github_pat_", 40, token)
+    {
+        return Some("a GitHub token");
+    }
+    if run("glpat-", 20, token) {
+        return Some("a GitLab token");
+    }
+    if ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"]
+        .iter()
+        .any(|p| run(p, 10, token))
+    {
+        return Some("a Slack token");
+    }
+    None
+}
+
+/// `scheme://user:password@host` with a real password.
+pub fn url_credentials(value: &str) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']);
+    let Some((_, rest)) = v.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let Some((userinfo, _)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    match userinfo.split_once(':') {
+        Some((_, pass)) => !placeholder(pass) && !pass.is_empty(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod detection_tests {
+    use super::*;
+
+    #[test]
+    fn names_values_and_shapes() {
+        assert!(secret_name("DB_PASSWORD"));
+        assert!(secret_name("stripe-secret-key"));
+        assert!(secret_name("GITHUB_TOKEN"));
+        assert!(!secret_name("PASSWORD_FILE"));
+        assert!(!secret_name("AWS_ACCESS_KEY_ID"));
+        assert!(!secret_name("TOKEN_TTL"));
+        assert!(!secret_name("LOG_LEVEL"));
+        assert!(placeholder("${DB_PASSWORD}"));
+        assert!(placeholder("changeme"));
+        assert!(placeholder("<your password>"));
+        assert!(!placeholder("hunter2-prod"));
+        assert_eq!(
+            high_signal("AKIAIOSFODNN7EXAMPLE"),
+            Some("an AWS access key id")
+        );
+        assert_eq!(
+            high_signal("-----BEGIN RSA PRIVATE KEY-----\nMIIE"),
+            Some("a private key")
+        );
+        assert!(high_signal("sk_test_abc").is_none());
+        assert!(url_credentials("postgres://app:s3cr3t@db:5432/app"));
+        assert!(!url_credentials("postgres://app:${PASSWORD}@db/app"));
+        assert!(!url_credentials("https://example.com/x@y"));
+    }
+}

@@ -124,6 +124,8 @@ pub static ALL: &[&dyn Rule] = &[
     &secrets::env_key_missing::EnvKeyMissing,
     &secrets::env_drift::EnvDrift,
     &secrets::env_duplicate_key::EnvDuplicateKey,
+    &secrets::plaintext_secret::PlaintextSecret,
+    &secrets::unencrypted_secret::UnencryptedSecret,
 ];
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.

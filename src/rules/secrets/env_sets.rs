@@ -64,6 +64,63 @@ pub fn environment_of(path: &str) -> Option<String> {
         .map(|d| d.to_ascii_lowercase())
 }
 
+/// Environments that ship to users (not a developer's machine or a test run): the
+/// detected sets judge only these; configured environments are all judged.
+pub fn is_deployed(environment: &str) -> bool {
+    !matches!(
+        environment,
+        "development" | "dev" | "test" | "testing" | "local" | "ci" | "e2e"
+    ) && !environment.contains("test")
+        && !environment.contains("dev")
+}
+
+/// Env files holding dummy values on purpose: templates and developer or test setups.
+pub fn is_dummy(path: &str) -> bool {
+    let n = name(path).to_ascii_lowercase();
+    is_template(path)
+        || environment_of(path).is_some_and(|e| !is_deployed(&e))
+        || n.split(['.', '-', '_']).any(|p| {
+            matches!(
+                p,
+                "test"
+                    | "tests"
+                    | "dev"
+                    | "development"
+                    | "local"
+                    | "ci"
+                    | "e2e"
+                    | "example"
+                    | "sample"
+                    | "template"
+            )
+        })
+        || path
+            .split('/')
+            .any(|d| matches!(d, "test" | "tests" | "testdata" | "fixtures" | "e2e"))
+}
+
+/// Documentation and example folders: their secrets are fake by design (`my-token`,
+/// `S3cr3tP@ss`), and they are not deployed. The plain-text rules skip them.
+pub fn is_example_path(path: &str) -> bool {
+    path.split('/').any(|d| {
+        matches!(
+            d,
+            "docs"
+                | "doc"
+                | "examples"
+                | "example"
+                | "samples"
+                | "sample"
+                | "snippets"
+                | "test"
+                | "tests"
+                | "testdata"
+                | "fixtures"
+                | "e2e"
+        )
+    })
+}
+
 pub struct EnvSet<'a> {
     pub template: Vec<&'a EnvFileParsed>,
     /// environment → its files
@@ -114,7 +171,7 @@ pub fn env_sets<'a>(cx: &'a ProjectCx) -> Vec<EnvSet<'a>> {
             .collect();
         let mut environments: BTreeMap<String, Vec<&EnvFileParsed>> = BTreeMap::new();
         for f in files.iter().filter(|f| under(&f.source.path)) {
-            if let Some(e) = environment_of(&f.source.path) {
+            if let Some(e) = environment_of(&f.source.path).filter(|e| is_deployed(e)) {
                 environments.entry(e).or_default().push(f);
             }
         }

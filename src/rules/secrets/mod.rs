@@ -15,3 +15,5 @@ pub mod missing_key;
 pub mod missing_object;
 pub mod missing_service_account;
 pub mod name_not_rewritten;
+pub mod plaintext_secret;
+pub mod unencrypted_secret;

@@ -1,0 +1,208 @@
+//! S401: a secret written in plain text where it ships with the release — a container
+//! env `value:`, a ConfigMap entry, a compose `environment` entry, a committed env file
+//! (templates excluded). Recognised by the variable's name (`DB_PASSWORD`), a password in
+//! a URL, or the value's shape (AWS key id, private key, Stripe live key, GitHub, GitLab
+//! or Slack token). The value is never printed: the message names the variable and the
+//! snippet masks it.
+
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::compose;
+use crate::model::secrets::{high_signal, placeholder, secret_name, url_credentials};
+use crate::project::ProjectCx;
+use crate::rules::secrets::env_sets::{is_dummy, is_example_path};
+use crate::rules::workloads::who;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::source::SourceFile;
+use crate::yaml::{Kind, Node};
+
+pub struct PlaintextSecret;
+
+static META: RuleMeta = RuleMeta {
+    code: "S401",
+    name: "plaintext-secret",
+    domain: Domain::Secrets,
+    severity: Severity::Error,
+    summary: "A secret is committed in plain text in a manifest, ConfigMap, compose file or env file.",
+    needs_base: false,
+};
+
+/// Why a (name, value) pair is a plain-text secret, and how sure: error for a value whose
+/// shape proves it, warning for a name or a URL password.
+fn judge(name: &str, value: &str) -> Option<(Severity, String)> {
+    if let Some(what) = high_signal(value) {
+        return Some((Severity::Error, format!("holds {what} in plain text")));
+    }
+    if url_credentials(value) {
+        return Some((
+            Severity::Warning,
+            "holds a URL with a password in plain text".into(),
+        ));
+    }
+    let v = value.trim().trim_matches(['"', '\'']);
+    if secret_name(name) && !placeholder(v) && v.chars().count() >= 4 {
+        return Some((
+            Severity::Warning,
+            "is a secret by its name and has a literal value".into(),
+        ));
+    }
+    None
+}
+
+fn finding(
+    src: &Arc<SourceFile>,
+    range: (usize, usize),
+    name: &str,
+    place: String,
+    severity: Severity,
+    why: String,
+) -> Option<Diagnostic> {
+    if is_example_path(&src.path) {
+        return None;
+    }
+    let key_end = range.0;
+    let span = src.first_line_span(range.0, range.1.max(key_end + 1));
+    let mut d = Diagnostic::new(
+        &META,
+        src,
+        span,
+        format!("`{name}` {place} {why}: everyone with read access to the repository, its forks and its CI logs has it"),
+        "move the value into a Secret managed outside git (ExternalSecret, SealedSecret, SOPS, your platform's secret store) and reference it; rotate it, since it is already in the history",
+        format!("{name}/{place}"),
+    )
+    .with_severity(severity);
+    d.masked.push(range);
+    Some(d)
+}
+
+fn scalar(n: &Node) -> Option<String> {
+    match &n.kind {
+        Kind::Str(s) => Some(s.clone()),
+        Kind::Int(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+impl Rule for PlaintextSecret {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        let range = |n: &Node| (n.pos.offset, n.pos.offset + n.pos.len.max(1));
+        // Container env values.
+        for pod in &ix.pods {
+            let inst = &ix.instances[pod.inst];
+            if !inst.first {
+                continue;
+            }
+            for c in &pod.containers {
+                for e in c.node.get("env").map(Node::items).unwrap_or(&[]) {
+                    let (Some(name), Some(value)) =
+                        (e.get("name").and_then(Node::as_str), e.get("value"))
+                    else {
+                        continue;
+                    };
+                    let Some(v) = scalar(value) else { continue };
+                    if let Some((sev, why)) = judge(name, &v) {
+                        out.extend(finding(
+                            &c.src,
+                            range(value),
+                            name,
+                            format!("(env of container `{}` in {})", c.name, who(inst)),
+                            sev,
+                            why,
+                        ));
+                    }
+                }
+            }
+        }
+        // ConfigMap data.
+        for inst in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && i.is_core("ConfigMap"))
+        {
+            let obj = ix.object(&cx.head.manifests, inst);
+            for (k, v) in obj.node.get("data").map(Node::entries).unwrap_or(&[]) {
+                let Some(val) = scalar(v) else { continue };
+                if let Some((sev, why)) = judge(&k.text, &val) {
+                    out.extend(finding(
+                        &ix.files[inst.file],
+                        range(v),
+                        &k.text,
+                        format!("(in {})", who(inst)),
+                        sev,
+                        why,
+                    ));
+                }
+            }
+        }
+        // Compose environment (developer and test stacks hold dummies by design).
+        for f in cx.head.compose.iter().filter(|f| !is_dummy(&f.source.path)) {
+            for (sk, svc) in compose::services(&f.doc) {
+                let Some(env) = svc.get("environment") else {
+                    continue;
+                };
+                let place = format!("(environment of service `{}`)", sk.text);
+                for (k, v) in env.entries() {
+                    if let Some(val) = scalar(v)
+                        && let Some((sev, why)) = judge(&k.text, &val)
+                    {
+                        out.extend(finding(
+                            &f.source,
+                            range(v),
+                            &k.text,
+                            place.clone(),
+                            sev,
+                            why,
+                        ));
+                    }
+                }
+                for item in env.items() {
+                    let Some(s) = item.as_str() else { continue };
+                    let Some((name, val)) = s.split_once('=') else {
+                        continue;
+                    };
+                    if let Some((sev, why)) = judge(name.trim(), val) {
+                        out.extend(finding(
+                            &f.source,
+                            range(item),
+                            name.trim(),
+                            place.clone(),
+                            sev,
+                            why,
+                        ));
+                    }
+                }
+            }
+        }
+        // Committed env files (templates and dev/test files hold dummies by design; SOPS
+        // files are encrypted).
+        for e in &cx.head.env_files {
+            let path = &e.source.path;
+            if is_dummy(path) || e.env.vars.iter().any(|v| v.key.starts_with("sops_")) {
+                continue;
+            }
+            for v in &e.env.vars {
+                let text = e
+                    .source
+                    .text
+                    .get(v.value_range.0..v.value_range.1)
+                    .unwrap_or("");
+                if let Some((sev, why)) = judge(&v.key, text) {
+                    out.extend(finding(
+                        &e.source,
+                        (v.key_range.0, v.value_range.1),
+                        &v.key,
+                        format!("(in `{path}`)"),
+                        sev,
+                        why,
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! S402: a Secret manifest committed with real values in `data`/`stringData`, not
+//! encrypted (no SOPS metadata). Base64 is an encoding, not encryption. Placeholder
+//! values and empty Secrets that a controller fills are not flagged; values are never
+//! shown.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::defs::is_sops;
+use crate::model::secrets::placeholder;
+use crate::project::ProjectCx;
+use crate::rules::workloads::{key_span, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct UnencryptedSecret;
+
+static META: RuleMeta = RuleMeta {
+    code: "S402",
+    name: "unencrypted-secret",
+    domain: Domain::Secrets,
+    severity: Severity::Warning,
+    summary: "A Secret manifest with real values is committed unencrypted (base64 is not encryption).",
+    needs_base: false,
+};
+
+impl Rule for UnencryptedSecret {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        for inst in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && i.is_core("Secret"))
+        {
+            let obj = ix.object(&cx.head.manifests, inst);
+            let path = &ix.files[inst.file].path;
+            if is_sops(&obj.node) || crate::rules::secrets::env_sets::is_example_path(path) {
+                continue;
+            }
+            let src = &ix.files[inst.file];
+            for field in ["stringData", "data"] {
+                let Some((key, map)) = crate::rules::workloads::entry(&obj.node, field) else {
+                    continue;
+                };
+                let real: Vec<&str> = map
+                    .entries()
+                    .iter()
+                    .filter(|(_, v)| {
+                        v.as_str()
+                            .is_some_and(|s| !placeholder(s) && !decodes_to_placeholder(s, field))
+                    })
+                    .map(|(k, _)| k.text.as_str())
+                    .collect();
+                if real.is_empty() {
+                    continue;
+                }
+                let keys: Vec<String> = real.iter().map(|k| format!("`{k}`")).collect();
+                out.push(Diagnostic::new(
+                    &META,
+                    src,
+                    key_span(src, key),
+                    format!("{} is committed with {} in plain text ({}): base64 is an encoding, not encryption", who(inst), if real.len() == 1 { "a value".to_string() } else { format!("{} values", real.len()) }, keys.join(", ")),
+                    "commit a SealedSecret, a SOPS-encrypted file or an ExternalSecret instead, and rotate these values: they are in the history",
+                    format!("{}/{}/{field}", inst.namespace, inst.name),
+                ));
+            }
+        }
+    }
+}
+
+/// A `data` value whose base64 decodes to a placeholder (`Y2hhbmdlbWU=` is `changeme`).
+fn decodes_to_placeholder(s: &str, field: &str) -> bool {
+    if field != "data" {
+        return false;
+    }
+    decode_base64(s).is_some_and(|d| placeholder(&d))
+}
+
+fn decode_base64(s: &str) -> Option<String> {
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.trim().bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            b'\n' | b'\r' | b' ' => continue,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
