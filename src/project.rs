@@ -544,7 +544,7 @@ fn load_one(
     if !compose && !openapi && forced.is_none() && !src.text.contains("apiVersion") {
         return none();
     }
-    let secrets = crate::model::secrets::yaml_secret_ranges(&src.text);
+    let mut secrets = crate::model::secrets::yaml_secret_ranges(&src.text);
     let blanked = (flavor == Flavor::Kubernetes)
         .then(|| blank_crds(&src.text))
         .flatten();
@@ -581,6 +581,7 @@ fn load_one(
             return none();
         }
     };
+    secrets.extend(crate::model::secrets::yaml_value_ranges(&docs));
     if sniffed_compose
         && !docs
             .first()

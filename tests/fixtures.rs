@@ -30,6 +30,7 @@ fixture!(golang_migrate_mysql, "conventions/golang-migrate-mysql");
 fixture!(workloads_kustomize, "workloads");
 fixture!(workloads_rollouts, "rollouts");
 fixture!(workloads_compose, "compose");
+fixture!(secrets_references, "secrets");
 
 #[test]
 fn every_fixture_folder_has_a_snapshot_test() {

@@ -154,3 +154,40 @@ fn secret_values_never_appear_in_any_format() {
         }
     }
 }
+
+/// Plain-text secrets the S rules find are named, never shown, in every format — and no
+/// other rule shows them either (a wrongly typed env value, a ConfigMap entry).
+#[test]
+fn plaintext_secrets_are_reported_without_their_values() {
+    let tmp = common::project(&[
+        ("rollsafe.toml", ""),
+        (
+            "deploy/app.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n    spec:\n      containers:\n        - name: app\n          image: app:1.0.0\n          env:\n            - name: DB_PIN\n              value: 48151623\n            - name: STRIPE_KEY\n              value: sk_live_PLANTEDa1b2c3d4e5f6g7h8i9j0\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  AUTH_TOKEN: 99887766\n  DATABASE_URL: \"postgres://app:PlantedUrlPass77@db/app\"\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD: PlantedComposePass55\n",
+        ),
+        ("deploy/prod.env", "SESSION_SECRET=PlantedEnvSecret33\n"),
+    ]);
+    for format in [
+        "human", "compact", "json", "sarif", "github", "gitlab", "rdjson",
+    ] {
+        let text = check_never_failing(tmp.path(), format);
+        assert!(
+            text.contains("S401") && text.contains("K502"),
+            "{format}: {text}"
+        );
+        for secret in [
+            "48151623",
+            "PLANTEDa1b2c3",
+            "99887766",
+            "PlantedUrlPass77",
+            "PlantedComposePass55",
+            "PlantedEnvSecret33",
+        ] {
+            assert!(!text.contains(secret), "{format} shows {secret}:\n{text}");
+        }
+    }
+}

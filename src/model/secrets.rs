@@ -99,6 +99,18 @@ mod tests {
 /// `GITHUB_TOKEN`), and not something about one (`PASSWORD_FILE`, `TOKEN_TTL`,
 /// `AWS_ACCESS_KEY_ID`).
 pub fn secret_name(name: &str) -> bool {
+    // Most keys of a manifest are none of these: decide them without allocating.
+    let ci = |needle: &str| {
+        name.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    if !["pass", "secret", "token", "key", "pin", "cred"]
+        .iter()
+        .any(|n| ci(n))
+    {
+        return false;
+    }
     let upper = name.to_ascii_uppercase();
     let tokens: Vec<&str> = upper
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -107,6 +119,9 @@ pub fn secret_name(name: &str) -> bool {
     let has = |t: &str| tokens.contains(&t);
     let secretish = has("PASSWORD")
         || has("PASSWD")
+        || has("PASSPHRASE")
+        || has("PASSCODE")
+        || has("PIN")
         || has("SECRET")
         || has("TOKEN")
         || has("APIKEY")
@@ -242,6 +257,66 @@ pub fn high_signal(value: &str) -> Option<&'static str> {
         return Some("a Slack token");
     }
     None
+}
+
+/// Byte ranges of values in parsed YAML that look like secrets — under a secret-like key,
+/// the `value` of an env entry whose `name` is secret-like, a compose `KEY=value` list
+/// item, or a value whose shape is a credential — so that every snippet masks them, not
+/// only the findings about them.
+pub fn yaml_value_ranges(docs: &[crate::yaml::Node]) -> Vec<(usize, usize)> {
+    use crate::yaml::{Kind, Node};
+    fn range(n: &Node) -> (usize, usize) {
+        (n.pos.offset, n.pos.offset + n.pos.len)
+    }
+    fn scalar(n: &Node) -> Option<String> {
+        match &n.kind {
+            Kind::Str(s) => Some(s.clone()),
+            Kind::Int(i) => Some(i.to_string()),
+            Kind::Float(f) => Some(f.to_string()),
+            _ => None,
+        }
+    }
+    fn walk(n: &Node, out: &mut Vec<(usize, usize)>) {
+        match &n.kind {
+            Kind::Map(entries) => {
+                let env_name = n.get("name").and_then(Node::as_str);
+                for (k, v) in entries {
+                    if let Some(text) = scalar(v) {
+                        let by_key = secret_name(&k.text)
+                            || (k.text == "value" && env_name.is_some_and(secret_name));
+                        if by_key || high_signal(&text).is_some() || url_credentials(&text) {
+                            out.push(range(v));
+                        }
+                    } else {
+                        walk(v, out);
+                    }
+                }
+            }
+            Kind::Seq(items) => {
+                for i in items {
+                    if let Some(s) = i.as_str() {
+                        let hit = s
+                            .split_once('=')
+                            .is_some_and(|(k, _)| secret_name(k.trim()))
+                            || high_signal(s).is_some()
+                            || url_credentials(s);
+                        if hit {
+                            out.push(range(i));
+                        }
+                    } else {
+                        walk(i, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for d in docs {
+        walk(d, &mut out);
+    }
+    out.retain(|(s, e)| e > s);
+    out
 }
 
 /// `scheme://user:password@host` with a real password.

@@ -43,10 +43,11 @@ pub fn resolve<'a>(cx: &ProjectCx, defs: &'a [Definition], r: &Reference) -> Res
         if !hit.is_empty() {
             return Resolution::Found(hit);
         }
-        if !rewritten && !configured(cx, inst.scope) {
-            if let Some(d) = same_build.iter().find(|d| d.raw_name == r.name) {
-                return Resolution::NotRewritten(d);
-            }
+        if !rewritten
+            && !configured(cx, inst.scope)
+            && let Some(d) = same_build.iter().find(|d| d.raw_name == r.name)
+        {
+            return Resolution::NotRewritten(d);
         }
     }
     let hit: Vec<&Definition> = defs

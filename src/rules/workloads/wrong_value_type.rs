@@ -20,6 +20,24 @@ static META: RuleMeta = RuleMeta {
     needs_base: false,
 };
 
+/// Whether a wrong-typed value may be quoted in the message: never a Secret's, never one
+/// under a secret-like name, and of an env `value` only the YAML 1.1 booleans (an env
+/// variable's name is not in the path, and it may be a password).
+fn shows_value(kind: &str, path: &str, text: &str) -> bool {
+    if kind == "Secret" || text.is_empty() || text.contains('\n') {
+        return false;
+    }
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let boolean = matches!(
+        text.to_ascii_lowercase().as_str(),
+        "y" | "yes" | "n" | "no" | "on" | "off" | "true" | "false"
+    );
+    if last == "value" {
+        return boolean;
+    }
+    !crate::model::secrets::secret_name(last)
+}
+
 fn shown(raw: &str) -> String {
     if raw == "the value" {
         raw.to_string()
@@ -54,10 +72,10 @@ impl Rule for WrongValueType {
                             .unwrap_or("")
                             .trim();
                         // A Secret's values are never shown.
-                        let raw = if inst.kind == "Secret" {
-                            "the value"
-                        } else {
+                        let raw = if shows_value(&inst.kind, &path, text) {
                             text
+                        } else {
+                            "the value"
                         };
                         let quoted = raw.starts_with(['"', '\'']);
                         let message = if expected == "a string" && !quoted {
@@ -73,7 +91,7 @@ impl Rule for WrongValueType {
                                 shown(raw)
                             )
                         };
-                        let help = if expected == "a string" && inst.kind == "Secret" {
+                        let help = if expected == "a string" && raw == "the value" {
                             "quote the value".to_string()
                         } else if expected == "a string" {
                             format!("quote it: \"{}\"", raw.trim_matches(['"', '\'']))
