@@ -211,7 +211,10 @@ pub fn placeholder(value: &str) -> bool {
         || lower.starts_with("your_")
         || lower.starts_with("insert")
         || lower.starts_with("replace")
-        || lower.starts_with("changeme")
+        || lower.starts_with("change")
+        || lower.starts_with("set-")
+        || lower.starts_with("set_")
+        || lower.starts_with("enter")
 }
 
 /// A credential recognisable by its shape alone, whatever the variable is called.
