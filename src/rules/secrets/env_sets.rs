@@ -117,6 +117,7 @@ pub fn is_example_path(path: &str) -> bool {
                 | "testdata"
                 | "fixtures"
                 | "e2e"
+                | "cypress"
         )
     })
 }
