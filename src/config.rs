@@ -37,6 +37,70 @@ pub struct Config {
     pub secrets: SecretsConfig,
     #[serde(default)]
     pub env: EnvConfig,
+    #[serde(default)]
+    pub traffic: TrafficConfig,
+}
+
+/// Thresholds of the T rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TrafficConfig {
+    /// T101/T202/T302: the largest increase of traffic in one step, in percentage points.
+    #[serde(default = "twenty_five")]
+    pub max_step: u32,
+    /// T103: the shortest timed pause (`30s`, `5m`, `1h`).
+    #[serde(default = "five_minutes")]
+    pub min_pause: String,
+    /// T104/T203: the shortest total bake time before full traffic.
+    #[serde(default = "five_minutes")]
+    pub min_bake: String,
+    /// T105: a canary with no analysis at all is reported.
+    #[serde(default = "yes")]
+    pub require_analysis: bool,
+}
+
+fn twenty_five() -> u32 {
+    25
+}
+
+fn five_minutes() -> String {
+    "5m".to_string()
+}
+
+impl Default for TrafficConfig {
+    fn default() -> Self {
+        TrafficConfig {
+            max_step: 25,
+            min_pause: five_minutes(),
+            min_bake: five_minutes(),
+            require_analysis: true,
+        }
+    }
+}
+
+/// `30`, `"30s"`, `"5m"`, `"1h"`, `"1h30m"` → seconds.
+pub fn parse_duration(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<u64>() {
+        return Some(n);
+    }
+    let mut total = 0u64;
+    let mut num = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: u64 = num.parse().ok()?;
+        num.clear();
+        total += n * match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            _ => return None,
+        };
+    }
+    num.is_empty().then_some(total)
 }
 
 /// Things the S rules accept as provided outside the repository.
@@ -260,6 +324,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     };
     check_codes(&config.rules.select, "rules.select")?;
     check_codes(&config.rules.ignore, "rules.ignore")?;
+    for (key, value) in [
+        ("min-pause", &config.traffic.min_pause),
+        ("min-bake", &config.traffic.min_bake),
+    ] {
+        if parse_duration(value).is_none() {
+            return Err(err_at(
+                find(&format!("\"{value}\"")),
+                format!("`traffic.{key}` must be a duration such as \"30s\", \"5m\" or \"1h\", not `{value}`"),
+            ));
+        }
+    }
     for pp in &config.rules.per_path {
         check_codes(&pp.ignore, "rules.per-path.ignore")?;
         for g in &pp.paths {
@@ -424,6 +499,16 @@ provided-variables = []
 # `deploy/<env>/*.env` next to it.
 # template = ".env.example"
 # environments = { production = [".env.production"], staging = [".env.staging"] }
+
+[traffic]
+# T101/T202/T302: the largest traffic increase in one step (percentage points).
+max-step = 25
+# T103: the shortest timed pause of a canary.
+min-pause = "5m"
+# T104/T203: the shortest total bake time before full traffic.
+min-bake = "5m"
+# T105: report canaries that no analysis watches.
+require-analysis = true
 "#;
 
 #[cfg(test)]

@@ -20,4 +20,5 @@ pub mod rules;
 pub mod source;
 pub mod sql;
 pub mod suppress;
+pub mod traffic;
 pub mod yaml;

@@ -4,6 +4,7 @@
 pub mod input;
 pub mod migrations;
 pub mod secrets;
+pub mod traffic;
 pub mod workloads;
 
 use serde::Serialize;
@@ -126,6 +127,21 @@ pub static ALL: &[&dyn Rule] = &[
     &secrets::env_duplicate_key::EnvDuplicateKey,
     &secrets::plaintext_secret::PlaintextSecret,
     &secrets::unencrypted_secret::UnencryptedSecret,
+    &traffic::canary_step_too_large::CanaryStepTooLarge,
+    &traffic::ungated_weight_increase::UngatedWeightIncrease,
+    &traffic::short_pause::ShortPause,
+    &traffic::short_bake::ShortBake,
+    &traffic::canary_without_analysis::CanaryWithoutAnalysis,
+    &traffic::weight_not_representable::WeightNotRepresentable,
+    &traffic::blue_green_instant_switch::BlueGreenInstantSwitch,
+    &traffic::flagger_unwatched::FlaggerUnwatched,
+    &traffic::flagger_step_too_large::FlaggerStepTooLarge,
+    &traffic::flagger_too_fast::FlaggerTooFast,
+    &traffic::route_weights::RouteWeights,
+    &traffic::route_shift_too_large::RouteShiftTooLarge,
+    &traffic::recreate_behind_service::RecreateBehindService,
+    &traffic::rwo_volume_surge::RwoVolumeSurge,
+    &traffic::analysis_template_missing::AnalysisTemplateMissing,
 ];
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.

@@ -1,0 +1,91 @@
+//! T601: an Argo Rollout analysis (background, step, blue-green pre/post promotion)
+//! naming an AnalysisTemplate (or, with `clusterScope: true`, a ClusterAnalysisTemplate)
+//! that the repository does not define. The rollout errors at that point and aborts.
+//! Judged only when the repository defines analysis templates at all.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::pod::at_path;
+use crate::project::ProjectCx;
+use crate::rules::workloads::{span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::yaml::{Kind, Node};
+
+pub struct AnalysisTemplateMissing;
+
+static META: RuleMeta = RuleMeta {
+    code: "T601",
+    name: "analysis-template-missing",
+    domain: Domain::Traffic,
+    severity: Severity::Error,
+    summary: "A Rollout refers to an AnalysisTemplate or ClusterAnalysisTemplate that does not exist.",
+    needs_base: false,
+};
+
+/// Every `templates[]` list under an analysis of a Rollout.
+fn template_refs(rollout: &Node) -> Vec<&Node> {
+    let mut out = Vec::new();
+    let Some(strategy) = at_path(rollout, &["spec", "strategy"]) else { return out };
+    let mut lists: Vec<&Node> = Vec::new();
+    if let Some(c) = strategy.get("canary") {
+        lists.extend(at_path(c, &["analysis", "templates"]));
+        for s in c.get("steps").map(Node::items).unwrap_or(&[]) {
+            lists.extend(at_path(s, &["analysis", "templates"]));
+            for a in at_path(s, &["experiment", "analyses"]).map(Node::items).unwrap_or(&[]) {
+                if a.get("templateName").is_some() {
+                    out.push(a);
+                }
+            }
+        }
+    }
+    if let Some(b) = strategy.get("blueGreen") {
+        lists.extend(at_path(b, &["prePromotionAnalysis", "templates"]));
+        lists.extend(at_path(b, &["postPromotionAnalysis", "templates"]));
+    }
+    for l in lists {
+        out.extend(l.items().iter());
+    }
+    out
+}
+
+impl Rule for AnalysisTemplateMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        let defined = |kind: &str| ix.instances.iter().any(|i| i.kind == kind);
+        if !defined("AnalysisTemplate") && !defined("ClusterAnalysisTemplate") {
+            return;
+        }
+        for r in ix.instances.iter().filter(|i| i.first && i.kind == "Rollout" && i.group == "argoproj.io") {
+            let obj = ix.object(&cx.head.manifests, r);
+            for t in template_refs(&obj.node) {
+                let Some(name_node) = t.get("templateName") else { continue };
+                let Some(name) = name_node.as_str() else { continue };
+                if name.contains("{{") {
+                    continue;
+                }
+                let cluster = t.get("clusterScope").is_some_and(|c| c.kind == Kind::Bool(true));
+                let found = if cluster {
+                    ix.instances.iter().any(|i| i.kind == "ClusterAnalysisTemplate" && i.name == name)
+                } else {
+                    !ix.find(r, "AnalysisTemplate", &r.namespace, name).is_empty()
+                };
+                if found {
+                    continue;
+                }
+                let kind = if cluster { "ClusterAnalysisTemplate" } else { "AnalysisTemplate" };
+                let src = &ix.files[r.file];
+                out.push(Diagnostic::new(
+                    &META,
+                    src,
+                    span_at(src, name_node.pos),
+                    format!("{} runs {kind} `{name}`, which is not defined{}: the analysis errors and the rollout aborts at that point", who(r), if cluster { String::new() } else { format!(" in namespace `{}`", r.namespace) }),
+                    format!("define the {kind} (or fix the name; a ClusterAnalysisTemplate needs `clusterScope: true`)"),
+                    format!("{}/{}/{name}", r.kind, r.name),
+                ));
+            }
+        }
+    }
+}

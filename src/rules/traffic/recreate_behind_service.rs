@@ -1,0 +1,58 @@
+//! T401: a Deployment with `strategy: Recreate` whose pods a Service selects. Every
+//! release stops all old pods before starting new ones: the Service has no endpoints
+//! until the new pods are ready — downtime on every deploy.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::pod::at_path;
+use crate::k8s::selector::Selector;
+use crate::project::ProjectCx;
+use crate::rules::workloads::{service_selector, span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+
+pub struct RecreateBehindService;
+
+static META: RuleMeta = RuleMeta {
+    code: "T401",
+    name: "recreate-behind-service",
+    domain: Domain::Traffic,
+    severity: Severity::Warning,
+    summary: "A Deployment behind a Service uses the Recreate strategy: every release has downtime.",
+    needs_base: false,
+};
+
+impl Rule for RecreateBehindService {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let ix = &cx.head.k8s;
+        let m = &cx.head.manifests;
+        for (n, w) in ix.instances.iter().enumerate() {
+            if !w.first || w.kind != "Deployment" {
+                continue;
+            }
+            let obj = ix.object(m, w);
+            let Some(t) = at_path(&obj.node, &["spec", "strategy", "type"]) else { continue };
+            if t.as_str() != Some("Recreate") {
+                continue;
+            }
+            let served = ix.instances.iter().filter(|s| s.is_core("Service")).find(|s| {
+                service_selector(&ix.object(m, s).node).is_some_and(|(_, sel)| {
+                    let sel = Selector::from_map(sel);
+                    ix.selected_pods(s, &sel).iter().any(|p| p.inst == n)
+                })
+            });
+            let Some(svc) = served else { continue };
+            let src = &ix.files[w.file];
+            out.push(Diagnostic::new(
+                &META,
+                src,
+                span_at(src, t.pos),
+                format!("{} uses the Recreate strategy while {} sends it traffic: each release stops every old pod first, and the Service answers nothing until new pods are ready", who(w), who(svc)),
+                "use RollingUpdate (maxUnavailable: 0, maxSurge: 1); if two versions must never run together, use a blue-green rollout instead",
+                format!("{}/{}", w.kind, w.name),
+            ));
+        }
+    }
+}

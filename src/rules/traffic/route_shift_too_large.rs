@@ -1,0 +1,71 @@
+//! T302: compared with the previous release, a route whose share of traffic to one
+//! backend rises by more than `[traffic] max-step` in one release — a hand-written canary
+//! moving too fast. Routes that Argo Rollouts rewrites are skipped.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::ProjectCx;
+use crate::rules::traffic::route_weights::managed_routes;
+use crate::rules::traffic::{max_step, pct};
+use crate::rules::workloads::{span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::traffic::routes::splits;
+
+pub struct RouteShiftTooLarge;
+
+static META: RuleMeta = RuleMeta {
+    code: "T302",
+    name: "route-shift-too-large",
+    domain: Domain::Traffic,
+    severity: Severity::Warning,
+    summary: "Compared with the base, a route's share to one backend rises by more than `max-step` in one release.",
+    needs_base: true,
+};
+
+impl Rule for RouteShiftTooLarge {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let Some(base) = cx.base else { return };
+        let limit = max_step(cx);
+        let mut before: HashMap<(String, String, String, String), f64> = HashMap::new();
+        for i in base.k8s.instances.iter().filter(|i| i.first) {
+            let obj = base.k8s.object(&base.manifests, i);
+            for s in splits(&i.group, &i.kind, &obj.node) {
+                for (b, share) in s.shares() {
+                    before.insert((i.kind.clone(), i.name.clone(), s.label.clone(), b), share);
+                }
+            }
+        }
+        let managed = managed_routes(cx);
+        let ix = &cx.head.k8s;
+        for inst in ix.instances.iter().filter(|i| i.first && !managed.contains(&i.name)) {
+            let obj = ix.object(&cx.head.manifests, inst);
+            for s in splits(&inst.group, &inst.kind, &obj.node) {
+                if s.backends.len() < 2 {
+                    continue;
+                }
+                for ((name, share), b) in s.shares().into_iter().zip(&s.backends) {
+                    let key = (inst.kind.clone(), inst.name.clone(), s.label.clone(), name.clone());
+                    // A backend new in this release starts from 0%.
+                    let old = before.get(&key).copied().unwrap_or(0.0);
+                    if share - old <= limit || share >= 100.0 && old == 0.0 && s.backends.len() == 1 {
+                        continue;
+                    }
+                    let src = &ix.files[inst.file];
+                    out.push(Diagnostic::new(
+                        &META,
+                        src,
+                        span_at(src, b.pos),
+                        format!("{} moves `{name}` from {} to {} of traffic in this release, more than the {}% `max-step`", who(inst), pct(old), pct(share), limit),
+                        "ship the shift in smaller releases (or let Argo Rollouts or Flagger move the weights with analysis)",
+                        format!("{}/{}/{}/{name}", inst.kind, inst.name, s.label),
+                    ));
+                }
+            }
+        }
+    }
+}

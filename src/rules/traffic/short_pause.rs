@@ -1,0 +1,53 @@
+//! T103: an Argo canary pause shorter than `[traffic] min-pause`. Metrics need minutes
+//! to show a regression; a 30-second pause only waits for pods. A pause without a
+//! duration is a manual gate and is fine.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::ProjectCx;
+use crate::rules::traffic::{canaries, min_pause};
+use crate::rules::workloads::{span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::traffic::argo::StepKind;
+use crate::traffic::human;
+
+pub struct ShortPause;
+
+static META: RuleMeta = RuleMeta {
+    code: "T103",
+    name: "short-pause",
+    domain: Domain::Traffic,
+    severity: Severity::Warning,
+    summary: "An Argo canary pause is shorter than `min-pause`, too short for metrics to show a regression.",
+    needs_base: false,
+};
+
+impl Rule for ShortPause {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let min = min_pause(cx);
+        for (inst, c) in canaries(cx) {
+            let src = &cx.head.k8s.files[inst.file];
+            // Only pauses that hold some traffic matter: before the first weight nothing is exposed.
+            let mut exposed = false;
+            for s in &c.steps {
+                match s.kind {
+                    StepKind::SetWeight { percent, .. } => exposed |= percent > 0.0,
+                    StepKind::Pause(Some(d)) if exposed && d < min => {
+                        out.push(Diagnostic::new(
+                            &META,
+                            src,
+                            span_at(src, s.value_pos),
+                            format!("{} pauses only {} at step {}, shorter than the {} `min-pause`: error rates and latency need minutes to move", who(inst), human(d), s.index + 1, human(min)),
+                            format!("pause at least {} (`pause: {{duration: {}}}`), or hold the step with an analysis", human(min), cx.config.traffic.min_pause),
+                            format!("{}/{}/{}", inst.kind, inst.name, s.index),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! T106: canary weights the pods cannot carry as written. Without `trafficRouting` Argo
+//! approximates a weight with replica counts (setWeight 10 with 4 replicas runs 1 canary
+//! pod of 4: 25% of traffic). With traffic routing, `setCanaryScale` below the traffic
+//! weight sends that traffic to too few pods (50% of traffic on 1 pod of 10).
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::ProjectCx;
+use crate::rules::traffic::{canaries, pct};
+use crate::rules::workloads::{span_at, who};
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::traffic::argo::StepKind;
+
+pub struct WeightNotRepresentable;
+
+static META: RuleMeta = RuleMeta {
+    code: "T106",
+    name: "weight-not-representable",
+    domain: Domain::Traffic,
+    severity: Severity::Warning,
+    summary: "A canary weight the replica count cannot represent, or a canary scale too small for its traffic.",
+    needs_base: false,
+};
+
+impl Rule for WeightNotRepresentable {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        for (inst, c) in canaries(cx) {
+            let src = &cx.head.k8s.files[inst.file];
+            let r = c.replicas.max(1);
+            // (replicas, or weight of the canary's scale) set by setCanaryScale, if any.
+            let mut scale: Option<(Option<i128>, Option<i128>)> = None;
+            for s in &c.steps {
+                match &s.kind {
+                    StepKind::SetCanaryScale { replicas, weight, match_traffic } => {
+                        scale = if *match_traffic { None } else { Some((*replicas, *weight)) };
+                    }
+                    StepKind::SetWeight { percent, written } if *percent > 0.0 && *percent < 100.0 => {
+                        let p = *percent;
+                        let message = if !c.traffic_routing {
+                            // Argo rounds the canary's replica count up.
+                            let pods = ((r as f64) * p / 100.0).ceil().max(1.0);
+                            let real = pods * 100.0 / r as f64;
+                            if real < p * 2.0 && real - p <= 10.0 {
+                                continue;
+                            }
+                            format!("{} has no trafficRouting, so Argo approximates setWeight {written} with {} canary pod(s) of {r} replicas: about {} of traffic, not {}", who(inst), pods as i64, pct(real), pct(p))
+                        } else if let Some((replicas, weight)) = scale {
+                            let capacity = match (replicas, weight) {
+                                (Some(n), _) => n as f64 * 100.0 / r as f64,
+                                (None, Some(w)) => w as f64,
+                                _ => continue,
+                            };
+                            if capacity <= 0.0 || p / capacity < 2.0 {
+                                continue;
+                            }
+                            format!("{} sends {} of traffic to a canary scaled to {} of its capacity (setCanaryScale): each canary pod takes {:.0}× its normal load", who(inst), pct(p), pct(capacity), p / capacity)
+                        } else {
+                            continue;
+                        };
+                        out.push(Diagnostic::new(
+                            &META,
+                            src,
+                            span_at(src, s.value_pos),
+                            message,
+                            "use trafficRouting for exact weights, or choose weights the replica count can represent; scale the canary to at least its traffic share (`setCanaryScale: {matchTrafficWeight: true}`)",
+                            format!("{}/{}/{}", inst.kind, inst.name, s.index),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
