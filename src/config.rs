@@ -331,7 +331,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         if parse_duration(value).is_none() {
             return Err(err_at(
                 find(&format!("\"{value}\"")),
-                format!("`traffic.{key}` must be a duration such as \"30s\", \"5m\" or \"1h\", not `{value}`"),
+                format!(
+                    "`traffic.{key}` must be a duration such as \"30s\", \"5m\" or \"1h\", not `{value}`"
+                ),
             ));
         }
     }

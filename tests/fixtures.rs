@@ -31,6 +31,7 @@ fixture!(workloads_kustomize, "workloads");
 fixture!(workloads_rollouts, "rollouts");
 fixture!(workloads_compose, "compose");
 fixture!(secrets_references, "secrets");
+fixture!(traffic_shifting, "traffic");
 
 #[test]
 fn every_fixture_folder_has_a_snapshot_test() {

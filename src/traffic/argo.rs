@@ -9,12 +9,21 @@ use crate::yaml::{Key, Kind, Node, Pos};
 #[derive(Debug, Clone)]
 pub enum StepKind {
     /// Traffic share in percent (already normalised), as written.
-    SetWeight { percent: f64, written: i128 },
+    SetWeight {
+        percent: f64,
+        written: i128,
+    },
     /// `None`: a manual gate (waits for `promote`).
     Pause(Option<u64>),
     Analysis,
-    Experiment { duration: Option<u64> },
-    SetCanaryScale { replicas: Option<i128>, weight: Option<i128>, match_traffic: bool },
+    Experiment {
+        duration: Option<u64>,
+    },
+    SetCanaryScale {
+        replicas: Option<i128>,
+        weight: Option<i128>,
+        match_traffic: bool,
+    },
     Other,
 }
 
@@ -41,21 +50,34 @@ pub struct Canary<'a> {
 pub fn canary<'a>(rollout: &'a Node) -> Option<Canary<'a>> {
     let c = at_path(rollout, &["spec", "strategy", "canary"])?;
     let routing = c.get("trafficRouting");
-    let max_weight = match routing.and_then(|r| r.get("maxTrafficWeight")).map(|n| &n.kind) {
+    let max_weight = match routing
+        .and_then(|r| r.get("maxTrafficWeight"))
+        .map(|n| &n.kind)
+    {
         Some(Kind::Int(i)) if *i > 0 => *i,
         _ => 100,
     };
-    let background_from = c.get("analysis").map(|a| match a.get("startingStep").map(|n| &n.kind) {
-        Some(Kind::Int(i)) => usize::try_from(*i).unwrap_or(0),
-        _ => 0,
-    });
+    let background_from = c
+        .get("analysis")
+        .map(|a| match a.get("startingStep").map(|n| &n.kind) {
+            Some(Kind::Int(i)) => usize::try_from(*i).unwrap_or(0),
+            _ => 0,
+        });
     let replicas = match at_path(rollout, &["spec", "replicas"]).map(|n| &n.kind) {
         Some(Kind::Int(i)) => *i,
         _ => 1,
     };
     let mut steps = Vec::new();
-    for (index, s) in c.get("steps").map(Node::items).unwrap_or(&[]).iter().enumerate() {
-        let Some((k, v)) = s.entries().first() else { continue };
+    for (index, s) in c
+        .get("steps")
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        let Some((k, v)) = s.entries().first() else {
+            continue;
+        };
         let kind = match k.text.as_str() {
             "setWeight" => match &v.kind {
                 Kind::Int(w) => StepKind::SetWeight {
@@ -66,7 +88,9 @@ pub fn canary<'a>(rollout: &'a Node) -> Option<Canary<'a>> {
             },
             "pause" => StepKind::Pause(v.get("duration").and_then(duration)),
             "analysis" => StepKind::Analysis,
-            "experiment" => StepKind::Experiment { duration: v.get("duration").and_then(duration) },
+            "experiment" => StepKind::Experiment {
+                duration: v.get("duration").and_then(duration),
+            },
             "setCanaryScale" => StepKind::SetCanaryScale {
                 replicas: match v.get("replicas").map(|n| &n.kind) {
                     Some(Kind::Int(i)) => Some(*i),
@@ -76,11 +100,18 @@ pub fn canary<'a>(rollout: &'a Node) -> Option<Canary<'a>> {
                     Some(Kind::Int(i)) => Some(*i),
                     _ => None,
                 },
-                match_traffic: v.get("matchTrafficWeight").is_some_and(|n| n.kind == Kind::Bool(true)),
+                match_traffic: v
+                    .get("matchTrafficWeight")
+                    .is_some_and(|n| n.kind == Kind::Bool(true)),
             },
             _ => StepKind::Other,
         };
-        steps.push(Step { index, kind, key: k.clone(), value_pos: v.pos });
+        steps.push(Step {
+            index,
+            kind,
+            key: k.clone(),
+            value_pos: v.pos,
+        });
     }
     Some(Canary {
         node: c,
@@ -104,7 +135,14 @@ pub fn gates(c: &Canary, i: usize) -> bool {
 pub fn has_analysis(c: &Canary) -> bool {
     c.background_from.is_some()
         || c.steps.iter().any(|s| matches!(s.kind, StepKind::Analysis))
-        || c.node.get("steps").map(Node::items).unwrap_or(&[]).iter().any(|s| {
-            s.get("experiment").and_then(|e| e.get("analyses")).is_some_and(|a| !a.items().is_empty())
-        })
+        || c.node
+            .get("steps")
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .any(|s| {
+                s.get("experiment")
+                    .and_then(|e| e.get("analyses"))
+                    .is_some_and(|a| !a.items().is_empty())
+            })
 }

@@ -40,7 +40,10 @@ pub fn analysis(canary: &Node) -> Analysis<'_> {
             .filter_map(|n| int(Some(n)))
             .collect(),
         iterations: int(get("iterations")),
-        skip: a.is_none() || spec.and_then(|s| s.get("skipAnalysis")).is_some_and(|n| n.kind == Kind::Bool(true)),
+        skip: a.is_none()
+            || spec
+                .and_then(|s| s.get("skipAnalysis"))
+                .is_some_and(|n| n.kind == Kind::Bool(true)),
         has_checks: checks("metrics") || checks("webhooks"),
     }
 }

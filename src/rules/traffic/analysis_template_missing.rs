@@ -24,13 +24,18 @@ static META: RuleMeta = RuleMeta {
 /// Every `templates[]` list under an analysis of a Rollout.
 fn template_refs(rollout: &Node) -> Vec<&Node> {
     let mut out = Vec::new();
-    let Some(strategy) = at_path(rollout, &["spec", "strategy"]) else { return out };
+    let Some(strategy) = at_path(rollout, &["spec", "strategy"]) else {
+        return out;
+    };
     let mut lists: Vec<&Node> = Vec::new();
     if let Some(c) = strategy.get("canary") {
         lists.extend(at_path(c, &["analysis", "templates"]));
         for s in c.get("steps").map(Node::items).unwrap_or(&[]) {
             lists.extend(at_path(s, &["analysis", "templates"]));
-            for a in at_path(s, &["experiment", "analyses"]).map(Node::items).unwrap_or(&[]) {
+            for a in at_path(s, &["experiment", "analyses"])
+                .map(Node::items)
+                .unwrap_or(&[])
+            {
                 if a.get("templateName").is_some() {
                     out.push(a);
                 }
@@ -58,24 +63,41 @@ impl Rule for AnalysisTemplateMissing {
         if !defined("AnalysisTemplate") && !defined("ClusterAnalysisTemplate") {
             return;
         }
-        for r in ix.instances.iter().filter(|i| i.first && i.kind == "Rollout" && i.group == "argoproj.io") {
+        for r in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && i.kind == "Rollout" && i.group == "argoproj.io")
+        {
             let obj = ix.object(&cx.head.manifests, r);
             for t in template_refs(&obj.node) {
-                let Some(name_node) = t.get("templateName") else { continue };
-                let Some(name) = name_node.as_str() else { continue };
+                let Some(name_node) = t.get("templateName") else {
+                    continue;
+                };
+                let Some(name) = name_node.as_str() else {
+                    continue;
+                };
                 if name.contains("{{") {
                     continue;
                 }
-                let cluster = t.get("clusterScope").is_some_and(|c| c.kind == Kind::Bool(true));
+                let cluster = t
+                    .get("clusterScope")
+                    .is_some_and(|c| c.kind == Kind::Bool(true));
                 let found = if cluster {
-                    ix.instances.iter().any(|i| i.kind == "ClusterAnalysisTemplate" && i.name == name)
+                    ix.instances
+                        .iter()
+                        .any(|i| i.kind == "ClusterAnalysisTemplate" && i.name == name)
                 } else {
-                    !ix.find(r, "AnalysisTemplate", &r.namespace, name).is_empty()
+                    !ix.find(r, "AnalysisTemplate", &r.namespace, name)
+                        .is_empty()
                 };
                 if found {
                     continue;
                 }
-                let kind = if cluster { "ClusterAnalysisTemplate" } else { "AnalysisTemplate" };
+                let kind = if cluster {
+                    "ClusterAnalysisTemplate"
+                } else {
+                    "AnalysisTemplate"
+                };
                 let src = &ix.files[r.file];
                 out.push(Diagnostic::new(
                     &META,

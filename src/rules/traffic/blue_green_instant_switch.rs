@@ -28,13 +28,26 @@ impl Rule for BlueGreenInstantSwitch {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
-        for inst in ix.instances.iter().filter(|i| i.first && i.kind == "Rollout" && i.group == "argoproj.io") {
+        for inst in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && i.kind == "Rollout" && i.group == "argoproj.io")
+        {
             let obj = ix.object(&cx.head.manifests, inst);
-            let Some(strategy) = at_path(&obj.node, &["spec", "strategy"]) else { continue };
-            let Some((bg_key, bg)) = entry(strategy, "blueGreen") else { continue };
+            let Some(strategy) = at_path(&obj.node, &["spec", "strategy"]) else {
+                continue;
+            };
+            let Some((bg_key, bg)) = entry(strategy, "blueGreen") else {
+                continue;
+            };
             let src = &ix.files[inst.file];
-            let auto = bg.get("autoPromotionEnabled").is_none_or(|n| n.kind != Kind::Bool(false));
-            if auto && bg.get("prePromotionAnalysis").is_none() && bg.get("autoPromotionSeconds").is_none() {
+            let auto = bg
+                .get("autoPromotionEnabled")
+                .is_none_or(|n| n.kind != Kind::Bool(false));
+            if auto
+                && bg.get("prePromotionAnalysis").is_none()
+                && bg.get("autoPromotionSeconds").is_none()
+            {
                 out.push(Diagnostic::new(
                     &META,
                     src,

@@ -56,11 +56,24 @@ impl Rule for CanaryStepTooLarge {
                             ).with_severity(Severity::Error));
                         } else if p - prev > if prev == 0.0 { limit } else { 2.0 * limit } {
                             let (what, bound) = if prev == 0.0 {
-                                (format!("starts the canary at {}", pct(p)), format!("the {}% `max-step`", limit))
+                                (
+                                    format!("starts the canary at {}", pct(p)),
+                                    format!("the {}% `max-step`", limit),
+                                )
                             } else {
                                 // Once a smaller share has been judged, larger increases are
                                 // reasonable: later steps may move up to twice `max-step`.
-                                (format!("moves traffic from {} to {} in one step", pct(prev), pct(p)), format!("twice the {}% `max-step` allowed after the first step", limit))
+                                (
+                                    format!(
+                                        "moves traffic from {} to {} in one step",
+                                        pct(prev),
+                                        pct(p)
+                                    ),
+                                    format!(
+                                        "twice the {}% `max-step` allowed after the first step",
+                                        limit
+                                    ),
+                                )
                             };
                             out.push(Diagnostic::new(
                                 &META,

@@ -28,7 +28,11 @@ impl Rule for FlaggerStepTooLarge {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let limit = max_step(cx) as i128;
         let ix = &cx.head.k8s;
-        for inst in ix.instances.iter().filter(|i| i.first && i.kind == "Canary" && i.group == "flagger.app") {
+        for inst in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && i.kind == "Canary" && i.group == "flagger.app")
+        {
             let obj = ix.object(&cx.head.manifests, inst);
             let a = analysis(&obj.node);
             let weights = a.weights();

@@ -28,7 +28,11 @@ impl Rule for FlaggerTooFast {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let min = min_bake(cx);
         let ix = &cx.head.k8s;
-        for inst in ix.instances.iter().filter(|i| i.first && i.kind == "Canary" && i.group == "flagger.app") {
+        for inst in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && i.kind == "Canary" && i.group == "flagger.app")
+        {
             let obj = ix.object(&cx.head.manifests, inst);
             let a = analysis(&obj.node);
             let Some(node) = a.node else { continue };

@@ -26,18 +26,46 @@ impl Rule for FlaggerUnwatched {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
-        for inst in ix.instances.iter().filter(|i| i.first && i.kind == "Canary" && i.group == "flagger.app") {
+        for inst in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && i.kind == "Canary" && i.group == "flagger.app")
+        {
             let obj = ix.object(&cx.head.manifests, inst);
             let a = analysis(&obj.node);
             let src = &ix.files[inst.file];
             let spec = obj.node.get("spec");
-            let (at, message) = if let Some((k, _)) = spec.and_then(|s| entry(s, "skipAnalysis")).filter(|_| a.skip) {
-                (key_span(src, k), format!("{} sets skipAnalysis: the new version is promoted straight to all traffic, without metric or webhook checks", who(inst)))
+            let (at, message) = if let Some((k, _)) = spec
+                .and_then(|s| entry(s, "skipAnalysis"))
+                .filter(|_| a.skip)
+            {
+                (
+                    key_span(src, k),
+                    format!(
+                        "{} sets skipAnalysis: the new version is promoted straight to all traffic, without metric or webhook checks",
+                        who(inst)
+                    ),
+                )
             } else if a.node.is_none() {
-                (object_span(src, obj), format!("{} has no `analysis`: Flagger then skips analysis and promotes the new version at once", who(inst)))
+                (
+                    object_span(src, obj),
+                    format!(
+                        "{} has no `analysis`: Flagger then skips analysis and promotes the new version at once",
+                        who(inst)
+                    ),
+                )
             } else if !a.has_checks {
-                let k = spec.and_then(|s| entry(s, "analysis").or(entry(s, "canaryAnalysis"))).map(|(k, _)| key_span(src, k)).unwrap_or_else(|| object_span(src, obj));
-                (k, format!("the analysis of {} has no metrics and no webhooks: weights advance every interval whatever the new version does", who(inst)))
+                let k = spec
+                    .and_then(|s| entry(s, "analysis").or(entry(s, "canaryAnalysis")))
+                    .map(|(k, _)| key_span(src, k))
+                    .unwrap_or_else(|| object_span(src, obj));
+                (
+                    k,
+                    format!(
+                        "the analysis of {} has no metrics and no webhooks: weights advance every interval whatever the new version does",
+                        who(inst)
+                    ),
+                )
             } else {
                 continue;
             };

@@ -33,16 +33,22 @@ impl Rule for RecreateBehindService {
                 continue;
             }
             let obj = ix.object(m, w);
-            let Some(t) = at_path(&obj.node, &["spec", "strategy", "type"]) else { continue };
+            let Some(t) = at_path(&obj.node, &["spec", "strategy", "type"]) else {
+                continue;
+            };
             if t.as_str() != Some("Recreate") {
                 continue;
             }
-            let served = ix.instances.iter().filter(|s| s.is_core("Service")).find(|s| {
-                service_selector(&ix.object(m, s).node).is_some_and(|(_, sel)| {
-                    let sel = Selector::from_map(sel);
-                    ix.selected_pods(s, &sel).iter().any(|p| p.inst == n)
-                })
-            });
+            let served = ix
+                .instances
+                .iter()
+                .filter(|s| s.is_core("Service"))
+                .find(|s| {
+                    service_selector(&ix.object(m, s).node).is_some_and(|(_, sel)| {
+                        let sel = Selector::from_map(sel);
+                        ix.selected_pods(s, &sel).iter().any(|p| p.inst == n)
+                    })
+                });
             let Some(svc) = served else { continue };
             let src = &ix.files[w.file];
             out.push(Diagnostic::new(

@@ -32,9 +32,11 @@ impl Rule for RouteShiftTooLarge {
         let Some(base) = cx.base else { return };
         let limit = max_step(cx);
         let mut before: HashMap<(String, String, String, String), f64> = HashMap::new();
+        let mut existed: std::collections::HashSet<(String, String, String)> = Default::default();
         for i in base.k8s.instances.iter().filter(|i| i.first) {
             let obj = base.k8s.object(&base.manifests, i);
             for s in splits(&i.group, &i.kind, &obj.node) {
+                existed.insert((i.kind.clone(), i.name.clone(), s.label.clone()));
                 for (b, share) in s.shares() {
                     before.insert((i.kind.clone(), i.name.clone(), s.label.clone(), b), share);
                 }
@@ -42,17 +44,30 @@ impl Rule for RouteShiftTooLarge {
         }
         let managed = managed_routes(cx);
         let ix = &cx.head.k8s;
-        for inst in ix.instances.iter().filter(|i| i.first && !managed.contains(&i.name)) {
+        for inst in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && !managed.contains(&i.name))
+        {
             let obj = ix.object(&cx.head.manifests, inst);
             for s in splits(&inst.group, &inst.kind, &obj.node) {
-                if s.backends.len() < 2 {
+                // A route new in this release is not a shift of existing traffic.
+                if s.backends.len() < 2
+                    || !existed.contains(&(inst.kind.clone(), inst.name.clone(), s.label.clone()))
+                {
                     continue;
                 }
                 for ((name, share), b) in s.shares().into_iter().zip(&s.backends) {
-                    let key = (inst.kind.clone(), inst.name.clone(), s.label.clone(), name.clone());
+                    let key = (
+                        inst.kind.clone(),
+                        inst.name.clone(),
+                        s.label.clone(),
+                        name.clone(),
+                    );
                     // A backend new in this release starts from 0%.
                     let old = before.get(&key).copied().unwrap_or(0.0);
-                    if share - old <= limit || share >= 100.0 && old == 0.0 && s.backends.len() == 1 {
+                    if share - old <= limit || share >= 100.0 && old == 0.0 && s.backends.len() == 1
+                    {
                         continue;
                     }
                     let src = &ix.files[inst.file];

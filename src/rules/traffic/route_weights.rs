@@ -30,24 +30,45 @@ pub fn managed_routes(cx: &ProjectCx) -> HashSet<String> {
     let mut out = HashSet::new();
     for r in ix.instances.iter().filter(|i| i.kind == "Rollout") {
         let obj = ix.object(&cx.head.manifests, r);
-        let routing = crate::k8s::pod::at_path(&obj.node, &["spec", "strategy", "canary", "trafficRouting"]);
+        let routing =
+            crate::k8s::pod::at_path(&obj.node, &["spec", "strategy", "canary", "trafficRouting"]);
         let Some(routing) = routing else { continue };
         let mut names = Vec::new();
         if let Some(istio) = routing.get("istio") {
-            if let Some(n) = istio.get("virtualService").and_then(|v| v.get("name")).and_then(crate::yaml::Node::as_str) {
+            if let Some(n) = istio
+                .get("virtualService")
+                .and_then(|v| v.get("name"))
+                .and_then(crate::yaml::Node::as_str)
+            {
                 names.push(n);
             }
-            for v in istio.get("virtualServices").map(crate::yaml::Node::items).unwrap_or(&[]) {
+            for v in istio
+                .get("virtualServices")
+                .map(crate::yaml::Node::items)
+                .unwrap_or(&[])
+            {
                 if let Some(n) = v.get("name").and_then(crate::yaml::Node::as_str) {
                     names.push(n);
                 }
             }
         }
-        if let Some(smi) = routing.get("smi").and_then(|s| s.get("trafficSplitName")).and_then(crate::yaml::Node::as_str) {
+        if let Some(smi) = routing
+            .get("smi")
+            .and_then(|s| s.get("trafficSplitName"))
+            .and_then(crate::yaml::Node::as_str)
+        {
             names.push(smi);
         }
-        for p in routing.get("plugins").map(crate::yaml::Node::entries).unwrap_or(&[]) {
-            for h in p.1.get("httpRoutes").map(crate::yaml::Node::items).unwrap_or(&[]) {
+        for p in routing
+            .get("plugins")
+            .map(crate::yaml::Node::entries)
+            .unwrap_or(&[])
+        {
+            for h in
+                p.1.get("httpRoutes")
+                    .map(crate::yaml::Node::items)
+                    .unwrap_or(&[])
+            {
                 if let Some(n) = h.get("name").and_then(crate::yaml::Node::as_str) {
                     names.push(n);
                 }
@@ -56,7 +77,11 @@ pub fn managed_routes(cx: &ProjectCx) -> HashSet<String> {
                 names.push(n);
             }
         }
-        out.extend(names.into_iter().map(|n| n.split('.').next().unwrap_or(n).to_string()));
+        out.extend(
+            names
+                .into_iter()
+                .map(|n| n.split('.').next().unwrap_or(n).to_string()),
+        );
     }
     out
 }
@@ -82,13 +107,22 @@ impl Rule for RouteWeights {
                 let total: i128 = weights.iter().sum();
                 // Only weights that read like percentages (multiples of 5, e.g. 10 + 10):
                 // `0 + 1` or `1 + 2` are proportions written on purpose.
-                let like_percent = weights.iter().all(|w| w % 5 == 0) && weights.iter().any(|w| *w >= 5);
+                let like_percent =
+                    weights.iter().all(|w| w % 5 == 0) && weights.iter().any(|w| *w >= 5);
                 if total >= 100 || total == 0 || !like_percent {
                     continue;
                 }
                 let src = &ix.files[inst.file];
-                let written: Vec<String> = s.backends.iter().map(|b| b.weight.unwrap_or(0).to_string()).collect();
-                let real: Vec<String> = s.shares().iter().map(|(n, p)| format!("{n} {}", pct(*p))).collect();
+                let written: Vec<String> = s
+                    .backends
+                    .iter()
+                    .map(|b| b.weight.unwrap_or(0).to_string())
+                    .collect();
+                let real: Vec<String> = s
+                    .shares()
+                    .iter()
+                    .map(|(n, p)| format!("{n} {}", pct(*p)))
+                    .collect();
                 out.push(Diagnostic::new(
                     &META,
                     src,

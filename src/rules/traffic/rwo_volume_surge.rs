@@ -29,7 +29,11 @@ impl Rule for RwoVolumeSurge {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
         let m = &cx.head.manifests;
-        for w in ix.instances.iter().filter(|i| i.first && i.kind == "Deployment") {
+        for w in ix
+            .instances
+            .iter()
+            .filter(|i| i.first && i.kind == "Deployment")
+        {
             let obj = ix.object(m, w);
             let replicas = match at_path(&obj.node, &["spec", "replicas"]).map(|n| &n.kind) {
                 Some(Kind::Int(i)) => *i,
@@ -44,23 +48,36 @@ impl Rule for RwoVolumeSurge {
                 continue;
             }
             let ru = strategy.and_then(|s| s.get("rollingUpdate"));
-            let surge = ru.and_then(|r| r.get("maxSurge")).and_then(|n| resolve_amount(n, 1, true)).unwrap_or(1);
+            let surge = ru
+                .and_then(|r| r.get("maxSurge"))
+                .and_then(|n| resolve_amount(n, 1, true))
+                .unwrap_or(1);
             if surge == 0 {
                 continue; // the old pod goes first
             }
             // A claim of this namespace with ReadWriteOnce (or ReadWriteOncePod).
             let volumes = at_path(&obj.node, &["spec", "template", "spec", "volumes"]);
-            let rwo = volumes.map(Node::items).unwrap_or(&[]).iter().find_map(|v| {
-                let claim = at_path(v, &["persistentVolumeClaim", "claimName"])?;
-                let name = claim.as_str()?;
-                let pvc = ix.find(w, "PersistentVolumeClaim", &w.namespace, name).into_iter().next()?;
-                let modes = at_path(&ix.object(m, &ix.instances[pvc]).node, &["spec", "accessModes"])?;
-                modes
-                    .items()
-                    .iter()
-                    .any(|x| matches!(x.as_str(), Some("ReadWriteOnce" | "ReadWriteOncePod")))
-                    .then_some(claim)
-            });
+            let rwo = volumes
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .find_map(|v| {
+                    let claim = at_path(v, &["persistentVolumeClaim", "claimName"])?;
+                    let name = claim.as_str()?;
+                    let pvc = ix
+                        .find(w, "PersistentVolumeClaim", &w.namespace, name)
+                        .into_iter()
+                        .next()?;
+                    let modes = at_path(
+                        &ix.object(m, &ix.instances[pvc]).node,
+                        &["spec", "accessModes"],
+                    )?;
+                    modes
+                        .items()
+                        .iter()
+                        .any(|x| matches!(x.as_str(), Some("ReadWriteOnce" | "ReadWriteOncePod")))
+                        .then_some(claim)
+                });
             let Some(claim) = rwo else { continue };
             let src = &ix.files[w.file];
             let _ = object_span(src, obj);

@@ -34,10 +34,20 @@ impl Rule for WeightNotRepresentable {
             let mut scale: Option<(Option<i128>, Option<i128>)> = None;
             for s in &c.steps {
                 match &s.kind {
-                    StepKind::SetCanaryScale { replicas, weight, match_traffic } => {
-                        scale = if *match_traffic { None } else { Some((*replicas, *weight)) };
+                    StepKind::SetCanaryScale {
+                        replicas,
+                        weight,
+                        match_traffic,
+                    } => {
+                        scale = if *match_traffic {
+                            None
+                        } else {
+                            Some((*replicas, *weight))
+                        };
                     }
-                    StepKind::SetWeight { percent, written } if *percent > 0.0 && *percent < 100.0 => {
+                    StepKind::SetWeight { percent, written }
+                        if *percent > 0.0 && *percent < 100.0 =>
+                    {
                         let p = *percent;
                         let message = if !c.traffic_routing {
                             // Argo rounds the canary's replica count up.
@@ -46,7 +56,13 @@ impl Rule for WeightNotRepresentable {
                             if real < p * 2.0 && real - p <= 10.0 {
                                 continue;
                             }
-                            format!("{} has no trafficRouting, so Argo approximates setWeight {written} with {} canary pod(s) of {r} replicas: about {} of traffic, not {}", who(inst), pods as i64, pct(real), pct(p))
+                            format!(
+                                "{} has no trafficRouting, so Argo approximates setWeight {written} with {} canary pod(s) of {r} replicas: about {} of traffic, not {}",
+                                who(inst),
+                                pods as i64,
+                                pct(real),
+                                pct(p)
+                            )
                         } else if let Some((replicas, weight)) = scale {
                             let capacity = match (replicas, weight) {
                                 (Some(n), _) => n as f64 * 100.0 / r as f64,
@@ -56,7 +72,13 @@ impl Rule for WeightNotRepresentable {
                             if capacity <= 0.0 || p / capacity < 2.0 {
                                 continue;
                             }
-                            format!("{} sends {} of traffic to a canary scaled to {} of its capacity (setCanaryScale): each canary pod takes {:.0}× its normal load", who(inst), pct(p), pct(capacity), p / capacity)
+                            format!(
+                                "{} sends {} of traffic to a canary scaled to {} of its capacity (setCanaryScale): each canary pod takes {:.0}× its normal load",
+                                who(inst),
+                                pct(p),
+                                pct(capacity),
+                                p / capacity
+                            )
                         } else {
                             continue;
                         };
