@@ -32,6 +32,7 @@ pub enum FileKind {
     Compose,
     Env,
     OpenApi,
+    CloudFormation,
     HelmTemplate,
     Kustomization,
     Other,
@@ -45,6 +46,12 @@ pub struct ComposeFile {
 
 #[derive(Debug, Clone)]
 pub struct OpenApiFile {
+    pub source: Arc<SourceFile>,
+    pub doc: Node,
+}
+
+#[derive(Debug, Clone)]
+pub struct AwsFile {
     pub source: Arc<SourceFile>,
     pub doc: Node,
 }
@@ -70,6 +77,8 @@ pub struct Project {
     pub compose: Vec<ComposeFile>,
     pub env_files: Vec<EnvFileParsed>,
     pub openapi: Vec<OpenApiFile>,
+    /// CloudFormation/SAM templates and ECS service definitions (JSON).
+    pub aws: Vec<AwsFile>,
     /// Kubernetes objects as the cluster will see them (kustomize applied), and their pods.
     pub k8s: crate::k8s::Index,
     pub problems: Vec<Problem>,
@@ -214,6 +223,16 @@ fn sniff_openapi(text: &str) -> bool {
         || head.contains("\"swagger\"")
 }
 
+/// CloudFormation or SAM templates (`AWSTemplateFormatVersion`, or `AWS::` resource
+/// types), and ECS service definitions in JSON (`deploymentConfiguration`).
+fn sniff_aws(text: &str) -> bool {
+    !text.contains("apiVersion")
+        && (text.contains("AWSTemplateFormatVersion")
+            || text.contains("Type: AWS::")
+            || text.contains("\"Type\": \"AWS::")
+            || text.contains("\"deploymentConfiguration\""))
+}
+
 fn sniff_manifest(text: &str) -> bool {
     text.lines().any(|l| {
         let l = l.trim_start_matches("- ").trim_start();
@@ -239,6 +258,7 @@ enum Loaded {
     Compose(ComposeFile),
     Env(EnvFileParsed),
     OpenApi(OpenApiFile),
+    Aws(AwsFile),
     Kustomization(crate::k8s::kustomize::Kustomization),
     Helm(String),
     None,
@@ -532,16 +552,17 @@ fn load_one(
     let compose = named_compose || sniffed_compose;
     let openapi =
         forced == Some("openapi") || (forced.is_none() && !compose && sniff_openapi(&src.text));
+    let aws = forced.is_none() && !compose && !openapi && sniff_aws(&src.text);
     let flavor = if compose {
         Flavor::Compose
-    } else if openapi {
+    } else if openapi || aws {
         Flavor::Core
     } else {
         Flavor::Kubernetes
     };
     // Most YAML and JSON in a repository (CI workflows, package.json, i18n tables) is none
     // of ours: without an `apiVersion` key it cannot be a manifest, so it is not parsed.
-    if !compose && !openapi && forced.is_none() && !src.text.contains("apiVersion") {
+    if !compose && !openapi && !aws && forced.is_none() && !src.text.contains("apiVersion") {
         return none();
     }
     let mut secrets = crate::model::secrets::yaml_secret_ranges(&src.text);
@@ -551,7 +572,12 @@ fn load_one(
     let docs = match yaml::parse_stream(blanked.as_deref().unwrap_or(&src.text), flavor) {
         Ok(d) => d,
         Err(e) => {
-            if named_compose || openapi || forced == Some("manifest") || sniff_manifest(&src.text) {
+            if named_compose
+                || openapi
+                || aws
+                || forced == Some("manifest")
+                || sniff_manifest(&src.text)
+            {
                 if src.text.contains("{{") || src.text.contains("{%") {
                     problems.push(Problem {
                         code: "E003",
@@ -566,6 +592,8 @@ fn load_one(
                         "compose file"
                     } else if openapi {
                         "API description"
+                    } else if aws {
+                        "CloudFormation template"
                     } else {
                         "manifest"
                     };
@@ -606,6 +634,21 @@ fn load_one(
                 doc,
             }),
             source: Some((src, FileKind::Compose)),
+            problems,
+            secrets,
+        };
+    }
+    if aws {
+        let doc = docs.into_iter().next().unwrap_or(Node {
+            kind: yaml::Kind::Map(Vec::new()),
+            pos: Default::default(),
+        });
+        return LoadOut {
+            loaded: Loaded::Aws(AwsFile {
+                source: src.clone(),
+                doc,
+            }),
+            source: Some((src, FileKind::CloudFormation)),
             problems,
             secrets,
         };
@@ -770,6 +813,7 @@ pub fn load(
             Loaded::Compose(c) => p.compose.push(c),
             Loaded::Env(e) => p.env_files.push(e),
             Loaded::OpenApi(a) => p.openapi.push(a),
+            Loaded::Aws(a) => p.aws.push(a),
             Loaded::Kustomization(k) => kustomizations.push(k),
             Loaded::Helm(chart) => {
                 charts.insert(chart);

@@ -141,6 +141,9 @@ pub static ALL: &[&dyn Rule] = &[
     &traffic::route_shift_too_large::RouteShiftTooLarge,
     &traffic::recreate_behind_service::RecreateBehindService,
     &traffic::rwo_volume_surge::RwoVolumeSurge,
+    &traffic::ecs_all_tasks_down::EcsAllTasksDown,
+    &traffic::ecs_circuit_breaker_no_rollback::EcsCircuitBreakerNoRollback,
+    &traffic::codedeploy_all_at_once::CodeDeployAllAtOnce,
     &traffic::analysis_template_missing::AnalysisTemplateMissing,
 ];
 

@@ -339,3 +339,22 @@ mod tests {
         assert_eq!(e.pos.line, 3, "{e:?}");
     }
 }
+
+#[cfg(test)]
+mod tag_tests {
+    use super::*;
+
+    #[test]
+    fn cloudformation_tags_are_read_as_their_values() {
+        let d = parse_stream(
+            "a: !Ref DesiredCount\nb: !Sub 'x-${AWS::Region}'\nc: !If [cond, 1, 2]\nd: !GetAtt [R, Arn]\n",
+            Flavor::Core,
+        );
+        let d = d.unwrap();
+        assert_eq!(
+            d[0].get("a").unwrap().kind,
+            Kind::Str("DesiredCount".into())
+        );
+        assert!(matches!(d[0].get("c").unwrap().kind, Kind::Seq(_)));
+    }
+}
