@@ -1,7 +1,8 @@
 //! T601: an Argo Rollout analysis (background, step, blue-green pre/post promotion)
 //! naming an AnalysisTemplate (or, with `clusterScope: true`, a ClusterAnalysisTemplate)
 //! that the repository does not define. The rollout errors at that point and aborts.
-//! Judged only when the repository defines analysis templates at all.
+//! Judged only where analysis templates are kept: the same kustomize build, or the same
+//! top-level folder of the repository.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::pod::at_path;
@@ -59,15 +60,33 @@ impl Rule for AnalysisTemplateMissing {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
-        let defined = |kind: &str| ix.instances.iter().any(|i| i.kind == kind);
-        if !defined("AnalysisTemplate") && !defined("ClusterAnalysisTemplate") {
-            return;
-        }
+        let top = |file: usize| {
+            ix.files[file]
+                .path
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        };
         for r in ix
             .instances
             .iter()
             .filter(|i| i.first && i.kind == "Rollout" && i.group == "argoproj.io")
         {
+            // Judged only where templates live: the same build, or the same top folder.
+            let here = ix.instances.iter().any(|i| {
+                matches!(
+                    i.kind.as_str(),
+                    "AnalysisTemplate" | "ClusterAnalysisTemplate"
+                ) && if r.scope != 0 {
+                    i.scope == r.scope
+                } else {
+                    top(i.file) == top(r.file)
+                }
+            });
+            if !here {
+                continue;
+            }
             let obj = ix.object(&cx.head.manifests, r);
             for t in template_refs(&obj.node) {
                 let Some(name_node) = t.get("templateName") else {
