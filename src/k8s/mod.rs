@@ -68,6 +68,8 @@ pub struct Index {
     pub defs: Vec<defs::Definition>,
     /// (file, object) → its first instance.
     first_of: HashMap<(usize, usize), usize>,
+    /// Each Service (instance) with the pods (indexes into `pods`) its selector matches.
+    service_pods: std::sync::OnceLock<Vec<(usize, Vec<usize>)>>,
     /// K501/K502 findings per object, computed once for both rules.
     schema_findings: std::sync::OnceLock<Vec<ObjectFindings>>,
 }
@@ -100,6 +102,51 @@ impl Index {
                         out.push(((f, o), found));
                     }
                 }
+            }
+            out
+        })
+    }
+
+    /// Every Service with a selector, and the pods it selects (computed once).
+    pub fn service_pods(&self, manifests: &[ManifestFile]) -> &[(usize, Vec<usize>)] {
+        self.service_pods.get_or_init(|| {
+            let mut out = Vec::new();
+            for (n, svc) in self.instances.iter().enumerate() {
+                if !svc.is_core("Service") {
+                    continue;
+                }
+                let spec = self.object(manifests, svc).node.get("spec");
+                if spec
+                    .and_then(|s| s.get("type"))
+                    .and_then(crate::yaml::Node::as_str)
+                    == Some("ExternalName")
+                {
+                    continue;
+                }
+                let Some(sel) = spec.and_then(|s| s.get("selector")) else {
+                    continue;
+                };
+                if sel.entries().is_empty() {
+                    continue;
+                }
+                let selector = Selector::from_map(sel);
+                let sel_scoped = selector.clone().with_labels(&svc.transform.selector_labels);
+                let pods = self
+                    .pods
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| {
+                        let o = &self.instances[p.inst];
+                        o.namespace == svc.namespace
+                            && if o.scope == svc.scope {
+                                p.selected_by(&sel_scoped)
+                            } else {
+                                p.selected_by(&selector) || p.selected_by(&sel_scoped)
+                            }
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                out.push((n, pods));
             }
             out
         })

@@ -4,9 +4,8 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::pod::at_path;
-use crate::k8s::selector::Selector;
 use crate::project::ProjectCx;
-use crate::rules::workloads::{service_selector, span_at, who};
+use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 
 pub struct RecreateBehindService;
@@ -40,15 +39,10 @@ impl Rule for RecreateBehindService {
                 continue;
             }
             let served = ix
-                .instances
+                .service_pods(m)
                 .iter()
-                .filter(|s| s.is_core("Service"))
-                .find(|s| {
-                    service_selector(&ix.object(m, s).node).is_some_and(|(_, sel)| {
-                        let sel = Selector::from_map(sel);
-                        ix.selected_pods(s, &sel).iter().any(|p| p.inst == n)
-                    })
-                });
+                .find(|(_, pods)| pods.iter().any(|&p| ix.pods[p].inst == n))
+                .map(|(s, _)| &ix.instances[*s]);
             let Some(svc) = served else { continue };
             let src = &ix.files[w.file];
             out.push(Diagnostic::new(

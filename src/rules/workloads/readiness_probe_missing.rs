@@ -6,9 +6,8 @@ use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::pod::{ProbeKind, Role};
-use crate::k8s::selector::Selector;
 use crate::project::ProjectCx;
-use crate::rules::workloads::{entry, key_span, service_selector, span_at, who};
+use crate::rules::workloads::{entry, key_span, span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
@@ -32,11 +31,9 @@ impl Rule for ReadinessProbeMissing {
         let ix = &cx.head.k8s;
         let m = &cx.head.manifests;
         let mut done = HashSet::new();
-        for svc in ix.instances.iter().filter(|i| i.is_core("Service")) {
+        for (svc_i, pods) in ix.service_pods(m) {
+            let svc = &ix.instances[*svc_i];
             let sobj = ix.object(m, svc);
-            let Some((_, sel)) = service_selector(&sobj.node) else {
-                continue;
-            };
             let ports: Vec<&Node> = sobj
                 .node
                 .get("spec")
@@ -46,7 +43,7 @@ impl Rule for ReadinessProbeMissing {
                 .iter()
                 .filter_map(|p| p.get("targetPort").or(p.get("port")))
                 .collect();
-            for pod in ix.selected_pods(svc, &Selector::from_map(sel)) {
+            for pod in pods.iter().map(|&p| &ix.pods[p]) {
                 let inst = &ix.instances[pod.inst];
                 // Run-to-completion pods are not served.
                 if matches!(inst.kind.as_str(), "Job" | "CronJob") {
