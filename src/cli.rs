@@ -154,19 +154,22 @@ pub fn rules_listing(format: ListFormat) -> String {
             s.push('\n');
             s
         }
-        ListFormat::Text => metas
-            .iter()
-            .map(|m| {
-                format!(
-                    "{:<5} {:<30} {:<8} {:<11} {}\n",
-                    m.code,
-                    m.name,
-                    m.severity.as_str(),
-                    m.domain.as_str(),
-                    m.summary
-                )
-            })
-            .collect(),
+        ListFormat::Text => {
+            let width = metas.iter().map(|m| m.name.len()).max().unwrap_or(0);
+            metas
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{:<5} {:<width$} {:<8} {:<11} {}\n",
+                        m.code,
+                        m.name,
+                        m.severity.as_str(),
+                        m.domain.as_str(),
+                        m.summary
+                    )
+                })
+                .collect()
+        }
     }
 }
 
