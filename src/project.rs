@@ -609,7 +609,10 @@ fn load_one(
             return none();
         }
     };
-    secrets.extend(crate::model::secrets::yaml_value_ranges(&docs));
+    // Secret-looking values of deployment files are masked in every snippet.
+    if !openapi {
+        secrets.extend(crate::model::secrets::yaml_value_ranges(&docs));
+    }
     if sniffed_compose
         && !docs
             .first()

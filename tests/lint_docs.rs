@@ -148,3 +148,29 @@ fn document_examples_fire_and_safe_alternatives_do_not() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// One rule, one file: every file under `src/rules/<domain>/` except `mod.rs` is a rule
+/// (shared helpers live beside the model, in `src/k8s/` and `src/model/`).
+#[test]
+fn every_rule_file_is_one_registered_rule() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let mut files = 0;
+    for domain in std::fs::read_dir(&root).unwrap() {
+        let domain = domain.unwrap().path();
+        if !domain.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(&domain).unwrap() {
+            let name = f.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".rs") && name != "mod.rs" {
+                files += 1;
+            }
+        }
+    }
+    assert_eq!(
+        files,
+        rules::ALL.len(),
+        "rule files and registered rules differ"
+    );
+    assert_eq!(lints::DOCS.len(), rules::ALL.len());
+}

@@ -3,9 +3,12 @@
 //! workload runs. Built once per release; rules only read it.
 
 pub mod defs;
+pub mod image;
 pub mod kustomize;
+pub mod pdb;
 pub mod pod;
 pub mod refs;
+pub mod resolve;
 pub mod schema;
 pub mod selector;
 
@@ -107,7 +110,8 @@ impl Index {
         })
     }
 
-    /// Every Service with a selector, and the pods it selects (computed once).
+    /// Every Service with a selector (not ExternalName), and the pods it selects
+    /// (indexes into `pods`), computed once for all rules.
     pub fn service_pods(&self, manifests: &[ManifestFile]) -> &[(usize, Vec<usize>)] {
         self.service_pods.get_or_init(|| {
             let mut out = Vec::new();
@@ -129,24 +133,7 @@ impl Index {
                 if sel.entries().is_empty() {
                     continue;
                 }
-                let selector = Selector::from_map(sel);
-                let sel_scoped = selector.clone().with_labels(&svc.transform.selector_labels);
-                let pods = self
-                    .pods
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| {
-                        let o = &self.instances[p.inst];
-                        o.namespace == svc.namespace
-                            && if o.scope == svc.scope {
-                                p.selected_by(&sel_scoped)
-                            } else {
-                                p.selected_by(&selector) || p.selected_by(&sel_scoped)
-                            }
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                out.push((n, pods));
+                out.push((n, self.selected_pod_indexes(svc, &Selector::from_map(sel))));
             }
             out
         })
@@ -191,12 +178,21 @@ impl Index {
     /// Pods whose labels a selector in `inst`'s namespace matches. Selectors written in
     /// a kustomize build carry that build's common labels.
     pub fn selected_pods(&self, inst: &Instance, selector: &Selector) -> Vec<&Pod> {
+        self.selected_pod_indexes(inst, selector)
+            .into_iter()
+            .map(|i| &self.pods[i])
+            .collect()
+    }
+
+    /// Like [`Index::selected_pods`], as indexes into `pods`.
+    pub fn selected_pod_indexes(&self, inst: &Instance, selector: &Selector) -> Vec<usize> {
         let sel_scoped = selector
             .clone()
             .with_labels(&inst.transform.selector_labels);
         self.pods
             .iter()
-            .filter(|p| {
+            .enumerate()
+            .filter(|(_, p)| {
                 let o = &self.instances[p.inst];
                 o.namespace == inst.namespace
                     && if o.scope == inst.scope {
@@ -205,6 +201,7 @@ impl Index {
                         p.selected_by(selector) || p.selected_by(&sel_scoped)
                     }
             })
+            .map(|(i, _)| i)
             .collect()
     }
 

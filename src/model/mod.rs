@@ -2,6 +2,8 @@
 
 pub mod aws;
 pub mod compose;
+pub mod compose_vars;
 pub mod env;
+pub mod env_sets;
 pub mod manifest;
 pub mod secrets;

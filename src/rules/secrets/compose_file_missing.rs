@@ -4,8 +4,8 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
+use crate::model::compose_vars::{by_folder, resolve_path};
 use crate::project::ProjectCx;
-use crate::rules::secrets::compose_env::{by_folder, resolve_path};
 use crate::rules::workloads::span_at;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::yaml::Node;

@@ -5,8 +5,8 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose::interpolations;
+use crate::model::compose_vars::{by_folder, in_process_env, known_variables};
 use crate::project::ProjectCx;
-use crate::rules::secrets::compose_env::{by_folder, in_process_env, known_variables};
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 

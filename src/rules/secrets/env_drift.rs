@@ -3,8 +3,8 @@
 //! setting that staging tested with, or staging tests something production never runs.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::env_sets::{env_sets, set_by_manifests};
 use crate::project::ProjectCx;
-use crate::rules::secrets::env_sets::{env_sets, set_by_manifests};
 use crate::rules::{Domain, Rule, RuleMeta};
 
 pub struct EnvDrift;

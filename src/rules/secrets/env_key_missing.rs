@@ -3,8 +3,8 @@
 //! that the environment's manifests do not set either. The release starts without it.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::env_sets::{env_sets, set_by_manifests};
 use crate::project::ProjectCx;
-use crate::rules::secrets::env_sets::{env_sets, set_by_manifests};
 use crate::rules::{Domain, Rule, RuleMeta};
 
 pub struct EnvKeyMissing;

@@ -3,9 +3,9 @@
 //! are known. The container fails with `couldn't find key … in Secret`.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::resolve::{Resolution, resolve};
 use crate::k8s::schema::closest;
 use crate::project::ProjectCx;
-use crate::rules::secrets::resolve::{Resolution, resolve};
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 

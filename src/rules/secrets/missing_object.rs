@@ -3,8 +3,8 @@
 //! namespace and not declared external.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::resolve::{Resolution, name_span, resolve};
 use crate::project::ProjectCx;
-use crate::rules::secrets::resolve::{Resolution, name_span, resolve};
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 

@@ -4,8 +4,8 @@
 //! cannot be pulled (ImagePullBackOff).
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::resolve::{Resolution, name_span, resolve};
 use crate::project::ProjectCx;
-use crate::rules::secrets::resolve::{Resolution, name_span, resolve};
 use crate::rules::workloads::who;
 use crate::rules::{Domain, Rule, RuleMeta};
 

@@ -1,10 +1,6 @@
 //! S rules: every Secret, ConfigMap, ServiceAccount, key and variable a release refers to
 //! exists where it runs — and no secret sits in plain text.
 
-pub mod compose_env;
-pub mod env_sets;
-pub mod resolve;
-
 pub mod compose_file_missing;
 pub mod compose_secret_undefined;
 pub mod compose_variable_unset;

@@ -4,8 +4,8 @@
 //! so the deployed object names something that does not exist.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::resolve::{Resolution, name_span, resolve};
 use crate::project::ProjectCx;
-use crate::rules::secrets::resolve::{Resolution, name_span, resolve};
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 

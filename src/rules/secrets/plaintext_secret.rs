@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
+use crate::model::env_sets::{is_dummy, is_example_path};
 use crate::model::secrets::{high_signal, placeholder, secret_name, url_credentials};
 use crate::project::ProjectCx;
-use crate::rules::secrets::env_sets::{is_dummy, is_example_path};
 use crate::rules::workloads::who;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::source::SourceFile;

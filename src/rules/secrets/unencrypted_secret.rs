@@ -35,7 +35,7 @@ impl Rule for UnencryptedSecret {
         {
             let obj = ix.object(&cx.head.manifests, inst);
             let path = &ix.files[inst.file].path;
-            if is_sops(&obj.node) || crate::rules::secrets::env_sets::is_example_path(path) {
+            if is_sops(&obj.node) || crate::model::env_sets::is_example_path(path) {
                 continue;
             }
             let src = &ix.files[inst.file];

@@ -3,8 +3,8 @@
 //! rollback re-pulls the newest image instead of the previous one.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::image::{containers, has_digest, parts};
 use crate::project::ProjectCx;
-use crate::rules::workloads::image::{containers, has_digest, parts};
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 

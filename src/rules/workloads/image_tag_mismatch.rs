@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::image::{compare_versions, containers, parts};
 use crate::project::ProjectCx;
-use crate::rules::workloads::image::{compare_versions, containers, parts};
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 

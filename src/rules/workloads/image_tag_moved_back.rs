@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::image::{compare_versions, containers, parts};
 use crate::project::ProjectCx;
-use crate::rules::workloads::image::{compare_versions, containers, parts};
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 

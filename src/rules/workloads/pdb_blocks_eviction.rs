@@ -5,9 +5,10 @@
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::kustomize::scalar_text;
+use crate::k8s::pdb;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{
-    effective_replicas, entry, object_span, pdb, resolve_amount, span_at, who,
+    effective_replicas, entry, object_span, resolve_amount, span_at, who,
 };
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::yaml::Kind;

@@ -2,8 +2,9 @@
 //! protects nothing: a node drain during the release can take every replica at once.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::k8s::pdb;
 use crate::project::ProjectCx;
-use crate::rules::workloads::{entry, key_span, object_span, pdb, who};
+use crate::rules::workloads::{entry, key_span, object_span, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 
 pub struct PdbSelectsNothing;

@@ -47,7 +47,11 @@ impl Rule for ServiceSelectsNothing {
             .filter(|p| matches!(p.code, "E001" | "E003"))
             .map(|p| p.path.rsplit_once('/').map(|x| x.0).unwrap_or(""))
             .collect();
-        for inst in ix.instances.iter().filter(|i| i.is_core("Service")) {
+        for (svc_i, pods) in ix.service_pods(m) {
+            if !pods.is_empty() {
+                continue;
+            }
+            let inst = &ix.instances[*svc_i];
             let obj = ix.object(m, inst);
             let Some((key, sel)) = service_selector(&obj.node) else {
                 continue;
@@ -56,9 +60,6 @@ impl Rule for ServiceSelectsNothing {
                 continue;
             }
             let selector = Selector::from_map(sel);
-            if !ix.selected_pods(inst, &selector).is_empty() {
-                continue;
-            }
             // The pods may be in a file rollsafe could not read (a template, bad YAML).
             let dir = ix.files[inst.file]
                 .path

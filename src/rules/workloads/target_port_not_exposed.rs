@@ -4,9 +4,8 @@
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::pod::Role;
-use crate::k8s::selector::Selector;
 use crate::project::ProjectCx;
-use crate::rules::workloads::{service_selector, span_at, who};
+use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
@@ -29,12 +28,10 @@ impl Rule for TargetPortNotExposed {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
         let mut reported = std::collections::HashSet::new();
-        for inst in ix.instances.iter().filter(|i| i.is_core("Service")) {
+        for (svc_i, indexes) in ix.service_pods(&cx.head.manifests) {
+            let inst = &ix.instances[*svc_i];
             let obj = ix.object(&cx.head.manifests, inst);
-            let Some((_, sel)) = service_selector(&obj.node) else {
-                continue;
-            };
-            let pods = ix.selected_pods(inst, &Selector::from_map(sel));
+            let pods: Vec<_> = indexes.iter().map(|&p| &ix.pods[p]).collect();
             if pods.is_empty() {
                 continue; // K201's finding
             }

@@ -46,9 +46,8 @@ pub fn known_variables(
     }
     for e in &cx.head.env_files {
         let path = &e.source.path;
-        let template = with_templates
-            && dir(path) == folder
-            && crate::rules::secrets::env_sets::is_template(path);
+        let template =
+            with_templates && dir(path) == folder && crate::model::env_sets::is_template(path);
         if env_paths.contains(path) || template {
             set.extend(e.env.vars.iter().map(|v| v.key.clone()));
         }
