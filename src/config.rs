@@ -39,6 +39,29 @@ pub struct Config {
     pub env: EnvConfig,
     #[serde(default)]
     pub traffic: TrafficConfig,
+    #[serde(default)]
+    pub api: ApiConfig,
+}
+
+/// Settings of the A rules.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ApiConfig {
+    /// Descriptions that moved: new path → path in the previous release.
+    #[serde(default)]
+    pub moved: BTreeMap<String, String>,
+    /// Operations never compared: `"GET /internal/**"`, or a path glob for every method.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// A900: list the non-breaking changes too (what `rollsafe diff --changelog` does).
+    #[serde(default)]
+    pub changelog: bool,
+    /// Minimum days between deprecating a beta element and its `x-sunset` (0: no policy).
+    #[serde(default)]
+    pub deprecation_days_beta: i64,
+    /// The same for stable elements.
+    #[serde(default)]
+    pub deprecation_days_stable: i64,
 }
 
 /// Thresholds of the T rules.
@@ -511,6 +534,17 @@ min-pause = "5m"
 min-bake = "5m"
 # T105: report canaries that no analysis watches.
 require-analysis = true
+
+[api]
+# Descriptions that moved since the previous release: new path = old path.
+moved = {}
+# Operations never compared ("GET /internal/**", or a path glob for every method).
+ignore = []
+# A900: also list non-breaking changes (what `rollsafe diff --changelog` does).
+changelog = false
+# Days of notice between deprecation and `x-sunset` (0: no policy), by stability.
+deprecation-days-beta = 0
+deprecation-days-stable = 0
 "#;
 
 #[cfg(test)]

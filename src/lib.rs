@@ -3,6 +3,7 @@
 //! The pipeline: discover → classify → parse once → project index → rules → diagnostics
 //! → suppress/baseline → report. `check::check` runs it; `main.rs` only parses arguments.
 
+pub mod api;
 pub mod base;
 pub mod baseline;
 pub mod check;

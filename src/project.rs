@@ -77,6 +77,10 @@ pub struct Project {
     pub compose: Vec<ComposeFile>,
     pub env_files: Vec<EnvFileParsed>,
     pub openapi: Vec<OpenApiFile>,
+    /// Files the API descriptions reference (`$ref: schemas/pet.yaml`), by path.
+    pub api_fragments: HashMap<String, OpenApiFile>,
+    /// API changes against the base release, computed once by the first A rule.
+    pub api_changes: std::sync::OnceLock<Vec<crate::api::Change>>,
     /// CloudFormation/SAM templates and ECS service definitions (JSON).
     pub aws: Vec<AwsFile>,
     /// Kubernetes objects as the cluster will see them (kustomize applied), and their pods.
@@ -215,12 +219,16 @@ fn is_env_name(path: &str) -> bool {
     name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
 }
 
+/// A top-level `openapi:`/`swagger:` key anywhere (generators often sort keys, so it
+/// may be the last line of a 4 MB file), or the JSON key.
 fn sniff_openapi(text: &str) -> bool {
-    let head: String = text.chars().take(4096).collect();
-    head.lines()
-        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"))
-        || head.contains("\"openapi\"")
-        || head.contains("\"swagger\"")
+    let yaml_key = |k: &str| text.starts_with(k) || text.contains(&format!("\n{k}"));
+    yaml_key("openapi:")
+        || yaml_key("swagger:")
+        || yaml_key("\"openapi\":")
+        || yaml_key("\"swagger\":")
+        || (text.trim_start().starts_with('{')
+            && (text.contains("\"openapi\"") || text.contains("\"swagger\"")))
 }
 
 /// CloudFormation or SAM templates (`AWSTemplateFormatVersion`, or `AWS::` resource
@@ -777,6 +785,31 @@ pub fn load(
     config: &Config,
     base_new_keys: Option<&BTreeSet<String>>,
 ) -> Project {
+    load_with(files, config, base_new_keys, None)
+}
+
+/// Loads API descriptions given on the command line (`rollsafe diff`): the files they
+/// reference are read from disk, relative to each description.
+pub fn load_api_files(paths: &[String], config: &Config) -> Result<Project, String> {
+    let mut files = Vec::new();
+    for p in paths {
+        let bytes = std::fs::read(p).map_err(|e| format!("cannot read {p}: {e}"))?;
+        files.push(RawFile {
+            path: p.clone(),
+            size: bytes.len() as u64,
+            bytes,
+        });
+    }
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    Ok(load_with(files, config, None, Some(&read)))
+}
+
+fn load_with(
+    files: Vec<RawFile>,
+    config: &Config,
+    base_new_keys: Option<&BTreeSet<String>>,
+    extra_read: Option<&dyn Fn(&str) -> Option<String>>,
+) -> Project {
     let side = side_facts(&files);
     let overrides: Vec<(globset::GlobMatcher, String)> = config
         .classify
@@ -824,6 +857,13 @@ pub fn load(
             Loaded::None => {}
         }
     }
+    let texts: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let read = |path: &str| match texts.get(path) {
+        Some(f) => String::from_utf8(f.bytes.clone()).ok(),
+        None => extra_read.and_then(|r| r(path)),
+    };
+    p.api_fragments = crate::api::refs::load_fragments(&p.openapi, &read, &mut p.problems);
+    crate::api::refs::check_pointers(&p.openapi, &p.api_fragments, &mut p.problems);
     for chart in charts {
         let path = if chart.is_empty() {
             "Chart.yaml".to_string()

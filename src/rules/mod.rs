@@ -1,6 +1,7 @@
 //! The rule trait and the one list of rules. Adding a rule: a file under
 //! `rules/<domain>/`, a document under `lints/`, a line in `ALL` (a test fails otherwise).
 
+pub mod api;
 pub mod input;
 pub mod migrations;
 pub mod secrets;
@@ -64,6 +65,8 @@ pub static ALL: &[&dyn Rule] = &[
     &input::file_skipped::FileSkipped,
     &input::duplicate_key::DuplicateKey,
     &input::invalid_suppression::InvalidSuppression,
+    &input::unresolved_reference::UnresolvedReference,
+    &input::remote_reference::RemoteReference,
     &migrations::drop_column::DropColumn,
     &migrations::drop_table::DropTable,
     &migrations::rename_column::RenameColumn,
@@ -145,6 +148,12 @@ pub static ALL: &[&dyn Rule] = &[
     &traffic::ecs_circuit_breaker_no_rollback::EcsCircuitBreakerNoRollback,
     &traffic::codedeploy_all_at_once::CodeDeployAllAtOnce,
     &traffic::analysis_template_missing::AnalysisTemplateMissing,
+    &api::endpoint_removed::EndpointRemoved,
+    &api::lifecycle_policy::LifecyclePolicy,
+    &api::request_parameter_breaking::RequestParameterBreaking,
+    &api::request_body_breaking::RequestBodyBreaking,
+    &api::response_breaking::ResponseBreaking,
+    &api::changelog::Changelog,
 ];
 
 /// Finds a rule by code (`M101`) or name (`drop-column`), case-insensitively.

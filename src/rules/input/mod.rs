@@ -5,7 +5,9 @@ pub mod duplicate_key;
 pub mod file_skipped;
 pub mod invalid_suppression;
 pub mod invalid_syntax;
+pub mod remote_reference;
 pub mod statement_not_checked;
+pub mod unresolved_reference;
 
 use crate::diagnostic::Diagnostic;
 use crate::project::ProjectCx;

@@ -1,0 +1,562 @@
+//! Compares two API descriptions: endpoints paired by normalised path and method, then
+//! lifecycle, parameters, request bodies, responses and security of each pair. Schema
+//! comparisons are memoised per pair of `$ref` targets, so a component shared by many
+//! operations (or lying on a reference cycle) is compared once.
+
+mod bodies;
+mod lifecycle;
+mod params;
+mod schema;
+mod security;
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use super::change::{Change, Group, Level};
+use super::doc::{Docs, Loc, Val, Version, escape};
+
+/// Settings of a comparison (from `[api]` in rollsafe.toml).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Days since the epoch; sunset dates are judged against it.
+    pub today: i64,
+    /// Minimum notice, in days, between a deprecation and its sunset (oasdiff's
+    /// `--deprecation-days-beta` / `--deprecation-days-stable`); 0 means no policy.
+    pub days_beta: i64,
+    pub days_stable: i64,
+    /// Operations never compared: `"GET /internal/**"` or `"/admin/**"`.
+    pub ignore: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            today: super::date::today(),
+            days_beta: 0,
+            days_stable: 0,
+            ignore: Vec::new(),
+        }
+    }
+}
+
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The operation a change belongs to, for messages and pointers.
+#[derive(Clone)]
+pub(crate) struct OpCx {
+    pub name: String,
+    pub pointer: String,
+}
+
+struct Op<'a> {
+    template: &'a str,
+    item: Val<'a>,
+    node: Val<'a>,
+    pointer: String,
+}
+
+pub(crate) struct Cmp<'a, 'o> {
+    pub base: &'o Docs<'a>,
+    pub head: &'o Docs<'a>,
+    pub opts: &'o Options,
+    pub out: Vec<Change>,
+    memo: HashMap<schema::MemoKey, Rc<Vec<schema::Raw>>>,
+    stack: Vec<schema::MemoKey>,
+}
+
+/// `/accounts/{id}` and `/accounts/{accountId}` are the same endpoint.
+pub fn normalise_path(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut depth = 0;
+    for c in template.chars() {
+        match c {
+            '{' => {
+                if depth == 0 {
+                    out.push_str("{}");
+                }
+                depth += 1;
+            }
+            '}' if depth > 0 => depth -= 1,
+            _ if depth > 0 => {}
+            c => out.push(c),
+        }
+    }
+    if out.len() > 1 && out.ends_with('/') {
+        out.pop();
+    }
+    out
+}
+
+fn operations<'a>(d: &Docs<'a>) -> (BTreeMap<String, Val<'a>>, BTreeMap<(String, &'static str), Op<'a>>) {
+    let mut items = BTreeMap::new();
+    let mut ops = BTreeMap::new();
+    let Some(paths) = d.root_val().get("paths") else {
+        return (items, ops);
+    };
+    for (template, raw_item) in paths.entries() {
+        if !template.starts_with('/') {
+            continue;
+        }
+        let item = d.resolve(raw_item);
+        let norm = normalise_path(template);
+        items.entry(norm.clone()).or_insert(raw_item);
+        for m in METHODS {
+            if let Some(node) = item.get(m).filter(|v| v.is_map()) {
+                ops.entry((norm.clone(), m)).or_insert(Op {
+                    template,
+                    item,
+                    node,
+                    pointer: format!("/paths/{}/{m}", escape(template)),
+                });
+            }
+        }
+    }
+    (items, ops)
+}
+
+fn ignored(opts: &Options, method: &str, template: &str, op: &Val) -> bool {
+    if op.get("x-rollsafe-ignore").is_some_and(|v| v.is_true()) {
+        return true;
+    }
+    opts.ignore.iter().any(|pat| {
+        let (m, p) = match pat.split_once(' ') {
+            Some((m, p)) => (Some(m), p.trim()),
+            None => (None, pat.as_str()),
+        };
+        let method_ok = m.is_none_or(|m| m.eq_ignore_ascii_case(method));
+        method_ok
+            && globset::Glob::new(p)
+                .map(|g| g.compile_matcher().is_match(template))
+                .unwrap_or(false)
+    })
+}
+
+/// Compares the previous description (`base`) with the new one (`head`).
+pub fn compare(base: &Docs, head: &Docs, opts: &Options) -> Vec<Change> {
+    let mut c = Cmp {
+        base,
+        head,
+        opts,
+        out: Vec::new(),
+        memo: HashMap::new(),
+        stack: Vec::new(),
+    };
+    c.endpoints();
+    c.servers();
+    c.webhooks();
+    security::global(&mut c);
+    c.components();
+    merge_duplicates(c.out)
+}
+
+/// A change in a shared component is seen from every operation using it: report it
+/// once, naming the first operation and how many others share it.
+fn merge_duplicates(changes: Vec<Change>) -> Vec<Change> {
+    let mut index: HashMap<(String, String, usize, Option<(String, usize)>), usize> =
+        HashMap::new();
+    let mut out: Vec<Change> = Vec::new();
+    let mut more: Vec<usize> = Vec::new();
+    for ch in changes {
+        let key = (
+            ch.id.clone(),
+            ch.head.source.path.clone(),
+            ch.head.offset,
+            ch.base.as_ref().map(|b| (b.source.path.clone(), b.offset)),
+        );
+        match index.get(&key) {
+            Some(&i) if out[i].operation != ch.operation => more[i] += 1,
+            Some(_) => {}
+            None => {
+                index.insert(key, out.len());
+                out.push(ch);
+                more.push(0);
+            }
+        }
+    }
+    for (ch, n) in out.iter_mut().zip(more) {
+        if n > 0 {
+            ch.operation = format!(
+                "{} and {n} other operation{}",
+                ch.operation,
+                if n == 1 { "" } else { "s" }
+            );
+        }
+    }
+    out
+}
+
+impl<'a, 'o> Cmp<'a, 'o> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn push(
+        &mut self,
+        id: impl Into<String>,
+        level: Level,
+        group: Group,
+        op: Option<&OpCx>,
+        pointer: String,
+        text: String,
+        head: Loc,
+        base: Option<Loc>,
+    ) {
+        self.out.push(Change {
+            id: id.into(),
+            level,
+            group,
+            operation: op.map(|o| o.name.clone()).unwrap_or_default(),
+            pointer,
+            text,
+            head,
+            base,
+        });
+    }
+
+    /// The `paths:` key of the new description, or its top, for things that are gone.
+    fn head_paths_loc(&self) -> Loc {
+        let root = self.head.root_val();
+        root.get("paths").unwrap_or(root).loc()
+    }
+
+    fn endpoints(&mut self) {
+        let (b_items, b_ops) = operations(self.base);
+        let (h_items, h_ops) = operations(self.head);
+        for ((norm, method), bop) in &b_ops {
+            let name = format!("{} {}", method.to_uppercase(), bop.template);
+            match h_ops.get(&(norm.clone(), *method)) {
+                Some(hop) => {
+                    if ignored(self.opts, method, hop.template, &hop.node)
+                        || ignored(self.opts, method, bop.template, &bop.node)
+                    {
+                        continue;
+                    }
+                    let op = OpCx {
+                        name: format!("{} {}", method.to_uppercase(), hop.template),
+                        pointer: hop.pointer.clone(),
+                    };
+                    self.operation(bop, hop, &op);
+                }
+                None => {
+                    if ignored(self.opts, method, bop.template, &bop.node) {
+                        continue;
+                    }
+                    let surviving = h_items.get(norm);
+                    self.removed_operation(bop, &name, surviving.copied());
+                }
+            }
+        }
+        for ((norm, method), hop) in &h_ops {
+            if b_ops.contains_key(&(norm.clone(), *method))
+                || ignored(self.opts, method, hop.template, &hop.node)
+            {
+                continue;
+            }
+            let name = format!("{} {}", method.to_uppercase(), hop.template);
+            let _ = b_items;
+            self.push(
+                "endpoint-added",
+                Level::Info,
+                Group::Endpoint,
+                None,
+                hop.pointer.clone(),
+                format!("endpoint `{name}` added"),
+                hop.node.loc(),
+                None,
+            );
+        }
+    }
+
+    fn removed_operation(&mut self, bop: &Op<'a>, name: &str, surviving: Option<Val<'a>>) {
+        let path_gone = surviving.is_none();
+        let (head, pointer) = match surviving {
+            Some(item) => (item.loc(), format!("/paths/{}", escape(bop.template))),
+            None => (self.head_paths_loc(), "/paths".to_string()),
+        };
+        let state = lifecycle::removal(&bop.node, self.opts);
+        let (id, level, why) = match (state, path_gone) {
+            (lifecycle::Removal::NotDeprecated, true) => (
+                "api-path-removed-without-deprecation",
+                Level::Error,
+                "removed without deprecation",
+            ),
+            (lifecycle::Removal::NotDeprecated, false) => (
+                "api-removed-without-deprecation",
+                Level::Error,
+                "removed without deprecation",
+            ),
+            (lifecycle::Removal::BeforeSunset, true) => (
+                "api-path-removed-before-sunset",
+                Level::Error,
+                "removed before its sunset date",
+            ),
+            (lifecycle::Removal::BeforeSunset, false) => (
+                "api-removed-before-sunset",
+                Level::Error,
+                "removed before its sunset date",
+            ),
+            (lifecycle::Removal::BadSunset, _) => (
+                "api-path-sunset-parse",
+                Level::Error,
+                "removed, and its sunset date cannot be read",
+            ),
+            (lifecycle::Removal::Allowed, true) => (
+                "api-path-removed-with-deprecation",
+                Level::Info,
+                "removed after deprecation",
+            ),
+            (lifecycle::Removal::Allowed, false) => (
+                "api-removed-with-deprecation",
+                Level::Info,
+                "removed after deprecation",
+            ),
+        };
+        self.push(
+            id,
+            level,
+            Group::Endpoint,
+            None,
+            pointer,
+            format!("endpoint `{name}` {why}"),
+            head,
+            Some(bop.node.loc()),
+        );
+    }
+
+    fn operation(&mut self, b: &Op<'a>, h: &Op<'a>, op: &OpCx) {
+        lifecycle::operation(self, &b.node, &h.node, op);
+        params::compare(self, (b.item, b.node, b.template), (h.item, h.node, h.template), op);
+        bodies::request(self, &b.node, &h.node, op);
+        bodies::responses_cmp(self, &b.node, &h.node, op);
+        security::operation(self, &b.node, &h.node, op);
+        self.operation_metadata(&b.node, &h.node, op);
+    }
+
+    fn operation_metadata(&mut self, b: &Val<'a>, h: &Val<'a>, op: &OpCx) {
+        let bid = b.get("operationId").and_then(|v| v.str());
+        let hid = h.get("operationId").and_then(|v| v.str());
+        if bid.is_some() && bid != hid {
+            let at = h.get("operationId").unwrap_or(*h);
+            self.push(
+                "api-operation-id-removed",
+                Level::Info,
+                Group::Other,
+                Some(op),
+                format!("{}/operationId", op.pointer),
+                format!("operationId `{}` removed", bid.unwrap_or_default()),
+                at.loc(),
+                b.get("operationId").map(|v| v.loc()),
+            );
+        }
+        if hid.is_some() && bid != hid {
+            self.push(
+                "api-operation-id-added",
+                Level::Info,
+                Group::Other,
+                Some(op),
+                format!("{}/operationId", op.pointer),
+                format!("operationId `{}` added", hid.unwrap_or_default()),
+                h.get("operationId").unwrap_or(*h).loc(),
+                None,
+            );
+        }
+        let tags = |v: &Val<'a>| -> Vec<String> {
+            v.get("tags")
+                .map(|t| t.items().filter_map(|x| x.str().map(String::from)).collect())
+                .unwrap_or_default()
+        };
+        let (bt, ht) = (tags(b), tags(h));
+        for t in bt.iter().filter(|t| !ht.contains(t)) {
+            self.push(
+                "api-tag-removed",
+                Level::Info,
+                Group::Other,
+                Some(op),
+                format!("{}/tags", op.pointer),
+                format!("tag `{t}` removed"),
+                h.get("tags").unwrap_or(*h).loc(),
+                b.get("tags").map(|v| v.loc()),
+            );
+        }
+        for t in ht.iter().filter(|t| !bt.contains(t)) {
+            self.push(
+                "api-tag-added",
+                Level::Info,
+                Group::Other,
+                Some(op),
+                format!("{}/tags", op.pointer),
+                format!("tag `{t}` added"),
+                h.get("tags").unwrap_or(*h).loc(),
+                None,
+            );
+        }
+    }
+
+    /// Where clients send requests: `servers` URL paths (3.x) or `basePath` (2.0).
+    fn server_paths(d: &Docs<'a>) -> Vec<(String, Val<'a>)> {
+        let root = d.root_val();
+        if d.version == Version::Swagger2 {
+            return root
+                .get("basePath")
+                .and_then(|v| v.str().map(|s| (s.trim_end_matches('/').to_string(), v)))
+                .into_iter()
+                .collect();
+        }
+        let Some(servers) = root.get("servers") else {
+            return Vec::new();
+        };
+        servers
+            .items()
+            .filter_map(|s| {
+                let url = s.get("url")?.str()?;
+                // Server variables take their default value.
+                let mut url = url.to_string();
+                if let Some(vars) = s.get("variables") {
+                    for (name, var) in vars.entries() {
+                        if let Some(def) = var.get("default").map(|d| d.show()) {
+                            url = url.replace(&format!("{{{name}}}"), &def);
+                        }
+                    }
+                }
+                let path = match url.find("://") {
+                    Some(i) => {
+                        let rest = &url[i + 3..];
+                        rest.find('/').map(|j| &rest[j..]).unwrap_or("")
+                    }
+                    None => url.as_str(),
+                };
+                Some((path.trim_end_matches('/').to_string(), s))
+            })
+            .collect()
+    }
+
+    fn servers(&mut self) {
+        let b = Self::server_paths(self.base);
+        let h = Self::server_paths(self.head);
+        if b.is_empty() || h.is_empty() {
+            return;
+        }
+        let shared = b.iter().any(|(p, _)| h.iter().any(|(q, _)| p == q));
+        if shared {
+            return;
+        }
+        let root = self.head.root_val();
+        let at = root
+            .get("servers")
+            .or_else(|| root.get("basePath"))
+            .unwrap_or(root);
+        let key = if self.head.version == Version::Swagger2 {
+            "/basePath"
+        } else {
+            "/servers"
+        };
+        self.push(
+            "api-base-path-changed",
+            Level::Error,
+            Group::Endpoint,
+            None,
+            key.into(),
+            format!(
+                "every endpoint moved: the base path changed from `{}` to `{}`",
+                if b[0].0.is_empty() { "/" } else { &b[0].0 },
+                if h[0].0.is_empty() { "/" } else { &h[0].0 }
+            ),
+            at.loc(),
+            Some(b[0].1.loc()),
+        );
+    }
+
+    fn webhooks(&mut self) {
+        let (Some(bw), hw) = (
+            self.base.root_val().get("webhooks"),
+            self.head.root_val().get("webhooks"),
+        ) else {
+            if let Some(hw) = self.head.root_val().get("webhooks") {
+                for (name, v) in hw.entries() {
+                    self.push(
+                        "webhook-added",
+                        Level::Info,
+                        Group::Other,
+                        None,
+                        format!("/webhooks/{}", escape(name)),
+                        format!("webhook `{name}` added"),
+                        v.loc(),
+                        None,
+                    );
+                }
+            }
+            return;
+        };
+        for (name, v) in bw.entries() {
+            if hw.and_then(|h| h.get(name)).is_none() {
+                let at = hw.unwrap_or(self.head.root_val());
+                self.push(
+                    "webhook-removed",
+                    Level::Error,
+                    Group::Endpoint,
+                    None,
+                    "/webhooks".into(),
+                    format!("webhook `{name}` removed"),
+                    at.loc(),
+                    Some(v.loc()),
+                );
+            }
+        }
+        if let Some(hw) = hw {
+            for (name, v) in hw.entries() {
+                if bw.get(name).is_none() {
+                    self.push(
+                        "webhook-added",
+                        Level::Info,
+                        Group::Other,
+                        None,
+                        format!("/webhooks/{}", escape(name)),
+                        format!("webhook `{name}` added"),
+                        v.loc(),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+
+    fn components(&mut self) {
+        let schemas = |d: &Docs<'a>| -> Option<Val<'a>> {
+            let r = d.root_val();
+            if d.version == Version::Swagger2 {
+                r.get("definitions")
+            } else {
+                r.get("components").and_then(|c| c.get("schemas"))
+            }
+        };
+        let (Some(b), h) = (schemas(self.base), schemas(self.head)) else {
+            return;
+        };
+        for (name, v) in b.entries() {
+            if h.and_then(|h| h.get(name)).is_none() {
+                let at = h.unwrap_or(self.head.root_val());
+                self.push(
+                    "api-schema-removed",
+                    Level::Info,
+                    Group::Other,
+                    None,
+                    "/components/schemas".into(),
+                    format!("component schema `{name}` removed"),
+                    at.loc(),
+                    Some(v.loc()),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_are_normalised() {
+        assert_eq!(normalise_path("/accounts/{id}"), normalise_path("/accounts/{accountId}"));
+        assert_eq!(normalise_path("/a/{x}/b/"), "/a/{}/b");
+        assert_ne!(normalise_path("/a/{x}"), normalise_path("/a/x"));
+    }
+}

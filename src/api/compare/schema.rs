@@ -1,0 +1,882 @@
+//! Schemas compared recursively with a direction: in a request, anything that rejects
+//! what used to be accepted breaks; in a response, anything a client may not handle
+//! breaks. The verdicts come from `levels`; this file only finds what changed.
+//!
+//! Results below a `$ref` are memoised per (base target, head target, context), and a
+//! pair already being compared further up (a reference cycle) is skipped.
+
+use std::rc::Rc;
+
+use super::lifecycle;
+use super::{Cmp, OpCx};
+use crate::api::change::{Group, Level};
+use crate::api::doc::{Loc, Val, escape};
+use crate::api::levels::{self, Place};
+use crate::yaml::{Kind, Node};
+
+/// Properties the client never sends (readOnly, in requests) or never receives
+/// (writeOnly, in responses): their changes are informational.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Mode {
+    Normal,
+    ReadOnly,
+    WriteOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Cx {
+    pub place: Place,
+    pub mode: Mode,
+    /// XML bodies: a string and an object are the same text on the wire.
+    pub xml: bool,
+}
+
+impl Cx {
+    pub fn new(place: Place) -> Cx {
+        Cx {
+            place,
+            mode: Mode::Normal,
+            xml: false,
+        }
+    }
+}
+
+pub(crate) type MemoKey = (usize, usize, Cx);
+
+#[derive(Debug, Clone)]
+pub(crate) enum RawId {
+    /// A keyword change, named by the scope where it is replayed.
+    Kw(&'static str),
+    /// A fully named change.
+    Full(String, Level),
+}
+
+/// A change relative to the schema being compared; paths are stored reversed so
+/// prefixing on the way up is a push.
+#[derive(Debug, Clone)]
+pub(crate) struct Raw {
+    pub id: RawId,
+    /// Property names, innermost first (`email`, `data`).
+    pub props_rev: Vec<String>,
+    /// Pointer segments, innermost first.
+    pub ptr_rev: Vec<String>,
+    pub text: String,
+    pub head: Loc,
+    pub base: Option<Loc>,
+}
+
+const MAX_DEPTH: usize = 64;
+
+/// Types a schema allows, and whether it allows null (3.0 `nullable`, 3.1 `"null"`,
+/// 2.0 `x-nullable`).
+fn types(v: &Val) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    let mut nullable = v.get("nullable").is_some_and(|n| n.is_true())
+        || v.get("x-nullable").is_some_and(|n| n.is_true());
+    if let Some(t) = v.get("type") {
+        match &t.node.kind {
+            Kind::Str(s) => out.push(s.clone()),
+            Kind::Seq(items) => out.extend(items.iter().filter_map(|i| i.as_str().map(String::from))),
+            _ => {}
+        }
+    }
+    if let Some(i) = out.iter().position(|t| t == "null") {
+        out.remove(i);
+        nullable = true;
+    }
+    out.sort();
+    out.dedup();
+    (out, nullable)
+}
+
+/// A scalar's identity for enum comparisons.
+fn canon(n: &Node) -> String {
+    match &n.kind {
+        Kind::Str(s) => format!("s:{s}"),
+        Kind::Int(i) => format!("n:{i}"),
+        Kind::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("n:{}", *f as i128),
+        Kind::Float(f) => format!("n:{f}"),
+        Kind::Bool(b) => format!("b:{b}"),
+        Kind::Null => "null".into(),
+        _ => format!("{:?}", n.kind),
+    }
+}
+
+fn scalars<'a>(v: Option<Val<'a>>) -> Vec<(String, Val<'a>)> {
+    v.map(|l| l.items().map(|i| (canon(i.node), i)).collect())
+        .unwrap_or_default()
+}
+
+fn list_text(vals: &[String]) -> String {
+    vals.iter()
+        .map(|s| format!("`{}`", s.split_once(':').map(|(_, v)| v).unwrap_or(s)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Keywords that say nothing about what is valid.
+const ANNOTATIONS: &[&str] = &[
+    "title", "description", "examples", "example", "deprecated", "readOnly", "writeOnly",
+    "$comment", "default", "externalDocs", "xml",
+];
+
+fn annotation_only(v: &Val) -> bool {
+    v.node
+        .entries()
+        .iter()
+        .all(|(k, _)| ANNOTATIONS.contains(&k.text.as_str()) || k.text.starts_with("x-"))
+}
+
+/// Bound keywords: (keyword, [decreased, increased, set, unset], is a maximum).
+const BOUNDS: &[(&str, [&str; 4], bool)] = &[
+    ("maximum", ["max-decreased", "max-increased", "max-set", "max-unset"], true),
+    ("minimum", ["min-decreased", "min-increased", "min-set", "min-unset"], false),
+    ("maxLength", ["max-length-decreased", "max-length-increased", "max-length-set", "max-length-unset"], true),
+    ("minLength", ["min-length-decreased", "min-length-increased", "min-length-set", "min-length-unset"], false),
+    ("maxItems", ["max-items-decreased", "max-items-increased", "max-items-set", "max-items-unset"], true),
+    ("minItems", ["min-items-decreased", "min-items-increased", "min-items-set", "min-items-unset"], false),
+    ("maxContains", ["max-contains-decreased", "max-contains-increased", "max-contains-set", "max-contains-unset"], true),
+    ("minContains", ["min-contains-decreased", "min-contains-increased", "min-contains-set", "min-contains-unset"], false),
+    ("maxProperties", ["max-properties-decreased", "max-properties-increased", "max-properties-set", "max-properties-unset"], true),
+    ("minProperties", ["min-properties-decreased", "min-properties-increased", "min-properties-set", "min-properties-unset"], false),
+    ("exclusiveMaximum", ["exclusive-max-decreased", "exclusive-max-increased", "exclusive-max-set", "exclusive-max-unset"], true),
+    ("exclusiveMinimum", ["exclusive-min-decreased", "exclusive-min-increased", "exclusive-min-set", "exclusive-min-unset"], false),
+];
+
+/// Subschema keywords compared by presence, then recursively: (keyword, added, removed).
+const PRESENCE: &[(&str, &str, &str)] = &[
+    ("contains", "contains-added", "contains-removed"),
+    ("if", "if-added", "if-removed"),
+    ("then", "then-added", "then-removed"),
+    ("else", "else-added", "else-removed"),
+    ("propertyNames", "property-names-added", "property-names-removed"),
+    ("unevaluatedItems", "unevaluated-items-added", "unevaluated-items-removed"),
+    ("unevaluatedProperties", "unevaluated-properties-added", "unevaluated-properties-removed"),
+    ("contentSchema", "content-schema-added", "content-schema-removed"),
+    ("prefixItems", "prefix-items-added", "prefix-items-removed"),
+];
+
+/// Which numeric types widen into which (a client sending an integer still sends a
+/// valid number; a client reading a number may get a fraction it cannot parse).
+fn generalises(from: &str, to: &str, place: Place) -> bool {
+    (from == "integer" && to == "number")
+        || (matches!(place, Place::Parameter | Place::HeaderParameter) && to == "string")
+}
+
+fn format_generalises(from: &str, to: &str) -> bool {
+    matches!((from, to), ("int32", "int64") | ("float", "double"))
+}
+
+struct Out<'v> {
+    v: &'v mut Vec<Raw>,
+    cx: Cx,
+}
+
+impl Out<'_> {
+    fn kw(&mut self, suffix: &'static str, text: String, head: Loc, base: Option<Loc>) {
+        let id = match self.cx.mode {
+            Mode::Normal => RawId::Kw(suffix),
+            Mode::ReadOnly => RawId::Full(format!("request-read-only-property-{suffix}"), Level::Info),
+            Mode::WriteOnly => RawId::Full(format!("response-write-only-property-{suffix}"), Level::Info),
+        };
+        self.raw(id, text, head, base);
+    }
+
+    fn full(&mut self, id: String, level: Level, text: String, head: Loc, base: Option<Loc>) {
+        let level = if self.cx.mode == Mode::Normal { level } else { Level::Info };
+        self.raw(RawId::Full(id, level), text, head, base);
+    }
+
+    fn raw(&mut self, id: RawId, text: String, head: Loc, base: Option<Loc>) {
+        self.v.push(Raw {
+            id,
+            props_rev: Vec::new(),
+            ptr_rev: Vec::new(),
+            text,
+            head,
+            base,
+        });
+    }
+}
+
+/// Where a keyword change points: the keyword in the new schema, else the schema
+/// itself with the old keyword as the related location.
+fn at(b: &Val, h: &Val, key: &str) -> (Loc, Option<Loc>) {
+    match h.get(key) {
+        Some(k) => (k.loc(), b.get(key).map(|v| v.loc())),
+        None => (h.loc(), b.get(key).map(|v| v.loc())),
+    }
+}
+
+impl<'a> Cmp<'a, '_> {
+    /// Compares the schemas of one body, parameter or header and records the changes.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn schema_top(
+        &mut self,
+        b: Val<'a>,
+        h: Val<'a>,
+        cx: Cx,
+        group: Group,
+        op: &OpCx,
+        pointer: &str,
+        what: &str,
+    ) {
+        let mut raws = Vec::new();
+        self.schema(b, h, cx, &mut raws, 0);
+        for r in raws {
+            let top = r.props_rev.is_empty();
+            let (id, level) = match &r.id {
+                RawId::Kw(s) => {
+                    let id = if top && cx.place == Place::ResponseBody && *s == "enum-value-removed" {
+                        "response-mediatype-enum-value-removed".to_string()
+                    } else {
+                        format!("{}-{s}", cx.place.scope(top))
+                    };
+                    (id, levels::level(cx.place, top, s))
+                }
+                RawId::Full(id, level) => (id.clone(), *level),
+            };
+            let mut ptr = pointer.to_string();
+            for seg in r.ptr_rev.iter().rev() {
+                ptr.push('/');
+                ptr.push_str(&escape(seg));
+            }
+            let text = if top {
+                format!("{what}: {}", r.text)
+            } else {
+                let path: Vec<&str> = r.props_rev.iter().rev().map(String::as_str).collect();
+                format!("{what}, property `{}`: {}", path.join("/"), r.text)
+            };
+            let g = if id.contains("deprecat") || id.contains("sunset") || id.contains("stability") || id.contains("reactivated") {
+                Group::Lifecycle
+            } else {
+                group
+            };
+            self.push(id, level, g, Some(op), ptr, text, r.head, r.base);
+        }
+    }
+
+    /// Compares `b` and `h` (either may be a `$ref`) into `out`, relative to them.
+    pub(crate) fn schema(&mut self, b: Val<'a>, h: Val<'a>, cx: Cx, out: &mut Vec<Raw>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if b.get("$ref").is_none() && h.get("$ref").is_none() {
+            self.body(b, h, cx, out, depth);
+            return;
+        }
+        let (Some(bt), Some(ht)) = (self.base.deref(b), self.head.deref(h)) else {
+            return;
+        };
+        // Keep the reference site's key so locations stay where the reader is.
+        let (bt, ht) = (Val { key: bt.key.or(b.key), ..bt }, Val { key: ht.key.or(h.key), ..ht });
+        let key = (bt.id(), ht.id(), cx);
+        if self.stack.contains(&key) {
+            return;
+        }
+        let found = match self.memo.get(&key) {
+            Some(r) => r.clone(),
+            None => {
+                self.stack.push(key);
+                let mut v = Vec::new();
+                self.body(bt, ht, cx, &mut v, depth + 1);
+                self.stack.pop();
+                let r = Rc::new(v);
+                self.memo.insert(key, r.clone());
+                r
+            }
+        };
+        out.extend(found.iter().cloned());
+    }
+
+    /// Compares a child schema and files its changes under `prop` / pointer segments.
+    #[allow(clippy::too_many_arguments)]
+    fn child(
+        &mut self,
+        b: Val<'a>,
+        h: Val<'a>,
+        cx: Cx,
+        prop: Option<&str>,
+        ptr: &[&str],
+        out: &mut Vec<Raw>,
+        depth: usize,
+    ) {
+        let mut sub = Vec::new();
+        self.schema(b, h, cx, &mut sub, depth + 1);
+        for mut r in sub {
+            if let Some(p) = prop {
+                r.props_rev.push(p.to_string());
+            }
+            for seg in ptr.iter().rev() {
+                r.ptr_rev.push(seg.to_string());
+            }
+            out.push(r);
+        }
+    }
+
+    /// Compares two resolved schemas.
+    fn body(&mut self, b: Val<'a>, h: Val<'a>, cx: Cx, raws: &mut Vec<Raw>, depth: usize) {
+        if !b.is_map() || !h.is_map() {
+            return;
+        }
+        let mut out = Out { v: raws, cx };
+        if self.composition_wrap(&b, &h, &mut out) {
+            return;
+        }
+        type_changes(&b, &h, &mut out);
+        enum_changes(&b, &h, &mut out);
+        value_changes(&b, &h, &mut out);
+        bound_changes(&b, &h, &mut out);
+        pattern_changes(&b, &h, &mut out);
+        keyed_changes(&b, &h, &mut out);
+        drop(out);
+        self.properties(b, h, cx, raws, depth);
+        self.subschemas(b, h, cx, raws, depth);
+        for kw in ["allOf", "anyOf", "oneOf"] {
+            self.composition(kw, b, h, cx, raws, depth);
+        }
+    }
+
+    /// A schema that became `oneOf: [old, …]`: reported once, not as a cascade.
+    fn composition_wrap(&mut self, b: &Val<'a>, h: &Val<'a>, out: &mut Out) -> bool {
+        let shaped = |v: &Val| v.get("type").is_some() || v.get("properties").is_some();
+        if b.get("oneOf").is_none() && h.get("oneOf").is_some() && shaped(b) && !shaped(h) {
+            let (head, base) = at(b, h, "oneOf");
+            out.kw("wrapped-in-one-of", "wrapped in `oneOf`".into(), head, base.or(Some(b.loc())));
+            return true;
+        }
+        false
+    }
+
+    fn properties(&mut self, b: Val<'a>, h: Val<'a>, cx: Cx, raws: &mut Vec<Raw>, depth: usize) {
+        let (bp, hp) = (b.get("properties"), h.get("properties"));
+        if bp.is_none() && hp.is_none() {
+            return;
+        }
+        let req = |v: &Val| -> Vec<String> {
+            v.get("required")
+                .map(|r| r.items().filter_map(|x| x.str().map(String::from)).collect())
+                .unwrap_or_default()
+        };
+        let (breq, hreq) = (req(&b), req(&h));
+        let request = cx.place.is_request();
+        let dir = if request { "request" } else { "response" };
+        let flag = |doc: &super::super::doc::Docs<'a>, v: Val<'a>, key: &str| {
+            doc.resolve(v).get(key).is_some_and(|x| x.is_true())
+        };
+        // Removed properties.
+        if let Some(bp) = bp {
+            for (name, bv) in bp.entries() {
+                if hp.and_then(|hp| hp.get(name)).is_some() {
+                    continue;
+                }
+                let required = breq.iter().any(|r| r == name);
+                let at_h = hp.unwrap_or(h).loc();
+                let mut sub = Vec::new();
+                let mut o = Out { v: &mut sub, cx };
+                if request {
+                    if flag(self.base, bv, "readOnly") {
+                        o.full("request-read-only-property-removed".into(), Level::Info, "removed".into(), at_h, Some(bv.loc()));
+                    } else {
+                        o.kw("removed", "removed: old clients still send it".into(), at_h, Some(bv.loc()));
+                    }
+                } else {
+                    let wo = flag(self.base, bv, "writeOnly");
+                    let kind = if required { "required" } else { "optional" };
+                    let (id, level) = match (wo, required) {
+                        (true, _) => (format!("response-{kind}-write-only-property-removed"), Level::Info),
+                        (false, true) => ("response-required-property-removed".to_string(), Level::Error),
+                        (false, false) => ("response-optional-property-removed".to_string(), Level::Warn),
+                    };
+                    o.full(id, level, format!("{kind} property removed: clients reading it get nothing"), at_h, Some(bv.loc()));
+                }
+                for mut r in sub {
+                    r.props_rev.push(name.to_string());
+                    raws.push(r);
+                }
+            }
+        }
+        // Added properties.
+        if let Some(hp) = hp {
+            for (name, hv) in hp.entries() {
+                if bp.and_then(|bp| bp.get(name)).is_some() {
+                    continue;
+                }
+                let required = hreq.iter().any(|r| r == name);
+                let mut sub = Vec::new();
+                let mut o = Out { v: &mut sub, cx };
+                let resolved = self.head.resolve(hv);
+                if request {
+                    if flag(self.head, hv, "readOnly") {
+                        continue;
+                    }
+                    if required {
+                        let scope = match cx.place {
+                            Place::HeaderParameter => "header-",
+                            Place::Parameter => "parameter-",
+                            _ => "",
+                        };
+                        let dflt = if resolved.get("default").is_some() { "-with-default" } else { "" };
+                        o.full(
+                            format!("new-required-request-{scope}property{dflt}"),
+                            Level::Error,
+                            "new required property: old clients do not send it".into(),
+                            hv.loc(),
+                            None,
+                        );
+                    } else {
+                        o.full("new-optional-request-property".into(), Level::Info, "new optional property".into(), hv.loc(), None);
+                    }
+                } else {
+                    let kind = if required { "required" } else { "optional" };
+                    let wo = if flag(self.head, hv, "writeOnly") { "write-only-" } else { "" };
+                    o.full(format!("response-{kind}-{wo}property-added"), Level::Info, format!("new {kind} property"), hv.loc(), None);
+                }
+                for mut r in sub {
+                    r.props_rev.push(name.to_string());
+                    raws.push(r);
+                }
+            }
+        }
+        // Required-ness of properties both sides have, when `required` lists differ.
+        for name in breq.iter().filter(|r| !hreq.contains(r)).chain(hreq.iter().filter(|r| !breq.contains(r))) {
+            let (Some(_), Some(hv)) = (bp.and_then(|p| p.get(name)), hp.and_then(|p| p.get(name))) else {
+                continue;
+            };
+            let became_required = hreq.contains(name);
+            let skip = if request { flag(self.head, hv, "readOnly") } else { flag(self.head, hv, "writeOnly") };
+            if skip {
+                continue;
+            }
+            let mut sub = Vec::new();
+            let mut o = Out { v: &mut sub, cx };
+            let hreq_at = h.get("required").map(|r| r.loc()).unwrap_or(hv.loc());
+            if became_required {
+                let suffix = if request && self.head.resolve(hv).get("default").is_some() {
+                    "became-required-with-default"
+                } else {
+                    "became-required"
+                };
+                o.kw(suffix, "became required".into(), hreq_at, b.get("required").map(|r| r.loc()));
+            } else {
+                o.kw("became-optional", "became optional".into(), hreq_at, b.get("required").map(|r| r.loc()));
+            }
+            for mut r in sub {
+                r.props_rev.push(name.to_string());
+                raws.push(r);
+            }
+        }
+        // Properties both sides have: flags, lifecycle, then the schemas.
+        let (Some(bp), Some(hp)) = (bp, hp) else { return };
+        for (name, bv) in bp.entries() {
+            let Some(hv) = hp.get(name) else { continue };
+            let (br, hr) = (self.base.resolve(bv), self.head.resolve(hv));
+            let required = hreq.iter().any(|r| r == name);
+            let kind = if required { "required" } else { "optional" };
+            let mut sub = Vec::new();
+            let mut o = Out { v: &mut sub, cx };
+            for (key, word) in [("readOnly", "read-only"), ("writeOnly", "write-only")] {
+                let (bf, hf) = (br.get(key).is_some_and(|x| x.is_true()), hr.get(key).is_some_and(|x| x.is_true()));
+                if bf == hf {
+                    continue;
+                }
+                let not = if hf { "" } else { "not-" };
+                let level = if !request && required && key == "writeOnly" && !hf { Level::Warn } else { Level::Info };
+                let (head, base) = at(&br, &hr, key);
+                o.full(format!("{dir}-{kind}-property-became-{not}{word}"), level, format!("became {not}{key}").replace("not-", "not "), head, base);
+            }
+            for t in lifecycle::transitions(&br, &hr, self.opts) {
+                let suffix: &'static str = match t.suffix {
+                    "deprecated" => "deprecated",
+                    "deprecated-with-sunset" => "deprecated-with-sunset",
+                    "deprecated-sunset-missing" => "deprecated-sunset-missing",
+                    "deprecated-sunset-invalid" | "sunset-parse" => "deprecated-sunset-invalid",
+                    "sunset-date-too-small" | "sunset-date-changed-too-small" => "sunset-date-too-small",
+                    "reactivated" => "reactivated",
+                    "stability-decreased" => "stability-decreased",
+                    "stability-increased" => "stability-increased",
+                    _ => continue,
+                };
+                let (head, base) = at(&br, &hr, "deprecated");
+                o.kw(suffix, t.text, head, base);
+            }
+            for mut r in sub {
+                r.props_rev.push(name.to_string());
+                raws.push(r);
+            }
+            let mode = match (cx.mode, request) {
+                (Mode::Normal, true) if hr.get("readOnly").is_some_and(|x| x.is_true()) => Mode::ReadOnly,
+                (Mode::Normal, false) if hr.get("writeOnly").is_some_and(|x| x.is_true()) => Mode::WriteOnly,
+                (m, _) => m,
+            };
+            self.child(bv, hv, Cx { mode, ..cx }, Some(name), &["properties", name], raws, depth);
+        }
+    }
+
+    fn subschemas(&mut self, b: Val<'a>, h: Val<'a>, cx: Cx, raws: &mut Vec<Raw>, depth: usize) {
+        if let (Some(bi), Some(hi)) = (b.get("items"), h.get("items"))
+            && bi.is_map()
+            && hi.is_map()
+        {
+            self.child(bi, hi, cx, Some("items"), &["items"], raws, depth);
+        }
+        match (b.get("additionalProperties"), h.get("additionalProperties")) {
+            (Some(ba), Some(ha)) if ba.is_map() && ha.is_map() => {
+                self.child(ba, ha, cx, Some("additionalProperties"), &["additionalProperties"], raws, depth);
+            }
+            (ba, Some(ha)) if matches!(ha.node.kind, Kind::Bool(false)) && !ba.is_some_and(|b| matches!(b.node.kind, Kind::Bool(false))) => {
+                let mut o = Out { v: raws, cx };
+                o.kw("additional-properties-closed", "`additionalProperties: false` added: properties not listed are now rejected".into(), ha.loc(), ba.map(|v| v.loc()));
+            }
+            _ => {}
+        }
+        for (kw, added, removed) in PRESENCE {
+            match (b.get(kw), h.get(kw)) {
+                (None, Some(hv)) => Out { v: raws, cx }.kw(added, format!("`{kw}` added"), hv.loc(), None),
+                (Some(bv), None) => Out { v: raws, cx }.kw(removed, format!("`{kw}` removed"), h.loc(), Some(bv.loc())),
+                (Some(bv), Some(hv)) if bv.is_map() && hv.is_map() => {
+                    self.child(bv, hv, cx, Some(kw), &[kw], raws, depth);
+                }
+                (Some(bv), Some(hv)) if *kw == "prefixItems" => {
+                    let hs: Vec<Val> = hv.items().collect();
+                    for (i, bi) in bv.items().enumerate() {
+                        match hs.get(i) {
+                            Some(hi) => {
+                                let seg = format!("prefixItems/{i}");
+                                self.child(bi, *hi, cx, Some(&seg), &["prefixItems", &i.to_string()], raws, depth);
+                            }
+                            None => Out { v: raws, cx }.kw("prefix-items-removed", format!("`prefixItems` entry {i} removed"), hv.loc(), Some(bi.loc())),
+                        }
+                    }
+                    for (i, hi) in hs.iter().enumerate().skip(bv.items().count()) {
+                        Out { v: raws, cx }.kw("prefix-items-added", format!("`prefixItems` entry {i} added"), hi.loc(), None);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (kw, added, removed) in [
+            ("patternProperties", "pattern-property-added", "pattern-property-removed"),
+            ("dependentSchemas", "dependent-schema-added", "dependent-schema-removed"),
+        ] {
+            let (bm, hm) = (b.get(kw), h.get(kw));
+            if bm.is_none() && hm.is_none() {
+                continue;
+            }
+            if let Some(bm) = bm {
+                for (k, bv) in bm.entries() {
+                    match hm.and_then(|m| m.get(k)) {
+                        None => Out { v: raws, cx }.kw(removed, format!("`{kw}` entry `{k}` removed"), hm.unwrap_or(h).loc(), Some(bv.loc())),
+                        Some(hv) => {
+                            let seg = format!("{kw}/{k}");
+                            self.child(bv, hv, cx, Some(&seg), &[kw, k], raws, depth);
+                        }
+                    }
+                }
+            }
+            if let Some(hm) = hm {
+                for (k, hv) in hm.entries() {
+                    if bm.and_then(|m| m.get(k)).is_none() {
+                        Out { v: raws, cx }.kw(added, format!("`{kw}` entry `{k}` added"), hv.loc(), None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// allOf/anyOf/oneOf: subschemas paired by `$ref` target, title, or position.
+    fn composition(&mut self, kw: &'static str, b: Val<'a>, h: Val<'a>, cx: Cx, raws: &mut Vec<Raw>, depth: usize) {
+        let (bl, hl) = (b.get(kw), h.get(kw));
+        if bl.is_none() && hl.is_none() {
+            return;
+        }
+        let (added, removed): (&'static str, &'static str) = match kw {
+            "allOf" => ("all-of-added", "all-of-removed"),
+            "anyOf" => ("any-of-added", "any-of-removed"),
+            _ => ("one-of-added", "one-of-removed"),
+        };
+        let key_of = |v: &Val, inline_ix: &mut usize| -> String {
+            if let Some(r) = v.get("$ref").and_then(|r| r.str()) {
+                return format!("ref:{}", r.rsplit('/').next().unwrap_or(r));
+            }
+            if let Some(t) = v.get("title").and_then(|t| t.str()) {
+                return format!("title:{t}");
+            }
+            *inline_ix += 1;
+            format!("inline:{}", *inline_ix - 1)
+        };
+        let list = |l: Option<Val<'a>>| -> Vec<(String, Val<'a>)> {
+            let mut ix = 0;
+            l.map(|l| l.items().map(|v| (key_of(&v, &mut ix), v)).collect()).unwrap_or_default()
+        };
+        let (bs, hs) = (list(bl), list(hl));
+        let mut b_left: Vec<usize> = Vec::new();
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (i, (k, _)) in bs.iter().enumerate() {
+            match hs.iter().position(|(hk, _)| hk == k) {
+                Some(j) => pairs.push((i, j)),
+                None => b_left.push(i),
+            }
+        }
+        let mut h_left: Vec<usize> = (0..hs.len()).filter(|j| !pairs.iter().any(|(_, pj)| pj == j)).collect();
+        // An inline subschema moved into a component (or back) is the same branch.
+        b_left.retain(|&i| {
+            let bv = self.base.resolve(bs[i].1);
+            match h_left.iter().position(|&j| self.head.resolve(hs[j].1).node.same_value(bv.node)) {
+                Some(p) => {
+                    pairs.push((i, h_left.remove(p)));
+                    false
+                }
+                None => true,
+            }
+        });
+        let describe = |k: &str| match k.split_once(':') {
+            Some(("ref", n)) => format!("`{n}`"),
+            Some(("title", t)) => format!("`{t}`"),
+            Some((_, n)) => format!("#{n}"),
+            None => k.to_string(),
+        };
+        for i in b_left {
+            let (k, bv) = &bs[i];
+            let resolved = self.base.resolve(*bv);
+            let mut o = Out { v: raws, cx };
+            let suffix = if kw == "allOf" && annotation_only(&resolved) { "all-of-removed-annotation-only" } else { removed };
+            o.kw(suffix, format!("`{kw}` subschema {} removed", describe(k)), hl.unwrap_or(h).loc(), Some(bv.loc()));
+        }
+        for j in h_left {
+            let (k, hv) = &hs[j];
+            let resolved = self.head.resolve(*hv);
+            let mut o = Out { v: raws, cx };
+            let suffix = if kw == "allOf" && annotation_only(&resolved) { "all-of-added-annotation-only" } else { added };
+            o.kw(suffix, format!("`{kw}` subschema {} added", describe(k)), hv.loc(), None);
+        }
+        for (i, j) in pairs {
+            let seg = format!("{kw}[{}]", describe(&hs[j].0).trim_matches('`'));
+            self.child(bs[i].1, hs[j].1, cx, Some(&seg), &[kw, &j.to_string()], raws, depth);
+        }
+    }
+}
+
+fn type_changes(b: &Val, h: &Val, out: &mut Out) {
+    let (bt, bn) = types(b);
+    let (ht, hn) = types(h);
+    let place = out.cx.place;
+    if !bt.is_empty() && !ht.is_empty() && bt != ht {
+        let (head, base) = at(b, h, "type");
+        let from = bt.join("|");
+        let to = ht.join("|");
+        let text = format!("type changed from `{from}` to `{to}`");
+        if bt.len() == 1 && ht.len() == 1 {
+            let (f, t) = (bt[0].as_str(), ht[0].as_str());
+            if out.cx.xml && [f, t].iter().all(|x| ["string", "object"].contains(x)) {
+                out.kw("type-compatible", format!("{text}, the same XML text"), head, base);
+            } else if generalises(f, t, place) {
+                out.kw("type-generalized", text, head, base);
+            } else if generalises(t, f, place) && (place == Place::Parameter || place == Place::HeaderParameter || !place.is_request()) {
+                out.kw("type-specialized", text, head, base);
+            } else {
+                out.kw("type-changed", text, head, base);
+            }
+        } else if ht.iter().all(|t| bt.contains(t)) {
+            out.kw("list-of-types-narrowed", text, head, base);
+        } else if bt.iter().all(|t| ht.contains(t)) {
+            out.kw("list-of-types-widened", text, head, base);
+        } else {
+            out.kw("type-changed", text, head, base);
+        }
+    } else if bt == ht {
+        let (bf, hf) = (b.get("format").and_then(|f| f.str()), h.get("format").and_then(|f| f.str()));
+        if let (Some(f), Some(t)) = (bf, hf)
+            && f != t
+        {
+            let (head, base) = at(b, h, "format");
+            let text = format!("format changed from `{f}` to `{t}`");
+            if format_generalises(f, t) {
+                out.kw("type-generalized", text, head, base);
+            } else if format_generalises(t, f) && !place.is_request() {
+                out.kw("type-specialized", text, head, base);
+            } else {
+                out.kw("type-changed", text, head, base);
+            }
+        }
+    }
+    if !bn && hn {
+        let key = if h.get("nullable").is_some() { "nullable" } else { "type" };
+        let (head, base) = at(b, h, key);
+        out.kw("became-nullable", "became nullable".into(), head, base);
+    } else if bn && !hn {
+        let key = if b.get("nullable").is_some() { "nullable" } else { "type" };
+        let (head, base) = at(b, h, key);
+        out.kw("became-not-nullable", "became not nullable".into(), head, base);
+    }
+}
+
+fn enum_changes(b: &Val, h: &Val, out: &mut Out) {
+    for (kw, removed_id) in [("enum", "enum-value-removed"), ("x-extensible-enum", "x-extensible-enum-value-removed")] {
+        let (bv, hv) = (b.get(kw), h.get(kw));
+        match (bv, hv) {
+            (None, Some(hv)) if kw == "enum" => {
+                out.kw("became-enum", "became an enum: only the listed values are accepted".into(), hv.loc(), None)
+            }
+            (Some(bl), Some(hl)) => {
+                let (bs, hs) = (scalars(Some(bl)), scalars(Some(hl)));
+                let removed: Vec<String> = bs.iter().filter(|(k, _)| !hs.iter().any(|(h, _)| h == k)).map(|(k, _)| k.clone()).collect();
+                let added: Vec<String> = hs.iter().filter(|(k, _)| !bs.iter().any(|(b, _)| b == k)).map(|(k, _)| k.clone()).collect();
+                for v in &removed {
+                    out.kw(removed_id, format!("{kw} value {} removed", list_text(std::slice::from_ref(v))), hl.loc(), Some(bl.loc()));
+                }
+                if kw == "enum" {
+                    for v in &added {
+                        let loc = hs.iter().find(|(k, _)| k == v).map(|(_, n)| n.loc()).unwrap_or(hl.loc());
+                        out.kw("enum-value-added", format!("enum value {} added", list_text(std::slice::from_ref(v))), loc, None);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `const` and `default`.
+fn value_changes(b: &Val, h: &Val, out: &mut Out) {
+    for (kw, [added, removed, changed]) in [
+        ("const", ["const-added", "const-removed", "const-changed"]),
+        ("default", ["default-value-added", "default-value-removed", "default-value-changed"]),
+    ] {
+        match (b.get(kw), h.get(kw)) {
+            (None, Some(hv)) => out.kw(added, format!("`{kw}` `{}` added", hv.show()), hv.loc(), None),
+            (Some(bv), None) => out.kw(removed, format!("`{kw}` `{}` removed", bv.show()), h.loc(), Some(bv.loc())),
+            (Some(bv), Some(hv)) if !bv.node.same_value(hv.node) => out.kw(
+                changed,
+                format!("`{kw}` changed from `{}` to `{}`", bv.show(), hv.show()),
+                hv.loc(),
+                Some(bv.loc()),
+            ),
+            _ => {}
+        }
+    }
+    for (kw, id) in [("contentMediaType", "content-media-type-changed"), ("contentEncoding", "content-encoding-changed")] {
+        let (bv, hv) = (b.get(kw), h.get(kw));
+        let (bs, hs) = (bv.map(|v| v.show()), hv.map(|v| v.show()));
+        if bs != hs {
+            let (head, base) = at(b, h, kw);
+            out.kw(id, format!("`{kw}` changed from `{}` to `{}`", bs.unwrap_or_else(|| "none".into()), hs.unwrap_or_else(|| "none".into())), head, base);
+        }
+    }
+}
+
+fn bound_changes(b: &Val, h: &Val, out: &mut Out) {
+    for (kw, [dec, inc, set, unset], is_max) in BOUNDS {
+        // OpenAPI 3.0 writes exclusiveness as a boolean next to maximum/minimum.
+        let num = |v: &Val, k: &str| v.get(k).filter(|x| !matches!(x.node.kind, Kind::Bool(_))).and_then(|x| x.num());
+        let excl = |v: &Val| {
+            let k = if *is_max { "exclusiveMaximum" } else { "exclusiveMinimum" };
+            v.get(k).is_some_and(|x| x.is_true())
+        };
+        let (bv, hv) = (num(b, kw), num(h, kw));
+        let (head, base) = at(b, h, kw);
+        match (bv, hv) {
+            (Some(x), Some(y)) => {
+                let bool_bound = matches!(*kw, "maximum" | "minimum");
+                let (ex, ey) = if bool_bound { (excl(b), excl(h)) } else { (false, false) };
+                // A tighter bound: a lower maximum (or the same, now exclusive).
+                let lower = y < x || (y == x && *is_max && ey && !ex) || (y == x && !*is_max && ex && !ey);
+                let higher = y > x || (y == x && *is_max && ex && !ey) || (y == x && !*is_max && ey && !ex);
+                if lower {
+                    out.kw(dec, format!("`{kw}` decreased from {} to {}", show_num(x), show_num(y)), head, base);
+                } else if higher {
+                    out.kw(inc, format!("`{kw}` increased from {} to {}", show_num(x), show_num(y)), head, base);
+                }
+            }
+            (None, Some(y)) => out.kw(set, format!("`{kw}` set to {}", show_num(y)), head, base),
+            (Some(x), None) => out.kw(unset, format!("`{kw}` {} removed", show_num(x)), head, base),
+            (None, None) => {}
+        }
+    }
+}
+
+fn show_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        x.to_string()
+    }
+}
+
+fn pattern_changes(b: &Val, h: &Val, out: &mut Out) {
+    let (bp, hp) = (b.get("pattern").and_then(|p| p.str()), h.get("pattern").and_then(|p| p.str()));
+    let (head, base) = at(b, h, "pattern");
+    let any = |p: &str| matches!(p, "" | ".*" | "^.*$" | "^.*" | ".*$");
+    match (bp, hp) {
+        (None, Some(p)) if !any(p) => out.kw("pattern-added", format!("pattern `{p}` added"), head, base),
+        (Some(p), None) => out.kw("pattern-removed", format!("pattern `{p}` removed"), head, base),
+        (Some(x), Some(y)) if x != y => {
+            if any(y) {
+                out.kw("pattern-generalized", format!("pattern `{x}` generalized to `{y}`"), head, base)
+            } else {
+                out.kw("pattern-changed", format!("pattern changed from `{x}` to `{y}`"), head, base)
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `dependentRequired` and `discriminator`: keyed maps compared entry by entry.
+fn keyed_changes(b: &Val, h: &Val, out: &mut Out) {
+    if let (bd, hd) = (b.get("dependentRequired"), h.get("dependentRequired"))
+        && (bd.is_some() || hd.is_some())
+    {
+        let names = |v: Option<Val>, k: &str| -> Option<Vec<String>> {
+            v?.get(k).map(|l| l.items().filter_map(|x| x.str().map(String::from)).collect())
+        };
+        if let Some(bd) = bd {
+            for (k, bv) in bd.entries() {
+                match names(hd, k) {
+                    None => out.kw("dependent-required-removed", format!("`dependentRequired` for `{k}` removed"), hd.unwrap_or(*h).loc(), Some(bv.loc())),
+                    Some(hn) if Some(&hn) != names(Some(bd), k).as_ref() => {
+                        out.kw("dependent-required-changed", format!("`dependentRequired` for `{k}` changed"), hd.and_then(|d| d.get(k)).unwrap_or(*h).loc(), Some(bv.loc()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Some(hd) = hd {
+            for (k, hv) in hd.entries() {
+                if names(bd, k).is_none() {
+                    out.kw("dependent-required-added", format!("`dependentRequired` for `{k}` added"), hv.loc(), None);
+                }
+            }
+        }
+    }
+    let (bd, hd) = (b.get("discriminator"), h.get("discriminator"));
+    match (bd, hd) {
+        (None, Some(hv)) => out.kw("discriminator-added", "discriminator added".into(), hv.loc(), None),
+        (Some(bv), None) => out.kw("discriminator-removed", "discriminator removed".into(), h.loc(), Some(bv.loc())),
+        (Some(bv), Some(hv)) => {
+            let pn = |v: &Val| v.get("propertyName").and_then(|p| p.str()).map(String::from);
+            if pn(&bv) != pn(&hv) {
+                let (head, base) = at(&bv, &hv, "propertyName");
+                out.kw("discriminator-property-name-changed", format!("discriminator property changed from `{}` to `{}`", pn(&bv).unwrap_or_default(), pn(&hv).unwrap_or_default()), head, base);
+            }
+            let (bm, hm) = (bv.get("mapping"), hv.get("mapping"));
+            let at_h = hm.unwrap_or(hv).loc();
+            if let Some(bm) = bm {
+                for (k, bval) in bm.entries() {
+                    match hm.and_then(|m| m.get(k)) {
+                        None => out.kw("discriminator-mapping-deleted", format!("discriminator mapping `{k}` deleted"), at_h.clone(), Some(bval.loc())),
+                        Some(hval) if hval.str() != bval.str() => out.kw("discriminator-mapping-changed", format!("discriminator mapping `{k}` changed"), hval.loc(), Some(bval.loc())),
+                        _ => {}
+                    }
+                }
+            }
+            if let Some(hm) = hm {
+                for (k, hval) in hm.entries() {
+                    if bm.and_then(|m| m.get(k)).is_none() {
+                        out.kw("discriminator-mapping-added", format!("discriminator mapping `{k}` added"), hval.loc(), None);
+                    }
+                }
+            }
+        }
+        (None, None) => {}
+    }
+}

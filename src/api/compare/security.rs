@@ -1,0 +1,197 @@
+//! Security requirements (global and per operation), their scopes, and the security
+//! schemes of the components. oasdiff rates all of these informational.
+
+use super::{Cmp, OpCx};
+use crate::api::change::{Group, Level};
+use crate::api::doc::{Docs, Val, Version};
+
+/// Requirements as (scheme names joined with `+`, scopes per scheme).
+fn requirements(v: &Val) -> Vec<(String, Vec<(String, Vec<String>)>)> {
+    v.items()
+        .map(|req| {
+            let mut schemes: Vec<(String, Vec<String>)> = req
+                .entries()
+                .map(|(name, scopes)| {
+                    let s = scopes.items().filter_map(|x| x.str().map(String::from)).collect();
+                    (name.to_string(), s)
+                })
+                .collect();
+            schemes.sort();
+            let key = schemes.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join("+");
+            (key, schemes)
+        })
+        .collect()
+}
+
+fn compare_requirements(
+    c: &mut Cmp,
+    b: Option<Val>,
+    h: Option<Val>,
+    parent: Val,
+    op: Option<&OpCx>,
+    prefix: &str,
+    pointer: String,
+) {
+    let br = b.map(|v| requirements(&v)).unwrap_or_default();
+    let hr = h.map(|v| requirements(&v)).unwrap_or_default();
+    let at = h.unwrap_or(parent).loc();
+    for (key, schemes) in &br {
+        match hr.iter().find(|(k, _)| k == key) {
+            None => c.push(
+                format!("{prefix}-removed"),
+                Level::Info,
+                Group::Security,
+                op,
+                pointer.clone(),
+                format!("security requirement `{key}` removed"),
+                at.clone(),
+                b.map(|v| v.loc()),
+            ),
+            Some((_, hs)) => {
+                for (name, scopes) in schemes {
+                    let hscopes = hs.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone()).unwrap_or_default();
+                    for s in scopes.iter().filter(|s| !hscopes.contains(s)) {
+                        c.push(
+                            format!("{prefix}-scope-removed"),
+                            Level::Info,
+                            Group::Security,
+                            op,
+                            pointer.clone(),
+                            format!("scope `{s}` of security scheme `{name}` removed"),
+                            at.clone(),
+                            None,
+                        );
+                    }
+                    for s in hscopes.iter().filter(|s| !scopes.contains(s)) {
+                        c.push(
+                            format!("{prefix}-scope-added"),
+                            Level::Info,
+                            Group::Security,
+                            op,
+                            pointer.clone(),
+                            format!("scope `{s}` of security scheme `{name}` added"),
+                            at.clone(),
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for (key, _) in &hr {
+        if !br.iter().any(|(k, _)| k == key) {
+            c.push(
+                format!("{prefix}-added"),
+                Level::Info,
+                Group::Security,
+                op,
+                pointer.clone(),
+                format!("security requirement `{key}` added"),
+                at.clone(),
+                None,
+            );
+        }
+    }
+}
+
+pub(crate) fn operation(c: &mut Cmp, b: &Val, h: &Val, op: &OpCx) {
+    // An operation without `security` inherits the global requirements: only explicit
+    // ones are compared here; the global ones are compared once.
+    if b.get("security").is_none() && h.get("security").is_none() {
+        return;
+    }
+    let bs = b.get("security").or_else(|| c.base.root_val().get("security"));
+    let hs = h.get("security").or_else(|| c.head.root_val().get("security"));
+    compare_requirements(c, bs, hs, *h, Some(op), "api-security", format!("{}/security", op.pointer));
+}
+
+fn schemes<'a>(d: &Docs<'a>) -> Option<Val<'a>> {
+    let r = d.root_val();
+    if d.version == Version::Swagger2 {
+        r.get("securityDefinitions")
+    } else {
+        r.get("components").and_then(|c| c.get("securitySchemes"))
+    }
+}
+
+/// OAuth scopes of a scheme, with their flow (3.x) or directly (2.0).
+fn oauth_scopes(v: &Val) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(s) = v.get("scopes") {
+        out.extend(s.entries().map(|(k, _)| k.to_string()));
+    }
+    if let Some(flows) = v.get("flows") {
+        for (flow, f) in flows.entries() {
+            if let Some(s) = f.get("scopes") {
+                out.extend(s.entries().map(|(k, _)| format!("{flow}:{k}")));
+            }
+        }
+    }
+    out
+}
+
+fn urls(v: &Val, key: &str) -> Vec<String> {
+    let mut out: Vec<String> = v.get(key).and_then(|u| u.str()).map(String::from).into_iter().collect();
+    if let Some(flows) = v.get("flows") {
+        for (flow, f) in flows.entries() {
+            if let Some(u) = f.get(key).and_then(|u| u.str()) {
+                out.push(format!("{flow}:{u}"));
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn global(c: &mut Cmp) {
+    let root = c.head.root_val();
+    compare_requirements(
+        c,
+        c.base.root_val().get("security"),
+        root.get("security"),
+        root,
+        None,
+        "api-global-security",
+        "/security".into(),
+    );
+    let (bs, hs) = (schemes(c.base), schemes(c.head));
+    let Some(bs) = bs else {
+        if let Some(hs) = hs {
+            for (name, v) in hs.entries() {
+                c.push("api-security-component-added", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("security scheme `{name}` added"), v.loc(), None);
+            }
+        }
+        return;
+    };
+    let at = hs.unwrap_or(root);
+    for (name, b) in bs.entries() {
+        let Some(h) = hs.and_then(|hs| hs.get(name)) else {
+            c.push("api-security-component-removed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("security scheme `{name}` removed"), at.loc(), Some(b.loc()));
+            continue;
+        };
+        let (b, h) = (c.base.resolve(b), Val { key: h.key, ..c.head.resolve(h) });
+        let ty = |v: &Val| v.get("type").and_then(|t| t.str()).map(String::from);
+        if ty(&b) != ty(&h) {
+            c.push("api-security-component-type-changed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("security scheme `{name}` type changed"), h.get("type").unwrap_or(h).loc(), Some(b.loc()));
+        }
+        let (bsc, hsc) = (oauth_scopes(&b), oauth_scopes(&h));
+        for s in bsc.iter().filter(|s| !hsc.contains(s)) {
+            c.push("api-security-component-oauth-scope-removed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("OAuth scope `{s}` of security scheme `{name}` removed"), h.loc(), Some(b.loc()));
+        }
+        for s in hsc.iter().filter(|s| !bsc.contains(s)) {
+            c.push("api-security-component-oauth-scope-added", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("OAuth scope `{s}` of security scheme `{name}` added"), h.loc(), None);
+        }
+        if urls(&b, "tokenUrl") != urls(&h, "tokenUrl") {
+            c.push("api-security-component-oauth-token-url-changed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("token URL of security scheme `{name}` changed"), h.loc(), Some(b.loc()));
+        }
+        if urls(&b, "authorizationUrl") != urls(&h, "authorizationUrl") {
+            c.push("api-security-component-oauth-url-changed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("authorization URL of security scheme `{name}` changed"), h.loc(), Some(b.loc()));
+        }
+    }
+    if let Some(hs) = hs {
+        for (name, v) in hs.entries() {
+            if bs.get(name).is_none() {
+                c.push("api-security-component-added", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("security scheme `{name}` added"), v.loc(), None);
+            }
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! Thin views over the span-carrying YAML tree of an API description: values that know
+//! their file, `$ref` resolution (local pointers and relative files) and locations.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::project::OpenApiFile;
+use crate::source::SourceFile;
+use crate::yaml::{Key, Kind, Node};
+
+/// Which description format a document is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    Swagger2,
+    V30,
+    V31,
+}
+
+/// One API description: its root file and every file it references, by path.
+pub struct Docs<'a> {
+    pub root: &'a OpenApiFile,
+    pub files: HashMap<&'a str, &'a OpenApiFile>,
+    pub version: Version,
+}
+
+/// A place in a file (byte range), kept with the file so reports can show it.
+#[derive(Debug, Clone)]
+pub struct Loc {
+    pub source: Arc<SourceFile>,
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// A value of the description, with the file it is written in and, for a mapping
+/// entry, its key (locations point at the key, which is where a reader looks).
+#[derive(Clone, Copy)]
+pub struct Val<'a> {
+    pub node: &'a Node,
+    pub file: &'a OpenApiFile,
+    pub key: Option<&'a Key>,
+}
+
+impl<'a> Val<'a> {
+    pub fn get(&self, name: &str) -> Option<Val<'a>> {
+        self.node
+            .entries()
+            .iter()
+            .rev()
+            .find(|(k, _)| k.text == name)
+            .map(|(k, v)| Val {
+                node: v,
+                file: self.file,
+                key: Some(k),
+            })
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, Val<'a>)> + 'a {
+        let file = self.file;
+        self.node.entries().iter().map(move |(k, v)| {
+            (
+                k.text.as_str(),
+                Val {
+                    node: v,
+                    file,
+                    key: Some(k),
+                },
+            )
+        })
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = Val<'a>> + 'a {
+        let file = self.file;
+        self.node.items().iter().map(move |v| Val {
+            node: v,
+            file,
+            key: None,
+        })
+    }
+
+    pub fn str(&self) -> Option<&'a str> {
+        self.node.as_str()
+    }
+
+    pub fn is_true(&self) -> bool {
+        matches!(self.node.kind, Kind::Bool(true))
+    }
+
+    pub fn num(&self) -> Option<f64> {
+        match &self.node.kind {
+            Kind::Int(i) => Some(*i as f64),
+            Kind::Float(f) => Some(*f),
+            Kind::Str(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.node.kind, Kind::Map(_))
+    }
+
+    /// Short text of a scalar, for messages (never used for secrets: API descriptions
+    /// hold none).
+    pub fn show(&self) -> String {
+        match &self.node.kind {
+            Kind::Null => "null".into(),
+            Kind::Bool(b) => b.to_string(),
+            Kind::Int(i) => i.to_string(),
+            Kind::Float(f) => f.to_string(),
+            Kind::Str(s) => {
+                if s.chars().count() > 60 {
+                    let cut: String = s.chars().take(57).collect();
+                    format!("{cut}…")
+                } else {
+                    s.clone()
+                }
+            }
+            Kind::Seq(v) => format!("[{} items]", v.len()),
+            Kind::Map(_) => "{…}".into(),
+        }
+    }
+
+    /// Where to point a reader: the key of a mapping entry, else the value.
+    pub fn loc(&self) -> Loc {
+        match self.key {
+            Some(k) => Loc {
+                source: self.file.source.clone(),
+                offset: k.pos.offset,
+                len: k.text.len().max(1),
+            },
+            None => Loc {
+                source: self.file.source.clone(),
+                offset: self.node.pos.offset,
+                len: self.node.pos.len.clamp(1, 200),
+            },
+        }
+    }
+
+    /// Identity of the node within one run (for memoising and cycle detection).
+    pub fn id(&self) -> usize {
+        self.node as *const Node as usize
+    }
+}
+
+/// What a `$ref` string points at, before lookup.
+pub enum RefTarget<'r> {
+    /// A file (relative to the project or the `diff` arguments) and a JSON pointer.
+    Local { file: String, pointer: &'r str },
+    /// An http(s) URL: never fetched.
+    Remote,
+}
+
+/// Splits a `$ref` into its file and pointer parts, the file resolved against the
+/// folder of the file the reference is written in.
+pub fn parse_ref<'r>(from_file: &str, reference: &'r str) -> RefTarget<'r> {
+    let lower = reference.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+        return RefTarget::Remote;
+    }
+    let (file_part, pointer) = match reference.split_once('#') {
+        Some((f, p)) => (f, p),
+        None => (reference, ""),
+    };
+    let file = if file_part.is_empty() {
+        from_file.to_string()
+    } else {
+        join(from_file, file_part)
+    };
+    RefTarget::Local { file, pointer }
+}
+
+/// `dir/of/file` + `../x.yaml` → `dir/of/../x.yaml` normalised (no `.` or `..` left).
+pub fn join(from_file: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = from_file.split('/').collect();
+        p.pop();
+        p
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if matches!(parts.last(), Some(&l) if l != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.retain(|p| !p.is_empty() && *p != ".");
+    let joined = parts.join("/");
+    if from_file.starts_with('/') || rel.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// One JSON-pointer segment, unescaped (`~1` → `/`, `~0` → `~`, percent-encoding).
+fn unescape(seg: &str) -> String {
+    let s = seg.replace("~1", "/").replace("~0", "~");
+    if !s.contains('%') {
+        return s;
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Escapes one segment for a JSON pointer in messages.
+pub fn escape(seg: &str) -> String {
+    seg.replace('~', "~0").replace('/', "~1")
+}
+
+impl<'a> Docs<'a> {
+    pub fn root_val(&self) -> Val<'a> {
+        Val {
+            node: &self.root.doc,
+            file: self.root,
+            key: None,
+        }
+    }
+
+    /// Follows a value's `$ref` chain (at most 32 hops). `None` when a reference cannot
+    /// be followed (remote, missing file, bad pointer); the loader reported why.
+    pub fn deref(&self, v: Val<'a>) -> Option<Val<'a>> {
+        let mut cur = v;
+        for _ in 0..32 {
+            let Some(r) = cur.get("$ref").and_then(|r| r.str()) else {
+                return Some(cur);
+            };
+            cur = self.lookup(cur.file, r)?;
+        }
+        None
+    }
+
+    /// Like `deref`, but keeps the value when its reference cannot be followed.
+    pub fn resolve(&self, v: Val<'a>) -> Val<'a> {
+        self.deref(v).unwrap_or(v)
+    }
+
+    pub fn lookup(&self, from: &OpenApiFile, reference: &str) -> Option<Val<'a>> {
+        let RefTarget::Local { file, pointer } = parse_ref(&from.source.path, reference) else {
+            return None;
+        };
+        let f = *self.files.get(file.as_str())?;
+        let mut cur = Val {
+            node: &f.doc,
+            file: f,
+            key: None,
+        };
+        for seg in pointer.split('/').skip(1) {
+            let seg = unescape(seg);
+            cur = match &cur.node.kind {
+                Kind::Map(_) => cur.get(&seg)?,
+                Kind::Seq(items) => {
+                    let i: usize = seg.parse().ok()?;
+                    Val {
+                        node: items.get(i)?,
+                        file: f,
+                        key: None,
+                    }
+                }
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+}
+
+/// The description format of a parsed root document.
+pub fn version_of(doc: &Node) -> Option<Version> {
+    if let Some(v) = doc.get("swagger") {
+        let s = match &v.kind {
+            Kind::Str(s) => s.clone(),
+            Kind::Float(f) => f.to_string(),
+            Kind::Int(i) => i.to_string(),
+            _ => return None,
+        };
+        return s.starts_with('2').then_some(Version::Swagger2);
+    }
+    let s = doc.get("openapi")?.as_str()?;
+    if s.starts_with("3.0") {
+        Some(Version::V30)
+    } else if s.starts_with('3') {
+        Some(Version::V31)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_references_are_joined() {
+        assert_eq!(join("api/openapi.yaml", "schemas/pet.yaml"), "api/schemas/pet.yaml");
+        assert_eq!(join("api/v1/openapi.yaml", "../common.yaml"), "api/common.yaml");
+        assert_eq!(join("openapi.yaml", "./a.yaml"), "a.yaml");
+        assert!(matches!(
+            parse_ref("a.yaml", "https://example.com/x.yaml#/a"),
+            RefTarget::Remote
+        ));
+    }
+
+    #[test]
+    fn pointer_segments_are_unescaped() {
+        assert_eq!(unescape("~1accounts~1{id}"), "/accounts/{id}");
+        assert_eq!(unescape("a%20b"), "a b");
+    }
+}

@@ -1,0 +1,143 @@
+//! The verdict of a schema change, by keyword, change and direction. A request breaks
+//! when the server starts rejecting what clients send; a response breaks when clients
+//! receive what they did not expect. oasdiff's catalogue is this table unrolled per scope.
+
+use super::change::Level::{self, Error as E, Info as I, Warn as W};
+
+/// Where a schema sits: the scope names the id (`request-body-…`, `response-header-…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// A request body (`request-body-…`, nested: `request-property-…`).
+    RequestBody,
+    /// A query, path or cookie parameter (`request-parameter-…`,
+    /// nested: `request-parameter-property-…`).
+    Parameter,
+    /// A header parameter (nested: `request-header-property-…`).
+    HeaderParameter,
+    /// A response body (`response-body-…`, nested: `response-property-…`).
+    ResponseBody,
+    /// A response header (`response-header-…`).
+    ResponseHeader,
+}
+
+impl Place {
+    pub fn is_request(self) -> bool {
+        matches!(
+            self,
+            Place::RequestBody | Place::Parameter | Place::HeaderParameter
+        )
+    }
+
+    /// The id prefix for a change at the schema's top (`top`) or inside it.
+    pub fn scope(self, top: bool) -> &'static str {
+        match (self, top) {
+            (Place::RequestBody, true) => "request-body",
+            (Place::RequestBody, false) => "request-property",
+            (Place::Parameter | Place::HeaderParameter, true) => "request-parameter",
+            (Place::Parameter, false) => "request-parameter-property",
+            (Place::HeaderParameter, false) => "request-header-property",
+            (Place::ResponseBody, true) => "response-body",
+            (Place::ResponseBody, false) => "response-property",
+            (Place::ResponseHeader, true) => "response-header",
+            (Place::ResponseHeader, false) => "response-header-property",
+        }
+    }
+}
+
+/// (request, response) verdicts of a keyword change.
+fn verdicts(suffix: &str) -> (Level, Level) {
+    match suffix {
+        "all-of-added" => (E, I),
+        "all-of-removed" => (W, I),
+        "any-of-removed" | "one-of-removed" => (E, I),
+        "one-of-added" => (I, E),
+        "became-enum" | "became-not-nullable" | "became-required" => (E, I),
+        "became-nullable" | "became-optional" => (I, E),
+        "became-required-with-default" => (E, I),
+        "const-added" => (E, I),
+        "const-changed" | "content-encoding-changed" | "content-media-type-changed" => (E, E),
+        "const-removed" => (I, E),
+        "contains-added" | "content-schema-added" | "dependent-required-added"
+        | "dependent-schema-added" | "else-added" | "if-added" | "then-added"
+        | "pattern-property-added" | "property-names-added" | "unevaluated-items-added"
+        | "unevaluated-properties-added" | "additional-properties-closed" => (E, I),
+        "contains-removed" | "content-schema-removed" | "dependent-required-removed"
+        | "dependent-schema-removed" | "else-removed" | "if-removed" | "then-removed"
+        | "pattern-property-removed" | "property-names-removed" | "unevaluated-items-removed"
+        | "unevaluated-properties-removed" => (I, E),
+        "dependent-required-changed" => (E, E),
+        "enum-value-added" => (I, W),
+        "enum-value-removed" | "x-extensible-enum-value-removed" => (E, I),
+        "prefix-items-added" => (I, E),
+        "prefix-items-removed" => (E, I),
+        "list-of-types-narrowed" => (E, I),
+        "list-of-types-widened" => (I, E),
+        "type-changed" | "wrapped-in-one-of" => (E, E),
+        "type-generalized" => (I, E),
+        "type-specialized" => (E, I),
+        "pattern-added" => (E, I),
+        "pattern-changed" => (W, I),
+        "deprecated-sunset-missing" | "deprecated-sunset-invalid" | "sunset-date-too-small"
+        | "stability-decreased" => (E, E),
+        s if s.starts_with("max") || s.starts_with("exclusive-max") => {
+            if s.ends_with("-decreased") {
+                (E, I)
+            } else if s.ends_with("-increased") || s.ends_with("-unset") {
+                (I, E)
+            } else if s.ends_with("-set") {
+                (W, I)
+            } else {
+                (I, I)
+            }
+        }
+        s if s.starts_with("min") || s.starts_with("exclusive-min") => {
+            if s.ends_with("-increased") {
+                (E, I)
+            } else if s.ends_with("-decreased") || s.ends_with("-unset") {
+                (I, E)
+            } else if s.ends_with("-set") {
+                (W, I)
+            } else {
+                (I, I)
+            }
+        }
+        _ => (I, I),
+    }
+}
+
+/// The level of a keyword change at a place, with the scopes where oasdiff differs from
+/// the general table.
+pub fn level(place: Place, top: bool, suffix: &str) -> Level {
+    match (place, top, suffix) {
+        // A parameter's default is what the server assumes when the client sends
+        // nothing: any change alters what old clients get.
+        (Place::Parameter | Place::HeaderParameter, true, s) if s.starts_with("default-value") => E,
+        // Query strings are text: a nested parameter property that changes type may
+        // still parse.
+        (Place::Parameter | Place::HeaderParameter, false, "type-changed") => W,
+        (_, _, s) if s.starts_with("pattern") && !place.is_request() => I,
+        _ => {
+            let (req, resp) = verdicts(suffix);
+            if place.is_request() { req } else { resp }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_change_has_opposite_verdicts() {
+        assert_eq!(level(Place::RequestBody, false, "enum-value-removed"), E);
+        assert_eq!(level(Place::ResponseBody, false, "enum-value-removed"), I);
+        assert_eq!(level(Place::ResponseBody, false, "enum-value-added"), W);
+        assert_eq!(level(Place::RequestBody, true, "max-length-decreased"), E);
+        assert_eq!(level(Place::ResponseBody, true, "max-length-increased"), E);
+        assert_eq!(level(Place::RequestBody, true, "max-length-set"), W);
+        assert_eq!(level(Place::Parameter, true, "default-value-changed"), E);
+        assert_eq!(level(Place::RequestBody, false, "default-value-changed"), I);
+        assert_eq!(level(Place::ResponseBody, false, "became-nullable"), E);
+        assert_eq!(level(Place::ResponseBody, false, "min-items-unset"), E);
+    }
+}

@@ -1,0 +1,69 @@
+//! API contracts: every OpenAPI 3.0/3.1 or Swagger 2.0 description of the release is
+//! compared with the one at the same path in the previous release, and each change that
+//! breaks a client is reported (oasdiff's check ids and levels).
+
+pub mod change;
+pub mod compare;
+pub mod date;
+pub mod doc;
+pub mod levels;
+pub mod refs;
+
+use std::collections::HashMap;
+
+pub use change::{Change, Group, Level};
+pub use compare::Options;
+use doc::{Docs, version_of};
+
+use crate::project::{OpenApiFile, Project};
+
+/// The description rooted at `root`, with every file of `project` it may reference.
+pub fn docs<'a>(root: &'a OpenApiFile, files: &'a HashMap<String, OpenApiFile>, project: &'a Project) -> Option<Docs<'a>> {
+    let version = version_of(&root.doc)?;
+    let mut map: HashMap<&str, &OpenApiFile> = HashMap::new();
+    for f in &project.openapi {
+        map.insert(f.source.path.as_str(), f);
+    }
+    for (path, f) in files {
+        map.insert(path.as_str(), f);
+    }
+    Some(Docs {
+        root,
+        files: map,
+        version,
+    })
+}
+
+/// Every (base, head) pair of descriptions of two releases: same path, or moved as
+/// `[api] moved` says (new path → old path).
+pub fn pairs<'a>(
+    base: &'a Project,
+    head: &'a Project,
+    moved: &std::collections::BTreeMap<String, String>,
+) -> Vec<(&'a OpenApiFile, &'a OpenApiFile)> {
+    head.openapi
+        .iter()
+        .filter_map(|h| {
+            let path = moved.get(&h.source.path).unwrap_or(&h.source.path);
+            base.openapi
+                .iter()
+                .find(|b| &b.source.path == path)
+                .map(|b| (b, h))
+        })
+        .collect()
+}
+
+/// All changes between two releases, per pair of descriptions.
+pub fn changes(base: &Project, head: &Project, moved: &std::collections::BTreeMap<String, String>, opts: &Options) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (b, h) in pairs(base, head, moved) {
+        let (Some(bd), Some(hd)) = (
+            docs(b, &base.api_fragments, base),
+            docs(h, &head.api_fragments, head),
+        ) else {
+            continue;
+        };
+        out.extend(compare::compare(&bd, &hd, opts));
+    }
+    out
+}

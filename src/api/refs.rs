@@ -1,0 +1,159 @@
+//! Multi-file descriptions: the files a description references (relative `$ref`s,
+//! transitively, cycles stopped), and the references that cannot be followed — remote
+//! ones are never fetched, missing files and bad pointers are input errors.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::doc::{Docs, RefTarget, parse_ref, version_of};
+use crate::project::{OpenApiFile, Problem};
+use crate::source::SourceFile;
+use crate::yaml::{self, Flavor, Kind, Node};
+
+/// Every `$ref` string in a tree, with the node holding it.
+fn collect<'n>(node: &'n Node, out: &mut Vec<(&'n str, &'n Node)>) {
+    match &node.kind {
+        Kind::Map(entries) => {
+            for (k, v) in entries {
+                if k.text == "$ref"
+                    && let Kind::Str(s) = &v.kind
+                {
+                    out.push((s, v));
+                } else {
+                    collect(v, out);
+                }
+            }
+        }
+        Kind::Seq(items) => items.iter().for_each(|i| collect(i, out)),
+        _ => {}
+    }
+}
+
+fn problem(src: &Arc<SourceFile>, node: &Node, code: &'static str, message: String, help: &str) -> Problem {
+    let start = node.pos.offset.min(src.text.len());
+    let end = (start + node.pos.len.max(1)).min(src.text.len());
+    Problem {
+        code,
+        path: src.path.clone(),
+        source: Some(src.clone()),
+        span: Some(src.span(start, end)),
+        message,
+        help: help.to_string(),
+    }
+}
+
+/// Loads the files the descriptions reference. `read` gives a file's text by path
+/// (relative to the project root, `/`-separated), `None` when it does not exist.
+pub fn load_fragments(
+    roots: &[OpenApiFile],
+    read: &dyn Fn(&str) -> Option<String>,
+    problems: &mut Vec<Problem>,
+) -> HashMap<String, OpenApiFile> {
+    let mut loaded: HashMap<String, OpenApiFile> = HashMap::new();
+    let known: HashSet<&str> = roots.iter().map(|r| r.source.path.as_str()).collect();
+    let mut queue: Vec<(Arc<SourceFile>, Node)> =
+        roots.iter().map(|r| (r.source.clone(), r.doc.clone())).collect();
+    let mut seen: HashSet<String> = known.iter().map(|s| s.to_string()).collect();
+    let mut remote_reported: HashSet<(String, String)> = HashSet::new();
+    while let Some((src, doc)) = queue.pop() {
+        let mut refs = Vec::new();
+        collect(&doc, &mut refs);
+        for (r, node) in refs {
+            match parse_ref(&src.path, r) {
+                RefTarget::Remote => {
+                    let url = r.split('#').next().unwrap_or(r).to_string();
+                    if remote_reported.insert((src.path.clone(), url.clone())) {
+                        problems.push(problem(
+                            &src,
+                            node,
+                            "E007",
+                            format!("remote reference `{url}` was not followed: what it describes is not compared"),
+                            "vendor the referenced file into the repository and reference it by a relative path",
+                        ));
+                    }
+                }
+                RefTarget::Local { file, .. } => {
+                    if seen.contains(&file) {
+                        continue;
+                    }
+                    seen.insert(file.clone());
+                    let Some(text) = read(&file) else {
+                        problems.push(problem(
+                            &src,
+                            node,
+                            "E006",
+                            format!("reference `{r}` points at `{file}`, which does not exist"),
+                            "fix the path: tools that bundle or serve this description fail on it",
+                        ));
+                        continue;
+                    };
+                    let fsrc = SourceFile::new(file.clone(), text);
+                    match yaml::parse_stream(&fsrc.text, Flavor::Core) {
+                        Ok(mut docs) if !docs.is_empty() => {
+                            let d = docs.swap_remove(0);
+                            queue.push((fsrc.clone(), d.clone()));
+                            loaded.insert(file, OpenApiFile { source: fsrc, doc: d });
+                        }
+                        Ok(_) => {
+                            loaded.insert(
+                                file,
+                                OpenApiFile {
+                                    source: fsrc,
+                                    doc: Node {
+                                        kind: Kind::Null,
+                                        pos: Default::default(),
+                                    },
+                                },
+                            );
+                        }
+                        Err(e) => problems.push(problem(
+                            &src,
+                            node,
+                            "E006",
+                            format!("reference `{r}` points at `{file}`, which cannot be parsed: {}", e.message),
+                            "fix the referenced file: tools that bundle or serve this description fail on it",
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    loaded
+}
+
+/// References inside the descriptions whose target does not exist.
+pub fn check_pointers(roots: &[OpenApiFile], fragments: &HashMap<String, OpenApiFile>, problems: &mut Vec<Problem>) {
+    let mut checked: HashSet<&str> = HashSet::new();
+    for root in roots {
+        let Some(version) = version_of(&root.doc) else { continue };
+        let mut files: HashMap<&str, &OpenApiFile> = fragments.iter().map(|(p, f)| (p.as_str(), f)).collect();
+        for r in roots {
+            files.insert(r.source.path.as_str(), r);
+        }
+        let docs = Docs { root, files, version };
+        let mut stack: Vec<&OpenApiFile> = vec![root];
+        while let Some(f) = stack.pop() {
+            if !checked.insert(f.source.path.as_str()) {
+                continue;
+            }
+            let mut refs = Vec::new();
+            collect(&f.doc, &mut refs);
+            for (r, node) in refs {
+                let RefTarget::Local { file, pointer } = parse_ref(&f.source.path, r) else { continue };
+                let Some(target) = docs.files.get(file.as_str()) else { continue };
+                if file != f.source.path {
+                    stack.push(target);
+                }
+                if !pointer.is_empty() && docs.lookup(f, r).is_none() {
+                    problems.push(problem(
+                        &f.source,
+                        node,
+                        "E006",
+                        format!("reference `{r}` points at nothing"),
+                        "fix the reference: the element it names does not exist, so the description is invalid",
+                    ));
+                }
+            }
+        }
+    }
+}
