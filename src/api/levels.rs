@@ -67,6 +67,12 @@ fn verdicts(suffix: &str) -> (Level, Level) {
         | "unevaluated-properties-removed" => (I, E),
         "dependent-required-changed" => (E, E),
         "enum-value-added" => (I, W),
+        // A property old clients still send: accepted and ignored, or rejected.
+        "removed" => (W, I),
+        // Under `not`, a change inverts its meaning; which way is not decided here.
+        "not-added" => (E, I),
+        "not-removed" => (I, E),
+        "not-changed" => (W, W),
         "enum-value-removed" | "x-extensible-enum-value-removed" => (E, I),
         "prefix-items-added" => (I, E),
         "prefix-items-removed" => (E, I),
@@ -115,7 +121,11 @@ pub fn level(place: Place, top: bool, suffix: &str) -> Level {
         // Query strings are text: a nested parameter property that changes type may
         // still parse.
         (Place::Parameter | Place::HeaderParameter, false, "type-changed") => W,
-        (_, _, s) if s.starts_with("pattern") && !place.is_request() => I,
+        (_, _, "pattern-added" | "pattern-changed" | "pattern-removed" | "pattern-generalized")
+            if !place.is_request() =>
+        {
+            I
+        }
         _ => {
             let (req, resp) = verdicts(suffix);
             if place.is_request() { req } else { resp }

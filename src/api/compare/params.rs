@@ -14,6 +14,8 @@ struct Param<'a> {
     key: (String, String),
     val: Val<'a>,
     pointer: String,
+    /// Declared on the path item, so every operation of the path gets it.
+    from_item: bool,
 }
 
 fn template_names(template: &str) -> Vec<&str> {
@@ -31,7 +33,7 @@ fn collect<'a>(d: &Docs<'a>, item: Val<'a>, op: Val<'a>, template: &str, op_ptr:
     let names = template_names(template);
     let item_ptr = op_ptr.rsplit_once('/').map(|(p, _)| p).unwrap_or(op_ptr);
     let mut out: Vec<Param<'a>> = Vec::new();
-    for (owner, ptr) in [(item, item_ptr), (op, op_ptr)] {
+    for (owner, ptr, from_item) in [(item, item_ptr, true), (op, op_ptr, false)] {
         let Some(list) = owner.get("parameters") else { continue };
         for (i, raw) in list.items().enumerate() {
             let p = d.resolve(raw);
@@ -56,6 +58,7 @@ fn collect<'a>(d: &Docs<'a>, item: Val<'a>, op: Val<'a>, template: &str, op_ptr:
                 key,
                 val: Val { key: raw.key, ..p },
                 pointer: format!("{ptr}/parameters/{i}"),
+                from_item,
             };
             // An operation's parameter overrides the path item's.
             match out.iter_mut().find(|q| q.key == param.key) {
@@ -237,6 +240,20 @@ pub(crate) fn compare<'a>(
         let what = format!("{} parameter `{}`", h.location, h.name);
         let (id, level, text) = if h.location == "path" {
             ("new-request-path-parameter", Level::Error, format!("new {what}"))
+        } else if h.from_item {
+            if required(h) {
+                (
+                    "new-required-request-default-parameter-to-existing-path",
+                    Level::Error,
+                    format!("new required {what} for every operation of the path: old clients do not send it"),
+                )
+            } else {
+                (
+                    "new-optional-request-default-parameter-to-existing-path",
+                    Level::Info,
+                    format!("new optional {what} for every operation of the path"),
+                )
+            }
         } else if required(h) {
             (
                 "new-required-request-parameter",

@@ -67,6 +67,17 @@ pub(crate) struct Raw {
 
 const MAX_DEPTH: usize = 64;
 
+const READ_ONLY_HARMLESS: &[&str] = &[
+    "enum-value-removed",
+    "max-decreased",
+    "max-length-decreased",
+    "min-increased",
+    "exclusive-max-decreased",
+    "exclusive-min-increased",
+];
+
+const WRITE_ONLY_HARMLESS: &[&str] = &["enum-value-added"];
+
 /// Types a schema allows, and whether it allows null (3.0 `nullable`, 3.1 `"null"`,
 /// 2.0 `x-nullable`).
 fn types(v: &Val) -> (Vec<String>, bool) {
@@ -158,9 +169,15 @@ const PRESENCE: &[(&str, &str, &str)] = &[
 
 /// Which numeric types widen into which (a client sending an integer still sends a
 /// valid number; a client reading a number may get a fraction it cannot parse).
-fn generalises(from: &str, to: &str, place: Place) -> bool {
-    (from == "integer" && to == "number")
-        || (matches!(place, Place::Parameter | Place::HeaderParameter) && to == "string")
+fn generalises(from: &str, to: &str) -> bool {
+    from == "integer" && to == "number"
+}
+
+/// A narrower type: a number that must now be whole, or (for a parameter's nested
+/// value, which travels as text) text that must now be a number or a boolean.
+fn specialises(from: &str, to: &str, place: Place, top: bool) -> bool {
+    let param = matches!(place, Place::Parameter | Place::HeaderParameter);
+    (from == "number" && to == "integer") || (param && !top && from == "string")
 }
 
 fn format_generalises(from: &str, to: &str) -> bool {
@@ -170,20 +187,29 @@ fn format_generalises(from: &str, to: &str) -> bool {
 struct Out<'v> {
     v: &'v mut Vec<Raw>,
     cx: Cx,
+    /// Whether the schema being compared is the body's or parameter's own (not a
+    /// property's); only known at the top of a comparison, so memoised results below a
+    /// `$ref` are compared as nested.
+    top: bool,
 }
 
 impl Out<'_> {
     fn kw(&mut self, suffix: &'static str, text: String, head: Loc, base: Option<Loc>) {
+        // Narrowing a property clients never send (readOnly) breaks nobody; neither
+        // does widening one they never receive (writeOnly).
         let id = match self.cx.mode {
-            Mode::Normal => RawId::Kw(suffix),
-            Mode::ReadOnly => RawId::Full(format!("request-read-only-property-{suffix}"), Level::Info),
-            Mode::WriteOnly => RawId::Full(format!("response-write-only-property-{suffix}"), Level::Info),
+            Mode::ReadOnly if READ_ONLY_HARMLESS.contains(&suffix) => {
+                RawId::Full(format!("request-read-only-property-{suffix}"), Level::Info)
+            }
+            Mode::WriteOnly if WRITE_ONLY_HARMLESS.contains(&suffix) => {
+                RawId::Full(format!("response-write-only-property-{suffix}"), Level::Info)
+            }
+            _ => RawId::Kw(suffix),
         };
         self.raw(id, text, head, base);
     }
 
     fn full(&mut self, id: String, level: Level, text: String, head: Loc, base: Option<Loc>) {
-        let level = if self.cx.mode == Mode::Normal { level } else { Level::Info };
         self.raw(RawId::Full(id, level), text, head, base);
     }
 
@@ -222,9 +248,17 @@ impl<'a> Cmp<'a, '_> {
         what: &str,
     ) {
         let mut raws = Vec::new();
-        self.schema(b, h, cx, &mut raws, 0);
+        // The top is compared here, not memoised: whether a change is the body's own
+        // or a property's decides its id.
+        let (Some(bt), Some(ht)) = (self.base.deref(b), self.head.deref(h)) else {
+            return;
+        };
+        let (bt, ht) = (Val { key: bt.key.or(b.key), ..bt }, Val { key: ht.key.or(h.key), ..ht });
+        self.body(bt, ht, cx, &mut raws, 0, true);
+        let param = matches!(cx.place, Place::Parameter | Place::HeaderParameter);
         for r in raws {
-            let top = r.props_rev.is_empty();
+            // A parameter's array items are its values, not a property.
+            let top = r.props_rev.iter().all(|p| param && p == "items");
             let (id, level) = match &r.id {
                 RawId::Kw(s) => {
                     let id = if top && cx.place == Place::ResponseBody && *s == "enum-value-removed" {
@@ -262,7 +296,7 @@ impl<'a> Cmp<'a, '_> {
             return;
         }
         if b.get("$ref").is_none() && h.get("$ref").is_none() {
-            self.body(b, h, cx, out, depth);
+            self.body(b, h, cx, out, depth, false);
             return;
         }
         let (Some(bt), Some(ht)) = (self.base.deref(b), self.head.deref(h)) else {
@@ -279,7 +313,7 @@ impl<'a> Cmp<'a, '_> {
             None => {
                 self.stack.push(key);
                 let mut v = Vec::new();
-                self.body(bt, ht, cx, &mut v, depth + 1);
+                self.body(bt, ht, cx, &mut v, depth + 1, false);
                 self.stack.pop();
                 let r = Rc::new(v);
                 self.memo.insert(key, r.clone());
@@ -315,11 +349,11 @@ impl<'a> Cmp<'a, '_> {
     }
 
     /// Compares two resolved schemas.
-    fn body(&mut self, b: Val<'a>, h: Val<'a>, cx: Cx, raws: &mut Vec<Raw>, depth: usize) {
+    fn body(&mut self, b: Val<'a>, h: Val<'a>, cx: Cx, raws: &mut Vec<Raw>, depth: usize, top: bool) {
         if !b.is_map() || !h.is_map() {
             return;
         }
-        let mut out = Out { v: raws, cx };
+        let mut out = Out { v: raws, cx, top };
         if self.composition_wrap(&b, &h, &mut out) {
             return;
         }
@@ -373,7 +407,7 @@ impl<'a> Cmp<'a, '_> {
                 let required = breq.iter().any(|r| r == name);
                 let at_h = hp.unwrap_or(h).loc();
                 let mut sub = Vec::new();
-                let mut o = Out { v: &mut sub, cx };
+                let mut o = Out { v: &mut sub, cx, top: false };
                 if request {
                     if flag(self.base, bv, "readOnly") {
                         o.full("request-read-only-property-removed".into(), Level::Info, "removed".into(), at_h, Some(bv.loc()));
@@ -404,7 +438,7 @@ impl<'a> Cmp<'a, '_> {
                 }
                 let required = hreq.iter().any(|r| r == name);
                 let mut sub = Vec::new();
-                let mut o = Out { v: &mut sub, cx };
+                let mut o = Out { v: &mut sub, cx, top: false };
                 let resolved = self.head.resolve(hv);
                 if request {
                     if flag(self.head, hv, "readOnly") {
@@ -449,7 +483,7 @@ impl<'a> Cmp<'a, '_> {
                 continue;
             }
             let mut sub = Vec::new();
-            let mut o = Out { v: &mut sub, cx };
+            let mut o = Out { v: &mut sub, cx, top: false };
             let hreq_at = h.get("required").map(|r| r.loc()).unwrap_or(hv.loc());
             if became_required {
                 let suffix = if request && self.head.resolve(hv).get("default").is_some() {
@@ -474,7 +508,7 @@ impl<'a> Cmp<'a, '_> {
             let required = hreq.iter().any(|r| r == name);
             let kind = if required { "required" } else { "optional" };
             let mut sub = Vec::new();
-            let mut o = Out { v: &mut sub, cx };
+            let mut o = Out { v: &mut sub, cx, top: false };
             for (key, word) in [("readOnly", "read-only"), ("writeOnly", "write-only")] {
                 let (bf, hf) = (br.get(key).is_some_and(|x| x.is_true()), hr.get(key).is_some_and(|x| x.is_true()));
                 if bf == hf {
@@ -525,15 +559,15 @@ impl<'a> Cmp<'a, '_> {
                 self.child(ba, ha, cx, Some("additionalProperties"), &["additionalProperties"], raws, depth);
             }
             (ba, Some(ha)) if matches!(ha.node.kind, Kind::Bool(false)) && !ba.is_some_and(|b| matches!(b.node.kind, Kind::Bool(false))) => {
-                let mut o = Out { v: raws, cx };
+                let mut o = Out { v: raws, cx, top: false };
                 o.kw("additional-properties-closed", "`additionalProperties: false` added: properties not listed are now rejected".into(), ha.loc(), ba.map(|v| v.loc()));
             }
             _ => {}
         }
         for (kw, added, removed) in PRESENCE {
             match (b.get(kw), h.get(kw)) {
-                (None, Some(hv)) => Out { v: raws, cx }.kw(added, format!("`{kw}` added"), hv.loc(), None),
-                (Some(bv), None) => Out { v: raws, cx }.kw(removed, format!("`{kw}` removed"), h.loc(), Some(bv.loc())),
+                (None, Some(hv)) => Out { v: raws, cx, top: false }.kw(added, format!("`{kw}` added"), hv.loc(), None),
+                (Some(bv), None) => Out { v: raws, cx, top: false }.kw(removed, format!("`{kw}` removed"), h.loc(), Some(bv.loc())),
                 (Some(bv), Some(hv)) if bv.is_map() && hv.is_map() => {
                     self.child(bv, hv, cx, Some(kw), &[kw], raws, depth);
                 }
@@ -545,15 +579,25 @@ impl<'a> Cmp<'a, '_> {
                                 let seg = format!("prefixItems/{i}");
                                 self.child(bi, *hi, cx, Some(&seg), &["prefixItems", &i.to_string()], raws, depth);
                             }
-                            None => Out { v: raws, cx }.kw("prefix-items-removed", format!("`prefixItems` entry {i} removed"), hv.loc(), Some(bi.loc())),
+                            None => Out { v: raws, cx, top: false }.kw("prefix-items-removed", format!("`prefixItems` entry {i} removed"), hv.loc(), Some(bi.loc())),
                         }
                     }
                     for (i, hi) in hs.iter().enumerate().skip(bv.items().count()) {
-                        Out { v: raws, cx }.kw("prefix-items-added", format!("`prefixItems` entry {i} added"), hi.loc(), None);
+                        Out { v: raws, cx, top: false }.kw("prefix-items-added", format!("`prefixItems` entry {i} added"), hi.loc(), None);
                     }
                 }
                 _ => {}
             }
+        }
+        // Under `not` a narrower schema accepts more: report that it changed, without
+        // pretending to know which way.
+        match (b.get("not"), h.get("not")) {
+            (None, Some(hv)) => Out { v: raws, cx, top: false }.kw("not-added", "`not` added".into(), hv.loc(), None),
+            (Some(bv), None) => Out { v: raws, cx, top: false }.kw("not-removed", "`not` removed".into(), h.loc(), Some(bv.loc())),
+            (Some(bv), Some(hv)) if !bv.node.same_value(hv.node) => {
+                Out { v: raws, cx, top: false }.kw("not-changed", "the schema under `not` changed, which inverts what is accepted".into(), hv.loc(), Some(bv.loc()))
+            }
+            _ => {}
         }
         for (kw, added, removed) in [
             ("patternProperties", "pattern-property-added", "pattern-property-removed"),
@@ -566,7 +610,7 @@ impl<'a> Cmp<'a, '_> {
             if let Some(bm) = bm {
                 for (k, bv) in bm.entries() {
                     match hm.and_then(|m| m.get(k)) {
-                        None => Out { v: raws, cx }.kw(removed, format!("`{kw}` entry `{k}` removed"), hm.unwrap_or(h).loc(), Some(bv.loc())),
+                        None => Out { v: raws, cx, top: false }.kw(removed, format!("`{kw}` entry `{k}` removed"), hm.unwrap_or(h).loc(), Some(bv.loc())),
                         Some(hv) => {
                             let seg = format!("{kw}/{k}");
                             self.child(bv, hv, cx, Some(&seg), &[kw, k], raws, depth);
@@ -577,7 +621,7 @@ impl<'a> Cmp<'a, '_> {
             if let Some(hm) = hm {
                 for (k, hv) in hm.entries() {
                     if bm.and_then(|m| m.get(k)).is_none() {
-                        Out { v: raws, cx }.kw(added, format!("`{kw}` entry `{k}` added"), hv.loc(), None);
+                        Out { v: raws, cx, top: false }.kw(added, format!("`{kw}` entry `{k}` added"), hv.loc(), None);
                     }
                 }
             }
@@ -639,14 +683,14 @@ impl<'a> Cmp<'a, '_> {
         for i in b_left {
             let (k, bv) = &bs[i];
             let resolved = self.base.resolve(*bv);
-            let mut o = Out { v: raws, cx };
+            let mut o = Out { v: raws, cx, top: false };
             let suffix = if kw == "allOf" && annotation_only(&resolved) { "all-of-removed-annotation-only" } else { removed };
             o.kw(suffix, format!("`{kw}` subschema {} removed", describe(k)), hl.unwrap_or(h).loc(), Some(bv.loc()));
         }
         for j in h_left {
             let (k, hv) = &hs[j];
             let resolved = self.head.resolve(*hv);
-            let mut o = Out { v: raws, cx };
+            let mut o = Out { v: raws, cx, top: false };
             let suffix = if kw == "allOf" && annotation_only(&resolved) { "all-of-added-annotation-only" } else { added };
             o.kw(suffix, format!("`{kw}` subschema {} added", describe(k)), hv.loc(), None);
         }
@@ -670,9 +714,11 @@ fn type_changes(b: &Val, h: &Val, out: &mut Out) {
             let (f, t) = (bt[0].as_str(), ht[0].as_str());
             if out.cx.xml && [f, t].iter().all(|x| ["string", "object"].contains(x)) {
                 out.kw("type-compatible", format!("{text}, the same XML text"), head, base);
-            } else if generalises(f, t, place) {
+            } else if generalises(f, t) {
                 out.kw("type-generalized", text, head, base);
-            } else if generalises(t, f, place) && (place == Place::Parameter || place == Place::HeaderParameter || !place.is_request()) {
+            } else if specialises(f, t, place, out.top)
+                && (!place.is_request() || (place != Place::RequestBody && !out.top))
+            {
                 out.kw("type-specialized", text, head, base);
             } else {
                 out.kw("type-changed", text, head, base);
@@ -803,10 +849,15 @@ fn show_num(x: f64) -> String {
     }
 }
 
+fn pattern_of<'a>(v: &Val<'a>) -> Option<&'a str> {
+    v.get("pattern").and_then(|p| p.str()).filter(|p| !p.is_empty())
+}
+
 fn pattern_changes(b: &Val, h: &Val, out: &mut Out) {
-    let (bp, hp) = (b.get("pattern").and_then(|p| p.str()), h.get("pattern").and_then(|p| p.str()));
+    let pattern = pattern_of;
+    let (bp, hp) = (pattern(b), pattern(h));
     let (head, base) = at(b, h, "pattern");
-    let any = |p: &str| matches!(p, "" | ".*" | "^.*$" | "^.*" | ".*$");
+    let any = |p: &str| matches!(p, ".*" | "^.*$" | "^.*" | ".*$");
     match (bp, hp) {
         (None, Some(p)) if !any(p) => out.kw("pattern-added", format!("pattern `{p}` added"), head, base),
         (Some(p), None) => out.kw("pattern-removed", format!("pattern `{p}` removed"), head, base),
