@@ -49,6 +49,8 @@ pub enum Command {
         /// A rule code (M101) or name (drop-column).
         rule: String,
     },
+    /// Compare two API descriptions (OpenAPI 3.x or Swagger 2.0) directly, without git.
+    Diff(Box<DiffArgs>),
     /// Write a commented rollsafe.toml with every option at its default.
     Init {
         /// Overwrite an existing rollsafe.toml.
@@ -105,10 +107,40 @@ pub struct CheckArgs {
     pub no_inline_ignores: bool,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The previous description.
+    pub old: PathBuf,
+    /// The new description.
+    pub new: PathBuf,
+    /// Also list the changes that break nobody (as info findings, A900).
+    #[arg(long)]
+    pub changelog: bool,
+    /// Output format; repeat together with --output to write several reports.
+    #[arg(long, value_enum)]
+    pub format: Vec<Format>,
+    /// Write the report of the matching --format to this file.
+    #[arg(long)]
+    pub output: Vec<PathBuf>,
+    /// Configuration file (default: rollsafe.toml in the working directory).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Never use colour.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print nothing but the findings (no summary).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => run_check(*args),
+        Command::Diff(args) => run_diff(*args),
         Command::Rules { format } => {
             print!("{}", rules_listing(format));
             0
@@ -198,17 +230,65 @@ fn run_check(args: CheckArgs) -> i32 {
             return 2;
         }
     };
-    let formats = if args.format.is_empty() {
+    let out = Emit {
+        formats: args.format,
+        output: args.output,
+        quiet: args.quiet,
+        no_color: args.no_color,
+        fail_on: args.fail_on,
+    };
+    emit(&outcome, out)
+}
+
+fn run_diff(args: DiffArgs) -> i32 {
+    if args.output.len() > args.format.len().max(1) {
+        eprintln!("rollsafe: each --output needs its own --format");
+        return 2;
+    }
+    let opts = crate::diff::DiffOptions {
+        old: args.old,
+        new: args.new,
+        changelog: args.changelog,
+        config: args.config,
+    };
+    let outcome = match crate::diff::diff(&opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("rollsafe: {}", e.0);
+            return 2;
+        }
+    };
+    let out = Emit {
+        formats: args.format,
+        output: args.output,
+        quiet: args.quiet,
+        no_color: args.no_color,
+        fail_on: args.fail_on,
+    };
+    emit(&outcome, out)
+}
+
+/// How findings are written and judged, shared by `check` and `diff`.
+struct Emit {
+    formats: Vec<Format>,
+    output: Vec<PathBuf>,
+    quiet: bool,
+    no_color: bool,
+    fail_on: FailOn,
+}
+
+fn emit(outcome: &check::Outcome, args: Emit) -> i32 {
+    let formats = if args.formats.is_empty() {
         vec![Format::Human]
     } else {
-        args.format
+        args.formats
     };
     let tty = std::io::stdout().is_terminal();
     let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     for (i, format) in formats.iter().enumerate() {
         match args.output.get(i) {
             Some(path) => {
-                let text = report::render(*format, &outcome, false);
+                let text = report::render(*format, outcome, false);
                 if let Err(e) = std::fs::write(path, text) {
                     eprintln!("rollsafe: cannot write {}: {e}", path.display());
                     return 2;
@@ -216,7 +296,7 @@ fn run_check(args: CheckArgs) -> i32 {
             }
             None => {
                 let color = tty && !no_color_env && !args.no_color;
-                let mut text = report::render(*format, &outcome, color);
+                let mut text = report::render(*format, outcome, color);
                 if args.quiet && *format == Format::Human {
                     // Drop the summary line.
                     if let Some(i) = text.trim_end_matches('\n').rfind('\n') {

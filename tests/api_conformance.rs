@@ -19,7 +19,11 @@ fn policy(conditions: &str) -> (i64, i64) {
     let num = |key: &str| -> i64 {
         rest.split(key)
             .nth(1)
-            .map(|s| s.chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
+            .map(|s| {
+                s.chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect::<String>()
+            })
             .and_then(|s| s.parse().ok())
             .unwrap_or(0)
     };
@@ -36,9 +40,9 @@ fn oasdiff_expected_changes() {
     let mut loaded: HashMap<String, Project> = HashMap::new();
     let mut load = |rel: &str| -> String {
         let path = dir.join(rel).to_string_lossy().into_owned();
-        loaded
-            .entry(path.clone())
-            .or_insert_with(|| project::load_api_files(std::slice::from_ref(&path), &config).unwrap());
+        loaded.entry(path.clone()).or_insert_with(|| {
+            project::load_api_files(std::slice::from_ref(&path), &config).unwrap()
+        });
         path
     };
     // id → (level, agreed rows, rows)
@@ -64,14 +68,24 @@ fn oasdiff_expected_changes() {
         };
         let moved = BTreeMap::from([(hp.clone(), bp.clone())]);
         let changes: Vec<Change> = api::changes(&loaded[&bp], &loaded[&hp], &moved, &opts);
-        let ok = changes.iter().any(|c| &c.id == id && c.level.as_str() == level);
+        let ok = changes
+            .iter()
+            .any(|c| &c.id == id && c.level.as_str() == level);
         let e = per_id.entry(id.clone()).or_insert((level.clone(), 0, 0));
         e.2 += 1;
         if ok {
             e.1 += 1;
         } else {
-            let got: Vec<String> = changes.iter().map(|c| format!("{}({})", c.id, c.level.as_str())).collect();
-            misses.push(format!("{id} [{level}] {} -> {}: got {}", r[0], r[1], got.join(", ")));
+            let got: Vec<String> = changes
+                .iter()
+                .map(|c| format!("{}({})", c.id, c.level.as_str()))
+                .collect();
+            misses.push(format!(
+                "{id} [{level}] {} -> {}: got {}",
+                r[0],
+                r[1],
+                got.join(", ")
+            ));
         }
     }
     let mut by_level: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -88,10 +102,61 @@ fn oasdiff_expected_changes() {
         println!("MISS {m}");
     }
     for (level, (ok, n)) in &by_level {
-        println!("recall on {level} ids: {ok}/{n} = {:.1}%", 100.0 * *ok as f64 / *n as f64);
+        println!(
+            "recall on {level} ids: {ok}/{n} = {:.1}%",
+            100.0 * *ok as f64 / *n as f64
+        );
     }
-    let recall = |l: &str| by_level.get(l).map(|(ok, n)| *ok as f64 / *n as f64).unwrap_or(1.0);
+    let recall = |l: &str| {
+        by_level
+            .get(l)
+            .map(|(ok, n)| *ok as f64 / *n as f64)
+            .unwrap_or(1.0)
+    };
     assert!(recall("error") >= 0.90, "error-id recall below 90%");
     assert!(recall("warn") >= 0.80, "warn-id recall below 80%");
     assert!(recall("info") >= 0.80, "info-id recall below 80%");
+}
+
+/// Precision floor: a description compared with itself has no changes at all, and
+/// every file of the API corpus loads without an internal error.
+#[test]
+fn a_description_equals_itself() {
+    let Some(dir) = common::shared("corpus/openapi") else {
+        return;
+    };
+    let config = Config::default();
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+            {
+                files.push(p.to_string_lossy().into_owned());
+            }
+        }
+    }
+    files.sort();
+    let mut compared = 0;
+    for f in &files {
+        let p = project::load_api_files(std::slice::from_ref(f), &config).unwrap();
+        if p.openapi.is_empty() {
+            continue;
+        }
+        let moved = BTreeMap::from([(f.clone(), f.clone())]);
+        let changes = api::changes(&p, &p, &moved, &api::Options::default());
+        assert!(
+            changes.is_empty(),
+            "{f} differs from itself: {:?}",
+            changes.iter().map(|c| &c.id).collect::<Vec<_>>()
+        );
+        compared += 1;
+    }
+    println!("{compared} descriptions compared with themselves");
+    assert!(compared > 250, "only {compared} descriptions were read");
 }

@@ -65,7 +65,10 @@ impl Change {
         if self.operation.is_empty() {
             format!("{} (at `{}`)", self.text, self.pointer)
         } else {
-            format!("`{}`: {} (at `{}`)", self.operation, self.text, self.pointer)
+            format!(
+                "`{}`: {} (at `{}`)",
+                self.operation, self.text, self.pointer
+            )
         }
     }
 }

@@ -311,8 +311,14 @@ mod tests {
 
     #[test]
     fn relative_references_are_joined() {
-        assert_eq!(join("api/openapi.yaml", "schemas/pet.yaml"), "api/schemas/pet.yaml");
-        assert_eq!(join("api/v1/openapi.yaml", "../common.yaml"), "api/common.yaml");
+        assert_eq!(
+            join("api/openapi.yaml", "schemas/pet.yaml"),
+            "api/schemas/pet.yaml"
+        );
+        assert_eq!(
+            join("api/v1/openapi.yaml", "../common.yaml"),
+            "api/common.yaml"
+        );
         assert_eq!(join("openapi.yaml", "./a.yaml"), "a.yaml");
         assert!(matches!(
             parse_ref("a.yaml", "https://example.com/x.yaml#/a"),

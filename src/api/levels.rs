@@ -57,13 +57,28 @@ fn verdicts(suffix: &str) -> (Level, Level) {
         "const-added" => (E, I),
         "const-changed" | "content-encoding-changed" | "content-media-type-changed" => (E, E),
         "const-removed" => (I, E),
-        "contains-added" | "content-schema-added" | "dependent-required-added"
-        | "dependent-schema-added" | "else-added" | "if-added" | "then-added"
-        | "pattern-property-added" | "property-names-added" | "unevaluated-items-added"
-        | "unevaluated-properties-added" | "additional-properties-closed" => (E, I),
-        "contains-removed" | "content-schema-removed" | "dependent-required-removed"
-        | "dependent-schema-removed" | "else-removed" | "if-removed" | "then-removed"
-        | "pattern-property-removed" | "property-names-removed" | "unevaluated-items-removed"
+        "contains-added"
+        | "content-schema-added"
+        | "dependent-required-added"
+        | "dependent-schema-added"
+        | "else-added"
+        | "if-added"
+        | "then-added"
+        | "pattern-property-added"
+        | "property-names-added"
+        | "unevaluated-items-added"
+        | "unevaluated-properties-added"
+        | "additional-properties-closed" => (E, I),
+        "contains-removed"
+        | "content-schema-removed"
+        | "dependent-required-removed"
+        | "dependent-schema-removed"
+        | "else-removed"
+        | "if-removed"
+        | "then-removed"
+        | "pattern-property-removed"
+        | "property-names-removed"
+        | "unevaluated-items-removed"
         | "unevaluated-properties-removed" => (I, E),
         "dependent-required-changed" => (E, E),
         "enum-value-added" => (I, W),
@@ -79,11 +94,16 @@ fn verdicts(suffix: &str) -> (Level, Level) {
         "list-of-types-narrowed" => (E, I),
         "list-of-types-widened" => (I, E),
         "type-changed" | "wrapped-in-one-of" => (E, E),
+        // Clients receiving an `anyOf` may get an alternative they cannot read.
+        "wrapped-in-any-of" => (I, E),
+        "unwrapped-from-any-of" | "unwrapped-from-one-of" => (E, I),
         "type-generalized" => (I, E),
         "type-specialized" => (E, I),
         "pattern-added" => (E, I),
         "pattern-changed" => (W, I),
-        "deprecated-sunset-missing" | "deprecated-sunset-invalid" | "sunset-date-too-small"
+        "deprecated-sunset-missing"
+        | "deprecated-sunset-invalid"
+        | "sunset-date-too-small"
         | "stability-decreased" => (E, E),
         s if s.starts_with("max") || s.starts_with("exclusive-max") => {
             if s.ends_with("-decreased") {

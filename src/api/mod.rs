@@ -18,7 +18,11 @@ use doc::{Docs, version_of};
 use crate::project::{OpenApiFile, Project};
 
 /// The description rooted at `root`, with every file of `project` it may reference.
-pub fn docs<'a>(root: &'a OpenApiFile, files: &'a HashMap<String, OpenApiFile>, project: &'a Project) -> Option<Docs<'a>> {
+pub fn docs<'a>(
+    root: &'a OpenApiFile,
+    files: &'a HashMap<String, OpenApiFile>,
+    project: &'a Project,
+) -> Option<Docs<'a>> {
     let version = version_of(&root.doc)?;
     let mut map: HashMap<&str, &OpenApiFile> = HashMap::new();
     for f in &project.openapi {
@@ -54,7 +58,12 @@ pub fn pairs<'a>(
 }
 
 /// All changes between two releases, per pair of descriptions.
-pub fn changes(base: &Project, head: &Project, moved: &std::collections::BTreeMap<String, String>, opts: &Options) -> Vec<Change> {
+pub fn changes(
+    base: &Project,
+    head: &Project,
+    moved: &std::collections::BTreeMap<String, String>,
+    opts: &Options,
+) -> Vec<Change> {
     let mut out = Vec::new();
     for (b, h) in pairs(base, head, moved) {
         let (Some(bd), Some(hd)) = (

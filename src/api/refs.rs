@@ -29,7 +29,13 @@ fn collect<'n>(node: &'n Node, out: &mut Vec<(&'n str, &'n Node)>) {
     }
 }
 
-fn problem(src: &Arc<SourceFile>, node: &Node, code: &'static str, message: String, help: &str) -> Problem {
+fn problem(
+    src: &Arc<SourceFile>,
+    node: &Node,
+    code: &'static str,
+    message: String,
+    help: &str,
+) -> Problem {
     let start = node.pos.offset.min(src.text.len());
     let end = (start + node.pos.len.max(1)).min(src.text.len());
     Problem {
@@ -51,8 +57,10 @@ pub fn load_fragments(
 ) -> HashMap<String, OpenApiFile> {
     let mut loaded: HashMap<String, OpenApiFile> = HashMap::new();
     let known: HashSet<&str> = roots.iter().map(|r| r.source.path.as_str()).collect();
-    let mut queue: Vec<(Arc<SourceFile>, Node)> =
-        roots.iter().map(|r| (r.source.clone(), r.doc.clone())).collect();
+    let mut queue: Vec<(Arc<SourceFile>, Node)> = roots
+        .iter()
+        .map(|r| (r.source.clone(), r.doc.clone()))
+        .collect();
     let mut seen: HashSet<String> = known.iter().map(|s| s.to_string()).collect();
     let mut remote_reported: HashSet<(String, String)> = HashSet::new();
     while let Some((src, doc)) = queue.pop() {
@@ -122,15 +130,26 @@ pub fn load_fragments(
 }
 
 /// References inside the descriptions whose target does not exist.
-pub fn check_pointers(roots: &[OpenApiFile], fragments: &HashMap<String, OpenApiFile>, problems: &mut Vec<Problem>) {
+pub fn check_pointers(
+    roots: &[OpenApiFile],
+    fragments: &HashMap<String, OpenApiFile>,
+    problems: &mut Vec<Problem>,
+) {
     let mut checked: HashSet<&str> = HashSet::new();
     for root in roots {
-        let Some(version) = version_of(&root.doc) else { continue };
-        let mut files: HashMap<&str, &OpenApiFile> = fragments.iter().map(|(p, f)| (p.as_str(), f)).collect();
+        let Some(version) = version_of(&root.doc) else {
+            continue;
+        };
+        let mut files: HashMap<&str, &OpenApiFile> =
+            fragments.iter().map(|(p, f)| (p.as_str(), f)).collect();
         for r in roots {
             files.insert(r.source.path.as_str(), r);
         }
-        let docs = Docs { root, files, version };
+        let docs = Docs {
+            root,
+            files,
+            version,
+        };
         let mut stack: Vec<&OpenApiFile> = vec![root];
         while let Some(f) = stack.pop() {
             if !checked.insert(f.source.path.as_str()) {
@@ -139,8 +158,12 @@ pub fn check_pointers(roots: &[OpenApiFile], fragments: &HashMap<String, OpenApi
             let mut refs = Vec::new();
             collect(&f.doc, &mut refs);
             for (r, node) in refs {
-                let RefTarget::Local { file, pointer } = parse_ref(&f.source.path, r) else { continue };
-                let Some(target) = docs.files.get(file.as_str()) else { continue };
+                let RefTarget::Local { file, pointer } = parse_ref(&f.source.path, r) else {
+                    continue;
+                };
+                let Some(target) = docs.files.get(file.as_str()) else {
+                    continue;
+                };
                 if file != f.source.path {
                     stack.push(target);
                 }

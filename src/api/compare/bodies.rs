@@ -16,14 +16,22 @@ struct Media<'a> {
 }
 
 fn media_key(name: &str) -> String {
-    name.split(';').next().unwrap_or(name).trim().to_ascii_lowercase()
+    name.split(';')
+        .next()
+        .unwrap_or(name)
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Swagger 2.0 `consumes`/`produces` of an operation, else of the document.
 fn swagger_types(d: &Docs, op: &Val, key: &str) -> Vec<String> {
     let list = op.get(key).or_else(|| d.root_val().get(key));
     let v: Vec<String> = list
-        .map(|l| l.items().filter_map(|x| x.str().map(String::from)).collect())
+        .map(|l| {
+            l.items()
+                .filter_map(|x| x.str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     if v.is_empty() {
         vec!["application/json".into()]
@@ -48,7 +56,11 @@ fn content<'a>(body: &Val<'a>, pointer: &str) -> Vec<Media<'a>> {
 }
 
 /// The request body of an operation: (node to point at, required, media types).
-fn request_body<'a>(d: &Docs<'a>, op: &Val<'a>, op_ptr: &str) -> Option<(Val<'a>, bool, Vec<Media<'a>>)> {
+fn request_body<'a>(
+    d: &Docs<'a>,
+    op: &Val<'a>,
+    op_ptr: &str,
+) -> Option<(Val<'a>, bool, Vec<Media<'a>>)> {
     if d.version == Version::Swagger2 {
         let params = op.get("parameters")?;
         let (i, body) = params
@@ -70,14 +82,24 @@ fn request_body<'a>(d: &Docs<'a>, op: &Val<'a>, op_ptr: &str) -> Option<(Val<'a>
         return Some((body, required, media));
     }
     let raw = op.get("requestBody")?;
-    let body = Val { key: raw.key, ..d.resolve(raw) };
+    let body = Val {
+        key: raw.key,
+        ..d.resolve(raw)
+    };
     let required = body.get("required").is_some_and(|r| r.is_true());
-    Some((body, required, content(&body, &format!("{op_ptr}/requestBody"))))
+    Some((
+        body,
+        required,
+        content(&body, &format!("{op_ptr}/requestBody")),
+    ))
 }
 
 pub(crate) fn request<'a>(c: &mut Cmp<'a, '_>, b: &Val<'a>, h: &Val<'a>, op: &OpCx) {
     let ptr = format!("{}/requestBody", op.pointer);
-    match (request_body(c.base, b, &op.pointer), request_body(c.head, h, &op.pointer)) {
+    match (
+        request_body(c.base, b, &op.pointer),
+        request_body(c.head, h, &op.pointer),
+    ) {
         (None, None) => {}
         (None, Some((hb, req, _))) => {
             let (id, level) = if req {
@@ -90,7 +112,16 @@ pub(crate) fn request<'a>(c: &mut Cmp<'a, '_>, b: &Val<'a>, h: &Val<'a>, op: &Op
             } else {
                 "optional request body added".into()
             };
-            c.push(id, level, Group::RequestBody, Some(op), ptr, text, hb.loc(), None);
+            c.push(
+                id,
+                level,
+                Group::RequestBody,
+                Some(op),
+                ptr,
+                text,
+                hb.loc(),
+                None,
+            );
         }
         (Some((bb, _, _)), None) => {
             c.push(
@@ -176,7 +207,15 @@ fn media_types<'a>(
             (Some(bs), Some(hs)) => {
                 let mut cx = Cx::new(place);
                 cx.xml = media_key(&h.name).contains("xml");
-                c.schema_top(bs, hs, cx, group, op, &format!("{}/schema", h.pointer), &what);
+                c.schema_top(
+                    bs,
+                    hs,
+                    cx,
+                    group,
+                    op,
+                    &format!("{}/schema", h.pointer),
+                    &what,
+                );
             }
             (None, Some(hs)) => {
                 let (id, level) = if place == Place::RequestBody {
@@ -184,7 +223,16 @@ fn media_types<'a>(
                 } else {
                     ("response-body-media-type-schema-added", Level::Info)
                 };
-                c.push(id, level, group, Some(op), format!("{}/schema", h.pointer), format!("{what}: schema added"), hs.loc(), None);
+                c.push(
+                    id,
+                    level,
+                    group,
+                    Some(op),
+                    format!("{}/schema", h.pointer),
+                    format!("{what}: schema added"),
+                    hs.loc(),
+                    None,
+                );
             }
             (Some(bs), None) => {
                 let (id, level) = if place == Place::RequestBody {
@@ -192,7 +240,16 @@ fn media_types<'a>(
                 } else {
                     ("response-body-media-type-schema-removed", Level::Warn)
                 };
-                c.push(id, level, group, Some(op), h.pointer.clone(), format!("{what}: schema removed"), h.at.loc(), Some(bs.loc()));
+                c.push(
+                    id,
+                    level,
+                    group,
+                    Some(op),
+                    h.pointer.clone(),
+                    format!("{what}: schema removed"),
+                    h.at.loc(),
+                    Some(bs.loc()),
+                );
             }
             (None, None) => {}
         }
@@ -226,7 +283,10 @@ fn responses<'a>(d: &Docs<'a>, op: &Val<'a>, op_ptr: &str) -> Vec<(String, Respo
     };
     rs.entries()
         .map(|(status, raw)| {
-            let r = Val { key: raw.key, ..d.resolve(raw) };
+            let r = Val {
+                key: raw.key,
+                ..d.resolve(raw)
+            };
             let ptr = format!("{op_ptr}/responses/{}", escape(status));
             let media = if d.version == Version::Swagger2 {
                 match r.get("schema") {
@@ -249,14 +309,24 @@ fn responses<'a>(d: &Docs<'a>, op: &Val<'a>, op_ptr: &str) -> Vec<(String, Respo
                 .map(|hs| {
                     hs.entries()
                         .map(|(name, raw)| {
-                            let hv = Val { key: raw.key, ..d.resolve(raw) };
+                            let hv = Val {
+                                key: raw.key,
+                                ..d.resolve(raw)
+                            };
                             let req = hv.get("required").is_some_and(|x| x.is_true());
                             (name.to_string(), hv, req)
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            (status.to_string(), Response { node: r, media, headers })
+            (
+                status.to_string(),
+                Response {
+                    node: r,
+                    media,
+                    headers,
+                },
+            )
         })
         .collect()
 }
@@ -285,11 +355,28 @@ pub(crate) fn responses_cmp<'a>(c: &mut Cmp<'a, '_>, b: &Val<'a>, h: &Val<'a>, o
                     format!("response `{status}` removed"),
                 )
             };
-            c.push(id, level, Group::Response, Some(op), ptr, text, at_responses.loc(), Some(bresp.node.loc()));
+            c.push(
+                id,
+                level,
+                Group::Response,
+                Some(op),
+                ptr,
+                text,
+                at_responses.loc(),
+                Some(bresp.node.loc()),
+            );
             continue;
         };
         let what = format!("response {status}");
-        media_types(c, &bresp.media, &hresp.media, hresp.node, op, Place::ResponseBody, &what);
+        media_types(
+            c,
+            &bresp.media,
+            &hresp.media,
+            hresp.node,
+            op,
+            Place::ResponseBody,
+            &what,
+        );
         headers(c, bresp, hresp, op, &ptr, &what);
     }
     for (status, hresp) in &hr {
@@ -314,11 +401,22 @@ pub(crate) fn responses_cmp<'a>(c: &mut Cmp<'a, '_>, b: &Val<'a>, h: &Val<'a>, o
     }
 }
 
-fn headers<'a>(c: &mut Cmp<'a, '_>, b: &Response<'a>, h: &Response<'a>, op: &OpCx, ptr: &str, what: &str) {
+fn headers<'a>(
+    c: &mut Cmp<'a, '_>,
+    b: &Response<'a>,
+    h: &Response<'a>,
+    op: &OpCx,
+    ptr: &str,
+    what: &str,
+) {
     let at = h.node.get("headers").unwrap_or(h.node);
     for (name, bh, breq) in &b.headers {
         let hptr = format!("{ptr}/headers/{}", escape(name));
-        let Some((hname, hh, hreq)) = h.headers.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(name)) else {
+        let Some((hname, hh, hreq)) = h
+            .headers
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+        else {
             let (id, level) = if *breq {
                 ("required-response-header-removed", Level::Error)
             } else {
@@ -357,11 +455,23 @@ fn headers<'a>(c: &mut Cmp<'a, '_>, b: &Response<'a>, h: &Response<'a>, op: &OpC
         };
         if let (Some(bs), Some(hs)) = (schema(c.base, bh), schema(c.head, hh)) {
             let w = format!("{what} header `{hname}`");
-            c.schema_top(bs, hs, Cx::new(Place::ResponseHeader), Group::Response, op, &format!("{hptr}/schema"), &w);
+            c.schema_top(
+                bs,
+                hs,
+                Cx::new(Place::ResponseHeader),
+                Group::Response,
+                op,
+                &format!("{hptr}/schema"),
+                &w,
+            );
         }
     }
     for (name, hh, _) in &h.headers {
-        if !b.headers.iter().any(|(n, _, _)| n.eq_ignore_ascii_case(name)) {
+        if !b
+            .headers
+            .iter()
+            .any(|(n, _, _)| n.eq_ignore_ascii_case(name))
+        {
             c.push(
                 "response-header-added",
                 Level::Info,

@@ -93,7 +93,11 @@ pub(crate) fn transitions(b: &Val, h: &Val, opts: &Options) -> Vec<Transition> {
                     true,
                 )),
                 Some(d) => {
-                    out.push(t("deprecated-with-sunset", format!("deprecated with sunset {s}"), true));
+                    out.push(t(
+                        "deprecated-with-sunset",
+                        format!("deprecated with sunset {s}"),
+                        true,
+                    ));
                     if days > 0 && d < opts.today + days {
                         out.push(t(
                             "sunset-date-too-small",
@@ -106,7 +110,7 @@ pub(crate) fn transitions(b: &Val, h: &Val, opts: &Options) -> Vec<Transition> {
         }
     } else if bd && !hd {
         out.push(t("reactivated", "no longer deprecated".into(), false));
-    } else if bd && hd {
+    } else if bd && hd && sunset(b) != sunset(h) {
         match (sunset(b), sunset(h)) {
             (Some(_), None) => out.push(t(
                 "sunset-deleted",
@@ -126,7 +130,9 @@ pub(crate) fn transitions(b: &Val, h: &Val, opts: &Options) -> Vec<Transition> {
                     {
                         out.push(t(
                             "sunset-date-changed-too-small",
-                            format!("sunset moved earlier, to {hs}, with less notice than promised"),
+                            format!(
+                                "sunset moved earlier, to {hs}, with less notice than promised"
+                            ),
                             true,
                         ));
                     }
@@ -135,18 +141,24 @@ pub(crate) fn transitions(b: &Val, h: &Val, opts: &Options) -> Vec<Transition> {
             (None, None) => {}
         }
     }
+    let level_text = |v: &Val| v.get("x-stability-level").map(|s| s.show());
     match (stability(b), stability(h)) {
+        _ if level_text(b) == level_text(h) => {}
         (Some(None), _) | (_, Some(None)) => out.push(t(
             "invalid-stability-level",
             "`x-stability-level` is not one of draft, alpha, beta, stable".into(),
             false,
         )),
-        (Some(Some(x)), Some(Some(y))) if y < x => {
-            out.push(t("stability-decreased", "stability level decreased".into(), false))
-        }
-        (Some(Some(x)), Some(Some(y))) if y > x => {
-            out.push(t("stability-increased", "stability level increased".into(), false))
-        }
+        (Some(Some(x)), Some(Some(y))) if y < x => out.push(t(
+            "stability-decreased",
+            "stability level decreased".into(),
+            false,
+        )),
+        (Some(Some(x)), Some(Some(y))) if y > x => out.push(t(
+            "stability-increased",
+            "stability level increased".into(),
+            false,
+        )),
         _ => {}
     }
     out
@@ -176,7 +188,10 @@ pub(crate) fn operation(c: &mut Cmp, b: &Val, h: &Val, op: &OpCx) {
         let (at, key) = if t.at_sunset {
             (h.get("x-sunset").unwrap_or(*h), "/x-sunset")
         } else if t.suffix.contains("stability") {
-            (h.get("x-stability-level").unwrap_or(*h), "/x-stability-level")
+            (
+                h.get("x-stability-level").unwrap_or(*h),
+                "/x-stability-level",
+            )
         } else {
             (h.get("deprecated").unwrap_or(*h), "/deprecated")
         };

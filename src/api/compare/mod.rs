@@ -10,7 +10,6 @@ mod schema;
 mod security;
 
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
 
 use super::change::{Change, Group, Level};
 use super::doc::{Docs, Loc, Val, Version, escape};
@@ -62,8 +61,18 @@ pub(crate) struct Cmp<'a, 'o> {
     pub head: &'o Docs<'a>,
     pub opts: &'o Options,
     pub out: Vec<Change>,
-    memo: HashMap<schema::MemoKey, Rc<Vec<schema::Raw>>>,
-    stack: Vec<schema::MemoKey>,
+    /// Each `$ref` pair compared so far, by its number.
+    memo: HashMap<schema::MemoKey, u32>,
+    /// Per memo number: compared already (its changes were reported once).
+    done: Vec<bool>,
+    /// Per memo number: the operations that reached it.
+    reached_by: Vec<Vec<u32>>,
+    /// Memo numbers being compared (a pair met again is a reference cycle).
+    stack: Vec<u32>,
+    /// The operation being compared.
+    op_ix: u32,
+    /// Per change: the operation it was found in and the memo numbers it lies under.
+    origin: Vec<(u32, Vec<u32>)>,
 }
 
 /// `/accounts/{id}` and `/accounts/{accountId}` are the same endpoint.
@@ -89,7 +98,12 @@ pub fn normalise_path(template: &str) -> String {
     out
 }
 
-fn operations<'a>(d: &Docs<'a>) -> (BTreeMap<String, Val<'a>>, BTreeMap<(String, &'static str), Op<'a>>) {
+fn operations<'a>(
+    d: &Docs<'a>,
+) -> (
+    BTreeMap<String, Val<'a>>,
+    BTreeMap<(String, &'static str), Op<'a>>,
+) {
     let mut items = BTreeMap::new();
     let mut ops = BTreeMap::new();
     let Some(paths) = d.root_val().get("paths") else {
@@ -141,24 +155,41 @@ pub fn compare(base: &Docs, head: &Docs, opts: &Options) -> Vec<Change> {
         opts,
         out: Vec::new(),
         memo: HashMap::new(),
+        done: Vec::new(),
+        reached_by: Vec::new(),
         stack: Vec::new(),
+        op_ix: 0,
+        origin: Vec::new(),
     };
     c.endpoints();
     c.servers();
     c.webhooks();
     security::global(&mut c);
     c.components();
-    merge_duplicates(c.out)
+    // The operations that reach each change: its own, plus every operation that met one
+    // of the shared components it lies under.
+    let reached: Vec<Vec<u32>> = c
+        .origin
+        .iter()
+        .map(|(op, via)| {
+            let mut v = vec![*op];
+            for m in via {
+                v.extend(&c.reached_by[*m as usize]);
+            }
+            v
+        })
+        .collect();
+    merge_duplicates(c.out, reached)
 }
 
 /// A change in a shared component is seen from every operation using it: report it
 /// once, naming the first operation and how many others share it.
-fn merge_duplicates(changes: Vec<Change>) -> Vec<Change> {
+fn merge_duplicates(changes: Vec<Change>, reached: Vec<Vec<u32>>) -> Vec<Change> {
     let mut index: HashMap<(String, String, usize, Option<(String, usize)>), usize> =
         HashMap::new();
     let mut out: Vec<Change> = Vec::new();
-    let mut more: Vec<usize> = Vec::new();
-    for ch in changes {
+    let mut ops: Vec<Vec<u32>> = Vec::new();
+    for (ch, r) in changes.into_iter().zip(reached) {
         let key = (
             ch.id.clone(),
             ch.head.source.path.clone(),
@@ -166,16 +197,23 @@ fn merge_duplicates(changes: Vec<Change>) -> Vec<Change> {
             ch.base.as_ref().map(|b| (b.source.path.clone(), b.offset)),
         );
         match index.get(&key) {
-            Some(&i) if out[i].operation != ch.operation => more[i] += 1,
-            Some(_) => {}
+            Some(&i) => ops[i].extend(r),
             None => {
                 index.insert(key, out.len());
                 out.push(ch);
-                more.push(0);
+                ops.push(r);
             }
         }
     }
+    let more = ops.into_iter().map(|mut v| {
+        v.sort_unstable();
+        v.dedup();
+        v.len().saturating_sub(1)
+    });
     for (ch, n) in out.iter_mut().zip(more) {
+        if ch.operation.is_empty() {
+            continue;
+        }
         if n > 0 {
             ch.operation = format!(
                 "{} and {n} other operation{}",
@@ -200,6 +238,23 @@ impl<'a, 'o> Cmp<'a, 'o> {
         head: Loc,
         base: Option<Loc>,
     ) {
+        self.push_via(id, level, group, op, pointer, text, head, base, Vec::new());
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn push_via(
+        &mut self,
+        id: impl Into<String>,
+        level: Level,
+        group: Group,
+        op: Option<&OpCx>,
+        pointer: String,
+        text: String,
+        head: Loc,
+        base: Option<Loc>,
+        via: Vec<u32>,
+    ) {
+        self.origin.push((self.op_ix, via));
         self.out.push(Change {
             id: id.into(),
             level,
@@ -323,8 +378,14 @@ impl<'a, 'o> Cmp<'a, 'o> {
     }
 
     fn operation(&mut self, b: &Op<'a>, h: &Op<'a>, op: &OpCx) {
+        self.op_ix += 1;
         lifecycle::operation(self, &b.node, &h.node, op);
-        params::compare(self, (b.item, b.node, b.template), (h.item, h.node, h.template), op);
+        params::compare(
+            self,
+            (b.item, b.node, b.template),
+            (h.item, h.node, h.template),
+            op,
+        );
         bodies::request(self, &b.node, &h.node, op);
         bodies::responses_cmp(self, &b.node, &h.node, op);
         security::operation(self, &b.node, &h.node, op);
@@ -361,7 +422,11 @@ impl<'a, 'o> Cmp<'a, 'o> {
         }
         let tags = |v: &Val<'a>| -> Vec<String> {
             v.get("tags")
-                .map(|t| t.items().filter_map(|x| x.str().map(String::from)).collect())
+                .map(|t| {
+                    t.items()
+                        .filter_map(|x| x.str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let (bt, ht) = (tags(b), tags(h));
@@ -555,7 +620,10 @@ mod tests {
 
     #[test]
     fn path_templates_are_normalised() {
-        assert_eq!(normalise_path("/accounts/{id}"), normalise_path("/accounts/{accountId}"));
+        assert_eq!(
+            normalise_path("/accounts/{id}"),
+            normalise_path("/accounts/{accountId}")
+        );
         assert_eq!(normalise_path("/a/{x}/b/"), "/a/{}/b");
         assert_ne!(normalise_path("/a/{x}"), normalise_path("/a/x"));
     }

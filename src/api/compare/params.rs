@@ -29,16 +29,28 @@ fn template_names(template: &str) -> Vec<&str> {
     out
 }
 
-fn collect<'a>(d: &Docs<'a>, item: Val<'a>, op: Val<'a>, template: &str, op_ptr: &str) -> Vec<Param<'a>> {
+fn collect<'a>(
+    d: &Docs<'a>,
+    item: Val<'a>,
+    op: Val<'a>,
+    template: &str,
+    op_ptr: &str,
+) -> Vec<Param<'a>> {
     let names = template_names(template);
     let item_ptr = op_ptr.rsplit_once('/').map(|(p, _)| p).unwrap_or(op_ptr);
     let mut out: Vec<Param<'a>> = Vec::new();
     for (owner, ptr, from_item) in [(item, item_ptr, true), (op, op_ptr, false)] {
-        let Some(list) = owner.get("parameters") else { continue };
+        let Some(list) = owner.get("parameters") else {
+            continue;
+        };
         for (i, raw) in list.items().enumerate() {
             let p = d.resolve(raw);
             let location = p.get("in").and_then(|v| v.str()).unwrap_or("").to_string();
-            let name = p.get("name").and_then(|v| v.str()).unwrap_or("").to_string();
+            let name = p
+                .get("name")
+                .and_then(|v| v.str())
+                .unwrap_or("")
+                .to_string();
             // Swagger 2.0 bodies are compared as request bodies.
             if location == "body" || name.is_empty() {
                 continue;
@@ -109,14 +121,19 @@ fn serialisation(p: &Param) -> (String, bool) {
 fn lifecycle_id(suffix: &str) -> Option<(&'static str, Level)> {
     Some(match suffix {
         "deprecated" | "deprecated-with-sunset" => ("request-parameter-deprecated", Level::Info),
-        "deprecated-sunset-missing" => ("request-parameter-deprecated-sunset-missing", Level::Error),
-        "deprecated-sunset-invalid" | "sunset-parse" => ("request-parameter-sunset-parse", Level::Error),
+        "deprecated-sunset-missing" => {
+            ("request-parameter-deprecated-sunset-missing", Level::Error)
+        }
+        "deprecated-sunset-invalid" | "sunset-parse" => {
+            ("request-parameter-sunset-parse", Level::Error)
+        }
         "sunset-date-too-small" => ("request-parameter-sunset-date-too-small", Level::Error),
         "reactivated" => ("request-parameter-reactivated", Level::Info),
         "sunset-deleted" => ("request-parameter-sunset-deleted", Level::Error),
-        "sunset-date-changed-too-small" => {
-            ("request-parameter-sunset-date-changed-too-small", Level::Error)
-        }
+        "sunset-date-changed-too-small" => (
+            "request-parameter-sunset-date-changed-too-small",
+            Level::Error,
+        ),
         _ => return None,
     })
 }
@@ -189,7 +206,9 @@ pub(crate) fn compare<'a>(
             );
         }
         for t in lifecycle::transitions(&b.val, &h.val, c.opts) {
-            let Some((id, level)) = lifecycle_id(t.suffix) else { continue };
+            let Some((id, level)) = lifecycle_id(t.suffix) else {
+                continue;
+            };
             c.push(
                 id,
                 level,
@@ -224,13 +243,23 @@ pub(crate) fn compare<'a>(
                 );
             }
         }
-        if let (Some((bs, _)), Some((hs, ptr))) = (schema_of(c.base, &b.val), schema_of(c.head, &h.val)) {
+        if let (Some((bs, _)), Some((hs, ptr))) =
+            (schema_of(c.base, &b.val), schema_of(c.head, &h.val))
+        {
             let place = if h.location == "header" {
                 Place::HeaderParameter
             } else {
                 Place::Parameter
             };
-            c.schema_top(bs, hs, Cx::new(place), Group::Parameter, op, &format!("{}{ptr}", h.pointer), &what);
+            c.schema_top(
+                bs,
+                hs,
+                Cx::new(place),
+                Group::Parameter,
+                op,
+                &format!("{}{ptr}", h.pointer),
+                &what,
+            );
         }
     }
     for h in &hp {
@@ -239,13 +268,19 @@ pub(crate) fn compare<'a>(
         }
         let what = format!("{} parameter `{}`", h.location, h.name);
         let (id, level, text) = if h.location == "path" {
-            ("new-request-path-parameter", Level::Error, format!("new {what}"))
+            (
+                "new-request-path-parameter",
+                Level::Error,
+                format!("new {what}"),
+            )
         } else if h.from_item {
             if required(h) {
                 (
                     "new-required-request-default-parameter-to-existing-path",
                     Level::Error,
-                    format!("new required {what} for every operation of the path: old clients do not send it"),
+                    format!(
+                        "new required {what} for every operation of the path: old clients do not send it"
+                    ),
                 )
             } else {
                 (

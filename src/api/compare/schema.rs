@@ -5,8 +5,6 @@
 //! Results below a `$ref` are memoised per (base target, head target, context), and a
 //! pair already being compared further up (a reference cycle) is skipped.
 
-use std::rc::Rc;
-
 use super::lifecycle;
 use super::{Cmp, OpCx};
 use crate::api::change::{Group, Level};
@@ -63,6 +61,13 @@ pub(crate) struct Raw {
     pub text: String,
     pub head: Loc,
     pub base: Option<Loc>,
+    /// The memoised `$ref` pairs it lies under, innermost first (to count the
+    /// operations reaching it).
+    pub via: Vec<u32>,
+    /// Within the innermost referenced component: its `$ref` and how many property and
+    /// pointer segments lie inside it (messages name the component, not the long path
+    /// of the first operation that reached it).
+    pub component: Option<(String, usize, usize)>,
 }
 
 const MAX_DEPTH: usize = 64;
@@ -87,7 +92,9 @@ fn types(v: &Val) -> (Vec<String>, bool) {
     if let Some(t) = v.get("type") {
         match &t.node.kind {
             Kind::Str(s) => out.push(s.clone()),
-            Kind::Seq(items) => out.extend(items.iter().filter_map(|i| i.as_str().map(String::from))),
+            Kind::Seq(items) => {
+                out.extend(items.iter().filter_map(|i| i.as_str().map(String::from)))
+            }
             _ => {}
         }
     }
@@ -118,17 +125,35 @@ fn scalars<'a>(v: Option<Val<'a>>) -> Vec<(String, Val<'a>)> {
         .unwrap_or_default()
 }
 
-fn list_text(vals: &[String]) -> String {
-    vals.iter()
+/// "value `a`", "values `a`, `b`", "values `a`, `b`, `c`, `d` and 12 more".
+fn values_text(vals: &[String]) -> String {
+    let shown: Vec<String> = vals
+        .iter()
+        .take(4)
         .map(|s| format!("`{}`", s.split_once(':').map(|(_, v)| v).unwrap_or(s)))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    let more = if vals.len() > 4 {
+        format!(" and {} more", vals.len() - 4)
+    } else {
+        String::new()
+    };
+    let word = if vals.len() == 1 { "value" } else { "values" };
+    format!("{word} {}{more}", shown.join(", "))
 }
 
 /// Keywords that say nothing about what is valid.
 const ANNOTATIONS: &[&str] = &[
-    "title", "description", "examples", "example", "deprecated", "readOnly", "writeOnly",
-    "$comment", "default", "externalDocs", "xml",
+    "title",
+    "description",
+    "examples",
+    "example",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+    "default",
+    "externalDocs",
+    "xml",
 ];
 
 fn annotation_only(v: &Val) -> bool {
@@ -140,18 +165,116 @@ fn annotation_only(v: &Val) -> bool {
 
 /// Bound keywords: (keyword, [decreased, increased, set, unset], is a maximum).
 const BOUNDS: &[(&str, [&str; 4], bool)] = &[
-    ("maximum", ["max-decreased", "max-increased", "max-set", "max-unset"], true),
-    ("minimum", ["min-decreased", "min-increased", "min-set", "min-unset"], false),
-    ("maxLength", ["max-length-decreased", "max-length-increased", "max-length-set", "max-length-unset"], true),
-    ("minLength", ["min-length-decreased", "min-length-increased", "min-length-set", "min-length-unset"], false),
-    ("maxItems", ["max-items-decreased", "max-items-increased", "max-items-set", "max-items-unset"], true),
-    ("minItems", ["min-items-decreased", "min-items-increased", "min-items-set", "min-items-unset"], false),
-    ("maxContains", ["max-contains-decreased", "max-contains-increased", "max-contains-set", "max-contains-unset"], true),
-    ("minContains", ["min-contains-decreased", "min-contains-increased", "min-contains-set", "min-contains-unset"], false),
-    ("maxProperties", ["max-properties-decreased", "max-properties-increased", "max-properties-set", "max-properties-unset"], true),
-    ("minProperties", ["min-properties-decreased", "min-properties-increased", "min-properties-set", "min-properties-unset"], false),
-    ("exclusiveMaximum", ["exclusive-max-decreased", "exclusive-max-increased", "exclusive-max-set", "exclusive-max-unset"], true),
-    ("exclusiveMinimum", ["exclusive-min-decreased", "exclusive-min-increased", "exclusive-min-set", "exclusive-min-unset"], false),
+    (
+        "maximum",
+        ["max-decreased", "max-increased", "max-set", "max-unset"],
+        true,
+    ),
+    (
+        "minimum",
+        ["min-decreased", "min-increased", "min-set", "min-unset"],
+        false,
+    ),
+    (
+        "maxLength",
+        [
+            "max-length-decreased",
+            "max-length-increased",
+            "max-length-set",
+            "max-length-unset",
+        ],
+        true,
+    ),
+    (
+        "minLength",
+        [
+            "min-length-decreased",
+            "min-length-increased",
+            "min-length-set",
+            "min-length-unset",
+        ],
+        false,
+    ),
+    (
+        "maxItems",
+        [
+            "max-items-decreased",
+            "max-items-increased",
+            "max-items-set",
+            "max-items-unset",
+        ],
+        true,
+    ),
+    (
+        "minItems",
+        [
+            "min-items-decreased",
+            "min-items-increased",
+            "min-items-set",
+            "min-items-unset",
+        ],
+        false,
+    ),
+    (
+        "maxContains",
+        [
+            "max-contains-decreased",
+            "max-contains-increased",
+            "max-contains-set",
+            "max-contains-unset",
+        ],
+        true,
+    ),
+    (
+        "minContains",
+        [
+            "min-contains-decreased",
+            "min-contains-increased",
+            "min-contains-set",
+            "min-contains-unset",
+        ],
+        false,
+    ),
+    (
+        "maxProperties",
+        [
+            "max-properties-decreased",
+            "max-properties-increased",
+            "max-properties-set",
+            "max-properties-unset",
+        ],
+        true,
+    ),
+    (
+        "minProperties",
+        [
+            "min-properties-decreased",
+            "min-properties-increased",
+            "min-properties-set",
+            "min-properties-unset",
+        ],
+        false,
+    ),
+    (
+        "exclusiveMaximum",
+        [
+            "exclusive-max-decreased",
+            "exclusive-max-increased",
+            "exclusive-max-set",
+            "exclusive-max-unset",
+        ],
+        true,
+    ),
+    (
+        "exclusiveMinimum",
+        [
+            "exclusive-min-decreased",
+            "exclusive-min-increased",
+            "exclusive-min-set",
+            "exclusive-min-unset",
+        ],
+        false,
+    ),
 ];
 
 /// Subschema keywords compared by presence, then recursively: (keyword, added, removed).
@@ -160,10 +283,26 @@ const PRESENCE: &[(&str, &str, &str)] = &[
     ("if", "if-added", "if-removed"),
     ("then", "then-added", "then-removed"),
     ("else", "else-added", "else-removed"),
-    ("propertyNames", "property-names-added", "property-names-removed"),
-    ("unevaluatedItems", "unevaluated-items-added", "unevaluated-items-removed"),
-    ("unevaluatedProperties", "unevaluated-properties-added", "unevaluated-properties-removed"),
-    ("contentSchema", "content-schema-added", "content-schema-removed"),
+    (
+        "propertyNames",
+        "property-names-added",
+        "property-names-removed",
+    ),
+    (
+        "unevaluatedItems",
+        "unevaluated-items-added",
+        "unevaluated-items-removed",
+    ),
+    (
+        "unevaluatedProperties",
+        "unevaluated-properties-added",
+        "unevaluated-properties-removed",
+    ),
+    (
+        "contentSchema",
+        "content-schema-added",
+        "content-schema-removed",
+    ),
     ("prefixItems", "prefix-items-added", "prefix-items-removed"),
 ];
 
@@ -201,9 +340,10 @@ impl Out<'_> {
             Mode::ReadOnly if READ_ONLY_HARMLESS.contains(&suffix) => {
                 RawId::Full(format!("request-read-only-property-{suffix}"), Level::Info)
             }
-            Mode::WriteOnly if WRITE_ONLY_HARMLESS.contains(&suffix) => {
-                RawId::Full(format!("response-write-only-property-{suffix}"), Level::Info)
-            }
+            Mode::WriteOnly if WRITE_ONLY_HARMLESS.contains(&suffix) => RawId::Full(
+                format!("response-write-only-property-{suffix}"),
+                Level::Info,
+            ),
             _ => RawId::Kw(suffix),
         };
         self.raw(id, text, head, base);
@@ -221,6 +361,8 @@ impl Out<'_> {
             text,
             head,
             base,
+            via: Vec::new(),
+            component: None,
         });
     }
 }
@@ -253,7 +395,16 @@ impl<'a> Cmp<'a, '_> {
         let (Some(bt), Some(ht)) = (self.base.deref(b), self.head.deref(h)) else {
             return;
         };
-        let (bt, ht) = (Val { key: bt.key.or(b.key), ..bt }, Val { key: ht.key.or(h.key), ..ht });
+        let (bt, ht) = (
+            Val {
+                key: bt.key.or(b.key),
+                ..bt
+            },
+            Val {
+                key: ht.key.or(h.key),
+                ..ht
+            },
+        );
         self.body(bt, ht, cx, &mut raws, 0, true);
         let param = matches!(cx.place, Place::Parameter | Place::HeaderParameter);
         for r in raws {
@@ -261,7 +412,8 @@ impl<'a> Cmp<'a, '_> {
             let top = r.props_rev.iter().all(|p| param && p == "items");
             let (id, level) = match &r.id {
                 RawId::Kw(s) => {
-                    let id = if top && cx.place == Place::ResponseBody && *s == "enum-value-removed" {
+                    let id = if top && cx.place == Place::ResponseBody && *s == "enum-value-removed"
+                    {
                         "response-mediatype-enum-value-removed".to_string()
                     } else {
                         format!("{}-{s}", cx.place.scope(top))
@@ -270,28 +422,62 @@ impl<'a> Cmp<'a, '_> {
                 }
                 RawId::Full(id, level) => (id.clone(), *level),
             };
-            let mut ptr = pointer.to_string();
-            for seg in r.ptr_rev.iter().rev() {
+            // A change inside a shared component is named by the component, and its
+            // pointer is the component's own.
+            let (mut ptr, ptr_segs, props, subject) = match &r.component {
+                Some((target, nprops, nptr)) => {
+                    let name = target.rsplit('/').next().unwrap_or(target);
+                    let base = match target.split_once('#') {
+                        Some(("", p)) => p.to_string(),
+                        Some((f, p)) => format!("{f}#{p}"),
+                        None => format!("{target}#"),
+                    };
+                    (
+                        base,
+                        &r.ptr_rev[..*nptr],
+                        &r.props_rev[..*nprops],
+                        format!(", schema `{name}`"),
+                    )
+                }
+                None => (
+                    pointer.to_string(),
+                    &r.ptr_rev[..],
+                    &r.props_rev[..],
+                    String::new(),
+                ),
+            };
+            for seg in ptr_segs.iter().rev() {
                 ptr.push('/');
                 ptr.push_str(&escape(seg));
             }
-            let text = if top {
-                format!("{what}: {}", r.text)
+            let text = if props.is_empty() {
+                format!("{what}{subject}: {}", r.text)
             } else {
-                let path: Vec<&str> = r.props_rev.iter().rev().map(String::as_str).collect();
-                format!("{what}, property `{}`: {}", path.join("/"), r.text)
+                let path: Vec<&str> = props.iter().rev().map(String::as_str).collect();
+                format!("{what}{subject}, property `{}`: {}", path.join("/"), r.text)
             };
-            let g = if id.contains("deprecat") || id.contains("sunset") || id.contains("stability") || id.contains("reactivated") {
+            let g = if id.contains("deprecat")
+                || id.contains("sunset")
+                || id.contains("stability")
+                || id.contains("reactivated")
+            {
                 Group::Lifecycle
             } else {
                 group
             };
-            self.push(id, level, g, Some(op), ptr, text, r.head, r.base);
+            self.push_via(id, level, g, Some(op), ptr, text, r.head, r.base, r.via);
         }
     }
 
     /// Compares `b` and `h` (either may be a `$ref`) into `out`, relative to them.
-    pub(crate) fn schema(&mut self, b: Val<'a>, h: Val<'a>, cx: Cx, out: &mut Vec<Raw>, depth: usize) {
+    pub(crate) fn schema(
+        &mut self,
+        b: Val<'a>,
+        h: Val<'a>,
+        cx: Cx,
+        out: &mut Vec<Raw>,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -303,24 +489,46 @@ impl<'a> Cmp<'a, '_> {
             return;
         };
         // Keep the reference site's key so locations stay where the reader is.
-        let (bt, ht) = (Val { key: bt.key.or(b.key), ..bt }, Val { key: ht.key.or(h.key), ..ht });
+        let (bt, ht) = (
+            Val {
+                key: bt.key.or(b.key),
+                ..bt
+            },
+            Val {
+                key: ht.key.or(h.key),
+                ..ht
+            },
+        );
         let key = (bt.id(), ht.id(), cx);
-        if self.stack.contains(&key) {
+        let next = self.done.len() as u32;
+        let m = *self.memo.entry(key).or_insert(next);
+        if m == next {
+            self.done.push(false);
+            self.reached_by.push(Vec::new());
+        }
+        let reached = &mut self.reached_by[m as usize];
+        if reached.last() != Some(&self.op_ix) {
+            reached.push(self.op_ix);
+        }
+        // Compared before (its changes are reported once, where first met), or being
+        // compared further up (a reference cycle).
+        if self.done[m as usize] || self.stack.contains(&m) {
             return;
         }
-        let found = match self.memo.get(&key) {
-            Some(r) => r.clone(),
-            None => {
-                self.stack.push(key);
-                let mut v = Vec::new();
-                self.body(bt, ht, cx, &mut v, depth + 1, false);
-                self.stack.pop();
-                let r = Rc::new(v);
-                self.memo.insert(key, r.clone());
-                r
+        self.stack.push(m);
+        let start = out.len();
+        self.body(bt, ht, cx, out, depth + 1, false);
+        self.stack.pop();
+        self.done[m as usize] = true;
+        let target = h.get("$ref").and_then(|r| r.str());
+        for r in &mut out[start..] {
+            r.via.push(m);
+            if r.component.is_none()
+                && let Some(t) = target
+            {
+                r.component = Some((t.to_string(), r.props_rev.len(), r.ptr_rev.len()));
             }
-        };
-        out.extend(found.iter().cloned());
+        }
     }
 
     /// Compares a child schema and files its changes under `prop` / pointer segments.
@@ -349,7 +557,15 @@ impl<'a> Cmp<'a, '_> {
     }
 
     /// Compares two resolved schemas.
-    fn body(&mut self, b: Val<'a>, h: Val<'a>, cx: Cx, raws: &mut Vec<Raw>, depth: usize, top: bool) {
+    fn body(
+        &mut self,
+        b: Val<'a>,
+        h: Val<'a>,
+        cx: Cx,
+        raws: &mut Vec<Raw>,
+        depth: usize,
+        top: bool,
+    ) {
         if !b.is_map() || !h.is_map() {
             return;
         }
@@ -357,6 +573,11 @@ impl<'a> Cmp<'a, '_> {
         if self.composition_wrap(&b, &h, &mut out) {
             return;
         }
+        drop(out);
+        if self.any_of_wrap(b, h, cx, raws, depth, top) {
+            return;
+        }
+        let mut out = Out { v: raws, cx, top };
         type_changes(&b, &h, &mut out);
         enum_changes(&b, &h, &mut out);
         value_changes(&b, &h, &mut out);
@@ -376,10 +597,104 @@ impl<'a> Cmp<'a, '_> {
         let shaped = |v: &Val| v.get("type").is_some() || v.get("properties").is_some();
         if b.get("oneOf").is_none() && h.get("oneOf").is_some() && shaped(b) && !shaped(h) {
             let (head, base) = at(b, h, "oneOf");
-            out.kw("wrapped-in-one-of", "wrapped in `oneOf`".into(), head, base.or(Some(b.loc())));
+            out.kw(
+                "wrapped-in-one-of",
+                "wrapped in `oneOf`".into(),
+                head,
+                base.or(Some(b.loc())),
+            );
             return true;
         }
         false
+    }
+
+    /// A schema that became `anyOf: [similar, …]` (generators add alternatives such as
+    /// an empty-string form), or the reverse: compared with the most similar branch, so
+    /// its properties are not reported as removed.
+    fn any_of_wrap(
+        &mut self,
+        b: Val<'a>,
+        h: Val<'a>,
+        cx: Cx,
+        raws: &mut Vec<Raw>,
+        depth: usize,
+        top: bool,
+    ) -> bool {
+        let shaped = |v: &Val| v.get("type").is_some() || v.get("properties").is_some();
+        let composed = |v: &Val| v.get("anyOf").is_some() || v.get("oneOf").is_some();
+        let (wrapped, plain, list, kw) = if shaped(&b) && !composed(&b) && !shaped(&h) {
+            match h.get("anyOf") {
+                Some(l) => (true, b, l, "anyOf"),
+                None => return false,
+            }
+        } else if shaped(&h) && !composed(&h) && !shaped(&b) {
+            match b
+                .get("anyOf")
+                .map(|l| (l, "anyOf"))
+                .or_else(|| b.get("oneOf").map(|l| (l, "oneOf")))
+            {
+                Some((l, kw)) => (false, h, l, kw),
+                None => return false,
+            }
+        } else {
+            return false;
+        };
+        let (branch_docs, plain_docs) = if wrapped {
+            (self.head, self.base)
+        } else {
+            (self.base, self.head)
+        };
+        let pr = plain_docs.resolve(plain);
+        let names = |v: &Val| -> Vec<String> {
+            v.get("properties")
+                .map(|p| p.entries().map(|(k, _)| k.to_string()).collect())
+                .unwrap_or_default()
+        };
+        let (pn, pt) = (names(&pr), pr.get("type").map(|t| t.show()));
+        let best = list
+            .items()
+            .enumerate()
+            .map(|(i, br)| {
+                let r = branch_docs.resolve(br);
+                let shared = names(&r).iter().filter(|n| pn.contains(n)).count();
+                let same_type = (r.get("type").map(|t| t.show()) == pt && pt.is_some()) as usize;
+                (shared * 2 + same_type, i, br)
+            })
+            .max_by_key(|(score, i, _)| (*score, std::cmp::Reverse(*i)));
+        let Some((score, i, branch)) = best else {
+            return false;
+        };
+        if score == 0 {
+            return false;
+        }
+        let mut out = Out { v: raws, cx, top };
+        if wrapped {
+            let (head, base) = at(&b, &h, kw);
+            out.kw(
+                "wrapped-in-any-of",
+                "wrapped in `anyOf` with other alternatives".into(),
+                head,
+                base.or(Some(b.loc())),
+            );
+        } else {
+            let (head, base) = at(&b, &h, "type");
+            out.kw(
+                if kw == "anyOf" {
+                    "unwrapped-from-any-of"
+                } else {
+                    "unwrapped-from-one-of"
+                },
+                format!("no longer a `{kw}`: only one of its alternatives is left"),
+                head,
+                base.or(Some(b.loc())),
+            );
+        }
+        if wrapped {
+            self.child(b, branch, cx, None, &[kw, &i.to_string()], raws, depth);
+        } else {
+            self.child(branch, h, cx, None, &[], raws, depth);
+        }
+        true
     }
 
     fn properties(&mut self, b: Val<'a>, h: Val<'a>, cx: Cx, raws: &mut Vec<Raw>, depth: usize) {
@@ -389,7 +704,11 @@ impl<'a> Cmp<'a, '_> {
         }
         let req = |v: &Val| -> Vec<String> {
             v.get("required")
-                .map(|r| r.items().filter_map(|x| x.str().map(String::from)).collect())
+                .map(|r| {
+                    r.items()
+                        .filter_map(|x| x.str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let (breq, hreq) = (req(&b), req(&h));
@@ -407,22 +726,52 @@ impl<'a> Cmp<'a, '_> {
                 let required = breq.iter().any(|r| r == name);
                 let at_h = hp.unwrap_or(h).loc();
                 let mut sub = Vec::new();
-                let mut o = Out { v: &mut sub, cx, top: false };
+                let mut o = Out {
+                    v: &mut sub,
+                    cx,
+                    top: false,
+                };
                 if request {
                     if flag(self.base, bv, "readOnly") {
-                        o.full("request-read-only-property-removed".into(), Level::Info, "removed".into(), at_h, Some(bv.loc()));
+                        o.full(
+                            "request-read-only-property-removed".into(),
+                            Level::Info,
+                            "removed".into(),
+                            at_h,
+                            Some(bv.loc()),
+                        );
                     } else {
-                        o.kw("removed", "removed: old clients still send it".into(), at_h, Some(bv.loc()));
+                        o.kw(
+                            "removed",
+                            "removed: old clients still send it".into(),
+                            at_h,
+                            Some(bv.loc()),
+                        );
                     }
                 } else {
                     let wo = flag(self.base, bv, "writeOnly");
                     let kind = if required { "required" } else { "optional" };
                     let (id, level) = match (wo, required) {
-                        (true, _) => (format!("response-{kind}-write-only-property-removed"), Level::Info),
-                        (false, true) => ("response-required-property-removed".to_string(), Level::Error),
-                        (false, false) => ("response-optional-property-removed".to_string(), Level::Warn),
+                        (true, _) => (
+                            format!("response-{kind}-write-only-property-removed"),
+                            Level::Info,
+                        ),
+                        (false, true) => (
+                            "response-required-property-removed".to_string(),
+                            Level::Error,
+                        ),
+                        (false, false) => (
+                            "response-optional-property-removed".to_string(),
+                            Level::Warn,
+                        ),
                     };
-                    o.full(id, level, format!("{kind} property removed: clients reading it get nothing"), at_h, Some(bv.loc()));
+                    o.full(
+                        id,
+                        level,
+                        format!("{kind} property removed: clients reading it get nothing"),
+                        at_h,
+                        Some(bv.loc()),
+                    );
                 }
                 for mut r in sub {
                     r.props_rev.push(name.to_string());
@@ -438,7 +787,11 @@ impl<'a> Cmp<'a, '_> {
                 }
                 let required = hreq.iter().any(|r| r == name);
                 let mut sub = Vec::new();
-                let mut o = Out { v: &mut sub, cx, top: false };
+                let mut o = Out {
+                    v: &mut sub,
+                    cx,
+                    top: false,
+                };
                 let resolved = self.head.resolve(hv);
                 if request {
                     if flag(self.head, hv, "readOnly") {
@@ -450,7 +803,11 @@ impl<'a> Cmp<'a, '_> {
                             Place::Parameter => "parameter-",
                             _ => "",
                         };
-                        let dflt = if resolved.get("default").is_some() { "-with-default" } else { "" };
+                        let dflt = if resolved.get("default").is_some() {
+                            "-with-default"
+                        } else {
+                            ""
+                        };
                         o.full(
                             format!("new-required-request-{scope}property{dflt}"),
                             Level::Error,
@@ -459,12 +816,28 @@ impl<'a> Cmp<'a, '_> {
                             None,
                         );
                     } else {
-                        o.full("new-optional-request-property".into(), Level::Info, "new optional property".into(), hv.loc(), None);
+                        o.full(
+                            "new-optional-request-property".into(),
+                            Level::Info,
+                            "new optional property".into(),
+                            hv.loc(),
+                            None,
+                        );
                     }
                 } else {
                     let kind = if required { "required" } else { "optional" };
-                    let wo = if flag(self.head, hv, "writeOnly") { "write-only-" } else { "" };
-                    o.full(format!("response-{kind}-{wo}property-added"), Level::Info, format!("new {kind} property"), hv.loc(), None);
+                    let wo = if flag(self.head, hv, "writeOnly") {
+                        "write-only-"
+                    } else {
+                        ""
+                    };
+                    o.full(
+                        format!("response-{kind}-{wo}property-added"),
+                        Level::Info,
+                        format!("new {kind} property"),
+                        hv.loc(),
+                        None,
+                    );
                 }
                 for mut r in sub {
                     r.props_rev.push(name.to_string());
@@ -473,17 +846,30 @@ impl<'a> Cmp<'a, '_> {
             }
         }
         // Required-ness of properties both sides have, when `required` lists differ.
-        for name in breq.iter().filter(|r| !hreq.contains(r)).chain(hreq.iter().filter(|r| !breq.contains(r))) {
-            let (Some(_), Some(hv)) = (bp.and_then(|p| p.get(name)), hp.and_then(|p| p.get(name))) else {
+        for name in breq
+            .iter()
+            .filter(|r| !hreq.contains(r))
+            .chain(hreq.iter().filter(|r| !breq.contains(r)))
+        {
+            let (Some(_), Some(hv)) = (bp.and_then(|p| p.get(name)), hp.and_then(|p| p.get(name)))
+            else {
                 continue;
             };
             let became_required = hreq.contains(name);
-            let skip = if request { flag(self.head, hv, "readOnly") } else { flag(self.head, hv, "writeOnly") };
+            let skip = if request {
+                flag(self.head, hv, "readOnly")
+            } else {
+                flag(self.head, hv, "writeOnly")
+            };
             if skip {
                 continue;
             }
             let mut sub = Vec::new();
-            let mut o = Out { v: &mut sub, cx, top: false };
+            let mut o = Out {
+                v: &mut sub,
+                cx,
+                top: false,
+            };
             let hreq_at = h.get("required").map(|r| r.loc()).unwrap_or(hv.loc());
             if became_required {
                 let suffix = if request && self.head.resolve(hv).get("default").is_some() {
@@ -491,9 +877,19 @@ impl<'a> Cmp<'a, '_> {
                 } else {
                     "became-required"
                 };
-                o.kw(suffix, "became required".into(), hreq_at, b.get("required").map(|r| r.loc()));
+                o.kw(
+                    suffix,
+                    "became required".into(),
+                    hreq_at,
+                    b.get("required").map(|r| r.loc()),
+                );
             } else {
-                o.kw("became-optional", "became optional".into(), hreq_at, b.get("required").map(|r| r.loc()));
+                o.kw(
+                    "became-optional",
+                    "became optional".into(),
+                    hreq_at,
+                    b.get("required").map(|r| r.loc()),
+                );
             }
             for mut r in sub {
                 r.props_rev.push(name.to_string());
@@ -501,23 +897,42 @@ impl<'a> Cmp<'a, '_> {
             }
         }
         // Properties both sides have: flags, lifecycle, then the schemas.
-        let (Some(bp), Some(hp)) = (bp, hp) else { return };
+        let (Some(bp), Some(hp)) = (bp, hp) else {
+            return;
+        };
         for (name, bv) in bp.entries() {
             let Some(hv) = hp.get(name) else { continue };
             let (br, hr) = (self.base.resolve(bv), self.head.resolve(hv));
             let required = hreq.iter().any(|r| r == name);
             let kind = if required { "required" } else { "optional" };
             let mut sub = Vec::new();
-            let mut o = Out { v: &mut sub, cx, top: false };
+            let mut o = Out {
+                v: &mut sub,
+                cx,
+                top: false,
+            };
             for (key, word) in [("readOnly", "read-only"), ("writeOnly", "write-only")] {
-                let (bf, hf) = (br.get(key).is_some_and(|x| x.is_true()), hr.get(key).is_some_and(|x| x.is_true()));
+                let (bf, hf) = (
+                    br.get(key).is_some_and(|x| x.is_true()),
+                    hr.get(key).is_some_and(|x| x.is_true()),
+                );
                 if bf == hf {
                     continue;
                 }
                 let not = if hf { "" } else { "not-" };
-                let level = if !request && required && key == "writeOnly" && !hf { Level::Warn } else { Level::Info };
+                let level = if !request && required && key == "writeOnly" && !hf {
+                    Level::Warn
+                } else {
+                    Level::Info
+                };
                 let (head, base) = at(&br, &hr, key);
-                o.full(format!("{dir}-{kind}-property-became-{not}{word}"), level, format!("became {not}{key}").replace("not-", "not "), head, base);
+                o.full(
+                    format!("{dir}-{kind}-property-became-{not}{word}"),
+                    level,
+                    format!("became {not}{key}").replace("not-", "not "),
+                    head,
+                    base,
+                );
             }
             for t in lifecycle::transitions(&br, &hr, self.opts) {
                 let suffix: &'static str = match t.suffix {
@@ -525,7 +940,9 @@ impl<'a> Cmp<'a, '_> {
                     "deprecated-with-sunset" => "deprecated-with-sunset",
                     "deprecated-sunset-missing" => "deprecated-sunset-missing",
                     "deprecated-sunset-invalid" | "sunset-parse" => "deprecated-sunset-invalid",
-                    "sunset-date-too-small" | "sunset-date-changed-too-small" => "sunset-date-too-small",
+                    "sunset-date-too-small" | "sunset-date-changed-too-small" => {
+                        "sunset-date-too-small"
+                    }
                     "reactivated" => "reactivated",
                     "stability-decreased" => "stability-decreased",
                     "stability-increased" => "stability-increased",
@@ -539,11 +956,23 @@ impl<'a> Cmp<'a, '_> {
                 raws.push(r);
             }
             let mode = match (cx.mode, request) {
-                (Mode::Normal, true) if hr.get("readOnly").is_some_and(|x| x.is_true()) => Mode::ReadOnly,
-                (Mode::Normal, false) if hr.get("writeOnly").is_some_and(|x| x.is_true()) => Mode::WriteOnly,
+                (Mode::Normal, true) if hr.get("readOnly").is_some_and(|x| x.is_true()) => {
+                    Mode::ReadOnly
+                }
+                (Mode::Normal, false) if hr.get("writeOnly").is_some_and(|x| x.is_true()) => {
+                    Mode::WriteOnly
+                }
                 (m, _) => m,
             };
-            self.child(bv, hv, Cx { mode, ..cx }, Some(name), &["properties", name], raws, depth);
+            self.child(
+                bv,
+                hv,
+                Cx { mode, ..cx },
+                Some(name),
+                &["properties", name],
+                raws,
+                depth,
+            );
         }
     }
 
@@ -556,18 +985,49 @@ impl<'a> Cmp<'a, '_> {
         }
         match (b.get("additionalProperties"), h.get("additionalProperties")) {
             (Some(ba), Some(ha)) if ba.is_map() && ha.is_map() => {
-                self.child(ba, ha, cx, Some("additionalProperties"), &["additionalProperties"], raws, depth);
+                self.child(
+                    ba,
+                    ha,
+                    cx,
+                    Some("additionalProperties"),
+                    &["additionalProperties"],
+                    raws,
+                    depth,
+                );
             }
-            (ba, Some(ha)) if matches!(ha.node.kind, Kind::Bool(false)) && !ba.is_some_and(|b| matches!(b.node.kind, Kind::Bool(false))) => {
-                let mut o = Out { v: raws, cx, top: false };
-                o.kw("additional-properties-closed", "`additionalProperties: false` added: properties not listed are now rejected".into(), ha.loc(), ba.map(|v| v.loc()));
+            (ba, Some(ha))
+                if matches!(ha.node.kind, Kind::Bool(false))
+                    && !ba.is_some_and(|b| matches!(b.node.kind, Kind::Bool(false))) =>
+            {
+                let mut o = Out {
+                    v: raws,
+                    cx,
+                    top: false,
+                };
+                o.kw(
+                    "additional-properties-closed",
+                    "`additionalProperties: false` added: properties not listed are now rejected"
+                        .into(),
+                    ha.loc(),
+                    ba.map(|v| v.loc()),
+                );
             }
             _ => {}
         }
         for (kw, added, removed) in PRESENCE {
             match (b.get(kw), h.get(kw)) {
-                (None, Some(hv)) => Out { v: raws, cx, top: false }.kw(added, format!("`{kw}` added"), hv.loc(), None),
-                (Some(bv), None) => Out { v: raws, cx, top: false }.kw(removed, format!("`{kw}` removed"), h.loc(), Some(bv.loc())),
+                (None, Some(hv)) => Out {
+                    v: raws,
+                    cx,
+                    top: false,
+                }
+                .kw(added, format!("`{kw}` added"), hv.loc(), None),
+                (Some(bv), None) => Out {
+                    v: raws,
+                    cx,
+                    top: false,
+                }
+                .kw(removed, format!("`{kw}` removed"), h.loc(), Some(bv.loc())),
                 (Some(bv), Some(hv)) if bv.is_map() && hv.is_map() => {
                     self.child(bv, hv, cx, Some(kw), &[kw], raws, depth);
                 }
@@ -577,13 +1037,41 @@ impl<'a> Cmp<'a, '_> {
                         match hs.get(i) {
                             Some(hi) => {
                                 let seg = format!("prefixItems/{i}");
-                                self.child(bi, *hi, cx, Some(&seg), &["prefixItems", &i.to_string()], raws, depth);
+                                self.child(
+                                    bi,
+                                    *hi,
+                                    cx,
+                                    Some(&seg),
+                                    &["prefixItems", &i.to_string()],
+                                    raws,
+                                    depth,
+                                );
                             }
-                            None => Out { v: raws, cx, top: false }.kw("prefix-items-removed", format!("`prefixItems` entry {i} removed"), hv.loc(), Some(bi.loc())),
+                            None => Out {
+                                v: raws,
+                                cx,
+                                top: false,
+                            }
+                            .kw(
+                                "prefix-items-removed",
+                                format!("`prefixItems` entry {i} removed"),
+                                hv.loc(),
+                                Some(bi.loc()),
+                            ),
                         }
                     }
                     for (i, hi) in hs.iter().enumerate().skip(bv.items().count()) {
-                        Out { v: raws, cx, top: false }.kw("prefix-items-added", format!("`prefixItems` entry {i} added"), hi.loc(), None);
+                        Out {
+                            v: raws,
+                            cx,
+                            top: false,
+                        }
+                        .kw(
+                            "prefix-items-added",
+                            format!("`prefixItems` entry {i} added"),
+                            hi.loc(),
+                            None,
+                        );
                     }
                 }
                 _ => {}
@@ -592,16 +1080,47 @@ impl<'a> Cmp<'a, '_> {
         // Under `not` a narrower schema accepts more: report that it changed, without
         // pretending to know which way.
         match (b.get("not"), h.get("not")) {
-            (None, Some(hv)) => Out { v: raws, cx, top: false }.kw("not-added", "`not` added".into(), hv.loc(), None),
-            (Some(bv), None) => Out { v: raws, cx, top: false }.kw("not-removed", "`not` removed".into(), h.loc(), Some(bv.loc())),
-            (Some(bv), Some(hv)) if !bv.node.same_value(hv.node) => {
-                Out { v: raws, cx, top: false }.kw("not-changed", "the schema under `not` changed, which inverts what is accepted".into(), hv.loc(), Some(bv.loc()))
+            (None, Some(hv)) => Out {
+                v: raws,
+                cx,
+                top: false,
             }
+            .kw("not-added", "`not` added".into(), hv.loc(), None),
+            (Some(bv), None) => Out {
+                v: raws,
+                cx,
+                top: false,
+            }
+            .kw(
+                "not-removed",
+                "`not` removed".into(),
+                h.loc(),
+                Some(bv.loc()),
+            ),
+            (Some(bv), Some(hv)) if !bv.node.same_value(hv.node) => Out {
+                v: raws,
+                cx,
+                top: false,
+            }
+            .kw(
+                "not-changed",
+                "the schema under `not` changed, which inverts what is accepted".into(),
+                hv.loc(),
+                Some(bv.loc()),
+            ),
             _ => {}
         }
         for (kw, added, removed) in [
-            ("patternProperties", "pattern-property-added", "pattern-property-removed"),
-            ("dependentSchemas", "dependent-schema-added", "dependent-schema-removed"),
+            (
+                "patternProperties",
+                "pattern-property-added",
+                "pattern-property-removed",
+            ),
+            (
+                "dependentSchemas",
+                "dependent-schema-added",
+                "dependent-schema-removed",
+            ),
         ] {
             let (bm, hm) = (b.get(kw), h.get(kw));
             if bm.is_none() && hm.is_none() {
@@ -610,7 +1129,17 @@ impl<'a> Cmp<'a, '_> {
             if let Some(bm) = bm {
                 for (k, bv) in bm.entries() {
                     match hm.and_then(|m| m.get(k)) {
-                        None => Out { v: raws, cx, top: false }.kw(removed, format!("`{kw}` entry `{k}` removed"), hm.unwrap_or(h).loc(), Some(bv.loc())),
+                        None => Out {
+                            v: raws,
+                            cx,
+                            top: false,
+                        }
+                        .kw(
+                            removed,
+                            format!("`{kw}` entry `{k}` removed"),
+                            hm.unwrap_or(h).loc(),
+                            Some(bv.loc()),
+                        ),
                         Some(hv) => {
                             let seg = format!("{kw}/{k}");
                             self.child(bv, hv, cx, Some(&seg), &[kw, k], raws, depth);
@@ -621,7 +1150,17 @@ impl<'a> Cmp<'a, '_> {
             if let Some(hm) = hm {
                 for (k, hv) in hm.entries() {
                     if bm.and_then(|m| m.get(k)).is_none() {
-                        Out { v: raws, cx, top: false }.kw(added, format!("`{kw}` entry `{k}` added"), hv.loc(), None);
+                        Out {
+                            v: raws,
+                            cx,
+                            top: false,
+                        }
+                        .kw(
+                            added,
+                            format!("`{kw}` entry `{k}` added"),
+                            hv.loc(),
+                            None,
+                        );
                     }
                 }
             }
@@ -629,7 +1168,15 @@ impl<'a> Cmp<'a, '_> {
     }
 
     /// allOf/anyOf/oneOf: subschemas paired by `$ref` target, title, or position.
-    fn composition(&mut self, kw: &'static str, b: Val<'a>, h: Val<'a>, cx: Cx, raws: &mut Vec<Raw>, depth: usize) {
+    fn composition(
+        &mut self,
+        kw: &'static str,
+        b: Val<'a>,
+        h: Val<'a>,
+        cx: Cx,
+        raws: &mut Vec<Raw>,
+        depth: usize,
+    ) {
         let (bl, hl) = (b.get(kw), h.get(kw));
         if bl.is_none() && hl.is_none() {
             return;
@@ -651,7 +1198,8 @@ impl<'a> Cmp<'a, '_> {
         };
         let list = |l: Option<Val<'a>>| -> Vec<(String, Val<'a>)> {
             let mut ix = 0;
-            l.map(|l| l.items().map(|v| (key_of(&v, &mut ix), v)).collect()).unwrap_or_default()
+            l.map(|l| l.items().map(|v| (key_of(&v, &mut ix), v)).collect())
+                .unwrap_or_default()
         };
         let (bs, hs) = (list(bl), list(hl));
         let mut b_left: Vec<usize> = Vec::new();
@@ -662,11 +1210,16 @@ impl<'a> Cmp<'a, '_> {
                 None => b_left.push(i),
             }
         }
-        let mut h_left: Vec<usize> = (0..hs.len()).filter(|j| !pairs.iter().any(|(_, pj)| pj == j)).collect();
+        let mut h_left: Vec<usize> = (0..hs.len())
+            .filter(|j| !pairs.iter().any(|(_, pj)| pj == j))
+            .collect();
         // An inline subschema moved into a component (or back) is the same branch.
         b_left.retain(|&i| {
             let bv = self.base.resolve(bs[i].1);
-            match h_left.iter().position(|&j| self.head.resolve(hs[j].1).node.same_value(bv.node)) {
+            match h_left
+                .iter()
+                .position(|&j| self.head.resolve(hs[j].1).node.same_value(bv.node))
+            {
                 Some(p) => {
                     pairs.push((i, h_left.remove(p)));
                     false
@@ -683,20 +1236,54 @@ impl<'a> Cmp<'a, '_> {
         for i in b_left {
             let (k, bv) = &bs[i];
             let resolved = self.base.resolve(*bv);
-            let mut o = Out { v: raws, cx, top: false };
-            let suffix = if kw == "allOf" && annotation_only(&resolved) { "all-of-removed-annotation-only" } else { removed };
-            o.kw(suffix, format!("`{kw}` subschema {} removed", describe(k)), hl.unwrap_or(h).loc(), Some(bv.loc()));
+            let mut o = Out {
+                v: raws,
+                cx,
+                top: false,
+            };
+            let suffix = if kw == "allOf" && annotation_only(&resolved) {
+                "all-of-removed-annotation-only"
+            } else {
+                removed
+            };
+            o.kw(
+                suffix,
+                format!("`{kw}` subschema {} removed", describe(k)),
+                hl.unwrap_or(h).loc(),
+                Some(bv.loc()),
+            );
         }
         for j in h_left {
             let (k, hv) = &hs[j];
             let resolved = self.head.resolve(*hv);
-            let mut o = Out { v: raws, cx, top: false };
-            let suffix = if kw == "allOf" && annotation_only(&resolved) { "all-of-added-annotation-only" } else { added };
-            o.kw(suffix, format!("`{kw}` subschema {} added", describe(k)), hv.loc(), None);
+            let mut o = Out {
+                v: raws,
+                cx,
+                top: false,
+            };
+            let suffix = if kw == "allOf" && annotation_only(&resolved) {
+                "all-of-added-annotation-only"
+            } else {
+                added
+            };
+            o.kw(
+                suffix,
+                format!("`{kw}` subschema {} added", describe(k)),
+                hv.loc(),
+                None,
+            );
         }
         for (i, j) in pairs {
             let seg = format!("{kw}[{}]", describe(&hs[j].0).trim_matches('`'));
-            self.child(bs[i].1, hs[j].1, cx, Some(&seg), &[kw, &j.to_string()], raws, depth);
+            self.child(
+                bs[i].1,
+                hs[j].1,
+                cx,
+                Some(&seg),
+                &[kw, &j.to_string()],
+                raws,
+                depth,
+            );
         }
     }
 }
@@ -713,7 +1300,12 @@ fn type_changes(b: &Val, h: &Val, out: &mut Out) {
         if bt.len() == 1 && ht.len() == 1 {
             let (f, t) = (bt[0].as_str(), ht[0].as_str());
             if out.cx.xml && [f, t].iter().all(|x| ["string", "object"].contains(x)) {
-                out.kw("type-compatible", format!("{text}, the same XML text"), head, base);
+                out.kw(
+                    "type-compatible",
+                    format!("{text}, the same XML text"),
+                    head,
+                    base,
+                );
             } else if generalises(f, t) {
                 out.kw("type-generalized", text, head, base);
             } else if specialises(f, t, place, out.top)
@@ -731,7 +1323,10 @@ fn type_changes(b: &Val, h: &Val, out: &mut Out) {
             out.kw("type-changed", text, head, base);
         }
     } else if bt == ht {
-        let (bf, hf) = (b.get("format").and_then(|f| f.str()), h.get("format").and_then(|f| f.str()));
+        let (bf, hf) = (
+            b.get("format").and_then(|f| f.str()),
+            h.get("format").and_then(|f| f.str()),
+        );
         if let (Some(f), Some(t)) = (bf, hf)
             && f != t
         {
@@ -747,35 +1342,75 @@ fn type_changes(b: &Val, h: &Val, out: &mut Out) {
         }
     }
     if !bn && hn {
-        let key = if h.get("nullable").is_some() { "nullable" } else { "type" };
+        let key = if h.get("nullable").is_some() {
+            "nullable"
+        } else {
+            "type"
+        };
         let (head, base) = at(b, h, key);
         out.kw("became-nullable", "became nullable".into(), head, base);
     } else if bn && !hn {
-        let key = if b.get("nullable").is_some() { "nullable" } else { "type" };
+        let key = if b.get("nullable").is_some() {
+            "nullable"
+        } else {
+            "type"
+        };
         let (head, base) = at(b, h, key);
-        out.kw("became-not-nullable", "became not nullable".into(), head, base);
+        out.kw(
+            "became-not-nullable",
+            "became not nullable".into(),
+            head,
+            base,
+        );
     }
 }
 
 fn enum_changes(b: &Val, h: &Val, out: &mut Out) {
-    for (kw, removed_id) in [("enum", "enum-value-removed"), ("x-extensible-enum", "x-extensible-enum-value-removed")] {
+    for (kw, removed_id) in [
+        ("enum", "enum-value-removed"),
+        ("x-extensible-enum", "x-extensible-enum-value-removed"),
+    ] {
         let (bv, hv) = (b.get(kw), h.get(kw));
         match (bv, hv) {
-            (None, Some(hv)) if kw == "enum" => {
-                out.kw("became-enum", "became an enum: only the listed values are accepted".into(), hv.loc(), None)
-            }
+            (None, Some(hv)) if kw == "enum" => out.kw(
+                "became-enum",
+                "became an enum: only the listed values are accepted".into(),
+                hv.loc(),
+                None,
+            ),
             (Some(bl), Some(hl)) => {
                 let (bs, hs) = (scalars(Some(bl)), scalars(Some(hl)));
-                let removed: Vec<String> = bs.iter().filter(|(k, _)| !hs.iter().any(|(h, _)| h == k)).map(|(k, _)| k.clone()).collect();
-                let added: Vec<String> = hs.iter().filter(|(k, _)| !bs.iter().any(|(b, _)| b == k)).map(|(k, _)| k.clone()).collect();
-                for v in &removed {
-                    out.kw(removed_id, format!("{kw} value {} removed", list_text(std::slice::from_ref(v))), hl.loc(), Some(bl.loc()));
+                let removed: Vec<String> = bs
+                    .iter()
+                    .filter(|(k, _)| !hs.iter().any(|(h, _)| h == k))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                let added: Vec<String> = hs
+                    .iter()
+                    .filter(|(k, _)| !bs.iter().any(|(b, _)| b == k))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                // One finding per enum, however many values changed.
+                if !removed.is_empty() {
+                    out.kw(
+                        removed_id,
+                        format!("{kw} {} removed", values_text(&removed)),
+                        hl.loc(),
+                        Some(bl.loc()),
+                    );
                 }
-                if kw == "enum" {
-                    for v in &added {
-                        let loc = hs.iter().find(|(k, _)| k == v).map(|(_, n)| n.loc()).unwrap_or(hl.loc());
-                        out.kw("enum-value-added", format!("enum value {} added", list_text(std::slice::from_ref(v))), loc, None);
-                    }
+                if kw == "enum" && !added.is_empty() {
+                    let loc = hs
+                        .iter()
+                        .find(|(k, _)| *k == added[0])
+                        .map(|(_, n)| n.loc())
+                        .unwrap_or(hl.loc());
+                    out.kw(
+                        "enum-value-added",
+                        format!("enum {} added", values_text(&added)),
+                        loc,
+                        None,
+                    );
                 }
             }
             _ => {}
@@ -787,11 +1422,28 @@ fn enum_changes(b: &Val, h: &Val, out: &mut Out) {
 fn value_changes(b: &Val, h: &Val, out: &mut Out) {
     for (kw, [added, removed, changed]) in [
         ("const", ["const-added", "const-removed", "const-changed"]),
-        ("default", ["default-value-added", "default-value-removed", "default-value-changed"]),
+        (
+            "default",
+            [
+                "default-value-added",
+                "default-value-removed",
+                "default-value-changed",
+            ],
+        ),
     ] {
         match (b.get(kw), h.get(kw)) {
-            (None, Some(hv)) => out.kw(added, format!("`{kw}` `{}` added", hv.show()), hv.loc(), None),
-            (Some(bv), None) => out.kw(removed, format!("`{kw}` `{}` removed", bv.show()), h.loc(), Some(bv.loc())),
+            (None, Some(hv)) => out.kw(
+                added,
+                format!("`{kw}` `{}` added", hv.show()),
+                hv.loc(),
+                None,
+            ),
+            (Some(bv), None) => out.kw(
+                removed,
+                format!("`{kw}` `{}` removed", bv.show()),
+                h.loc(),
+                Some(bv.loc()),
+            ),
             (Some(bv), Some(hv)) if !bv.node.same_value(hv.node) => out.kw(
                 changed,
                 format!("`{kw}` changed from `{}` to `{}`", bv.show(), hv.show()),
@@ -801,12 +1453,24 @@ fn value_changes(b: &Val, h: &Val, out: &mut Out) {
             _ => {}
         }
     }
-    for (kw, id) in [("contentMediaType", "content-media-type-changed"), ("contentEncoding", "content-encoding-changed")] {
+    for (kw, id) in [
+        ("contentMediaType", "content-media-type-changed"),
+        ("contentEncoding", "content-encoding-changed"),
+    ] {
         let (bv, hv) = (b.get(kw), h.get(kw));
         let (bs, hs) = (bv.map(|v| v.show()), hv.map(|v| v.show()));
         if bs != hs {
             let (head, base) = at(b, h, kw);
-            out.kw(id, format!("`{kw}` changed from `{}` to `{}`", bs.unwrap_or_else(|| "none".into()), hs.unwrap_or_else(|| "none".into())), head, base);
+            out.kw(
+                id,
+                format!(
+                    "`{kw}` changed from `{}` to `{}`",
+                    bs.unwrap_or_else(|| "none".into()),
+                    hs.unwrap_or_else(|| "none".into())
+                ),
+                head,
+                base,
+            );
         }
     }
 }
@@ -814,9 +1478,17 @@ fn value_changes(b: &Val, h: &Val, out: &mut Out) {
 fn bound_changes(b: &Val, h: &Val, out: &mut Out) {
     for (kw, [dec, inc, set, unset], is_max) in BOUNDS {
         // OpenAPI 3.0 writes exclusiveness as a boolean next to maximum/minimum.
-        let num = |v: &Val, k: &str| v.get(k).filter(|x| !matches!(x.node.kind, Kind::Bool(_))).and_then(|x| x.num());
+        let num = |v: &Val, k: &str| {
+            v.get(k)
+                .filter(|x| !matches!(x.node.kind, Kind::Bool(_)))
+                .and_then(|x| x.num())
+        };
         let excl = |v: &Val| {
-            let k = if *is_max { "exclusiveMaximum" } else { "exclusiveMinimum" };
+            let k = if *is_max {
+                "exclusiveMaximum"
+            } else {
+                "exclusiveMinimum"
+            };
             v.get(k).is_some_and(|x| x.is_true())
         };
         let (bv, hv) = (num(b, kw), num(h, kw));
@@ -824,14 +1496,30 @@ fn bound_changes(b: &Val, h: &Val, out: &mut Out) {
         match (bv, hv) {
             (Some(x), Some(y)) => {
                 let bool_bound = matches!(*kw, "maximum" | "minimum");
-                let (ex, ey) = if bool_bound { (excl(b), excl(h)) } else { (false, false) };
+                let (ex, ey) = if bool_bound {
+                    (excl(b), excl(h))
+                } else {
+                    (false, false)
+                };
                 // A tighter bound: a lower maximum (or the same, now exclusive).
-                let lower = y < x || (y == x && *is_max && ey && !ex) || (y == x && !*is_max && ex && !ey);
-                let higher = y > x || (y == x && *is_max && ex && !ey) || (y == x && !*is_max && ey && !ex);
+                let lower =
+                    y < x || (y == x && *is_max && ey && !ex) || (y == x && !*is_max && ex && !ey);
+                let higher =
+                    y > x || (y == x && *is_max && ex && !ey) || (y == x && !*is_max && ey && !ex);
                 if lower {
-                    out.kw(dec, format!("`{kw}` decreased from {} to {}", show_num(x), show_num(y)), head, base);
+                    out.kw(
+                        dec,
+                        format!("`{kw}` decreased from {} to {}", show_num(x), show_num(y)),
+                        head,
+                        base,
+                    );
                 } else if higher {
-                    out.kw(inc, format!("`{kw}` increased from {} to {}", show_num(x), show_num(y)), head, base);
+                    out.kw(
+                        inc,
+                        format!("`{kw}` increased from {} to {}", show_num(x), show_num(y)),
+                        head,
+                        base,
+                    );
                 }
             }
             (None, Some(y)) => out.kw(set, format!("`{kw}` set to {}", show_num(y)), head, base),
@@ -850,7 +1538,9 @@ fn show_num(x: f64) -> String {
 }
 
 fn pattern_of<'a>(v: &Val<'a>) -> Option<&'a str> {
-    v.get("pattern").and_then(|p| p.str()).filter(|p| !p.is_empty())
+    v.get("pattern")
+        .and_then(|p| p.str())
+        .filter(|p| !p.is_empty())
 }
 
 fn pattern_changes(b: &Val, h: &Val, out: &mut Out) {
@@ -859,13 +1549,30 @@ fn pattern_changes(b: &Val, h: &Val, out: &mut Out) {
     let (head, base) = at(b, h, "pattern");
     let any = |p: &str| matches!(p, ".*" | "^.*$" | "^.*" | ".*$");
     match (bp, hp) {
-        (None, Some(p)) if !any(p) => out.kw("pattern-added", format!("pattern `{p}` added"), head, base),
-        (Some(p), None) => out.kw("pattern-removed", format!("pattern `{p}` removed"), head, base),
+        (None, Some(p)) if !any(p) => {
+            out.kw("pattern-added", format!("pattern `{p}` added"), head, base)
+        }
+        (Some(p), None) => out.kw(
+            "pattern-removed",
+            format!("pattern `{p}` removed"),
+            head,
+            base,
+        ),
         (Some(x), Some(y)) if x != y => {
             if any(y) {
-                out.kw("pattern-generalized", format!("pattern `{x}` generalized to `{y}`"), head, base)
+                out.kw(
+                    "pattern-generalized",
+                    format!("pattern `{x}` generalized to `{y}`"),
+                    head,
+                    base,
+                )
             } else {
-                out.kw("pattern-changed", format!("pattern changed from `{x}` to `{y}`"), head, base)
+                out.kw(
+                    "pattern-changed",
+                    format!("pattern changed from `{x}` to `{y}`"),
+                    head,
+                    base,
+                )
             }
         }
         _ => {}
@@ -878,15 +1585,27 @@ fn keyed_changes(b: &Val, h: &Val, out: &mut Out) {
         && (bd.is_some() || hd.is_some())
     {
         let names = |v: Option<Val>, k: &str| -> Option<Vec<String>> {
-            v?.get(k).map(|l| l.items().filter_map(|x| x.str().map(String::from)).collect())
+            v?.get(k).map(|l| {
+                l.items()
+                    .filter_map(|x| x.str().map(String::from))
+                    .collect()
+            })
         };
         if let Some(bd) = bd {
             for (k, bv) in bd.entries() {
                 match names(hd, k) {
-                    None => out.kw("dependent-required-removed", format!("`dependentRequired` for `{k}` removed"), hd.unwrap_or(*h).loc(), Some(bv.loc())),
-                    Some(hn) if Some(&hn) != names(Some(bd), k).as_ref() => {
-                        out.kw("dependent-required-changed", format!("`dependentRequired` for `{k}` changed"), hd.and_then(|d| d.get(k)).unwrap_or(*h).loc(), Some(bv.loc()))
-                    }
+                    None => out.kw(
+                        "dependent-required-removed",
+                        format!("`dependentRequired` for `{k}` removed"),
+                        hd.unwrap_or(*h).loc(),
+                        Some(bv.loc()),
+                    ),
+                    Some(hn) if Some(&hn) != names(Some(bd), k).as_ref() => out.kw(
+                        "dependent-required-changed",
+                        format!("`dependentRequired` for `{k}` changed"),
+                        hd.and_then(|d| d.get(k)).unwrap_or(*h).loc(),
+                        Some(bv.loc()),
+                    ),
                     _ => {}
                 }
             }
@@ -894,28 +1613,66 @@ fn keyed_changes(b: &Val, h: &Val, out: &mut Out) {
         if let Some(hd) = hd {
             for (k, hv) in hd.entries() {
                 if names(bd, k).is_none() {
-                    out.kw("dependent-required-added", format!("`dependentRequired` for `{k}` added"), hv.loc(), None);
+                    out.kw(
+                        "dependent-required-added",
+                        format!("`dependentRequired` for `{k}` added"),
+                        hv.loc(),
+                        None,
+                    );
                 }
             }
         }
     }
     let (bd, hd) = (b.get("discriminator"), h.get("discriminator"));
     match (bd, hd) {
-        (None, Some(hv)) => out.kw("discriminator-added", "discriminator added".into(), hv.loc(), None),
-        (Some(bv), None) => out.kw("discriminator-removed", "discriminator removed".into(), h.loc(), Some(bv.loc())),
+        (None, Some(hv)) => out.kw(
+            "discriminator-added",
+            "discriminator added".into(),
+            hv.loc(),
+            None,
+        ),
+        (Some(bv), None) => out.kw(
+            "discriminator-removed",
+            "discriminator removed".into(),
+            h.loc(),
+            Some(bv.loc()),
+        ),
         (Some(bv), Some(hv)) => {
-            let pn = |v: &Val| v.get("propertyName").and_then(|p| p.str()).map(String::from);
+            let pn = |v: &Val| {
+                v.get("propertyName")
+                    .and_then(|p| p.str())
+                    .map(String::from)
+            };
             if pn(&bv) != pn(&hv) {
                 let (head, base) = at(&bv, &hv, "propertyName");
-                out.kw("discriminator-property-name-changed", format!("discriminator property changed from `{}` to `{}`", pn(&bv).unwrap_or_default(), pn(&hv).unwrap_or_default()), head, base);
+                out.kw(
+                    "discriminator-property-name-changed",
+                    format!(
+                        "discriminator property changed from `{}` to `{}`",
+                        pn(&bv).unwrap_or_default(),
+                        pn(&hv).unwrap_or_default()
+                    ),
+                    head,
+                    base,
+                );
             }
             let (bm, hm) = (bv.get("mapping"), hv.get("mapping"));
             let at_h = hm.unwrap_or(hv).loc();
             if let Some(bm) = bm {
                 for (k, bval) in bm.entries() {
                     match hm.and_then(|m| m.get(k)) {
-                        None => out.kw("discriminator-mapping-deleted", format!("discriminator mapping `{k}` deleted"), at_h.clone(), Some(bval.loc())),
-                        Some(hval) if hval.str() != bval.str() => out.kw("discriminator-mapping-changed", format!("discriminator mapping `{k}` changed"), hval.loc(), Some(bval.loc())),
+                        None => out.kw(
+                            "discriminator-mapping-deleted",
+                            format!("discriminator mapping `{k}` deleted"),
+                            at_h.clone(),
+                            Some(bval.loc()),
+                        ),
+                        Some(hval) if hval.str() != bval.str() => out.kw(
+                            "discriminator-mapping-changed",
+                            format!("discriminator mapping `{k}` changed"),
+                            hval.loc(),
+                            Some(bval.loc()),
+                        ),
                         _ => {}
                     }
                 }
@@ -923,7 +1680,12 @@ fn keyed_changes(b: &Val, h: &Val, out: &mut Out) {
             if let Some(hm) = hm {
                 for (k, hval) in hm.entries() {
                     if bm.and_then(|m| m.get(k)).is_none() {
-                        out.kw("discriminator-mapping-added", format!("discriminator mapping `{k}` added"), hval.loc(), None);
+                        out.kw(
+                            "discriminator-mapping-added",
+                            format!("discriminator mapping `{k}` added"),
+                            hval.loc(),
+                            None,
+                        );
                     }
                 }
             }

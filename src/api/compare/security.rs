@@ -12,12 +12,19 @@ fn requirements(v: &Val) -> Vec<(String, Vec<(String, Vec<String>)>)> {
             let mut schemes: Vec<(String, Vec<String>)> = req
                 .entries()
                 .map(|(name, scopes)| {
-                    let s = scopes.items().filter_map(|x| x.str().map(String::from)).collect();
+                    let s = scopes
+                        .items()
+                        .filter_map(|x| x.str().map(String::from))
+                        .collect();
                     (name.to_string(), s)
                 })
                 .collect();
             schemes.sort();
-            let key = schemes.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join("+");
+            let key = schemes
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join("+");
             (key, schemes)
         })
         .collect()
@@ -49,7 +56,11 @@ fn compare_requirements(
             ),
             Some((_, hs)) => {
                 for (name, scopes) in schemes {
-                    let hscopes = hs.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone()).unwrap_or_default();
+                    let hscopes = hs
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, s)| s.clone())
+                        .unwrap_or_default();
                     for s in scopes.iter().filter(|s| !hscopes.contains(s)) {
                         c.push(
                             format!("{prefix}-scope-removed"),
@@ -100,9 +111,21 @@ pub(crate) fn operation(c: &mut Cmp, b: &Val, h: &Val, op: &OpCx) {
     if b.get("security").is_none() && h.get("security").is_none() {
         return;
     }
-    let bs = b.get("security").or_else(|| c.base.root_val().get("security"));
-    let hs = h.get("security").or_else(|| c.head.root_val().get("security"));
-    compare_requirements(c, bs, hs, *h, Some(op), "api-security", format!("{}/security", op.pointer));
+    let bs = b
+        .get("security")
+        .or_else(|| c.base.root_val().get("security"));
+    let hs = h
+        .get("security")
+        .or_else(|| c.head.root_val().get("security"));
+    compare_requirements(
+        c,
+        bs,
+        hs,
+        *h,
+        Some(op),
+        "api-security",
+        format!("{}/security", op.pointer),
+    );
 }
 
 fn schemes<'a>(d: &Docs<'a>) -> Option<Val<'a>> {
@@ -131,7 +154,12 @@ fn oauth_scopes(v: &Val) -> Vec<String> {
 }
 
 fn urls(v: &Val, key: &str) -> Vec<String> {
-    let mut out: Vec<String> = v.get(key).and_then(|u| u.str()).map(String::from).into_iter().collect();
+    let mut out: Vec<String> = v
+        .get(key)
+        .and_then(|u| u.str())
+        .map(String::from)
+        .into_iter()
+        .collect();
     if let Some(flows) = v.get("flows") {
         for (flow, f) in flows.entries() {
             if let Some(u) = f.get(key).and_then(|u| u.str()) {
@@ -157,7 +185,16 @@ pub(crate) fn global(c: &mut Cmp) {
     let Some(bs) = bs else {
         if let Some(hs) = hs {
             for (name, v) in hs.entries() {
-                c.push("api-security-component-added", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("security scheme `{name}` added"), v.loc(), None);
+                c.push(
+                    "api-security-component-added",
+                    Level::Info,
+                    Group::Security,
+                    None,
+                    "/components/securitySchemes".into(),
+                    format!("security scheme `{name}` added"),
+                    v.loc(),
+                    None,
+                );
             }
         }
         return;
@@ -165,32 +202,101 @@ pub(crate) fn global(c: &mut Cmp) {
     let at = hs.unwrap_or(root);
     for (name, b) in bs.entries() {
         let Some(h) = hs.and_then(|hs| hs.get(name)) else {
-            c.push("api-security-component-removed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("security scheme `{name}` removed"), at.loc(), Some(b.loc()));
+            c.push(
+                "api-security-component-removed",
+                Level::Info,
+                Group::Security,
+                None,
+                "/components/securitySchemes".into(),
+                format!("security scheme `{name}` removed"),
+                at.loc(),
+                Some(b.loc()),
+            );
             continue;
         };
-        let (b, h) = (c.base.resolve(b), Val { key: h.key, ..c.head.resolve(h) });
+        let (b, h) = (
+            c.base.resolve(b),
+            Val {
+                key: h.key,
+                ..c.head.resolve(h)
+            },
+        );
         let ty = |v: &Val| v.get("type").and_then(|t| t.str()).map(String::from);
         if ty(&b) != ty(&h) {
-            c.push("api-security-component-type-changed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("security scheme `{name}` type changed"), h.get("type").unwrap_or(h).loc(), Some(b.loc()));
+            c.push(
+                "api-security-component-type-changed",
+                Level::Info,
+                Group::Security,
+                None,
+                "/components/securitySchemes".into(),
+                format!("security scheme `{name}` type changed"),
+                h.get("type").unwrap_or(h).loc(),
+                Some(b.loc()),
+            );
         }
         let (bsc, hsc) = (oauth_scopes(&b), oauth_scopes(&h));
         for s in bsc.iter().filter(|s| !hsc.contains(s)) {
-            c.push("api-security-component-oauth-scope-removed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("OAuth scope `{s}` of security scheme `{name}` removed"), h.loc(), Some(b.loc()));
+            c.push(
+                "api-security-component-oauth-scope-removed",
+                Level::Info,
+                Group::Security,
+                None,
+                "/components/securitySchemes".into(),
+                format!("OAuth scope `{s}` of security scheme `{name}` removed"),
+                h.loc(),
+                Some(b.loc()),
+            );
         }
         for s in hsc.iter().filter(|s| !bsc.contains(s)) {
-            c.push("api-security-component-oauth-scope-added", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("OAuth scope `{s}` of security scheme `{name}` added"), h.loc(), None);
+            c.push(
+                "api-security-component-oauth-scope-added",
+                Level::Info,
+                Group::Security,
+                None,
+                "/components/securitySchemes".into(),
+                format!("OAuth scope `{s}` of security scheme `{name}` added"),
+                h.loc(),
+                None,
+            );
         }
         if urls(&b, "tokenUrl") != urls(&h, "tokenUrl") {
-            c.push("api-security-component-oauth-token-url-changed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("token URL of security scheme `{name}` changed"), h.loc(), Some(b.loc()));
+            c.push(
+                "api-security-component-oauth-token-url-changed",
+                Level::Info,
+                Group::Security,
+                None,
+                "/components/securitySchemes".into(),
+                format!("token URL of security scheme `{name}` changed"),
+                h.loc(),
+                Some(b.loc()),
+            );
         }
         if urls(&b, "authorizationUrl") != urls(&h, "authorizationUrl") {
-            c.push("api-security-component-oauth-url-changed", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("authorization URL of security scheme `{name}` changed"), h.loc(), Some(b.loc()));
+            c.push(
+                "api-security-component-oauth-url-changed",
+                Level::Info,
+                Group::Security,
+                None,
+                "/components/securitySchemes".into(),
+                format!("authorization URL of security scheme `{name}` changed"),
+                h.loc(),
+                Some(b.loc()),
+            );
         }
     }
     if let Some(hs) = hs {
         for (name, v) in hs.entries() {
             if bs.get(name).is_none() {
-                c.push("api-security-component-added", Level::Info, Group::Security, None, "/components/securitySchemes".into(), format!("security scheme `{name}` added"), v.loc(), None);
+                c.push(
+                    "api-security-component-added",
+                    Level::Info,
+                    Group::Security,
+                    None,
+                    "/components/securitySchemes".into(),
+                    format!("security scheme `{name}` added"),
+                    v.loc(),
+                    None,
+                );
             }
         }
     }

@@ -28,7 +28,11 @@ impl Rule for Changelog {
         }
         for ch in super::changes(cx) {
             if ch.level == Level::Info {
-                out.push(super::diagnostic(&META, ch, "nothing to do: clients of the previous release keep working"));
+                out.push(super::diagnostic(
+                    &META,
+                    ch,
+                    "nothing to do: clients of the previous release keep working",
+                ));
             }
         }
     }

@@ -24,14 +24,20 @@ impl Rule for LifecyclePolicy {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        super::report(&META, cx, Group::Lifecycle, &|ch| {
-            if ch.id.contains("stability") {
-                "keep the stability level (or raise it); use `x-stability-level: draft|alpha|beta|stable`".into()
-            } else if ch.id.contains("parse") || ch.id.contains("invalid") {
-                "write `x-sunset` as an RFC 3339 date, e.g. 2026-12-31".into()
-            } else {
-                "keep the promised `x-sunset` date, or set one far enough ahead for clients to move".into()
-            }
-        }, out);
+        super::report(
+            &META,
+            cx,
+            Group::Lifecycle,
+            &|ch| {
+                if ch.id.contains("stability") {
+                    "keep the stability level (or raise it); use `x-stability-level: draft|alpha|beta|stable`".into()
+                } else if ch.id.contains("parse") || ch.id.contains("invalid") {
+                    "write `x-sunset` as an RFC 3339 date, e.g. 2026-12-31".into()
+                } else {
+                    "keep the promised `x-sunset` date, or set one far enough ahead for clients to move".into()
+                }
+            },
+            out,
+        );
     }
 }

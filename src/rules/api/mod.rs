@@ -61,7 +61,13 @@ pub fn diagnostic(meta: &'static RuleMeta, ch: &Change, help: &str) -> Diagnosti
 }
 
 /// Reports the breaking (error and warn) changes of one group.
-pub fn report(meta: &'static RuleMeta, cx: &ProjectCx, group: Group, help: &dyn Fn(&Change) -> String, out: &mut Vec<Diagnostic>) {
+pub fn report(
+    meta: &'static RuleMeta,
+    cx: &ProjectCx,
+    group: Group,
+    help: &dyn Fn(&Change) -> String,
+    out: &mut Vec<Diagnostic>,
+) {
     for ch in changes(cx) {
         if ch.group == group && ch.level != Level::Info {
             out.push(diagnostic(meta, ch, &help(ch)));

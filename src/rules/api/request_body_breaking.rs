@@ -23,16 +23,26 @@ impl Rule for RequestBodyBreaking {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        super::report(&META, cx, Group::RequestBody, &|ch| {
-            if ch.id.starts_with("new-required") || ch.id.contains("became-required") || ch.id.ends_with("added-required") {
-                "add it as optional with a server-side default; require it only once every client sends it".into()
-            } else if ch.id.contains("property-removed") {
-                "keep accepting (and ignoring) the property until clients stop sending it".into()
-            } else if ch.id.contains("media-type-removed") || ch.id == "request-body-removed" {
-                "keep accepting the old media type (or body) until clients have moved".into()
-            } else {
-                "accept what the previous release accepted: widen now, narrow only after clients have changed".into()
-            }
-        }, out);
+        super::report(
+            &META,
+            cx,
+            Group::RequestBody,
+            &|ch| {
+                if ch.id.starts_with("new-required")
+                    || ch.id.contains("became-required")
+                    || ch.id.ends_with("added-required")
+                {
+                    "add it as optional with a server-side default; require it only once every client sends it".into()
+                } else if ch.id.contains("property-removed") {
+                    "keep accepting (and ignoring) the property until clients stop sending it"
+                        .into()
+                } else if ch.id.contains("media-type-removed") || ch.id == "request-body-removed" {
+                    "keep accepting the old media type (or body) until clients have moved".into()
+                } else {
+                    "accept what the previous release accepted: widen now, narrow only after clients have changed".into()
+                }
+            },
+            out,
+        );
     }
 }

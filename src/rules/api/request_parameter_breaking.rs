@@ -24,16 +24,23 @@ impl Rule for RequestParameterBreaking {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        super::report(&META, cx, Group::Parameter, &|ch| {
-            if ch.id.starts_with("new-") || ch.id.contains("became-required") {
-                "make the parameter optional with a server-side default until every client sends it".into()
-            } else if ch.id.ends_with("-removed") && !ch.id.contains("enum") {
-                "keep accepting (and ignoring) the parameter until clients stop sending it".into()
-            } else if ch.id.contains("default") {
-                "keep the default: clients that omit the parameter rely on it".into()
-            } else {
-                "accept what the previous release accepted: widen now, narrow only after clients have changed".into()
-            }
-        }, out);
+        super::report(
+            &META,
+            cx,
+            Group::Parameter,
+            &|ch| {
+                if ch.id.starts_with("new-") || ch.id.contains("became-required") {
+                    "make the parameter optional with a server-side default until every client sends it".into()
+                } else if ch.id.ends_with("-removed") && !ch.id.contains("enum") {
+                    "keep accepting (and ignoring) the parameter until clients stop sending it"
+                        .into()
+                } else if ch.id.contains("default") {
+                    "keep the default: clients that omit the parameter rely on it".into()
+                } else {
+                    "accept what the previous release accepted: widen now, narrow only after clients have changed".into()
+                }
+            },
+            out,
+        );
     }
 }

@@ -24,14 +24,23 @@ impl Rule for ResponseBreaking {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        super::report(&META, cx, Group::Response, &|ch| {
-            if ch.id.contains("enum-value-added") {
-                "tell clients to expect unknown values first (`x-extensible-enum`), then add the value".into()
-            } else if ch.id.contains("removed") || ch.id.contains("optional") || ch.id.contains("nullable") {
-                "keep returning it (deprecate it first) until no client reads it".into()
-            } else {
-                "return what the previous release returned; add a new field or version for the new shape".into()
-            }
-        }, out);
+        super::report(
+            &META,
+            cx,
+            Group::Response,
+            &|ch| {
+                if ch.id.contains("enum-value-added") {
+                    "tell clients to expect unknown values first (`x-extensible-enum`), then add the value".into()
+                } else if ch.id.contains("removed")
+                    || ch.id.contains("optional")
+                    || ch.id.contains("nullable")
+                {
+                    "keep returning it (deprecate it first) until no client reads it".into()
+                } else {
+                    "return what the previous release returned; add a new field or version for the new shape".into()
+                }
+            },
+            out,
+        );
     }
 }

@@ -1,0 +1,84 @@
+//! `rollsafe diff OLD NEW`: two API descriptions compared directly, without a
+//! repository or git, by the same A rules and reports as `check --base`.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{Failure, Outcome, run_rules};
+use crate::config::{self, Config};
+use crate::project::{self, ProjectCx};
+use crate::rules::{self, Domain};
+
+pub struct DiffOptions {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    /// Also list the non-breaking changes (A900).
+    pub changelog: bool,
+    pub config: Option<PathBuf>,
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+pub fn diff(opts: &DiffOptions) -> Result<Outcome, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure(format!("cannot read the working directory: {e}")))?;
+    let mut config = match &opts.config {
+        Some(p) => config::load(p)?,
+        None => {
+            let p = cwd.join(config::FILE_NAME);
+            if p.is_file() {
+                config::load(&p)?
+            } else {
+                Config::default()
+            }
+        }
+    };
+    let (old, new) = (display(&opts.old), display(&opts.new));
+    let (base, head) = rayon::join(
+        || project::load_api_files(std::slice::from_ref(&old), &config),
+        || project::load_api_files(std::slice::from_ref(&new), &config),
+    );
+    let (base, head) = (base.map_err(Failure)?, head.map_err(Failure)?);
+    for (p, path) in [(&base, &old), (&head, &new)] {
+        if p.openapi.is_empty() {
+            let why = p
+                .problems
+                .iter()
+                .find(|e| e.code == "E001")
+                .map(|e| format!(": {}", e.message))
+                .unwrap_or_else(|| " (no top-level `openapi` or `swagger` key)".into());
+            return Err(Failure(format!(
+                "{path} is not a readable OpenAPI or Swagger description{why}"
+            )));
+        }
+    }
+    config.api.moved.insert(new.clone(), old.clone());
+    config.api.changelog |= opts.changelog;
+    let selected: Vec<&'static dyn rules::Rule> = rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| matches!(r.meta().domain, Domain::Api | Domain::Input))
+        .filter(|r| {
+            !config
+                .rules
+                .ignore
+                .iter()
+                .any(|c| rules::selects(c, r.meta().code))
+        })
+        .collect();
+    let cx = ProjectCx {
+        head: &head,
+        base: Some(&base),
+        config: &config,
+        check_all: true,
+        no_inline_ignores: false,
+    };
+    let diagnostics = run_rules(&cx, &selected);
+    Ok(Outcome {
+        diagnostics,
+        files_checked: 2,
+        base: Some(old),
+        root: cwd,
+    })
+}
