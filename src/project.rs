@@ -804,11 +804,14 @@ pub fn load_api_files(paths: &[String], config: &Config) -> Result<Project, Stri
     Ok(load_with(files, config, None, Some(&read)))
 }
 
+/// Reads a file by path, `None` when it does not exist.
+type ReadFile = dyn Fn(&str) -> Option<String>;
+
 fn load_with(
     files: Vec<RawFile>,
     config: &Config,
     base_new_keys: Option<&BTreeSet<String>>,
-    extra_read: Option<&dyn Fn(&str) -> Option<String>>,
+    extra_read: Option<&ReadFile>,
 ) -> Project {
     let side = side_facts(&files);
     let overrides: Vec<(globset::GlobMatcher, String)> = config

@@ -32,6 +32,21 @@ fixture!(workloads_rollouts, "rollouts");
 fixture!(workloads_compose, "compose");
 fixture!(secrets_references, "secrets");
 fixture!(traffic_shifting, "traffic");
+fixture!(api_contracts, "api");
+
+/// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
+#[test]
+fn api_changelog() {
+    // Relative paths: cargo runs tests from the package root, and the report shows them.
+    let o = rollsafe::diff::diff(&rollsafe::diff::DiffOptions {
+        old: "fixtures/api/base/services/billing/openapi.yaml".into(),
+        new: "fixtures/api/head/services/billing/openapi.yaml".into(),
+        changelog: true,
+        config: None,
+    })
+    .unwrap();
+    insta::assert_snapshot!(report::compact::render(&o));
+}
 
 #[test]
 fn every_fixture_folder_has_a_snapshot_test() {

@@ -76,7 +76,7 @@ fn request_body<'a>(
                 name,
                 schema: body.get("schema"),
                 at: body,
-                pointer: format!("{ptr}/schema"),
+                pointer: ptr.clone(),
             })
             .collect();
         return Some((body, required, media));
@@ -296,7 +296,7 @@ fn responses<'a>(d: &Docs<'a>, op: &Val<'a>, op_ptr: &str) -> Vec<(String, Respo
                             name,
                             schema: Some(s),
                             at: r,
-                            pointer: format!("{ptr}/schema"),
+                            pointer: ptr.clone(),
                         })
                         .collect(),
                     None => Vec::new(),

@@ -98,12 +98,13 @@ pub fn normalise_path(template: &str) -> String {
     out
 }
 
-fn operations<'a>(
-    d: &Docs<'a>,
-) -> (
+/// Path items by normalised path, and operations by (normalised path, method).
+type Operations<'a> = (
     BTreeMap<String, Val<'a>>,
     BTreeMap<(String, &'static str), Op<'a>>,
-) {
+);
+
+fn operations<'a>(d: &Docs<'a>) -> Operations<'a> {
     let mut items = BTreeMap::new();
     let mut ops = BTreeMap::new();
     let Some(paths) = d.root_val().get("paths") else {
@@ -185,8 +186,9 @@ pub fn compare(base: &Docs, head: &Docs, opts: &Options) -> Vec<Change> {
 /// A change in a shared component is seen from every operation using it: report it
 /// once, naming the first operation and how many others share it.
 fn merge_duplicates(changes: Vec<Change>, reached: Vec<Vec<u32>>) -> Vec<Change> {
-    let mut index: HashMap<(String, String, usize, Option<(String, usize)>), usize> =
-        HashMap::new();
+    // (id, head file, head offset, base place): the same element, whatever operation.
+    type Place = (String, String, usize, Option<(String, usize)>);
+    let mut index: HashMap<Place, usize> = HashMap::new();
     let mut out: Vec<Change> = Vec::new();
     let mut ops: Vec<Vec<u32>> = Vec::new();
     for (ch, r) in changes.into_iter().zip(reached) {

@@ -573,7 +573,6 @@ impl<'a> Cmp<'a, '_> {
         if self.composition_wrap(&b, &h, &mut out) {
             return;
         }
-        drop(out);
         if self.any_of_wrap(b, h, cx, raws, depth, top) {
             return;
         }
@@ -584,7 +583,6 @@ impl<'a> Cmp<'a, '_> {
         bound_changes(&b, &h, &mut out);
         pattern_changes(&b, &h, &mut out);
         keyed_changes(&b, &h, &mut out);
-        drop(out);
         self.properties(b, h, cx, raws, depth);
         self.subschemas(b, h, cx, raws, depth);
         for kw in ["allOf", "anyOf", "oneOf"] {

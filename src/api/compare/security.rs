@@ -6,7 +6,10 @@ use crate::api::change::{Group, Level};
 use crate::api::doc::{Docs, Val, Version};
 
 /// Requirements as (scheme names joined with `+`, scopes per scheme).
-fn requirements(v: &Val) -> Vec<(String, Vec<(String, Vec<String>)>)> {
+/// One security requirement: its schemes (joined with `+`) and each scheme's scopes.
+type Requirement = (String, Vec<(String, Vec<String>)>);
+
+fn requirements(v: &Val) -> Vec<Requirement> {
     v.items()
         .map(|req| {
             let mut schemes: Vec<(String, Vec<String>)> = req
