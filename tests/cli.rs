@@ -398,3 +398,61 @@ fn colour_only_on_request_of_a_terminal() {
     let (_, out, _) = stdout(rollsafe().arg("check").arg(&demo).arg("--quiet"));
     assert!(!out.contains("checked)."), "{out}");
 }
+
+/// `rollsafe diff OLD NEW`: exit codes, JSON with related locations in the old file,
+/// the changelog, and a usage error for a file that is no API description.
+#[test]
+fn diff_compares_two_descriptions() {
+    let old = "fixtures/api/base/services/events/openapi.yaml";
+    let new = "fixtures/api/head/services/events/openapi.yaml";
+    let (code, out, _) = stdout(
+        rollsafe()
+            .current_dir(repo())
+            .args(["diff", old, new, "--format", "json"]),
+    );
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = v["diagnostics"].as_array().unwrap();
+    let codes: Vec<&str> = findings
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["A401", "A401", "A101"], "{out}");
+    assert!(findings.iter().all(|d| d["path"] == new), "{out}");
+    let removed = &findings[2];
+    assert!(
+        removed["message"]
+            .as_str()
+            .unwrap()
+            .contains("webhook `eventDeleted` removed")
+    );
+    assert_eq!(removed["related"][0]["path"], old);
+
+    let billing = |side: &str| format!("fixtures/api/{side}/services/billing/openapi.yaml");
+    let (code, out, _) = stdout(rollsafe().current_dir(repo()).args([
+        "diff",
+        &billing("base"),
+        &billing("head"),
+        "--changelog",
+        "--format",
+        "compact",
+        "--fail-on",
+        "never",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("info[A900]") && out.contains("[api-path-removed-with-deprecation]"),
+        "{out}"
+    );
+
+    let (code, _, err) = stdout(
+        rollsafe()
+            .current_dir(repo())
+            .args(["diff", "Cargo.toml", new]),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("not a readable OpenAPI or Swagger description"),
+        "{err}"
+    );
+}
