@@ -146,7 +146,43 @@ pub(crate) fn compare<'a>(
 ) {
     let bp = collect(c.base, b_item, b_op, b_template, &op.pointer);
     let hp = collect(c.head, h_item, h_op, h_template, &op.pointer);
-    for b in &bp {
+    // A parameter that kept its name but moved (query → header): one change, not a
+    // removal plus an addition.
+    let mut moved: Vec<(usize, usize)> = Vec::new();
+    for (i, b) in bp.iter().enumerate() {
+        if b.location == "path" || hp.iter().any(|h| h.key == b.key) {
+            continue;
+        }
+        if let Some(j) = (0..hp.len()).find(|&j| {
+            let h = &hp[j];
+            h.location != "path"
+                && h.name.eq_ignore_ascii_case(&b.name)
+                && !bp.iter().any(|x| x.key == h.key)
+                && !moved.iter().any(|(_, mj)| *mj == j)
+        }) {
+            moved.push((i, j));
+        }
+    }
+    for &(i, j) in &moved {
+        let (b, h) = (&bp[i], &hp[j]);
+        c.push(
+            "request-parameter-location-changed",
+            Level::Error,
+            Group::Parameter,
+            Some(op),
+            h.pointer.clone(),
+            format!(
+                "parameter `{}` moved from the {} to the {}: old clients still send it in the {}",
+                h.name, b.location, h.location, b.location
+            ),
+            h.val.loc(),
+            Some(b.val.loc()),
+        );
+    }
+    for (i, b) in bp.iter().enumerate() {
+        if moved.iter().any(|(mi, _)| *mi == i) {
+            continue;
+        }
         let what = format!("{} parameter `{}`", b.location, b.name);
         let Some(h) = hp.iter().find(|h| h.key == b.key) else {
             let (id, level, why) = match lifecycle::removal(&b.val, c.opts) {
@@ -262,8 +298,8 @@ pub(crate) fn compare<'a>(
             );
         }
     }
-    for h in &hp {
-        if bp.iter().any(|b| b.key == h.key) {
+    for (j, h) in hp.iter().enumerate() {
+        if bp.iter().any(|b| b.key == h.key) || moved.iter().any(|(_, mj)| *mj == j) {
             continue;
         }
         let what = format!("{} parameter `{}`", h.location, h.name);

@@ -918,10 +918,15 @@ impl<'a> Cmp<'a, '_> {
                     continue;
                 }
                 let not = if hf { "" } else { "not-" };
-                let level = if !request && required && key == "writeOnly" && !hf {
-                    Level::Warn
-                } else {
-                    Level::Info
+                // A response property that became writeOnly is no longer returned: a
+                // removal (oasdiff rates it info). A request property that became
+                // readOnly is ignored when old clients send it.
+                let level = match (request, key, hf) {
+                    (false, "writeOnly", true) if required => Level::Error,
+                    (false, "writeOnly", true) => Level::Warn,
+                    (false, "writeOnly", false) if required => Level::Warn,
+                    (true, "readOnly", true) => Level::Warn,
+                    _ => Level::Info,
                 };
                 let (head, base) = at(&br, &hr, key);
                 o.full(
