@@ -662,11 +662,32 @@ impl<'a> Cmp<'a, '_> {
         let Some((score, i, branch)) = best else {
             return false;
         };
-        if score == 0 {
+        let single = list.items().count() == 1;
+        if score == 0 && !single {
             return false;
         }
         let mut out = Out { v: raws, cx, top };
-        if wrapped {
+        if single {
+            // `anyOf: [X]` is X (generators write it to attach `nullable` or a
+            // description to a `$ref`): only nullability can differ.
+            let nullable = |v: &Val| v.get("nullable").is_some_and(|n| n.is_true());
+            match (nullable(&b), nullable(&h)) {
+                (false, true) => {
+                    let (head, base) = at(&b, &h, "nullable");
+                    out.kw("became-nullable", "became nullable".into(), head, base);
+                }
+                (true, false) => {
+                    let (head, base) = at(&b, &h, "nullable");
+                    out.kw(
+                        "became-not-nullable",
+                        "became not nullable".into(),
+                        head,
+                        base,
+                    );
+                }
+                _ => {}
+            }
+        } else if wrapped {
             let (head, base) = at(&b, &h, kw);
             out.kw(
                 "wrapped-in-any-of",
