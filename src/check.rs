@@ -180,28 +180,34 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         }
     };
     let base_spec = opts.base.clone().or_else(|| config.base.clone());
-    let (head_files, base_project) = match &base_spec {
+    // Both releases are read, then parsed, side by side (a large API description per
+    // release is one file each: parsing them one after the other doubles the wait).
+    let (head, base_project) = match &base_spec {
         Some(spec) => {
             let src = base::resolve(spec, &root, &cwd).map_err(Failure)?;
-            let (head_files, base_files) = rayon::join(
+            let ((head_files, other_paths), base_files) = rayon::join(
                 || walk_all(&root, &filter, max),
                 || base::read(&src, &root, &filter, max),
             );
             let base_files = base_files.map_err(Failure)?;
-            (
-                head_files,
-                Some((spec.clone(), project::load(base_files, &config, None))),
-            )
+            lap("read files");
+            let (mut head, base) = rayon::join(
+                || project::load(head_files, &config, None),
+                || project::load(base_files, &config, None),
+            );
+            head.paths.extend(other_paths);
+            let base_keys: BTreeSet<String> = base.migrations().map(|m| m.key()).collect();
+            head.mark_new_migrations(&base_keys);
+            (head, Some((spec.clone(), base)))
         }
-        None => (walk_all(&root, &filter, max), None),
+        None => {
+            let (head_files, other_paths) = walk_all(&root, &filter, max);
+            lap("read files");
+            let mut head = project::load(head_files, &config, None);
+            head.paths.extend(other_paths);
+            (head, None)
+        }
     };
-    let base_keys: Option<BTreeSet<String>> = base_project
-        .as_ref()
-        .map(|(_, p)| p.migrations().map(|m| m.key()).collect());
-    lap("read files");
-    let (head_files, other_paths) = head_files;
-    let mut head = project::load(head_files, &config, base_keys.as_ref());
-    head.paths.extend(other_paths);
     lap("parse");
     let rules = selected(&config, opts);
 

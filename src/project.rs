@@ -106,6 +106,15 @@ impl Project {
         self.paths.contains(path)
     }
 
+    /// Migrations whose key the base release does not have are the release's new ones.
+    pub fn mark_new_migrations(&mut self, base_keys: &BTreeSet<String>) {
+        for set in &mut self.migration_sets {
+            for m in &mut set.migrations {
+                m.is_new = !base_keys.contains(&m.key());
+            }
+        }
+    }
+
     pub fn migrations(&self) -> impl Iterator<Item = &migrations::Migration> {
         self.migration_sets.iter().flat_map(|s| s.migrations.iter())
     }
@@ -891,11 +900,7 @@ fn load_with(
         .or_else(|| (mcfg.convention.as_deref() == Some("sqlx")).then_some(true));
     p.migration_sets = migrations::build_sets(mfiles, mcfg.dialect(), assume);
     if let Some(keys) = base_new_keys {
-        for set in &mut p.migration_sets {
-            for m in &mut set.migrations {
-                m.is_new = !keys.contains(&m.key());
-            }
-        }
+        p.mark_new_migrations(keys);
     }
     // Walk order must not depend on the parallel load.
     p.manifests
