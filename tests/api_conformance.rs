@@ -5,11 +5,12 @@
 
 mod common;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use rollsafe::api::{self, Change};
+use rollsafe::api;
 use rollsafe::config::Config;
-use rollsafe::project::{self, Project};
+use rollsafe::diff;
+use rollsafe::project;
 
 fn policy(conditions: &str) -> (i64, i64) {
     let Some(i) = conditions.find("min sunset days") else {
@@ -36,50 +37,58 @@ fn oasdiff_expected_changes() {
         return;
     };
     let tsv = std::fs::read_to_string(dir.join("EXPECTED.tsv")).unwrap();
-    let config = Config::default();
-    let mut loaded: HashMap<String, Project> = HashMap::new();
-    let mut load = |rel: &str| -> String {
-        let path = dir.join(rel).to_string_lossy().into_owned();
-        loaded.entry(path.clone()).or_insert_with(|| {
-            project::load_api_files(std::slice::from_ref(&path), &config).unwrap()
-        });
-        path
-    };
+    let tmp = tempfile::tempdir().unwrap();
     // id → (level, agreed rows, rows)
     let mut per_id: BTreeMap<String, (String, usize, usize)> = BTreeMap::new();
     let mut misses = Vec::new();
-    let rows: Vec<Vec<String>> = tsv
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split('\t').map(String::from).collect())
-        .collect();
-    let mut keys = Vec::new();
-    for r in &rows {
-        keys.push((load(&r[0]), load(&r[1])));
-    }
-    for (r, (bp, hp)) in rows.iter().zip(keys) {
-        let (id, level, conditions) = (&r[2], &r[3], r.get(5).map(String::as_str).unwrap_or(""));
+    for line in tsv.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let r: Vec<&str> = line.split('\t').collect();
+        let (id, level, conditions) = (r[2], r[3], r.get(5).copied().unwrap_or(""));
+        // The deprecation policy a row ran under becomes `[api]` settings.
         let (days_beta, days_stable) = policy(conditions);
-        let opts = api::Options {
-            days_beta,
-            days_stable,
-            ..api::Options::default()
-        };
-        let moved = BTreeMap::from([(hp.clone(), bp.clone())]);
-        let changes: Vec<Change> = api::changes(&loaded[&bp], &loaded[&hp], &moved, &opts);
-        let ok = changes
+        let config = tmp
+            .path()
+            .join(format!("policy-{days_beta}-{days_stable}.toml"));
+        std::fs::write(
+            &config,
+            format!("[api]\ndeprecation-days-beta = {days_beta}\ndeprecation-days-stable = {days_stable}\n"),
+        )
+        .unwrap();
+        // Through the command's own path: rules, levels and the changelog (A900).
+        let outcome = diff::diff(&diff::DiffOptions {
+            old: dir.join(r[0]),
+            new: dir.join(r[1]),
+            changelog: true,
+            config: Some(config),
+        })
+        .unwrap_or_else(|e| panic!("{}: {}", r[1], e.0));
+        let found: Vec<(String, &'static str)> = outcome
+            .diagnostics
             .iter()
-            .any(|c| &c.id == id && c.level.as_str() == level);
-        let e = per_id.entry(id.clone()).or_insert((level.clone(), 0, 0));
+            .filter(|d| d.code.starts_with('A'))
+            .map(|d| {
+                let id = d
+                    .message
+                    .rsplit('[')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(']');
+                (id.to_string(), d.severity.as_str())
+            })
+            .collect();
+        let want = match level {
+            "warn" => "warning",
+            l => l,
+        };
+        let ok = found.iter().any(|(f, sev)| f == id && *sev == want);
+        let e = per_id
+            .entry(id.to_string())
+            .or_insert((level.to_string(), 0, 0));
         e.2 += 1;
         if ok {
             e.1 += 1;
         } else {
-            let got: Vec<String> = changes
-                .iter()
-                .map(|c| format!("{}({})", c.id, c.level.as_str()))
-                .collect();
+            let got: Vec<String> = found.iter().map(|(f, s)| format!("{f}({s})")).collect();
             misses.push(format!(
                 "{id} [{level}] {} -> {}: got {}",
                 r[0],
@@ -113,9 +122,11 @@ fn oasdiff_expected_changes() {
             .map(|(ok, n)| *ok as f64 / *n as f64)
             .unwrap_or(1.0)
     };
-    assert!(recall("error") >= 0.90, "error-id recall below 90%");
-    assert!(recall("warn") >= 0.80, "warn-id recall below 80%");
-    assert!(recall("info") >= 0.80, "info-id recall below 80%");
+    // Measured: error 122/123 (the one miss is deliberate, see README "Limits"),
+    // warn 16/16, info 123/123.
+    assert!(recall("error") >= 0.98, "error-id recall below 98%");
+    assert!(recall("warn") >= 0.95, "warn-id recall below 95%");
+    assert!(recall("info") >= 0.95, "info-id recall below 95%");
 }
 
 /// Precision floor: a description compared with itself has no changes at all, and
