@@ -51,6 +51,10 @@ pub struct Location {
     pub offset: usize,
     #[serde(skip)]
     pub len: usize,
+    /// A place in the previous release: same path, other text. Never drawn on the
+    /// current file's snippet.
+    #[serde(skip)]
+    pub in_base: bool,
 }
 
 impl Location {
@@ -64,6 +68,7 @@ impl Location {
             message: None,
             offset: span.start.offset,
             len: span.end.offset.saturating_sub(span.start.offset),
+            in_base: false,
         }
     }
 
@@ -78,7 +83,14 @@ impl Location {
             message: None,
             offset: 0,
             len: 0,
+            in_base: false,
         }
+    }
+
+    /// Marks a place in the previous release's version of a file.
+    pub fn in_base(mut self) -> Location {
+        self.in_base = true;
+        self
     }
 
     pub fn with_message(mut self, message: impl Into<String>) -> Location {

@@ -122,11 +122,18 @@ impl<'a> Val<'a> {
     /// Where to point a reader: the key of a mapping entry, else the value.
     pub fn loc(&self) -> Loc {
         match self.key {
-            Some(k) => Loc {
-                source: self.file.source.clone(),
-                offset: k.pos.offset,
-                len: k.text.len().max(1),
-            },
+            Some(k) => {
+                // A quoted key (JSON) starts at its quote: cover both quotes.
+                let quoted = matches!(
+                    self.file.source.text.as_bytes().get(k.pos.offset),
+                    Some(b'"' | b'\'')
+                );
+                Loc {
+                    source: self.file.source.clone(),
+                    offset: k.pos.offset,
+                    len: k.text.len().max(1) + if quoted { 2 } else { 0 },
+                }
+            }
             None => Loc {
                 source: self.file.source.clone(),
                 offset: self.node.pos.offset,

@@ -97,7 +97,7 @@ impl miette::Diagnostic for Report<'_> {
             .d
             .related
             .iter()
-            .filter(|r| r.path == l.path)
+            .filter(|r| r.path == l.path && !r.in_base)
             .map(|r| LabeledSpan::new(r.message.clone(), r.offset, r.len.max(1)));
         Some(Box::new(std::iter::once(label).chain(related)))
     }
@@ -136,7 +136,7 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         let elsewhere: Vec<String> = d
             .related
             .iter()
-            .filter(|r| r.path != d.location.path)
+            .filter(|r| r.path != d.location.path || r.in_base)
             .map(|r| {
                 format!(
                     "  = related: {}:{}:{}{}\n",

@@ -54,7 +54,9 @@ pub fn diagnostic(meta: &'static RuleMeta, ch: &Change, help: &str) -> Diagnosti
         let bs = b.offset.min(b.source.text.len());
         let be = (bs + b.len).min(b.source.text.len());
         d = d.with_related(
-            Location::new(&b.source, b.source.span(bs, be)).with_message("in the previous release"),
+            Location::new(&b.source, b.source.span(bs, be))
+                .in_base()
+                .with_message("in the previous release"),
         );
     }
     d

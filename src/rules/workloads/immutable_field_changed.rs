@@ -117,7 +117,9 @@ impl Rule for ImmutableFieldChanged {
                         "keep the old value, or ship the change as a new object (new name) and delete the old one after the switch",
                         format!("{}/{}/{}/{field}", inst.kind, inst.namespace, inst.name),
                     )
-                    .with_related(Location::new(bsrc, bat).with_message("the previous release's value")),
+                    .with_related(Location::new(bsrc, bat)
+                            .in_base()
+                            .with_message("the previous release's value")),
                 );
             }
         }
