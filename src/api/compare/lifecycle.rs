@@ -149,16 +149,19 @@ pub(crate) fn transitions(b: &Val, h: &Val, opts: &Options) -> Vec<Transition> {
             "`x-stability-level` is not one of draft, alpha, beta, stable".into(),
             false,
         )),
-        (Some(Some(x)), Some(Some(y))) if y < x => out.push(t(
-            "stability-decreased",
-            "stability level decreased".into(),
-            false,
-        )),
-        (Some(Some(x)), Some(Some(y))) if y > x => out.push(t(
-            "stability-increased",
-            "stability level increased".into(),
-            false,
-        )),
+        (Some(Some(x)), Some(Some(y))) if y != x => {
+            let (word, suffix) = if y < x {
+                ("decreased", "stability-decreased")
+            } else {
+                ("increased", "stability-increased")
+            };
+            let text = format!(
+                "stability level {word} from `{}` to `{}`",
+                level_text(b).unwrap_or_default(),
+                level_text(h).unwrap_or_default()
+            );
+            out.push(t(suffix, text, false))
+        }
         _ => {}
     }
     out
