@@ -258,7 +258,9 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     })
 }
 
-fn postprocess(
+/// Inline suppressions, severity overrides, per-path ignores, PATHS filtering and secret
+/// masking, in that order (shared by `check` and `diff`).
+pub(crate) fn postprocess(
     mut diags: Vec<Diagnostic>,
     head: &Project,
     config: &Config,

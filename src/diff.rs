@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{Failure, Outcome, run_rules};
+use crate::check::{Failure, Outcome, postprocess, run_rules};
 use crate::config::{self, Config};
 use crate::project::{self, ProjectCx};
 use crate::rules::{self, Domain};
@@ -75,6 +75,16 @@ pub fn diff(opts: &DiffOptions) -> Result<Outcome, Failure> {
         no_inline_ignores: false,
     };
     let diagnostics = run_rules(&cx, &selected);
+    // Suppressions in the new file and `[rules]` settings apply as in `check`.
+    let diagnostics = postprocess(
+        diagnostics,
+        &head,
+        &config,
+        &crate::check::Options::default(),
+        &cwd,
+        &cwd,
+        &selected,
+    )?;
     Ok(Outcome {
         diagnostics,
         files_checked: 2,

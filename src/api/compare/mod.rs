@@ -167,6 +167,7 @@ pub fn compare(base: &Docs, head: &Docs, opts: &Options) -> Vec<Change> {
     c.webhooks();
     security::global(&mut c);
     c.components();
+    c.version();
     // The operations that reach each change: its own, plus every operation that met one
     // of the shared components it lies under.
     let reached: Vec<Vec<u32>> = c
@@ -584,6 +585,54 @@ impl<'a, 'o> Cmp<'a, 'o> {
                 }
             }
         }
+    }
+
+    /// `info.version` against what changed: a breaking release should say so.
+    fn version(&mut self) {
+        let version = |d: &Docs<'a>| d.root_val().get("info").and_then(|i| i.get("version"));
+        let (Some(bv), Some(hv)) = (version(self.base), version(self.head)) else {
+            return;
+        };
+        let (bs, hs) = (bv.show(), hv.show());
+        let parse = |s: &str| -> Vec<u64> {
+            s.trim_start_matches('v')
+                .split(['.', '-', '+'])
+                .map_while(|p| p.parse().ok())
+                .collect()
+        };
+        let (bn, hn) = (parse(&bs), parse(&hs));
+        let breaking = self.out.iter().any(|c| c.level == Level::Error);
+        let (id, text) = if !bn.is_empty() && !hn.is_empty() && hn < bn {
+            (
+                "api-version-decreased",
+                format!("`info.version` decreased from {bs} to {hs}"),
+            )
+        } else if bs == hs && !self.out.is_empty() {
+            (
+                "api-version-not-bumped",
+                format!("`info.version` is still {hs} although the API changed"),
+            )
+        } else if breaking && !bn.is_empty() && hn.first() == bn.first() && bs != hs {
+            (
+                "api-major-version-not-bumped",
+                format!(
+                    "breaking changes, but the major version stayed at {} ({bs} → {hs})",
+                    bn[0]
+                ),
+            )
+        } else {
+            return;
+        };
+        self.push(
+            id,
+            Level::Info,
+            Group::Other,
+            None,
+            "/info/version".into(),
+            text,
+            hv.loc(),
+            Some(bv.loc()),
+        );
     }
 
     fn components(&mut self) {
