@@ -90,7 +90,7 @@ pub fn load_fragments(
                             &src,
                             node,
                             "E006",
-                            format!("reference `{r}` points at `{file}`, which does not exist"),
+                            format!("reference `{r}` points at `{file}`, which is not in the release (or is excluded from reading)"),
                             "fix the path: tools that bundle or serve this description fail on it",
                         ));
                         continue;
