@@ -8,7 +8,7 @@
 use super::lifecycle;
 use super::{Cmp, OpCx};
 use crate::api::change::{Group, Level};
-use crate::api::doc::{Loc, Val, escape};
+use crate::api::doc::{Loc, RefTarget, Val, escape, parse_ref};
 use crate::api::levels::{self, Place};
 use crate::yaml::{Kind, Node};
 
@@ -426,14 +426,19 @@ impl<'a> Cmp<'a, '_> {
             // pointer is the component's own.
             let (mut ptr, ptr_segs, props, subject) = match &r.component {
                 Some((target, nprops, nptr)) => {
-                    let name = target.rsplit('/').next().unwrap_or(target);
-                    let base = match target.split_once('#') {
-                        Some(("", p)) => p.to_string(),
-                        Some((f, p)) => format!("{f}#{p}"),
-                        None => format!("{target}#"),
+                    // `…/schemas/Pet` → `Pet`; a whole file `schemas/Pet.yaml#` → `Pet`.
+                    let last = target
+                        .trim_end_matches('#')
+                        .rsplit(['/', '#'])
+                        .next()
+                        .unwrap_or(target);
+                    let name = if target.ends_with('#') {
+                        last.split('.').next().unwrap_or(last)
+                    } else {
+                        last
                     };
                     (
-                        base,
+                        target.clone(),
                         &r.ptr_rev[..*nptr],
                         &r.props_rev[..*nprops],
                         format!(", schema `{name}`"),
@@ -520,13 +525,24 @@ impl<'a> Cmp<'a, '_> {
         self.body(bt, ht, cx, out, depth + 1, false);
         self.stack.pop();
         self.done[m as usize] = true;
-        let target = h.get("$ref").and_then(|r| r.str());
+        // The component as a reader finds it: a pointer in the root file, else
+        // `file#pointer` from the project root.
+        let target =
+            h.get("$ref")
+                .and_then(|r| r.str())
+                .map(|t| match parse_ref(&h.file.source.path, t) {
+                    RefTarget::Local { file, pointer } if file == self.head.root.source.path => {
+                        pointer.to_string()
+                    }
+                    RefTarget::Local { file, pointer } => format!("{file}#{pointer}"),
+                    RefTarget::Remote => t.to_string(),
+                });
         for r in &mut out[start..] {
             r.via.push(m);
             if r.component.is_none()
-                && let Some(t) = target
+                && let Some(t) = &target
             {
-                r.component = Some((t.to_string(), r.props_rev.len(), r.ptr_rev.len()));
+                r.component = Some((t.clone(), r.props_rev.len(), r.ptr_rev.len()));
             }
         }
     }
