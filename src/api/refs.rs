@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::doc::{Docs, RefTarget, parse_ref, version_of};
 use crate::project::{OpenApiFile, Problem};
 use crate::source::SourceFile;
-use crate::yaml::{self, Flavor, Kind, Node};
+use crate::yaml::{self, Flavor, Kind, Node, Pos};
 
 /// Every `$ref` string in a tree, with the node holding it.
 fn collect<'n>(node: &'n Node, out: &mut Vec<(&'n str, &'n Node)>) {
@@ -29,15 +29,27 @@ fn collect<'n>(node: &'n Node, out: &mut Vec<(&'n str, &'n Node)>) {
     }
 }
 
+/// `$ref` strings, owned, with where each is written.
+type Refs = Vec<(String, Pos)>;
+
+/// Every `$ref` string of a tree.
+fn collect_owned(node: &Node) -> Refs {
+    let mut refs = Vec::new();
+    collect(node, &mut refs);
+    refs.into_iter()
+        .map(|(r, n)| (r.to_string(), n.pos))
+        .collect()
+}
+
 fn problem(
     src: &Arc<SourceFile>,
-    node: &Node,
+    at: Pos,
     code: &'static str,
     message: String,
     help: &str,
 ) -> Problem {
-    let start = node.pos.offset.min(src.text.len());
-    let end = (start + node.pos.len.max(1)).min(src.text.len());
+    let start = at.offset.min(src.text.len());
+    let end = (start + at.len.max(1)).min(src.text.len());
     Problem {
         code,
         path: src.path.clone(),
@@ -57,16 +69,17 @@ pub fn load_fragments(
 ) -> HashMap<String, OpenApiFile> {
     let mut loaded: HashMap<String, OpenApiFile> = HashMap::new();
     let known: HashSet<&str> = roots.iter().map(|r| r.source.path.as_str()).collect();
-    let mut queue: Vec<(Arc<SourceFile>, Node)> = roots
+    // Files whose references are still to follow, with those references (owned: no
+    // tree is copied).
+    let mut queue: Vec<(Arc<SourceFile>, Refs)> = roots
         .iter()
-        .map(|r| (r.source.clone(), r.doc.clone()))
+        .map(|r| (r.source.clone(), collect_owned(&r.doc)))
         .collect();
     let mut seen: HashSet<String> = known.iter().map(|s| s.to_string()).collect();
     let mut remote_reported: HashSet<(String, String)> = HashSet::new();
-    while let Some((src, doc)) = queue.pop() {
-        let mut refs = Vec::new();
-        collect(&doc, &mut refs);
+    while let Some((src, refs)) = queue.pop() {
         for (r, node) in refs {
+            let r = r.as_str();
             match parse_ref(&src.path, r) {
                 RefTarget::Remote => {
                     let url = r.split('#').next().unwrap_or(r).to_string();
@@ -99,7 +112,7 @@ pub fn load_fragments(
                     match yaml::parse_stream(&fsrc.text, Flavor::Core) {
                         Ok(mut docs) if !docs.is_empty() => {
                             let d = docs.swap_remove(0);
-                            queue.push((fsrc.clone(), d.clone()));
+                            queue.push((fsrc.clone(), collect_owned(&d)));
                             loaded.insert(file, OpenApiFile { source: fsrc, doc: d });
                         }
                         Ok(_) => {
@@ -157,7 +170,12 @@ pub fn check_pointers(
             }
             let mut refs = Vec::new();
             collect(&f.doc, &mut refs);
+            // Large descriptions repeat the same reference thousands of times.
+            let mut seen_here: HashSet<&str> = HashSet::new();
             for (r, node) in refs {
+                if !seen_here.insert(r) {
+                    continue;
+                }
                 let RefTarget::Local { file, pointer } = parse_ref(&f.source.path, r) else {
                     continue;
                 };
@@ -170,7 +188,7 @@ pub fn check_pointers(
                 if !pointer.is_empty() && docs.lookup(f, r).is_none() {
                     problems.push(problem(
                         &f.source,
-                        node,
+                        node.pos,
                         "E006",
                         format!("reference `{r}` points at nothing"),
                         "fix the reference: the element it names does not exist, so the description is invalid",

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
 
+pub mod events;
 pub mod typed;
 pub use typed::{Located, TypeError, from_node};
 
@@ -171,20 +172,33 @@ fn options(flavor: Flavor) -> Options {
 /// Parses every document of a YAML (or JSON) stream. Empty documents are dropped, as
 /// kubectl drops them.
 pub fn parse_stream(text: &str, flavor: Flavor) -> Result<Vec<Node>, YamlError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let bom = if text.len() != text.len() { 3 } else { 0 };
+    let stripped = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - stripped.len();
+    let text = stripped;
+    // Plain YAML 1.2 and JSON (API descriptions) are built from the parser's events
+    // directly; the reader declines whatever it does not mirror exactly.
+    if flavor == Flavor::Core
+        && let Some(docs) = events::parse_plain(text)
+    {
+        return Ok(docs);
+    }
+    serde_stream(text, flavor).map_err(|e| YamlError {
+        pos: Pos {
+            offset: e.pos.offset + bom,
+            ..e.pos
+        },
+        ..e
+    })
+}
+
+/// The serde path: every YAML feature, budgets against alias bombs, worded errors.
+pub(crate) fn serde_stream(text: &str, flavor: Flavor) -> Result<Vec<Node>, YamlError> {
     serde_saphyr::from_multiple_with_options::<Node>(text, options(flavor))
         .map(|docs| docs.into_iter().filter(|d| d.kind != Kind::Null).collect())
         .map_err(|e| {
             let pos = e.location().map(|l| pos_of(&l)).unwrap_or_default();
             let message = first_line(&e.to_string());
-            YamlError {
-                message,
-                pos: Pos {
-                    offset: pos.offset + bom,
-                    ..pos
-                },
-            }
+            YamlError { message, pos }
         })
 }
 
