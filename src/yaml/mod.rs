@@ -177,18 +177,38 @@ pub fn parse_stream(text: &str, flavor: Flavor) -> Result<Vec<Node>, YamlError> 
     let text = stripped;
     // Plain YAML 1.2 and JSON (API descriptions) are built from the parser's events
     // directly; the reader declines whatever it does not mirror exactly.
-    if flavor == Flavor::Core
-        && let Some(docs) = events::parse_plain(text)
-    {
-        return Ok(docs);
+    let mut docs = match flavor {
+        Flavor::Core => events::parse_plain(text),
+        _ => None,
     }
-    serde_stream(text, flavor).map_err(|e| YamlError {
+    .map(Ok)
+    .unwrap_or_else(|| serde_stream(text, flavor))
+    .map_err(|e| YamlError {
         pos: Pos {
             offset: e.pos.offset + bom,
             ..e.pos
         },
         ..e
-    })
+    })?;
+    // Offsets are into the file as read, byte order mark included.
+    if bom > 0 {
+        docs.iter_mut().for_each(|d| shift(d, bom));
+    }
+    Ok(docs)
+}
+
+fn shift(n: &mut Node, by: usize) {
+    n.pos.offset += by;
+    match &mut n.kind {
+        Kind::Seq(items) => items.iter_mut().for_each(|i| shift(i, by)),
+        Kind::Map(entries) => {
+            for (k, v) in entries {
+                k.pos.offset += by;
+                shift(v, by);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The serde path: every YAML feature, budgets against alias bombs, worded errors.
@@ -343,6 +363,16 @@ mod tests {
         docs[0].duplicate_keys(&mut d);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].1.pos.line, 3);
+    }
+
+    #[test]
+    fn offsets_count_the_byte_order_mark() {
+        for flavor in [Flavor::Kubernetes, Flavor::Core] {
+            let text = "\u{feff}a: 1\nb: x\n";
+            let d = &parse_stream(text, flavor).unwrap()[0];
+            let b = d.get("b").unwrap();
+            assert_eq!(&text[b.pos.offset..b.pos.offset + 1], "x", "{flavor:?}");
+        }
     }
 
     #[test]
