@@ -69,12 +69,8 @@ pub struct CheckArgs {
     /// Previous release: a git revision or a directory holding its checkout.
     #[arg(long)]
     pub base: Option<String>,
-    /// Output format; repeat together with --output to write several reports.
-    #[arg(long, value_enum)]
-    pub format: Vec<Format>,
-    /// Write the report of the matching --format to this file.
-    #[arg(long)]
-    pub output: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Configuration file (default: rollsafe.toml at the root).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -84,9 +80,6 @@ pub struct CheckArgs {
     /// Skip these rules (codes, prefixes or names; comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value = "error")]
-    pub fail_on: FailOn,
     /// Hide the findings recorded in this baseline file.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
@@ -96,12 +89,6 @@ pub struct CheckArgs {
     /// With --base, report every finding, not only the new ones.
     #[arg(long)]
     pub all: bool,
-    /// Never use colour.
-    #[arg(long)]
-    pub no_color: bool,
-    /// Print nothing but the findings (no summary).
-    #[arg(long)]
-    pub quiet: bool,
     /// Ignore inline `rollsafe: ignore[...]` comments and annotations.
     #[arg(long)]
     pub no_inline_ignores: bool,
@@ -116,15 +103,22 @@ pub struct DiffArgs {
     /// Also list the changes that break nobody (as info findings, A900).
     #[arg(long)]
     pub changelog: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Configuration file (default: rollsafe.toml in the working directory).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+/// How findings are written and judged, shared by `check` and `diff`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
     /// Output format; repeat together with --output to write several reports.
     #[arg(long, value_enum)]
     pub format: Vec<Format>,
     /// Write the report of the matching --format to this file.
     #[arg(long)]
     pub output: Vec<PathBuf>,
-    /// Configuration file (default: rollsafe.toml in the working directory).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
@@ -206,8 +200,7 @@ pub fn rules_listing(format: ListFormat) -> String {
 }
 
 fn run_check(args: CheckArgs) -> i32 {
-    if args.output.len() > args.format.len().max(1) {
-        eprintln!("rollsafe: each --output needs its own --format");
+    if !args.report.outputs_match() {
         return 2;
     }
     let opts = Options {
@@ -223,26 +216,11 @@ fn run_check(args: CheckArgs) -> i32 {
         no_inline_ignores: args.no_inline_ignores,
         cwd: None,
     };
-    let outcome = match check::check(&opts) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("rollsafe: {}", e.0);
-            return 2;
-        }
-    };
-    let out = Emit {
-        formats: args.format,
-        output: args.output,
-        quiet: args.quiet,
-        no_color: args.no_color,
-        fail_on: args.fail_on,
-    };
-    emit(&outcome, out)
+    emit(check::check(&opts), args.report)
 }
 
 fn run_diff(args: DiffArgs) -> i32 {
-    if args.output.len() > args.format.len().max(1) {
-        eprintln!("rollsafe: each --output needs its own --format");
+    if !args.report.outputs_match() {
         return 2;
     }
     let opts = crate::diff::DiffOptions {
@@ -251,37 +229,33 @@ fn run_diff(args: DiffArgs) -> i32 {
         changelog: args.changelog,
         config: args.config,
     };
-    let outcome = match crate::diff::diff(&opts) {
+    emit(crate::diff::diff(&opts), args.report)
+}
+
+impl ReportArgs {
+    fn outputs_match(&self) -> bool {
+        let ok = self.output.len() <= self.format.len().max(1);
+        if !ok {
+            eprintln!("rollsafe: each --output needs its own --format");
+        }
+        ok
+    }
+}
+
+/// Writes the reports of a run and returns the exit status.
+fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i32 {
+    let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
             eprintln!("rollsafe: {}", e.0);
             return 2;
         }
     };
-    let out = Emit {
-        formats: args.format,
-        output: args.output,
-        quiet: args.quiet,
-        no_color: args.no_color,
-        fail_on: args.fail_on,
-    };
-    emit(&outcome, out)
-}
-
-/// How findings are written and judged, shared by `check` and `diff`.
-struct Emit {
-    formats: Vec<Format>,
-    output: Vec<PathBuf>,
-    quiet: bool,
-    no_color: bool,
-    fail_on: FailOn,
-}
-
-fn emit(outcome: &check::Outcome, args: Emit) -> i32 {
-    let formats = if args.formats.is_empty() {
+    let outcome = &outcome;
+    let formats = if args.format.is_empty() {
         vec![Format::Human]
     } else {
-        args.formats
+        args.format
     };
     let tty = std::io::stdout().is_terminal();
     let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -385,7 +385,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ));
         }
     }
-    for g in config.include.iter().chain(&config.exclude) {
+    // `[api] ignore` entries are "METHOD glob" or a path glob.
+    let api_globs = config
+        .api
+        .ignore
+        .iter()
+        .map(|p| p.split_once(' ').map(|(_, g)| g.trim()).unwrap_or(p));
+    for g in config
+        .include
+        .iter()
+        .chain(&config.exclude)
+        .map(String::as_str)
+        .chain(api_globs)
+    {
         globset::Glob::new(g).map_err(|e| {
             err_at(
                 find(&format!("\"{g}\"")),

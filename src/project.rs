@@ -229,15 +229,14 @@ fn is_env_name(path: &str) -> bool {
 }
 
 /// A top-level `openapi:`/`swagger:` key anywhere (generators often sort keys, so it
-/// may be the last line of a 4 MB file), or the JSON key.
+/// may be the last line of a 4 MB file), or the JSON key. One pass over the text: this
+/// runs on every YAML and JSON file of the repository.
 fn sniff_openapi(text: &str) -> bool {
-    let yaml_key = |k: &str| text.starts_with(k) || text.contains(&format!("\n{k}"));
-    yaml_key("openapi:")
-        || yaml_key("swagger:")
-        || yaml_key("\"openapi\":")
-        || yaml_key("\"swagger\":")
-        || (text.trim_start().starts_with('{')
-            && (text.contains("\"openapi\"") || text.contains("\"swagger\"")))
+    if text.trim_start().starts_with('{') {
+        return text.contains("\"openapi\"") || text.contains("\"swagger\"");
+    }
+    text.lines()
+        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"))
 }
 
 /// CloudFormation or SAM templates (`AWSTemplateFormatVersion`, or `AWS::` resource
@@ -288,7 +287,7 @@ struct LoadOut {
     secrets: Vec<(usize, usize)>,
 }
 
-fn problem(
+pub(crate) fn problem(
     code: &'static str,
     src: &Arc<SourceFile>,
     start: usize,

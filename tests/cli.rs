@@ -456,3 +456,40 @@ fn diff_compares_two_descriptions() {
         "{err}"
     );
 }
+
+/// `[api] ignore` skips matching operations (method and path glob); a bad glob is a
+/// configuration error.
+#[test]
+fn api_ignore_patterns() {
+    let spec =
+        |paths: &str| format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
+    let both = "  /internal/reindex:\n    post:\n      responses: {'200': {description: ok}}\n  /pets:\n    get:\n      responses: {'200': {description: ok}}\n";
+    let old = project(&[("old.yaml", &spec(both)), ("new.yaml", &spec("  {}\n"))]);
+    std::fs::write(
+        old.path().join("rollsafe.toml"),
+        "[api]\nignore = [\"POST /internal/**\"]\n",
+    )
+    .unwrap();
+    let (code, out, _) = stdout(
+        rollsafe()
+            .current_dir(old.path())
+            .args(["diff", "old.yaml", "new.yaml", "--format", "compact"]),
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("GET /pets") && !out.contains("/internal/reindex"),
+        "{out}"
+    );
+    std::fs::write(
+        old.path().join("rollsafe.toml"),
+        "[api]\nignore = [\"GET /a/{b\"]\n",
+    )
+    .unwrap();
+    let (code, _, err) = stdout(
+        rollsafe()
+            .current_dir(old.path())
+            .args(["diff", "old.yaml", "new.yaml"]),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid glob"), "{err}");
+}

@@ -41,6 +41,7 @@ fn collect_owned(node: &Node) -> Refs {
         .collect()
 }
 
+/// An input problem at a `$ref` value.
 fn problem(
     src: &Arc<SourceFile>,
     at: Pos,
@@ -50,14 +51,7 @@ fn problem(
 ) -> Problem {
     let start = at.offset.min(src.text.len());
     let end = (start + at.len.max(1)).min(src.text.len());
-    Problem {
-        code,
-        path: src.path.clone(),
-        source: Some(src.clone()),
-        span: Some(src.span(start, end)),
-        message,
-        help: help.to_string(),
-    }
+    crate::project::problem(code, src, start, end, message, help)
 }
 
 /// Loads the files the descriptions reference. `read` gives a file's text by path

@@ -60,6 +60,7 @@ pub(crate) struct Cmp<'a, 'o> {
     pub base: &'o Docs<'a>,
     pub head: &'o Docs<'a>,
     pub opts: &'o Options,
+    ignore: Vec<(Option<String>, globset::GlobMatcher)>,
     pub out: Vec<Change>,
     /// Each `$ref` pair compared so far, by its number.
     memo: HashMap<schema::MemoKey, u32>,
@@ -131,21 +132,19 @@ fn operations<'a>(d: &Docs<'a>) -> Operations<'a> {
     (items, ops)
 }
 
-fn ignored(opts: &Options, method: &str, template: &str, op: &Val) -> bool {
-    if op.get("x-rollsafe-ignore").is_some_and(|v| v.is_true()) {
-        return true;
-    }
-    opts.ignore.iter().any(|pat| {
-        let (m, p) = match pat.split_once(' ') {
-            Some((m, p)) => (Some(m), p.trim()),
-            None => (None, pat.as_str()),
-        };
-        let method_ok = m.is_none_or(|m| m.eq_ignore_ascii_case(method));
-        method_ok
-            && globset::Glob::new(p)
-                .map(|g| g.compile_matcher().is_match(template))
-                .unwrap_or(false)
-    })
+/// `[api] ignore` patterns, compiled once: an optional method and a path glob.
+fn ignore_patterns(opts: &Options) -> Vec<(Option<String>, globset::GlobMatcher)> {
+    opts.ignore
+        .iter()
+        .filter_map(|pat| {
+            let (m, p) = match pat.split_once(' ') {
+                Some((m, p)) => (Some(m.to_string()), p.trim()),
+                None => (None, pat.as_str()),
+            };
+            // Invalid globs are rejected when the configuration is read.
+            globset::Glob::new(p).ok().map(|g| (m, g.compile_matcher()))
+        })
+        .collect()
 }
 
 /// Compares the previous description (`base`) with the new one (`head`).
@@ -154,6 +153,7 @@ pub fn compare(base: &Docs, head: &Docs, opts: &Options) -> Vec<Change> {
         base,
         head,
         opts,
+        ignore: ignore_patterns(opts),
         out: Vec::new(),
         memo: HashMap::new(),
         done: Vec::new(),
@@ -270,6 +270,15 @@ impl<'a, 'o> Cmp<'a, 'o> {
         });
     }
 
+    /// Marked `x-rollsafe-ignore: true`, or matched by `[api] ignore`.
+    fn ignored(&self, method: &str, template: &str, op: &Val) -> bool {
+        op.get("x-rollsafe-ignore").is_some_and(|v| v.is_true())
+            || self.ignore.iter().any(|(m, glob)| {
+                m.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+                    && glob.is_match(template)
+            })
+    }
+
     /// The `paths:` key of the new description, or its top, for things that are gone.
     fn head_paths_loc(&self) -> Loc {
         let root = self.head.root_val();
@@ -283,8 +292,8 @@ impl<'a, 'o> Cmp<'a, 'o> {
             let name = format!("{} {}", method.to_uppercase(), bop.template);
             match h_ops.get(&(norm.clone(), *method)) {
                 Some(hop) => {
-                    if ignored(self.opts, method, hop.template, &hop.node)
-                        || ignored(self.opts, method, bop.template, &bop.node)
+                    if self.ignored(method, hop.template, &hop.node)
+                        || self.ignored(method, bop.template, &bop.node)
                     {
                         continue;
                     }
@@ -295,7 +304,7 @@ impl<'a, 'o> Cmp<'a, 'o> {
                     self.operation(bop, hop, &op);
                 }
                 None => {
-                    if ignored(self.opts, method, bop.template, &bop.node) {
+                    if self.ignored(method, bop.template, &bop.node) {
                         continue;
                     }
                     let surviving = h_items.get(norm);
@@ -305,7 +314,7 @@ impl<'a, 'o> Cmp<'a, 'o> {
         }
         for ((norm, method), hop) in &h_ops {
             if b_ops.contains_key(&(norm.clone(), *method))
-                || ignored(self.opts, method, hop.template, &hop.node)
+                || self.ignored(method, hop.template, &hop.node)
             {
                 continue;
             }
@@ -395,67 +404,45 @@ impl<'a, 'o> Cmp<'a, 'o> {
         self.operation_metadata(&b.node, &h.node, op);
     }
 
+    /// operationId and tags, removed and added (changelog only).
     fn operation_metadata(&mut self, b: &Val<'a>, h: &Val<'a>, op: &OpCx) {
-        let bid = b.get("operationId").and_then(|v| v.str());
-        let hid = h.get("operationId").and_then(|v| v.str());
-        if bid.is_some() && bid != hid {
-            let at = h.get("operationId").unwrap_or(*h);
-            self.push(
-                "api-operation-id-removed",
-                Level::Info,
-                Group::Other,
-                Some(op),
-                format!("{}/operationId", op.pointer),
-                format!("operationId `{}` removed", bid.unwrap_or_default()),
-                at.loc(),
-                b.get("operationId").map(|v| v.loc()),
-            );
-        }
-        if hid.is_some() && bid != hid {
-            self.push(
-                "api-operation-id-added",
-                Level::Info,
-                Group::Other,
-                Some(op),
-                format!("{}/operationId", op.pointer),
-                format!("operationId `{}` added", hid.unwrap_or_default()),
-                h.get("operationId").unwrap_or(*h).loc(),
-                None,
-            );
-        }
-        let tags = |v: &Val<'a>| -> Vec<String> {
-            v.get("tags")
-                .map(|t| {
-                    t.items()
-                        .filter_map(|x| x.str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let (bt, ht) = (tags(b), tags(h));
-        for t in bt.iter().filter(|t| !ht.contains(t)) {
-            self.push(
-                "api-tag-removed",
-                Level::Info,
-                Group::Other,
-                Some(op),
-                format!("{}/tags", op.pointer),
-                format!("tag `{t}` removed"),
-                h.get("tags").unwrap_or(*h).loc(),
-                b.get("tags").map(|v| v.loc()),
-            );
-        }
-        for t in ht.iter().filter(|t| !bt.contains(t)) {
-            self.push(
-                "api-tag-added",
-                Level::Info,
-                Group::Other,
-                Some(op),
-                format!("{}/tags", op.pointer),
-                format!("tag `{t}` added"),
-                h.get("tags").unwrap_or(*h).loc(),
-                None,
-            );
+        for (key, id, word) in [
+            ("operationId", "api-operation-id", "operationId"),
+            ("tags", "api-tag", "tag"),
+        ] {
+            // A scalar (operationId) or a list (tags), as text values.
+            let values = |v: &Val<'a>| -> Vec<String> {
+                match v.get(key) {
+                    Some(x) if x.is_map() => Vec::new(),
+                    Some(x) => match x.str() {
+                        Some(s) => vec![s.to_string()],
+                        None => x
+                            .items()
+                            .filter_map(|i| i.str().map(String::from))
+                            .collect(),
+                    },
+                    None => Vec::new(),
+                }
+            };
+            let (bv, hv) = (values(b), values(h));
+            let at = h.get(key).unwrap_or(*h).loc();
+            let gone = b.get(key).map(|v| v.loc());
+            for (list, other, change, base) in
+                [(&bv, &hv, "removed", gone), (&hv, &bv, "added", None)]
+            {
+                for x in list.iter().filter(|x| !other.contains(x)) {
+                    self.push(
+                        format!("{id}-{change}"),
+                        Level::Info,
+                        Group::Other,
+                        Some(op),
+                        format!("{}/{key}", op.pointer),
+                        format!("{word} `{x}` {change}"),
+                        at.clone(),
+                        base.clone(),
+                    );
+                }
+            }
         }
     }
 

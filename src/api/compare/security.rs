@@ -3,7 +3,7 @@
 
 use super::{Cmp, OpCx};
 use crate::api::change::{Group, Level};
-use crate::api::doc::{Docs, Val, Version};
+use crate::api::doc::{Docs, Loc, Val, Version};
 
 /// Requirements as (scheme names joined with `+`, scopes per scheme).
 /// One security requirement: its schemes (joined with `+`) and each scheme's scopes.
@@ -185,36 +185,30 @@ pub(crate) fn global(c: &mut Cmp) {
         "/security".into(),
     );
     let (bs, hs) = (schemes(c.base), schemes(c.head));
-    let Some(bs) = bs else {
-        if let Some(hs) = hs {
-            for (name, v) in hs.entries() {
-                c.push(
-                    "api-security-component-added",
-                    Level::Info,
-                    Group::Security,
-                    None,
-                    "/components/securitySchemes".into(),
-                    format!("security scheme `{name}` added"),
-                    v.loc(),
-                    None,
-                );
-            }
-        }
-        return;
+    let pointer = if c.head.version == Version::Swagger2 {
+        "/securityDefinitions"
+    } else {
+        "/components/securitySchemes"
+    };
+    // Every security-scheme change is informational: one shape for all of them.
+    let note = |c: &mut Cmp, id: &str, text: String, head: Loc, base: Option<Loc>| {
+        let id = format!("api-security-component-{id}");
+        c.push(
+            id,
+            Level::Info,
+            Group::Security,
+            None,
+            pointer.into(),
+            text,
+            head,
+            base,
+        );
     };
     let at = hs.unwrap_or(root);
-    for (name, b) in bs.entries() {
+    for (name, b) in bs.iter().flat_map(|bs| bs.entries()) {
         let Some(h) = hs.and_then(|hs| hs.get(name)) else {
-            c.push(
-                "api-security-component-removed",
-                Level::Info,
-                Group::Security,
-                None,
-                "/components/securitySchemes".into(),
-                format!("security scheme `{name}` removed"),
-                at.loc(),
-                Some(b.loc()),
-            );
+            let text = format!("security scheme `{name}` removed");
+            note(c, "removed", text, at.loc(), Some(b.loc()));
             continue;
         };
         let (b, h) = (
@@ -226,81 +220,43 @@ pub(crate) fn global(c: &mut Cmp) {
         );
         let ty = |v: &Val| v.get("type").and_then(|t| t.str()).map(String::from);
         if ty(&b) != ty(&h) {
-            c.push(
-                "api-security-component-type-changed",
-                Level::Info,
-                Group::Security,
-                None,
-                "/components/securitySchemes".into(),
-                format!("security scheme `{name}` type changed"),
+            let text = format!("security scheme `{name}` type changed");
+            note(
+                c,
+                "type-changed",
+                text,
                 h.get("type").unwrap_or(h).loc(),
                 Some(b.loc()),
             );
         }
         let (bsc, hsc) = (oauth_scopes(&b), oauth_scopes(&h));
         for s in bsc.iter().filter(|s| !hsc.contains(s)) {
-            c.push(
-                "api-security-component-oauth-scope-removed",
-                Level::Info,
-                Group::Security,
-                None,
-                "/components/securitySchemes".into(),
-                format!("OAuth scope `{s}` of security scheme `{name}` removed"),
-                h.loc(),
-                Some(b.loc()),
-            );
+            let text = format!("OAuth scope `{s}` of security scheme `{name}` removed");
+            note(c, "oauth-scope-removed", text, h.loc(), Some(b.loc()));
         }
         for s in hsc.iter().filter(|s| !bsc.contains(s)) {
-            c.push(
-                "api-security-component-oauth-scope-added",
-                Level::Info,
-                Group::Security,
-                None,
-                "/components/securitySchemes".into(),
-                format!("OAuth scope `{s}` of security scheme `{name}` added"),
-                h.loc(),
-                None,
-            );
+            let text = format!("OAuth scope `{s}` of security scheme `{name}` added");
+            note(c, "oauth-scope-added", text, h.loc(), None);
         }
-        if urls(&b, "tokenUrl") != urls(&h, "tokenUrl") {
-            c.push(
-                "api-security-component-oauth-token-url-changed",
-                Level::Info,
-                Group::Security,
-                None,
-                "/components/securitySchemes".into(),
-                format!("token URL of security scheme `{name}` changed"),
-                h.loc(),
-                Some(b.loc()),
-            );
-        }
-        if urls(&b, "authorizationUrl") != urls(&h, "authorizationUrl") {
-            c.push(
-                "api-security-component-oauth-url-changed",
-                Level::Info,
-                Group::Security,
-                None,
-                "/components/securitySchemes".into(),
-                format!("authorization URL of security scheme `{name}` changed"),
-                h.loc(),
-                Some(b.loc()),
-            );
+        for (key, id, what) in [
+            ("tokenUrl", "oauth-token-url-changed", "token URL"),
+            ("authorizationUrl", "oauth-url-changed", "authorization URL"),
+        ] {
+            if urls(&b, key) != urls(&h, key) {
+                let text = format!("{what} of security scheme `{name}` changed");
+                note(c, id, text, h.loc(), Some(b.loc()));
+            }
         }
     }
-    if let Some(hs) = hs {
-        for (name, v) in hs.entries() {
-            if bs.get(name).is_none() {
-                c.push(
-                    "api-security-component-added",
-                    Level::Info,
-                    Group::Security,
-                    None,
-                    "/components/securitySchemes".into(),
-                    format!("security scheme `{name}` added"),
-                    v.loc(),
-                    None,
-                );
-            }
+    for (name, v) in hs.iter().flat_map(|hs| hs.entries()) {
+        if bs.and_then(|bs| bs.get(name)).is_none() {
+            note(
+                c,
+                "added",
+                format!("security scheme `{name}` added"),
+                v.loc(),
+                None,
+            );
         }
     }
 }
