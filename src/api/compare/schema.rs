@@ -332,7 +332,12 @@ struct Out<'v> {
     top: bool,
 }
 
-impl Out<'_> {
+impl<'v> Out<'v> {
+    /// Changes found below the top of the schema being compared.
+    fn nested(v: &'v mut Vec<Raw>, cx: Cx) -> Out<'v> {
+        Out { v, cx, top: false }
+    }
+
     fn kw(&mut self, suffix: &'static str, text: String, head: Loc, base: Option<Loc>) {
         // Narrowing a property clients never send (readOnly) breaks nobody; neither
         // does widening one they never receive (writeOnly).
@@ -761,11 +766,7 @@ impl<'a> Cmp<'a, '_> {
                 let required = breq.iter().any(|r| r == name);
                 let at_h = hp.unwrap_or(h).loc();
                 let mut sub = Vec::new();
-                let mut o = Out {
-                    v: &mut sub,
-                    cx,
-                    top: false,
-                };
+                let mut o = Out::nested(&mut sub, cx);
                 if request {
                     if flag(self.base, bv, "readOnly") {
                         o.full(
@@ -822,11 +823,7 @@ impl<'a> Cmp<'a, '_> {
                 }
                 let required = hreq.iter().any(|r| r == name);
                 let mut sub = Vec::new();
-                let mut o = Out {
-                    v: &mut sub,
-                    cx,
-                    top: false,
-                };
+                let mut o = Out::nested(&mut sub, cx);
                 let resolved = self.head.resolve(hv);
                 if request {
                     if flag(self.head, hv, "readOnly") {
@@ -900,11 +897,7 @@ impl<'a> Cmp<'a, '_> {
                 continue;
             }
             let mut sub = Vec::new();
-            let mut o = Out {
-                v: &mut sub,
-                cx,
-                top: false,
-            };
+            let mut o = Out::nested(&mut sub, cx);
             let hreq_at = h.get("required").map(|r| r.loc()).unwrap_or(hv.loc());
             if became_required {
                 let suffix = if request && self.head.resolve(hv).get("default").is_some() {
@@ -941,11 +934,7 @@ impl<'a> Cmp<'a, '_> {
             let required = hreq.iter().any(|r| r == name);
             let kind = if required { "required" } else { "optional" };
             let mut sub = Vec::new();
-            let mut o = Out {
-                v: &mut sub,
-                cx,
-                top: false,
-            };
+            let mut o = Out::nested(&mut sub, cx);
             for (key, word) in [("readOnly", "read-only"), ("writeOnly", "write-only")] {
                 let (bf, hf) = (
                     br.get(key).is_some_and(|x| x.is_true()),
@@ -1039,11 +1028,7 @@ impl<'a> Cmp<'a, '_> {
                 if matches!(ha.node.kind, Kind::Bool(false))
                     && !ba.is_some_and(|b| matches!(b.node.kind, Kind::Bool(false))) =>
             {
-                let mut o = Out {
-                    v: raws,
-                    cx,
-                    top: false,
-                };
+                let mut o = Out::nested(raws, cx);
                 o.kw(
                     "additional-properties-closed",
                     "`additionalProperties: false` added: properties not listed are now rejected"
@@ -1056,18 +1041,15 @@ impl<'a> Cmp<'a, '_> {
         }
         for (kw, added, removed) in PRESENCE {
             match (b.get(kw), h.get(kw)) {
-                (None, Some(hv)) => Out {
-                    v: raws,
-                    cx,
-                    top: false,
+                (None, Some(hv)) => {
+                    Out::nested(raws, cx).kw(added, format!("`{kw}` added"), hv.loc(), None)
                 }
-                .kw(added, format!("`{kw}` added"), hv.loc(), None),
-                (Some(bv), None) => Out {
-                    v: raws,
-                    cx,
-                    top: false,
-                }
-                .kw(removed, format!("`{kw}` removed"), h.loc(), Some(bv.loc())),
+                (Some(bv), None) => Out::nested(raws, cx).kw(
+                    removed,
+                    format!("`{kw}` removed"),
+                    h.loc(),
+                    Some(bv.loc()),
+                ),
                 (Some(bv), Some(hv)) if bv.is_map() && hv.is_map() => {
                     self.child(bv, hv, cx, Some(kw), &[kw], raws, depth);
                 }
@@ -1087,12 +1069,7 @@ impl<'a> Cmp<'a, '_> {
                                     depth,
                                 );
                             }
-                            None => Out {
-                                v: raws,
-                                cx,
-                                top: false,
-                            }
-                            .kw(
+                            None => Out::nested(raws, cx).kw(
                                 "prefix-items-removed",
                                 format!("`prefixItems` entry {i} removed"),
                                 hv.loc(),
@@ -1101,12 +1078,7 @@ impl<'a> Cmp<'a, '_> {
                         }
                     }
                     for (i, hi) in hs.iter().enumerate().skip(bv.items().count()) {
-                        Out {
-                            v: raws,
-                            cx,
-                            top: false,
-                        }
-                        .kw(
+                        Out::nested(raws, cx).kw(
                             "prefix-items-added",
                             format!("`prefixItems` entry {i} added"),
                             hi.loc(),
@@ -1120,29 +1092,16 @@ impl<'a> Cmp<'a, '_> {
         // Under `not` a narrower schema accepts more: report that it changed, without
         // pretending to know which way.
         match (b.get("not"), h.get("not")) {
-            (None, Some(hv)) => Out {
-                v: raws,
-                cx,
-                top: false,
+            (None, Some(hv)) => {
+                Out::nested(raws, cx).kw("not-added", "`not` added".into(), hv.loc(), None)
             }
-            .kw("not-added", "`not` added".into(), hv.loc(), None),
-            (Some(bv), None) => Out {
-                v: raws,
-                cx,
-                top: false,
-            }
-            .kw(
+            (Some(bv), None) => Out::nested(raws, cx).kw(
                 "not-removed",
                 "`not` removed".into(),
                 h.loc(),
                 Some(bv.loc()),
             ),
-            (Some(bv), Some(hv)) if !bv.node.same_value(hv.node) => Out {
-                v: raws,
-                cx,
-                top: false,
-            }
-            .kw(
+            (Some(bv), Some(hv)) if !bv.node.same_value(hv.node) => Out::nested(raws, cx).kw(
                 "not-changed",
                 "the schema under `not` changed, which inverts what is accepted".into(),
                 hv.loc(),
@@ -1169,12 +1128,7 @@ impl<'a> Cmp<'a, '_> {
             if let Some(bm) = bm {
                 for (k, bv) in bm.entries() {
                     match hm.and_then(|m| m.get(k)) {
-                        None => Out {
-                            v: raws,
-                            cx,
-                            top: false,
-                        }
-                        .kw(
+                        None => Out::nested(raws, cx).kw(
                             removed,
                             format!("`{kw}` entry `{k}` removed"),
                             hm.unwrap_or(h).loc(),
@@ -1190,12 +1144,7 @@ impl<'a> Cmp<'a, '_> {
             if let Some(hm) = hm {
                 for (k, hv) in hm.entries() {
                     if bm.and_then(|m| m.get(k)).is_none() {
-                        Out {
-                            v: raws,
-                            cx,
-                            top: false,
-                        }
-                        .kw(
+                        Out::nested(raws, cx).kw(
                             added,
                             format!("`{kw}` entry `{k}` added"),
                             hv.loc(),
@@ -1276,11 +1225,7 @@ impl<'a> Cmp<'a, '_> {
         for i in b_left {
             let (k, bv) = &bs[i];
             let resolved = self.base.resolve(*bv);
-            let mut o = Out {
-                v: raws,
-                cx,
-                top: false,
-            };
+            let mut o = Out::nested(raws, cx);
             let suffix = if kw == "allOf" && annotation_only(&resolved) {
                 "all-of-removed-annotation-only"
             } else {
@@ -1296,11 +1241,7 @@ impl<'a> Cmp<'a, '_> {
         for j in h_left {
             let (k, hv) = &hs[j];
             let resolved = self.head.resolve(*hv);
-            let mut o = Out {
-                v: raws,
-                cx,
-                top: false,
-            };
+            let mut o = Out::nested(raws, cx);
             let suffix = if kw == "allOf" && annotation_only(&resolved) {
                 "all-of-added-annotation-only"
             } else {
