@@ -874,7 +874,6 @@ fn load_with(
         None => extra_read.and_then(|r| r(path)),
     };
     p.api_fragments = crate::api::refs::load_fragments(&p.openapi, &read, &mut p.problems);
-    crate::api::refs::check_pointers(&p.openapi, &p.api_fragments, &mut p.problems);
     for chart in charts {
         let path = if chart.is_empty() {
             "Chart.yaml".to_string()

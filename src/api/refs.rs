@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::doc::{Docs, RefTarget, parse_ref, version_of};
+use super::doc::{Docs, RefTarget, Version, parse_ref, version_of};
 use crate::project::{OpenApiFile, Problem};
 use crate::source::SourceFile;
 use crate::yaml::{self, Flavor, Kind, Node, Pos};
@@ -36,7 +36,10 @@ type Refs = Vec<(String, Pos)>;
 fn collect_owned(node: &Node) -> Refs {
     let mut refs = Vec::new();
     collect(node, &mut refs);
+    // Large descriptions repeat the same reference thousands of times: keep the first.
+    let mut seen = HashSet::new();
     refs.into_iter()
+        .filter(|(r, _)| seen.insert(*r))
         .map(|(r, n)| (r.to_string(), n.pos))
         .collect()
 }
@@ -54,7 +57,8 @@ fn problem(
     crate::project::problem(code, src, start, end, message, help)
 }
 
-/// Loads the files the descriptions reference. `read` gives a file's text by path
+/// Loads the files the descriptions reference, and reports the references that cannot
+/// be followed (E006, E007), walking each tree once. `read` gives a file's text by path
 /// (relative to the project root, `/`-separated), `None` when it does not exist.
 pub fn load_fragments(
     roots: &[OpenApiFile],
@@ -71,9 +75,11 @@ pub fn load_fragments(
         .collect();
     let mut seen: HashSet<String> = known.iter().map(|s| s.to_string()).collect();
     let mut remote_reported: HashSet<(String, String)> = HashSet::new();
+    // Every file's references, kept for the pointer check once all files are loaded.
+    let mut followed: Vec<(Arc<SourceFile>, Refs)> = Vec::new();
     while let Some((src, refs)) = queue.pop() {
-        for (r, node) in refs {
-            let r = r.as_str();
+        for (r, node) in &refs {
+            let (r, node) = (r.as_str(), *node);
             match parse_ref(&src.path, r) {
                 RefTarget::Remote => {
                     let url = r.split('#').next().unwrap_or(r).to_string();
@@ -132,62 +138,49 @@ pub fn load_fragments(
                 }
             }
         }
+        followed.push((src, refs));
     }
+    check_pointers(roots, &loaded, &followed, problems);
     loaded
 }
 
-/// References inside the descriptions whose target does not exist.
-pub fn check_pointers(
+/// References whose target element does not exist (files were checked while loading).
+fn check_pointers(
     roots: &[OpenApiFile],
     fragments: &HashMap<String, OpenApiFile>,
+    followed: &[(Arc<SourceFile>, Refs)],
     problems: &mut Vec<Problem>,
 ) {
-    let mut checked: HashSet<&str> = HashSet::new();
-    for root in roots {
-        let Some(version) = version_of(&root.doc) else {
+    let Some(root) = roots.first() else { return };
+    let mut files: HashMap<&str, &OpenApiFile> =
+        fragments.iter().map(|(p, f)| (p.as_str(), f)).collect();
+    files.extend(roots.iter().map(|r| (r.source.path.as_str(), r)));
+    // Pointer lookups do not depend on the root or the version.
+    let version = version_of(&root.doc).unwrap_or(Version::V30);
+    let docs = Docs {
+        root,
+        files,
+        version,
+    };
+    for (src, refs) in followed {
+        let Some(from) = docs.files.get(src.path.as_str()) else {
             continue;
         };
-        let mut files: HashMap<&str, &OpenApiFile> =
-            fragments.iter().map(|(p, f)| (p.as_str(), f)).collect();
-        for r in roots {
-            files.insert(r.source.path.as_str(), r);
-        }
-        let docs = Docs {
-            root,
-            files,
-            version,
-        };
-        let mut stack: Vec<&OpenApiFile> = vec![root];
-        while let Some(f) = stack.pop() {
-            if !checked.insert(f.source.path.as_str()) {
+        for (r, at) in refs {
+            let RefTarget::Local { file, pointer } = parse_ref(&src.path, r) else {
+                continue;
+            };
+            if pointer.is_empty() || !docs.files.contains_key(file.as_str()) {
                 continue;
             }
-            let mut refs = Vec::new();
-            collect(&f.doc, &mut refs);
-            // Large descriptions repeat the same reference thousands of times.
-            let mut seen_here: HashSet<&str> = HashSet::new();
-            for (r, node) in refs {
-                if !seen_here.insert(r) {
-                    continue;
-                }
-                let RefTarget::Local { file, pointer } = parse_ref(&f.source.path, r) else {
-                    continue;
-                };
-                let Some(target) = docs.files.get(file.as_str()) else {
-                    continue;
-                };
-                if file != f.source.path {
-                    stack.push(target);
-                }
-                if !pointer.is_empty() && docs.lookup(f, r).is_none() {
-                    problems.push(problem(
-                        &f.source,
-                        node.pos,
-                        "E006",
-                        format!("reference `{r}` points at nothing"),
-                        "fix the reference: the element it names does not exist, so the description is invalid",
-                    ));
-                }
+            if docs.lookup(from, r).is_none() {
+                problems.push(problem(
+                    src,
+                    *at,
+                    "E006",
+                    format!("reference `{r}` points at nothing"),
+                    "fix the reference: the element it names does not exist, so the description is invalid",
+                ));
             }
         }
     }
