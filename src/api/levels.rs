@@ -94,8 +94,10 @@ fn verdicts(suffix: &str) -> (Level, Level) {
         "list-of-types-narrowed" => (E, I),
         "list-of-types-widened" => (I, E),
         "type-changed" | "wrapped-in-one-of" => (E, E),
-        // Clients receiving an `anyOf` may get an alternative they cannot read.
-        "wrapped-in-any-of" => (I, E),
+        // A response that became `anyOf: [old, …]` may carry the new alternatives (Stripe's
+        // expandable fields only do on request): possibly breaking, as oasdiff rates an
+        // added enum value; oasdiff itself rates an added `anyOf` branch info.
+        "wrapped-in-any-of" => (I, W),
         "unwrapped-from-any-of" | "unwrapped-from-one-of" => (E, I),
         "type-generalized" => (I, E),
         "type-specialized" => (E, I),
