@@ -36,6 +36,8 @@ pub struct Outcome {
     pub files_checked: usize,
     pub base: Option<String>,
     pub root: PathBuf,
+    /// One-line remarks for people about what was not judged and how to change that.
+    pub notes: Vec<String>,
 }
 
 /// A failure that is not a finding: usage, configuration, or an unreadable base.
@@ -122,12 +124,18 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
         })
         .collect();
     let mut out: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
-    let check_all = cx.check_all || cx.base.is_none();
+    let judge = if cx.check_all {
+        migrations::walk::Judge::All
+    } else if cx.base.is_some() {
+        migrations::walk::Judge::New
+    } else {
+        migrations::walk::Judge::Newest
+    };
     migrations::walk::run(
         &cx.head.migration_sets,
         rules,
         &cx.config.migrations,
-        check_all,
+        judge,
         &mut out,
     );
     diagnostic::sort(&mut out);
@@ -196,7 +204,10 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
                 || project::load(base_files, &config, None),
             );
             head.paths.extend(other_paths);
-            let base_keys: BTreeSet<String> = base.migrations().map(|m| m.key()).collect();
+            let base_keys: BTreeSet<String> = base
+                .migrations()
+                .flat_map(|m| [m.key(), m.moved_key()])
+                .collect();
             head.mark_new_migrations(&base_keys);
             (head, Some((spec.clone(), base)))
         }
@@ -250,11 +261,31 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         let known = baseline::read(&absolute(&cwd, p)).map_err(Failure)?;
         diags.retain(|d| !known.contains(&d.fingerprint));
     }
+    let mut notes = Vec::new();
+    if base_project.is_none() && !opts.all {
+        let older: usize = head
+            .migration_sets
+            .iter()
+            .map(|s| {
+                s.migrations
+                    .iter()
+                    .filter(|m| !m.repeatable)
+                    .count()
+                    .saturating_sub(1)
+            })
+            .sum();
+        if older > 0 {
+            notes.push(format!(
+                "without a base, only the newest migration of each folder was judged ({older} older ones were taken as shipped): set `base = \"origin/main\"` in rollsafe.toml or pass `--base REV` to judge what this release adds, or `--all` to judge every migration"
+            ));
+        }
+    }
     Ok(Outcome {
         diagnostics: diags,
         files_checked: head.file_count,
         base: base_project.map(|(l, _)| l),
         root,
+        notes,
     })
 }
 

@@ -249,6 +249,10 @@ pub struct MigrationsConfig {
     pub assume_in_transaction: Option<bool>,
     #[serde(default = "yes")]
     pub lock_timeout_required: bool,
+    /// Lock and availability findings on down parts (run only in a rollback) are one
+    /// level lower.
+    #[serde(default = "yes")]
+    pub demote_down_parts: bool,
 }
 
 fn yes() -> bool {
@@ -263,6 +267,7 @@ impl Default for MigrationsConfig {
             dialect: None,
             assume_in_transaction: None,
             lock_timeout_required: true,
+            demote_down_parts: true,
         }
     }
 }
@@ -513,6 +518,9 @@ dialect = "postgres"
 # assume-in-transaction = false
 # Require `SET lock_timeout` before statements that block a busy table (M209).
 lock-timeout-required = true
+# Lock and availability findings (M2xx) on down parts, which run only in a rollback, are
+# one level lower (error → warning → info).
+demote-down-parts = true
 
 [workloads]
 # K102: a liveness probe with no startup probe must leave the container at least this many

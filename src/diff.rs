@@ -90,5 +90,6 @@ pub fn diff(opts: &DiffOptions) -> Result<Outcome, Failure> {
         files_checked: 2,
         base: Some(old),
         root: cwd,
+        notes: Vec::new(),
     })
 }

@@ -27,6 +27,10 @@ pub fn is_candidate(path: &str) -> bool {
         || name == "sqitch.plan"
         || name == "metadata.toml"
         || name == "migration_lock.toml"
+        || name == "go.mod"
+        || name == "cargo.toml"
+        || name == "flyway.conf"
+        || name == "flyway.toml"
         || name == "kustomization"
         || name == "dockerfile"
         || name.starts_with("dockerfile.")

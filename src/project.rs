@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::discover::RawFile;
-use crate::migrations::{self, Convention, FileInfo, MigrationFile, MigrationSet};
+use crate::migrations::{self, Convention, FileInfo, MigrationFile, MigrationSet, Tool};
 use crate::model::{env, manifest};
 use crate::source::{SourceFile, Span};
 use crate::sql::{self, Dialect, SqlFile};
@@ -98,6 +98,8 @@ pub struct Project {
     pub paths: BTreeSet<String>,
     /// Number of files read.
     pub file_count: usize,
+    /// A Flyway configuration allows out-of-order migrations (`outOfOrder = true`).
+    pub flyway_out_of_order: bool,
 }
 
 impl Project {
@@ -106,11 +108,13 @@ impl Project {
         self.paths.contains(path)
     }
 
-    /// Migrations whose key the base release does not have are the release's new ones.
+    /// Migrations the base release does not have are the release's new ones. `base_keys`
+    /// holds each base migration's key and moved key: a migration whose folder moved with
+    /// the same version, name and statements is the same migration.
     pub fn mark_new_migrations(&mut self, base_keys: &BTreeSet<String>) {
         for set in &mut self.migration_sets {
             for m in &mut set.migrations {
-                m.is_new = !base_keys.contains(&m.key());
+                m.is_new = !base_keys.contains(&m.key()) && !base_keys.contains(&m.moved_key());
             }
         }
     }
@@ -142,6 +146,10 @@ struct Side {
     charts: BTreeSet<String>,
     /// Dockerfiles by path: whether they declare a HEALTHCHECK.
     dockerfiles: HashMap<String, bool>,
+    /// Folders holding a `go.mod` or `Cargo.toml`, with the migration tools it depends on.
+    tool_manifests: Vec<(String, Vec<Tool>)>,
+    /// A Flyway configuration sets `outOfOrder = true`.
+    flyway_out_of_order: bool,
 }
 
 fn dir_of(path: &str) -> &str {
@@ -186,6 +194,19 @@ fn side_facts(files: &[RawFile]) -> Side {
             }
             "Chart.yaml" => {
                 side.charts.insert(dir_of(&f.path).to_string());
+            }
+            "go.mod" | "Cargo.toml" => {
+                let tools = migrations::convention::tools_in_manifest(name, &text());
+                side.tool_manifests
+                    .push((dir_of(&f.path).to_string(), tools));
+            }
+            "flyway.conf" | "flyway.toml" => {
+                let t: String = text()
+                    .to_ascii_lowercase()
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != '"')
+                    .collect();
+                side.flyway_out_of_order |= t.contains("outoforder=true");
             }
             n if crate::model::compose::is_dockerfile_name(n) => {
                 let health = text().lines().any(|l| {
@@ -376,7 +397,13 @@ fn load_one(
     let name = path.rsplit('/').next().unwrap_or(path);
     if matches!(
         name,
-        "sqitch.plan" | "metadata.toml" | "migration_lock.toml"
+        "sqitch.plan"
+            | "metadata.toml"
+            | "migration_lock.toml"
+            | "go.mod"
+            | "Cargo.toml"
+            | "flyway.conf"
+            | "flyway.toml"
     ) {
         return none();
     }
@@ -749,6 +776,52 @@ fn blank_crds(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// Which program applies a migration folder: the configured convention, else the one the
+/// layout implies, else the tool the nearest `go.mod`/`Cargo.toml` depends on. Files with
+/// dialect infixes are pop's naming; `<ver>_<name>.up.sql` files in a repository with no
+/// Go or Rust manifest at all are run by golang-migrate's CLI (pop and sqlx are libraries).
+fn migration_tool(
+    dir: &str,
+    convention: Convention,
+    has_variants: bool,
+    mcfg: &crate::config::MigrationsConfig,
+    manifests: &[(String, Vec<Tool>)],
+) -> Tool {
+    if let Some(t) = mcfg.convention.as_deref().and_then(Tool::parse) {
+        return t;
+    }
+    let by_layout = Tool::of_convention(convention);
+    if by_layout != Tool::Unknown {
+        return by_layout;
+    }
+    let fits = |t: &Tool| match convention {
+        Convention::UpDownFiles => matches!(t, Tool::GolangMigrate | Tool::Pop | Tool::Sqlx),
+        _ => matches!(t, Tool::Sqlx),
+    };
+    let nearest = manifests
+        .iter()
+        .filter(|(d, _)| d.is_empty() || d == dir || under(dir, d))
+        .filter(|(_, tools)| tools.iter().any(fits))
+        .max_by_key(|(d, _)| d.len());
+    if let Some((_, tools)) = nearest {
+        let candidates: Vec<&Tool> = tools.iter().filter(|t| fits(t)).collect();
+        if candidates.len() == 1 {
+            return *candidates[0];
+        }
+        if has_variants && candidates.contains(&&Tool::Pop) {
+            return Tool::Pop;
+        }
+        return Tool::Unknown;
+    }
+    if has_variants {
+        return Tool::Pop;
+    }
+    if convention == Convention::UpDownFiles && manifests.is_empty() {
+        return Tool::GolangMigrate;
+    }
+    Tool::Unknown
+}
+
 fn dialect_for(info: &FileInfo, mcfg: &crate::config::MigrationsConfig, side: &Side) -> Dialect {
     if let Some(d) = info.dialect {
         return d;
@@ -896,7 +969,11 @@ fn load_with(
     let assume = mcfg
         .assume_in_transaction
         .or_else(|| (mcfg.convention.as_deref() == Some("sqlx")).then_some(true));
-    p.migration_sets = migrations::build_sets(mfiles, mcfg.dialect(), assume);
+    let tool_of = |dir: &str, convention, has_variants| {
+        migration_tool(dir, convention, has_variants, mcfg, &side.tool_manifests)
+    };
+    p.migration_sets = migrations::build_sets(mfiles, mcfg.dialect(), assume, &tool_of);
+    p.flyway_out_of_order = side.flyway_out_of_order;
     if let Some(keys) = base_new_keys {
         p.mark_new_migrations(keys);
     }

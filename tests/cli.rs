@@ -22,7 +22,7 @@ fn stdout(c: &mut Command) -> (i32, String, String) {
 }
 
 const DROP: &str = "SET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN fax;\n";
-const WARN_ONLY: &str = "DROP INDEX users_fax_idx;\n";
+const WARN_ONLY: &str = "ALTER TABLE users ADD COLUMN note text;\n";
 
 #[test]
 fn exit_code_table() {
@@ -32,10 +32,7 @@ fn exit_code_table() {
         ("migrations/000001_a.up.sql", "CREATE TABLE a (id int);\n"),
     ]);
     let warn = project(&[
-        (
-            "rollsafe.toml",
-            "[migrations]\nlock-timeout-required = false\n",
-        ),
+        ("rollsafe.toml", ""),
         ("migrations/000002_a.up.sql", WARN_ONLY),
     ]);
     let bad_config = project(&[("rollsafe.toml", "colour = true\n")]);
@@ -205,6 +202,7 @@ fn inline_suppressions() {
     // CI can forbid them.
     let (_, out, _) = stdout(rollsafe().arg("check").arg(tmp.path()).args([
         "--no-inline-ignores",
+        "--all",
         "--format",
         "compact",
     ]));
@@ -492,4 +490,34 @@ fn api_ignore_patterns() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("invalid glob"), "{err}");
+}
+
+#[test]
+fn without_a_base_only_the_newest_migration_is_judged() {
+    let tmp = project(&[
+        ("rollsafe.toml", ""),
+        (
+            "migrations/000001_a.up.sql",
+            "ALTER TABLE users DROP COLUMN fax;\n",
+        ),
+        (
+            "migrations/000002_b.up.sql",
+            "ALTER TABLE users DROP COLUMN pager;\n",
+        ),
+    ]);
+    let (_, out, _) = stdout(rollsafe().arg("check").arg(tmp.path()).arg("--no-color"));
+    assert!(out.contains("000002_b.up.sql"), "{out}");
+    assert!(!out.contains("000001_a.up.sql"), "{out}");
+    assert!(out.contains("By rule: "), "{out}");
+    assert!(
+        out.contains("note: without a base, only the newest migration of each folder was judged (1 older ones"),
+        "{out}"
+    );
+    let (_, out, _) = stdout(
+        rollsafe()
+            .arg("check")
+            .arg(tmp.path())
+            .args(["--all", "--format", "compact"]),
+    );
+    assert!(out.contains("000001_a.up.sql"), "{out}");
 }

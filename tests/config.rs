@@ -120,7 +120,7 @@ fn select_ignore_severity_and_per_path() {
         codes("[[rules.per-path]]\npaths = [\"legacy/**\"]\nignore = [\"M\"]\n"),
         [
             "migrations/000002_a.up.sql M101 error",
-            "migrations/000002_a.up.sql M202 warning"
+            "migrations/000002_a.up.sql M202 info"
         ]
     );
 }

@@ -27,6 +27,8 @@ fixture!(prisma_mysql, "conventions/prisma");
 fixture!(sqitch, "conventions/sqitch");
 fixture!(liquibase, "conventions/liquibase");
 fixture!(golang_migrate_mysql, "conventions/golang-migrate-mysql");
+fixture!(pop_variants, "conventions/pop-variants");
+fixture!(duplicate_versions, "conventions/duplicate-versions");
 fixture!(workloads_kustomize, "workloads");
 fixture!(workloads_rollouts, "rollouts");
 fixture!(workloads_compose, "compose");

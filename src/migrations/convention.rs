@@ -79,6 +79,123 @@ impl Convention {
     }
 }
 
+/// The program that applies a set. The file layout alone does not say it for
+/// `<ver>_<name>.up.sql` files (golang-migrate, pop and sqlx share it), and what happens
+/// to an edited or out-of-order migration depends on the program, not the layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    GolangMigrate,
+    Pop,
+    Sqlx,
+    Flyway,
+    Dbmate,
+    Goose,
+    Diesel,
+    Prisma,
+    Sqitch,
+    Liquibase,
+    Atlas,
+    /// A layout several tools share, with nothing in the repository naming the tool.
+    Unknown,
+}
+
+impl Tool {
+    pub fn label(self) -> &'static str {
+        match self {
+            Tool::GolangMigrate => "golang-migrate",
+            Tool::Pop => "pop",
+            Tool::Sqlx => "sqlx",
+            Tool::Flyway => "Flyway",
+            Tool::Dbmate => "dbmate",
+            Tool::Goose => "goose",
+            Tool::Diesel => "diesel",
+            Tool::Prisma => "Prisma",
+            Tool::Sqitch => "sqitch",
+            Tool::Liquibase => "Liquibase",
+            Tool::Atlas => "Atlas",
+            Tool::Unknown => "the migration tool",
+        }
+    }
+
+    /// The tool a layout implies by itself, when only one tool uses it.
+    pub fn of_convention(c: Convention) -> Tool {
+        match c {
+            Convention::Flyway => Tool::Flyway,
+            Convention::Dbmate => Tool::Dbmate,
+            Convention::Goose => Tool::Goose,
+            Convention::Diesel => Tool::Diesel,
+            Convention::Prisma => Tool::Prisma,
+            Convention::Sqitch => Tool::Sqitch,
+            Convention::Liquibase => Tool::Liquibase,
+            Convention::UpDownFiles | Convention::Plain => Tool::Unknown,
+        }
+    }
+
+    /// A tool named in `[migrations] convention`.
+    pub fn parse(s: &str) -> Option<Tool> {
+        Some(match s {
+            "golang-migrate" => Tool::GolangMigrate,
+            "pop" => Tool::Pop,
+            "sqlx" => Tool::Sqlx,
+            "atlas" => Tool::Atlas,
+            other => match Convention::parse(other)? {
+                Convention::UpDownFiles | Convention::Plain => return None,
+                c => Tool::of_convention(c),
+            },
+        })
+    }
+
+    /// Whether the tool stores a checksum of each applied migration and refuses to run
+    /// when an applied file's bytes change (Flyway `validate`, Liquibase checksums, sqlx
+    /// `VersionMismatch`, Atlas `atlas.sum`).
+    pub fn verifies_checksums(self) -> bool {
+        matches!(
+            self,
+            Tool::Flyway | Tool::Liquibase | Tool::Sqlx | Tool::Atlas
+        )
+    }
+}
+
+/// Migration tools named as dependencies in a `go.mod` or `Cargo.toml`.
+pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
+    let mut out = Vec::new();
+    let mut add = |t| {
+        if !out.contains(&t) {
+            out.push(t)
+        }
+    };
+    if file_name == "go.mod" {
+        for line in text.lines() {
+            let module = line
+                .trim()
+                .trim_start_matches("require")
+                .trim_start_matches(['(', ' '])
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            match module {
+                m if m.starts_with("github.com/golang-migrate/migrate") => add(Tool::GolangMigrate),
+                m if m.starts_with("github.com/gobuffalo/pop") => add(Tool::Pop),
+                // popx (ory/x) runs pop-style migration folders.
+                "github.com/ory/x" | "github.com/ory/pop/v6" => add(Tool::Pop),
+                m if m.starts_with("github.com/pressly/goose") => add(Tool::Goose),
+                m if m.starts_with("github.com/amacneil/dbmate") => add(Tool::Dbmate),
+                _ => {}
+            }
+        }
+    } else if file_name.eq_ignore_ascii_case("cargo.toml") {
+        for line in text.lines() {
+            let key = line.trim().split(['=', '.', ' ']).next().unwrap_or("");
+            match key {
+                "sqlx" => add(Tool::Sqlx),
+                "diesel" | "diesel_migrations" => add(Tool::Diesel),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilePart {
     Up,
@@ -99,6 +216,9 @@ pub struct FileInfo {
     pub part: FilePart,
     /// Dialect named by the file (pop infix, folder name), if any.
     pub dialect: Option<Dialect>,
+    /// pop-style dialect infix of the file name (`postgres`, `mysql`, `cockroach`,
+    /// `sqlite3`): one version ships one variant per database, and each is its own file.
+    pub variant: Option<&'static str>,
     /// pop `.autocommit.`: run outside a transaction.
     pub autocommit: bool,
     /// Folder that holds the migration set (the migrations directory).
@@ -157,6 +277,7 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
         name: name.to_string(),
         part,
         dialect: hint,
+        variant: None,
         autocommit: false,
         set_dir: set_dir.to_string(),
     };
@@ -222,6 +343,7 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
                     name,
                     part,
                     dialect: hint,
+                    variant: None,
                     autocommit: false,
                     set_dir: project.to_string(),
                 });
@@ -267,16 +389,12 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
             base = b;
             autocommit = true;
         }
-        for d in [
-            "postgres",
-            "mysql",
-            "sqlite3",
-            "sqlite",
-            "cockroach",
-            "postgresql",
-        ] {
-            if let Some(b) = base.strip_suffix(&format!(".{d}")) {
+        let mut variant = None;
+        for d in VARIANTS {
+            if let Some(b) = base.strip_suffix(d).and_then(|b| b.strip_suffix('.')) {
                 base = b;
+                variant = Some(*d);
+                break;
             }
         }
         let versioned =
@@ -284,12 +402,26 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
         if let Some((v, n)) = versioned {
             let mut i = info(Convention::UpDownFiles, v, n, part, dir);
             i.autocommit = autocommit;
+            i.variant = variant;
             return Some(i);
         }
     }
     // Plain numbered files inside a migrations folder (sqlx simple, Atlas, …).
     if in_migration_dir || looks_like_migration_dir(dir) {
         if let Some((v, n)) = leading_version(stem) {
+            // One folder per release (`0.27/01__x.sql`): the release is part of the
+            // version and the parent folder holds the set.
+            let (parent, release) = split_dir(dir);
+            if is_release_name(release) && !parent.is_empty() {
+                let release = release.trim_start_matches(['v', 'V']);
+                return Some(info(
+                    Convention::Plain,
+                    &format!("{release}.{v}"),
+                    n,
+                    FilePart::Up,
+                    parent,
+                ));
+            }
             return Some(info(Convention::Plain, v, n, FilePart::Up, dir));
         }
         if in_migration_dir {
@@ -297,6 +429,35 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
         }
     }
     None
+}
+
+/// Dialect infixes of pop-style file names (`<ver>_<name>.<variant>.up.sql`).
+const VARIANTS: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "mysql",
+    "sqlite3",
+    "sqlite",
+    "cockroach",
+    "cockroachdb",
+];
+
+/// Whether a migration file is written for CockroachDB, whose schema changes are online
+/// (no table lock), so PostgreSQL lock rules do not apply to it.
+pub fn is_cockroach(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower
+        .split(['/', '.', '_', '-'])
+        .any(|s| s == "cockroach" || s == "cockroachdb" || s == "crdb")
+}
+
+/// A folder named like a release: `0.27`, `v1.2`, `1.2.3` (a dot is required, so a
+/// plain numbered folder is not mistaken for one).
+fn is_release_name(s: &str) -> bool {
+    let s = s.trim_start_matches(['v', 'V']);
+    s.contains('.')
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn has_marker(text: &str, marker: &str) -> bool {
@@ -385,11 +546,25 @@ mod tests {
         .unwrap();
         assert!(pop.autocommit);
         assert_eq!(pop.dialect, Some(Dialect::Postgres));
+        assert_eq!(pop.variant, Some("postgres"));
+        let neutral = detect("x/20220101000000000000_a.up.sql", "", false).unwrap();
+        assert_eq!(neutral.variant, None);
+        let crdb = detect("x/20220101000000000000_a.cockroach.down.sql", "", false).unwrap();
+        assert_eq!(
+            (crdb.variant, crdb.part),
+            (Some("cockroach"), FilePart::Down)
+        );
         assert_eq!(
             d("internal/storage/migrations/postgres/V0003.TOTP.down.sql").3,
             FilePart::Down
         );
         assert_eq!(d("db/migrations/0005_users.sql").0, Convention::Plain);
+        let per_release =
+            detect("store/migration/postgres/0.27/01__add_uid.sql", "", false).unwrap();
+        assert_eq!(
+            (per_release.version.as_str(), per_release.set_dir.as_str()),
+            ("0.27.01", "store/migration/postgres")
+        );
         assert!(detect("src/queries/get_user.sql", "", false).is_none());
     }
 

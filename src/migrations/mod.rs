@@ -3,6 +3,7 @@
 //! mode its tool runs it in.
 
 pub mod convention;
+pub mod noise;
 pub mod schema;
 pub mod walk;
 
@@ -10,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::sql::{Dialect, Part, SqlFile};
-pub use convention::{Convention, FileInfo, FilePart};
+pub use convention::{Convention, FileInfo, FilePart, Tool};
 
 /// How the migration tool runs one part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,8 @@ pub struct PartRef {
 #[derive(Debug, Clone)]
 pub struct Migration {
     pub convention: Convention,
+    /// The program that applies it (shared by its set).
+    pub tool: Tool,
     pub version: String,
     pub name: String,
     pub dialect: Dialect,
@@ -57,9 +60,44 @@ pub struct Migration {
 }
 
 impl Migration {
-    /// Stable key used to match the same migration in the base.
+    /// Stable key used to match the same migration in the base: folder, database,
+    /// version and name (the dialect variants of one version are different migrations).
     pub fn key(&self) -> String {
-        format!("{}|{}|{}", self.set_dir(), self.version, self.name)
+        format!(
+            "{}|{:?}|{}|{}",
+            self.set_dir(),
+            self.dialect,
+            self.version,
+            self.name
+        )
+    }
+
+    /// Key without the folder, to recognise a migration whose folder moved.
+    pub fn moved_key(&self) -> String {
+        format!(
+            "{:?}|{}|{}|{:016x}",
+            self.dialect,
+            self.version,
+            self.name,
+            { crate::diagnostic::fnv1a(&self.up_tokens()) }
+        )
+    }
+
+    /// Up-part files, each once, in path order.
+    pub fn up_files(&self) -> Vec<&Arc<SqlFile>> {
+        let mut files: Vec<&Arc<SqlFile>> = self.up.iter().map(|p| &p.file).collect();
+        files.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        files.dedup_by(|a, b| Arc::ptr_eq(a, b));
+        files
+    }
+
+    /// What the up parts run, without comments and layout.
+    pub fn up_tokens(&self) -> String {
+        self.up
+            .iter()
+            .map(part_tokens)
+            .collect::<Vec<_>>()
+            .join(";")
     }
 
     pub fn set_dir(&self) -> String {
@@ -102,11 +140,23 @@ impl Migration {
     }
 }
 
+/// What one part runs, without comments and layout (an edit that changes only those
+/// changes nothing for tools that do not checksum files).
+pub fn part_tokens(p: &PartRef) -> String {
+    section(p)
+        .statements
+        .iter()
+        .map(|s| s.tokens_text(&p.file.source.text))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 #[derive(Debug, Clone)]
 pub struct MigrationSet {
     pub dir: String,
     pub dialect: Dialect,
     pub convention: Convention,
+    pub tool: Tool,
     pub migrations: Vec<Migration>,
 }
 
@@ -157,10 +207,17 @@ pub fn build_sets(
     files: Vec<MigrationFile>,
     default_dialect: Dialect,
     assume_in_transaction: Option<bool>,
+    tool_of: &dyn Fn(&str, Convention, bool) -> Tool,
 ) -> Vec<MigrationSet> {
     // (folder, dialect) → (version, name) → files.
     type Versions = BTreeMap<(String, String), Vec<MigrationFile>>;
     let mut sets: BTreeMap<(String, Dialect), Versions> = BTreeMap::new();
+    // Folders whose file names carry dialect infixes (pop's naming).
+    let variant_dirs: std::collections::BTreeSet<String> = files
+        .iter()
+        .filter(|f| f.info.variant.is_some())
+        .map(|f| f.info.set_dir.clone())
+        .collect();
     for f in files {
         if f.info.part == FilePart::Verify {
             continue;
@@ -212,6 +269,7 @@ pub fn build_sets(
                 .clone();
             migrations.push(Migration {
                 convention,
+                tool: Tool::Unknown,
                 version,
                 name,
                 dialect,
@@ -237,10 +295,16 @@ pub fn build_sets(
             .max_by_key(|c| conventions.iter().filter(|x| x == c).count())
             .copied()
             .unwrap_or(Convention::Plain);
+        let has_variants = variant_dirs.contains(&dir);
+        let tool = tool_of(&dir, convention, has_variants);
+        for m in &mut migrations {
+            m.tool = tool;
+        }
         out.push(MigrationSet {
             dir,
             dialect,
             convention,
+            tool,
             migrations,
         });
     }

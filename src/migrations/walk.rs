@@ -208,12 +208,25 @@ fn tx_reason(convention: Convention, mode: TxMode, explicit: bool) -> String {
     }
 }
 
+/// Which migrations the rules judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judge {
+    /// Every migration (`--all`).
+    All,
+    /// Migrations the base release does not have.
+    New,
+    /// No base: production is assumed to have run all but the newest migration of each
+    /// set, so only that one is judged (a first run is about the change at hand, not
+    /// years of shipped history).
+    Newest,
+}
+
 /// Runs the per-operation and per-migration rules over all sets.
 pub fn run(
     sets: &[MigrationSet],
     rules: &[&dyn Rule],
     config: &MigrationsConfig,
-    check_all: bool,
+    judge: Judge,
     out: &mut Vec<Diagnostic>,
 ) {
     use rayon::prelude::*;
@@ -222,68 +235,81 @@ pub fn run(
         .par_iter()
         .map(|set| {
             let mut out = Vec::new();
-            run_set(set, rules, config, check_all, &mut out);
+            run_set(set, rules, config, judge, &mut out);
             out
         })
         .collect();
-    out.extend(found.into_iter().flatten());
+    let mut found: Vec<Diagnostic> = found.into_iter().flatten().collect();
+    super::noise::merge_variants(sets, &mut found);
+    out.extend(found);
+}
+
+/// The index of the newest ordered migration of a set.
+pub fn newest_index(set: &MigrationSet) -> Option<usize> {
+    set.migrations.iter().rposition(|m| !m.repeatable)
 }
 
 fn run_set(
     set: &MigrationSet,
     rules: &[&dyn Rule],
     config: &MigrationsConfig,
-    check_all: bool,
+    judge: Judge,
     out: &mut Vec<Diagnostic>,
 ) {
-    {
-        let uses_down = super::set_uses_down(set);
-        let mut schema = Schema::default();
-        for (index, m) in set.migrations.iter().enumerate() {
-            let checked = check_all || m.is_new;
-            for part in &m.up {
-                walk_part(
-                    set,
-                    index,
-                    m,
-                    part,
-                    Part::Up,
-                    &mut schema,
-                    checked,
-                    rules,
-                    config,
-                    out,
-                );
-            }
-            let mut down_schema = schema.clone();
-            for part in &m.down {
-                walk_part(
-                    set,
-                    index,
-                    m,
-                    part,
-                    Part::Down,
-                    &mut down_schema,
-                    checked,
-                    rules,
-                    config,
-                    out,
-                );
-            }
-            if checked {
-                let cx = MigrationCx {
-                    set,
-                    index,
-                    migration: m,
-                    schema_after: &schema,
-                    uses_down,
-                    config,
-                };
-                for r in rules {
-                    r.check_migration(&cx, out);
-                }
+    let uses_down = super::set_uses_down(set);
+    let newest = newest_index(set);
+    let mut schema = Schema::default();
+    for (index, m) in set.migrations.iter().enumerate() {
+        let checked = match judge {
+            Judge::All => true,
+            Judge::New => m.is_new,
+            Judge::Newest => Some(index) == newest,
+        };
+        let mut found = Vec::new();
+        for part in &m.up {
+            walk_part(
+                set,
+                index,
+                m,
+                part,
+                Part::Up,
+                &mut schema,
+                checked,
+                rules,
+                config,
+                &mut found,
+            );
+        }
+        let mut down_schema = schema.clone();
+        for part in &m.down {
+            walk_part(
+                set,
+                index,
+                m,
+                part,
+                Part::Down,
+                &mut down_schema,
+                checked,
+                rules,
+                config,
+                &mut found,
+            );
+        }
+        if checked {
+            let cx = MigrationCx {
+                set,
+                index,
+                migration: m,
+                schema_after: &schema,
+                uses_down,
+                config,
+            };
+            for r in rules {
+                r.check_migration(&cx, &mut found);
             }
         }
+        super::noise::shape_migration(&mut found);
+        out.extend(found);
     }
 }
 
@@ -312,6 +338,8 @@ fn walk_part(
     let mut fk_checks_off = false;
     let mut blocking_before = false;
     let mut not_valid: Vec<(String, Option<String>, usize, usize)> = Vec::new();
+    // CockroachDB changes schemas online, without the table locks these rules are about.
+    let cockroach = super::convention::is_cockroach(&part_ref.file.source.path);
     for stmt in &section.statements {
         for op in &stmt.ops {
             match op {
@@ -347,8 +375,20 @@ fn walk_part(
                     not_valid_in_tx: &not_valid,
                     config,
                 };
+                let before = out.len();
                 for r in rules {
                     r.check_op(&cx, out);
+                }
+                super::noise::shape_op(&mut out[before..], part, config);
+                if cockroach {
+                    let mut i = before;
+                    while i < out.len() {
+                        if super::noise::is_lock_rule(out[i].code) {
+                            out.remove(i);
+                        } else {
+                            i += 1;
+                        }
+                    }
                 }
             }
             if let Op::SetTimeout { lock: true, .. } = op {

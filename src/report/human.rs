@@ -166,6 +166,12 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         out.push('\n');
     }
     let c = super::counts(&outcome.diagnostics);
+    if !outcome.diagnostics.is_empty() && outcome.base.is_none() {
+        out.push_str(&format!("By rule: {}.\n", by_rule(&outcome.diagnostics)));
+    }
+    for n in &outcome.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
     if outcome.diagnostics.is_empty() {
         out.push_str(&format!(
             "No findings ({} checked).\n",
@@ -187,4 +193,18 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         ));
     }
     out
+}
+
+/// `M201 ×3, S101 ×1`: most frequent first, so a first run shows where the work is.
+fn by_rule(diags: &[crate::diagnostic::Diagnostic]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for d in diags {
+        *counts.entry(d.code).or_default() += 1;
+    }
+    let mut v: Vec<(&str, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.iter()
+        .map(|(c, n)| format!("{c} ×{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

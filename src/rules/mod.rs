@@ -93,6 +93,7 @@ pub static ALL: &[&dyn Rule] = &[
     &migrations::irreversible_data_loss::IrreversibleDataLoss,
     &migrations::applied_migration_modified::AppliedMigrationModified,
     &migrations::migration_out_of_order::MigrationOutOfOrder,
+    &migrations::duplicate_migration_version::DuplicateMigrationVersion,
     &workloads::probe_port_not_exposed::ProbePortNotExposed,
     &workloads::liveness_kills_slow_start::LivenessKillsSlowStart,
     &workloads::readiness_probe_missing::ReadinessProbeMissing,

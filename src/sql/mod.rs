@@ -70,6 +70,24 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// The statement's tokens without comments and layout, keywords and names lower-cased
+    /// but quoted text kept: two statements with the same tokens run the same.
+    pub fn tokens_text(&self, text: &str) -> String {
+        let mut out = String::new();
+        for &(s, e) in &self.token_ranges {
+            let t = text.get(s..e).unwrap_or("");
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            if t.starts_with(['\'', '"', '`', '$']) {
+                out.push_str(t);
+            } else {
+                out.push_str(&t.to_lowercase());
+            }
+        }
+        out
+    }
+
     /// The byte range of the first token sequence matching `words` (case-insensitive),
     /// so a finding can point at `DROP COLUMN x` rather than the whole statement.
     /// `text` is the file's text.

@@ -50,10 +50,13 @@ pub fn write(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// Every migration is judged (`--all`): these projects have no base, and without `--all`
+/// only the newest migration of each folder would be.
 pub fn check_dir(dir: &Path) -> Outcome {
     check(&Options {
         root: Some(dir.to_path_buf()),
         cwd: Some(dir.to_path_buf()),
+        all: true,
         ..Default::default()
     })
     .unwrap_or_else(|e| panic!("{}", e.0))

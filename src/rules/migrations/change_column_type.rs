@@ -155,6 +155,14 @@ impl Rule for ChangeColumnType {
         {
             return;
         }
+        if cx.dialect() == Dialect::Mysql
+            && old.is_some_and(|o| {
+                crate::sql::ops::mysql_canonical_type(o)
+                    == crate::sql::ops::mysql_canonical_type(new_type)
+            })
+        {
+            return;
+        }
         let Some(kind) = judge(old, new_type) else {
             return;
         };

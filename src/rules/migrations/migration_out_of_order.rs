@@ -1,8 +1,11 @@
-//! M305: a new migration numbered below one the previous release already shipped. Tools
-//! that record the highest applied version skip it or refuse to run.
+//! M305: a new migration numbered below one the previous release already shipped, for the
+//! tools that then skip it (golang-migrate keeps only the newest applied version) or refuse
+//! to migrate (goose since v3.3 without `-allow-missing`, Flyway without `outOfOrder`,
+//! Atlas's linear execution order). pop, sqlx, dbmate, diesel and Prisma look up every
+//! version and run the pending older one, so nothing is reported for them.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::{Convention, version_key};
+use crate::migrations::{Convention, Tool, version_key};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 
@@ -28,6 +31,9 @@ impl Rule for MigrationOutOfOrder {
             if matches!(set.convention, Convention::Sqitch | Convention::Liquibase) {
                 continue;
             }
+            let Some(behaviour) = behaviour(set.tool, cx.head.flyway_out_of_order) else {
+                continue;
+            };
             let Some(newest) = base
                 .migration_sets
                 .iter()
@@ -51,9 +57,10 @@ impl Rule for MigrationOutOfOrder {
                     m,
                     m.primary.source.line_span(1),
                     format!(
-                        "new migration `{}` sorts before `{}`, which the previous release already shipped: databases already at that version skip it or refuse to migrate",
+                        "new migration `{}` sorts before `{}`, which the previous release already shipped: {}",
                         m.label(),
-                        newest.label()
+                        newest.label(),
+                        behaviour
                     ),
                     "renumber it after the newest shipped migration (e.g. with a current timestamp)",
                     "out-of-order",
@@ -61,4 +68,24 @@ impl Rule for MigrationOutOfOrder {
             }
         }
     }
+}
+
+/// What the tool does with a pending migration older than the newest applied one; `None`
+/// when it simply runs it.
+fn behaviour(tool: Tool, flyway_out_of_order: bool) -> Option<&'static str> {
+    Some(match tool {
+        Tool::GolangMigrate => {
+            "golang-migrate records only the newest applied version, so databases already past it skip this migration silently"
+        }
+        Tool::Goose => {
+            "goose refuses to migrate databases past it (\"found missing migrations\") unless run with `-allow-missing`"
+        }
+        Tool::Flyway if !flyway_out_of_order => {
+            "Flyway refuses to migrate databases past it (validation: \"resolved migration not applied\") unless `outOfOrder` is set"
+        }
+        Tool::Atlas => {
+            "Atlas refuses to apply it to databases past it (\"migration file was added out of order\") unless `--exec-order non-linear`"
+        }
+        _ => return None,
+    })
 }

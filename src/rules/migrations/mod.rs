@@ -13,6 +13,7 @@ pub mod drop_column;
 pub mod drop_column_default;
 pub mod drop_index_blocking;
 pub mod drop_table;
+pub mod duplicate_migration_version;
 pub mod enum_value_removed;
 pub mod irreversible_data_loss;
 pub mod migration_out_of_order;

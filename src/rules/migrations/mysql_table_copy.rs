@@ -76,7 +76,10 @@ impl Rule for MysqlTableCopy {
                 let Some(old) = cx.schema.column(table, column) else {
                     return;
                 };
-                if old.spec.data_type.is_empty() || old.spec.data_type == *new_type {
+                if old.spec.data_type.is_empty()
+                    || crate::sql::ops::mysql_canonical_type(&old.spec.data_type)
+                        == crate::sql::ops::mysql_canonical_type(new_type)
+                {
                     return;
                 }
                 (

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Exports the files of every release named in PAIRS.tsv from local bare mirrors into
+# ${PRECISION_DATA:-/work/precision-data}/owner__name/TAG, one plain folder per tag, so
+# run.sh can hand rollsafe a --root and a --base directory. Third-party data stays
+# outside the repository. Idempotent: a tag already exported is skipped.
+#
+#   bash bench/precision/export.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+mirrors="${MIRRORS:-/work/.mirror}"
+data="${PRECISION_DATA:-/work/precision-data}"
+mkdir -p "$data"
+
+# The fetch tool leaves a bare git directory at MIRRORS/owner+name/repo; a plain
+# MIRRORS/owner+name bare clone is accepted too.
+gitdir_of() {
+    local d
+    for d in "$mirrors/${1/\//+}/repo" "$mirrors/${1/\//+}" "$mirrors/${1/\//+}.git"; do
+        if git --git-dir="$d" rev-parse --git-dir >/dev/null 2>&1; then echo "$d"; return; fi
+    done
+    return 1
+}
+
+export_tag() { # repo gitdir tag paths...
+    local repo="$1" gd="$2" tag="$3"; shift 3
+    local out="$data/${repo/\//__}/$tag"
+    # The marker sits beside the export, not in it, so rollsafe never reads it.
+    local done_marker="$data/${repo/\//__}/.$tag.done"
+    [ -f "$done_marker" ] && return 0
+    # Paths are listed for the newest layout; a path missing at an older tag is
+    # skipped rather than failing the archive.
+    local present=() p
+    for p in "$@"; do
+        git --git-dir="$gd" cat-file -e "$tag:$p" 2>/dev/null && present+=("$p")
+    done
+    rm -rf "$out" && mkdir -p "$out"
+    # Snapshots may lack their largest blobs; git archive then warns "invalid object"
+    # about files outside the requested paths, which is harmless.
+    if [ ${#present[@]} -gt 0 ]; then
+        git --git-dir="$gd" archive "$tag" -- "${present[@]}" | tar -x -C "$out"
+    fi
+    touch "$done_marker"
+    echo "exported $repo $tag (${#present[@]}/$# paths, $(find "$out" -type f | wc -l) files)"
+}
+
+status=0
+while IFS=$'\t' read -r repo base head paths; do
+    [ "$repo" = repo ] && continue # header
+    [ -z "$repo" ] && continue
+    if ! gd="$(gitdir_of "$repo")"; then
+        echo "missing mirror for $repo under $mirrors (fetch it first)" >&2
+        status=1; continue
+    fi
+    # shellcheck disable=SC2086 # paths is a space-separated list on purpose
+    export_tag "$repo" "$gd" "$base" $paths
+    # shellcheck disable=SC2086
+    export_tag "$repo" "$gd" "$head" $paths
+done < PAIRS.tsv
+exit "$status"

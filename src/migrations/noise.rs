@@ -1,0 +1,278 @@
+//! How migration findings are shaped so that a pull-request check stays worth reading:
+//! rollbacks judged one level lower, one lock-timeout finding per file, short-lock
+//! findings folded into it, and one finding for the same change in every dialect
+//! variant of a migration. Each choice is documented in the rule documents it touches.
+
+use std::collections::BTreeMap;
+
+use crate::config::MigrationsConfig;
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::migrations::MigrationSet;
+use crate::sql::Part;
+
+/// Rules about locks and availability while a migration runs (M2xx), without M210: a
+/// whole-table data change hurts CockroachDB too (transaction size and contention).
+pub fn is_lock_rule(code: &str) -> bool {
+    code.starts_with("M2") && code != "M210"
+}
+
+fn lower(s: Severity) -> Severity {
+    match s {
+        Severity::Error => Severity::Warning,
+        _ => Severity::Info,
+    }
+}
+
+/// Findings of one operation: on a down part (run only in a rollback, an emergency whose
+/// locks are not the release's risk) availability findings are one level lower, unless
+/// `[migrations] demote-down-parts = false`.
+pub fn shape_op(found: &mut [Diagnostic], part: Part, config: &MigrationsConfig) {
+    if part != Part::Down || !config.demote_down_parts {
+        return;
+    }
+    // M203 is not a lock: CONCURRENTLY inside a transaction makes the rollback fail.
+    for d in found
+        .iter_mut()
+        .filter(|d| d.code.starts_with("M2") && d.code != "M203")
+    {
+        d.severity = lower(d.severity);
+    }
+}
+
+/// Findings of one migration: M209 once per file and severity, naming every table it
+/// locks; M202 (a short ACCESS EXCLUSIVE lock) is a lock-queue risk only without a lock
+/// timeout, so it is named in that file's M209 finding, and is info where one is set.
+pub fn shape_migration(found: &mut Vec<Diagnostic>) {
+    merge_dropped_defaults(found);
+    let mut lock_findings: BTreeMap<(String, Severity), Vec<usize>> = BTreeMap::new();
+    for (i, d) in found.iter().enumerate() {
+        if d.code == "M209" {
+            lock_findings
+                .entry((d.location.path.clone(), d.severity))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut drop = vec![false; found.len()];
+    for ((path, _), idx) in &lock_findings {
+        let first = idx[0];
+        let mut tables: Vec<String> = Vec::new();
+        for &i in idx {
+            let t = table_of(&found[i]);
+            if !tables.contains(&t) {
+                tables.push(t);
+            }
+        }
+        let short: Vec<usize> = (0..found.len())
+            .filter(|&i| found[i].code == "M202" && found[i].location.path == *path)
+            .collect();
+        let mut message = format!(
+            "this migration locks {} without a lock timeout: if a long query holds {}, the migration waits and every query on {} queues behind it",
+            list(&tables),
+            if tables.len() == 1 {
+                "the table"
+            } else {
+                "one of them"
+            },
+            if tables.len() == 1 {
+                "it"
+            } else {
+                "that table"
+            },
+        );
+        if !short.is_empty() {
+            let lines: Vec<String> = short
+                .iter()
+                .map(|&i| found[i].location.line.to_string())
+                .collect();
+            message.push_str(&format!(
+                "; this includes the DROP INDEX without CONCURRENTLY at line{} {}, whose ACCESS EXCLUSIVE lock is brief but queues every query while it waits",
+                if lines.len() == 1 { "" } else { "s" },
+                lines.join(", ")
+            ));
+        }
+        found[first].message = message;
+        for &i in idx.iter().skip(1) {
+            drop[i] = true;
+        }
+        for i in short {
+            let loc = found[i].location.clone();
+            found[first]
+                .related
+                .push(loc.with_message("DROP INDEX without CONCURRENTLY"));
+            drop[i] = true;
+        }
+    }
+    for (i, d) in found.iter_mut().enumerate() {
+        if d.code == "M202" && !drop[i] {
+            d.severity = Severity::Info;
+        }
+    }
+    remove_marked(found, &drop);
+}
+
+/// The table an M209 finding names (its anchor ends with `|table`).
+fn table_of(d: &Diagnostic) -> String {
+    d.anchor.rsplit('|').next().unwrap_or("").to_string()
+}
+
+fn list(tables: &[String]) -> String {
+    let quoted: Vec<String> = tables.iter().map(|t| format!("`{t}`")).collect();
+    match quoted.len() {
+        0 => "a table".into(),
+        1 => quoted[0].clone(),
+        n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// pop-style projects ship one file per database for one migration
+/// (`…_a.postgres.up.sql`, `…_a.mysql.up.sql`, …): the same finding in several variants
+/// of one migration is reported once, on the first variant, naming the others.
+pub fn merge_variants(sets: &[MigrationSet], found: &mut Vec<Diagnostic>) {
+    // path → (folder, version, name) for the files of folders with variants (the
+    // dialect-neutral file of a migration is the variant of the dialects without one).
+    let variant_dirs: std::collections::BTreeSet<&str> = sets
+        .iter()
+        .flat_map(|s| s.migrations.iter().flat_map(|m| m.paths.iter()))
+        .filter(|p| variant_of(p).is_some())
+        .filter_map(|p| p.rsplit_once('/').map(|x| x.0))
+        .collect();
+    let mut migration_of: BTreeMap<&str, (&str, &str, &str)> = BTreeMap::new();
+    for s in sets {
+        for m in &s.migrations {
+            for p in &m.paths {
+                let dir = p.rsplit_once('/').map(|x| x.0).unwrap_or("");
+                if variant_dirs.contains(dir) {
+                    migration_of.insert(p, (&s.dir, &m.version, &m.name));
+                }
+            }
+        }
+    }
+    if migration_of.is_empty() {
+        return;
+    }
+    // (code, message, migration, down part) → findings.
+    type Key<'a> = (&'a str, String, (&'a str, &'a str, &'a str), bool);
+    let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (i, d) in found.iter().enumerate() {
+        if let Some(&mig) = migration_of.get(d.location.path.as_str()) {
+            let down = d.location.path.ends_with(".down.sql");
+            groups
+                .entry((d.code, d.message.clone(), mig, down))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut drop = vec![false; found.len()];
+    for idx in groups.values().filter(|g| g.len() > 1) {
+        let mut idx = idx.clone();
+        // CockroachDB variants last: their findings are the least typical.
+        idx.sort_by_key(|&i| {
+            let p = &found[i].location.path;
+            (crate::migrations::convention::is_cockroach(p), p.clone())
+        });
+        let first = idx[0];
+        let others: Vec<Location> = idx[1..]
+            .iter()
+            .map(|&i| {
+                found[i]
+                    .location
+                    .clone()
+                    .with_message("the same in this variant")
+            })
+            .collect();
+        let names: Vec<String> = idx[1..]
+            .iter()
+            .map(|&i| {
+                variant_of(&found[i].location.path).unwrap_or_else(|| "dialect-neutral".into())
+            })
+            .collect();
+        found[first].message.push_str(&format!(
+            " (also in the {} variant{})",
+            names.join(", "),
+            if names.len() == 1 { "" } else { "s" }
+        ));
+        found[first].related.extend(others);
+        for &i in &idx[1..] {
+            drop[i] = true;
+        }
+    }
+    remove_marked(found, &drop);
+}
+
+fn variant_of(path: &str) -> Option<String> {
+    let file = path.rsplit('/').next()?;
+    let stem = file
+        .strip_suffix(".up.sql")
+        .or_else(|| file.strip_suffix(".down.sql"))?;
+    let stem = stem.strip_suffix(".autocommit").unwrap_or(stem);
+    let v = stem.rsplit('.').next()?;
+    matches!(
+        v,
+        "postgres" | "postgresql" | "mysql" | "sqlite3" | "sqlite" | "cockroach" | "cockroachdb"
+    )
+    .then(|| v.to_string())
+}
+
+/// M110 names one column per finding; one statement dropping many defaults (a MySQL
+/// table rebuild restating every column) is one finding naming them all.
+fn merge_dropped_defaults(found: &mut Vec<Diagnostic>) {
+    // The anchor starts with the statement's hash: one group per statement.
+    let mut at: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, d) in found.iter().enumerate() {
+        if d.code == "M110" {
+            let stmt = d.anchor.split('|').next().unwrap_or("").to_string();
+            at.entry((d.location.path.clone(), stmt))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut drop = vec![false; found.len()];
+    for idx in at.values().filter(|g| g.len() > 1) {
+        // Columns whose old INSERTs fail come first: they are the breaking ones.
+        let mut idx = idx.clone();
+        idx.sort_by_key(|&i| !found[i].message.contains(" fail"));
+        let first = idx[0];
+        let others: Vec<String> = idx[1..]
+            .iter()
+            .filter_map(|&i| column_of(&found[i].message))
+            .collect();
+        let msg = format!(
+            "{} (the statement also drops the defaults of {})",
+            found[first].message,
+            others
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        found[first].message = msg;
+        for &i in &idx[1..] {
+            drop[i] = true;
+        }
+    }
+    remove_marked(found, &drop);
+}
+
+/// `dropping the default of `t.c` …` → `c`.
+fn column_of(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    let qualified = &message[start..end];
+    Some(
+        qualified
+            .rsplit('.')
+            .next()
+            .unwrap_or(qualified)
+            .to_string(),
+    )
+}
+
+/// Removes the findings marked in `drop` (same length as `found`), keeping order.
+fn remove_marked(found: &mut Vec<Diagnostic>, drop: &[bool]) {
+    let mut i = 0;
+    found.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+}
