@@ -42,12 +42,34 @@ fn judge(name: &str, value: &str) -> Option<(Severity, String)> {
     }
     let v = value.trim().trim_matches(['"', '\'']);
     if secret_name(name) && !placeholder(v) && v.chars().count() >= 4 {
+        if readable_default(v) {
+            return Some((
+                Severity::Info,
+                "is a secret by its name and has a readable literal value, a default such as quick-start files ship; make sure deployments override it".into(),
+            ));
+        }
         return Some((
             Severity::Warning,
             "is a secret by its name and has a literal value".into(),
         ));
     }
     None
+}
+
+/// A value a person chose rather than generated (`photoprism`, `insecure`, `admin123`):
+/// short, at most two character classes. Templates ship such defaults on purpose; a
+/// generated credential (`J5brHrAXFLQSif0K`, 32 hex digits) is not one.
+fn readable_default(v: &str) -> bool {
+    let classes = [
+        v.chars().any(|c| c.is_ascii_lowercase()),
+        v.chars().any(|c| c.is_ascii_uppercase()),
+        v.chars().any(|c| c.is_ascii_digit()),
+        v.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    v.chars().count() <= 24 && classes <= 2
 }
 
 fn finding(
@@ -203,6 +225,19 @@ impl Rule for PlaintextSecret {
                     ));
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn readable_defaults_are_not_generated_secrets() {
+        for v in ["photoprism", "insecure", "admin123", "paperless"] {
+            assert!(super::readable_default(v), "{v}");
+        }
+        for v in ["J5brHrAXFLQSif0K", "0123456789abcdef0123456789abcdef", "r(m)9nLGnz$(_q3N4z1k"] {
+            assert!(!super::readable_default(v), "{v}");
         }
     }
 }
