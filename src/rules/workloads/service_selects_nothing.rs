@@ -36,7 +36,7 @@ impl Rule for ServiceSelectsNothing {
                     n.as_str().unwrap_or(""),
                     r.transform.suffix
                 );
-                of_rollouts.insert((r.namespace.clone(), name));
+                of_rollouts.insert((r.unit, r.namespace.clone(), name));
             }
         }
         let mut reported = std::collections::HashSet::new();
@@ -56,7 +56,7 @@ impl Rule for ServiceSelectsNothing {
             let Some((key, sel)) = service_selector(&obj.node) else {
                 continue;
             };
-            if of_rollouts.contains(&(inst.namespace.clone(), inst.name.clone())) {
+            if of_rollouts.contains(&(inst.unit, inst.namespace.clone(), inst.name.clone())) {
                 continue;
             }
             let selector = Selector::from_map(sel);
