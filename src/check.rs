@@ -143,6 +143,66 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
     out
 }
 
+/// Rules that report something missing: with a base, they report only what the release
+/// changed (a reference added, a definition removed or renamed).
+const ABSENCE: &[&str] = &[
+    "S101", "S102", "S103", "K201", "K204", "K205", "K301", "K304", "T601",
+];
+
+/// One finding repeated identically in several deployment units (the same install bundle
+/// shipped as `install.yaml` and `ha/install.yaml`) is reported once, at the first file
+/// by path, naming the others. Keyed on code and message (which name the object, never the
+/// file); occurrences within one file stay separate.
+pub fn dedupe_across_units(diags: &mut Vec<Diagnostic>) {
+    use std::collections::HashMap;
+    diagnostic::sort(diags);
+    let mut first: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut others: Vec<Vec<usize>> = vec![Vec::new(); diags.len()];
+    let mut drop = vec![false; diags.len()];
+    for (i, d) in diags.iter().enumerate() {
+        if !d.code.starts_with(['K', 'S', 'T']) {
+            continue;
+        }
+        let f = *first.entry((d.code, d.message.clone())).or_insert(i);
+        if f != i && diags[f].location.path != d.location.path {
+            drop[i] = true;
+            others[f].push(i);
+        }
+    }
+    for (f, dup) in others.iter().enumerate() {
+        if dup.is_empty() {
+            continue;
+        }
+        let mut paths: Vec<&str> = dup
+            .iter()
+            .map(|&i| diags[i].location.path.as_str())
+            .collect();
+        paths.dedup();
+        let related: Vec<diagnostic::Location> = dup
+            .iter()
+            .map(|&i| {
+                diags[i]
+                    .location
+                    .clone()
+                    .with_message("the same finding in this bundle")
+            })
+            .collect();
+        let suffix = format!(
+            " (and {} other bundle{}: {})",
+            paths.len(),
+            if paths.len() == 1 { "" } else { "s" },
+            paths.join(", ")
+        );
+        diags[f].message.push_str(&suffix);
+        diags[f].related.extend(related);
+    }
+    let mut i = 0;
+    diags.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+}
+
 pub fn load_config(opts: &Options, root: &Path, cwd: &Path) -> Result<Config, Failure> {
     let path = match &opts.config {
         Some(p) => Some(absolute(cwd, p)),
@@ -243,12 +303,21 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             check_all: true,
             no_inline_ignores: opts.no_inline_ignores,
         };
-        let old: BTreeSet<String> = run_rules(&bcx, &rules)
-            .into_iter()
-            .map(|d| d.fingerprint)
+        let before = run_rules(&bcx, &rules);
+        let old: BTreeSet<&str> = before.iter().map(|d| d.fingerprint.as_str()).collect();
+        // An absence finding whose message (reference and object, not the file) the base
+        // already had is not a change of this release, wherever the file moved.
+        let old_absent: BTreeSet<(&str, &str)> = before
+            .iter()
+            .filter(|d| ABSENCE.contains(&d.code))
+            .map(|d| (d.code, d.message.as_str()))
             .collect();
-        diags.retain(|d| !old.contains(&d.fingerprint));
+        let was_absent = |d: &Diagnostic| {
+            ABSENCE.contains(&d.code) && old_absent.contains(&(d.code, d.message.as_str()))
+        };
+        diags.retain(|d| !(old.contains(d.fingerprint.as_str()) || was_absent(d)));
     }
+    dedupe_across_units(&mut diags);
 
     let diags = postprocess(diags, &head, &config, opts, &root, &cwd, &rules);
     let mut diags = diags?;

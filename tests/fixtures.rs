@@ -35,6 +35,8 @@ fixture!(workloads_compose, "compose");
 fixture!(secrets_references, "secrets");
 fixture!(traffic_shifting, "traffic");
 fixture!(api_contracts, "api");
+fixture!(deployment_units, "units");
+fixture!(open_world, "open-world");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]
@@ -67,4 +69,17 @@ fn every_fixture_folder_has_a_snapshot_test() {
             "fixtures/conventions/{name} has no snapshot test"
         );
     }
+}
+
+/// The deployment-units fixture read without its base: a finding repeated in two
+/// alternative bundles is reported once, naming the other bundle.
+#[test]
+fn deployment_units_without_base() {
+    let o = rollsafe::check::check(&rollsafe::check::Options {
+        root: Some(common::repo().join("fixtures/units/head")),
+        cwd: Some(common::repo()),
+        ..Default::default()
+    })
+    .unwrap();
+    insta::assert_snapshot!(report::compact::render(&o));
 }

@@ -29,6 +29,8 @@ pub struct Definition {
     pub at: Option<(Arc<SourceFile>, Pos)>,
     /// Build scope (0: plain files or external).
     pub scope: usize,
+    /// Deployment unit (`None`: declared external, known to every unit).
+    pub unit: Option<usize>,
     /// A generator whose name gets a content hash: only built-in kinds' references to it
     /// are rewritten by kustomize.
     pub hashed: bool,
@@ -71,6 +73,7 @@ pub fn definitions(ix: &Index, manifests: &[ManifestFile], config: &Config) -> V
                 via,
                 at: at.clone(),
                 scope: inst.scope,
+                unit: Some(inst.unit),
                 hashed: false,
             });
         };
@@ -151,8 +154,35 @@ pub fn definitions(ix: &Index, manifests: &[ManifestFile], config: &Config) -> V
                     via: format!("ClusterExternalSecret `{}`", obj.name()),
                     at: at.clone(),
                     scope: inst.scope,
+                    unit: Some(inst.unit),
                     hashed: false,
                 });
+            }
+            ("cert-manager.io", "Certificate") => {
+                // cert-manager writes the key pair into `spec.secretName`; extra output
+                // formats and keystores add keys.
+                let Some(secret) = at_path(n, &["spec", "secretName"]).and_then(Node::as_str)
+                else {
+                    continue;
+                };
+                let spec = n.get("spec");
+                let extra = spec.is_some_and(|s| {
+                    s.get("additionalOutputFormats").is_some() || s.get("keystores").is_some()
+                });
+                let keys = (!extra).then(|| {
+                    ["ca.crt", "tls.crt", "tls.key"]
+                        .map(String::from)
+                        .into_iter()
+                        .collect()
+                });
+                // kustomize does not rewrite a custom resource's fields: the name stays.
+                push(
+                    "Secret",
+                    secret.to_string(),
+                    secret.to_string(),
+                    keys,
+                    format!("cert-manager Certificate `{}`", obj.name()),
+                );
             }
             ("bitnami.com", "SealedSecret") => {
                 let keys = keys_of(&[
@@ -191,6 +221,7 @@ pub fn definitions(ix: &Index, manifests: &[ManifestFile], config: &Config) -> V
             ),
             at: Some((kz.source.clone(), g.generator.node.pos)),
             scope: g.scope,
+            unit: Some(g.unit),
             hashed: g.generator.hashed,
         });
     }
@@ -212,6 +243,7 @@ pub fn definitions(ix: &Index, manifests: &[ManifestFile], config: &Config) -> V
                 via: "rollsafe.toml `[secrets] external`".into(),
                 at: None,
                 scope: 0,
+                unit: None,
                 hashed: false,
             });
         }

@@ -7,6 +7,7 @@ pub mod image;
 pub mod kustomize;
 pub mod pdb;
 pub mod pod;
+pub mod producers;
 pub mod refs;
 pub mod resolve;
 pub mod schema;
@@ -32,6 +33,8 @@ pub struct Instance {
     pub obj: usize,
     /// 0: files applied as they are; n: the n-th top-level kustomization.
     pub scope: usize,
+    /// The deployment unit (index into `Index::units`): objects are joined only within one.
+    pub unit: usize,
     pub kind: String,
     pub group: String,
     pub name: String,
@@ -48,6 +51,7 @@ pub struct Instance {
 #[derive(Debug, Clone)]
 pub struct GeneratedObject {
     pub scope: usize,
+    pub unit: usize,
     pub namespace: String,
     pub name: String,
     pub generator: Generated,
@@ -64,6 +68,15 @@ pub struct Index {
     pub patch_objects: HashSet<(usize, usize)>,
     /// Scope names for messages: `""` for plain files, else the kustomization folder.
     pub scopes: Vec<String>,
+    /// Deployment units, by identity: `kustomize:<dir>` (a top-level kustomization and
+    /// what it reaches), `bundle:<path>` (a file whose objects another file of its folder
+    /// also defines: an alternative install bundle), `dir:<folder>` (the other plain files
+    /// of a folder, applied together). See [`units`].
+    pub units: Vec<String>,
+    /// RBAC rules JSON 6902 patches add to a Role or ClusterRole: (unit, rule). Their
+    /// operations are otherwise not applied; what they grant is evidence (see
+    /// [`producers::may_create`]).
+    pub patched_rules: Vec<(usize, crate::yaml::Node)>,
     by_name: HashMap<(String, String), Vec<usize>>,
     /// Workload references to Secrets, ConfigMaps and ServiceAccounts, and everything
     /// that defines them (filled in after the build, with the configuration).
@@ -144,25 +157,21 @@ impl Index {
         &manifests[i.file].objects[i.obj]
     }
 
-    /// Instances of `kind` named `name` in `namespace`: those of the same build, else of
-    /// any build; nearest first (same file, then same folder).
+    /// Instances of `kind` named `name` in `namespace` within `from`'s deployment unit,
+    /// nearest first (same file, then same folder).
     pub fn find(&self, from: &Instance, kind: &str, namespace: &str, name: &str) -> Vec<usize> {
-        let all = self
+        let mut found: Vec<usize> = self
             .by_name
             .get(&(kind.to_string(), name.to_string()))
-            .cloned()
-            .unwrap_or_default();
-        let in_ns = |j: &usize| self.instances[*j].namespace == namespace;
-        let same: Vec<usize> = all
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
             .copied()
-            .filter(|j| in_ns(j) && self.instances[*j].scope == from.scope)
+            .filter(|j| {
+                let i = &self.instances[*j];
+                i.namespace == namespace && i.unit == from.unit
+            })
             .collect();
-        let mut found = if same.is_empty() {
-            all.into_iter().filter(in_ns).collect()
-        } else {
-            same
-        };
         let dir = |f: usize| {
             let p = &self.files[f].path;
             p.rsplit_once('/').map(|x| x.0).unwrap_or("").to_string()
@@ -175,8 +184,17 @@ impl Index {
         found
     }
 
-    /// Pods whose labels a selector in `inst`'s namespace matches. Selectors written in
-    /// a kustomize build carry that build's common labels.
+    /// Whether any unit of the repository defines `kind` `name` in `namespace` (the
+    /// evidence absence rules need before saying something is missing: units may be
+    /// applied together).
+    pub fn defined_anywhere(&self, kind: &str, namespace: &str, name: &str) -> bool {
+        self.by_name
+            .get(&(kind.to_string(), name.to_string()))
+            .is_some_and(|v| v.iter().any(|j| self.instances[*j].namespace == namespace))
+    }
+
+    /// Pods whose labels a selector in `inst`'s namespace matches, within its unit.
+    /// Selectors written in a kustomize build carry that build's common labels.
     pub fn selected_pods(&self, inst: &Instance, selector: &Selector) -> Vec<&Pod> {
         self.selected_pod_indexes(inst, selector)
             .into_iter()
@@ -194,15 +212,63 @@ impl Index {
             .enumerate()
             .filter(|(_, p)| {
                 let o = &self.instances[p.inst];
-                o.namespace == inst.namespace
-                    && if o.scope == inst.scope {
-                        p.selected_by(&sel_scoped)
-                    } else {
-                        p.selected_by(selector) || p.selected_by(&sel_scoped)
-                    }
+                o.namespace == inst.namespace && o.unit == inst.unit && p.selected_by(&sel_scoped)
             })
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Whether pods of `inst`'s namespace may carry the selector's labels anywhere in the
+    /// repository: a workload of another unit, or a producer of pods rollsafe does not
+    /// read as a template (an operator's custom resource). Absence rules stay quiet then.
+    pub fn selected_anywhere(
+        &self,
+        manifests: &[ManifestFile],
+        inst: &Instance,
+        selector: &Selector,
+    ) -> bool {
+        let sel_scoped = selector
+            .clone()
+            .with_labels(&inst.transform.selector_labels);
+        self.pods.iter().any(|p| {
+            self.instances[p.inst].namespace == inst.namespace
+                && (p.selected_by(selector) || p.selected_by(&sel_scoped))
+        }) || producers::may_produce(self, manifests, &inst.namespace, selector)
+    }
+
+    /// The identity of an instance's unit, comparable across releases.
+    pub fn unit_id(&self, inst: &Instance) -> &str {
+        &self.units[inst.unit]
+    }
+
+    /// In this release (the base), the instance of the same object (kind, namespace,
+    /// name) as `inst` of `head`, in the unit of the same identity; when that unit is
+    /// gone (a folder turned into bundles), the instance from the same file path.
+    pub fn counterpart(&self, head: &Index, inst: &Instance) -> Option<usize> {
+        let all = self.by_name.get(&(inst.kind.clone(), inst.name.clone()))?;
+        let same = |j: &&usize| self.instances[**j].namespace == inst.namespace;
+        let unit = head.unit_id(inst);
+        all.iter()
+            .filter(same)
+            .find(|j| self.unit_id(&self.instances[**j]) == unit)
+            .or_else(|| {
+                let path = &head.files[inst.file].path;
+                all.iter()
+                    .filter(same)
+                    .find(|j| &self.files[self.instances[**j].file].path == path)
+            })
+            .copied()
+    }
+
+    /// Pods in `inst`'s namespace within its unit.
+    pub fn pods_in_unit(&self, inst: &Instance) -> usize {
+        self.pods
+            .iter()
+            .filter(|p| {
+                let o = &self.instances[p.inst];
+                o.namespace == inst.namespace && o.unit == inst.unit
+            })
+            .count()
     }
 
     pub fn pods_in_namespace(&self, namespace: &str) -> usize {
@@ -266,29 +332,34 @@ impl Index {
             }
             ix.scopes.push(ix.kustomizations[root].dir.clone());
             let scope = ix.scopes.len() - 1;
+            ix.units
+                .push(format!("kustomize:{}", ix.kustomizations[root].dir));
+            let unit = ix.units.len() - 1;
             let mut walk = Walk {
                 manifests,
                 file_of: &file_of,
                 k_of: &k_of,
                 kustomizations: &ix.kustomizations,
                 scope,
+                unit,
                 included: &mut included,
                 out: &mut raw,
                 generated: &mut ix.generated,
+                patched_rules: &mut ix.patched_rules,
                 stack: Vec::new(),
                 read,
             };
             walk.visit(root, &Transform::default());
         }
-        for (f, m) in manifests.iter().enumerate() {
-            if included.contains(&f) {
-                continue;
-            }
-            for (o, obj) in m.objects.iter().enumerate() {
+        let plain: Vec<usize> = (0..manifests.len())
+            .filter(|f| !included.contains(f))
+            .collect();
+        for (f, unit) in plain_units(manifests, &plain, &ix.patch_objects, &mut ix.units) {
+            for (o, obj) in manifests[f].objects.iter().enumerate() {
                 if ix.patch_objects.contains(&(f, o)) {
                     continue;
                 }
-                raw.push(instance(obj, f, o, 0, Arc::new(Transform::default())));
+                raw.push(instance(obj, f, o, 0, unit, Arc::new(Transform::default())));
             }
         }
         let mut seen = HashSet::new();
@@ -308,7 +379,14 @@ impl Index {
     }
 }
 
-fn instance(obj: &Object, file: usize, o: usize, scope: usize, t: Arc<Transform>) -> Instance {
+fn instance(
+    obj: &Object,
+    file: usize,
+    o: usize,
+    scope: usize,
+    unit: usize,
+    t: Arc<Transform>,
+) -> Instance {
     let namespace = t
         .namespace
         .clone()
@@ -320,6 +398,7 @@ fn instance(obj: &Object, file: usize, o: usize, scope: usize, t: Arc<Transform>
         file,
         obj: o,
         scope,
+        unit,
         kind: obj.kind.value.clone(),
         group: obj
             .api_version
@@ -337,15 +416,76 @@ fn instance(obj: &Object, file: usize, o: usize, scope: usize, t: Arc<Transform>
     }
 }
 
+/// The deployment unit of each plain file (not reached by a kustomization). The files of
+/// one folder are applied together (`kubectl apply -f folder/`, which does not recurse),
+/// except that a file defining an object (kind, namespace, name) another file of the
+/// folder also defines is an alternative to it, not a part of the same release: such a
+/// file (typically a multi-document install bundle: `install.yaml` beside
+/// `namespace-install.yaml`) is a unit of its own.
+fn plain_units(
+    manifests: &[ManifestFile],
+    plain: &[usize],
+    patches: &HashSet<(usize, usize)>,
+    units: &mut Vec<String>,
+) -> Vec<(usize, usize)> {
+    let folder = |f: usize| {
+        let p = manifests[f].source.path.as_str();
+        p.rsplit_once('/').map(|x| x.0).unwrap_or("").to_string()
+    };
+    // (folder, kind, namespace, name) → the files defining it.
+    let mut owners: HashMap<(String, String, String, String), BTreeSet<usize>> = HashMap::new();
+    for &f in plain {
+        for (o, obj) in manifests[f].objects.iter().enumerate() {
+            if patches.contains(&(f, o)) || obj.name().is_empty() {
+                continue;
+            }
+            let ns = obj.namespace.as_ref().map(|n| n.value.clone());
+            owners
+                .entry((
+                    folder(f),
+                    obj.kind.value.clone(),
+                    ns.unwrap_or_default(),
+                    obj.name().to_string(),
+                ))
+                .or_default()
+                .insert(f);
+        }
+    }
+    let alternative: HashSet<usize> = owners
+        .values()
+        .filter(|files| files.len() > 1)
+        .flatten()
+        .copied()
+        .collect();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    plain
+        .iter()
+        .map(|&f| {
+            let id = if alternative.contains(&f) {
+                format!("bundle:{}", manifests[f].source.path)
+            } else {
+                format!("dir:{}", folder(f))
+            };
+            let unit = *by_id.entry(id.clone()).or_insert_with(|| {
+                units.push(id);
+                units.len() - 1
+            });
+            (f, unit)
+        })
+        .collect()
+}
+
 struct Walk<'a> {
     manifests: &'a [ManifestFile],
     file_of: &'a HashMap<&'a str, usize>,
     k_of: &'a HashMap<String, usize>,
     kustomizations: &'a [Kustomization],
     scope: usize,
+    unit: usize,
     included: &'a mut HashSet<usize>,
     out: &'a mut Vec<Instance>,
     generated: &'a mut Vec<GeneratedObject>,
+    patched_rules: &'a mut Vec<(usize, crate::yaml::Node)>,
     stack: Vec<usize>,
     read: &'a dyn Fn(&str) -> Option<String>,
 }
@@ -362,6 +502,7 @@ impl Walk<'_> {
             let namespace = t.namespace.clone().unwrap_or_else(|| "default".into());
             self.generated.push(GeneratedObject {
                 scope: self.scope,
+                unit: self.unit,
                 namespace,
                 name: format!("{}{}{}", t.prefix, g.name, t.suffix),
                 generator: g,
@@ -374,12 +515,20 @@ impl Walk<'_> {
             } else if let Some(&f) = self.file_of.get(path.as_str()) {
                 self.included.insert(f);
                 for (o, obj) in self.manifests[f].objects.iter().enumerate() {
-                    self.out.push(instance(obj, f, o, self.scope, t.clone()));
+                    self.out
+                        .push(instance(obj, f, o, self.scope, self.unit, t.clone()));
                 }
             }
         }
         // This kustomization's patches apply to what it (and its bases) produced.
         for (path, target) in kz.patch_files() {
+            let role = target
+                .as_ref()
+                .and_then(|t| t.kind.as_deref())
+                .is_some_and(|k| k == "Role" || k == "ClusterRole");
+            if role {
+                self.role_patch(&path);
+            }
             let Some(&f) = self.file_of.get(path.as_str()) else {
                 continue;
             };
@@ -397,6 +546,28 @@ impl Walk<'_> {
             }
         }
         self.stack.pop();
+    }
+
+    /// The RBAC rules a JSON 6902 patch of a Role adds (`op: add` of a rule or a list).
+    fn role_patch(&mut self, path: &str) {
+        let Some(text) = (self.read)(path) else {
+            return;
+        };
+        let Ok(docs) = crate::yaml::parse_stream(&text, crate::yaml::Flavor::Kubernetes) else {
+            return;
+        };
+        for op in docs.iter().flat_map(crate::yaml::Node::items) {
+            let Some(v) = op.get("value") else { continue };
+            let rules = match &v.kind {
+                crate::yaml::Kind::Seq(items) => items.clone(),
+                _ => vec![v.clone()],
+            };
+            for r in rules {
+                if r.get("verbs").is_some() {
+                    self.patched_rules.push((self.unit, r));
+                }
+            }
+        }
     }
 }
 
@@ -472,6 +643,7 @@ fn pods(ix: &Index, manifests: &[ManifestFile]) -> Vec<Pod> {
         match template {
             Some(t) => {
                 let mut pod = read_pod(n, src, t, &inst.transform, &patches);
+                pod.added = pod::controller_labels(&inst.kind, &inst.name);
                 if inst.kind == "Rollout" {
                     pod.variants = rollout_label_variants(&obj.node);
                 }

@@ -24,7 +24,7 @@ pub fn selector(inst: &Instance, m: &[ManifestFile], ix: &Index) -> Option<Selec
     )
 }
 
-/// Workload instances (indexes) the selector protects, in the PDB's namespace. A
+/// Workload instances (indexes) the selector protects, in the PDB's namespace and unit. A
 /// workload written without a pod template is judged by its own selector's labels.
 pub fn protected(ix: &Index, m: &[ManifestFile], pdb: &Instance, s: &Selector) -> Vec<usize> {
     let mut out = Vec::new();
@@ -32,7 +32,7 @@ pub fn protected(ix: &Index, m: &[ManifestFile], pdb: &Instance, s: &Selector) -
         return out;
     }
     for (n, w) in ix.instances.iter().enumerate() {
-        if w.namespace != pdb.namespace {
+        if w.namespace != pdb.namespace || w.unit != pdb.unit {
             continue;
         }
         let obj = ix.object(m, w);

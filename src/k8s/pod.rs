@@ -205,6 +205,10 @@ pub struct Pod {
     /// Further label sets the controller gives some of these pods (Argo canary and stable
     /// metadata, experiment templates); a selector matching any of them reaches pods.
     pub variants: Vec<Labels>,
+    /// Labels the controller adds to every pod at run time (`pod-template-hash`,
+    /// `statefulset.kubernetes.io/pod-name`…): `None` for any value, `Some(prefix)` for
+    /// the prefix followed by an ordinal.
+    pub added: Vec<(&'static str, Option<String>)>,
     pub containers: Vec<Container>,
     /// Where the template is (`spec.template`, or the Pod itself) and its file.
     pub template: At<TemplateAt>,
@@ -220,11 +224,70 @@ pub struct TemplateAt {
 
 impl Pod {
     pub fn selected_by(&self, s: &crate::k8s::selector::Selector) -> bool {
-        s.matches(&self.labels)
-            || self
-                .variants
-                .iter()
-                .any(|v| s.matches_with(&self.labels, Some(v)))
+        let plain = |s: &crate::k8s::selector::Selector| {
+            s.matches(&self.labels)
+                || self
+                    .variants
+                    .iter()
+                    .any(|v| s.matches_with(&self.labels, Some(v)))
+        };
+        if plain(s) {
+            return true;
+        }
+        // Requirements on labels the controller adds are met when the value can be one
+        // the controller gives (e.g. a Service per StatefulSet replica).
+        let added = |k: &str| self.added.iter().find(|(a, _)| *a == k);
+        if !s.match_labels.keys().any(|k| added(k).is_some()) {
+            return false;
+        }
+        let mut rest = s.clone();
+        for (k, v) in &s.match_labels {
+            let Some((_, prefix)) = added(k) else {
+                continue;
+            };
+            let fits = match prefix {
+                None => true,
+                Some(p) => v
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+            };
+            if !fits {
+                return false;
+            }
+            rest.match_labels.remove(k);
+        }
+        plain(&rest)
+    }
+}
+
+/// Labels the controller of `kind` adds to each pod it creates (see [`Pod::added`]).
+pub fn controller_labels(kind: &str, name: &str) -> Vec<(&'static str, Option<String>)> {
+    match kind {
+        "Deployment" => vec![("pod-template-hash", None)],
+        "StatefulSet" => vec![
+            ("controller-revision-hash", None),
+            (
+                "statefulset.kubernetes.io/pod-name",
+                Some(format!("{name}-")),
+            ),
+            ("apps.kubernetes.io/pod-index", Some(String::new())),
+        ],
+        "DaemonSet" => vec![
+            ("controller-revision-hash", None),
+            ("pod-template-generation", None),
+        ],
+        "Job" | "CronJob" => vec![
+            ("job-name", None),
+            ("controller-uid", None),
+            ("batch.kubernetes.io/job-name", None),
+            ("batch.kubernetes.io/controller-uid", None),
+            (
+                "batch.kubernetes.io/job-completion-index",
+                Some(String::new()),
+            ),
+        ],
+        "Rollout" => vec![("rollouts-pod-template-hash", None)],
+        _ => Vec::new(),
     }
 }
 
@@ -290,6 +353,7 @@ pub fn read_pod(
         inst,
         labels: pod_labels,
         variants: Vec::new(),
+        added: Vec::new(),
         containers,
         template: At {
             src: src.clone(),

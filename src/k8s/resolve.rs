@@ -1,6 +1,8 @@
-//! Resolving a reference against the definitions, the way the cluster will: same build
-//! first (kustomize renames both ends), then any file of the namespace, then what the
-//! configuration declares external.
+//! Resolving a reference against the definitions, the way the cluster will, within the
+//! reference's deployment unit: same build first (kustomize renames both ends), then any
+//! file of the unit in the namespace, then what the configuration declares external.
+//! Missing from the unit is not yet missing: another unit may define it (units may be
+//! applied together), or something of the unit may create it at install time.
 
 use crate::k8s::defs::Definition;
 use crate::k8s::refs::{Reference, kustomize_rewrites};
@@ -13,6 +15,9 @@ pub enum Resolution<'a> {
     /// Defined under a kustomize-made name that this reference (in a kind kustomize does
     /// not rewrite) does not use.
     NotRewritten(&'a Definition),
+    /// Not defined in the unit, but another unit of the repository defines it, or
+    /// something of the unit may create it at run time (described): not provably missing.
+    Elsewhere(String),
     Missing,
 }
 
@@ -29,9 +34,11 @@ pub fn resolve<'a>(cx: &ProjectCx, defs: &'a [Definition], r: &Reference) -> Res
     let in_ns = |d: &&Definition| {
         d.kind == r.kind && d.namespace.as_deref().is_none_or(|n| n == inst.namespace)
     };
+    let in_unit = |d: &&Definition| d.unit.is_none_or(|u| u == inst.unit);
     let same_build: Vec<&Definition> = defs
         .iter()
         .filter(in_ns)
+        .filter(in_unit)
         .filter(|d| d.scope == inst.scope && inst.scope != 0)
         .collect();
     if !same_build.is_empty() {
@@ -50,15 +57,26 @@ pub fn resolve<'a>(cx: &ProjectCx, defs: &'a [Definition], r: &Reference) -> Res
             return Resolution::NotRewritten(d);
         }
     }
+    let named = |d: &&Definition| d.name == effective || d.raw_name == r.name || d.name == r.name;
     let hit: Vec<&Definition> = defs
         .iter()
         .filter(in_ns)
-        .filter(|d| d.name == effective || d.raw_name == r.name || d.name == r.name)
+        .filter(in_unit)
+        .filter(named)
         .collect();
-    if hit.is_empty() {
-        Resolution::Missing
-    } else {
-        Resolution::Found(hit)
+    if !hit.is_empty() {
+        return Resolution::Found(hit);
+    }
+    if let Some(d) = defs.iter().filter(in_ns).find(named) {
+        let unit = d.unit.map(|u| ix.units[u].as_str()).unwrap_or("");
+        return Resolution::Elsewhere(format!("defined in another unit ({unit})"));
+    }
+    let m = &cx.head.manifests;
+    match crate::k8s::producers::may_create(ix, m, inst, r.kind, &effective)
+        .or_else(|| crate::k8s::producers::may_create(ix, m, inst, r.kind, &r.name))
+    {
+        Some(what) => Resolution::Elsewhere(format!("may be created by {what}")),
+        None => Resolution::Missing,
     }
 }
 

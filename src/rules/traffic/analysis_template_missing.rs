@@ -108,6 +108,7 @@ impl Rule for AnalysisTemplateMissing {
                 } else {
                     !ix.find(r, "AnalysisTemplate", &r.namespace, name)
                         .is_empty()
+                        || ix.defined_anywhere("AnalysisTemplate", &r.namespace, name)
                 };
                 if found {
                     continue;

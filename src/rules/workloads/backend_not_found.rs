@@ -153,7 +153,10 @@ impl Rule for BackendNotFound {
                 }
                 let Some(&svc_i) = found.first() else {
                     // Only a namespace whose Services live here can be judged.
-                    if services_in(ix, &ns) {
+                    if services_in(ix, inst, &ns)
+                        && !ix.defined_anywhere("Service", &ns, &name)
+                        && !ix.defined_anywhere("Service", &ns, raw)
+                    {
                         out.push(Diagnostic::new(
                             &META,
                             src,
@@ -190,10 +193,11 @@ impl Rule for BackendNotFound {
     }
 }
 
-fn services_in(ix: &crate::k8s::Index, ns: &str) -> bool {
+/// Whether the unit of `from` defines Services in `ns` (else they live elsewhere).
+fn services_in(ix: &crate::k8s::Index, from: &Instance, ns: &str) -> bool {
     ix.instances
         .iter()
-        .any(|i| i.is_core("Service") && i.namespace == ns)
+        .any(|i| i.is_core("Service") && i.namespace == ns && i.unit == from.unit)
 }
 
 /// Whether a Service has `port` (a number matching `port`, or a name matching `name`).

@@ -6,8 +6,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::Index;
 use crate::k8s::pod::at_path;
-use crate::k8s::{Index, Instance};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -51,9 +51,9 @@ fn changed_keys(now: &Node, was: &Node) -> BTreeSet<String> {
     keys
 }
 
-/// (kind, name) of every ConfigMap and Secret a workload reads through env, with the
-/// workload instance.
-fn env_consumers(ix: &Index) -> HashMap<(String, String, String), usize> {
+/// (unit, kind, namespace, name) of every ConfigMap and Secret a workload reads through
+/// env, with the workload instance.
+fn env_consumers(ix: &Index) -> HashMap<(usize, String, String, String), usize> {
     let mut out = HashMap::new();
     for pod in &ix.pods {
         let inst = &ix.instances[pod.inst];
@@ -61,6 +61,7 @@ fn env_consumers(ix: &Index) -> HashMap<(String, String, String), usize> {
             let mut add = |kind: &str, name: Option<&Node>| {
                 if let Some(n) = name.and_then(Node::as_str) {
                     out.entry((
+                        inst.unit,
                         kind.to_string(),
                         inst.namespace.clone(),
                         format!("{}{}{}", inst.transform.prefix, n, inst.transform.suffix),
@@ -104,12 +105,15 @@ impl Rule for ConfigChangedInPlace {
             .iter()
             .filter(|i| i.is_core("ConfigMap") || i.is_core("Secret"))
         {
-            let Some(&w) =
-                consumers.get(&(inst.kind.clone(), inst.namespace.clone(), inst.name.clone()))
-            else {
+            let Some(&w) = consumers.get(&(
+                inst.unit,
+                inst.kind.clone(),
+                inst.namespace.clone(),
+                inst.name.clone(),
+            )) else {
                 continue;
             };
-            let Some(b) = find_same(bix, inst) else {
+            let Some(b) = bix.counterpart(ix, inst).map(|b| &bix.instances[b]) else {
                 continue;
             };
             let obj = ix.object(&cx.head.manifests, inst);
@@ -165,10 +169,4 @@ impl Rule for ConfigChangedInPlace {
             );
         }
     }
-}
-
-fn find_same<'a>(bix: &'a Index, inst: &Instance) -> Option<&'a Instance> {
-    bix.instances
-        .iter()
-        .find(|b| b.kind == inst.kind && b.namespace == inst.namespace && b.name == inst.name)
 }

@@ -43,8 +43,12 @@ impl Rule for HpaTargetNotFound {
             {
                 continue;
             }
-            // Only a namespace whose workloads are defined here can be judged.
-            if ix.pods_in_namespace(&a.namespace) == 0 {
+            // Only a namespace whose workloads are defined in the unit can be judged, and
+            // another unit defining the target may be applied with this one.
+            if ix.pods_in_unit(a) == 0
+                || ix.defined_anywhere(&kind, &a.namespace, &full)
+                || ix.defined_anywhere(&kind, &a.namespace, name)
+            {
                 continue;
             }
             let src = &ix.files[a.file];

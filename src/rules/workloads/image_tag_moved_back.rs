@@ -30,6 +30,7 @@ impl Rule for ImageTagMovedBack {
         let key = |ix: &crate::k8s::Index, pod: &crate::k8s::pod::Pod, c: &str, repo: &str| {
             let i = &ix.instances[pod.inst];
             (
+                ix.unit_id(i).to_string(),
                 i.kind.clone(),
                 i.namespace.clone(),
                 i.name.clone(),

@@ -2,8 +2,6 @@
 //! not let `kubectl apply` change. The apply fails half-way through the release: objects
 //! before it in the order are updated, the rest are not.
 
-use std::collections::HashMap;
-
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::pod::at_path;
 use crate::project::ProjectCx;
@@ -57,12 +55,6 @@ impl Rule for ImmutableFieldChanged {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let Some(base) = cx.base else { return };
         let bix = &base.k8s;
-        let mut before: HashMap<(String, String, String), usize> = HashMap::new();
-        for (n, i) in bix.instances.iter().enumerate() {
-            before
-                .entry((i.kind.clone(), i.namespace.clone(), i.name.clone()))
-                .or_insert(n);
-        }
         let ix = &cx.head.k8s;
         let mut done = std::collections::HashSet::new();
         for inst in &ix.instances {
@@ -70,9 +62,7 @@ impl Rule for ImmutableFieldChanged {
             if paths.is_empty() {
                 continue;
             }
-            let Some(&b) =
-                before.get(&(inst.kind.clone(), inst.namespace.clone(), inst.name.clone()))
-            else {
+            let Some(b) = bix.counterpart(ix, inst) else {
                 continue;
             };
             let binst = &bix.instances[b];

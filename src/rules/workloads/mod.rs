@@ -129,7 +129,7 @@ pub fn autoscaler_min(obj: &Node) -> i128 {
     }
 }
 
-/// Autoscalers (instance indexes) whose target is `target`.
+/// Autoscalers (instance indexes) of `target`'s unit whose target is `target`.
 pub fn autoscalers_of(
     ix: &crate::k8s::Index,
     m: &[crate::project::ManifestFile],
@@ -138,7 +138,7 @@ pub fn autoscalers_of(
     ix.instances
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.namespace == target.namespace)
+        .filter(|(_, a)| a.namespace == target.namespace && a.unit == target.unit)
         .filter(|(_, a)| {
             scale_target(a, &ix.object(m, a).node).is_some_and(|(kind, name)| {
                 let name = name.as_str().unwrap_or("");

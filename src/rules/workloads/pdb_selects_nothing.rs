@@ -31,12 +31,18 @@ impl Rule for PdbSelectsNothing {
             let Some(s) = pdb::selector(p, m, ix).filter(|s| !s.is_empty()) else {
                 continue;
             };
-            if ix.pods_in_namespace(&p.namespace) == 0 || !pdb::protected(ix, m, p, &s).is_empty() {
+            if ix.pods_in_unit(p) == 0
+                || !pdb::protected(ix, m, p, &s).is_empty()
+                || ix.selected_anywhere(m, p, &s)
+            {
                 continue;
             }
-            // Some pod must use the selector's label keys, or the workload is elsewhere.
+            // Some pod of the unit must use the selector's label keys, or the workload is
+            // elsewhere.
             let keys_used = ix.pods.iter().any(|pod| {
-                ix.instances[pod.inst].namespace == p.namespace
+                let o = &ix.instances[pod.inst];
+                o.namespace == p.namespace
+                    && o.unit == p.unit
                     && s.match_labels.keys().any(|k| pod.labels.contains_key(k))
             });
             if !keys_used || !done.insert((p.file, p.obj)) {

@@ -41,10 +41,9 @@ impl Rule for RolloutServiceMismatch {
                 let name = format!("{}{}{}", r.transform.prefix, raw, r.transform.suffix);
                 let found = ix.find(r, "Service", &r.namespace, &name);
                 let Some(&svc_i) = found.first() else {
-                    let services_here = ix
-                        .instances
-                        .iter()
-                        .any(|i| i.is_core("Service") && i.namespace == r.namespace);
+                    let services_here = ix.instances.iter().any(|i| {
+                        i.is_core("Service") && i.namespace == r.namespace && i.unit == r.unit
+                    }) && !ix.defined_anywhere("Service", &r.namespace, &name);
                     if services_here {
                         out.push(Diagnostic::new(
                             &META,

@@ -49,8 +49,11 @@ impl Rule for SelectorMismatch {
             let Some((key, sel)) = spec.and_then(|s| entry(s, "selector")) else {
                 // Defaulted from the template labels by old API versions and RCs.
                 let workload_ref = spec.and_then(|s| s.get("workloadRef")).is_some();
-                let required =
-                    (inst.kind == "Rollout" && !workload_ref) || obj.api_version.value == "apps/v1";
+                // kustomize `commonLabels` (or `labels` with `includeSelectors`) create
+                // `spec.selector.matchLabels` with their labels.
+                let required = ((inst.kind == "Rollout" && !workload_ref)
+                    || obj.api_version.value == "apps/v1")
+                    && inst.transform.selector_labels.is_empty();
                 if required {
                     out.push(Diagnostic::new(
                         &META,

@@ -36,7 +36,7 @@ impl Rule for ServiceSelectsNothing {
                     n.as_str().unwrap_or(""),
                     r.transform.suffix
                 );
-                of_rollouts.insert((r.namespace.clone(), name));
+                of_rollouts.insert((r.unit, r.namespace.clone(), name));
             }
         }
         let mut reported = std::collections::HashSet::new();
@@ -56,10 +56,15 @@ impl Rule for ServiceSelectsNothing {
             let Some((key, sel)) = service_selector(&obj.node) else {
                 continue;
             };
-            if of_rollouts.contains(&(inst.namespace.clone(), inst.name.clone())) {
+            if of_rollouts.contains(&(inst.unit, inst.namespace.clone(), inst.name.clone())) {
                 continue;
             }
             let selector = Selector::from_map(sel);
+            // Pods of another unit, or of an operator's resource, may carry the labels:
+            // not provably without endpoints.
+            if ix.selected_anywhere(m, inst, &selector) {
+                continue;
+            }
             // The pods may be in a file rollsafe could not read (a template, bad YAML).
             let dir = ix.files[inst.file]
                 .path
@@ -90,7 +95,10 @@ impl Rule for ServiceSelectsNothing {
             let nearest = ix
                 .pods
                 .iter()
-                .filter(|p| ix.instances[p.inst].namespace == inst.namespace)
+                .filter(|p| {
+                    let o = &ix.instances[p.inst];
+                    o.namespace == inst.namespace && o.unit == inst.unit
+                })
                 .map(|p| {
                     let shared = selector
                         .match_labels
@@ -110,7 +118,8 @@ impl Rule for ServiceSelectsNothing {
             // wrong one. Otherwise, when no pod here uses the selector's label keys at all,
             // the workload is deployed from elsewhere (a chart), not mislabelled.
             let elsewhere = ix.pods.iter().find(|p| {
-                ix.instances[p.inst].namespace != inst.namespace && p.selected_by(&selector)
+                let o = &ix.instances[p.inst];
+                o.namespace != inst.namespace && o.unit == inst.unit && p.selected_by(&selector)
             });
             let p = match (nearest, elsewhere) {
                 (Some((_, _, p)), _) => p,

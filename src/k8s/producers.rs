@@ -1,0 +1,215 @@
+//! What a repository may create without writing it as a manifest: pods an operator runs
+//! for a custom resource, and Secrets/ConfigMaps a workload writes at install time. The
+//! absence rules (K201, K304, S101, S103) ask here before saying something is missing.
+
+use crate::k8s::selector::{Labels, Selector, labels};
+use crate::k8s::{Index, Instance};
+use crate::project::ManifestFile;
+use crate::yaml::{Kind, Node};
+
+/// Built-in API groups (kinds rollsafe reads, or that run no pods of their own).
+fn is_custom(group: &str) -> bool {
+    group.contains('.') && !group.ends_with(".k8s.io")
+}
+
+/// Pod labels the Prometheus operator gives the pods of its custom resources, with the
+/// keys whose values rollsafe cannot know. From prometheus-operator's
+/// `pkg/prometheus/server/statefulset.go` and `pkg/alertmanager/statefulset.go`
+/// (`podSelectorLabels`), merged with `spec.podMetadata.labels`.
+fn prometheus_operator_pods(kind: &str, name: &str) -> Option<(Labels, &'static [&'static str])> {
+    let (app, own) = match kind {
+        "Prometheus" => ("prometheus", "prometheus"),
+        "PrometheusAgent" => ("prometheus-agent", "prometheus"),
+        "Alertmanager" => ("alertmanager", "alertmanager"),
+        "ThanosRuler" => ("thanos-ruler", "thanos-ruler"),
+        _ => return None,
+    };
+    let mut l = Labels::new();
+    l.insert("app.kubernetes.io/name".into(), app.into());
+    l.insert(
+        "app.kubernetes.io/managed-by".into(),
+        "prometheus-operator".into(),
+    );
+    l.insert("app.kubernetes.io/instance".into(), name.into());
+    l.insert(own.into(), name.into());
+    l.insert("operator.prometheus.io/name".into(), name.into());
+    if kind == "Alertmanager" {
+        l.insert("app".into(), "alertmanager".into());
+    }
+    const ANY: &[&str] = &[
+        "app.kubernetes.io/version",
+        "operator.prometheus.io/shard",
+        "controller-revision-hash",
+        "statefulset.kubernetes.io/pod-name",
+        "apps.kubernetes.io/pod-index",
+    ];
+    Some((l, ANY))
+}
+
+/// Every (key, string value) pair anywhere under `n`.
+fn pairs<'a>(n: &'a Node, out: &mut Vec<(&'a str, &'a str)>) {
+    match &n.kind {
+        Kind::Map(entries) => {
+            for (k, v) in entries {
+                if let Some(s) = v.as_str() {
+                    out.push((k.text.as_str(), s));
+                }
+                pairs(v, out);
+            }
+        }
+        Kind::Seq(items) => items.iter().for_each(|i| pairs(i, out)),
+        _ => {}
+    }
+}
+
+/// Keys under which a pod spec refers to (consumes) a Secret, ConfigMap or
+/// ServiceAccount: a name found there says nothing about who creates it.
+const REFERENCES: &[&str] = &[
+    "secretKeyRef",
+    "configMapKeyRef",
+    "secretRef",
+    "configMapRef",
+    "secret",
+    "configMap",
+    "projected",
+    "imagePullSecrets",
+    "serviceAccountName",
+    "serviceAccount",
+];
+
+/// Whether any string value under `n` is `name` or holds it as a word (`--secret-name=x`),
+/// references to it (`secretKeyRef`…) aside.
+fn mentions(n: &Node, name: &str) -> bool {
+    match &n.kind {
+        Kind::Str(s) => s.match_indices(name).any(|(i, _)| {
+            let word = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-'));
+            word(s[..i].chars().next_back()) && word(s[i + name.len()..].chars().next())
+        }),
+        Kind::Map(entries) => entries
+            .iter()
+            .any(|(k, v)| !REFERENCES.contains(&k.text.as_str()) && mentions(v, name)),
+        Kind::Seq(items) => items.iter().any(|i| mentions(i, name)),
+        _ => false,
+    }
+}
+
+/// Whether an object of the repository may run pods in `namespace` carrying the
+/// selector's labels without a pod template rollsafe reads: a Prometheus-operator
+/// resource, or any custom resource whose spec carries every label of the selector.
+pub fn may_produce(
+    ix: &Index,
+    manifests: &[ManifestFile],
+    namespace: &str,
+    selector: &Selector,
+) -> bool {
+    if selector.match_labels.is_empty() {
+        return false;
+    }
+    ix.instances.iter().any(|i| {
+        if i.namespace != namespace || !is_custom(&i.group) {
+            return false;
+        }
+        let node = &ix.object(manifests, i).node;
+        let spec = node.get("spec");
+        if i.group == "monitoring.coreos.com"
+            && let Some((mut l, any)) = prometheus_operator_pods(&i.kind, &i.name)
+        {
+            l.extend(labels(
+                spec.and_then(|s| s.get("podMetadata"))
+                    .and_then(|m| m.get("labels")),
+            ));
+            return selector
+                .match_labels
+                .iter()
+                .all(|(k, v)| l.get(k) == Some(v) || any.contains(&k.as_str()));
+        }
+        let Some(spec) = spec else { return false };
+        let mut found = Vec::new();
+        pairs(spec, &mut found);
+        selector
+            .match_labels
+            .iter()
+            .all(|(k, v)| found.contains(&(k.as_str(), v.as_str())))
+    })
+}
+
+/// Resource names RBAC uses for the kinds references point at.
+fn resource(kind: &str) -> &'static str {
+    match kind {
+        "Secret" => "secrets",
+        "ConfigMap" => "configmaps",
+        _ => "serviceaccounts",
+    }
+}
+
+/// What in `from`'s unit may create `kind` `name` in its namespace at install or run
+/// time, for messages: a Job or CronJob that names it, a custom resource whose spec
+/// names it (an operator's), or a Role/ClusterRole letting a workload of the unit create
+/// objects of that kind. `None` when nothing could.
+pub fn may_create(
+    ix: &Index,
+    manifests: &[ManifestFile],
+    from: &Instance,
+    kind: &str,
+    name: &str,
+) -> Option<String> {
+    let res = resource(kind);
+    if ix
+        .patched_rules
+        .iter()
+        .any(|(u, r)| *u == from.unit && grants(r, res))
+    {
+        return Some("a Role patched to create them".into());
+    }
+    ix.instances
+        .iter()
+        .filter(|i| i.unit == from.unit)
+        .find_map(|i| {
+            let node = &ix.object(manifests, i).node;
+            let spec = node.get("spec");
+            let same_ns = i.namespace == from.namespace;
+            let what = format!("{} `{}`", i.kind, i.name);
+            match (i.group.as_str(), i.kind.as_str()) {
+                ("batch", "Job" | "CronJob")
+                    if same_ns && spec.is_some_and(|s| mentions(s, name)) =>
+                {
+                    Some(what)
+                }
+                ("rbac.authorization.k8s.io", "Role" | "ClusterRole")
+                    if (same_ns || i.kind == "ClusterRole") && grants_create(node, res) =>
+                {
+                    Some(what)
+                }
+                (g, _) if is_custom(g) && same_ns && spec.is_some_and(|s| mentions(s, name)) => {
+                    Some(what)
+                }
+                _ => None,
+            }
+        })
+}
+
+/// Whether a Role's rules allow creating `resource` in the core group.
+fn grants_create(role: &Node, resource: &str) -> bool {
+    role.get("rules")
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .any(|r| grants(r, resource))
+}
+
+/// Whether one RBAC rule allows creating `resource` in the core group.
+fn grants(r: &Node, resource: &str) -> bool {
+    let strs = |n: Option<&Node>| -> Vec<String> {
+        n.map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect()
+    };
+    let groups = strs(r.get("apiGroups"));
+    let resources = strs(r.get("resources"));
+    let verbs = strs(r.get("verbs"));
+    groups.iter().any(|g| g.is_empty() || g == "*")
+        && resources.iter().any(|x| x == resource || x == "*")
+        && verbs.iter().any(|v| v == "create" || v == "*")
+}
