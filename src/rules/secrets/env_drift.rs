@@ -58,17 +58,21 @@ impl Rule for EnvDrift {
                             {
                                 continue;
                             }
+                            // The finding goes where the fix goes: the end of the file
+                            // that lacks the variable; the file that sets it is related.
                             let src = &f.source;
+                            let lacking = &ofirst.source;
+                            let last = lacking.line_count().max(1);
                             out.push(
                                 Diagnostic::new(
                                     &META,
-                                    src,
-                                    src.span(v.key_range.0, v.key_range.1),
-                                    format!("`{}` is set for `{env}` but not for `{other}` (`{}`)", v.key, ofirst.source.path),
+                                    lacking,
+                                    lacking.line_span(last),
+                                    format!("`{}` is set for `{env}` (`{}`) but not for `{other}`", v.key, src.path),
                                     format!("set `{}` for `{other}` too, or remove it from `{env}` if it is not needed", v.key),
                                     format!("{env}/{other}/{}", v.key),
                                 )
-                                .with_related(Location::new(&ofirst.source, ofirst.source.first_line_span(0, ofirst.source.text.len())).with_message(format!("`{other}` has no `{}`", v.key))),
+                                .with_related(Location::new(src, src.span(v.key_range.0, v.key_range.1)).with_message(format!("`{env}` sets `{}` here", v.key))),
                             );
                         }
                     }
