@@ -1,11 +1,12 @@
-//! K104: probe timings that cannot work. A `successThreshold` other than 1 on a liveness
-//! or startup probe is rejected by the API server; a `timeoutSeconds` at or above
-//! `periodSeconds` makes checks overlap, so one slow answer counts as several failures.
+//! K104: probe timings the API server rejects: a `successThreshold` other than 1 on a
+//! liveness or startup probe. (A timeout at or above the period is not reported: the
+//! kubelet's probe worker runs one probe at a time and drops missed ticks, so checks never
+//! overlap — `pkg/kubelet/prober/worker.go`, `run`/`doProbe`.)
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::pod::{ProbeKind, Role};
 use crate::project::ProjectCx;
-use crate::rules::workloads::{entry, key_span, span_at, who};
+use crate::rules::workloads::{entry, span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::yaml::Kind;
 
@@ -16,7 +17,7 @@ static META: RuleMeta = RuleMeta {
     name: "invalid-probe-timing",
     domain: Domain::Workloads,
     severity: Severity::Error,
-    summary: "A probe's successThreshold is not 1 on a liveness/startup probe, or its timeout is not shorter than its period.",
+    summary: "A liveness or startup probe sets successThreshold other than 1, which the API server rejects.",
     needs_base: false,
 };
 
@@ -59,31 +60,6 @@ impl Rule for InvalidProbeTiming {
                             format!("{}/{}/{}/{kind}/success", inst.kind, inst.name, c.name),
                         ));
                         let _ = k;
-                    }
-                    let (Some(timeout), Some(period)) =
-                        (p.int("timeoutSeconds"), p.int("periodSeconds"))
-                    else {
-                        continue;
-                    };
-                    if timeout >= period && timeout > 0 {
-                        let at = entry(&p.node, "timeoutSeconds")
-                            .map(|(k, _)| key_span(src, k))
-                            .unwrap_or_else(|| key_span(src, &p.key));
-                        out.push(
-                            Diagnostic::new(
-                                &META,
-                                src,
-                                at,
-                                format!(
-                                    "{kind} probe of container `{}` in {} waits {timeout} s for an answer but runs every {period} s: checks overlap and one slow answer counts as several failures",
-                                    c.name,
-                                    who(inst)
-                                ),
-                                "keep timeoutSeconds below periodSeconds",
-                                format!("{}/{}/{}/{kind}/timeout", inst.kind, inst.name, c.name),
-                            )
-                            .with_severity(Severity::Warning),
-                        );
                     }
                 }
             }
