@@ -266,7 +266,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             head.paths.extend(other_paths);
             let base_keys: BTreeSet<String> = base
                 .migrations()
-                .flat_map(|m| [m.key(), m.moved_key()])
+                .flat_map(|m| [m.key(), m.moved_key(), m.version_key()])
                 .collect();
             head.mark_new_migrations(&base_keys);
             (head, Some((spec.clone(), base)))

@@ -114,7 +114,9 @@ impl Project {
     pub fn mark_new_migrations(&mut self, base_keys: &BTreeSet<String>) {
         for set in &mut self.migration_sets {
             for m in &mut set.migrations {
-                m.is_new = !base_keys.contains(&m.key()) && !base_keys.contains(&m.moved_key());
+                m.is_new = !base_keys.contains(&m.key())
+                    && !base_keys.contains(&m.moved_key())
+                    && !base_keys.contains(&m.version_key());
             }
         }
     }
@@ -776,6 +778,18 @@ fn blank_crds(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// Generators (swag, protoc-gen-openapi) often write one description twice, as
+/// `x.json` and `x.yaml` side by side: the same API, so only the JSON one is compared,
+/// and every change is reported once.
+fn drop_yaml_twins(docs: &mut Vec<OpenApiFile>) {
+    let paths: BTreeSet<String> = docs.iter().map(|d| d.source.path.clone()).collect();
+    docs.retain(|d| {
+        let p = &d.source.path;
+        let stem = p.strip_suffix(".yaml").or_else(|| p.strip_suffix(".yml"));
+        !stem.is_some_and(|s| paths.contains(&format!("{s}.json")))
+    });
+}
+
 /// Which program applies a migration folder: the configured convention, else the one the
 /// layout implies, else the tool the nearest `go.mod`/`Cargo.toml` depends on. Files with
 /// dialect infixes are pop's naming; `<ver>_<name>.up.sql` files in a repository with no
@@ -941,6 +955,7 @@ fn load_with(
             Loaded::None => {}
         }
     }
+    drop_yaml_twins(&mut p.openapi);
     let texts: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let read = |path: &str| match texts.get(path) {
         Some(f) => String::from_utf8(f.bytes.clone()).ok(),

@@ -35,6 +35,7 @@ fixture!(workloads_compose, "compose");
 fixture!(secrets_references, "secrets");
 fixture!(traffic_shifting, "traffic");
 fixture!(api_contracts, "api");
+fixture!(regressions, "regressions");
 fixture!(deployment_units, "units");
 fixture!(open_world, "open-world");
 

@@ -443,12 +443,13 @@ const VARIANTS: &[&str] = &[
 ];
 
 /// Whether a migration file is written for CockroachDB, whose schema changes are online
-/// (no table lock), so PostgreSQL lock rules do not apply to it.
+/// (no table lock), or ClickHouse (no lock timeout, ALTERs do not queue reads), so the
+/// PostgreSQL/MySQL lock rules do not apply to it.
 pub fn is_cockroach(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower
         .split(['/', '.', '_', '-'])
-        .any(|s| s == "cockroach" || s == "cockroachdb" || s == "crdb")
+        .any(|s| matches!(s, "cockroach" | "cockroachdb" | "crdb" | "clickhouse"))
 }
 
 /// A folder named like a release: `0.27`, `v1.2`, `1.2.3` (a dot is required, so a

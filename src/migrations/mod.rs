@@ -72,6 +72,12 @@ impl Migration {
         )
     }
 
+    /// Key without the database: a version the base shipped in any variant was applied
+    /// (tools record the version, so a variant file added later never runs on upgrade).
+    pub fn version_key(&self) -> String {
+        format!("{}|{}|{}", self.set_dir(), self.version, self.name)
+    }
+
     /// Key without the folder, to recognise a migration whose folder moved.
     pub fn moved_key(&self) -> String {
         format!(

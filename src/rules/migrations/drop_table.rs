@@ -16,6 +16,15 @@ static META: RuleMeta = RuleMeta {
     needs_base: false,
 };
 
+/// SQLite's table rebuild (copy into a new table, drop the old one, rename the new one to
+/// the old name, as its ALTER TABLE documentation prescribes): the table survives.
+fn rebuilt_later(cx: &OpCx, table: &str) -> bool {
+    cx.migration
+        .up_statements()
+        .flat_map(|(_, s)| s.ops.iter())
+        .any(|o| matches!(o, Op::RenameTable { to, .. } if to == table))
+}
+
 impl Rule for DropTable {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -31,6 +40,7 @@ impl Rule for DropTable {
             || cx.is_new_table(table)
             || cx.is_new_name(table)
             || cx.schema.table(table).is_some_and(|t| t.backup)
+            || rebuilt_later(cx, table)
         {
             return;
         }

@@ -25,7 +25,14 @@ impl Rule for RenameColumn {
         let Op::RenameColumn { table, from, to } = cx.op else {
             return;
         };
-        if cx.part != Part::Up || cx.is_new_column(table, from) {
+        // A column added back under the old name keeps the previous release's queries
+        // working (they read NULL for old rows): a data change, not a broken query.
+        let re_added = cx
+            .migration
+            .up_statements()
+            .flat_map(|(_, s)| s.ops.iter())
+            .any(|o| matches!(o, Op::AddColumn { table: t, column } if t == table && column.name == *from));
+        if cx.part != Part::Up || cx.is_new_column(table, from) || re_added {
             return;
         }
         out.push(cx.diag(

@@ -236,7 +236,11 @@ mod tests {
         for v in ["photoprism", "insecure", "admin123", "paperless"] {
             assert!(super::readable_default(v), "{v}");
         }
-        for v in ["J5brHrAXFLQSif0K", "0123456789abcdef0123456789abcdef", "r(m)9nLGnz$(_q3N4z1k"] {
+        for v in [
+            "J5brHrAXFLQSif0K",
+            "0123456789abcdef0123456789abcdef",
+            "r(m)9nLGnz$(_q3N4z1k",
+        ] {
             assert!(!super::readable_default(v), "{v}");
         }
     }

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Scores a precision run against the judged table.
+
+    python3 bench/precision/score.py [findings.tsv] [JUDGED.tsv]
+
+Every error and warning of the run (run.sh's findings.tsv) is looked up in the judged
+table by (repo, base, head, mode, code, location); the script prints true / noise /
+false shares overall, per mode and per repository, and lists the findings no verdict
+covers yet (judge them, then add them to JUDGED.tsv)."""
+import collections, csv, os, sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+findings = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PRECISION_OUT", "/work/precision-out") + "/findings.tsv"
+judged = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "JUDGED.tsv")
+
+def key(r, loc):
+    return (r["repo"], r["base"], r["head"], r["mode"], r["code"], r[loc])
+
+with open(judged) as f:
+    verdicts = {key(r, "location"): r["verdict"] for r in csv.DictReader(f, delimiter="\t")}
+total, by_mode, by_repo, missing = collections.Counter(), {}, {}, []
+with open(findings) as f:
+    for r in csv.DictReader(f, delimiter="\t"):
+        v = verdicts.get(key(r, "file:line"))
+        if v is None:
+            missing.append(r)
+            continue
+        total[v] += 1
+        by_mode.setdefault(r["mode"], collections.Counter())[v] += 1
+        by_repo.setdefault(r["repo"], collections.Counter())[v] += 1
+
+def line(name, c):
+    n = sum(c.values()) or 1
+    return f"{name:38} {sum(c.values()):5}  true {c['true']:4} ({100*c['true']/n:5.1f}%)  noise {c['noise']:4} ({100*c['noise']/n:5.1f}%)  false {c['false']:4} ({100*c['false']/n:5.1f}%)"
+
+print(line("all errors and warnings", total))
+for m, c in sorted(by_mode.items()):
+    print(line(f"mode {m}", c))
+for repo, c in sorted(by_repo.items()):
+    print(line(repo, c))
+print(f"unjudged: {len(missing)}")
+for r in missing:
+    print("\t".join([r["repo"], r["base"], r["head"], r["mode"], r["code"], r["severity"], r["file:line"], r["message"][:160]]))
