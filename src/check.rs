@@ -152,55 +152,22 @@ const ABSENCE: &[&str] = &[
 /// One finding repeated identically in several deployment units (the same install bundle
 /// shipped as `install.yaml` and `ha/install.yaml`) is reported once, at the first file
 /// by path, naming the others. Keyed on code and message (which name the object, never the
-/// file); occurrences within one file stay separate.
+/// file).
 pub fn dedupe_across_units(diags: &mut Vec<Diagnostic>) {
-    use std::collections::HashMap;
-    diagnostic::sort(diags);
-    let mut first: HashMap<(&'static str, String), usize> = HashMap::new();
-    let mut others: Vec<Vec<usize>> = vec![Vec::new(); diags.len()];
-    let mut drop = vec![false; diags.len()];
-    for (i, d) in diags.iter().enumerate() {
-        if !d.code.starts_with(['K', 'S', 'T']) {
-            continue;
-        }
-        let f = *first.entry((d.code, d.message.clone())).or_insert(i);
-        if f != i && diags[f].location.path != d.location.path {
-            drop[i] = true;
-            others[f].push(i);
-        }
-    }
-    for (f, dup) in others.iter().enumerate() {
-        if dup.is_empty() {
-            continue;
-        }
-        let mut paths: Vec<&str> = dup
-            .iter()
-            .map(|&i| diags[i].location.path.as_str())
-            .collect();
-        paths.dedup();
-        let related: Vec<diagnostic::Location> = dup
-            .iter()
-            .map(|&i| {
-                diags[i]
-                    .location
-                    .clone()
-                    .with_message("the same finding in this bundle")
-            })
-            .collect();
-        let suffix = format!(
-            " (and {} other bundle{}: {})",
-            paths.len(),
-            if paths.len() == 1 { "" } else { "s" },
-            paths.join(", ")
-        );
-        diags[f].message.push_str(&suffix);
-        diags[f].related.extend(related);
-    }
-    let mut i = 0;
-    diags.retain(|_| {
-        i += 1;
-        !drop[i - 1]
-    });
+    diagnostic::merge_repeats(
+        diags,
+        |d| d.code.starts_with(['K', 'S', 'T']).then_some(()),
+        |d| (d.location.path.clone(), d.location.line, d.location.column),
+        |paths| {
+            format!(
+                " (and {} other bundle{}: {})",
+                paths.len(),
+                if paths.len() == 1 { "" } else { "s" },
+                paths.join(", ")
+            )
+        },
+        "the same finding in this bundle",
+    );
 }
 
 pub fn load_config(opts: &Options, root: &Path, cwd: &Path) -> Result<Config, Failure> {

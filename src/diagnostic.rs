@@ -235,3 +235,65 @@ pub fn sort(diags: &mut [Diagnostic]) {
         ))
     });
 }
+
+/// Reports a finding repeated in other files once. Findings with the same code and
+/// message whose `group` is the same (`None`: left alone) are one finding when they lie in
+/// different files: the first by `rank` stays, its message gains `suffix(other paths)`,
+/// and the others become related locations labelled `label`. Repeats inside the kept
+/// finding's own file are separate findings and stay.
+pub fn merge_repeats<G: Ord, R: Ord>(
+    diags: &mut Vec<Diagnostic>,
+    group: impl Fn(&Diagnostic) -> Option<G>,
+    rank: impl Fn(&Diagnostic) -> R,
+    suffix: impl Fn(&[&str]) -> String,
+    label: &str,
+) {
+    let mut groups: std::collections::BTreeMap<(&'static str, String, G), Vec<usize>> =
+        Default::default();
+    for (i, d) in diags.iter().enumerate() {
+        if let Some(g) = group(d) {
+            groups
+                .entry((d.code, d.message.clone(), g))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut drop = vec![false; diags.len()];
+    for mut idx in groups.into_values().filter(|g| g.len() > 1) {
+        idx.sort_by_key(|&i| rank(&diags[i]));
+        let first = idx[0];
+        let others: Vec<usize> = idx[1..]
+            .iter()
+            .copied()
+            .filter(|&i| diags[i].location.path != diags[first].location.path)
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        let mut paths: Vec<&str> = others
+            .iter()
+            .map(|&i| diags[i].location.path.as_str())
+            .collect();
+        paths.dedup();
+        let text = suffix(&paths);
+        let related: Vec<Location> = others
+            .iter()
+            .map(|&i| diags[i].location.clone().with_message(label))
+            .collect();
+        diags[first].message.push_str(&text);
+        diags[first].related.extend(related);
+        for i in others {
+            drop[i] = true;
+        }
+    }
+    remove_marked(diags, &drop);
+}
+
+/// Removes the findings marked in `drop` (one flag per finding), keeping the order.
+pub fn remove_marked(diags: &mut Vec<Diagnostic>, drop: &[bool]) {
+    let mut i = 0;
+    diags.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+}

@@ -114,9 +114,11 @@ impl Project {
     pub fn mark_new_migrations(&mut self, base_keys: &BTreeSet<String>) {
         for set in &mut self.migration_sets {
             for m in &mut set.migrations {
+                // The moved key hashes the statements: computed only when the cheap keys
+                // miss.
                 m.is_new = !base_keys.contains(&m.key())
-                    && !base_keys.contains(&m.moved_key())
-                    && !base_keys.contains(&m.version_key());
+                    && !base_keys.contains(&m.version_key())
+                    && !base_keys.contains(&m.moved_key());
             }
         }
     }

@@ -389,13 +389,12 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
             base = b;
             autocommit = true;
         }
-        let mut variant = None;
-        for d in VARIANTS {
-            if let Some(b) = base.strip_suffix(d).and_then(|b| b.strip_suffix('.')) {
-                base = b;
-                variant = Some(*d);
-                break;
-            }
+        let variant = VARIANTS
+            .iter()
+            .find(|d| base.strip_suffix(*d).is_some_and(|b| b.ends_with('.')))
+            .copied();
+        if let Some(d) = variant {
+            base = &base[..base.len() - d.len() - 1];
         }
         let versioned =
             leading_version(base).or_else(|| base.strip_prefix('V').and_then(leading_version));
@@ -441,6 +440,17 @@ const VARIANTS: &[&str] = &[
     "cockroach",
     "cockroachdb",
 ];
+
+/// The dialect infix of a pop-style file name (`…_a.mysql.up.sql` → `mysql`), if any.
+pub fn file_variant(path: &str) -> Option<&'static str> {
+    let file = path.rsplit('/').next()?;
+    let stem = file
+        .strip_suffix(".up.sql")
+        .or_else(|| file.strip_suffix(".down.sql"))?;
+    let stem = stem.strip_suffix(".autocommit").unwrap_or(stem);
+    let infix = stem.rsplit_once('.')?.1;
+    VARIANTS.iter().find(|v| **v == infix).copied()
+}
 
 /// Whether a migration file is written for CockroachDB, whose schema changes are online
 /// (no table lock), or ClickHouse (no lock timeout, ALTERs do not queue reads), so the

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use crate::config::MigrationsConfig;
-use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::migrations::MigrationSet;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::{MigrationSet, convention};
 use crate::sql::Part;
 
 /// Rules about locks and availability while a migration runs (M2xx), without M210: a
@@ -56,6 +56,13 @@ pub fn shape_migration(found: &mut Vec<Diagnostic>) {
     let mut drop = vec![false; found.len()];
     for ((path, _), idx) in &lock_findings {
         let first = idx[0];
+        let short: Vec<usize> = (0..found.len())
+            .filter(|&i| found[i].code == "M202" && found[i].location.path == *path)
+            .collect();
+        // One statement and nothing to fold in: the rule's own message says it.
+        if idx.len() == 1 && short.is_empty() {
+            continue;
+        }
         let mut tables: Vec<String> = Vec::new();
         for &i in idx {
             let t = table_of(&found[i]);
@@ -63,9 +70,6 @@ pub fn shape_migration(found: &mut Vec<Diagnostic>) {
                 tables.push(t);
             }
         }
-        let short: Vec<usize> = (0..found.len())
-            .filter(|&i| found[i].code == "M202" && found[i].location.path == *path)
-            .collect();
         let mut message = format!(
             "this migration locks {} without a lock timeout: if a long query holds {}, the migration waits and every query on {} queues behind it",
             list(&tables),
@@ -108,7 +112,7 @@ pub fn shape_migration(found: &mut Vec<Diagnostic>) {
             d.severity = Severity::Info;
         }
     }
-    remove_marked(found, &drop);
+    crate::diagnostic::remove_marked(found, &drop);
 }
 
 /// The table an M209 finding names (its anchor ends with `|table`).
@@ -134,7 +138,7 @@ pub fn merge_variants(sets: &[MigrationSet], found: &mut Vec<Diagnostic>) {
     let variant_dirs: std::collections::BTreeSet<&str> = sets
         .iter()
         .flat_map(|s| s.migrations.iter().flat_map(|m| m.paths.iter()))
-        .filter(|p| variant_of(p).is_some())
+        .filter(|p| convention::file_variant(p).is_some())
         .filter_map(|p| p.rsplit_once('/').map(|x| x.0))
         .collect();
     let mut migration_of: BTreeMap<&str, (&str, &str, &str)> = BTreeMap::new();
@@ -151,67 +155,32 @@ pub fn merge_variants(sets: &[MigrationSet], found: &mut Vec<Diagnostic>) {
     if migration_of.is_empty() {
         return;
     }
-    // (code, message, migration, down part) → findings.
-    type Key<'a> = (&'a str, String, (&'a str, &'a str, &'a str), bool);
-    let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
-    for (i, d) in found.iter().enumerate() {
-        if let Some(&mig) = migration_of.get(d.location.path.as_str()) {
-            let down = d.location.path.ends_with(".down.sql");
-            groups
-                .entry((d.code, d.message.clone(), mig, down))
-                .or_default()
-                .push(i);
-        }
-    }
-    let mut drop = vec![false; found.len()];
-    for idx in groups.values().filter(|g| g.len() > 1) {
-        let mut idx = idx.clone();
+    crate::diagnostic::merge_repeats(
+        found,
+        |d| {
+            let path = d.location.path.as_str();
+            migration_of
+                .get(path)
+                .map(|&mig| (mig, path.ends_with(".down.sql")))
+        },
         // CockroachDB variants last: their findings are the least typical.
-        idx.sort_by_key(|&i| {
-            let p = &found[i].location.path;
-            (crate::migrations::convention::is_cockroach(p), p.clone())
-        });
-        let first = idx[0];
-        let others: Vec<Location> = idx[1..]
-            .iter()
-            .map(|&i| {
-                found[i]
-                    .location
-                    .clone()
-                    .with_message("the same in this variant")
-            })
-            .collect();
-        let names: Vec<String> = idx[1..]
-            .iter()
-            .map(|&i| {
-                variant_of(&found[i].location.path).unwrap_or_else(|| "dialect-neutral".into())
-            })
-            .collect();
-        found[first].message.push_str(&format!(
-            " (also in the {} variant{})",
-            names.join(", "),
-            if names.len() == 1 { "" } else { "s" }
-        ));
-        found[first].related.extend(others);
-        for &i in &idx[1..] {
-            drop[i] = true;
-        }
-    }
-    remove_marked(found, &drop);
-}
-
-fn variant_of(path: &str) -> Option<String> {
-    let file = path.rsplit('/').next()?;
-    let stem = file
-        .strip_suffix(".up.sql")
-        .or_else(|| file.strip_suffix(".down.sql"))?;
-    let stem = stem.strip_suffix(".autocommit").unwrap_or(stem);
-    let v = stem.rsplit('.').next()?;
-    matches!(
-        v,
-        "postgres" | "postgresql" | "mysql" | "sqlite3" | "sqlite" | "cockroach" | "cockroachdb"
-    )
-    .then(|| v.to_string())
+        |d| {
+            let p = &d.location.path;
+            (convention::is_cockroach(p), p.clone())
+        },
+        |paths| {
+            let names: Vec<&str> = paths
+                .iter()
+                .map(|p| convention::file_variant(p).unwrap_or("dialect-neutral"))
+                .collect();
+            format!(
+                " (also in the {} variant{})",
+                names.join(", "),
+                if names.len() == 1 { "" } else { "s" }
+            )
+        },
+        "the same in this variant",
+    );
 }
 
 /// M110 names one column per finding; one statement dropping many defaults (a MySQL
@@ -233,10 +202,7 @@ fn merge_dropped_defaults(found: &mut Vec<Diagnostic>) {
         let mut idx = idx.clone();
         idx.sort_by_key(|&i| !found[i].message.contains(" fail"));
         let first = idx[0];
-        let others: Vec<String> = idx[1..]
-            .iter()
-            .filter_map(|&i| column_of(&found[i].message))
-            .collect();
+        let others: Vec<String> = idx[1..].iter().map(|&i| column_of(&found[i])).collect();
         let msg = format!(
             "{} (the statement also drops the defaults of {})",
             found[first].message,
@@ -251,28 +217,11 @@ fn merge_dropped_defaults(found: &mut Vec<Diagnostic>) {
             drop[i] = true;
         }
     }
-    remove_marked(found, &drop);
+    crate::diagnostic::remove_marked(found, &drop);
 }
 
-/// `dropping the default of `t.c` …` → `c`.
-fn column_of(message: &str) -> Option<String> {
-    let start = message.find('`')? + 1;
-    let end = start + message[start..].find('`')?;
-    let qualified = &message[start..end];
-    Some(
-        qualified
-            .rsplit('.')
-            .next()
-            .unwrap_or(qualified)
-            .to_string(),
-    )
-}
-
-/// Removes the findings marked in `drop` (same length as `found`), keeping order.
-fn remove_marked(found: &mut Vec<Diagnostic>, drop: &[bool]) {
-    let mut i = 0;
-    found.retain(|_| {
-        i += 1;
-        !drop[i - 1]
-    });
+/// The column an M110 finding names: its anchor ends with `|table.column`.
+fn column_of(d: &Diagnostic) -> String {
+    let detail = d.anchor.rsplit('|').next().unwrap_or("");
+    detail.rsplit('.').next().unwrap_or(detail).to_string()
 }

@@ -91,8 +91,8 @@ fn consequence(tool: Tool) -> String {
         Tool::GolangMigrate => "golang-migrate refuses to read the folder (\"duplicate migration file\")".into(),
         Tool::Goose => "goose refuses to run (\"duplicate version\")".into(),
         Tool::Flyway => "Flyway refuses to migrate (\"Found more than one migration with version\")".into(),
-        Tool::Dbmate => "dbmate records applied migrations by version, so it applies one of them and treats the other as applied".into(),
-        Tool::Sqlx => "sqlx records applied migrations by version (its primary key), so the second one fails to record".into(),
+        Tool::Dbmate => "dbmate marks a file applied when its version is in `schema_migrations`, so databases that applied one of them never run the other".into(),
+        Tool::Sqlx => "sqlx compares each applied version's checksum with the file of that version, so databases that applied one of them refuse to migrate (`VersionMismatch`)".into(),
         t => format!("{} records applied migrations by version, so it refuses to run or applies only one of them", t.label()),
     }
 }

@@ -1,6 +1,6 @@
 //! M305: a new migration numbered below one the previous release already shipped, for the
 //! tools that then skip it (golang-migrate keeps only the newest applied version) or refuse
-//! to migrate (goose since v3.3 without `-allow-missing`, Flyway without `outOfOrder`,
+//! to migrate (goose without `-allow-missing`, Flyway without `outOfOrder`,
 //! Atlas's linear execution order). pop, sqlx, dbmate, diesel and Prisma look up every
 //! version and run the pending older one, so nothing is reported for them.
 
@@ -78,7 +78,7 @@ fn behaviour(tool: Tool, flyway_out_of_order: bool) -> Option<&'static str> {
             "golang-migrate records only the newest applied version, so databases already past it skip this migration silently"
         }
         Tool::Goose => {
-            "goose refuses to migrate databases past it (\"found missing migrations\") unless run with `-allow-missing`"
+            "goose refuses to migrate databases past it (\"found N missing migrations before current version\") unless run with `-allow-missing`"
         }
         Tool::Flyway if !flyway_out_of_order => {
             "Flyway refuses to migrate databases past it (validation: \"resolved migration not applied\") unless `outOfOrder` is set"
