@@ -227,21 +227,17 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             let base_files = base_files.map_err(Failure)?;
             lap("read files");
             let (mut head, base) = rayon::join(
-                || project::load(head_files, &config, None),
-                || project::load(base_files, &config, None),
+                || project::load(head_files, &config),
+                || project::load(base_files, &config),
             );
             head.paths.extend(other_paths);
-            let base_keys: BTreeSet<String> = base
-                .migrations()
-                .flat_map(|m| [m.key(), m.moved_key(), m.version_key()])
-                .collect();
-            head.mark_new_migrations(&base_keys);
+            head.mark_new_migrations(&base);
             (head, Some((spec.clone(), base)))
         }
         None => {
             let (head_files, other_paths) = walk_all(&root, &filter, max);
             lap("read files");
-            let mut head = project::load(head_files, &config, None);
+            let mut head = project::load(head_files, &config);
             head.paths.extend(other_paths);
             (head, None)
         }

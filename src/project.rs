@@ -108,18 +108,18 @@ impl Project {
         self.paths.contains(path)
     }
 
-    /// Migrations the base release does not have are the release's new ones. `base_keys`
-    /// holds each base migration's key and moved key: a migration whose folder moved with
-    /// the same version, name and statements is the same migration.
-    pub fn mark_new_migrations(&mut self, base_keys: &BTreeSet<String>) {
-        for set in &mut self.migration_sets {
-            for m in &mut set.migrations {
-                // The moved key hashes the statements: computed only when the cheap keys
-                // miss.
-                m.is_new = !base_keys.contains(&m.key())
-                    && !base_keys.contains(&m.version_key())
-                    && !base_keys.contains(&m.moved_key());
-            }
+    /// Migrations the base release does not have are the release's new ones.
+    pub fn mark_new_migrations(&mut self, base: &Project) {
+        let new: Vec<bool> = {
+            let shipped = migrations::Shipped::new(base.migrations(), self.migrations());
+            self.migrations().map(|m| !shipped.has(m)).collect()
+        };
+        let all = self
+            .migration_sets
+            .iter_mut()
+            .flat_map(|s| s.migrations.iter_mut());
+        for (m, is_new) in all.zip(new) {
+            m.is_new = is_new;
         }
     }
 
@@ -877,12 +877,8 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
 }
 
 /// Loads a release from its raw files.
-pub fn load(
-    files: Vec<RawFile>,
-    config: &Config,
-    base_new_keys: Option<&BTreeSet<String>>,
-) -> Project {
-    load_with(files, config, base_new_keys, None)
+pub fn load(files: Vec<RawFile>, config: &Config) -> Project {
+    load_with(files, config, None)
 }
 
 /// Loads API descriptions given on the command line (`rollsafe diff`): the files they
@@ -898,18 +894,13 @@ pub fn load_api_files(paths: &[String], config: &Config) -> Result<Project, Stri
         });
     }
     let read = |path: &str| std::fs::read_to_string(path).ok();
-    Ok(load_with(files, config, None, Some(&read)))
+    Ok(load_with(files, config, Some(&read)))
 }
 
 /// Reads a file by path, `None` when it does not exist.
 type ReadFile = dyn Fn(&str) -> Option<String>;
 
-fn load_with(
-    files: Vec<RawFile>,
-    config: &Config,
-    base_new_keys: Option<&BTreeSet<String>>,
-    extra_read: Option<&ReadFile>,
-) -> Project {
+fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>) -> Project {
     let side = side_facts(&files);
     let overrides: Vec<(globset::GlobMatcher, String)> = config
         .classify
@@ -991,9 +982,6 @@ fn load_with(
     };
     p.migration_sets = migrations::build_sets(mfiles, mcfg.dialect(), assume, &tool_of);
     p.flyway_out_of_order = side.flyway_out_of_order;
-    if let Some(keys) = base_new_keys {
-        p.mark_new_migrations(keys);
-    }
     // Walk order must not depend on the parallel load.
     p.manifests
         .sort_by(|a, b| a.source.path.cmp(&b.source.path));

@@ -41,7 +41,7 @@ fn migration_statements_parse_at_the_measured_rate() {
     let root = root.join("migrations");
     let config = Config::default();
     let files = walk(&root, &Filter::new(&[], &[]), u64::MAX);
-    let p = project::load(files, &config, None);
+    let p = project::load(files, &config);
     let mut stats: BTreeMap<Dialect, [usize; 3]> = BTreeMap::new();
     let mut unparsed: BTreeMap<String, usize> = BTreeMap::new();
     for set in &p.migration_sets {

@@ -29,6 +29,7 @@ fixture!(liquibase, "conventions/liquibase");
 fixture!(golang_migrate_mysql, "conventions/golang-migrate-mysql");
 fixture!(pop_variants, "conventions/pop-variants");
 fixture!(duplicate_versions, "conventions/duplicate-versions");
+fixture!(version_identity, "conventions/version-identity");
 fixture!(workloads_kustomize, "workloads");
 fixture!(workloads_rollouts, "rollouts");
 fixture!(workloads_compose, "compose");

@@ -7,7 +7,7 @@ pub mod noise;
 pub mod schema;
 pub mod walk;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::sql::{Dialect, Part, SqlFile};
@@ -61,8 +61,21 @@ pub struct Migration {
 
 impl Migration {
     /// Stable key used to match the same migration in the base: folder, database,
-    /// version and name (the dialect variants of one version are different migrations).
+    /// version and, where the tool records it, name (the dialect variants of one version
+    /// are different migrations).
     pub fn key(&self) -> String {
+        format!(
+            "{}|{:?}|{}|{}",
+            self.set_dir(),
+            self.dialect,
+            self.version,
+            self.recorded_name()
+        )
+    }
+
+    /// The key with the name as written, whatever the tool records: tells two migrations
+    /// of one version apart (a duplicate) from one migration renamed.
+    pub fn exact_key(&self) -> String {
         format!(
             "{}|{:?}|{}|{}",
             self.set_dir(),
@@ -74,8 +87,19 @@ impl Migration {
 
     /// Key without the database: a version the base shipped in any variant was applied
     /// (tools record the version, so a variant file added later never runs on upgrade).
-    pub fn version_key(&self) -> String {
+    pub fn any_dialect_key(&self) -> String {
         format!("{}|{}|{}", self.set_dir(), self.version, self.name)
+    }
+
+    /// The name as the tool records it to tell migrations apart: nothing for tools keyed
+    /// by version alone (renaming `0003_a.sql` to `0003_b.sql` changes nothing goose,
+    /// golang-migrate, dbmate, pop, sqlx or diesel see; Flyway's description check is
+    /// M304's), the name for Prisma (the folder name is `migration_name`), sqitch and
+    /// Liquibase, or when there is no version.
+    fn recorded_name(&self) -> &str {
+        let by_name = self.version.is_empty()
+            || matches!(self.tool, Tool::Prisma | Tool::Sqitch | Tool::Liquibase);
+        if by_name { &self.name } else { "" }
     }
 
     /// Key without the folder, to recognise a migration whose folder moved.
@@ -87,14 +111,6 @@ impl Migration {
             self.name,
             { crate::diagnostic::fnv1a(&self.up_tokens()) }
         )
-    }
-
-    /// Up-part files, each once, in path order.
-    pub fn up_files(&self) -> Vec<&Arc<SqlFile>> {
-        let mut files: Vec<&Arc<SqlFile>> = self.up.iter().map(|p| &p.file).collect();
-        files.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-        files.dedup_by(|a, b| Arc::ptr_eq(a, b));
-        files
     }
 
     /// What the up parts run, without comments and layout.
@@ -155,6 +171,63 @@ pub fn part_tokens(p: &PartRef) -> String {
         .map(|s| s.tokens_text(&p.file.source.text))
         .collect::<Vec<_>>()
         .join(";")
+}
+
+/// The previous release's migrations, indexed to find which one a migration of this
+/// release is.
+pub struct Shipped<'a> {
+    exact: HashMap<String, &'a Migration>,
+    by_key: HashMap<String, Vec<&'a Migration>>,
+    moved: HashMap<String, &'a Migration>,
+    any_dialect: HashSet<String>,
+    /// Exact keys of the release being checked (a shipped name still there is no rename).
+    current: HashSet<String>,
+}
+
+impl<'a> Shipped<'a> {
+    pub fn new<'b>(
+        base: impl Iterator<Item = &'a Migration>,
+        head: impl Iterator<Item = &'b Migration>,
+    ) -> Shipped<'a> {
+        let mut s = Shipped {
+            exact: HashMap::new(),
+            by_key: HashMap::new(),
+            moved: HashMap::new(),
+            any_dialect: HashSet::new(),
+            current: head.map(Migration::exact_key).collect(),
+        };
+        for m in base {
+            s.exact.insert(m.exact_key(), m);
+            s.by_key.entry(m.key()).or_default().push(m);
+            s.moved.insert(m.moved_key(), m);
+            s.any_dialect.insert(m.any_dialect_key());
+        }
+        s
+    }
+
+    /// The shipped migration `m` is: the same file name; else the same recorded identity
+    /// (version) under a name this release no longer has, a rename; else the same
+    /// statements in a folder that moved. A second migration of a shipped version, while
+    /// the shipped one is still there, is none: it is a duplicate (M306).
+    pub fn counterpart(&self, m: &Migration) -> Option<&'a Migration> {
+        if let Some(old) = self.exact.get(&m.exact_key()) {
+            return Some(old);
+        }
+        if let Some(old) = self
+            .by_key
+            .get(&m.key())
+            .and_then(|v| v.iter().find(|o| !self.current.contains(&o.exact_key())))
+        {
+            return Some(old);
+        }
+        self.moved.get(&m.moved_key()).copied()
+    }
+
+    /// Whether the base shipped `m`: its counterpart, or its version in another dialect
+    /// variant (tools record versions, so a variant added later never runs on upgrade).
+    pub fn has(&self, m: &Migration) -> bool {
+        self.any_dialect.contains(&m.any_dialect_key()) || self.counterpart(m).is_some()
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -72,9 +72,17 @@ pub struct Statement {
 impl Statement {
     /// The statement's tokens without comments and layout, keywords and names lower-cased
     /// but quoted text kept: two statements with the same tokens run the same.
+    /// A statement's own closing `;` is left out: goose `StatementBegin` blocks keep it
+    /// inside the statement, plain files end the statement before it.
     pub fn tokens_text(&self, text: &str) -> String {
         let mut out = String::new();
-        for &(s, e) in &self.token_ranges {
+        let mut ranges = self.token_ranges.as_slice();
+        while let Some((&(s, e), rest)) = ranges.split_last()
+            && text.get(s..e) == Some(";")
+        {
+            ranges = rest;
+        }
+        for &(s, e) in ranges {
             let t = text.get(s..e).unwrap_or("");
             if !out.is_empty() {
                 out.push(' ');
@@ -301,5 +309,26 @@ mod tests {
             "ALTER TABLE users DROP COLUMN fax"
         );
         assert!(matches!(&sts[1].ops[0], ops::Op::DropColumn { column, .. } if column == "fax"));
+    }
+
+    #[test]
+    fn tokens_ignore_comments_layout_and_goose_statement_blocks() {
+        let tokens = |text: &str| {
+            let f = read(
+                SourceFile::new("m.sql", text.to_string()),
+                Dialect::Postgres,
+                Annotations::Goose,
+            );
+            f.statements()
+                .map(|s| s.tokens_text(&f.source.text))
+                .collect::<Vec<_>>()
+        };
+        let block = "-- +goose Up\n-- +goose StatementBegin\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +goose StatementEnd\n";
+        let plain = "-- +goose Up \n-- why\ncreate index concurrently i on t (a); -- faster\n";
+        assert_eq!(tokens(block), tokens(plain));
+        assert_ne!(
+            tokens(block),
+            tokens("-- +goose Up\nCREATE INDEX i ON t (a);\n")
+        );
     }
 }

@@ -1,17 +1,19 @@
 //! M304: a migration already in the previous release was edited (or deleted). Databases
 //! that applied it will not run it again: the tools refuse to start or silently skip it.
 //!
-//! Identity is folder, database, version and name (`Migration::key`), and each file of a
-//! migration (one per dialect variant and direction) is compared with the same file in the
-//! base. Only what applied databases ran counts: down parts are not applied until a
+//! Which shipped migration a migration is comes from `Shipped::counterpart` (folder,
+//! database, version, and the name where the tool records one; a rename keeps the
+//! identity), and each file of a migration (one per dialect variant) is compared with the
+//! same file, or the same variant, in the base. Only what applied databases ran counts: down parts are not applied until a
 //! rollback, so editing them changes nothing already run; and for tools that keep no
 //! checksum an edit of comments or layout changes nothing either.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::{Migration, Tool, part_tokens};
+use crate::migrations::convention::file_variant;
+use crate::migrations::{Migration, Shipped, Tool, part_tokens};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::source::{SourceFile, Span};
@@ -34,23 +36,33 @@ impl Rule for AppliedMigrationModified {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let Some(base) = cx.base else { return };
-        let base_by_key: HashMap<String, &Migration> = base
-            .migrations()
-            .flat_map(|m| [(m.key(), m), (m.moved_key(), m)])
-            .collect();
-        let mut head_keys = BTreeSet::new();
+        let shipped = Shipped::new(base.migrations(), cx.head.migrations());
+        // Exact keys of the shipped migrations this release still has (maybe renamed).
+        let mut kept = HashSet::new();
         for m in cx.head.migrations() {
-            head_keys.insert(m.key());
-            head_keys.insert(m.moved_key());
             if m.repeatable {
                 continue;
             }
-            let Some(old) = base_by_key
-                .get(&m.key())
-                .or_else(|| base_by_key.get(&m.moved_key()))
-            else {
+            let Some(old) = shipped.counterpart(m) else {
                 continue;
             };
+            kept.insert(old.exact_key());
+            // Flyway validates each applied migration's description against the file name.
+            if m.tool == Tool::Flyway && m.name != old.name {
+                out.push(Diagnostic::new(
+                    &META,
+                    &m.primary.source,
+                    m.primary.source.line_span(1),
+                    format!(
+                        "migration `{}` was already shipped as `{}`: Flyway validates the description of every applied migration and refuses to migrate (\"Migration description mismatch for migration version {}\")",
+                        m.label(),
+                        old.label(),
+                        m.version
+                    ),
+                    "restore the file's previous name",
+                    format!("{}|{:?}|renamed", m.label(), m.dialect),
+                ));
+            }
             if let Some((file, span)) = first_edit(m, old) {
                 out.push(Diagnostic::new(
                     &META,
@@ -66,13 +78,8 @@ impl Rule for AppliedMigrationModified {
                 ));
             }
         }
-        let mut reported = BTreeSet::new();
         for old in base.migrations() {
-            if old.repeatable
-                || head_keys.contains(&old.key())
-                || head_keys.contains(&old.moved_key())
-                || !reported.insert(old.key())
-            {
+            if old.repeatable || !kept.insert(old.exact_key()) {
                 continue;
             }
             out.push(Diagnostic::at_path(
@@ -90,14 +97,20 @@ impl Rule for AppliedMigrationModified {
 }
 
 /// The first up file whose applied content changed, and its first changed line. Files
-/// are paired by path: each dialect variant with itself.
+/// are paired by path, else by dialect variant: each variant with itself.
 fn first_edit(m: &Migration, old: &Migration) -> Option<(Arc<SourceFile>, Span)> {
     let checksum = m.tool.verifies_checksums();
     for part in &m.up {
         let src = &part.file.source;
-        let Some(o) = old.up.iter().find(|x| {
-            x.file.source.path == src.path || (old.set_dir() != m.set_dir() && same_name(x, part))
-        }) else {
+        // The same file, else (a renamed file or a moved folder) the file of the same
+        // variant: the variants of one migration are one file each.
+        let variant = |p: &crate::migrations::PartRef| file_variant(&p.file.source.path);
+        let Some(o) = old
+            .up
+            .iter()
+            .find(|x| x.file.source.path == src.path)
+            .or_else(|| old.up.iter().find(|x| variant(x) == variant(part)))
+        else {
             continue;
         };
         let changed = if checksum {
@@ -117,19 +130,6 @@ fn first_edit(m: &Migration, old: &Migration) -> Option<(Arc<SourceFile>, Span)>
         return Some((src.clone(), src.line_span(line)));
     }
     None
-}
-
-fn same_name(a: &crate::migrations::PartRef, b: &crate::migrations::PartRef) -> bool {
-    let name = |p: &crate::migrations::PartRef| {
-        p.file
-            .source
-            .path
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .to_string()
-    };
-    name(a) == name(b)
 }
 
 /// What the tool does with an edited applied migration.
