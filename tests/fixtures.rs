@@ -37,6 +37,7 @@ fixture!(secrets_references, "secrets");
 fixture!(traffic_shifting, "traffic");
 fixture!(api_contracts, "api");
 fixture!(regressions, "regressions");
+fixture!(kustomize_components, "kustomize-components");
 fixture!(deployment_units, "units");
 fixture!(open_world, "open-world");
 

@@ -108,6 +108,11 @@ pub fn scalar_text(n: &Node) -> Option<String> {
 }
 
 impl Kustomization {
+    /// A `kind: Component` (kustomize's reusable, parent-patching unit).
+    pub fn is_component(&self) -> bool {
+        self.doc.get("kind").and_then(Node::as_str) == Some("Component")
+    }
+
     /// Paths of resources, bases and components, resolved against this folder.
     pub fn includes(&self) -> Vec<String> {
         let d = &self.doc;

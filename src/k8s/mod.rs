@@ -157,6 +157,22 @@ impl Index {
         &manifests[i.file].objects[i.obj]
     }
 
+    /// `spec.<key>` as the build produces it: from the last strategic-merge patch that
+    /// sets it (an overlay's or component's `replicas: 2`), else from the object.
+    pub fn spec_field<'a>(
+        &self,
+        manifests: &'a [ManifestFile],
+        i: &Instance,
+        key: &str,
+    ) -> Option<&'a crate::yaml::Node> {
+        let field = |o: &'a Object| o.node.get("spec").and_then(|s| s.get(key));
+        i.patches
+            .iter()
+            .rev()
+            .find_map(|&(f, o)| field(&manifests[f].objects[o]))
+            .or_else(|| field(self.object(manifests, i)))
+    }
+
     /// Instances of `kind` named `name` in `namespace` within `from`'s deployment unit,
     /// nearest first (same file, then same folder).
     pub fn find(&self, from: &Instance, kind: &str, namespace: &str, name: &str) -> Vec<usize> {
@@ -349,7 +365,7 @@ impl Index {
                 stack: Vec::new(),
                 read,
             };
-            walk.visit(root, &Transform::default());
+            walk.visit(root, &Transform::default(), 0);
         }
         let plain: Vec<usize> = (0..manifests.len())
             .filter(|f| !included.contains(f))
@@ -491,7 +507,10 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn visit(&mut self, k: usize, outer: &Transform) {
+    /// `parent_start`: where the including kustomization's objects begin in `out`; a
+    /// Component's patches apply to those (kustomize runs components on the parent's
+    /// accumulated resources), a Kustomization's to what it and its bases produce.
+    fn visit(&mut self, k: usize, outer: &Transform, parent_start: usize) {
         if self.stack.contains(&k) {
             return; // a cycle: kustomize rejects it; we stop.
         }
@@ -508,10 +527,14 @@ impl Walk<'_> {
                 generator: g,
             });
         }
-        let start = self.out.len();
+        let start = if kz.is_component() {
+            parent_start
+        } else {
+            self.out.len()
+        };
         for path in kz.includes() {
             if let Some(&child) = self.k_of.get(&path) {
-                self.visit(child, &t);
+                self.visit(child, &t, start);
             } else if let Some(&f) = self.file_of.get(path.as_str()) {
                 self.included.insert(f);
                 for (o, obj) in self.manifests[f].objects.iter().enumerate() {
@@ -520,7 +543,8 @@ impl Walk<'_> {
                 }
             }
         }
-        // This kustomization's patches apply to what it (and its bases) produced.
+        // This kustomization's patches apply to what it (and its bases) produced; a
+        // component's to its parent's objects too.
         for (path, target) in kz.patch_files() {
             let role = target
                 .as_ref()

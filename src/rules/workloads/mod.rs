@@ -170,13 +170,7 @@ pub fn effective_replicas(
             .map(|&a| autoscaler_min(&ix.object(m, &ix.instances[a]).node))
             .min();
     }
-    match ix
-        .object(m, inst)
-        .node
-        .get("spec")
-        .and_then(|s| s.get("replicas"))
-        .map(|n| &n.kind)
-    {
+    match ix.spec_field(m, inst, "replicas").map(|n| &n.kind) {
         Some(crate::yaml::Kind::Int(i)) => Some(*i),
         None | Some(crate::yaml::Kind::Null) => Some(1),
         _ => None,
