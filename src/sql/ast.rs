@@ -188,9 +188,19 @@ fn create_table(ct: &CreateTable) -> Vec<Op> {
 }
 
 fn create_index(ci: &CreateIndex) -> Vec<Op> {
+    // Only plain column keys: an expression (`lower(email)`) leaves the list empty.
+    let plain: Option<Vec<String>> = ci
+        .columns
+        .iter()
+        .map(|c| match &c.column.expr {
+            sqlparser::ast::Expr::Identifier(i) => Some(ident(i)),
+            _ => None,
+        })
+        .collect();
     vec![Op::CreateIndex {
         table: table_name(&ci.table_name),
         name: ci.name.as_ref().map(table_name),
+        columns: plain.unwrap_or_default(),
         unique: ci.unique,
         concurrently: ci.concurrently,
     }]

@@ -237,6 +237,7 @@ fn create(c: &mut Cur) -> Option<Vec<Op>> {
         return Some(vec![Op::CreateIndex {
             table,
             name,
+            columns: Vec::new(),
             unique,
             concurrently,
         }]);

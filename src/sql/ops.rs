@@ -155,6 +155,8 @@ pub enum Op {
     CreateIndex {
         table: String,
         name: Option<String>,
+        /// Plain column names; empty when unknown or when a key is an expression.
+        columns: Vec<String>,
         unique: bool,
         concurrently: bool,
     },

@@ -62,6 +62,14 @@ impl Rule for AddUniqueConstraint {
         if cx.part != Part::Up || cx.is_new_table(table) {
             return;
         }
+        // A unique index on columns this release adds: the previous release never
+        // writes them, and their values come from this release's own backfill.
+        if let Op::CreateIndex { columns, .. } = cx.op
+            && !columns.is_empty()
+            && columns.iter().all(|c| cx.is_new_column(table, c))
+        {
+            return;
+        }
         // Re-creating a unique index or constraint this migration just dropped (itself, or
         // through a stored procedure it handed the table to) restores a rule the data
         // already obeys.

@@ -39,6 +39,7 @@ impl Rule for CreateIndexBlocking {
                 name,
                 concurrently: false,
                 unique,
+                ..
             } if !cx.is_new_table(table) => {
                 let idx = name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default();
                 let uq = if *unique { "UNIQUE " } else { "" };
