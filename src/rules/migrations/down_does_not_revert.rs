@@ -22,8 +22,12 @@ static META: RuleMeta = RuleMeta {
 enum Made {
     Table(String),
     Column(String, String),
-    Index(String, String),
+    /// Name, table, plain key columns (empty when unknown).
+    Index(String, String, Vec<String>),
     Rename(String, String),
+    /// A table rebuilt under its own name (SQLite's copy, drop, rename): any change the
+    /// down part makes to it counts.
+    Rebuilt(String),
     /// A named constraint (and its table).
     Constraint(String, String),
     /// A column whose type or nullability changed.
@@ -40,7 +44,8 @@ impl Made {
         match self {
             Made::Table(t) => format!("table `{t}`"),
             Made::Column(t, c) => format!("column `{t}.{c}`"),
-            Made::Index(i, _) => format!("index `{i}`"),
+            Made::Index(i, _, _) => format!("index `{i}`"),
+            Made::Rebuilt(t) => format!("the rebuild of table `{t}`"),
             Made::Rename(f, t) => format!("the rename of `{f}` to `{t}`"),
             Made::Constraint(c, t) => format!("constraint `{c}` on `{t}`"),
             Made::Altered(t, c) => format!("the change to column `{t}.{c}`"),
@@ -58,10 +63,18 @@ impl Made {
             (Made::Column(t, c), Op::DropColumn { table, column }) => t == table && c == column,
             (Made::Column(t, _), Op::DropTable { table }) => t == table,
             (Made::Column(t, c), Op::RenameColumn { table, from, .. }) => t == table && c == from,
-            (Made::Index(i, _), Op::DropIndex { name, .. }) => i == name,
-            (Made::Index(_, t), Op::DropTable { table } | Op::DropView { name: table }) => {
+            (Made::Index(i, _, _), Op::DropIndex { name, .. }) => i == name,
+            (Made::Index(_, t, _), Op::DropTable { table } | Op::DropView { name: table }) => {
                 t == table
             }
+            // Dropping a column drops the indexes on it (PostgreSQL: "indexes and table
+            // constraints involving the column will be automatically dropped"; MySQL drops
+            // an index whose every column is dropped).
+            (Made::Index(_, t, cols), Op::DropColumn { table, column }) => {
+                t == table && cols.contains(column)
+            }
+            (Made::Rebuilt(t), Op::RenameTable { to, .. }) if t == to => true,
+            (Made::Rebuilt(t), op) => op.table() == Some(t.as_str()),
             (Made::Rename(f, t), Op::RenameTable { from, to }) => t == from && f == to,
             // Rebuilding the old table under its old name also restores it.
             (Made::Rename(f, _), Op::CreateTable { table, .. }) => f == table,
@@ -115,8 +128,21 @@ impl Rule for DownDoesNotRevert {
                     Op::CreateIndex {
                         table,
                         name: Some(n),
+                        columns,
                         ..
-                    } => made.push(Made::Index(n.clone(), table.clone())),
+                    } => made.push(Made::Index(n.clone(), table.clone(), columns.clone())),
+                    // A copy renamed to the name of the table this part dropped: a
+                    // rebuild of that table, not a new table and a rename.
+                    Op::RenameTable { from, to }
+                        if made.iter().any(|x| matches!(x, Made::DroppedTable(t) if t == to))
+                            && made.iter().any(|x| matches!(x, Made::Table(t) if t == from)) =>
+                    {
+                        made.retain(|x| {
+                            !matches!(x, Made::DroppedTable(t) if t == to)
+                                && !matches!(x, Made::Table(t) if t == from)
+                        });
+                        made.push(Made::Rebuilt(to.clone()));
+                    }
                     Op::RenameTable { from, to } => {
                         made.push(Made::Rename(from.clone(), to.clone()))
                     }
@@ -147,7 +173,7 @@ impl Rule for DownDoesNotRevert {
                         made.retain(|x| match x {
                             Made::Table(t)
                             | Made::Column(t, _)
-                            | Made::Index(_, t)
+                            | Made::Index(_, t, _)
                             | Made::Rename(_, t)
                             | Made::Constraint(_, t)
                             | Made::Altered(t, _)
@@ -159,7 +185,7 @@ impl Rule for DownDoesNotRevert {
                         }
                     }
                     Op::DropIndex { name, .. } => made.retain(
-                        |x| !matches!(x, Made::Index(n, _) | Made::Constraint(n, _) if n == name),
+                        |x| !matches!(x, Made::Index(n, _, _) | Made::Constraint(n, _) if n == name),
                     ),
                     Op::DropConstraint { name, .. } => {
                         dropped_here.push(name.clone());
