@@ -1,6 +1,9 @@
 //! M304: a migration already in the previous release was edited (or deleted). Databases
 //! that applied it will not run it again: the tools refuse to start or silently skip it.
 //!
+//! A folder whose tool changed between the releases is not judged: the new program
+//! keeps its own record of what ran.
+//!
 //! Which shipped migration a migration is comes from `Shipped::counterpart` (folder,
 //! database, version, and the name where the tool records one; a rename keeps the
 //! identity), and each file of a migration (one per dialect variant) is compared with the
@@ -8,7 +11,7 @@
 //! rollback, so editing them changes nothing already run; and for tools that keep no
 //! checksum an edit of comments or layout changes nothing either.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -47,6 +50,11 @@ impl Rule for AppliedMigrationModified {
                 continue;
             };
             kept.insert(old.exact_key());
+            // Another program now applies the folder (shiori 1.7 replaced golang-migrate
+            // with its own runner): what databases recorded is not what it reads.
+            if m.tool != old.tool {
+                continue;
+            }
             // Flyway validates each applied migration's description against the file name.
             if m.tool == Tool::Flyway && m.name != old.name {
                 out.push(Diagnostic::new(
@@ -78,8 +86,17 @@ impl Rule for AppliedMigrationModified {
                 ));
             }
         }
+        let tool_now: HashMap<&str, Tool> = cx
+            .head
+            .migration_sets
+            .iter()
+            .map(|s| (s.dir.as_str(), s.tool))
+            .collect();
         for old in base.migrations() {
-            if old.repeatable || !kept.insert(old.exact_key()) {
+            let switched = tool_now
+                .get(old.set_dir().as_str())
+                .is_some_and(|t| *t != old.tool);
+            if old.repeatable || switched || !kept.insert(old.exact_key()) {
                 continue;
             }
             out.push(Diagnostic::at_path(
