@@ -287,13 +287,6 @@ impl Index {
             .count()
     }
 
-    pub fn pods_in_namespace(&self, namespace: &str) -> usize {
-        self.pods
-            .iter()
-            .filter(|p| self.instances[p.inst].namespace == namespace)
-            .count()
-    }
-
     pub fn pods_of(&self, inst: usize) -> impl Iterator<Item = &Pod> {
         self.pods.iter().filter(move |p| p.inst == inst)
     }

@@ -147,19 +147,6 @@ impl Migration {
     pub fn down_statements(&self) -> impl Iterator<Item = (&PartRef, &crate::sql::Statement)> {
         parts_statements(&self.down)
     }
-
-    /// Concatenated text of all files, to detect edits of applied migrations.
-    pub fn content(&self) -> String {
-        let mut files: Vec<&Arc<SqlFile>> =
-            self.up.iter().chain(&self.down).map(|p| &p.file).collect();
-        files.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-        files.dedup_by(|a, b| Arc::ptr_eq(a, b));
-        files
-            .iter()
-            .map(|f| f.source.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\u{0}")
-    }
 }
 
 /// What one part runs, without comments and layout (an edit that changes only those
