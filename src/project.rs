@@ -154,6 +154,17 @@ struct Side {
     tool_manifests: Vec<(String, Vec<Tool>)>,
     /// A Flyway configuration sets `outOfOrder = true`.
     flyway_out_of_order: bool,
+    /// Paths of the `.json` files of the release.
+    json_paths: BTreeSet<String>,
+}
+
+impl Side {
+    /// Whether `path` is `x.yaml`/`x.yml` with an `x.json` beside it.
+    fn has_json_twin(&self, path: &str) -> bool {
+        path.strip_suffix(".yaml")
+            .or_else(|| path.strip_suffix(".yml"))
+            .is_some_and(|stem| self.json_paths.contains(&format!("{stem}.json")))
+    }
 }
 
 fn dir_of(path: &str) -> &str {
@@ -163,6 +174,9 @@ fn dir_of(path: &str) -> &str {
 fn side_facts(files: &[RawFile]) -> Side {
     let mut side = Side::default();
     for f in files {
+        if f.path.ends_with(".json") {
+            side.json_paths.insert(f.path.clone());
+        }
         let name = f.path.rsplit('/').next().unwrap_or("");
         let text = || String::from_utf8_lossy(&f.bytes).into_owned();
         match name {
@@ -599,6 +613,12 @@ fn load_one(
     let compose = named_compose || sniffed_compose;
     let openapi =
         forced == Some("openapi") || (forced.is_none() && !compose && sniff_openapi(&src.text));
+    // Generators (swag, protoc-gen-openapi) often write one description twice, as
+    // `x.json` and `x.yaml` side by side: the same API, so only the JSON one is read and
+    // every change is reported once.
+    if openapi && forced.is_none() && side.has_json_twin(path) {
+        return none();
+    }
     let aws = forced.is_none() && !compose && !openapi && sniff_aws(&src.text);
     let flavor = if compose {
         Flavor::Compose
@@ -780,18 +800,6 @@ fn blank_crds(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Generators (swag, protoc-gen-openapi) often write one description twice, as
-/// `x.json` and `x.yaml` side by side: the same API, so only the JSON one is compared,
-/// and every change is reported once.
-fn drop_yaml_twins(docs: &mut Vec<OpenApiFile>) {
-    let paths: BTreeSet<String> = docs.iter().map(|d| d.source.path.clone()).collect();
-    docs.retain(|d| {
-        let p = &d.source.path;
-        let stem = p.strip_suffix(".yaml").or_else(|| p.strip_suffix(".yml"));
-        !stem.is_some_and(|s| paths.contains(&format!("{s}.json")))
-    });
-}
-
 /// Which program applies a migration folder: the configured convention, else the one the
 /// layout implies, else the tool the nearest `go.mod`/`Cargo.toml` depends on. Files with
 /// dialect infixes are pop's naming; `<ver>_<name>.up.sql` files in a repository with no
@@ -948,7 +956,6 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
             Loaded::None => {}
         }
     }
-    drop_yaml_twins(&mut p.openapi);
     let texts: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let read = |path: &str| match texts.get(path) {
         Some(f) => String::from_utf8(f.bytes.clone()).ok(),

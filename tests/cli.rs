@@ -521,3 +521,31 @@ fn without_a_base_only_the_newest_migration_is_judged() {
     );
     assert!(out.contains("000001_a.up.sql"), "{out}");
 }
+
+#[test]
+fn a_yaml_twin_of_a_json_api_description_is_read_once() {
+    let spec = |paths: &str| {
+        format!(
+            "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{{paths}}}}}"
+        )
+    };
+    let op = "\"/a\": {\"get\": {\"responses\": {\"200\": {\"description\": \"ok\"}}}}";
+    let both = |text: &str| {
+        project(&[
+            ("rollsafe.toml", ""),
+            ("api/openapi.json", text),
+            ("api/openapi.yaml", text),
+        ])
+    };
+    let (base, head) = (both(&spec(op)), both(&spec("")));
+    let (_, out, _) = stdout(rollsafe().arg("check").arg(head.path()).args([
+        "--base",
+        &base.path().display().to_string(),
+        "--format",
+        "compact",
+        "--fail-on",
+        "never",
+    ]));
+    assert_eq!(out.matches("[A101]").count(), 1, "{out}");
+    assert!(out.contains("api/openapi.json"), "{out}");
+}
