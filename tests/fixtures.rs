@@ -41,6 +41,9 @@ fixture!(kustomize_components, "kustomize-components");
 fixture!(job_ttl, "job-ttl");
 fixture!(deployment_units, "units");
 fixture!(open_world, "open-world");
+fixture!(probes, "probes");
+fixture!(api_open_schemas, "api-open-schemas");
+fixture!(rollback_fold, "rollback-fold");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]

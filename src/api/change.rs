@@ -57,6 +57,12 @@ pub struct Change {
     pub head: Loc,
     /// The element in the previous description, when it helps (removals, old values).
     pub base: Option<Loc>,
+    /// A request property removed from a schema that stays open (no
+    /// `additionalProperties: false`): old requests still validate, and a server that
+    /// ignores unknown properties (the default of Go's encoding/json, grpc-gateway,
+    /// Spring Boot's Jackson, pydantic) accepts them. oasdiff's level is kept for the
+    /// changelog; the rule reports it as information.
+    pub tolerated: bool,
 }
 
 impl Change {

@@ -11,6 +11,7 @@ pub mod producers;
 pub mod refs;
 pub mod resolve;
 pub mod schema;
+pub mod scrape;
 pub mod selector;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -44,6 +44,7 @@ pub fn shape_op(found: &mut [Diagnostic], part: Part, config: &MigrationsConfig)
 /// timeout, so it is named in that file's M209 finding, and is info where one is set.
 pub fn shape_migration(found: &mut Vec<Diagnostic>) {
     merge_dropped_defaults(found);
+    drop_covered_lock_timeouts(found);
     let mut lock_findings: BTreeMap<(String, Severity), Vec<usize>> = BTreeMap::new();
     for (i, d) in found.iter().enumerate() {
         if d.code == "M209" {
@@ -110,6 +111,90 @@ pub fn shape_migration(found: &mut Vec<Diagnostic>) {
     for (i, d) in found.iter_mut().enumerate() {
         if d.code == "M202" && !drop[i] {
             d.severity = Severity::Info;
+        }
+    }
+    crate::diagnostic::remove_marked(found, &drop);
+}
+
+/// Rules whose safe alternative removes the blocking lock altogether (CONCURRENTLY, a
+/// default added after the column, pg_repack, batched DELETE, an online ALTER): the
+/// statement's lock is reported there, and a lock timeout would not be the fix.
+const LOCK_REMOVING: [&str; 5] = ["M201", "M206", "M207", "M208", "M211"];
+
+/// An M209 on a statement that one of those rules already reports at the same or a higher
+/// level says the same thing twice: drop it.
+pub fn drop_covered_lock_timeouts(found: &mut Vec<Diagnostic>) {
+    let stmt = |d: &Diagnostic| {
+        (
+            d.location.path.clone(),
+            d.anchor.split('|').next().unwrap_or("").to_string(),
+        )
+    };
+    let covered: std::collections::BTreeMap<(String, String), Severity> = found
+        .iter()
+        .filter(|d| LOCK_REMOVING.contains(&d.code))
+        .fold(Default::default(), |mut m, d| {
+            let e = m.entry(stmt(d)).or_insert(d.severity);
+            *e = (*e).max(d.severity);
+            m
+        });
+    let mut drop: Vec<bool> = found
+        .iter()
+        .map(|d| d.code == "M209" && covered.get(&stmt(d)).is_some_and(|&s| s >= d.severity))
+        .collect();
+    // A file whose DROP INDEX statements (M202) are folded into its M209 keeps one M209
+    // to carry them.
+    for path in found
+        .iter()
+        .filter(|d| d.code == "M202")
+        .map(|d| &d.location.path)
+    {
+        let of_file = |i: &usize| found[*i].code == "M209" && found[*i].location.path == *path;
+        let all: Vec<usize> = (0..found.len()).filter(of_file).collect();
+        if !all.is_empty() && all.iter().all(|&i| drop[i]) {
+            drop[all[0]] = false;
+        }
+    }
+    crate::diagnostic::remove_marked(found, &drop);
+}
+
+/// A rollback that repeats one lock finding (re-creating every index the up part
+/// dropped) is one decision: one finding per rule and down file, naming the lines.
+pub fn fold_rollback(found: &mut Vec<Diagnostic>) {
+    let mut groups: BTreeMap<(String, &'static str, Severity), Vec<usize>> = BTreeMap::new();
+    for (i, d) in found.iter().enumerate() {
+        if is_lock_rule(d.code) && d.code != "M209" && d.code != "M203" {
+            groups
+                .entry((d.location.path.clone(), d.code, d.severity))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut drop = vec![false; found.len()];
+    for idx in groups.values().filter(|g| g.len() > 1) {
+        let first = idx[0];
+        let lines: Vec<String> = idx[1..]
+            .iter()
+            .map(|&i| found[i].location.line.to_string())
+            .collect();
+        let text = format!(
+            " (this rollback does the same at line{} {})",
+            if lines.len() == 1 { "" } else { "s" },
+            lines.join(", ")
+        );
+        let related: Vec<_> = idx[1..]
+            .iter()
+            .map(|&i| {
+                found[i]
+                    .location
+                    .clone()
+                    .with_message("the same in this rollback")
+            })
+            .collect();
+        found[first].message.push_str(&text);
+        found[first].related.extend(related);
+        for &i in &idx[1..] {
+            drop[i] = true;
         }
     }
     crate::diagnostic::remove_marked(found, &drop);

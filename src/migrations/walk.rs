@@ -281,6 +281,7 @@ fn run_set(
             );
         }
         let mut down_schema = schema.clone();
+        let mut down_found = Vec::new();
         for part in &m.down {
             walk_part(
                 set,
@@ -292,9 +293,15 @@ fn run_set(
                 checked,
                 rules,
                 config,
-                &mut found,
+                &mut down_found,
             );
         }
+        if config.demote_down_parts {
+            // Before folding: the folded statements still cover their M209s.
+            super::noise::drop_covered_lock_timeouts(&mut down_found);
+            super::noise::fold_rollback(&mut down_found);
+        }
+        found.extend(down_found);
         if checked {
             let cx = MigrationCx {
                 set,

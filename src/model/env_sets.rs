@@ -241,3 +241,45 @@ mod tests {
         assert_eq!(environment_of("app/.env.example"), None);
     }
 }
+
+/// A file whose leading comment says it is not for production ("FOR TEST AND
+/// DEVELOPMENT ONLY, DO NOT USE IN PRODUCTION"): its authors declare its values
+/// dummies, as a suppression comment would. Only the comment block before the first
+/// line of content counts.
+pub fn declared_not_for_production(text: &str) -> bool {
+    let head: String = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim().to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    const SAYS: [&str; 9] = [
+        "not for production",
+        "do not use in production",
+        "don't use in production",
+        "not intended for production",
+        "not meant for production",
+        "development only",
+        "for development purposes only",
+        "testing only",
+        "test only",
+    ];
+    SAYS.iter().any(|p| head.contains(p))
+}
+
+#[cfg(test)]
+mod declared_tests {
+    use super::declared_not_for_production as d;
+
+    #[test]
+    fn only_the_leading_comment_counts() {
+        assert!(d(
+            "## FOR TEST AND DEVELOPMENT ONLY, DO NOT USE IN PRODUCTION ##\nservices: {}\n"
+        ));
+        assert!(d("# Local stack.\n# Not for production use.\nA=1\n"));
+        assert!(!d("services: {}\n# not for production\n"));
+        assert!(!d("# Production stack\nservices: {}\n"));
+    }
+}

@@ -267,6 +267,7 @@ impl<'a, 'o> Cmp<'a, 'o> {
             text,
             head,
             base,
+            tolerated: false,
         });
     }
 

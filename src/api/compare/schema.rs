@@ -68,6 +68,8 @@ pub(crate) struct Raw {
     /// pointer segments lie inside it (messages name the component, not the long path
     /// of the first operation that reached it).
     pub component: Option<(String, usize, usize)>,
+    /// Old requests still validate against the new schema (see `Change::tolerated`).
+    pub tolerated: bool,
 }
 
 const MAX_DEPTH: usize = 64;
@@ -368,6 +370,7 @@ impl<'v> Out<'v> {
             base,
             via: Vec::new(),
             component: None,
+            tolerated: false,
         });
     }
 }
@@ -476,6 +479,11 @@ impl<'a> Cmp<'a, '_> {
                 group
             };
             self.push_via(id, level, g, Some(op), ptr, text, r.head, r.base, r.via);
+            if r.tolerated
+                && let Some(last) = self.out.last_mut()
+            {
+                last.tolerated = true;
+            }
         }
     }
 
@@ -783,6 +791,13 @@ impl<'a> Cmp<'a, '_> {
                             at_h,
                             Some(bv.loc()),
                         );
+                        // An open object still accepts the property: only a schema that
+                        // closes it makes the server reject old requests.
+                        if !closes_properties(self.head.resolve(h))
+                            && let Some(last) = sub.last_mut()
+                        {
+                            last.tolerated = true;
+                        }
                     }
                 } else {
                     let wo = flag(self.base, bv, "writeOnly");
@@ -1673,4 +1688,14 @@ fn keyed_changes(b: &Val, h: &Val, out: &mut Out) {
         }
         (None, None) => {}
     }
+}
+
+/// `additionalProperties: false` or `unevaluatedProperties: false`.
+fn closes_properties(v: Val<'_>) -> bool {
+    ["additionalProperties", "unevaluatedProperties"]
+        .iter()
+        .any(|k| {
+            v.get(k)
+                .is_some_and(|x| matches!(x.node.kind, Kind::Bool(false)))
+        })
 }

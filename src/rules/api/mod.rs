@@ -71,8 +71,19 @@ pub fn report(
     out: &mut Vec<Diagnostic>,
 ) {
     for ch in changes(cx) {
-        if ch.group == group && ch.level != Level::Info {
-            out.push(diagnostic(meta, ch, &help(ch)));
+        if ch.group != group || ch.level == Level::Info {
+            continue;
         }
+        let mut d = diagnostic(meta, ch, &help(ch));
+        if ch.tolerated {
+            d.severity = Severity::Info;
+            // Before the trailing `[id]`, which tools read.
+            let at = d.message.rfind(" [").unwrap_or(d.message.len());
+            d.message.insert_str(
+                at,
+                "; the schema still accepts it (no `additionalProperties: false`), so a server that ignores unknown properties takes old requests and drops the value: check that nothing depended on it",
+            );
+        }
+        out.push(d);
     }
 }

@@ -35,7 +35,10 @@ impl Rule for ComposeFileMissing {
                     let Some(path) = resolve_path(folder, written) else {
                         return;
                     };
+                    // Portainer writes a stack's variables to `stack.env` beside the
+                    // compose file when it deploys the stack.
                     if written.contains('$')
+                        || is_portainer_stack_env(&path)
                         || cx.head.has_file(&path)
                         || declared.iter().any(|d| d == &path)
                     {
@@ -71,4 +74,8 @@ impl Rule for ComposeFileMissing {
             }
         }
     }
+}
+
+fn is_portainer_stack_env(path: &str) -> bool {
+    path.rsplit('/').next() == Some("stack.env")
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
-use crate::model::env_sets::{is_dummy, is_example_path};
+use crate::model::env_sets::{declared_not_for_production, is_dummy, is_example_path};
 use crate::model::secrets::{high_signal, placeholder, secret_name, url_credentials};
 use crate::project::ProjectCx;
 use crate::rules::workloads::who;
@@ -163,7 +163,11 @@ impl Rule for PlaintextSecret {
             }
         }
         // Compose environment (developer and test stacks hold dummies by design).
-        for f in cx.head.compose.iter().filter(|f| !is_dummy(&f.source.path)) {
+        for f in
+            cx.head.compose.iter().filter(|f| {
+                !is_dummy(&f.source.path) && !declared_not_for_production(&f.source.text)
+            })
+        {
             for (sk, svc) in compose::services(&f.doc) {
                 let Some(env) = svc.get("environment") else {
                     continue;
@@ -205,7 +209,10 @@ impl Rule for PlaintextSecret {
         // files are encrypted).
         for e in &cx.head.env_files {
             let path = &e.source.path;
-            if is_dummy(path) || e.env.vars.iter().any(|v| v.key.starts_with("sops_")) {
+            if is_dummy(path)
+                || declared_not_for_production(&e.source.text)
+                || e.env.vars.iter().any(|v| v.key.starts_with("sops_"))
+            {
                 continue;
             }
             for v in &e.env.vars {

@@ -33,6 +33,10 @@ impl Rule for ReadinessProbeMissing {
         let mut done = HashSet::new();
         for (svc_i, pods) in ix.service_pods(m) {
             let svc = &ix.instances[*svc_i];
+            // Prometheus scrapes not-ready endpoints too: readiness gates nothing here.
+            if ix.is_scrape_only_service(m, svc) {
+                continue;
+            }
             let sobj = ix.object(m, svc);
             let ports: Vec<&Node> = sobj
                 .node

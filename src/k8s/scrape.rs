@@ -1,0 +1,89 @@
+//! Services that exist only to be scraped for metrics. Prometheus' Kubernetes service
+//! discovery lists every endpoint address, ready or not (`role: endpoints` and
+//! `endpointslice` expose `__meta_kubernetes_endpoint_ready` instead of filtering), so
+//! readiness does not gate what such a Service carries.
+
+use crate::k8s::selector::Selector;
+use crate::k8s::{Index, Instance};
+use crate::project::ManifestFile;
+use crate::yaml::Node;
+
+impl Index {
+    /// True when every port of the Service is a metrics port: its name or target port
+    /// name says `metrics`, or a Prometheus-operator ServiceMonitor of the same
+    /// deployment unit that selects the Service scrapes it.
+    pub fn is_scrape_only_service(&self, manifests: &[ManifestFile], svc: &Instance) -> bool {
+        let ports: Vec<&Node> = self
+            .object(manifests, svc)
+            .node
+            .get("spec")
+            .and_then(|s| s.get("ports"))
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .collect();
+        if ports.is_empty() {
+            return false;
+        }
+        let scraped = self.scraped_port_names(manifests, svc);
+        ports.iter().all(|p| {
+            let names = [p.get("name"), p.get("targetPort")];
+            names.iter().flatten().filter_map(|n| n.as_str()).any(|n| {
+                n.to_ascii_lowercase().contains("metrics") || scraped.iter().any(|s| s == n)
+            })
+        })
+    }
+
+    /// Port names that ServiceMonitors selecting this Service scrape.
+    fn scraped_port_names(&self, manifests: &[ManifestFile], svc: &Instance) -> Vec<String> {
+        let mut out = Vec::new();
+        for sm in &self.instances {
+            if sm.kind != "ServiceMonitor"
+                || sm.group != "monitoring.coreos.com"
+                || sm.unit != svc.unit
+            {
+                continue;
+            }
+            let Some(spec) = self.object(manifests, sm).node.get("spec") else {
+                continue;
+            };
+            if !watches_namespace(spec, &sm.namespace, &svc.namespace) {
+                continue;
+            }
+            let Some(sel) = spec.get("selector") else {
+                continue;
+            };
+            let sel = Selector::read(sel);
+            if sel.is_empty() || !sel.matches(&svc.labels) {
+                continue;
+            }
+            for ep in spec.get("endpoints").map(Node::items).unwrap_or(&[]) {
+                for key in ["port", "targetPort"] {
+                    if let Some(n) = ep.get(key).and_then(Node::as_str) {
+                        out.push(n.to_string());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `spec.namespaceSelector`: absent means the ServiceMonitor's own namespace.
+fn watches_namespace(spec: &Node, own: &str, target: &str) -> bool {
+    let Some(ns) = spec.get("namespaceSelector") else {
+        return own == target;
+    };
+    if ns
+        .get("any")
+        .is_some_and(|n| matches!(n.kind, crate::yaml::Kind::Bool(true)))
+    {
+        return true;
+    }
+    ns.get("matchNames")
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(Node::as_str)
+        .any(|n| n == target)
+}
