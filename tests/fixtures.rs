@@ -30,6 +30,7 @@ fixture!(golang_migrate_mysql, "conventions/golang-migrate-mysql");
 fixture!(pop_variants, "conventions/pop-variants");
 fixture!(duplicate_versions, "conventions/duplicate-versions");
 fixture!(version_identity, "conventions/version-identity");
+fixture!(transactions, "conventions/transactions");
 fixture!(workloads_kustomize, "workloads");
 fixture!(workloads_rollouts, "rollouts");
 fixture!(workloads_compose, "compose");

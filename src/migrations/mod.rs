@@ -254,9 +254,12 @@ fn tx_mode(f: &MigrationFile, section_no_tx: bool, assume: Option<bool>) -> TxMo
         Convention::Goose
         | Convention::Dbmate
         | Convention::Diesel
-        | Convention::Prisma
         | Convention::Liquibase
         | Convention::Plain => TxMode::Wrapped,
+        // Prisma sends migration.sql as one query: PostgreSQL makes a multi-statement
+        // query one implicit transaction, a single statement runs on its own.
+        Convention::Prisma if f.sql.dialect == Dialect::Postgres => TxMode::ImplicitIfMultiple,
+        Convention::Prisma => TxMode::Wrapped,
         Convention::Flyway => TxMode::FlywayAuto,
         Convention::Sqitch => TxMode::AsGiven,
         Convention::UpDownFiles => match assume {
@@ -365,6 +368,15 @@ pub fn build_sets(
         let tool = tool_of(&dir, convention, has_variants);
         for m in &mut migrations {
             m.tool = tool;
+            // pop and ory's popx run every migration in a transaction (`Migrator.UpTo`,
+            // `isolatedTransaction`) unless the file is `.autocommit.` (already AsGiven).
+            if tool == Tool::Pop && assume_in_transaction.is_none() {
+                for p in m.up.iter_mut().chain(m.down.iter_mut()) {
+                    if p.tx == TxMode::ImplicitIfMultiple {
+                        p.tx = TxMode::Wrapped;
+                    }
+                }
+            }
         }
         out.push(MigrationSet {
             dir,

@@ -43,6 +43,12 @@ pub struct OpCx<'a> {
 impl OpCx<'_> {
     /// Why the statement runs inside a transaction (tool default or explicit BEGIN).
     pub fn tx_reason(&self) -> String {
+        if self.migration.tool == super::convention::Tool::Pop
+            && self.tx_mode == TxMode::Wrapped
+            && !self.explicit_tx
+        {
+            return "pop runs each migration in a transaction unless its file name says `.autocommit.`".into();
+        }
         tx_reason(self.migration.convention, self.tx_mode, self.explicit_tx)
     }
 
@@ -190,6 +196,9 @@ fn tx_reason(convention: Convention, mode: TxMode, explicit: bool) -> String {
         }
         (Convention::Diesel, _) => {
             "diesel runs each migration in a transaction unless its metadata.toml sets `run_in_transaction = false`".into()
+        }
+        (Convention::Prisma, TxMode::ImplicitIfMultiple) => {
+            "Prisma Migrate sends migration.sql as one query, and PostgreSQL runs a query of several statements as a single implicit transaction".into()
         }
         (Convention::Prisma, _) => "Prisma Migrate runs each migration.sql in a transaction".into(),
         (Convention::Liquibase, _) => {

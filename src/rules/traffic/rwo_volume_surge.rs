@@ -1,7 +1,8 @@
 //! T402: a rolling update that must start the new pod while the old one still holds a
 //! `ReadWriteOnce` volume: a single-replica Deployment mounting a ReadWriteOnce claim,
-//! with a surge allowed (the default) or `maxUnavailable: 0`. If the new pod lands on
-//! another node it cannot attach the volume, and the rollout hangs until its deadline.
+//! with a surge allowed (the default). With `maxUnavailable` resolving to 0 (the default)
+//! a new pod on another node cannot attach the volume and the rollout hangs; with 1 the
+//! rollout completes, but old and new pod may share the volume on one node.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::pod::at_path;
@@ -55,6 +56,11 @@ impl Rule for RwoVolumeSurge {
             if surge == 0 {
                 continue; // the old pod goes first
             }
+            // maxUnavailable rounds down: the default 25% of one replica is 0.
+            let unavailable = ru
+                .and_then(|r| r.get("maxUnavailable"))
+                .and_then(|n| resolve_amount(n, 1, false))
+                .unwrap_or(0);
             // A claim of this namespace with ReadWriteOnce (or ReadWriteOncePod).
             let volumes = at_path(&obj.node, &["spec", "template", "spec", "volumes"]);
             let rwo = volumes
@@ -72,23 +78,54 @@ impl Rule for RwoVolumeSurge {
                         &ix.object(m, &ix.instances[pvc]).node,
                         &["spec", "accessModes"],
                     )?;
-                    modes
-                        .items()
-                        .iter()
-                        .any(|x| matches!(x.as_str(), Some("ReadWriteOnce" | "ReadWriteOncePod")))
-                        .then_some(claim)
+                    let has = |m: &str| modes.items().iter().any(|x| x.as_str() == Some(m));
+                    if has("ReadWriteOncePod") {
+                        Some((claim, true))
+                    } else if has("ReadWriteOnce") {
+                        Some((claim, false))
+                    } else {
+                        None
+                    }
                 });
-            let Some(claim) = rwo else { continue };
+            let Some((claim, one_pod)) = rwo else {
+                continue;
+            };
+            let (severity, message, help) = if unavailable == 0 {
+                (
+                    Severity::Warning,
+                    format!(
+                        "{} runs 1 replica with a ReadWriteOnce claim, and its rolling update (maxUnavailable resolves to 0) keeps the old pod until the new one is ready: a new pod on another node cannot attach the volume, so the rollout hangs until its deadline",
+                        who(w)
+                    ),
+                    "use `strategy: {type: Recreate}` for this workload (or a StatefulSet), or `maxSurge: 0` with `maxUnavailable: 1`",
+                )
+            } else if one_pod {
+                // ReadWriteOncePod: the old pod is deleted at once, the new one attaches
+                // after it; nothing can share the volume.
+                continue;
+            } else {
+                (
+                    Severity::Info,
+                    format!(
+                        "{} runs 1 replica with a ReadWriteOnce claim and surges a new pod: the rollout completes (the old pod is removed at once), but a new pod on the same node can run beside the old one against the same volume, which single-writer software such as a database does not survive",
+                        who(w)
+                    ),
+                    "if the software must be the volume's only writer, use `strategy: {type: Recreate}` (or a ReadWriteOncePod claim)",
+                )
+            };
             let src = &ix.files[w.file];
             let _ = object_span(src, obj);
-            out.push(Diagnostic::new(
-                &META,
-                src,
-                span_at(src, claim.pos),
-                format!("{} runs 1 replica with a ReadWriteOnce claim and a rolling update that starts the new pod first: on another node it cannot attach the volume, and the rollout hangs", who(w)),
-                "use `strategy: {type: Recreate}` for this workload (or a StatefulSet), or `maxSurge: 0` with `maxUnavailable: 1`",
-                format!("{}/{}", w.kind, w.name),
-            ));
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    src,
+                    span_at(src, claim.pos),
+                    message,
+                    help,
+                    format!("{}/{}", w.kind, w.name),
+                )
+                .with_severity(severity),
+            );
         }
     }
 }
