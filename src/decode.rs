@@ -86,7 +86,7 @@ pub fn classify(bytes: &[u8]) -> Content {
 /// ASCII in UTF-16: in the first 4 KiB, the NUL bytes sit on one parity only and fill it.
 fn looks_utf16(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
-    if head.len() < 4 || head.len() % 2 != 0 {
+    if head.len() < 4 || !head.len().is_multiple_of(2) {
         return false;
     }
     let (even, odd): (Vec<u8>, Vec<u8>) = {

@@ -252,10 +252,9 @@ fn walk(dir: &Path, prefix: &str) -> Found {
 /// folder that cannot be listed.
 fn unreadable(e: &ignore::Error) -> Option<(PathBuf, String)> {
     match e {
-        ignore::Error::WithPath { path, err } => match io_error(err) {
-            Some(io) => Some((path.clone(), io.to_string())),
-            None => None,
-        },
+        ignore::Error::WithPath { path, err } => {
+            io_error(err).map(|io| (path.clone(), io.to_string()))
+        }
         ignore::Error::WithDepth { err, .. } => unreadable(err),
         _ => None,
     }
