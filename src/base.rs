@@ -82,7 +82,9 @@ fn read_git(
             continue;
         };
         let f: Vec<&str> = meta.split_whitespace().collect();
-        if f.len() < 4 || f[1] != "blob" || !filter.keep(path) {
+        // A symbolic link's blob is its target's name, not content: the target is read
+        // at its own path when it is in the tree.
+        if f.len() < 4 || f[1] != "blob" || f[0] == "120000" || !filter.keep(path) {
             continue;
         }
         let size = f[3].parse::<u64>().unwrap_or(0);
@@ -118,6 +120,7 @@ fn read_git(
                 path,
                 bytes: Vec::new(),
                 size,
+                unread: None,
             });
             continue;
         }
@@ -131,7 +134,7 @@ fn read_git(
         let mut bytes = vec![0; len + 1];
         out.read_exact(&mut bytes).map_err(git_err)?;
         bytes.truncate(len);
-        files.push(RawFile { path, bytes, size });
+        files.push(RawFile::read(path, bytes, size));
     }
     let _ = writer.join();
     let _ = child.wait();

@@ -176,9 +176,40 @@ pub fn load_config(opts: &Options, root: &Path, cwd: &Path) -> Result<Config, Fa
         None => Some(root.join(config::FILE_NAME)).filter(|p| p.is_file()),
     };
     Ok(match path {
-        Some(p) => config::load(&p)?,
+        Some(p) => config::load_for_root(&p, root)?,
         None => Config::default(),
     })
+}
+
+/// `--base ""` is what an unset CI variable (`--base "$BASE_SHA"`) gives: taken as a
+/// folder it is the working directory, so the release would be compared with itself and
+/// pass.
+const EMPTY_BASE: &str = "--base is empty (an unset variable such as \"$BASE_SHA\" gives that): pass a git revision or a folder holding the previous release, or leave --base out to check without one";
+
+/// Every PATH must name something: a typo or a file deleted since would otherwise
+/// filter every finding away and pass.
+fn check_paths(opts: &Options, cwd: &Path) -> Result<(), Failure> {
+    for p in &opts.paths {
+        if p.as_os_str() == "-" {
+            return Err(Failure(
+                "`-` (read from stdin) is not supported yet: pass the files or folders to check"
+                    .into(),
+            ));
+        }
+        // symlink_metadata: a dangling link is named, and reported as skipped later.
+        if let Err(e) = std::fs::symlink_metadata(absolute(cwd, p)) {
+            let why = if e.kind() == std::io::ErrorKind::NotFound {
+                "does not exist".to_string()
+            } else {
+                format!("cannot be read: {e}")
+            };
+            return Err(Failure(format!(
+                "PATH {} {why}: pass files or folders inside the project",
+                p.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub fn check(opts: &Options) -> Result<Outcome, Failure> {
@@ -187,6 +218,10 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         None => std::env::current_dir()
             .map_err(|e| Failure(format!("cannot read the working directory: {e}")))?,
     };
+    check_paths(opts, &cwd)?;
+    if opts.base.as_deref().is_some_and(|b| b.trim().is_empty()) {
+        return Err(Failure(EMPTY_BASE.into()));
+    }
     let root = find_root(opts, &cwd);
     if !root.is_dir() {
         return Err(Failure(format!(

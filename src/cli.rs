@@ -233,13 +233,69 @@ fn run_diff(args: DiffArgs) -> i32 {
 }
 
 impl ReportArgs {
+    /// Usage errors of --format/--output, printed; `false` when there is one.
     fn outputs_match(&self) -> bool {
-        let ok = self.output.len() <= self.format.len().max(1);
-        if !ok {
-            eprintln!("rollsafe: each --output needs its own --format");
+        match self.output_error() {
+            Some(e) => {
+                eprintln!("rollsafe: {e}");
+                false
+            }
+            None => true,
         }
-        ok
     }
+
+    fn output_error(&self) -> Option<String> {
+        if self.output.len() > self.format.len().max(1) {
+            return Some("each --output needs its own --format".into());
+        }
+        // The formats after the last --output all go to stdout: two documents there are
+        // not one valid document any tool can read.
+        if self.format.len() > self.output.len() + 1 {
+            return Some(format!(
+                "{} formats would be written one after the other to stdout: give every --format but one its own --output FILE",
+                self.format.len() - self.output.len()
+            ));
+        }
+        // Two reports written to one file: the second would silently replace the first.
+        let mut seen: Vec<PathBuf> = Vec::new();
+        for p in &self.output {
+            let key = output_identity(p);
+            if seen.contains(&key) {
+                return Some(format!(
+                    "--output {} is given twice: each report needs its own file",
+                    p.display()
+                ));
+            }
+            seen.push(key);
+        }
+        None
+    }
+}
+
+/// A path that two spellings of one output file share (`out.json`, `./out.json`).
+fn output_identity(p: &std::path::Path) -> PathBuf {
+    let abs = std::env::current_dir()
+        .map(|d| d.join(p))
+        .unwrap_or_else(|_| p.to_path_buf());
+    if let Ok(c) = abs.canonicalize() {
+        return c;
+    }
+    // Not written yet: resolve its folder (if it exists) and keep the name.
+    let (Some(dir), Some(name)) = (abs.parent(), abs.file_name()) else {
+        return abs;
+    };
+    dir.canonicalize()
+        .map(|d| d.join(name))
+        .unwrap_or_else(|_| abs.components().collect())
+}
+
+/// Writes one report file, creating its folder first (`--output reports/x.sarif` in a
+/// fresh CI checkout).
+fn write_report(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, text)
 }
 
 /// Writes the reports of a run and returns the exit status.
@@ -263,7 +319,7 @@ fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i3
         match args.output.get(i) {
             Some(path) => {
                 let text = report::render(*format, outcome, false);
-                if let Err(e) = std::fs::write(path, text) {
+                if let Err(e) = write_report(path, &text) {
                     eprintln!("rollsafe: cannot write {}: {e}", path.display());
                     return 2;
                 }

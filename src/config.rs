@@ -315,24 +315,47 @@ pub const FILE_KINDS: &[&str] = &[
     "ignore",
 ];
 
+/// An error at a byte offset of the configuration's text, as line:column.
+pub(crate) fn error_at(path: &Path, text: &str, offset: usize, message: String) -> ConfigError {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    ConfigError {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Offset of a key's first occurrence at the start of a line (`key =`), else of the text
+/// anywhere, else 0: where an error about that setting points.
+pub(crate) fn key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return offset + (line.len() - t.len());
+        }
+        offset += line.len();
+    }
+    text.find(key).unwrap_or(0)
+}
+
 /// Parses and validates a configuration file's text.
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    let err_at = |offset: usize, message: String| {
-        let before = &text[..offset.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before
-            .rsplit('\n')
-            .next()
-            .map(|l| l.chars().count())
-            .unwrap_or(0)
-            + 1;
-        ConfigError {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message,
-        }
-    };
+    let err_at = |offset: usize, message: String| error_at(path, text, offset, message);
     let config: Config = toml::from_str(text).map_err(|e| {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
         err_at(offset, e.message().trim().to_string())
@@ -410,7 +433,43 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             )
         })?;
     }
+    if config.base.as_deref().is_some_and(|b| b.trim().is_empty()) {
+        return Err(err_at(
+            key_offset(text, "base"),
+            "`base` is empty: set it to a git revision (\"origin/main\") or a folder holding the previous release, or remove the line to check without a base".into(),
+        ));
+    }
+    for (key, days) in [
+        ("deprecation-days-beta", config.api.deprecation_days_beta),
+        (
+            "deprecation-days-stable",
+            config.api.deprecation_days_stable,
+        ),
+    ] {
+        if days < 0 {
+            return Err(err_at(
+                key_offset(text, key),
+                format!("`api.{key}` is {days}: give a number of days, 0 or more (0: no policy)"),
+            ));
+        }
+    }
+    if !(1..=100).contains(&config.traffic.max_step) {
+        return Err(err_at(
+            key_offset(text, "max-step"),
+            format!(
+                "`traffic.max-step` is {}: give percentage points from 1 to 100",
+                config.traffic.max_step
+            ),
+        ));
+    }
     for (g, kind) in &config.classify {
+        // A glob that does not compile would classify nothing, silently.
+        globset::Glob::new(g).map_err(|e| {
+            err_at(
+                find(&format!("\"{g}\"")),
+                format!("invalid glob `{g}` in `[classify]`: {e}"),
+            )
+        })?;
         if !FILE_KINDS.contains(&kind.as_str()) {
             return Err(err_at(
                 find(&format!("\"{kind}\"")),
@@ -426,7 +485,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     {
         return Err(err_at(
             find(&format!("\"{d}\"")),
-            format!("invalid dialect `{d}`: expected postgres or mysql"),
+            format!("invalid dialect `{d}`: expected postgres, mysql or sqlite"),
         ));
     }
     if let Some(c) = &config.migrations.convention
@@ -444,13 +503,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
 }
 
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    parse(path, &read(path)?)
+}
+
+/// Loads the configuration of the project at `root`: also checks that the files and
+/// folders it names exist there.
+pub fn load_for_root(path: &Path, root: &Path) -> Result<Config, ConfigError> {
+    let text = read(path)?;
+    let config = parse(path, &text)?;
+    crate::config_paths::check(&config, path, &text, root)?;
+    Ok(config)
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
         path: path.to_path_buf(),
         line: 1,
         column: 1,
         message: format!("cannot read: {e}"),
-    })?;
-    parse(path, &text)
+    })
 }
 
 /// The nearest folder at or above `start` that holds `rollsafe.toml`.
@@ -510,7 +581,7 @@ paths = []
 # Migration tool: golang-migrate, sqlx, migrate-rs, pop, flyway, dbmate, goose, diesel,
 # prisma, sqitch, liquibase, plain. Unset means detect from file names and annotations.
 # convention = "goose"
-# SQL dialect when the path does not name one: postgres or mysql.
+# SQL dialect when the path does not name one: postgres, mysql or sqlite.
 dialect = "postgres"
 # For tools whose transaction handling is unknown (golang-migrate): does the runner wrap
 # each file in a transaction? Unset: PostgreSQL runs a multi-statement file as one

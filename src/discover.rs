@@ -6,12 +6,44 @@ use std::path::Path;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
+use crate::diagnostic::Severity;
+
 /// One file of a release: path relative to the project root (`/`-separated) and bytes.
-/// Oversized files keep only their size.
+/// Oversized files keep only their size; files and folders that could not be read keep
+/// why, and are reported as skipped.
 pub struct RawFile {
     pub path: String,
     pub bytes: Vec<u8>,
     pub size: u64,
+    pub unread: Option<Unread>,
+}
+
+/// Why a file of the release was not read, and how much that matters.
+pub struct Unread {
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl RawFile {
+    /// A file as read: byte order marks and UTF-16 are undone here, once, so that every
+    /// reader of the release sees the same text.
+    pub fn read(path: String, bytes: Vec<u8>, size: u64) -> RawFile {
+        RawFile {
+            path,
+            bytes: crate::decode::normalise(bytes),
+            size,
+            unread: None,
+        }
+    }
+
+    pub fn unread(path: String, severity: Severity, message: String) -> RawFile {
+        RawFile {
+            path,
+            bytes: Vec::new(),
+            size: 0,
+            unread: Some(Unread { severity, message }),
+        }
+    }
 }
 
 /// Extensions and names rollsafe may read; everything else is never opened.
@@ -73,7 +105,7 @@ impl Filter {
     }
 }
 
-fn rel(root: &Path, p: &Path) -> Option<String> {
+pub(crate) fn rel(root: &Path, p: &Path) -> Option<String> {
     let r = p.strip_prefix(root).ok()?;
     let parts: Vec<String> = r
         .components()
@@ -90,54 +122,41 @@ pub fn walk(root: &Path, filter: &Filter, max_size: u64) -> Vec<RawFile> {
 /// Like [`walk`], and also lists every other file that is not ignored (never read): the
 /// S rules check that files compose refers to exist.
 pub fn walk_all(root: &Path, filter: &Filter, max_size: u64) -> (Vec<RawFile>, Vec<String>) {
-    // A parallel walk: migration folders hold one directory per migration (diesel,
-    // Prisma), so directory reads dominate on large repositories.
-    let found = std::sync::Mutex::new(Vec::new());
-    let others = std::sync::Mutex::new(Vec::new());
-    ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .filter_entry(|e| e.file_name() != ".git")
-        .build_parallel()
-        .run(|| {
-            Box::new(|entry| {
-                if let Ok(entry) = entry
-                    && entry.file_type().is_some_and(|t| t.is_file())
-                    && let Some(r) = rel(root, entry.path())
-                {
-                    if filter.keep(&r) {
-                        if let Ok(mut v) = found.lock() {
-                            v.push((r, entry.into_path()));
-                        }
-                    } else if let Ok(mut v) = others.lock() {
-                        v.push(r);
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
-    let mut paths = found.into_inner().unwrap_or_default();
-    paths.sort();
-    let mut others = others.into_inner().unwrap_or_default();
-    others.sort();
-    let files = paths
+    let listing = crate::listing::list(root, filter);
+    let mut files: Vec<RawFile> = listing
+        .read
         .into_par_iter()
-        .filter_map(|(r, p)| {
-            let size = std::fs::metadata(&p).ok()?.len();
-            let bytes = if size > max_size {
-                Vec::new()
-            } else {
-                std::fs::read(&p).ok()?
-            };
-            Some(RawFile {
-                path: r,
-                bytes,
-                size,
-            })
-        })
+        .map(|(r, p)| read_one(r, &p, max_size))
         .collect();
-    (files, others)
+    files.extend(listing.skipped);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, listing.others)
+}
+
+fn read_one(r: String, p: &Path, max_size: u64) -> RawFile {
+    let cannot = |e: std::io::Error| {
+        RawFile::unread(
+            r.clone(),
+            Severity::Warning,
+            format!(
+                "file skipped: it cannot be read ({e}), so nothing in it was checked; make it readable by the user running rollsafe"
+            ),
+        )
+    };
+    let size = match std::fs::metadata(p) {
+        Ok(m) => m.len(),
+        Err(e) => return cannot(e),
+    };
+    if size > max_size {
+        return RawFile {
+            path: r,
+            bytes: Vec::new(),
+            size,
+            unread: None,
+        };
+    }
+    match std::fs::read(p) {
+        Ok(bytes) => RawFile::read(r, bytes, size),
+        Err(e) => cannot(e),
+    }
 }

@@ -23,6 +23,9 @@ pub struct Problem {
     pub span: Option<Span>,
     pub message: String,
     pub help: String,
+    /// Set when this problem matters more or less than its rule's default (a file that
+    /// could not be read is a warning; a binary file an info).
+    pub severity: Option<crate::diagnostic::Severity>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -341,6 +344,7 @@ pub(crate) fn problem(
         span: Some(src.span(start, end)),
         message,
         help: help.to_string(),
+        severity: None,
     }
 }
 
@@ -392,6 +396,61 @@ fn doc_ranges(docs: &[Node], len: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// A file whose bytes are not text rollsafe can read: binary data is skipped (info);
+/// text damaged by a NUL byte or saved in an encoding without its mark is an error at the
+/// byte, because the file looks fine in an editor and nothing in it would be checked.
+fn undecodable(path: &str, bytes: &[u8]) -> Option<LoadOut> {
+    let (at, message, help) = match crate::decode::classify(bytes) {
+        crate::decode::Content::Text => return None,
+        crate::decode::Content::Binary => {
+            return Some(LoadOut {
+                loaded: Loaded::None,
+                source: None,
+                problems: vec![Problem {
+                    code: "E003",
+                    path: path.to_string(),
+                    source: None,
+                    span: None,
+                    message: "file skipped: it is binary, not text".into(),
+                    help: String::new(),
+                    severity: None,
+                }],
+                secrets: Vec::new(),
+            });
+        }
+        crate::decode::Content::Nul(at) => (
+            at,
+            "file holds a NUL byte, so it cannot be read as text (nothing in it was checked)".to_string(),
+            "remove the NUL byte (a damaged save or a bad merge usually leaves it)",
+        ),
+        crate::decode::Content::Utf16WithoutBom => (
+            0,
+            "file looks like UTF-16 without a byte order mark, so it cannot be read (nothing in it was checked)".to_string(),
+            "save the file as UTF-8 (or as UTF-16 with a byte order mark)",
+        ),
+        crate::decode::Content::BadUtf16 => (
+            0,
+            "file starts with a UTF-16 byte order mark but is not valid UTF-16 (nothing in it was checked)".to_string(),
+            "save the file as UTF-8",
+        ),
+    };
+    Some(bad_text(path, bytes, at, message, help))
+}
+
+/// E001 at byte `at` of a file that could not be read as text; the snippet shows the
+/// text as far as it can be decoded.
+fn bad_text(path: &str, bytes: &[u8], at: usize, message: String, help: &str) -> LoadOut {
+    let src = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
+    // Lossy decoding may change lengths after the first bad byte, never before it.
+    let at = at.min(src.text.len());
+    LoadOut {
+        loaded: Loaded::None,
+        source: None,
+        problems: vec![problem("E001", &src, at, at + 1, message, help)],
+        secrets: Vec::new(),
+    }
+}
+
 fn load_one(
     f: &RawFile,
     config: &Config,
@@ -411,6 +470,22 @@ fn load_one(
         .map(|(_, k)| k.as_str());
     if forced == Some("ignore") {
         return none();
+    }
+    if let Some(u) = &f.unread {
+        return LoadOut {
+            loaded: Loaded::None,
+            source: None,
+            problems: vec![Problem {
+                code: "E003",
+                path: path.to_string(),
+                source: None,
+                span: None,
+                message: u.message.clone(),
+                help: String::new(),
+                severity: Some(u.severity),
+            }],
+            secrets: Vec::new(),
+        };
     }
     let name = path.rsplit('/').next().unwrap_or(path);
     if matches!(
@@ -441,6 +516,7 @@ fn load_one(
             span: None,
             message,
             help: String::new(),
+            severity: None,
         }],
         secrets: Vec::new(),
     };
@@ -453,27 +529,20 @@ fn load_one(
             f.size, max
         ));
     }
-    if f.bytes.iter().take(8192).any(|b| *b == 0) {
-        return skip("file skipped: it looks binary (it contains NUL bytes)".into());
+    if let Some(out) = undecodable(path, &f.bytes) {
+        return out;
     }
     let text = match std::str::from_utf8(&f.bytes) {
         Ok(t) => t.to_string(),
         Err(e) => {
-            let src = SourceFile::new(path, String::from_utf8_lossy(&f.bytes).into_owned());
             let at = e.valid_up_to();
-            return LoadOut {
-                loaded: Loaded::None,
-                source: None,
-                problems: vec![problem(
-                    "E001",
-                    &src,
-                    at,
-                    at + 1,
-                    format!("file is not valid UTF-8 (invalid byte at offset {at})"),
-                    "save the file as UTF-8",
-                )],
-                secrets: Vec::new(),
-            };
+            return bad_text(
+                path,
+                &f.bytes,
+                at,
+                format!("file is not valid UTF-8 (invalid byte at offset {at})"),
+                "save the file as UTF-8",
+            );
         }
     };
     let src = SourceFile::new(path, text);
@@ -653,6 +722,7 @@ fn load_one(
                         span: None,
                         message: "file skipped: it holds template syntax (`{{ … }}` or `{% … %}`) and is not plain YAML".into(),
                         help: String::new(),
+                        severity: None,
                     });
                 } else {
                     let what = if compose {
@@ -895,13 +965,13 @@ pub fn load_api_files(paths: &[String], config: &Config) -> Result<Project, Stri
     let mut files = Vec::new();
     for p in paths {
         let bytes = std::fs::read(p).map_err(|e| format!("cannot read {p}: {e}"))?;
-        files.push(RawFile {
-            path: p.clone(),
-            size: bytes.len() as u64,
-            bytes,
-        });
+        let size = bytes.len() as u64;
+        files.push(RawFile::read(p.clone(), bytes, size));
     }
-    let read = |path: &str| std::fs::read_to_string(path).ok();
+    let read = |path: &str| {
+        let bytes = crate::decode::normalise(std::fs::read(path).ok()?);
+        String::from_utf8(bytes).ok()
+    };
     Ok(load_with(files, config, Some(&read)))
 }
 
@@ -924,7 +994,7 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
         .map(|f| load_one(f, config, &side, &overrides))
         .collect();
     let mut p = Project {
-        file_count: files.len(),
+        file_count: files.iter().filter(|f| f.unread.is_none()).count(),
         dockerfiles: side.dockerfiles.clone(),
         paths: files.iter().map(|f| f.path.clone()).collect(),
         ..Default::default()
@@ -978,6 +1048,7 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
                 if chart.is_empty() { "." } else { chart.as_str() }
             ),
             help: String::new(),
+            severity: None,
         });
     }
     let mcfg = &config.migrations;

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
 
+pub mod breach;
 pub mod events;
 pub mod typed;
 pub use typed::{Located, TypeError, from_node};
@@ -217,7 +218,7 @@ pub(crate) fn serde_stream(text: &str, flavor: Flavor) -> Result<Vec<Node>, Yaml
         .map(|docs| docs.into_iter().filter(|d| d.kind != Kind::Null).collect())
         .map_err(|e| {
             let pos = e.location().map(|l| pos_of(&l)).unwrap_or_default();
-            let message = first_line(&e.to_string());
+            let message = breach::words(&e).unwrap_or_else(|| first_line(&e.to_string()));
             YamlError { message, pos }
         })
 }

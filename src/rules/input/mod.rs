@@ -27,6 +27,9 @@ pub fn report_problems(meta: &'static RuleMeta, cx: &ProjectCx, out: &mut Vec<Di
             }
             _ => Diagnostic::at_path(meta, &p.path, p.message.clone(), p.help.clone()),
         };
-        out.push(d);
+        out.push(match p.severity {
+            Some(s) => d.with_severity(s),
+            None => d,
+        });
     }
 }
