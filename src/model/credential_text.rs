@@ -47,7 +47,11 @@ pub fn credential_ranges(text: &str) -> Vec<(usize, usize)> {
 /// Characters that end a bare token: space and the punctuation around values in YAML,
 /// JSON, SQL and shell.
 fn ends_token(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\'' | '"' | '`' | ',' | ';' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\'' | '"' | '`' | ',' | ';' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>'
+        )
 }
 
 fn scan_line(line: &str, base: usize, out: &mut Vec<(usize, usize)>) {
@@ -239,7 +243,9 @@ mod tests {
             ["sqlAPIkey_77aa"]
         );
         assert_eq!(
-            masked("ALTER USER app WITH PASSWORD 'Alter_99';\nCREATE ROLE r ENCRYPTED PASSWORD 'x';\n"),
+            masked(
+                "ALTER USER app WITH PASSWORD 'Alter_99';\nCREATE ROLE r ENCRYPTED PASSWORD 'x';\n"
+            ),
             ["Alter_99", "x"]
         );
         assert_eq!(
@@ -267,7 +273,9 @@ mod tests {
             ["postgres://app:Url_Pw_1@db/app"]
         );
         assert_eq!(
-            masked("k: v\n-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n"),
+            masked(
+                "k: v\n-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n"
+            ),
             ["\nMIIEabc\n"]
         );
     }
