@@ -10,6 +10,7 @@ pub mod rdjson;
 pub mod safe;
 pub mod sarif;
 mod snippet;
+mod uri;
 
 use crate::check::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
