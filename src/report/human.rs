@@ -117,10 +117,12 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+type Ranges = Vec<(usize, usize)>;
+
 /// The shown text of every file with findings, built once per file: masked with what
 /// every finding of the file hides (all of it is secret, whichever finding said so).
 fn shown_files(outcome: &Outcome) -> HashMap<*const SourceFile, Arc<Shown>> {
-    let mut masks: HashMap<*const SourceFile, (&SourceFile, Vec<(usize, usize)>)> = HashMap::new();
+    let mut masks: HashMap<*const SourceFile, (&SourceFile, Ranges)> = HashMap::new();
     for d in &outcome.diagnostics {
         if let Some(f) = &d.source {
             let entry = masks
