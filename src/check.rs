@@ -30,7 +30,7 @@ pub struct Options {
     pub cwd: Option<PathBuf>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub files_checked: usize,

@@ -1,7 +1,7 @@
 //! `rollsafe diff OLD NEW`: two API descriptions compared directly, without a
 //! repository or git, by the same A rules and reports as `check --base`.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::check::{Failure, Outcome, postprocess, run_rules};
 use crate::config::{self, Config};
@@ -16,8 +16,31 @@ pub struct DiffOptions {
     pub config: Option<PathBuf>,
 }
 
-fn display(p: &Path) -> String {
+/// A file as the reports name it: relative to the working directory even when given as an
+/// absolute path, so no report carries an absolute path of this machine (SARIF's related
+/// locations, fingerprints that would differ between machines). The file is read by
+/// the same name, relative to the directory the process runs in.
+fn display(p: &Path, cwd: &Path) -> String {
+    let p = if p.is_absolute() {
+        relative(p, cwd)
+    } else {
+        p.to_path_buf()
+    };
     p.to_string_lossy().replace('\\', "/")
+}
+
+/// `p` relative to `cwd`, with `..` where it lies outside; unchanged when the two share no
+/// root (another drive on Windows).
+fn relative(p: &Path, cwd: &Path) -> PathBuf {
+    let target: Vec<Component> = p.components().collect();
+    let here: Vec<Component> = cwd.components().collect();
+    let common = target.iter().zip(&here).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return p.to_path_buf();
+    }
+    let mut out: PathBuf = here[common..].iter().map(|_| "..").collect();
+    out.extend(&target[common..]);
+    out
 }
 
 pub fn diff(opts: &DiffOptions) -> Result<Outcome, Failure> {
@@ -34,7 +57,7 @@ pub fn diff(opts: &DiffOptions) -> Result<Outcome, Failure> {
             }
         }
     };
-    let (old, new) = (display(&opts.old), display(&opts.new));
+    let (old, new) = (display(&opts.old, &cwd), display(&opts.new, &cwd));
     let (base, head) = rayon::join(
         || project::load_api_files(std::slice::from_ref(&old), &config),
         || project::load_api_files(std::slice::from_ref(&new), &config),
@@ -92,4 +115,23 @@ pub fn diff(opts: &DiffOptions) -> Result<Outcome, Failure> {
         root: cwd,
         notes: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_paths_are_shown_relative_to_the_working_directory() {
+        let cwd = Path::new("/work/repo");
+        assert_eq!(
+            display(Path::new("/work/repo/api/new.yaml"), cwd),
+            "api/new.yaml"
+        );
+        assert_eq!(
+            display(Path::new("/tmp/a b/old.yaml"), cwd),
+            "../../tmp/a b/old.yaml"
+        );
+        assert_eq!(display(Path::new("old.yaml"), cwd), "old.yaml");
+    }
 }

@@ -610,15 +610,9 @@ fn load_one(
             ));
         }
         let mut secrets = crate::model::secrets::env_ranges(&parsed);
-        // A malformed line may hold a value too: hide everything after its first word.
-        for e in &parsed.errors {
-            let line_end = src.first_line_span(e.offset, src.text.len()).end.offset;
-            let first_word = src.text[e.offset..line_end]
-                .find([' ', '\t', '='])
-                .map(|i| e.offset + i)
-                .unwrap_or(line_end);
-            secrets.push((first_word, line_end));
-        }
+        // A malformed line may hold a value too, anywhere on it: hide every line's value,
+        // judged from the text (values spanning lines come from the parse).
+        secrets.extend(crate::model::secrets::env_line_ranges(&src.text));
         return LoadOut {
             loaded: Loaded::Env(EnvFileParsed {
                 source: src.clone(),

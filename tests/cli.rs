@@ -455,6 +455,53 @@ fn diff_compares_two_descriptions() {
     );
 }
 
+/// `rollsafe diff` given absolute paths names the files relative to the working directory
+/// in every format: no report carries an absolute path of the machine, not even in a
+/// related location.
+#[test]
+fn diff_writes_no_absolute_path() {
+    let spec =
+        |paths: &str| format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
+    let pets = "  /pets:\n    get:\n      responses: {'200': {description: ok}}\n";
+    let tmp = project(&[
+        ("specs/old spec.yaml", &spec(pets)),
+        ("specs/new.yaml", &spec("  {}\n")),
+    ]);
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let old = tmp.path().join("specs/old spec.yaml");
+    let new = tmp.path().join("specs/new.yaml");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    for format in [
+        "json", "sarif", "human", "compact", "github", "gitlab", "rdjson",
+    ] {
+        let (code, out, err) = stdout(
+            rollsafe()
+                .current_dir(&work)
+                .arg("diff")
+                .arg(&old)
+                .arg(&new)
+                .args(["--format", format]),
+        );
+        assert_eq!(code, 1, "{format}: {out}{err}");
+        // SARIF's base URI is the one absolute place, and it is a `file:` URI.
+        let body = if format == "sarif" {
+            let mut v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let base = v["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"].take();
+            assert!(base.as_str().unwrap().starts_with("file:///"), "{base}");
+            let related = &v["runs"][0]["results"][0]["relatedLocations"][0];
+            assert_eq!(
+                related["physicalLocation"]["artifactLocation"]["uri"],
+                "../specs/old%20spec.yaml"
+            );
+            v.to_string()
+        } else {
+            out
+        };
+        assert!(!body.contains(&dir), "{format} writes {dir}:\n{body}");
+    }
+}
+
 /// `[api] ignore` skips matching operations (method and path glob); a bad glob is a
 /// configuration error.
 #[test]

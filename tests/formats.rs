@@ -97,7 +97,16 @@ fn sarif_schema() -> Option<jsonschema::Validator> {
     let path = common::shared("schemas/sarif-schema-2.1.0.json")?;
     let text = std::fs::read_to_string(&path).unwrap();
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
-    Some(jsonschema::validator_for(&schema).expect("valid schema"))
+    // Formats are checked too (`uri`, `uri-reference`): an unencoded space is an error.
+    // The schema says draft-04, which has no `uri-reference`; read as draft 7 (the schema
+    // uses no keyword whose meaning changed) so that it is checked.
+    Some(
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("valid schema"),
+    )
 }
 
 #[test]
@@ -105,12 +114,52 @@ fn sarif_validates_against_the_2_1_0_schema() {
     let Some(validator) = sarif_schema() else {
         return;
     };
-    for out in [render(Format::Sarif), {
-        // Empty results must still be a valid log with `results: []`.
-        let tmp = common::project(&[("rollsafe.toml", "")]);
-        let o = common::check_dir(tmp.path());
-        report::render(Format::Sarif, &o, false)
-    }] {
+    for out in [
+        render(Format::Sarif),
+        {
+            // Empty results must still be a valid log with `results: []`.
+            let tmp = common::project(&[("rollsafe.toml", "")]);
+            let o = common::check_dir(tmp.path());
+            report::render(Format::Sarif, &o, false)
+        },
+        {
+            // A space, `#`, `%` and non-ASCII in the root and in the file's path are
+            // percent-encoded in the URIs.
+            let tmp = tempfile::tempdir().unwrap();
+            let root = tmp.path().join("my repo #2");
+            common::write(
+                &root,
+                &[
+                    ("rollsafe.toml", ""),
+                    (
+                        "db/mig rations #1/100%/café/000001_a.up.sql",
+                        "ALTER TABLE users DROP COLUMN fax;\n",
+                    ),
+                ],
+            );
+            let o = common::check_dir(&root);
+            assert!(!o.diagnostics.is_empty());
+            let out = report::render(Format::Sarif, &o, false);
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let run = &v["runs"][0];
+            let uri =
+                run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap();
+            assert_eq!(
+                uri,
+                "db/mig%20rations%20%231/100%25/caf%C3%A9/000001_a.up.sql"
+            );
+            let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(
+                base.starts_with("file:///") && base.ends_with("/my%20repo%20%232/"),
+                "{base}"
+            );
+            out
+        },
+    ] {
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&v)
@@ -124,4 +173,9 @@ fn sarif_validates_against_the_2_1_0_schema() {
             assert!(r["partialFingerprints"]["rollsafe/v1"].is_string());
         }
     }
+    // The schema does check URIs: an unencoded space fails it.
+    let mut v: serde_json::Value = serde_json::from_str(&render(Format::Sarif)).unwrap();
+    v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        "my repo/x.yaml".into();
+    assert!(!validator.is_valid(&v));
 }

@@ -123,6 +123,10 @@ fn no_panic_on_hostile_sql_and_yaml() {
     assert!(codes.contains(&"E001"), "{codes:?}");
 }
 
+/// Secret values never appear in any format, whatever rule the finding is for: values the
+/// loaders classify (env values, Secret data) and anything shaped like a credential in a
+/// place no rule reads — a SQL comment, an `INSERT` literal, `ALTER USER … PASSWORD`, an
+/// API example, a file that does not parse, a message that quotes the input.
 #[test]
 fn secret_values_never_appear_in_any_format() {
     let tmp = common::project(&[
@@ -135,22 +139,65 @@ fn secret_values_never_appear_in_any_format() {
             "deploy/secret.yaml",
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cr3t-value\n  password: s3cr3t-again\n",
         ),
+        // Each line is next to a finding (M101 on lines 2 and 4), so the snippets show
+        // all of them.
+        (
+            "db/migrations/000001_settings.up.sql",
+            "-- admin password: PlantedSqlComment71\nALTER TABLE users DROP COLUMN fax;\nINSERT INTO settings VALUES ('aws', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYPlanted72');\nALTER TABLE users DROP COLUMN phone;\nALTER USER app WITH PASSWORD 'PlantedAlterUser73';\n",
+        ),
+        // An example JWT and a `$ref` holding a token shape, next to and in an E006.
+        (
+            "api/openapi.yaml",
+            "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /x:\n    get:\n      responses:\n        \"200\":\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Nope'}\n              example: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFudGVkIn0.PlantedJwt74\n        \"404\":\n          $ref: 'missing-ghp_Planted80aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.yaml'\n",
+        ),
+        // An env file that does not parse: an unclosed quote, a value with no key.
+        (
+            "deploy/broken.env",
+            "GOOD=1\nPASSWORD=\"PlantedBrokenEnv75\nOTHER='PlantedEnvOther76\nPlantedEnvLine77 X Y\n",
+        ),
+        // A compose file that does not parse, the secret at the error.
+        (
+            "compose.yaml",
+            "services:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD: [PlantedCompose78\n",
+        ),
     ]);
     for format in [
         "human", "compact", "json", "sarif", "github", "gitlab", "rdjson",
     ] {
         let text = check_never_failing(tmp.path(), format);
-        assert!(
-            text.contains("E001") && text.contains("E004"),
-            "{format}: {text}"
-        );
+        for code in ["E001", "E004", "E006", "M101"] {
+            assert!(text.contains(code), "{format} lacks {code}: {text}");
+        }
         for secret in [
             "tok-9f8e7d6c",
             "hunter2-secret",
             "s3cr3t-value",
             "s3cr3t-again",
+            "PlantedSqlComment71",
+            "bPxRfiCYPlanted72",
+            "PlantedAlterUser73",
+            "eyJzdWIiOiJwbGFudGVkIn0",
+            "PlantedJwt74",
+            "ghp_Planted80",
+            "PlantedBrokenEnv75",
+            "PlantedEnvOther76",
+            "PlantedEnvLine77",
+            "PlantedCompose78",
         ] {
             assert!(!text.contains(secret), "{format} shows {secret}:\n{text}");
+        }
+        if format == "human" {
+            // The places were shown, masked: the test reaches them.
+            for shown in [
+                "-- admin password: *",
+                "INSERT INTO settings VALUES ('aws', '*",
+                "ALTER USER app WITH PASSWORD '*",
+                "example: *",
+                "PASSWORD=*",
+                "POSTGRES_PASSWORD: *",
+            ] {
+                assert!(text.contains(shown), "human lacks {shown}:\n{text}");
+            }
         }
     }
 }

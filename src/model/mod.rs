@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod compose;
 pub mod compose_vars;
+pub mod credential_text;
 pub mod env;
 pub mod env_sets;
 pub mod manifest;

@@ -13,6 +13,37 @@ pub fn env_ranges(env: &EnvFile) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// Byte ranges of every line of an env file that may hold a value, judged from the text
+/// alone so that a line the parser rejected is hidden too: what follows the `=` of a
+/// `KEY=value` line, and the whole of any other line that is not a comment (a malformed
+/// line may be a bare value, or the rest of a value whose quote never closed).
+pub fn env_line_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let content = line.trim_start();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let from = start + line.len() - content.len();
+        let body = content.strip_prefix("export ").unwrap_or(content);
+        let key_len = body
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+            .unwrap_or(body.len());
+        let after_key = body[key_len..].trim_start_matches([' ', '\t']);
+        let value_from = match after_key.strip_prefix('=') {
+            Some(value) if key_len > 0 => start + line.len() - value.len(),
+            _ => from,
+        };
+        out.push((value_from, start + line.trim_end().len()));
+    }
+    out.retain(|(s, e)| e > s);
+    out
+}
+
 fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '\t']).len()
 }
@@ -92,6 +123,17 @@ mod tests {
         let masked: Vec<&str> = r.iter().map(|(s, e)| &text[*s..*e]).collect();
         assert_eq!(masked, ["hunter2", "|", "-----BEGIN-----", "abc"]);
         assert!(yaml_secret_ranges("kind: ConfigMap\ndata:\n  a: b\n").is_empty());
+    }
+
+    #[test]
+    fn every_env_line_that_may_hold_a_value_is_hidden() {
+        let text = "# a comment\nexport A=1\nPASSWORD=\"Broken_66yy\nOTHER='x\nBroken_55xx X Y\n  B = two words \r\n";
+        let r = env_line_ranges(text);
+        let masked: Vec<&str> = r.iter().map(|(s, e)| &text[*s..*e]).collect();
+        assert_eq!(
+            masked,
+            ["1", "\"Broken_66yy", "'x", "Broken_55xx X Y", " two words"]
+        );
     }
 }
 
@@ -322,6 +364,55 @@ pub fn yaml_value_ranges(docs: &[crate::yaml::Node]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Why a (name, value) pair holds a secret in plain text; S401 turns it into a severity
+/// and the reports mask what it finds, so both judge alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The value's shape proves it, whatever the name (`an AWS access key id`).
+    Shape(&'static str),
+    /// `scheme://user:password@host`.
+    UrlPassword,
+    /// A secret-like name with a literal value; `readable` when a person chose it.
+    ByName { readable: bool },
+}
+
+/// Whether `value`, named `name` (empty when unknown), is a plain-text secret.
+pub fn classify(name: &str, value: &str) -> Option<Verdict> {
+    if let Some(what) = high_signal(value) {
+        return Some(Verdict::Shape(what));
+    }
+    if url_credentials(value) {
+        return Some(Verdict::UrlPassword);
+    }
+    let v = value.trim().trim_matches(['"', '\'']);
+    if secret_name(name) && !placeholder(v) && v.chars().count() >= 4 {
+        return Some(Verdict::ByName {
+            readable: readable_default(v),
+        });
+    }
+    None
+}
+
+/// A value a person chose rather than generated (`photoprism`, `insecure`, `admin123`):
+/// short, at most two character classes. Templates ship such defaults on purpose; a
+/// generated credential (`J5brHrAXFLQSif0K`, 32 hex digits) is not one.
+pub fn readable_default(v: &str) -> bool {
+    v.chars().count() <= 24 && char_classes(v) <= 2
+}
+
+/// How many of lower case, upper case, digits and other characters `v` uses.
+pub fn char_classes(v: &str) -> usize {
+    [
+        v.chars().any(|c| c.is_ascii_lowercase()),
+        v.chars().any(|c| c.is_ascii_uppercase()),
+        v.chars().any(|c| c.is_ascii_digit()),
+        v.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count()
+}
+
 /// `scheme://user:password@host` with a real password.
 pub fn url_credentials(value: &str) -> bool {
     let v = value.trim().trim_matches(['"', '\'']);
@@ -367,5 +458,19 @@ mod detection_tests {
         assert!(url_credentials("postgres://app:s3cr3t@db:5432/app"));
         assert!(!url_credentials("postgres://app:${PASSWORD}@db/app"));
         assert!(!url_credentials("https://example.com/x@y"));
+    }
+
+    #[test]
+    fn readable_defaults_are_not_generated_secrets() {
+        for v in ["photoprism", "insecure", "admin123", "paperless"] {
+            assert!(readable_default(v), "{v}");
+        }
+        for v in [
+            "J5brHrAXFLQSif0K",
+            "0123456789abcdef0123456789abcdef",
+            "r(m)9nLGnz$(_q3N4z1k",
+        ] {
+            assert!(!readable_default(v), "{v}");
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! `path:line:col: severity[CODE] message` — the form problem matchers and errorformat read.
+//! One finding is one line: control characters in paths and messages are escaped.
 
+use super::safe::line;
 use crate::check::Outcome;
 
 pub fn render(outcome: &Outcome) -> String {
@@ -8,12 +10,12 @@ pub fn render(outcome: &Outcome) -> String {
         let l = &d.location;
         s.push_str(&format!(
             "{}:{}:{}: {}[{}] {}\n",
-            l.path,
+            line(&l.path),
             l.line,
             l.column,
             d.severity.as_str(),
             d.code,
-            d.message
+            line(&d.message)
         ));
     }
     s

@@ -4,10 +4,15 @@
 use crate::check::Outcome;
 use crate::diagnostic::Severity;
 
+/// The toolkit's escaping, after the other control characters are shown escaped (the
+/// runner would pass ESC and BEL on to the log viewer).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    super::safe::line(
+        &s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A"),
+    )
+    .into_owned()
 }
 
 fn escape_property(s: &str) -> String {
@@ -56,5 +61,6 @@ mod tests {
     fn escaping_follows_the_toolkit() {
         assert_eq!(escape_data("50%\r\nx"), "50%25%0D%0Ax");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(escape_data("x\x1b[2J\x07"), "x\\u{1b}[2J\\u{7}");
     }
 }

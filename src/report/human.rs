@@ -1,7 +1,10 @@
 //! The default report: miette's graphical rendering with source snippets. Sources are
 //! looked up through rollsafe's line index (miette's default lookup rescans the file for
-//! every label, which is quadratic in findings per file).
+//! every label, which is quadratic in findings per file). What it shows of files and
+//! messages is masked and escaped (`snippet`, `safe`): no secret, no raw control
+//! character, no file name that breaks the line.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -10,15 +13,16 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+use super::safe::line;
+use super::snippet::Shown;
 use crate::check::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
 
-/// A source for miette backed by the precomputed line index, optionally with secret
-/// values masked.
+/// A source for miette backed by the precomputed line index of the shown text (masked
+/// and escaped, see `snippet`).
 struct IndexedSource {
-    file: Arc<SourceFile>,
-    masked: Option<String>,
+    shown: Arc<Shown>,
 }
 
 impl SourceCode for IndexedSource {
@@ -28,8 +32,8 @@ impl SourceCode for IndexedSource {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = self.masked.as_deref().unwrap_or(&self.file.text);
-        let f = &self.file;
+        let f = &self.shown.file;
+        let text = &f.text;
         let start = f.pos(span.offset());
         let end = f.pos(span.offset() + span.len());
         let first = start.line.saturating_sub(before).max(1);
@@ -59,13 +63,13 @@ struct Report<'a> {
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&line(&self.d.message))
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&line(&self.d.message))
     }
 }
 
@@ -83,39 +87,54 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        (!self.d.help.is_empty()).then(|| Box::new(&self.d.help) as Box<dyn fmt::Display>)
+        (!self.d.help.is_empty())
+            .then(|| Box::new(line(&self.d.help).into_owned()) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
+        let shown = &self.source.as_ref()?.shown;
+        // Offsets of the file, moved onto the shown text.
+        let span = move |offset: usize, len: usize| {
+            let s = shown.offset(offset);
+            (s, (shown.offset(offset + len) - s).max(1))
+        };
         let l = &self.d.location;
-        let label = LabeledSpan::new(Some(self.d.code.to_string()), l.offset, l.len.max(1));
+        let (o, n) = span(l.offset, l.len);
+        let label = LabeledSpan::new(Some(self.d.code.to_string()), o, n);
         // Related places in the same file are drawn in the same snippet.
         let related = self
             .d
             .related
             .iter()
             .filter(|r| r.path == l.path && !r.in_base)
-            .map(|r| LabeledSpan::new(r.message.clone(), r.offset, r.len.max(1)));
+            .map(move |r| {
+                let (o, n) = span(r.offset, r.len);
+                LabeledSpan::new(r.message.as_deref().map(|m| line(m).into_owned()), o, n)
+            });
         Some(Box::new(std::iter::once(label).chain(related)))
     }
 }
 
-fn masked_text(d: &Diagnostic, file: &SourceFile) -> Option<String> {
-    if d.masked.is_empty() {
-        return None;
-    }
-    let mut bytes = file.text.clone().into_bytes();
-    for (s, e) in &d.masked {
-        for b in bytes.iter_mut().take(*e).skip(*s) {
-            if *b != b'\n' {
-                *b = b'*';
-            }
+type Ranges = Vec<(usize, usize)>;
+
+/// The shown text of every file with findings, built once per file: masked with what
+/// every finding of the file hides (all of it is secret, whichever finding said so).
+fn shown_files(outcome: &Outcome) -> HashMap<*const SourceFile, Arc<Shown>> {
+    let mut masks: HashMap<*const SourceFile, (&SourceFile, Ranges)> = HashMap::new();
+    for d in &outcome.diagnostics {
+        if let Some(f) = &d.source {
+            let entry = masks
+                .entry(Arc::as_ptr(f))
+                .or_insert_with(|| (f.as_ref(), Vec::new()));
+            entry.1.extend_from_slice(&d.masked);
         }
     }
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+    masks
+        .into_iter()
+        .map(|(k, (f, m))| (k, Arc::new(Shown::new(f, &m))))
+        .collect()
 }
 
 pub fn render(outcome: &Outcome, color: bool) -> String {
@@ -126,11 +145,13 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
+    let shown = shown_files(outcome);
     for d in &outcome.diagnostics {
-        let source = d.source.as_ref().map(|f| IndexedSource {
-            file: f.clone(),
-            masked: masked_text(d, f),
-        });
+        let source = d
+            .source
+            .as_ref()
+            .and_then(|f| shown.get(&Arc::as_ptr(f)))
+            .map(|s| IndexedSource { shown: s.clone() });
         let report = Report { d, source };
         // Related places in other files are listed under the snippet.
         let elsewhere: Vec<String> = d
@@ -140,12 +161,12 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
             .map(|r| {
                 format!(
                     "  = related: {}:{}:{}{}\n",
-                    r.path,
+                    line(&r.path),
                     r.line,
                     r.column,
                     r.message
                         .as_ref()
-                        .map(|m| format!(": {m}"))
+                        .map(|m| format!(": {}", line(m)))
                         .unwrap_or_default()
                 )
             })
@@ -153,7 +174,9 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         if report.source.is_none() {
             out.push_str(&format!(
                 "  {}:{}:{}\n",
-                d.location.path, d.location.line, d.location.column
+                line(&d.location.path),
+                d.location.line,
+                d.location.column
             ));
         }
         let mut s = String::new();

@@ -7,7 +7,10 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod rdjson;
+pub mod safe;
 pub mod sarif;
+mod snippet;
+mod uri;
 
 use crate::check::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -24,6 +27,8 @@ pub enum Format {
 }
 
 pub fn render(format: Format, outcome: &Outcome, color: bool) -> String {
+    // Credentials quoted in messages are masked here, once for every format.
+    let outcome = &*safe::masked(outcome);
     match format {
         Format::Human => human::render(outcome, color),
         Format::Compact => compact::render(outcome),

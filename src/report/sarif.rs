@@ -1,8 +1,10 @@
 //! SARIF 2.1.0 as GitHub code scanning accepts it: `results` always present, every rule
-//! described, relative URIs, partial fingerprints, nothing else on stdout.
+//! described, relative percent-encoded URIs against an absolute `file:` root, partial
+//! fingerprints, nothing else on stdout.
 
 use serde_json::{Value, json};
 
+use super::uri::{encode_path, root_uri};
 use crate::check::Outcome;
 use crate::diagnostic::{Location, Severity};
 use crate::lints;
@@ -19,7 +21,7 @@ fn level(s: Severity) -> &'static str {
 fn location(l: &Location) -> Value {
     let mut v = json!({
         "physicalLocation": {
-            "artifactLocation": {"uri": l.path, "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": encode_path(&l.path), "uriBaseId": "%SRCROOT%"},
             "region": {
                 "startLine": l.line,
                 "startColumn": l.column,
@@ -84,20 +86,25 @@ pub fn render(outcome: &Outcome) -> String {
             r
         })
         .collect();
+    let mut run = json!({
+        "tool": {"driver": {
+            "name": "rollsafe",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://github.com/rollsafe/rollsafe",
+            "rules": rule_defs,
+        }},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    // The base must be an absolute URI; when the root cannot be written as one, the
+    // consumer resolves `%SRCROOT%` itself (GitHub uses the checkout).
+    if let Some(root) = root_uri(&outcome.root) {
+        run["originalUriBaseIds"] = json!({"%SRCROOT%": {"uri": root}});
+    }
     let v = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "rollsafe",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/rollsafe/rollsafe",
-                "rules": rule_defs,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
-            "results": results,
-        }]
+        "runs": [run]
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
 use crate::model::env_sets::{declared_not_for_production, is_dummy, is_example_path};
-use crate::model::secrets::{high_signal, placeholder, secret_name, url_credentials};
+use crate::model::secrets::{Verdict, classify};
 use crate::project::ProjectCx;
 use crate::rules::workloads::who;
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -29,47 +29,23 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// Why a (name, value) pair is a plain-text secret, and how sure: error for a value whose
-/// shape proves it, warning for a name or a URL password.
+/// shape proves it, warning for a name or a URL password, info for a readable default.
 fn judge(name: &str, value: &str) -> Option<(Severity, String)> {
-    if let Some(what) = high_signal(value) {
-        return Some((Severity::Error, format!("holds {what} in plain text")));
-    }
-    if url_credentials(value) {
-        return Some((
+    Some(match classify(name, value)? {
+        Verdict::Shape(what) => (Severity::Error, format!("holds {what} in plain text")),
+        Verdict::UrlPassword => (
             Severity::Warning,
             "holds a URL with a password in plain text".into(),
-        ));
-    }
-    let v = value.trim().trim_matches(['"', '\'']);
-    if secret_name(name) && !placeholder(v) && v.chars().count() >= 4 {
-        if readable_default(v) {
-            return Some((
-                Severity::Info,
-                "is a secret by its name and has a readable literal value, a default such as quick-start files ship; make sure deployments override it".into(),
-            ));
-        }
-        return Some((
+        ),
+        Verdict::ByName { readable: true } => (
+            Severity::Info,
+            "is a secret by its name and has a readable literal value, a default such as quick-start files ship; make sure deployments override it".into(),
+        ),
+        Verdict::ByName { readable: false } => (
             Severity::Warning,
             "is a secret by its name and has a literal value".into(),
-        ));
-    }
-    None
-}
-
-/// A value a person chose rather than generated (`photoprism`, `insecure`, `admin123`):
-/// short, at most two character classes. Templates ship such defaults on purpose; a
-/// generated credential (`J5brHrAXFLQSif0K`, 32 hex digits) is not one.
-fn readable_default(v: &str) -> bool {
-    let classes = [
-        v.chars().any(|c| c.is_ascii_lowercase()),
-        v.chars().any(|c| c.is_ascii_uppercase()),
-        v.chars().any(|c| c.is_ascii_digit()),
-        v.chars().any(|c| !c.is_ascii_alphanumeric()),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
-    v.chars().count() <= 24 && classes <= 2
+        ),
+    })
 }
 
 fn finding(
@@ -232,23 +208,6 @@ impl Rule for PlaintextSecret {
                     ));
                 }
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn readable_defaults_are_not_generated_secrets() {
-        for v in ["photoprism", "insecure", "admin123", "paperless"] {
-            assert!(super::readable_default(v), "{v}");
-        }
-        for v in [
-            "J5brHrAXFLQSif0K",
-            "0123456789abcdef0123456789abcdef",
-            "r(m)9nLGnz$(_q3N4z1k",
-        ] {
-            assert!(!super::readable_default(v), "{v}");
         }
     }
 }
