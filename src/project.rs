@@ -159,6 +159,8 @@ struct Side {
     flyway_out_of_order: bool,
     /// Paths of the `.json` files of the release.
     json_paths: BTreeSet<String>,
+    /// Folder → dialect-only syntax its `.sql` files use (for folders nothing names).
+    sql_marks: HashMap<String, migrations::dialect_marks::Marks>,
 }
 
 impl Side {
@@ -182,6 +184,13 @@ fn side_facts(files: &[RawFile]) -> Side {
         }
         let name = f.path.rsplit('/').next().unwrap_or("");
         let text = || String::from_utf8_lossy(&f.bytes).into_owned();
+        if name.to_ascii_lowercase().ends_with(".sql") {
+            let found = migrations::dialect_marks::marks(&String::from_utf8_lossy(&f.bytes));
+            side.sql_marks
+                .entry(dir_of(&f.path).to_string())
+                .or_default()
+                .add(found);
+        }
         match name {
             "sqitch.plan" => {
                 let changes = text()
@@ -918,6 +927,11 @@ fn dialect_for(info: &FileInfo, mcfg: &crate::config::MigrationsConfig, side: &S
         && let Some(d) = side.prisma_dialect.get(&info.set_dir)
     {
         return *d;
+    }
+    if mcfg.dialect.is_none()
+        && let Some(d) = side.sql_marks.get(&info.set_dir).and_then(|m| m.decide())
+    {
+        return d;
     }
     mcfg.dialect()
 }

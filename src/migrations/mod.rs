@@ -3,6 +3,7 @@
 //! mode its tool runs it in.
 
 pub mod convention;
+pub mod dialect_marks;
 pub mod noise;
 pub mod schema;
 pub mod walk;

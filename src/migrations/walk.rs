@@ -73,6 +73,12 @@ impl OpCx<'_> {
             .is_some_and(|t| self.is_fresh(t.named_in))
     }
 
+    /// `DROP TABLE IF EXISTS t; CREATE TABLE t …` where no earlier migration made `t`:
+    /// an idempotent creation of a table this migration introduces, not a dropped one.
+    pub fn recreates_unknown_table(&self, table: &str) -> bool {
+        self.schema.table(table).is_none() && self.migration_creates_table(table)
+    }
+
     /// Whether an up part of this migration creates a table or view called `name`.
     pub fn migration_creates_table(&self, name: &str) -> bool {
         self.migration
@@ -152,6 +158,25 @@ pub struct MigrationCx<'a> {
     pub schema_after: &'a Schema,
     pub uses_down: bool,
     pub config: &'a MigrationsConfig,
+}
+
+impl MigrationCx<'_> {
+    /// True when an earlier migration of this release (or this one) created `table`:
+    /// the previous release never held data in it.
+    pub fn table_made_in_release(&self, table: &str) -> bool {
+        if is_fresh_table(self.schema_after, self.set, self.index, table) {
+            return true;
+        }
+        self.set.migrations[..self.index]
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| fresh(self.set, self.index, *j))
+            .any(|(_, m)| {
+                m.up_statements()
+                    .flat_map(|(_, s)| s.ops.iter())
+                    .any(|o| matches!(o, Op::CreateTable { table: t, .. } if t == table))
+            })
+    }
 }
 
 /// Operations that take a lock blocking reads or writes on an existing table.

@@ -41,6 +41,7 @@ impl Rule for DropTable {
             || cx.is_new_name(table)
             || cx.schema.table(table).is_some_and(|t| t.backup)
             || rebuilt_later(cx, table)
+            || cx.recreates_unknown_table(table)
         {
             return;
         }

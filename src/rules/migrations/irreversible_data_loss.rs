@@ -55,6 +55,14 @@ impl Rule for IrreversibleDataLoss {
                 let Some((_, down_stmt, down_part)) = recreated else {
                     continue;
                 };
+                // A table this release made holds no data the previous release wrote.
+                let table = match op {
+                    Op::DropTable { table } | Op::DropColumn { table, .. } => table,
+                    _ => continue,
+                };
+                if cx.table_made_in_release(table) {
+                    continue;
+                }
                 let down_src = &down_part.file.source;
                 let related = crate::diagnostic::Location::new(
                     down_src,

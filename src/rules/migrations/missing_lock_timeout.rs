@@ -31,7 +31,10 @@ impl Rule for MissingLockTimeout {
             return;
         }
         let Some(table) = cx.op.table() else { return };
-        if cx.is_new_table(table) || matches!(cx.op, Op::LockTable { .. }) {
+        if cx.is_new_table(table)
+            || matches!(cx.op, Op::LockTable { .. })
+            || (matches!(cx.op, Op::DropTable { .. }) && cx.recreates_unknown_table(table))
+        {
             return;
         }
         let set = if cx.dialect() == Dialect::Mysql {
