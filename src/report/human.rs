@@ -2,6 +2,7 @@
 //! looked up through rollsafe's line index (miette's default lookup rescans the file for
 //! every label, which is quadratic in findings per file).
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -10,15 +11,16 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+use super::excerpt::{Excerpt, touches_long_line};
 use crate::check::Outcome;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Location, Masks, Severity};
 use crate::source::SourceFile;
 
 /// A source for miette backed by the precomputed line index, optionally with secret
 /// values masked.
 struct IndexedSource {
     file: Arc<SourceFile>,
-    masked: Option<String>,
+    masked: Option<Arc<String>>,
 }
 
 impl SourceCode for IndexedSource {
@@ -54,7 +56,8 @@ impl SourceCode for IndexedSource {
 
 struct Report<'a> {
     d: &'a Diagnostic,
-    source: Option<IndexedSource>,
+    source: Option<Box<dyn SourceCode + 'a>>,
+    labels: Vec<LabeledSpan>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -86,36 +89,87 @@ impl miette::Diagnostic for Report<'_> {
         (!self.d.help.is_empty()).then(|| Box::new(&self.d.help) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.source.as_deref()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let l = &self.d.location;
-        let label = LabeledSpan::new(Some(self.d.code.to_string()), l.offset, l.len.max(1));
-        // Related places in the same file are drawn in the same snippet.
-        let related = self
-            .d
-            .related
-            .iter()
-            .filter(|r| r.path == l.path && !r.in_base)
-            .map(|r| LabeledSpan::new(r.message.clone(), r.offset, r.len.max(1)));
-        Some(Box::new(std::iter::once(label).chain(related)))
+        Some(Box::new(self.labels.iter().cloned()))
     }
 }
 
-fn masked_text(d: &Diagnostic, file: &SourceFile) -> Option<String> {
-    if d.masked.is_empty() {
-        return None;
-    }
+fn masked_text(masks: &Masks, file: &SourceFile) -> String {
     let mut bytes = file.text.clone().into_bytes();
-    for (s, e) in &d.masked {
-        for b in bytes.iter_mut().take(*e).skip(*s) {
+    for (s, e) in masks.iter() {
+        for b in bytes.iter_mut().take(e).skip(s) {
             if *b != b'\n' {
                 *b = b'*';
             }
         }
     }
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Masked copies of the files, made once per file for the findings that mask only the
+/// file's own secret values (most of them): a copy per finding is quadratic.
+#[derive(Default)]
+struct MaskedFiles(HashMap<String, Arc<String>>);
+
+impl MaskedFiles {
+    fn get(&mut self, d: &Diagnostic, file: &SourceFile) -> Option<Arc<String>> {
+        if d.masked.is_empty() {
+            return None;
+        }
+        if d.masked.file_only().is_none() {
+            return Some(Arc::new(masked_text(&d.masked, file)));
+        }
+        let text = self
+            .0
+            .entry(file.path.clone())
+            .or_insert_with(|| Arc::new(masked_text(&d.masked, file)));
+        Some(text.clone())
+    }
+}
+
+/// The snippet's source and labels, and the related places it does not draw (other
+/// files, the previous release, or outside the excerpt of a very long line).
+fn snippet<'a>(
+    d: &'a Diagnostic,
+    masked: &mut MaskedFiles,
+) -> (
+    Option<Box<dyn SourceCode + 'a>>,
+    Vec<LabeledSpan>,
+    Vec<&'a Location>,
+) {
+    let l = &d.location;
+    let here = |r: &&Location| r.path == l.path && !r.in_base;
+    let (same, mut elsewhere): (Vec<&Location>, Vec<&Location>) = d.related.iter().partition(here);
+    let Some(file) = &d.source else {
+        return (None, Vec::new(), elsewhere);
+    };
+    let primary = Some(d.code.to_string());
+    if touches_long_line(file, std::iter::once(l).chain(same.iter().copied())) {
+        let ex = Excerpt::new(file, l, &d.masked);
+        let (o, n) = ex.primary(l.offset, l.len);
+        let mut labels = vec![LabeledSpan::new(primary, o, n)];
+        for r in same {
+            match ex.place(r.offset, r.len).filter(|_| r.line == l.line) {
+                Some((o, n)) => labels.push(LabeledSpan::new(r.message.clone(), o, n)),
+                None => elsewhere.push(r),
+            }
+        }
+        return (Some(Box::new(ex)), labels, elsewhere);
+    }
+    let source = IndexedSource {
+        file: file.clone(),
+        masked: masked.get(d, file),
+    };
+    let labels = std::iter::once(LabeledSpan::new(primary, l.offset, l.len.max(1)))
+        .chain(
+            same.iter()
+                .map(|r| LabeledSpan::new(r.message.clone(), r.offset, r.len.max(1))),
+        )
+        .collect();
+    (Some(Box::new(source)), labels, elsewhere)
 }
 
 pub fn render(outcome: &Outcome, color: bool) -> String {
@@ -126,42 +180,32 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
+    let mut masked = MaskedFiles::default();
     for d in &outcome.diagnostics {
-        let source = d.source.as_ref().map(|f| IndexedSource {
-            file: f.clone(),
-            masked: masked_text(d, f),
-        });
-        let report = Report { d, source };
-        // Related places in other files are listed under the snippet.
-        let elsewhere: Vec<String> = d
-            .related
-            .iter()
-            .filter(|r| r.path != d.location.path || r.in_base)
-            .map(|r| {
-                format!(
-                    "  = related: {}:{}:{}{}\n",
-                    r.path,
-                    r.line,
-                    r.column,
-                    r.message
-                        .as_ref()
-                        .map(|m| format!(": {m}"))
-                        .unwrap_or_default()
-                )
-            })
-            .collect();
-        if report.source.is_none() {
+        let (source, labels, elsewhere) = snippet(d, &mut masked);
+        if source.is_none() {
             out.push_str(&format!(
                 "  {}:{}:{}\n",
                 d.location.path, d.location.line, d.location.column
             ));
         }
+        let report = Report { d, source, labels };
         let mut s = String::new();
         if handler.render_report(&mut s, &report).is_ok() {
             out.push_str(&s);
         }
-        for line in elsewhere {
-            out.push_str(&line);
+        // Related places not drawn in the snippet are listed under it.
+        for r in elsewhere {
+            out.push_str(&format!(
+                "  = related: {}:{}:{}{}\n",
+                r.path,
+                r.line,
+                r.column,
+                r.message
+                    .as_ref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            ));
         }
         out.push('\n');
     }
