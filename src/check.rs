@@ -464,7 +464,7 @@ pub(crate) fn postprocess(
     // Secret values are never shown, whatever the rule.
     for d in &mut diags {
         if let Some(ranges) = head.secrets.get(&d.location.path) {
-            d.masked.extend(ranges.iter().copied());
+            d.masked.set_file(ranges.clone());
         }
     }
     diagnostic::sort(&mut diags);

@@ -115,7 +115,7 @@ pub struct Diagnostic {
     pub anchor: String,
     /// Byte ranges whose text must never be shown (secret values).
     #[serde(skip)]
-    pub masked: Vec<(usize, usize)>,
+    pub masked: Masks,
     #[serde(skip)]
     pub source: Option<Arc<SourceFile>>,
 }
@@ -161,7 +161,7 @@ impl Diagnostic {
             related: Vec::new(),
             fingerprint: String::new(),
             anchor: String::new(),
-            masked: Vec::new(),
+            masked: Masks::default(),
             source: None,
         }
     }
@@ -174,6 +174,44 @@ impl Diagnostic {
     pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
         self.severity = severity;
         self
+    }
+}
+
+/// Byte ranges of a file whose text must never be shown: the finding's own, and the
+/// file's secret values. The file's ranges are shared by every finding in the file, not
+/// copied into each: 10,000 findings in a 20,000-line env file would otherwise hold
+/// 10,000 copies of 20,000 ranges (3.5 GB).
+#[derive(Debug, Clone, Default)]
+pub struct Masks {
+    own: Vec<(usize, usize)>,
+    file: Option<Arc<[(usize, usize)]>>,
+}
+
+impl Masks {
+    pub fn push(&mut self, range: (usize, usize)) {
+        self.own.push(range);
+    }
+
+    /// The secret ranges of the finding's file.
+    pub fn set_file(&mut self, ranges: Arc<[(usize, usize)]>) {
+        self.file = Some(ranges);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.own.is_empty() && self.file.as_ref().is_none_or(|f| f.is_empty())
+    }
+
+    /// The file's shared ranges when the finding has none of its own: a masked copy of
+    /// the file can then be made once and shared by all its findings.
+    pub fn file_only(&self) -> Option<&Arc<[(usize, usize)]>> {
+        self.own.is_empty().then_some(self.file.as_ref()).flatten()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.own
+            .iter()
+            .chain(self.file.iter().flat_map(|f| f.iter()))
+            .copied()
     }
 }
 

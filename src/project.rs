@@ -94,7 +94,7 @@ pub struct Project {
     /// Malformed ones (reported by E005).
     pub bad_suppressions: Vec<crate::suppress::BadSuppression>,
     /// Byte ranges of secret values per path: masked in every source snippet.
-    pub secrets: HashMap<String, Vec<(usize, usize)>>,
+    pub secrets: HashMap<String, Arc<[(usize, usize)]>>,
     /// Dockerfiles by path: whether they declare a HEALTHCHECK.
     pub dockerfiles: HashMap<String, bool>,
     /// Every file of the release, read or not (only their existence matters).
@@ -1015,7 +1015,7 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
         if let Some((src, _)) = &o.source
             && !o.secrets.is_empty()
         {
-            p.secrets.insert(src.path.clone(), o.secrets);
+            p.secrets.insert(src.path.clone(), o.secrets.into());
         }
         if let Some((src, kind)) = o.source {
             p.sources.insert(src.path.clone(), (src, kind));

@@ -358,6 +358,8 @@ impl Index {
                 patched_rules: &mut ix.patched_rules,
                 stack: Vec::new(),
                 read,
+                built: HashMap::new(),
+                visits: 0,
             };
             walk.visit(root, &Transform::default(), 0);
         }
@@ -498,7 +500,13 @@ struct Walk<'a> {
     patched_rules: &'a mut Vec<(usize, crate::yaml::Node)>,
     stack: Vec<usize>,
     read: &'a dyn Fn(&str) -> Option<String>,
+    /// The transformations each kustomization was already built under, in this build.
+    built: HashMap<usize, Vec<Arc<Transform>>>,
+    visits: usize,
 }
+
+/// Kustomizations visited in one build, at most: real builds visit tens.
+const MAX_VISITS: usize = 10_000;
 
 impl Walk<'_> {
     /// `parent_start`: where the including kustomization's objects begin in `out`; a
@@ -508,9 +516,27 @@ impl Walk<'_> {
         if self.stack.contains(&k) {
             return; // a cycle: kustomize rejects it; we stop.
         }
-        self.stack.push(k);
         let kz = &self.kustomizations[k];
         let t = Arc::new(kz.transform().then(outer));
+        // A base reached again in the same build under the same transformation (a
+        // diamond: two parts of one build list one base) would add the same objects again,
+        // which kustomize rejects as duplicate ids; walking it once per path is exponential
+        // in the depth of such diamonds (30 levels: 59 s, 5 GB). It is built once.
+        // Components are applied to each parent that lists them, so they are not skipped.
+        if !kz.is_component() {
+            let seen = self.built.entry(k).or_default();
+            if seen.iter().any(|b| **b == *t) {
+                return;
+            }
+            seen.push(t.clone());
+        }
+        // Distinct transformations are legitimate, but a diamond that renames at every
+        // level still doubles per level: the build stops growing past this many visits.
+        self.visits += 1;
+        if self.visits > MAX_VISITS {
+            return;
+        }
+        self.stack.push(k);
         for g in kz.generated(k, self.read) {
             let namespace = t.namespace.clone().unwrap_or_else(|| "default".into());
             self.generated.push(GeneratedObject {

@@ -13,10 +13,11 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+use super::excerpt::{Excerpt, touches_long_line};
 use super::safe::line;
 use super::snippet::Shown;
 use crate::check::Outcome;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Location, Masks, Severity};
 use crate::source::SourceFile;
 
 /// A source for miette backed by the precomputed line index of the shown text (masked
@@ -58,7 +59,8 @@ impl SourceCode for IndexedSource {
 
 struct Report<'a> {
     d: &'a Diagnostic,
-    source: Option<IndexedSource>,
+    source: Option<Box<dyn SourceCode>>,
+    labels: Vec<LabeledSpan>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -91,30 +93,72 @@ impl miette::Diagnostic for Report<'_> {
             .then(|| Box::new(line(&self.d.help).into_owned()) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.source.as_deref()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let shown = &self.source.as_ref()?.shown;
-        // Offsets of the file, moved onto the shown text.
-        let span = move |offset: usize, len: usize| {
-            let s = shown.offset(offset);
-            (s, (shown.offset(offset + len) - s).max(1))
-        };
-        let l = &self.d.location;
-        let (o, n) = span(l.offset, l.len);
-        let label = LabeledSpan::new(Some(self.d.code.to_string()), o, n);
-        // Related places in the same file are drawn in the same snippet.
-        let related = self
-            .d
-            .related
-            .iter()
-            .filter(|r| r.path == l.path && !r.in_base)
-            .map(move |r| {
-                let (o, n) = span(r.offset, r.len);
-                LabeledSpan::new(r.message.as_deref().map(|m| line(m).into_owned()), o, n)
-            });
-        Some(Box::new(std::iter::once(label).chain(related)))
+        self.source.as_ref()?;
+        Some(Box::new(self.labels.iter().cloned()))
     }
+}
+
+/// The snippet's source and labels, and the related places it does not draw (other
+/// files, the previous release, or outside the window of a very long line). Positions
+/// of the file are moved onto the shown (masked and escaped) text.
+fn snippet<'a>(
+    d: &'a Diagnostic,
+    shown: Option<&Arc<Shown>>,
+) -> (
+    Option<Box<dyn SourceCode>>,
+    Vec<LabeledSpan>,
+    Vec<&'a Location>,
+) {
+    let l = &d.location;
+    let here = |r: &&Location| r.path == l.path && !r.in_base;
+    let (same, mut elsewhere): (Vec<&Location>, Vec<&Location>) = d.related.iter().partition(here);
+    let (Some(file), Some(shown)) = (&d.source, shown) else {
+        return (None, Vec::new(), elsewhere);
+    };
+    let span = |offset: usize, len: usize| {
+        let s = shown.offset(offset);
+        (s, (shown.offset(offset + len) - s).max(1))
+    };
+    let primary = Some(d.code.to_string());
+    let message = |r: &Location| r.message.as_deref().map(|m| line(m).into_owned());
+    // miette cannot draw past column 65,535: a finding on a very long line is shown in
+    // a window of that line.
+    if touches_long_line(file, std::iter::once(l).chain(same.iter().copied())) {
+        let (o, n) = span(l.offset, l.len);
+        let at = Location {
+            offset: o,
+            len: n,
+            ..l.clone()
+        };
+        let ex = Excerpt::new(&shown.file, &at, &Masks::default());
+        let (o, n) = ex.primary(o, n);
+        let mut labels = vec![LabeledSpan::new(primary, o, n)];
+        for r in same {
+            let (ro, rn) = span(r.offset, r.len);
+            match ex.place(ro, rn).filter(|_| r.line == l.line) {
+                Some((o, n)) => labels.push(LabeledSpan::new(message(r), o, n)),
+                None => elsewhere.push(r),
+            }
+        }
+        return (Some(Box::new(ex)), labels, elsewhere);
+    }
+    let (o, n) = span(l.offset, l.len);
+    let labels = std::iter::once(LabeledSpan::new(primary, o, n))
+        .chain(same.iter().map(|r| {
+            let (o, n) = span(r.offset, r.len);
+            LabeledSpan::new(message(r), o, n)
+        }))
+        .collect();
+    (
+        Some(Box::new(IndexedSource {
+            shown: shown.clone(),
+        })),
+        labels,
+        elsewhere,
+    )
 }
 
 type Ranges = Vec<(usize, usize)>;
@@ -128,7 +172,7 @@ fn shown_files(outcome: &Outcome) -> HashMap<*const SourceFile, Arc<Shown>> {
             let entry = masks
                 .entry(Arc::as_ptr(f))
                 .or_insert_with(|| (f.as_ref(), Vec::new()));
-            entry.1.extend_from_slice(&d.masked);
+            entry.1.extend(d.masked.iter());
         }
     }
     masks
@@ -147,17 +191,14 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     let mut out = String::new();
     let shown = shown_files(outcome);
     for d in &outcome.diagnostics {
-        let source = d
-            .source
-            .as_ref()
-            .and_then(|f| shown.get(&Arc::as_ptr(f)))
-            .map(|s| IndexedSource { shown: s.clone() });
-        let report = Report { d, source };
-        // Related places in other files are listed under the snippet.
-        let elsewhere: Vec<String> = d
-            .related
+        let (source, labels, elsewhere) = snippet(
+            d,
+            d.source.as_ref().and_then(|f| shown.get(&Arc::as_ptr(f))),
+        );
+        let report = Report { d, source, labels };
+        // Related places not drawn in the snippet are listed under it.
+        let elsewhere: Vec<String> = elsewhere
             .iter()
-            .filter(|r| r.path != d.location.path || r.in_base)
             .map(|r| {
                 format!(
                     "  = related: {}:{}:{}{}\n",

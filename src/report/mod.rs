@@ -2,6 +2,7 @@
 //! human one.
 
 pub mod compact;
+mod excerpt;
 pub mod github;
 pub mod gitlab;
 pub mod human;

@@ -13,6 +13,10 @@ use super::{Key, Kind, Node, Pos};
 /// Stop building past this many nodes (alias expansion included): the serde path has
 /// the budgets and the error message for such input.
 const MAX_NODES: usize = 5_000_000;
+/// Stop building past this many events replayed by aliases, serde-saphyr's own limit:
+/// a 466-byte alias bomb otherwise builds millions of nodes (gigabytes) here, while the
+/// serde path stops it with a budget error (E001).
+const MAX_REPLAYED_EVENTS: usize = 1_000_000;
 
 enum Frame {
     Seq(Vec<Node>, Pos),
@@ -108,12 +112,18 @@ fn resolve(text: &str) -> Option<Kind> {
 pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
-    // Anchor ids of the open collections, to record them when they close.
-    let mut open_anchors: Vec<usize> = Vec::new();
+    // Anchored values, with the number of events an alias to them replays.
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    // Anchor ids of the open collections, and the event count at their start, to record
+    // them when they close.
+    let mut open_anchors: Vec<(usize, usize)> = Vec::new();
     let mut nodes = 0usize;
+    // Events read or replayed so far, and those replayed by aliases.
+    let mut events = 0usize;
+    let mut replayed = 0usize;
     for ev in Parser::new_from_str(text) {
         let (event, span) = ev.ok()?;
+        events += 1;
         let node = match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => continue,
             Event::DocumentEnd => {
@@ -155,7 +165,7 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
                 };
                 let n = Node { kind, pos: p };
                 if anchor != 0 {
-                    anchors.insert(anchor, n.clone());
+                    anchors.insert(anchor, (n.clone(), 1));
                 }
                 n
             }
@@ -173,11 +183,11 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
                 } else {
                     Frame::Map(Vec::new(), p, None)
                 });
-                open_anchors.push(anchor);
+                open_anchors.push((anchor, events));
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let anchor = open_anchors.pop()?;
+                let (anchor, started) = open_anchors.pop()?;
                 let n = match stack.pop()? {
                     Frame::Seq(items, p) => Node {
                         kind: Kind::Seq(items),
@@ -190,7 +200,7 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
                     Frame::Map(_, _, Some(_)) => return None,
                 };
                 if anchor != 0 {
-                    anchors.insert(anchor, n.clone());
+                    anchors.insert(anchor, (n.clone(), events + 1 - started));
                 }
                 n
             }
@@ -198,7 +208,13 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
                 if matches!(stack.last(), Some(Frame::Map(_, _, None))) {
                     return None;
                 }
-                let mut n = anchors.get(&id)?.clone();
+                let (n, size) = anchors.get(&id)?;
+                replayed += size;
+                events += size;
+                if replayed > MAX_REPLAYED_EVENTS {
+                    return None;
+                }
+                let mut n = n.clone();
                 relocate(&mut n, pos(&span)?);
                 n
             }

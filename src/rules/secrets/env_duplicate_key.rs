@@ -24,10 +24,14 @@ impl Rule for EnvDuplicateKey {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         for f in &cx.head.env_files {
             let src = &f.source;
-            for (i, v) in f.env.vars.iter().enumerate() {
-                let Some(first) = f.env.vars[..i].iter().find(|x| x.key == v.key) else {
+            // The first line of each key, found in one pass (a search of the earlier lines
+            // per line is quadratic in the file).
+            let mut firsts = std::collections::HashMap::new();
+            for v in &f.env.vars {
+                let first = *firsts.entry(v.key.as_str()).or_insert(v);
+                if std::ptr::eq(first, v) {
                     continue;
-                };
+                }
                 let first_line = src.pos(first.key_range.0).line;
                 out.push(
                     Diagnostic::new(
