@@ -25,35 +25,58 @@ pub fn by_folder<'a>(cx: &'a ProjectCx) -> BTreeMap<&'a str, Vec<&'a ComposeFile
     m
 }
 
-/// Variables set for the folder: (name → where, for messages).
+/// Variables compose interpolates from for the folder: the project `.env` (and, with
+/// `with_templates`, the folder's env templates) and `[secrets] provided-variables`.
+/// A service's `env_file` is not a source: it sets the container's environment only
+/// (docker/docs#20735).
 pub fn known_variables(
     cx: &ProjectCx,
     folder: &str,
-    files: &[&ComposeFile],
+    _files: &[&ComposeFile],
     with_templates: bool,
 ) -> BTreeSet<String> {
     let mut set = BTreeSet::new();
-    let mut env_paths: Vec<String> =
-        vec![resolve_path(folder, ".env").unwrap_or_else(|| ".env".into())];
-    for f in files {
-        for (_, svc) in compose::services(&f.doc) {
-            for (p, _, _) in compose::env_files(svc) {
-                if let Some(p) = resolve_path(folder, p) {
-                    env_paths.push(p);
-                }
-            }
-        }
-    }
+    let dot_env = resolve_path(folder, ".env").unwrap_or_else(|| ".env".into());
     for e in &cx.head.env_files {
         let path = &e.source.path;
         let template =
             with_templates && dir(path) == folder && crate::model::env_sets::is_template(path);
-        if env_paths.contains(path) || template {
+        if *path == dot_env || template {
             set.extend(e.env.vars.iter().map(|v| v.key.clone()));
         }
     }
     set.extend(cx.config.secrets.provided_variables.iter().cloned());
     set
+}
+
+/// Variables set only by the services' `env_file`s of the folder, with the file: a
+/// project run with `docker compose --env-file FILE` interpolates from it, a plain
+/// `docker compose up` does not.
+pub fn env_file_variables(
+    cx: &ProjectCx,
+    folder: &str,
+    files: &[&ComposeFile],
+) -> std::collections::BTreeMap<String, String> {
+    let mut paths: Vec<String> = Vec::new();
+    for f in files {
+        for (_, svc) in compose::services(&f.doc) {
+            for (p, _, _) in compose::env_files(svc) {
+                if let Some(p) = resolve_path(folder, p) {
+                    paths.push(p);
+                }
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for e in &cx.head.env_files {
+        if paths.contains(&e.source.path) {
+            for v in &e.env.vars {
+                out.entry(v.key.clone())
+                    .or_insert_with(|| e.source.path.clone());
+            }
+        }
+    }
+    out
 }
 
 pub fn in_process_env(name: &str) -> bool {

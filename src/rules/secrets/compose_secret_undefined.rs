@@ -73,17 +73,14 @@ impl Rule for ComposeSecretUndefined {
                     if known.contains(v) || in_process_env(v) {
                         continue;
                     }
-                    out.push(
-                        Diagnostic::new(
-                            &META,
-                            src,
-                            span_at(src, var.pos),
-                            format!("secret `{}` is read from environment variable `{v}`, which no .env, env template or configuration mentions: compose creates it empty or fails", name.text),
-                            format!("document `{v}` in the env template, or list it in `[secrets] provided-variables` if the deploying environment sets it"),
-                            format!("secret/{}/{v}", name.text),
-                        )
-                        .with_severity(Severity::Warning),
-                    );
+                    out.push(Diagnostic::new(
+                        &META,
+                        src,
+                        span_at(src, var.pos),
+                        format!("secret `{}` is read from environment variable `{v}`, which no .env, env template or configuration sets: compose refuses to start the services using it (`environment variable \"{v}\" required by secret \"{}\" is not set`)", name.text, name.text),
+                        format!("set `{v}` in the project's `.env` or env template, or list it in `[secrets] provided-variables` if the deploying environment sets it"),
+                        format!("secret/{}/{v}", name.text),
+                    ));
                 }
             }
         }

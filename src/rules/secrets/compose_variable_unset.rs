@@ -1,11 +1,12 @@
 //! S201: a compose interpolation (`${VAR}`, `$VAR`, `${VAR:?…}`) with no default, for a
-//! variable that neither the `.env` next to the compose file nor any env_file sets, nor
-//! the configuration or the environment rollsafe runs in. Compose substitutes an empty
+//! variable that neither the `.env` next to the compose file sets, nor the configuration
+//! or the environment rollsafe runs in (a service's env_file is not an interpolation
+//! source: a variable found only there is information). Compose substitutes an empty
 //! string (a broken image tag, an empty password) or, for `:?`, refuses to start.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose::interpolations;
-use crate::model::compose_vars::{by_folder, in_process_env, known_variables};
+use crate::model::compose_vars::{by_folder, env_file_variables, in_process_env, known_variables};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
@@ -17,7 +18,7 @@ static META: RuleMeta = RuleMeta {
     name: "compose-variable-unset",
     domain: Domain::Secrets,
     severity: Severity::Warning,
-    summary: "A compose file interpolates a variable without a default that no .env, env_file or configuration sets.",
+    summary: "A compose file interpolates a variable without a default that no .env or configuration sets.",
     needs_base: false,
 };
 
@@ -38,6 +39,7 @@ impl Rule for ComposeVariableUnset {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         for (folder, files) in by_folder(cx) {
             let known = known_variables(cx, folder, &files, false);
+            let in_env_files = env_file_variables(cx, folder, &files);
             for f in &files {
                 let src = &f.source;
                 let mut nodes = Vec::new();
@@ -74,25 +76,45 @@ impl Rule for ComposeVariableUnset {
                         } else {
                             format!("{folder}/.env")
                         };
-                        let message = if i.required {
+                        let only_in = in_env_files.get(&i.name);
+                        let message = if let Some(file) = only_in {
                             format!(
-                                "`{}` is required by this compose file (`:?`) but set nowhere: not in `{env}`, not in any env_file, not in `[secrets] provided-variables`; `docker compose up` refuses to start",
+                                "`{}` is set only in env_file `{file}`, which compose does not read for interpolation: `docker compose up` substitutes an empty string{} unless it is run with `--env-file {file}`",
+                                i.name,
+                                if i.required {
+                                    " (refuses to start, for `:?`)"
+                                } else {
+                                    ""
+                                }
+                            )
+                        } else if i.required {
+                            format!(
+                                "`{}` is required by this compose file (`:?`) but set nowhere: not in `{env}`, not in `[secrets] provided-variables`; `docker compose up` refuses to start",
                                 i.name
                             )
                         } else {
                             format!(
-                                "`{}` is interpolated without a default and set nowhere (not in `{env}` or any env_file): compose substitutes an empty string",
+                                "`{}` is interpolated without a default and set nowhere (not in `{env}`): compose substitutes an empty string",
                                 i.name
                             )
                         };
-                        out.push(Diagnostic::new(
-                            &META,
-                            src,
-                            src.first_line_span(start, end),
-                            message,
-                            format!("set `{}` in `{env}`, give it a default (`${{{}:-value}}`), or list it in `[secrets] provided-variables` if the deploying environment sets it", i.name, i.name),
-                            i.name.clone(),
-                        ));
+                        // Whether the deploy passes `--env-file` is not in the repository.
+                        let severity = if only_in.is_some() {
+                            Severity::Info
+                        } else {
+                            META.severity
+                        };
+                        out.push(
+                            Diagnostic::new(
+                                &META,
+                                src,
+                                src.first_line_span(start, end),
+                                message,
+                                format!("set `{}` in `{env}`, give it a default (`${{{}:-value}}`), or list it in `[secrets] provided-variables` if the deploying environment sets it", i.name, i.name),
+                                i.name.clone(),
+                            )
+                            .with_severity(severity),
+                        );
                     }
                 }
             }
