@@ -161,6 +161,10 @@ struct Side {
     json_paths: BTreeSet<String>,
     /// Folder → dialect-only syntax its `.sql` files use (for folders nothing names).
     sql_marks: HashMap<String, migrations::dialect_marks::Marks>,
+    /// The same over every `.sql` file whose path names no dialect, per migration
+    /// convention: decides the folders of that convention whose own files show no mark
+    /// (one tool's folders of a project are usually written for one database).
+    sql_marks_unnamed: HashMap<Convention, migrations::dialect_marks::Marks>,
 }
 
 impl Side {
@@ -190,6 +194,18 @@ fn side_facts(files: &[RawFile]) -> Side {
                 .entry(dir_of(&f.path).to_string())
                 .or_default()
                 .add(found);
+            if migrations::convention::dialect_hint(&f.path).is_none()
+                && let Some(info) = migrations::convention::detect(
+                    &f.path,
+                    &String::from_utf8_lossy(&f.bytes),
+                    true,
+                )
+            {
+                side.sql_marks_unnamed
+                    .entry(info.convention)
+                    .or_default()
+                    .add(found);
+            }
         }
         match name {
             "sqitch.plan" => {
@@ -929,7 +945,15 @@ fn dialect_for(info: &FileInfo, mcfg: &crate::config::MigrationsConfig, side: &S
         return *d;
     }
     if mcfg.dialect.is_none()
-        && let Some(d) = side.sql_marks.get(&info.set_dir).and_then(|m| m.decide())
+        && let Some(d) = side
+            .sql_marks
+            .get(&info.set_dir)
+            .and_then(|m| m.decide())
+            .or_else(|| {
+                side.sql_marks_unnamed
+                    .get(&info.convention)
+                    .and_then(|m| m.decide())
+            })
     {
         return d;
     }

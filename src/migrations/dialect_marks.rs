@@ -3,7 +3,9 @@
 //! backquoted names, `AUTO_INCREMENT` and `/*! … */` are MySQL's; `$$` bodies, `::`
 //! casts, `BIGSERIAL`, `JSONB`, `CONCURRENTLY` are PostgreSQL's; `AUTOINCREMENT`,
 //! `PRAGMA` and `WITHOUT ROWID` are SQLite's). Comments and string literals are skipped.
-//! A folder showing marks of two dialects is left to the configured default.
+//! A folder showing marks of two dialects is left to the configured default; a folder
+//! showing none takes what the project's other folders of the same convention (whose
+//! paths name no dialect) show, when that is one dialect.
 
 use crate::sql::Dialect;
 
@@ -47,8 +49,8 @@ pub fn marks(text: &str) -> Marks {
             "MODIFY" if is_alter(&words, i) => m.mysql += 1,
             // `DROP INDEX name ON table`.
             "DROP" if next(1) == "INDEX" && next(3) == "ON" => m.mysql += 1,
-            "BIGSERIAL" | "SMALLSERIAL" | "SERIAL" | "JSONB" | "TIMESTAMPTZ" | "BYTEA"
-            | "CONCURRENTLY" | "PLPGSQL" | "ILIKE" => m.postgres += 1,
+            "BIGSERIAL" | "SMALLSERIAL" | "JSONB" | "TIMESTAMPTZ" | "BYTEA" | "CONCURRENTLY"
+            | "PLPGSQL" | "ILIKE" => m.postgres += 1,
             "CREATE" if next(1) == "EXTENSION" => m.postgres += 1,
             "AUTOINCREMENT" | "PRAGMA" => m.sqlite += 1,
             "WITHOUT" if next(1) == "ROWID" => m.sqlite += 1,
