@@ -82,7 +82,13 @@ fn oasdiff_expected_changes() {
         };
         // Deliberate: a request property removed from an open schema is info (old
         // requests still validate; see lints/A301), where oasdiff says warn.
-        let deliberate = |f: &str, sev: &str| f == "request-property-removed" && sev == "info";
+        // Likewise a security requirement or scope added where none was needed is a
+        // warning (clients without the credential are refused), where oasdiff says info.
+        let deliberate = |f: &str, sev: &str| {
+            (f == "request-property-removed" && sev == "info")
+                || ((f.ends_with("security-added") || f.ends_with("security-scope-added"))
+                    && sev == "warning")
+        };
         let ok = found
             .iter()
             .any(|(f, sev)| f == id && (*sev == want || deliberate(f, sev)));

@@ -63,6 +63,9 @@ pub struct Change {
     /// Spring Boot's Jackson, pydantic) accepts them. oasdiff's level is kept for the
     /// changelog; the rule reports it as information.
     pub tolerated: bool,
+    /// A security requirement or scope added where clients did not need it: oasdiff
+    /// rates it informational, but clients without the credential are now refused.
+    pub locks_out: bool,
 }
 
 impl Change {

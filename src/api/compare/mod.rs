@@ -268,7 +268,15 @@ impl<'a, 'o> Cmp<'a, 'o> {
             head,
             base,
             tolerated: false,
+            locks_out: false,
         });
+    }
+
+    /// The change just pushed locks out clients that lack a credential.
+    pub(crate) fn mark_locks_out(&mut self) {
+        if let Some(last) = self.out.last_mut() {
+            last.locks_out = true;
+        }
     }
 
     /// Marked `x-rollsafe-ignore: true`, or matched by `[api] ignore`.

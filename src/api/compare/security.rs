@@ -87,11 +87,21 @@ fn compare_requirements(
                             at.clone(),
                             None,
                         );
+                        // Tokens issued without the scope are refused, unless another
+                        // requirement still lets them in.
+                        if br.len() == 1 && hr.len() == 1 {
+                            c.mark_locks_out();
+                        }
                     }
                 }
             }
         }
     }
+    // Requirements are alternatives: adding one locks clients out only where none was
+    // needed before (no requirement, or the empty one that allows anonymous calls) and
+    // the new list does not allow anonymous calls.
+    let open_before = br.is_empty() || br.iter().any(|(k, _)| k.is_empty());
+    let open_after = hr.is_empty() || hr.iter().any(|(k, _)| k.is_empty());
     for (key, _) in &hr {
         if !br.iter().any(|(k, _)| k == key) {
             c.push(
@@ -104,6 +114,9 @@ fn compare_requirements(
                 at.clone(),
                 None,
             );
+            if open_before && !open_after && !key.is_empty() {
+                c.mark_locks_out();
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 //! A900: the non-breaking API changes, listed as information when `[api] changelog` is
-//! on (what `rollsafe diff --changelog` prints). Off by default: they are not findings.
+//! on (what `rollsafe diff --changelog` prints), and — always, as a warning — the
+//! security changes oasdiff calls informational that refuse existing clients.
 
 use crate::api::Level;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -13,7 +14,7 @@ static META: RuleMeta = RuleMeta {
     name: "api-changelog",
     domain: Domain::Api,
     severity: Severity::Info,
-    summary: "A non-breaking API change, listed only when the changelog is asked for.",
+    summary: "A non-breaking API change, listed only when the changelog is asked for; or a security requirement added where clients needed none.",
     needs_base: true,
 };
 
@@ -23,10 +24,30 @@ impl Rule for Changelog {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        if !cx.config.api.changelog {
-            return;
-        }
         for ch in super::changes(cx) {
+            // rollsafe's own judgement where oasdiff says info: an operation that needed
+            // no credential now needs one.
+            if ch.locks_out {
+                let mut d = super::diagnostic(
+                    &META,
+                    ch,
+                    "announce the requirement first and give clients their credentials before enforcing it; or keep anonymous access as an alternative (`security: [{}, …]`) for a release",
+                );
+                d.severity = Severity::Warning;
+                let at = d.message.rfind(" [").unwrap_or(d.message.len());
+                let who = if ch.id.contains("scope-added") {
+                    ": clients of the previous release whose tokens lack this scope are now refused (403)"
+                } else {
+                    ": clients of the previous release that send no such credential are now refused (401/403)"
+                };
+                d.message
+                    .insert_str(at, &format!("{who}; oasdiff rates this informational"));
+                out.push(d);
+                continue;
+            }
+            if !cx.config.api.changelog {
+                continue;
+            }
             if ch.level == Level::Info {
                 out.push(super::diagnostic(
                     &META,
