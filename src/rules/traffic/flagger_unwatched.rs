@@ -1,5 +1,5 @@
 //! T201: a Flagger Canary that nothing watches: `skipAnalysis: true`, no `analysis`
-//! block (Flagger then skips analysis), or an analysis with neither metrics nor webhooks
+//! block (the CRD requires one: the apply fails), or an analysis with neither metrics nor webhooks
 //! — weights advance on a timer alone.
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -35,6 +35,7 @@ impl Rule for FlaggerUnwatched {
             let a = analysis(&obj.node);
             let src = &ix.files[inst.file];
             let spec = obj.node.get("spec");
+            let mut severity = META.severity;
             let (at, message) = if let Some((k, _)) = spec
                 .and_then(|s| entry(s, "skipAnalysis"))
                 .filter(|_| a.skip)
@@ -47,10 +48,13 @@ impl Rule for FlaggerUnwatched {
                     ),
                 )
             } else if a.node.is_none() {
+                // flagger.app's CRD lists `analysis` under `required`: the API server
+                // refuses the object, so the apply step of the release fails.
+                severity = Severity::Error;
                 (
                     object_span(src, obj),
                     format!(
-                        "{} has no `analysis`: Flagger then skips analysis and promotes the new version at once",
+                        "{} has no `analysis`, which the Canary CRD requires (`spec.required: [targetRef, analysis]`): the API server rejects it and the release's apply fails",
                         who(inst)
                     ),
                 )
@@ -76,7 +80,7 @@ impl Rule for FlaggerUnwatched {
                 message,
                 "give the analysis metrics (request-success-rate, request-duration) or a load-test/acceptance webhook, and do not skip it",
                 format!("{}/{}", inst.kind, inst.name),
-            ));
+            ).with_severity(severity));
         }
     }
 }

@@ -1,6 +1,7 @@
 //! K401: `revisionHistoryLimit: 0`. The controller deletes every old ReplicaSet (or
-//! ControllerRevision), so `kubectl rollout undo` and Argo's abort have nothing to go
-//! back to: a bad release can only be fixed by shipping another one.
+//! ControllerRevision), so `kubectl rollout undo` (and `kubectl argo rollouts undo`) has
+//! nothing to go back to: a bad release can only be fixed by shipping another one. An
+//! Argo abort still works: Argo never deletes the stable ReplicaSet.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
