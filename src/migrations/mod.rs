@@ -4,6 +4,7 @@
 
 pub mod convention;
 pub mod dialect_marks;
+pub mod mysql_inplace;
 pub mod noise;
 pub mod schema;
 pub mod walk;

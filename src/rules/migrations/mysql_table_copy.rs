@@ -79,6 +79,10 @@ impl Rule for MysqlTableCopy {
                 if old.spec.data_type.is_empty()
                     || crate::sql::ops::mysql_canonical_type(&old.spec.data_type)
                         == crate::sql::ops::mysql_canonical_type(new_type)
+                    || crate::migrations::mysql_inplace::in_place_type_change(
+                        &old.spec.data_type,
+                        new_type,
+                    )
                 {
                     return;
                 }
