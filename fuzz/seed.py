@@ -76,12 +76,10 @@ def seeds(target):
             if yml(p) or p.endswith(".json"):
                 yield read(p)
         # Whole API folders of the fixtures: descriptions with their $ref fragments.
-        for side in walk(fixtures):
-            pass
         for d, dirs, files in os.walk(fixtures):
             if any(f.startswith(("openapi", "swagger")) for f in files):
                 paths = [p for p in walk(d) if yml(p) or p.endswith(".json")][:12]
-                yield b"" + bundle(d, paths, "api/")
+                yield bundle(d, paths, "api/")
     elif target == "kustomize":
         for d, dirs, files in os.walk(SHARED):
             dirs.sort()
