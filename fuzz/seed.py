@@ -109,9 +109,6 @@ def seeds(target):
                 kinds.append((4 if b"openapi:" in text or b"swagger:" in text else 1, p))
         for i, (k, p) in enumerate(kinds):
             yield bytes([k, i % 4, (i * 7) % 11]) + read(p)
-    own = os.path.join(REPO, "fuzz", "seeds", target)
-    for p in walk(own):
-        yield read(p)
 
 
 def main():
@@ -123,7 +120,8 @@ def main():
         # A spread over the whole corpus when it holds more than PER_TARGET files.
         step = max(1, len(all_seeds) // PER_TARGET)
         n = 0
-        for s in all_seeds[::step]:
+        own = [read(p) for p in walk(os.path.join(REPO, "fuzz", "seeds", t))]
+        for s in all_seeds[::step] + own:
             name = hashlib.sha1(s).hexdigest()
             with open(os.path.join(d, name), "wb") as f:
                 f.write(s)
