@@ -238,3 +238,160 @@ fn plaintext_secrets_are_reported_without_their_values() {
         }
     }
 }
+
+/// A small xorshift: the same mutants on every run, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Tokens that change how a YAML, JSON, SQL, env or compose file reads.
+#[rustfmt::skip]
+const TOKENS: &[&str] = &[
+    "{{ .Values.x }}", "*a", "&a ", "<<: *a\n", "---\n", "- ", ": ", "[", "]", "{", "}", "'",
+    "\"", "!!binary ", "$ref: '#'\n", "\t", "\u{feff}", "\0", "\r", "\n", "%YAML 1.1\n",
+    "? ", "|\n", ">-\n", "$$", "$body$", "/*", "*/", ";", "BEGIN;", "COMMIT;", "E'\\'",
+    "`", "-- +goose Up\n", "-- +goose StatementBegin\n", "-- migrate:up\n",
+    "DELIMITER //\n", "ALTER TABLE t DROP COLUMN c;", "${X:-${Y}}", "$", "export ",
+    "\u{e9}", "\u{1F600}", "\u{202e}", "\x1b[2J",
+];
+
+fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) {
+    for _ in 0..1 + rng.below(3) {
+        let len = bytes.len();
+        let at = rng.below(len + 1);
+        match rng.below(6) {
+            // Flip a bit.
+            0 if len > 0 => {
+                let i = rng.below(len);
+                bytes[i] ^= 1 << rng.below(8);
+            }
+            // Insert a byte (a truncated UTF-8 sequence now and then).
+            1 => {
+                let b = [b'\xe2', b'\xff', b'#', b' ', b'\n', b':'][rng.below(6)];
+                bytes.insert(at, b);
+            }
+            // Delete a slice.
+            2 if len > 0 => {
+                let n = 1 + rng.below(64.min(len - at.min(len - 1)));
+                let at = at.min(len - 1);
+                bytes.drain(at..(at + n).min(len));
+            }
+            // Duplicate a slice, up to 8 times.
+            3 if len > 0 => {
+                let at = at.min(len - 1);
+                let end = (at + 1 + rng.below(200)).min(len);
+                let slice = bytes[at..end].to_vec();
+                for _ in 0..1 + rng.below(8) {
+                    bytes.splice(end..end, slice.iter().copied());
+                }
+            }
+            // Splice a token.
+            _ => {
+                let t = TOKENS[rng.below(TOKENS.len())];
+                bytes.splice(at..at, t.bytes());
+            }
+        }
+    }
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![from.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&d).unwrap().flatten().collect();
+        entries.sort_by_key(|e| e.path());
+        for e in entries {
+            let p = e.path();
+            let dest = to.join(p.strip_prefix(from).unwrap());
+            if p.is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+                stack.push(p);
+            } else {
+                std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+                std::fs::copy(&p, &dest).unwrap();
+                if p.file_name().is_some_and(|n| n != "rollsafe.toml") {
+                    files.push(dest);
+                }
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Mutated copies of the fixtures (bit flips, inserted and deleted bytes, duplicated
+/// slices, YAML/SQL/env tokens spliced in) never panic or fail the check, every finding
+/// points inside its file, every format renders, and no mutant takes long. Deterministic:
+/// a failure names the round and the file to reproduce it.
+#[test]
+fn mutated_fixtures_never_panic_and_stay_located() {
+    use rollsafe::check::{Options, check};
+    use rollsafe::report::{Format, render};
+
+    let fixtures = common::repo().join("fixtures");
+    let mut heads = Vec::new();
+    let mut stack = vec![fixtures];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "head") {
+                    heads.push(p);
+                } else {
+                    stack.push(p);
+                }
+            }
+        }
+    }
+    heads.sort();
+    assert!(heads.len() > 20, "{heads:?}");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let started = std::time::Instant::now();
+    let rounds = 2 * heads.len();
+    for round in 0..rounds {
+        let head = &heads[round % heads.len()];
+        let tmp = tempfile::tempdir().unwrap();
+        let files = copy_tree(head, tmp.path());
+        let mut changed = Vec::new();
+        for _ in 0..1 + rng.below(2) {
+            let f = &files[rng.below(files.len())];
+            let mut bytes = std::fs::read(f).unwrap();
+            mutate(&mut rng, &mut bytes);
+            std::fs::write(f, &bytes).unwrap();
+            changed.push(f.strip_prefix(tmp.path()).unwrap().display().to_string());
+        }
+        let base = head.with_file_name("base");
+        let what = format!("round {round}: {} with {changed:?} mutated", head.display());
+        let t = std::time::Instant::now();
+        let outcome = check(&Options {
+            root: Some(tmp.path().to_path_buf()),
+            cwd: Some(tmp.path().to_path_buf()),
+            base: base.is_dir().then(|| base.display().to_string()),
+            all: true,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{what}: {}", e.0));
+        if let Some(problem) = common::location_problem(&outcome) {
+            panic!("{what}: {problem}");
+        }
+        for format in [Format::Human, Format::Compact, Format::Json, Format::Sarif] {
+            render(format, &outcome, false);
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(20),
+            "{what}: took {:?}",
+            t.elapsed()
+        );
+    }
+    eprintln!("{rounds} mutated projects in {:?}", started.elapsed());
+}

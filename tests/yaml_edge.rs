@@ -243,3 +243,19 @@ fn every_case_reports_what_expected_md_states() {
         "{got:#?}"
     );
 }
+
+/// Found by the `yaml` fuzz target: the plain reader of API descriptions read an integer
+/// past u64 as an integer where the serde path reads a float, so one description had two
+/// readings. Core and compose read scalars with the same options: they must agree.
+#[test]
+fn api_descriptions_read_integers_past_64_bits_as_the_serde_path_does() {
+    for text in [
+        "33333333333333333333333333333333 \n",
+        "maximum: -99999999999999999999\n",
+        "a: [0x1ffffffffffffffff, 0o7777777777777777777777777, 18446744073709551615]\n",
+    ] {
+        let core = parse_stream(text, Flavor::Core).unwrap();
+        let compose = parse_stream(text, Flavor::Compose).unwrap();
+        assert_eq!(core, compose, "{text}");
+    }
+}

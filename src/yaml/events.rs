@@ -61,22 +61,24 @@ fn resolve(text: &str) -> Option<Kind> {
     {
         return None;
     }
+    // The serde path reads integers outside i64/u64 as floats: decline those.
+    let int = |i: i128| (i64::MIN as i128..=u64::MAX as i128).contains(&i);
     if digits(unsigned)
         && let Ok(i) = text.parse::<i128>()
     {
-        return Some(Kind::Int(i));
+        return int(i).then_some(Kind::Int(i));
     }
     if let Some(h) = text.strip_prefix("0x")
         && !h.is_empty()
         && let Ok(i) = i128::from_str_radix(h, 16)
     {
-        return Some(Kind::Int(i));
+        return int(i).then_some(Kind::Int(i));
     }
     if let Some(o) = text.strip_prefix("0o")
         && !o.is_empty()
         && let Ok(i) = i128::from_str_radix(o, 8)
     {
-        return Some(Kind::Int(i));
+        return int(i).then_some(Kind::Int(i));
     }
     // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
     let is_float = {
@@ -289,6 +291,7 @@ mod tests {
         );
         same("a: &x {b: 1}\nc: *x\nd: |\n  text\n  more\ne: >-\n  folded\n");
         same("- a\n- - b\n  - c\n- {}\n- []\n");
+        same("a: [18446744073709551615, -9223372036854775808, 0xffffffffffffffff]\n");
         same("at: 06/11/2019 22:05:25 MST\nv: 1.2.3\nk: 0x\nd: 2024-01-01\n");
     }
 
@@ -300,6 +303,9 @@ mod tests {
         assert!(parse_plain("a: 1_000\n").is_none());
         assert!(parse_plain("a: 0755\n").is_none());
         assert!(parse_plain("a: .inf\n").is_none());
+        // Found by the `yaml` fuzz target: serde reads this as a float.
+        assert!(parse_plain("33333333333333333333333333333333 \n").is_none());
+        assert!(parse_plain("a: 0x1ffffffffffffffff\n").is_none());
     }
 }
 

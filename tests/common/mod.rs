@@ -74,3 +74,51 @@ pub fn summary(o: &Outcome) -> Vec<String> {
         })
         .collect()
 }
+
+/// Every finding points inside its file: line and column from 1, the end not before the
+/// start, and — where the file's text is known — a byte range inside it, on char
+/// boundaries, at the line and column it claims. Returns the first broken promise.
+pub fn location_problem(o: &Outcome) -> Option<String> {
+    use std::collections::BTreeMap;
+    let sources: BTreeMap<&str, &rollsafe::source::SourceFile> = o
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.source.as_deref())
+        .map(|s| (s.path.as_str(), s))
+        .collect();
+    for d in &o.diagnostics {
+        for loc in std::iter::once(&d.location).chain(&d.related) {
+            if loc.in_base {
+                continue;
+            }
+            let at = format!("{} at {}:{}:{}", d.code, loc.path, loc.line, loc.column);
+            if loc.line == 0 || loc.column == 0 {
+                return Some(format!("{at}: not 1-based"));
+            }
+            if (loc.end_line, loc.end_column) < (loc.line, loc.column) {
+                return Some(format!("{at}: ends before it starts"));
+            }
+            let Some(src) = sources.get(loc.path.as_str()) else {
+                continue;
+            };
+            let (start, end) = (loc.offset, loc.offset + loc.len);
+            if end > src.text.len()
+                || !src.text.is_char_boundary(start)
+                || !src.text.is_char_boundary(end)
+            {
+                return Some(format!(
+                    "{at}: bytes {start}..{end} not inside the text ({} bytes)",
+                    src.text.len()
+                ));
+            }
+            let p = src.pos(start);
+            if (p.line, p.column) != (loc.line, loc.column) {
+                return Some(format!("{at}: byte {start} is at {}:{}", p.line, p.column));
+            }
+            if loc.end_line > src.line_count() {
+                return Some(format!("{at}: ends past the last line"));
+            }
+        }
+    }
+    None
+}

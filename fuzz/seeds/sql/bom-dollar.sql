@@ -1,0 +1,3 @@
+﻿ALTER TABLE users DROP COLUMN fax;
+DO $body$ BEGIN PERFORM 1; END $body$;
+/* a /* nested */ */ SELECT E'\'';
