@@ -189,17 +189,15 @@ fn side_facts(files: &[RawFile]) -> Side {
         let name = f.path.rsplit('/').next().unwrap_or("");
         let text = || String::from_utf8_lossy(&f.bytes).into_owned();
         if name.to_ascii_lowercase().ends_with(".sql") {
-            let found = migrations::dialect_marks::marks(&String::from_utf8_lossy(&f.bytes));
+            // One decode for both: the dialect marks and the convention of the file.
+            let sql = String::from_utf8_lossy(&f.bytes);
+            let found = migrations::dialect_marks::marks(&sql);
             side.sql_marks
                 .entry(dir_of(&f.path).to_string())
                 .or_default()
                 .add(found);
             if migrations::convention::dialect_hint(&f.path).is_none()
-                && let Some(info) = migrations::convention::detect(
-                    &f.path,
-                    &String::from_utf8_lossy(&f.bytes),
-                    true,
-                )
+                && let Some(info) = migrations::convention::detect(&f.path, &sql, true)
             {
                 side.sql_marks_unnamed
                     .entry(info.convention)

@@ -13,15 +13,7 @@ impl Index {
     /// name says `metrics`, or a Prometheus-operator ServiceMonitor of the same
     /// deployment unit that selects the Service scrapes it.
     pub fn is_scrape_only_service(&self, manifests: &[ManifestFile], svc: &Instance) -> bool {
-        let ports: Vec<&Node> = self
-            .object(manifests, svc)
-            .node
-            .get("spec")
-            .and_then(|s| s.get("ports"))
-            .map(Node::items)
-            .unwrap_or(&[])
-            .iter()
-            .collect();
+        let ports = self.service_ports(manifests, svc);
         if ports.is_empty() {
             return false;
         }
@@ -32,6 +24,16 @@ impl Index {
                 n.to_ascii_lowercase().contains("metrics") || scraped.iter().any(|s| s == n)
             })
         })
+    }
+
+    /// The Service's `spec.ports` entries.
+    pub fn service_ports<'a>(&self, manifests: &'a [ManifestFile], svc: &Instance) -> &'a [Node] {
+        self.object(manifests, svc)
+            .node
+            .get("spec")
+            .and_then(|s| s.get("ports"))
+            .map(Node::items)
+            .unwrap_or(&[])
     }
 
     /// Port names that ServiceMonitors selecting this Service scrape.

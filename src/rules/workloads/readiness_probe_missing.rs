@@ -38,12 +38,8 @@ impl Rule for ReadinessProbeMissing {
                 continue;
             }
             let sobj = ix.object(m, svc);
-            let ports: Vec<&Node> = sobj
-                .node
-                .get("spec")
-                .and_then(|s| s.get("ports"))
-                .map(Node::items)
-                .unwrap_or(&[])
+            let ports: Vec<&Node> = ix
+                .service_ports(m, svc)
                 .iter()
                 .filter_map(|p| p.get("targetPort").or(p.get("port")))
                 .collect();
