@@ -37,7 +37,11 @@ fn normalise(words: &[&str], out: &mut Vec<String>) {
     }
     if let Some((head, actions)) = alter_table_actions(&words) {
         for a in actions {
-            out.push(format!("{} {}", head.join(" "), with_column_keyword(&a).join(" ")));
+            out.push(format!(
+                "{} {}",
+                head.join(" "),
+                with_column_keyword(&a).join(" ")
+            ));
         }
         return;
     }

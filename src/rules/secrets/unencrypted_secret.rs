@@ -59,7 +59,8 @@ impl Rule for UnencryptedSecret {
                 // only the credentials in it; one in which none is recognised is info.
                 let no_credential = map.entries().iter().all(|(k, v)| {
                     !real.contains(&k.text.as_str())
-                        || v.as_str().is_some_and(|s| config_without_credential(s, field))
+                        || v.as_str()
+                            .is_some_and(|s| config_without_credential(s, field))
                 });
                 let keys: Vec<String> = real.iter().map(|k| format!("`{k}`")).collect();
                 let mut d = Diagnostic::new(
@@ -67,9 +68,22 @@ impl Rule for UnencryptedSecret {
                     src,
                     key_span(src, key),
                     if no_credential {
-                        format!("{} is committed in plain text with configuration files ({}) in which no credential was recognised: check that they hold none before the next edit adds one", who(inst), keys.join(", "))
+                        format!(
+                            "{} is committed in plain text with configuration files ({}) in which no credential was recognised: check that they hold none before the next edit adds one",
+                            who(inst),
+                            keys.join(", ")
+                        )
                     } else {
-                        format!("{} is committed with {} in plain text ({}): base64 is an encoding, not encryption", who(inst), if real.len() == 1 { "a value".to_string() } else { format!("{} values", real.len()) }, keys.join(", "))
+                        format!(
+                            "{} is committed with {} in plain text ({}): base64 is an encoding, not encryption",
+                            who(inst),
+                            if real.len() == 1 {
+                                "a value".to_string()
+                            } else {
+                                format!("{} values", real.len())
+                            },
+                            keys.join(", ")
+                        )
                     },
                     "commit a SealedSecret, a SOPS-encrypted file or an ExternalSecret instead, and rotate these values: they are in the history",
                     format!("{}/{}/{field}", inst.namespace, inst.name),
