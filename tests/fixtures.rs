@@ -46,6 +46,7 @@ fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");
 fixture!(rollback_fold, "rollback-fold");
 fixture!(lock_fold, "lock-fold");
+fixture!(data_kept, "data-kept");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]
