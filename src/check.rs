@@ -146,7 +146,7 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
 /// Rules that report something missing: with a base, they report only what the release
 /// changed (a reference added, a definition removed or renamed).
 const ABSENCE: &[&str] = &[
-    "S101", "S102", "S103", "K201", "K204", "K205", "K301", "K304", "T601",
+    "S101", "S102", "S103", "K201", "K204", "K205", "K206", "K301", "K304", "T601",
 ];
 
 /// One finding repeated identically in several deployment units (the same install bundle
