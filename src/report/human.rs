@@ -165,7 +165,7 @@ type Ranges = Vec<(usize, usize)>;
 
 /// The shown text of every file with findings, built once per file: masked with what
 /// every finding of the file hides (all of it is secret, whichever finding said so).
-fn shown_files(outcome: &Outcome) -> HashMap<*const SourceFile, Arc<Shown>> {
+pub(super) fn shown_files(outcome: &Outcome) -> HashMap<*const SourceFile, Arc<Shown>> {
     let mut masks: HashMap<*const SourceFile, (&SourceFile, Ranges)> = HashMap::new();
     for d in &outcome.diagnostics {
         if let Some(f) = &d.source {
