@@ -1,0 +1,226 @@
+//! The GitHub Action's check step (`ci/github/run.sh`), run as the runner runs it: in a
+//! checkout of a fixture repository, with a simulated event payload and the `GITHUB_*`
+//! variables. Checks the base it picks, the SARIF file, the step summary, the outputs
+//! and the exit status.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::gitrepo::{self, Upstream, git, have};
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+    summary: String,
+    outputs: String,
+    sarif: Option<serde_json::Value>,
+}
+
+fn run(checkout: &Path, event: &str, payload: &serde_json::Value, env: &[(&str, &str)]) -> Run {
+    let runner = tempfile::tempdir().unwrap();
+    let event_path = runner.path().join("event.json");
+    std::fs::write(&event_path, payload.to_string()).unwrap();
+    let summary = runner.path().join("summary.md");
+    let outputs = runner.path().join("output");
+    // An earlier step's summary stays: the report is appended.
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = Command::new("bash")
+        .arg(common::repo().join("ci/github/run.sh"))
+        .current_dir(checkout)
+        .env("ROLLSAFE", env!("CARGO_BIN_EXE_rollsafe"))
+        .env("GITHUB_EVENT_NAME", event)
+        .env("GITHUB_EVENT_PATH", &event_path)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("GITHUB_WORKSPACE", checkout)
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let sarif = checkout.join("rollsafe.sarif");
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        summary: std::fs::read_to_string(&summary).unwrap(),
+        outputs: std::fs::read_to_string(&outputs).unwrap_or_default(),
+        sarif: std::fs::read_to_string(&sarif)
+            .ok()
+            .map(|s| serde_json::from_str(&s).unwrap()),
+    }
+}
+
+fn rule_ids(sarif: &serde_json::Value) -> Vec<String> {
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn tools_present() -> bool {
+    have("git") && have("jq") && have("bash")
+}
+
+/// A full clone of `feature`, as `actions/checkout` with `ref: head.sha` and
+/// `fetch-depth: 0` gives.
+fn head_checkout(tmp: &Path, up: &Upstream) -> PathBuf {
+    let url = format!("file://{}", up.dir.display());
+    git(tmp, &["clone", "-q", "--branch", "feature", &url, "head"]);
+    tmp.join("head")
+}
+
+/// What `actions/checkout` gives by default on `pull_request`: the merge commit GitHub
+/// makes (refs/pull/1/merge), fetched at depth 1.
+fn merge_checkout(tmp: &Path, up: &Upstream) -> PathBuf {
+    git(&up.dir, &["checkout", "-q", "--detach", &up.main_tip]);
+    git(&up.dir, &["merge", "-q", "--no-ff", "feature", "-m", "Merge feature into main"]);
+    let merge = git(&up.dir, &["rev-parse", "HEAD"]);
+    git(&up.dir, &["update-ref", "refs/pull/1/merge", &merge]);
+    git(&up.dir, &["checkout", "-q", "feature"]);
+    let dir = tmp.join("merge");
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q"]);
+    let url = format!("file://{}", up.dir.display());
+    git(&dir, &["remote", "add", "origin", &url]);
+    git(&dir, &["fetch", "-q", "--no-tags", "--depth=1", "origin", "+refs/pull/1/merge:refs/remotes/pull/1/merge"]);
+    git(&dir, &["checkout", "-q", "--detach", "refs/remotes/pull/1/merge"]);
+    dir
+}
+
+fn pull_request(up: &Upstream) -> serde_json::Value {
+    serde_json::json!({
+        "action": "synchronize",
+        "number": 1,
+        "pull_request": {
+            "base": {"ref": "main", "sha": up.main_tip},
+            "head": {"ref": "feature", "sha": up.feature_tip},
+        },
+    })
+}
+
+#[test]
+fn pull_request_head_checkout_is_compared_at_the_merge_base() {
+    if !tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let up = gitrepo::upstream(tmp.path());
+    let checkout = head_checkout(tmp.path(), &up);
+    let r = run(&checkout, "pull_request", &pull_request(&up), &[]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    let sarif = r.sarif.expect("SARIF written");
+    assert_eq!(sarif["version"], "2.1.0");
+    let mut ids = rule_ids(&sarif);
+    ids.sort();
+    assert_eq!(ids, ["M101", "M106", "M201", "M209", "M209", "M303"]);
+    assert!(
+        r.stdout
+            .starts_with("::error file=db/migrations/000003_order_status.up.sql,line=10,col=20"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.lines().count(), 6, "{}", r.stdout);
+    assert!(
+        r.summary.starts_with(
+            "earlier step\n### ❌ rollsafe: 3 errors, 2 warnings, 1 info in 2 files, new since <code>"
+        ),
+        "{}",
+        r.summary
+    );
+    assert!(r.summary.contains("<code>customers.fax</code>"), "{}", r.summary);
+    let sarif_path = checkout.join("rollsafe.sarif").canonicalize().unwrap();
+    assert_eq!(
+        r.outputs,
+        format!(
+            "base={}\nsarif-file={}\nexit-code=1\n",
+            up.main_tip,
+            sarif_path.display()
+        )
+    );
+}
+
+#[test]
+fn pull_request_merge_checkout_fetches_the_base_and_compares_exactly() {
+    if !tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let up = gitrepo::upstream(tmp.path());
+    let checkout = merge_checkout(tmp.path(), &up);
+    assert_eq!(git(&checkout, &["rev-parse", "--is-shallow-repository"]), "true");
+    let r = run(&checkout, "pull_request", &pull_request(&up), &[]);
+    assert!(r.stderr.contains("fetching the base commit"), "{}", r.stderr);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    let ids = rule_ids(&r.sarif.expect("SARIF written"));
+    // The merge puts the branch's 000003 behind main's shipped 000004 (M305, true for
+    // golang-migrate); nothing is reported as deleted.
+    assert!(ids.contains(&"M305".to_string()), "{ids:?}");
+    assert!(!ids.contains(&"M304".to_string()), "{ids:?}");
+    assert!(r.outputs.contains(&format!("base={}\n", up.main_tip)), "{}", r.outputs);
+}
+
+#[test]
+fn push_events_compare_with_the_commit_before() {
+    if !tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let up = gitrepo::upstream(tmp.path());
+    let checkout = head_checkout(tmp.path(), &up);
+    // Nothing pushed since `before`: clean.
+    let same = serde_json::json!({"before": up.feature_tip, "after": up.feature_tip});
+    let r = run(&checkout, "push", &same, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.summary
+            .starts_with("earlier step\n### ✅ rollsafe: no findings (8 files checked, new since <code>"),
+        "{}",
+        r.summary
+    );
+    // The push of the feature commit.
+    let pushed = serde_json::json!({"before": up.fork_point, "after": up.feature_tip});
+    let r = run(&checkout, "push", &pushed, &[]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert_eq!(rule_ids(&r.sarif.unwrap()).len(), 6);
+    // A new branch has no `before`: checked without a base, and fail-on is honoured.
+    let new_branch = serde_json::json!({"before": "0".repeat(40), "after": up.feature_tip});
+    let r = run(&checkout, "push", &new_branch, &[("INPUT_FAIL_ON", "never")]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("::notice title=rollsafe::a new branch has no previous commit"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.outputs.starts_with("base=\n"), "{}", r.outputs);
+    assert!(r.summary.contains("### ❌ rollsafe:"), "{}", r.summary);
+}
+
+#[test]
+fn a_check_that_cannot_run_says_why_in_the_summary() {
+    if !tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let up = gitrepo::upstream(tmp.path());
+    let checkout = head_checkout(tmp.path(), &up);
+    let r = run(
+        &checkout,
+        "workflow_dispatch",
+        &serde_json::json!({}),
+        &[("INPUT_BASE", "no-such-rev"), ("INPUT_FETCH_BASE", "false")],
+    );
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--base no-such-rev: neither a directory nor a git revision"));
+    assert!(
+        r.summary
+            .contains("### ⛔ rollsafe could not check this change (exit status 2)"),
+        "{}",
+        r.summary
+    );
+    assert!(r.outputs.ends_with("exit-code=2\n"), "{}", r.outputs);
+}
