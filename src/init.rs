@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::config::{self, Config};
 use crate::discover::{Filter, walk_all};
-use crate::migrations::{Convention, Tool};
+use crate::migrations::{Convention, Tool, convention, dialect_marks};
 use crate::project::{self, FileKind};
 use crate::sql::Dialect;
 
@@ -77,28 +77,19 @@ fn load(root: &Path, config: &Config) -> project::Project {
 }
 
 /// Detects the migration folders and the layout of the project at `root`, read with
-/// `config` (its include/exclude and classification apply; its dialect does not).
+/// `config` (its include/exclude and classification apply; its dialect does not: what
+/// is shown is what the files say).
 pub fn detect(root: &Path, config: &Config) -> Detected {
-    // A folder's dialect is detected when it does not follow the configured default:
-    // load twice with two defaults and keep the folders that agree.
-    let mut as_postgres = config.clone();
-    as_postgres.migrations.dialect = Some("postgres".into());
-    let mut as_mysql = config.clone();
-    as_mysql.migrations.dialect = Some("mysql".into());
-    let (p, m) = rayon::join(|| load(root, &as_postgres), || load(root, &as_mysql));
-    let mysql_dialect: BTreeMap<&str, Dialect> = m
-        .migration_sets
-        .iter()
-        .map(|s| (s.dir.as_str(), s.dialect))
-        .collect();
+    let mut open = config.clone();
+    open.migrations.dialect = None;
+    let p = load(root, &open);
     let mut d = Detected::default();
     for s in &p.migration_sets {
-        let agreed = mysql_dialect.get(s.dir.as_str()) == Some(&s.dialect);
         d.migrations.push(MigrationFolder {
             dir: if s.dir.is_empty() { ".".into() } else { s.dir.clone() },
             convention: convention_name(s.tool, s.convention),
             layout: s.convention.label(),
-            dialect: agreed.then_some(s.dialect),
+            dialect: shown_dialect(s),
             migrations: s.migrations.len(),
         });
     }
@@ -163,6 +154,24 @@ impl Detected {
         }
         lines
     }
+}
+
+/// The dialect a folder's paths or SQL name. With no dialect configured, the loader
+/// takes any other than PostgreSQL only from them; PostgreSQL is also its default, so
+/// that one counts as shown only when a path or the SQL shows it.
+fn shown_dialect(s: &crate::migrations::MigrationSet) -> Option<Dialect> {
+    if s.dialect != Dialect::Postgres {
+        return Some(s.dialect);
+    }
+    let mut marks = dialect_marks::Marks::default();
+    let mut named = convention::dialect_hint(&s.dir) == Some(s.dialect);
+    for m in &s.migrations {
+        for part in m.up.iter().chain(&m.down) {
+            named |= convention::dialect_hint(&part.file.source.path) == Some(s.dialect);
+            marks.add(dialect_marks::marks(&part.file.source.text));
+        }
+    }
+    (named || marks.decide() == Some(s.dialect)).then_some(s.dialect)
 }
 
 /// The template with what was detected filled in.
