@@ -224,3 +224,90 @@ fn a_check_that_cannot_run_says_why_in_the_summary() {
     );
     assert!(r.outputs.ends_with("exit-code=2\n"), "{}", r.outputs);
 }
+
+/// The script of the GitLab template's job, run as the runner runs it (one shell, `-e`).
+fn gitlab(checkout: &Path, env: &[(&str, &str)]) -> (i32, String, Option<serde_json::Value>) {
+    let text = std::fs::read_to_string(common::repo().join("ci/gitlab/rollsafe.gitlab-ci.yml")).unwrap();
+    let job: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(
+        job["rollsafe"]["artifacts"]["reports"]["codequality"],
+        "gl-code-quality-report.json"
+    );
+    let script: Vec<&str> = job["rollsafe"]["script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let bin = Path::new(env!("CARGO_BIN_EXE_rollsafe")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let out = Command::new("bash")
+        .args(["-e", "-c", &script.join("\n")])
+        .current_dir(checkout)
+        .env("PATH", path)
+        .env("ROLLSAFE_VERSION", "")
+        .env("ROLLSAFE_ARGS", "")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let report = std::fs::read_to_string(checkout.join("gl-code-quality-report.json"))
+        .ok()
+        .map(|s| serde_json::from_str(&s).unwrap());
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        report,
+    )
+}
+
+fn check_names(report: &serde_json::Value) -> Vec<String> {
+    report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["check_name"].as_str().unwrap()[..4].to_string())
+        .collect()
+}
+
+#[test]
+fn gitlab_template_compares_merge_requests_at_their_diff_base() {
+    if !tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let up = gitrepo::upstream(tmp.path());
+    // A merge request pipeline on a shallow clone of the branch (GIT_DEPTH=1): the diff
+    // base is fetched, and main's newer migration is not reported.
+    let url = format!("file://{}", up.dir.display());
+    git(tmp.path(), &["clone", "-q", "--depth", "1", "--branch", "feature", &url, "shallow"]);
+    let shallow = tmp.path().join("shallow");
+    let (code, log, report) = gitlab(
+        &shallow,
+        &[
+            ("CI_MERGE_REQUEST_DIFF_BASE_SHA", &up.fork_point),
+            ("CI_COMMIT_BEFORE_SHA", &"0".repeat(40)),
+        ],
+    );
+    assert_eq!(code, 1, "{log}");
+    let mut names = check_names(&report.expect("Code Quality report written"));
+    names.sort();
+    assert_eq!(names, ["M101", "M106", "M201", "M209", "M209", "M303"], "{log}");
+    assert!(log.contains("db/migrations/000003_order_status.up.sql:12:23: error[M101]"), "{log}");
+
+    // A merged results pipeline checks the merge commit against the target's tip.
+    let merge = merge_checkout(tmp.path(), &up);
+    let (code, log, report) = gitlab(
+        &merge,
+        &[
+            ("CI_MERGE_REQUEST_DIFF_BASE_SHA", &up.fork_point),
+            ("CI_MERGE_REQUEST_TARGET_BRANCH_SHA", &up.main_tip),
+        ],
+    );
+    assert_eq!(code, 1, "{log}");
+    let names = check_names(&report.unwrap());
+    assert!(names.contains(&"M305".to_string()) && !names.contains(&"M304".to_string()), "{names:?}");
+
+    // A new branch's pipeline: no base.
+    let (code, log, _) = gitlab(&shallow, &[("CI_COMMIT_BEFORE_SHA", &"0".repeat(40)), ("ROLLSAFE_ARGS", "--fail-on never")]);
+    assert_eq!(code, 0, "{log}");
+}
