@@ -231,7 +231,11 @@ fn run_check(args: CheckArgs) -> i32 {
     let writes_baseline = opts.write_baseline.is_some();
     let status = emit(check::check(&opts), args.report, args.statistics);
     // Writing a baseline accepts the findings it records: that run succeeded.
-    if writes_baseline && status == 1 { 0 } else { status }
+    if writes_baseline && status == 1 {
+        0
+    } else {
+        status
+    }
 }
 
 fn run_diff(args: DiffArgs) -> i32 {

@@ -31,7 +31,12 @@ fn git(root: &Path, args: &[&str]) -> Result<Output, String> {
 fn commit_of(root: &Path, rev: &str) -> Result<Option<String>, String> {
     let out = git(
         root,
-        &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")],
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
     )?;
     Ok(out
         .status

@@ -86,7 +86,11 @@ pub fn detect(root: &Path, config: &Config) -> Detected {
     let mut d = Detected::default();
     for s in &p.migration_sets {
         d.migrations.push(MigrationFolder {
-            dir: if s.dir.is_empty() { ".".into() } else { s.dir.clone() },
+            dir: if s.dir.is_empty() {
+                ".".into()
+            } else {
+                s.dir.clone()
+            },
             convention: convention_name(s.tool, s.convention),
             layout: s.convention.label(),
             dialect: shown_dialect(s),
@@ -130,7 +134,8 @@ impl Detected {
                 "migrations: {} ({}, {}, {} migration{})",
                 m.dir,
                 m.convention.unwrap_or(m.layout),
-                m.dialect.map_or("dialect not shown by the SQL", |d| d.as_str()),
+                m.dialect
+                    .map_or("dialect not shown by the SQL", |d| d.as_str()),
                 m.migrations,
                 if m.migrations == 1 { "" } else { "s" }
             ));

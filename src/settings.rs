@@ -11,7 +11,12 @@ use crate::cli::ReportArgs;
 use crate::{base, config};
 
 /// Settings whose value is a table of the user's own keys: shown whole, not per key.
-const MAPS: &[&str] = &["rules.severity", "classify", "api.moved", "env.environments"];
+const MAPS: &[&str] = &[
+    "rules.severity",
+    "classify",
+    "api.moved",
+    "env.environments",
+];
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, toml::Value>) {
     for (k, v) in table {
@@ -63,8 +68,13 @@ fn root_source(opts: &Options, cwd: &Path, root: &Path) -> String {
     } else {
         "the first PATH"
     };
-    if config::find_root(&opts.paths.first().map_or(cwd.to_path_buf(), |p| cwd.join(p)))
-        .is_some()
+    if config::find_root(
+        &opts
+            .paths
+            .first()
+            .map_or(cwd.to_path_buf(), |p| cwd.join(p)),
+    )
+    .is_some()
     {
         format!("nearest folder holding rollsafe.toml at or above {from}")
     } else if base::git_toplevel(root).as_deref() == Some(root) {
@@ -135,7 +145,12 @@ pub fn show(opts: &Options, report: &ReportArgs) -> i32 {
     };
     match &config_path {
         Some((p, why)) => line(&mut out, "config", &quoted(&p.display().to_string()), why),
-        None => line(&mut out, "config", "\"\"", "none: every setting at its default"),
+        None => line(
+            &mut out,
+            "config",
+            "\"\"",
+            "none: every setting at its default",
+        ),
     }
     let config = match check::load_config(opts, &root, &cwd) {
         Ok(c) => c,
@@ -166,7 +181,10 @@ pub fn show(opts: &Options, report: &ReportArgs) -> i32 {
         (Some(b), _) if opts.base_exact => (Some(b.clone()), "--base-exact".to_string()),
         (Some(b), _) => (Some(b.clone()), "--base".to_string()),
         (None, Some(b)) => (Some(b.clone()), from_config()),
-        (None, None) => (None, "none: only the newest migration of each folder is judged".into()),
+        (None, None) => (
+            None,
+            "none: only the newest migration of each folder is judged".into(),
+        ),
     };
     match &spec {
         None => line(&mut out, "base", "\"\"", &source),
@@ -185,7 +203,10 @@ pub fn show(opts: &Options, report: &ReportArgs) -> i32 {
                     } else if commit == tip {
                         "the commit it names, an ancestor of HEAD".to_string()
                     } else {
-                        format!("merge base of {s} (now {}) and HEAD", &tip[..tip.len().min(12)])
+                        format!(
+                            "merge base of {s} (now {}) and HEAD",
+                            &tip[..tip.len().min(12)]
+                        )
                     };
                     line(&mut out, "base-resolved", &quoted(&commit), &why);
                 }

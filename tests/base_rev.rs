@@ -33,8 +33,14 @@ fn base_is_the_merge_base_and_base_exact_the_tip() {
     let up = gitrepo::upstream(tmp.path());
     let (code, out, err) = rollsafe(&up.dir, &["check", "--base", "main", "--format", "compact"]);
     assert_eq!(code, 1, "{err}");
-    assert!(!out.contains("M304"), "main's new migration is not this branch's: {out}");
-    assert!(out.contains("000003_order_status.up.sql:12:23: error[M101]"), "{out}");
+    assert!(
+        !out.contains("M304"),
+        "main's new migration is not this branch's: {out}"
+    );
+    assert!(
+        out.contains("000003_order_status.up.sql:12:23: error[M101]"),
+        "{out}"
+    );
     let (_, human, _) = rollsafe(&up.dir, &["check", "--base", "main"]);
     assert!(
         human.contains(&format!(
@@ -55,14 +61,20 @@ fn base_is_the_merge_base_and_base_exact_the_tip() {
         &["check", "--base", &up.fork_point, "--format", "compact"],
     );
     assert_eq!(by_commit, out);
-    let (code, _, err) = rollsafe(&up.dir, &["check", "--base", "main", "--base-exact", "main"]);
+    let (code, _, err) = rollsafe(
+        &up.dir,
+        &["check", "--base", "main", "--base-exact", "main"],
+    );
     assert_eq!(code, 2, "{err}");
     // `--show-settings` says which commit was taken and why.
     let (code, settings, err) = rollsafe(&up.dir, &["check", "--base", "main", "--show-settings"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         settings.contains(&format!("base-resolved = \"{}\"", up.fork_point))
-            && settings.contains(&format!("# merge base of main (now {}) and HEAD", &up.main_tip[..12])),
+            && settings.contains(&format!(
+                "# merge base of main (now {}) and HEAD",
+                &up.main_tip[..12]
+            )),
         "{settings}"
     );
 }
@@ -77,10 +89,15 @@ fn shallow_clones_get_the_fetch_that_helps() {
     let url = format!("file://{}", up.dir.display());
     git(
         tmp.path(),
-        &["clone", "-q", "--depth", "1", "--branch", "feature", &url, "clone"],
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "clone",
+        ],
     );
     let clone = tmp.path().join("clone");
-    assert_eq!(git(&clone, &["rev-parse", "--is-shallow-repository"]), "true");
+    assert_eq!(
+        git(&clone, &["rev-parse", "--is-shallow-repository"]),
+        "true"
+    );
 
     // The base revision is not in the clone.
     let (code, _, err) = rollsafe(&clone, &["check", "--base", "origin/main"]);
@@ -97,14 +114,23 @@ fn shallow_clones_get_the_fetch_that_helps() {
     let (code, _, err) = rollsafe(&clone, &["check", "--base", &up.main_tip[..10]]);
     assert_eq!(code, 2);
     assert!(
-        err.contains(&format!("`git fetch --depth=1 origin {}`", &up.main_tip[..10])),
+        err.contains(&format!(
+            "`git fetch --depth=1 origin {}`",
+            &up.main_tip[..10]
+        )),
         "{err}"
     );
 
     // The fetch named brings the tip, but not the merge base.
     git(
         &clone,
-        &["fetch", "-q", "--depth=1", "origin", "main:refs/remotes/origin/main"],
+        &[
+            "fetch",
+            "-q",
+            "--depth=1",
+            "origin",
+            "main:refs/remotes/origin/main",
+        ],
     );
     let (code, _, err) = rollsafe(&clone, &["check", "--base", "origin/main"]);
     assert_eq!(code, 2);
@@ -116,7 +142,13 @@ fn shallow_clones_get_the_fetch_that_helps() {
     );
     let (code, out, err) = rollsafe(
         &clone,
-        &["check", "--base-exact", "origin/main", "--format", "compact"],
+        &[
+            "check",
+            "--base-exact",
+            "origin/main",
+            "--format",
+            "compact",
+        ],
     );
     assert_eq!(code, 1, "{err}");
     assert!(out.contains(AUDIT_M304), "{out}");
@@ -141,7 +173,10 @@ fn a_directory_base_is_taken_as_is() {
         &["check", "--base-exact", "../base", "--format", "compact"],
     );
     assert_eq!(code, 1, "{err}");
-    let (_, same, _) = rollsafe(&head, &["check", "--base", "../base", "--format", "compact"]);
+    let (_, same, _) = rollsafe(
+        &head,
+        &["check", "--base", "../base", "--format", "compact"],
+    );
     assert_eq!(out, same);
     assert_eq!(out.lines().count(), 6, "{out}");
 }

@@ -78,7 +78,17 @@ fn head_checkout(tmp: &Path, up: &Upstream) -> PathBuf {
 /// makes (refs/pull/1/merge), fetched at depth 1.
 fn merge_checkout(tmp: &Path, up: &Upstream) -> PathBuf {
     git(&up.dir, &["checkout", "-q", "--detach", &up.main_tip]);
-    git(&up.dir, &["merge", "-q", "--no-ff", "feature", "-m", "Merge feature into main"]);
+    git(
+        &up.dir,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "feature",
+            "-m",
+            "Merge feature into main",
+        ],
+    );
     let merge = git(&up.dir, &["rev-parse", "HEAD"]);
     git(&up.dir, &["update-ref", "refs/pull/1/merge", &merge]);
     git(&up.dir, &["checkout", "-q", "feature"]);
@@ -87,8 +97,21 @@ fn merge_checkout(tmp: &Path, up: &Upstream) -> PathBuf {
     git(&dir, &["init", "-q"]);
     let url = format!("file://{}", up.dir.display());
     git(&dir, &["remote", "add", "origin", &url]);
-    git(&dir, &["fetch", "-q", "--no-tags", "--depth=1", "origin", "+refs/pull/1/merge:refs/remotes/pull/1/merge"]);
-    git(&dir, &["checkout", "-q", "--detach", "refs/remotes/pull/1/merge"]);
+    git(
+        &dir,
+        &[
+            "fetch",
+            "-q",
+            "--no-tags",
+            "--depth=1",
+            "origin",
+            "+refs/pull/1/merge:refs/remotes/pull/1/merge",
+        ],
+    );
+    git(
+        &dir,
+        &["checkout", "-q", "--detach", "refs/remotes/pull/1/merge"],
+    );
     dir
 }
 
@@ -127,12 +150,16 @@ fn pull_request_head_checkout_is_compared_at_the_merge_base() {
     assert_eq!(r.stdout.lines().count(), 6, "{}", r.stdout);
     assert!(
         r.summary.starts_with(
-            "earlier step\n### ❌ rollsafe: 3 errors, 2 warnings, 1 info in 2 files, new since <code>"
+            "earlier step\n### ❌ rollsafe: 3 errors, 2 warnings, 1 info in 2 files, compared with <code>"
         ),
         "{}",
         r.summary
     );
-    assert!(r.summary.contains("<code>customers.fax</code>"), "{}", r.summary);
+    assert!(
+        r.summary.contains("<code>customers.fax</code>"),
+        "{}",
+        r.summary
+    );
     let sarif_path = checkout.join("rollsafe.sarif").canonicalize().unwrap();
     assert_eq!(
         r.outputs,
@@ -152,16 +179,27 @@ fn pull_request_merge_checkout_fetches_the_base_and_compares_exactly() {
     let tmp = tempfile::tempdir().unwrap();
     let up = gitrepo::upstream(tmp.path());
     let checkout = merge_checkout(tmp.path(), &up);
-    assert_eq!(git(&checkout, &["rev-parse", "--is-shallow-repository"]), "true");
+    assert_eq!(
+        git(&checkout, &["rev-parse", "--is-shallow-repository"]),
+        "true"
+    );
     let r = run(&checkout, "pull_request", &pull_request(&up), &[]);
-    assert!(r.stderr.contains("fetching the base commit"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("fetching the base commit"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(r.status, 1, "{}", r.stderr);
     let ids = rule_ids(&r.sarif.expect("SARIF written"));
     // The merge puts the branch's 000003 behind main's shipped 000004 (M305, true for
     // golang-migrate); nothing is reported as deleted.
     assert!(ids.contains(&"M305".to_string()), "{ids:?}");
     assert!(!ids.contains(&"M304".to_string()), "{ids:?}");
-    assert!(r.outputs.contains(&format!("base={}\n", up.main_tip)), "{}", r.outputs);
+    assert!(
+        r.outputs.contains(&format!("base={}\n", up.main_tip)),
+        "{}",
+        r.outputs
+    );
 }
 
 #[test]
@@ -177,8 +215,9 @@ fn push_events_compare_with_the_commit_before() {
     let r = run(&checkout, "push", &same, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(
-        r.summary
-            .starts_with("earlier step\n### ✅ rollsafe: no findings (8 files checked, new since <code>"),
+        r.summary.starts_with(
+            "earlier step\n### ✅ rollsafe: no findings (8 files checked, compared with <code>"
+        ),
         "{}",
         r.summary
     );
@@ -189,10 +228,16 @@ fn push_events_compare_with_the_commit_before() {
     assert_eq!(rule_ids(&r.sarif.unwrap()).len(), 6);
     // A new branch has no `before`: checked without a base, and fail-on is honoured.
     let new_branch = serde_json::json!({"before": "0".repeat(40), "after": up.feature_tip});
-    let r = run(&checkout, "push", &new_branch, &[("INPUT_FAIL_ON", "never")]);
+    let r = run(
+        &checkout,
+        "push",
+        &new_branch,
+        &[("INPUT_FAIL_ON", "never")],
+    );
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(
-        r.stdout.starts_with("::notice title=rollsafe::a new branch has no previous commit"),
+        r.stdout
+            .starts_with("::notice title=rollsafe::a new branch has no previous commit"),
         "{}",
         r.stdout
     );
@@ -215,7 +260,10 @@ fn a_check_that_cannot_run_says_why_in_the_summary() {
         &[("INPUT_BASE", "no-such-rev"), ("INPUT_FETCH_BASE", "false")],
     );
     assert_eq!(r.status, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("--base no-such-rev: neither a directory nor a git revision"));
+    assert!(
+        r.stderr
+            .contains("--base no-such-rev: neither a directory nor a git revision")
+    );
     assert!(
         r.summary
             .contains("### ⛔ rollsafe could not check this change (exit status 2)"),
@@ -227,7 +275,8 @@ fn a_check_that_cannot_run_says_why_in_the_summary() {
 
 /// The script of the GitLab template's job, run as the runner runs it (one shell, `-e`).
 fn gitlab(checkout: &Path, env: &[(&str, &str)]) -> (i32, String, Option<serde_json::Value>) {
-    let text = std::fs::read_to_string(common::repo().join("ci/gitlab/rollsafe.gitlab-ci.yml")).unwrap();
+    let text =
+        std::fs::read_to_string(common::repo().join("ci/gitlab/rollsafe.gitlab-ci.yml")).unwrap();
     let job: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
     assert_eq!(
         job["rollsafe"]["artifacts"]["reports"]["codequality"],
@@ -240,7 +289,11 @@ fn gitlab(checkout: &Path, env: &[(&str, &str)]) -> (i32, String, Option<serde_j
         .map(|l| l.as_str().unwrap())
         .collect();
     let bin = Path::new(env!("CARGO_BIN_EXE_rollsafe")).parent().unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let out = Command::new("bash")
         .args(["-e", "-c", &script.join("\n")])
         .current_dir(checkout)
@@ -279,7 +332,12 @@ fn gitlab_template_compares_merge_requests_at_their_diff_base() {
     // A merge request pipeline on a shallow clone of the branch (GIT_DEPTH=1): the diff
     // base is fetched, and main's newer migration is not reported.
     let url = format!("file://{}", up.dir.display());
-    git(tmp.path(), &["clone", "-q", "--depth", "1", "--branch", "feature", &url, "shallow"]);
+    git(
+        tmp.path(),
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "shallow",
+        ],
+    );
     let shallow = tmp.path().join("shallow");
     let (code, log, report) = gitlab(
         &shallow,
@@ -291,8 +349,15 @@ fn gitlab_template_compares_merge_requests_at_their_diff_base() {
     assert_eq!(code, 1, "{log}");
     let mut names = check_names(&report.expect("Code Quality report written"));
     names.sort();
-    assert_eq!(names, ["M101", "M106", "M201", "M209", "M209", "M303"], "{log}");
-    assert!(log.contains("db/migrations/000003_order_status.up.sql:12:23: error[M101]"), "{log}");
+    assert_eq!(
+        names,
+        ["M101", "M106", "M201", "M209", "M209", "M303"],
+        "{log}"
+    );
+    assert!(
+        log.contains("db/migrations/000003_order_status.up.sql:12:23: error[M101]"),
+        "{log}"
+    );
 
     // A merged results pipeline checks the merge commit against the target's tip.
     let merge = merge_checkout(tmp.path(), &up);
@@ -305,9 +370,72 @@ fn gitlab_template_compares_merge_requests_at_their_diff_base() {
     );
     assert_eq!(code, 1, "{log}");
     let names = check_names(&report.unwrap());
-    assert!(names.contains(&"M305".to_string()) && !names.contains(&"M304".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"M305".to_string()) && !names.contains(&"M304".to_string()),
+        "{names:?}"
+    );
 
     // A new branch's pipeline: no base.
-    let (code, log, _) = gitlab(&shallow, &[("CI_COMMIT_BEFORE_SHA", &"0".repeat(40)), ("ROLLSAFE_ARGS", "--fail-on never")]);
+    let (code, log, _) = gitlab(
+        &shallow,
+        &[
+            ("CI_COMMIT_BEFORE_SHA", &"0".repeat(40)),
+            ("ROLLSAFE_ARGS", "--fail-on never"),
+        ],
+    );
     assert_eq!(code, 0, "{log}");
+}
+
+/// The action's install step, on the paths that need no network: a rollsafe already on
+/// PATH, and the source build (whose cache key follows the source, not the ref).
+#[test]
+fn install_step_uses_what_is_installed_or_builds_the_source() {
+    if !have("bash") {
+        return;
+    }
+    let runner = tempfile::tempdir().unwrap();
+    let install = |version: &str, path: &str| {
+        let outputs = runner.path().join(format!("output-{version}"));
+        let github_path = runner.path().join(format!("path-{version}"));
+        let out = Command::new("bash")
+            .arg(common::repo().join("ci/github/install.sh"))
+            .env("INPUT_VERSION", version)
+            .env("PATH", path)
+            .env("GITHUB_ACTION_PATH", common::repo())
+            .env("GITHUB_OUTPUT", &outputs)
+            .env("GITHUB_PATH", &github_path)
+            .env("RUNNER_TEMP", runner.path())
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            std::fs::read_to_string(outputs).unwrap_or_default(),
+            std::fs::read_to_string(github_path).unwrap_or_default(),
+        )
+    };
+    let system = std::env::var("PATH").unwrap_or_default();
+    let bin = Path::new(env!("CARGO_BIN_EXE_rollsafe")).parent().unwrap();
+    let (code, stdout, outputs, _) = install("installed", &format!("{}:{system}", bin.display()));
+    assert_eq!((code, outputs.as_str()), (0, "build=false\n"));
+    assert!(stdout.starts_with("rollsafe "), "{stdout}");
+    let (code, stdout, _, _) = install("installed", "/usr/bin:/bin");
+    assert_eq!(code, 1);
+    assert!(stdout.contains("no rollsafe on PATH"), "{stdout}");
+    let (code, _, outputs, github_path) = install("source", &system);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = outputs.lines().collect();
+    assert_eq!(lines[0], "build=true");
+    let key = lines[1]
+        .strip_prefix("cache-key=rollsafe-Linux-X64-")
+        .unwrap();
+    assert!(
+        key.len() == 32 && key.chars().all(|c| c.is_ascii_hexdigit()),
+        "{key}"
+    );
+    let root = runner.path().join("rollsafe/build");
+    assert_eq!(lines[2], format!("build-root={}", root.display()));
+    assert_eq!(github_path, format!("{}\n", root.join("bin").display()));
 }

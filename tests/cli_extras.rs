@@ -25,7 +25,10 @@ fn run(c: &mut Command) -> (i32, String, String) {
 
 fn demo(c: &mut Command) -> &mut Command {
     let d = repo().join("fixtures/demo");
-    c.arg("check").arg(d.join("head")).arg("--base").arg(d.join("base"))
+    c.arg("check")
+        .arg(d.join("head"))
+        .arg("--base")
+        .arg(d.join("base"))
 }
 
 #[test]
@@ -64,7 +67,11 @@ fn statistics_count_findings_per_rule() {
         .arg(&sarif)
         .args(["--format", "compact"]));
     assert_eq!(out.lines().count(), 5, "{out}");
-    assert!(std::fs::read_to_string(&sarif).unwrap().contains("\"ruleId\": \"M101\""));
+    assert!(
+        std::fs::read_to_string(&sarif)
+            .unwrap()
+            .contains("\"ruleId\": \"M101\"")
+    );
 }
 
 #[test]
@@ -91,7 +98,10 @@ fn rules_are_filtered_by_code_prefix_or_name() {
     let (code, out, _) = run(rollsafe().args(["rules", "M2"]));
     assert_eq!(code, 0);
     let codes: Vec<&str> = out.lines().map(|l| &l[..4]).collect();
-    assert!(codes.len() > 3 && codes.iter().all(|c| c.starts_with("M2")), "{out}");
+    assert!(
+        codes.len() > 3 && codes.iter().all(|c| c.starts_with("M2")),
+        "{out}"
+    );
     let (_, out, _) = run(rollsafe().args(["rules", "drop-column,K1"]));
     let mut codes: Vec<&str> = out.lines().map(|l| &l[..4]).collect();
     codes.sort();
@@ -127,7 +137,10 @@ fn init_writes_what_it_detects() {
     ]);
     let (code, out, err) = run(rollsafe().current_dir(tmp.path()).arg("init"));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("migrations: db/migrations (goose, mysql, 2 migrations)"), "{out}");
+    assert!(
+        out.contains("migrations: db/migrations (goose, mysql, 2 migrations)"),
+        "{out}"
+    );
     let text = std::fs::read_to_string(tmp.path().join("rollsafe.toml")).unwrap();
     for expected in [
         "#   migrations: db/migrations (goose, mysql, 2 migrations)\n",
@@ -164,9 +177,15 @@ fn show_settings_names_where_each_value_comes_from() {
             "CREATE TABLE a (id int);\n",
         ),
     ]);
-    let (code, out, err) = run(rollsafe()
-        .current_dir(tmp.path())
-        .args(["check", "--show-settings", "--select", "M1", "--ignore", "M102", "--exit-zero"]));
+    let (code, out, err) = run(rollsafe().current_dir(tmp.path()).args([
+        "check",
+        "--show-settings",
+        "--select",
+        "M1",
+        "--ignore",
+        "M102",
+        "--exit-zero",
+    ]));
     assert_eq!(code, 0, "{err}");
     let line = |key: &str| {
         out.lines()
@@ -176,8 +195,14 @@ fn show_settings_names_where_each_value_comes_from() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    assert_eq!(line("migrations.dialect"), "migrations.dialect = \"mysql\" # rollsafe.toml:3");
-    assert_eq!(line("rules.select"), "rules.select = [\"M1\"] # --select (replaces the file's)");
+    assert_eq!(
+        line("migrations.dialect"),
+        "migrations.dialect = \"mysql\" # rollsafe.toml:3"
+    );
+    assert_eq!(
+        line("rules.select"),
+        "rules.select = [\"M1\"] # --select (replaces the file's)"
+    );
     assert_eq!(
         line("rules.ignore"),
         "rules.ignore = [\"M209\", \"M102\"] # rollsafe.toml:6 and --ignore"
@@ -185,7 +210,8 @@ fn show_settings_names_where_each_value_comes_from() {
     assert_eq!(line("traffic.max-step"), "traffic.max-step = 25 # default");
     assert_eq!(line("fail-on"), "fail-on = \"never\" # --exit-zero");
     assert!(
-        line("root").ends_with("# nearest folder holding rollsafe.toml at or above the working directory"),
+        line("root")
+            .ends_with("# nearest folder holding rollsafe.toml at or above the working directory"),
         "{out}"
     );
     assert!(

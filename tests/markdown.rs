@@ -54,7 +54,11 @@ fn a_large_report_stays_under_the_comment_limit() {
     let o = common::check_dir(tmp.path());
     assert!(o.diagnostics.len() >= 3000);
     let md = report::render(Format::Markdown, &o, false);
-    assert!(md.chars().count() < 65_536, "{} characters", md.chars().count());
+    assert!(
+        md.chars().count() < 65_536,
+        "{} characters",
+        md.chars().count()
+    );
     let shown = md.matches("<summary>❌ <b>M101</b>").count();
     assert!(
         md.contains(&format!(

@@ -103,7 +103,10 @@ fn source_lines(d: &Diagnostic, shown: Option<&Arc<Shown>>) -> Option<String> {
     if l.line == 0 || l.line > f.line_count() {
         return None;
     }
-    let last = l.end_line.clamp(l.line, f.line_count()).min(l.line + MAX_LINES - 1);
+    let last = l
+        .end_line
+        .clamp(l.line, f.line_count())
+        .min(l.line + MAX_LINES - 1);
     let width = last.to_string().len();
     let mut out = String::new();
     for n in l.line..=last {
@@ -142,11 +145,7 @@ fn finding(d: &Diagnostic, shown: Option<&Arc<Shown>>) -> String {
                 code(&r.path),
                 r.line,
                 r.column,
-                if r.in_base {
-                    " (previous release)"
-                } else {
-                    ""
-                },
+                if r.in_base { " (previous release)" } else { "" },
                 r.message
                     .as_deref()
                     .map(|m| format!(": {}", message(m)))
@@ -170,7 +169,7 @@ pub fn render(outcome: &Outcome) -> String {
     let against = outcome
         .base
         .as_deref()
-        .map(|b| format!(", new since <code>{}</code>", code(b)))
+        .map(|b| format!(", compared with <code>{}</code>", code(b)))
         .unwrap_or_default();
     let mut out = String::new();
     if diags.is_empty() {
@@ -179,7 +178,11 @@ pub fn render(outcome: &Outcome) -> String {
         ));
     } else {
         let all: Vec<&Diagnostic> = diags.iter().collect();
-        let worst = diags.iter().map(|d| d.severity).max().unwrap_or(Severity::Info);
+        let worst = diags
+            .iter()
+            .map(|d| d.severity)
+            .max()
+            .unwrap_or(Severity::Info);
         let files: std::collections::BTreeSet<&str> =
             diags.iter().map(|d| d.location.path.as_str()).collect();
         out.push_str(&format!(

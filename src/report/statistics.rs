@@ -48,7 +48,11 @@ pub fn render(format: Format, outcome: &Outcome) -> String {
         s.push('\n');
         return s;
     }
-    let width = rows.iter().map(|r| r.count.to_string().len()).max().unwrap_or(1);
+    let width = rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(1);
     let name_width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0);
     rows.iter()
         .map(|r| {
