@@ -257,7 +257,12 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     // release is one file each: parsing them one after the other doubles the wait).
     let (head, base_project) = match &base_spec {
         Some(spec) => {
-            let src = base::resolve(spec, &root, &cwd, opts.base_exact).map_err(Failure)?;
+            let src = base::resolve(spec, &root, &cwd, opts.base_exact).map_err(|e| {
+                Failure(match opts.base {
+                    Some(_) => e,
+                    None => format!("{e} (the base is set by `base` in rollsafe.toml)"),
+                })
+            })?;
             base_note = src.note();
             let ((head_files, other_paths), base_files) = rayon::join(
                 || walk_all(&root, &filter, max),

@@ -317,21 +317,35 @@ fn write_report(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-/// Whether the report on stdout is coloured: never with --no-color or NO_COLOR (which
-/// wins over the variables that force colour, as the CLICOLOR convention says); always
-/// with FORCE_COLOR or CLICOLOR_FORCE; never with CLICOLOR=0; else on a terminal.
-pub fn colour(tty: bool, no_color_flag: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+/// Whether the report on stdout is coloured, and why: never with --no-color or NO_COLOR
+/// (which wins over the variables that force colour, as the CLICOLOR convention says);
+/// always with FORCE_COLOR or CLICOLOR_FORCE; never with CLICOLOR=0; else on a terminal.
+pub fn colour(
+    tty: bool,
+    no_color_flag: bool,
+    env: impl Fn(&str) -> Option<String>,
+) -> (bool, &'static str) {
     let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
-    if no_color_flag || set("NO_COLOR") {
-        return false;
+    if no_color_flag {
+        return (false, "--no-color");
     }
-    if set("FORCE_COLOR") || env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
-        return true;
+    if set("NO_COLOR") {
+        return (false, "NO_COLOR");
+    }
+    if set("FORCE_COLOR") {
+        return (true, "FORCE_COLOR");
+    }
+    if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return (true, "CLICOLOR_FORCE");
     }
     if env("CLICOLOR").as_deref() == Some("0") {
-        return false;
+        return (false, "CLICOLOR=0");
     }
-    tty
+    if tty {
+        (true, "stdout is a terminal")
+    } else {
+        (false, "stdout is not a terminal")
+    }
 }
 
 /// Writes the reports of a run and returns the exit status.
@@ -353,7 +367,7 @@ fn emit(
     } else {
         args.format
     };
-    let color = colour(std::io::stdout().is_terminal(), args.no_color, |k| {
+    let (color, _) = colour(std::io::stdout().is_terminal(), args.no_color, |k| {
         std::env::var(k).ok()
     });
     for (i, format) in formats.iter().enumerate() {

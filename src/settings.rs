@@ -225,15 +225,10 @@ pub fn show(opts: &Options, report: &ReportArgs) -> i32 {
         ("error", "default")
     };
     line(&mut out, "fail-on", &quoted(fail_on.0), fail_on.1);
-    let colour = crate::cli::colour(std::io::stdout().is_terminal(), report.no_color, |k| {
+    let (colour, why) = crate::cli::colour(std::io::stdout().is_terminal(), report.no_color, |k| {
         std::env::var(k).ok()
     });
-    line(
-        &mut out,
-        "colour",
-        &colour.to_string(),
-        "--no-color and NO_COLOR turn it off; FORCE_COLOR and CLICOLOR_FORCE on; else on a terminal",
-    );
+    line(&mut out, "colour", &colour.to_string(), why);
 
     // Every rollsafe.toml setting: the file's value, else the default.
     out.push_str("\n# rollsafe.toml settings\n");

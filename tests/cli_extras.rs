@@ -220,3 +220,56 @@ fn show_settings_names_where_each_value_comes_from() {
     );
     assert!(out.contains("migrations.\"db/migrations\" = "), "{out}");
 }
+
+#[test]
+fn colour_decision_names_its_reason() {
+    use rollsafe::cli::colour;
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    };
+    assert_eq!(
+        colour(true, false, env(&[])),
+        (true, "stdout is a terminal")
+    );
+    assert_eq!(
+        colour(true, true, env(&[("FORCE_COLOR", "1")])),
+        (false, "--no-color")
+    );
+    assert_eq!(
+        colour(
+            false,
+            false,
+            env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")])
+        ),
+        (false, "NO_COLOR")
+    );
+    assert_eq!(
+        colour(true, false, env(&[("CLICOLOR", "0")])),
+        (false, "CLICOLOR=0")
+    );
+    assert_eq!(
+        colour(
+            false,
+            false,
+            env(&[("CLICOLOR", "0"), ("CLICOLOR_FORCE", "1")])
+        ),
+        (true, "CLICOLOR_FORCE")
+    );
+}
+
+#[test]
+fn a_base_from_the_configuration_is_named_as_such() {
+    let tmp = project(&[("rollsafe.toml", "base = \"origin/develop\"\n")]);
+    let (code, _, err) = run(rollsafe().current_dir(tmp.path()).arg("check"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--base origin/develop: neither a directory nor a git revision")
+            && err.ends_with("(the base is set by `base` in rollsafe.toml)\n"),
+        "{err}"
+    );
+}
