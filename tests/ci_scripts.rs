@@ -160,6 +160,24 @@ fn pull_request_head_checkout_is_compared_at_the_merge_base() {
         "{}",
         r.summary
     );
+    // The paths and fail-on inputs: only the down part's info finding is reported.
+    let r2 = run(
+        &checkout,
+        "pull_request",
+        &pull_request(&up),
+        &[
+            ("INPUT_PATHS", "db/migrations/000003_order_status.down.sql"),
+            ("INPUT_FAIL_ON", "info"),
+        ],
+    );
+    assert_eq!(r2.status, 1, "{}", r2.stderr);
+    assert_eq!(rule_ids(&r2.sarif.unwrap()), ["M209"]);
+    assert!(
+        r2.stdout
+            .starts_with("::notice file=db/migrations/000003_order_status.down.sql"),
+        "{}",
+        r2.stdout
+    );
     let sarif_path = checkout.join("rollsafe.sarif").canonicalize().unwrap();
     assert_eq!(
         r.outputs,
@@ -438,4 +456,80 @@ fn install_step_uses_what_is_installed_or_builds_the_source() {
     let root = runner.path().join("rollsafe/build");
     assert_eq!(lines[2], format!("build-root={}", root.display()));
     assert_eq!(github_path, format!("{}\n", root.join("bin").display()));
+}
+
+/// What cannot run here is checked statically: every input, step output and script the
+/// action names exists, and the outputs the scripts write are the ones it reads.
+#[test]
+fn action_yml_refers_only_to_what_exists() {
+    let text = std::fs::read_to_string(common::repo().join("action.yml")).unwrap();
+    let action: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(action["runs"]["using"], "composite");
+    let inputs: Vec<&str> = action["inputs"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for wanted in ["version", "paths", "config", "fail-on"] {
+        assert!(inputs.contains(&wanted), "input {wanted} missing");
+    }
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let ids: Vec<&str> = steps.iter().filter_map(|s| s["id"].as_str()).collect();
+    let scripts =
+        |name: &str| std::fs::read_to_string(common::repo().join("ci/github").join(name)).unwrap();
+    let written = |script: &str| -> Vec<String> {
+        let text = scripts(script);
+        text.match_indices("output ")
+            .filter_map(|(i, _)| text[i + 7..].split_whitespace().next())
+            .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            .map(str::to_string)
+            .collect()
+    };
+    let outputs_of = |id: &str| -> Vec<String> {
+        match id {
+            "install" => written("install.sh"),
+            "check" => written("run.sh"),
+            "cache" => vec!["cache-hit".into()],
+            _ => Vec::new(),
+        }
+    };
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("${{") {
+        let end = rest[i..].find("}}").unwrap() + i;
+        let expr = &rest[i + 3..end];
+        for word in expr.split(|c: char| c.is_whitespace() || "=!&|()'".contains(c)) {
+            if let Some(name) = word.strip_prefix("inputs.") {
+                assert!(inputs.contains(&name), "undeclared input {name}");
+            }
+            if let Some(path) = word.strip_prefix("steps.") {
+                let mut parts = path.split('.');
+                let (id, kind, name) = (
+                    parts.next().unwrap(),
+                    parts.next().unwrap(),
+                    parts.next().unwrap(),
+                );
+                assert!(
+                    ids.contains(&id) && kind == "outputs",
+                    "unknown step {path}"
+                );
+                assert!(
+                    outputs_of(id).iter().any(|o| o == name),
+                    "step {id} writes no output {name}"
+                );
+            }
+        }
+        rest = &rest[end..];
+    }
+    for s in steps {
+        if let Some(run) = s["run"].as_str()
+            && let Some(i) = run.find("ci/github/")
+        {
+            let name = run[i + 10..].split('"').next().unwrap();
+            assert!(
+                common::repo().join("ci/github").join(name).is_file(),
+                "{name}"
+            );
+        }
+    }
 }
