@@ -226,7 +226,7 @@ fn run_check(args: CheckArgs) -> i32 {
         cwd: None,
     };
     if args.show_settings {
-        return crate::settings::show(&opts, &args.report);
+        return crate::show_settings::show(&opts, &args.report);
     }
     let writes_baseline = opts.write_baseline.is_some();
     let status = emit(check::check(&opts), args.report, args.statistics);

@@ -207,6 +207,12 @@ impl Masks {
         self.own.is_empty().then_some(self.file.as_ref()).flatten()
     }
 
+    /// The finding's own ranges and its file's shared ones, apart: a report that masks
+    /// a file once for all its findings adds the shared ranges once.
+    pub fn parts(&self) -> (&[(usize, usize)], Option<&Arc<[(usize, usize)]>>) {
+        (&self.own, self.file.as_ref())
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.own
             .iter()

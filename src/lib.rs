@@ -24,7 +24,7 @@ pub mod model;
 pub mod project;
 pub mod report;
 pub mod rules;
-pub mod settings;
+pub mod show_settings;
 pub mod source;
 pub mod sql;
 pub mod suppress;
