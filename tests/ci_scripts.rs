@@ -218,6 +218,18 @@ fn pull_request_merge_checkout_fetches_the_base_and_compares_exactly() {
         "{}",
         r.outputs
     );
+    // The payload's base.sha can be older than the base the merge commit was made on:
+    // the merge commit's first parent is what is compared with.
+    let mut stale = pull_request(&up);
+    stale["pull_request"]["base"]["sha"] = up.fork_point.clone().into();
+    let r = run(&checkout, "pull_request", &stale, &[]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.outputs.contains(&format!("base={}\n", up.main_tip)),
+        "{}",
+        r.outputs
+    );
+    assert!(!rule_ids(&r.sarif.unwrap()).contains(&"M304".to_string()));
 }
 
 #[test]

@@ -3,9 +3,9 @@
 # can be tested outside GitHub (tests/ci_scripts.rs runs it with a simulated event).
 #
 # Reads the event payload ($GITHUB_EVENT_PATH) to find the previous release:
-#   pull_request(_target)  pull_request.base.sha; compared exactly when HEAD is the merge
-#                          commit GitHub checks out (base.sha is one of its parents), else
-#                          at the merge base (a checkout of the PR's head)
+#   pull_request(_target)  HEAD is the merge commit GitHub checks out by default: its first
+#                          parent, exactly; else pull_request.base.sha, at the merge base
+#                          (a checkout of the PR's head)
 #   merge_group            merge_group.base_sha, exactly (the queue tests a merge commit)
 #   push                   before, exactly (what the push added); none for a new branch
 #   anything else          no base: only the newest migration of each folder is judged
@@ -44,9 +44,15 @@ if [[ -z $base ]]; then
     case $event in
     pull_request | pull_request_target)
         base=$(field .pull_request.base.sha)
-        # GitHub checks out refs/pull/N/merge: the merge commit's first parent is the
-        # base. Its parents are listed even in a shallow clone.
-        if [[ -n $base ]] && git cat-file -p HEAD 2>/dev/null | grep -qx "parent $base"; then
+        head=$(field .pull_request.head.sha)
+        # GitHub checks out refs/pull/N/merge: a merge of the PR's head into the base
+        # branch, whose first parent is the base branch as merged (the payload's base.sha
+        # may be older). A commit lists its parents even in a shallow clone.
+        mapfile -t parents < <(git cat-file -p HEAD 2>/dev/null | sed -n 's/^parent //p')
+        if [[ ${#parents[@]} -eq 2 && ${parents[1]} == "$head" ]]; then
+            base=${parents[0]}
+            exact=true
+        elif [[ -n $base ]] && printf '%s\n' "${parents[@]}" | grep -qx "$base"; then
             exact=true
         fi
         ;;
