@@ -176,9 +176,8 @@ pub(super) fn shown_files(outcome: &Outcome) -> HashMap<*const SourceFile, Arc<S
             let entry = masks
                 .entry(Arc::as_ptr(f))
                 .or_insert_with(|| (f.as_ref(), Vec::new(), Vec::new()));
-            let (own, shared) = d.masked.parts();
-            entry.1.extend_from_slice(own);
-            if let Some(shared) = shared
+            entry.1.extend_from_slice(d.masked.own());
+            if let Some(shared) = d.masked.shared()
                 && !entry.2.contains(&Arc::as_ptr(shared))
             {
                 entry.2.push(Arc::as_ptr(shared));
