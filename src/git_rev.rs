@@ -102,8 +102,9 @@ fn no_merge_base(spec: &str, root: &Path) -> String {
     }
 }
 
-/// What to tell a user whose revision is missing: in a shallow clone, the fetch that
-/// brings it; otherwise, that a remote branch must be fetched first.
+/// What to tell a user whose revision is missing: the remote-tracking branch of that
+/// name when there is one; in a shallow clone, the fetch that brings it; otherwise,
+/// that a remote's branch or commit must be fetched first.
 fn missing_hint(spec: &str, root: &Path) -> String {
     let remotes: Vec<String> = git(root, &["remote"])
         .map(|o| {
@@ -113,49 +114,63 @@ fn missing_hint(spec: &str, root: &Path) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    if remotes.is_empty() && !is_shallow(root) {
+    // `main` in a CI checkout, which has `origin/main` but no local branch.
+    for r in &remotes {
+        if commit_of(root, &format!("refs/remotes/{r}/{spec}")).is_ok_and(|c| c.is_some()) {
+            return format!(
+                " (there is no branch {spec} here, but {r}/{spec} exists: pass `--base {r}/{spec}`)"
+            );
+        }
+    }
+    let shallow = is_shallow(root);
+    if remotes.is_empty() && !shallow {
         return String::new();
     }
-    let fetch = fetch_command(spec, &remotes);
-    if is_shallow(root) {
-        format!(
+    match fetch_command(spec, &remotes, shallow) {
+        Some(fetch) if shallow => format!(
             ": this clone is shallow (the default checkout of GitHub Actions and GitLab CI) and does not hold it; fetch it first: {fetch}. rollsafe never fetches by itself"
-        )
-    } else {
-        format!(" (if it lives on a remote, fetch it first: {fetch})")
+        ),
+        Some(fetch) => format!(" (if it lives on a remote, fetch it first: {fetch})"),
+        None => String::new(),
     }
 }
 
-/// The command that brings `spec` into a clone, with what to pass as --base after.
-fn fetch_command(spec: &str, remotes: &[String]) -> String {
+/// The command that brings `spec` into a clone (at depth 1 into a shallow one: a full
+/// clone must not be made shallow), with what to pass as --base after; `None` when no
+/// fetch can help (an ancestor missing from a complete history).
+fn fetch_command(spec: &str, remotes: &[String], shallow: bool) -> Option<String> {
     let origin = remotes
         .iter()
         .find(|r| *r == "origin")
         .or(remotes.first())
         .map_or("origin", String::as_str);
+    let depth = if shallow { "--depth=1 " } else { "" };
     let spec_trim = spec.strip_prefix("refs/remotes/").unwrap_or(spec);
     // `origin/main`: a remote-tracking branch.
     if let Some((remote, branch)) = spec_trim.split_once('/')
         && remotes.iter().any(|r| r == remote)
     {
-        return format!("`git fetch --depth=1 {remote} {branch}:refs/remotes/{remote}/{branch}`");
+        return Some(format!(
+            "`git fetch {depth}{remote} {branch}:refs/remotes/{remote}/{branch}`"
+        ));
     }
     // `HEAD~3`, `main^`: ancestors cut off by the clone's depth.
-    if let Some((_, n)) = spec.rsplit_once('~') {
-        let n = n.parse::<u32>().unwrap_or(1);
-        return format!("`git fetch --deepen={n}` (or `fetch-depth: 0` in actions/checkout)");
-    }
-    if spec.contains('^') {
-        return "`git fetch --deepen=1` (or `fetch-depth: 0` in actions/checkout)".to_string();
+    if spec.contains(['~', '^']) {
+        let n = spec
+            .rsplit_once('~')
+            .map_or(1, |(_, n)| n.parse::<u32>().unwrap_or(1));
+        return shallow.then(|| {
+            format!("`git fetch --deepen={n}` (or `fetch-depth: 0` in actions/checkout)")
+        });
     }
     if (7..=64).contains(&spec.len()) && spec.chars().all(|c| c.is_ascii_hexdigit()) {
-        return format!("`git fetch --depth=1 {origin} {spec}`");
+        return Some(format!("`git fetch {depth}{origin} {spec}`"));
     }
     // A branch or tag name of the remote.
     let branch = spec.strip_prefix("refs/heads/").unwrap_or(spec);
-    format!(
-        "`git fetch --depth=1 {origin} {branch}:refs/remotes/{origin}/{branch}` and pass `--base {origin}/{branch}`"
-    )
+    Some(format!(
+        "`git fetch {depth}{origin} {branch}:refs/remotes/{origin}/{branch}` and pass `--base {origin}/{branch}`"
+    ))
 }
 
 #[cfg(test)]
@@ -165,25 +180,29 @@ mod tests {
     #[test]
     fn the_fetch_named_fits_the_revision() {
         let remotes = ["origin".to_string(), "upstream".to_string()];
+        let shallow = |spec: &str| fetch_command(spec, &remotes, true).unwrap_or_default();
         assert_eq!(
-            fetch_command("origin/main", &remotes),
+            shallow("origin/main"),
             "`git fetch --depth=1 origin main:refs/remotes/origin/main`"
         );
         assert_eq!(
-            fetch_command("upstream/release/2.1", &remotes),
+            shallow("upstream/release/2.1"),
             "`git fetch --depth=1 upstream release/2.1:refs/remotes/upstream/release/2.1`"
         );
         assert_eq!(
-            fetch_command("HEAD~3", &remotes),
+            shallow("HEAD~3"),
             "`git fetch --deepen=3` (or `fetch-depth: 0` in actions/checkout)"
         );
+        assert_eq!(shallow("0123abc"), "`git fetch --depth=1 origin 0123abc`");
         assert_eq!(
-            fetch_command("0123abc", &remotes),
-            "`git fetch --depth=1 origin 0123abc`"
-        );
-        assert_eq!(
-            fetch_command("main", &remotes),
+            shallow("main"),
             "`git fetch --depth=1 origin main:refs/remotes/origin/main` and pass `--base origin/main`"
         );
+        // A complete clone stays complete; a missing ancestor there is no fetch's to fix.
+        assert_eq!(
+            fetch_command("origin/main", &remotes, false).unwrap(),
+            "`git fetch origin main:refs/remotes/origin/main`"
+        );
+        assert_eq!(fetch_command("HEAD~3", &remotes, false), None);
     }
 }

@@ -180,3 +180,34 @@ fn a_directory_base_is_taken_as_is() {
     assert_eq!(out, same);
     assert_eq!(out.lines().count(), 6, "{out}");
 }
+
+#[test]
+fn a_branch_only_the_remote_has_is_named() {
+    if !have("git") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let up = gitrepo::upstream(tmp.path());
+    let url = format!("file://{}", up.dir.display());
+    git(
+        tmp.path(),
+        &["clone", "-q", "--branch", "feature", &url, "clone"],
+    );
+    let clone = tmp.path().join("clone");
+    // A CI checkout has origin/main but no local main.
+    let (code, _, err) = rollsafe(&clone, &["check", "--base", "main"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "(there is no branch main here, but origin/main exists: pass `--base origin/main`)"
+        ),
+        "{err}"
+    );
+    // A complete clone is told to fetch without --depth, which would make it shallow.
+    let (code, _, err) = rollsafe(&clone, &["check", "--base", "origin/release"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("(if it lives on a remote, fetch it first: `git fetch origin release:refs/remotes/origin/release`)"),
+        "{err}"
+    );
+}
