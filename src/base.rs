@@ -39,10 +39,13 @@ impl BaseSource {
     /// For people: which commit was compared with, when it is not the one REV names.
     pub fn note(&self) -> Option<String> {
         match self {
-            BaseSource::Git { rev, commit, tip } if commit != tip => Some(format!(
-                "{rev} has moved on since this branch left it: compared with their merge base {} (as `git diff {rev}...HEAD` does); `--base-exact {rev}` compares with its tip",
-                &commit[..commit.len().min(12)]
-            )),
+            BaseSource::Git { rev, commit, tip } if commit != tip => {
+                let rev = rev.split("...").next().unwrap_or(rev);
+                Some(format!(
+                    "{rev} has moved on since this branch left it: compared with their merge base {} (as `git diff {rev}...HEAD` does); `--base-exact {rev}` compares with its tip",
+                    &commit[..commit.len().min(12)]
+                ))
+            }
             _ => None,
         }
     }

@@ -52,6 +52,21 @@ fn is_shallow(root: &Path) -> bool {
 /// Resolves `spec` to the commit to compare with: the merge base of `spec` and HEAD,
 /// or `spec`'s own commit when `exact` (or when HEAD has no commit yet).
 pub fn resolve(spec: &str, root: &Path, exact: bool) -> Result<Resolved, String> {
+    // `main...HEAD`, as typed for `git diff`: the merge base, which --base is already.
+    if let Some((left, right)) = spec.split_once("...") {
+        let flag = if exact { "--base-exact" } else { "--base" };
+        if !(right.is_empty() || right == "HEAD") {
+            return Err(format!(
+                "{flag} {spec}: the release checked is the working tree at HEAD, so the right side of `...` can only be HEAD: pass `--base {left}`"
+            ));
+        }
+        if exact {
+            return Err(format!(
+                "--base-exact {spec}: `{left}...HEAD` names the merge base: pass `--base {left}` for it, or `--base-exact {left}` for {left} itself"
+            ));
+        }
+        return resolve(left, root, false);
+    }
     let not_found = |root: &Path| {
         let mut e = format!(
             "--base {spec}: neither a directory nor a git revision of {}",

@@ -66,6 +66,18 @@ fn base_is_the_merge_base_and_base_exact_the_tip() {
         &["check", "--base", "main", "--base-exact", "main"],
     );
     assert_eq!(code, 2, "{err}");
+    // `git diff` users' spelling of the same.
+    let (_, dots, _) = rollsafe(
+        &up.dir,
+        &["check", "--base", "main...HEAD", "--format", "compact"],
+    );
+    assert_eq!(dots, out);
+    let (code, _, err) = rollsafe(&up.dir, &["check", "--base", "main...feature"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the right side of `...` can only be HEAD"),
+        "{err}"
+    );
     // `--show-settings` says which commit was taken and why.
     let (code, settings, err) = rollsafe(&up.dir, &["check", "--base", "main", "--show-settings"]);
     assert_eq!(code, 0, "{err}");
