@@ -48,11 +48,14 @@ if [[ -z $base ]]; then
         # GitHub checks out refs/pull/N/merge: a merge of the PR's head into the base
         # branch, whose first parent is the base branch as merged (the payload's base.sha
         # may be older). A commit lists its parents even in a shallow clone.
-        mapfile -t parents < <(git cat-file -p HEAD 2>/dev/null | sed -n 's/^parent //p')
-        if [[ ${#parents[@]} -eq 2 && ${parents[1]} == "$head" ]]; then
-            base=${parents[0]}
+        # (No mapfile, and no bare "${parents[@]}" under set -u: macOS ships bash 3.2.)
+        parents=$(git cat-file -p HEAD 2>/dev/null | sed -n 's/^parent //p')
+        first=$(sed -n 1p <<<"$parents")
+        second=$(sed -n 2p <<<"$parents")
+        if [[ -n $second && $second == "$head" && -z $(sed -n 3p <<<"$parents") ]]; then
+            base=$first
             exact=true
-        elif [[ -n $base ]] && printf '%s\n' "${parents[@]}" | grep -qx "$base"; then
+        elif [[ -n $base ]] && grep -qx "$base" <<<"$parents"; then
             exact=true
         fi
         ;;
