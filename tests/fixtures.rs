@@ -45,6 +45,8 @@ fixture!(open_world, "open-world");
 fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");
 fixture!(rollback_fold, "rollback-fold");
+fixture!(name_references, "name-references");
+fixture!(rolling_updates, "rolling-updates");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]
