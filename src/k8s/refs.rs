@@ -87,10 +87,12 @@ impl Collect<'_> {
     }
 
     fn pod_spec(&mut self, spec: &Node) {
-        let sa = [("serviceAccountName", spec.get("serviceAccountName"))]
-            .into_iter()
-            .chain([("serviceAccount", spec.get("serviceAccount"))])
-            .find_map(|(f, n)| n.map(|n| (f, n)));
+        // The deprecated `serviceAccount` is read when `serviceAccountName` is absent;
+        // kustomize rewrites only the latter.
+        let sa = match spec.get("serviceAccountName") {
+            Some(n) => Some(("serviceAccountName", n)),
+            None => spec.get("serviceAccount").map(|n| ("serviceAccount", n)),
+        };
         if let Some((field, sa)) = sa.filter(|(_, n)| n.as_str() != Some("default")) {
             self.push(
                 "ServiceAccount",

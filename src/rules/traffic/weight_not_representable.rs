@@ -53,8 +53,9 @@ impl Rule for WeightNotRepresentable {
                         let p = *percent;
                         let message = if !c.traffic_routing {
                             let Some(surge) = c.max_surge else { continue };
+                            // `replicas: 0` runs no pod at all (Argo returns 0/0).
                             let (canary, stable) = canary_stable_counts(
-                                r as i64,
+                                c.replicas as i64,
                                 *written as i64,
                                 c.max_weight as i64,
                                 surge as i64,
