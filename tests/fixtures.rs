@@ -47,6 +47,8 @@ fixture!(api_open_schemas, "api-open-schemas");
 fixture!(rollback_fold, "rollback-fold");
 fixture!(lock_fold, "lock-fold");
 fixture!(data_kept, "data-kept");
+fixture!(name_references, "name-references");
+fixture!(rolling_updates, "rolling-updates");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]

@@ -6,6 +6,7 @@ pub mod change;
 pub mod compare;
 pub mod date;
 pub mod doc;
+pub mod equivalent;
 pub mod levels;
 pub mod refs;
 

@@ -200,6 +200,26 @@ impl Kustomization {
         t
     }
 
+    /// The env files its generators read (`envs:`, or the older `env:`): (generator kind,
+    /// generator name, the file's path in the repository).
+    pub fn env_sources(&self) -> Vec<(&'static str, &str, String)> {
+        let mut out = Vec::new();
+        for (key, kind) in [
+            ("configMapGenerator", "ConfigMap"),
+            ("secretGenerator", "Secret"),
+        ] {
+            for g in self.doc.get(key).map(Node::items).unwrap_or(&[]) {
+                let name = g.get("name").and_then(Node::as_str).unwrap_or("?");
+                for e in strings(g.get("envs").or(g.get("env"))) {
+                    if let Some(path) = join(&self.dir, e) {
+                        out.push((kind, name, path));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// ConfigMaps and Secrets this kustomization generates.
     pub fn generated(&self, me: usize, read: &dyn Fn(&str) -> Option<String>) -> Vec<Generated> {
         let d = &self.doc;

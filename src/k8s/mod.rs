@@ -5,6 +5,7 @@
 pub mod defs;
 pub mod image;
 pub mod kustomize;
+pub mod name_reference;
 pub mod pdb;
 pub mod pod;
 pub mod producers;

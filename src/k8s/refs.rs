@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
+use crate::k8s::Index;
+use crate::k8s::name_reference;
 use crate::k8s::pod::{at_path, template_path};
-use crate::k8s::{Index, Instance};
 use crate::project::ManifestFile;
 use crate::source::SourceFile;
 use crate::yaml::{Kind, Node, Pos};
@@ -23,23 +24,14 @@ pub struct Reference {
     pub what: String,
     /// Pull secrets fail softly (ImagePullBackOff) and may be unneeded for public images.
     pub pull_secret: bool,
+    /// Whether kustomize rewrites this reference when it renames the object it names
+    /// (see `name_reference`).
+    pub rewritten: bool,
+    /// Route TLS (Ingress `tls`, Gateway `certificateRefs`): a missing Secret makes the
+    /// controller serve its default certificate; no pod is involved.
+    pub route_tls: bool,
     pub inst: usize,
     pub src: Arc<SourceFile>,
-}
-
-/// Kinds whose references kustomize rewrites (nameReference field specs); in every other
-/// kind a reference keeps the name as written.
-pub fn kustomize_rewrites(inst: &Instance) -> bool {
-    matches!(
-        (inst.group.as_str(), inst.kind.as_str()),
-        ("v1", "Pod" | "ReplicationController" | "PodTemplate")
-            | (
-                "apps",
-                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
-            )
-            | ("batch", "Job" | "CronJob")
-            | ("networking.k8s.io" | "extensions", "Ingress")
-    )
 }
 
 fn is_templated(s: &str) -> bool {
@@ -53,6 +45,8 @@ fn optional(n: &Node) -> bool {
 
 struct Collect<'a> {
     inst: usize,
+    api_version: &'a str,
+    kind: &'a str,
     src: &'a Arc<SourceFile>,
     out: Vec<Reference>,
 }
@@ -65,6 +59,7 @@ impl Collect<'_> {
         key: Option<&Node>,
         optional: bool,
         what: String,
+        field: &str,
     ) {
         let Some(n) = name else { return };
         let Some(s) = n.as_str() else { return };
@@ -84,22 +79,28 @@ impl Collect<'_> {
             optional,
             what,
             pull_secret: false,
+            rewritten: name_reference::rewrites(self.api_version, self.kind, kind, field),
+            route_tls: false,
             inst: self.inst,
             src: self.src.clone(),
         });
     }
 
     fn pod_spec(&mut self, spec: &Node) {
-        let sa = spec
-            .get("serviceAccountName")
-            .or(spec.get("serviceAccount"));
-        if let Some(sa) = sa.filter(|n| n.as_str() != Some("default")) {
+        // The deprecated `serviceAccount` is read when `serviceAccountName` is absent;
+        // kustomize rewrites only the latter.
+        let sa = match spec.get("serviceAccountName") {
+            Some(n) => Some(("serviceAccountName", n)),
+            None => spec.get("serviceAccount").map(|n| ("serviceAccount", n)),
+        };
+        if let Some((field, sa)) = sa.filter(|(_, n)| n.as_str() != Some("default")) {
             self.push(
                 "ServiceAccount",
                 Some(sa),
                 None,
                 false,
                 "serviceAccountName".into(),
+                field,
             );
         }
         for p in spec.get("imagePullSecrets").map(Node::items).unwrap_or(&[]) {
@@ -110,6 +111,7 @@ impl Collect<'_> {
                 None,
                 false,
                 "imagePullSecrets".into(),
+                "imagePullSecrets/name",
             );
             if let Some(r) = self.out.get_mut(before) {
                 r.pull_secret = true;
@@ -133,6 +135,7 @@ impl Collect<'_> {
                                 r.get("key"),
                                 optional(r),
                                 format!("env `{var}` of container `{cname}`"),
+                                &format!("{list}/env/valueFrom/{field}/name"),
                             );
                         }
                     }
@@ -146,6 +149,7 @@ impl Collect<'_> {
                                 None,
                                 optional(r),
                                 format!("envFrom of container `{cname}`"),
+                                &format!("{list}/envFrom/{field}/name"),
                             );
                         }
                     }
@@ -155,10 +159,22 @@ impl Collect<'_> {
         for v in spec.get("volumes").map(Node::items).unwrap_or(&[]) {
             let vname = v.get("name").and_then(Node::as_str).unwrap_or("?");
             if let Some(s) = v.get("secret") {
-                self.volume("Secret", s, s.get("secretName"), vname);
+                self.volume(
+                    "Secret",
+                    s,
+                    s.get("secretName"),
+                    vname,
+                    "volumes/secret/secretName",
+                );
             }
             if let Some(c) = v.get("configMap") {
-                self.volume("ConfigMap", c, c.get("name"), vname);
+                self.volume(
+                    "ConfigMap",
+                    c,
+                    c.get("name"),
+                    vname,
+                    "volumes/configMap/name",
+                );
             }
             if let Some(c) = v.get("persistentVolumeClaim") {
                 self.push(
@@ -167,28 +183,39 @@ impl Collect<'_> {
                     None,
                     false,
                     format!("volume `{vname}`"),
+                    "volumes/persistentVolumeClaim/claimName",
                 );
             }
             let sources = at_path(v, &["projected", "sources"]);
             for src in sources.map(Node::items).unwrap_or(&[]) {
                 if let Some(s) = src.get("secret") {
-                    self.volume("Secret", s, s.get("name"), vname);
+                    let field = "volumes/projected/sources/secret/name";
+                    self.volume("Secret", s, s.get("name"), vname, field);
                 }
                 if let Some(c) = src.get("configMap") {
-                    self.volume("ConfigMap", c, c.get("name"), vname);
+                    let field = "volumes/projected/sources/configMap/name";
+                    self.volume("ConfigMap", c, c.get("name"), vname, field);
                 }
             }
         }
     }
 
-    fn volume(&mut self, kind: &'static str, v: &Node, name: Option<&Node>, vname: &str) {
+    fn volume(
+        &mut self,
+        kind: &'static str,
+        v: &Node,
+        name: Option<&Node>,
+        vname: &str,
+        field: &str,
+    ) {
         let opt = optional(v);
         let items = v.get("items").map(Node::items).unwrap_or(&[]);
+        let what = format!("volume `{vname}`");
         if items.is_empty() {
-            self.push(kind, name, None, opt, format!("volume `{vname}`"));
+            self.push(kind, name, None, opt, what.clone(), field);
         }
         for i in items {
-            self.push(kind, name, i.get("key"), opt, format!("volume `{vname}`"));
+            self.push(kind, name, i.get("key"), opt, what.clone(), field);
         }
     }
 }
@@ -200,6 +227,8 @@ pub fn references(ix: &Index, manifests: &[ManifestFile]) -> Vec<Reference> {
         let obj = ix.object(manifests, inst);
         let mut c = Collect {
             inst: n,
+            api_version: &obj.api_version.value,
+            kind: &inst.kind,
             src: &ix.files[inst.file],
             out: Vec::new(),
         };
@@ -213,11 +242,19 @@ pub fn references(ix: &Index, manifests: &[ManifestFile]) -> Vec<Reference> {
                 c.pod_spec(spec);
             }
         }
+        let pod_refs = c.out.len();
         match (inst.group.as_str(), inst.kind.as_str()) {
             ("networking.k8s.io" | "extensions", "Ingress") => {
                 let tls = at_path(&obj.node, &["spec", "tls"]);
                 for t in tls.map(Node::items).unwrap_or(&[]) {
-                    c.push("Secret", t.get("secretName"), None, false, "TLS".into());
+                    c.push(
+                        "Secret",
+                        t.get("secretName"),
+                        None,
+                        false,
+                        "TLS".into(),
+                        "spec/tls/secretName",
+                    );
                 }
             }
             ("gateway.networking.k8s.io", "Gateway") => {
@@ -236,12 +273,16 @@ pub fn references(ix: &Index, manifests: &[ManifestFile]) -> Vec<Reference> {
                                 None,
                                 false,
                                 format!("TLS of listener `{lname}`"),
+                                "spec/listeners/tls/certificateRefs/name",
                             );
                         }
                     }
                 }
             }
             _ => {}
+        }
+        for r in &mut c.out[pod_refs..] {
+            r.route_tls = true;
         }
         all.extend(c.out);
     }

@@ -5,15 +5,15 @@
 //! applied together), or something of the unit may create it at install time.
 
 use crate::k8s::defs::Definition;
-use crate::k8s::refs::{Reference, kustomize_rewrites};
+use crate::k8s::refs::Reference;
 use crate::project::ProjectCx;
 use crate::source::Span;
 
 pub enum Resolution<'a> {
     /// Every definition of that name (the key may be in any of them).
     Found(Vec<&'a Definition>),
-    /// Defined under a kustomize-made name that this reference (in a kind kustomize does
-    /// not rewrite) does not use.
+    /// Defined under a kustomize-made name that this reference (at a kind and field
+    /// outside kustomize's name-reference table) does not use.
     NotRewritten(&'a Definition),
     /// Not defined in the unit, but another unit of the repository defines it, or
     /// something of the unit may create it at run time (described): not provably missing.
@@ -25,7 +25,7 @@ pub fn resolve<'a>(cx: &ProjectCx, defs: &'a [Definition], r: &Reference) -> Res
     let ix = &cx.head.k8s;
     let inst = &ix.instances[r.inst];
     let t = &inst.transform;
-    let rewritten = kustomize_rewrites(inst);
+    let rewritten = r.rewritten;
     let effective = if rewritten {
         format!("{}{}{}", t.prefix, r.name, t.suffix)
     } else {

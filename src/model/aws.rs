@@ -40,12 +40,21 @@ pub fn int(n: Option<&Node>) -> Option<i128> {
 }
 
 /// An ECS service's deployment settings: (name for messages, desired count, the
-/// `DeploymentConfiguration` node, its key).
+/// `DeploymentConfiguration` node, its key, the deployment controller type).
 pub struct EcsService<'a> {
     pub name: String,
     pub desired: Option<i128>,
     pub config: Option<(&'a Key, &'a Node)>,
     pub at: &'a Key,
+    /// `DeploymentController.Type` as written (`ECS`, `CODE_DEPLOY`, `EXTERNAL`); `None`
+    /// when absent (ECS's default, the rolling update) or not a plain string.
+    pub controller: Option<&'a str>,
+}
+
+fn controller(service: &Node) -> Option<&str> {
+    field(service, "DeploymentController")
+        .and_then(|(_, c)| field(c, "Type"))
+        .and_then(|(_, t)| t.as_str())
 }
 
 pub fn ecs_services(doc: &Node) -> Vec<EcsService<'_>> {
@@ -60,6 +69,7 @@ pub fn ecs_services(doc: &Node) -> Vec<EcsService<'_>> {
             desired: int(field(p, "DesiredCount").map(|x| x.1)),
             config: field(p, "DeploymentConfiguration"),
             at: id,
+            controller: controller(p),
         });
     }
     // An ECS service definition in JSON: the document itself.
@@ -75,6 +85,7 @@ pub fn ecs_services(doc: &Node) -> Vec<EcsService<'_>> {
             desired: int(field(doc, "DesiredCount").map(|x| x.1)),
             config: Some(cfg),
             at: k,
+            controller: controller(doc),
         });
     }
     out

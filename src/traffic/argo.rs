@@ -45,6 +45,8 @@ pub struct Canary<'a> {
     /// The step index from which a background analysis runs.
     pub background_from: Option<usize>,
     pub replicas: i128,
+    /// `maxSurge` in pods, as Argo resolves it; `None` when it cannot be read.
+    pub max_surge: Option<i128>,
 }
 
 pub fn canary<'a>(rollout: &'a Node) -> Option<Canary<'a>> {
@@ -120,7 +122,21 @@ pub fn canary<'a>(rollout: &'a Node) -> Option<Canary<'a>> {
         traffic_routing: routing.is_some(),
         background_from,
         replicas,
+        max_surge: max_surge(c.get("maxSurge"), replicas),
     })
+}
+
+/// `maxSurge` in pods as Argo resolves it (`utils/replicaset` `MaxSurge`,
+/// `resolveFenceposts`): 25% when absent, percentages of the replicas rounded up, and any
+/// string read as a percentage, `%` or not (the legacy `intstr.GetValueFromIntOrPercent`).
+fn max_surge(n: Option<&Node>, replicas: i128) -> Option<i128> {
+    let pct = match n.map(|n| &n.kind) {
+        None | Some(Kind::Null) => 25,
+        Some(Kind::Int(i)) => return Some(*i),
+        Some(Kind::Str(s)) => s.trim().trim_end_matches('%').trim().parse().ok()?,
+        _ => return None,
+    };
+    Some((pct * replicas.max(0) + 99) / 100)
 }
 
 /// Whether step `i` is held by something that judges the new version.

@@ -2,6 +2,7 @@
 //! canary analyses, simulated as the controllers run them.
 
 pub mod argo;
+pub mod argo_split;
 pub mod flagger;
 pub mod routes;
 

@@ -9,6 +9,7 @@ use super::lifecycle;
 use super::{Cmp, OpCx};
 use crate::api::change::{Group, Level};
 use crate::api::doc::{Loc, RefTarget, Val, escape, parse_ref};
+use crate::api::equivalent::equivalent;
 use crate::api::levels::{self, Place};
 use crate::yaml::{Kind, Node};
 
@@ -1190,6 +1191,8 @@ impl<'a> Cmp<'a, '_> {
             "anyOf" => ("any-of-added", "any-of-removed"),
             _ => ("one-of-added", "one-of-removed"),
         };
+        // A branch is named by its `$ref` target or title; an inline one by its position
+        // among the inline branches of its side.
         let key_of = |v: &Val, inline_ix: &mut usize| -> String {
             if let Some(r) = v.get("$ref").and_then(|r| r.str()) {
                 return format!("ref:{}", r.rsplit('/').next().unwrap_or(r));
@@ -1206,10 +1209,12 @@ impl<'a> Cmp<'a, '_> {
                 .unwrap_or_default()
         };
         let (bs, hs) = (list(bl), list(hl));
-        let mut b_left: Vec<usize> = Vec::new();
+        let named = |k: &str| !k.starts_with("inline:");
         let mut pairs: Vec<(usize, usize)> = Vec::new();
+        let mut b_left: Vec<usize> = Vec::new();
+        // 1. The same component or title on both sides.
         for (i, (k, _)) in bs.iter().enumerate() {
-            match hs.iter().position(|(hk, _)| hk == k) {
+            match hs.iter().position(|(hk, _)| named(k) && hk == k) {
                 Some(j) => pairs.push((i, j)),
                 None => b_left.push(i),
             }
@@ -1217,13 +1222,13 @@ impl<'a> Cmp<'a, '_> {
         let mut h_left: Vec<usize> = (0..hs.len())
             .filter(|j| !pairs.iter().any(|(_, pj)| pj == j))
             .collect();
-        // An inline subschema moved into a component (or back) is the same branch.
+        // 2. The same schema once every `$ref` is followed: an inline branch moved into a
+        // component (or back), with components of its own inside, is the same branch.
         b_left.retain(|&i| {
-            let bv = self.base.resolve(bs[i].1);
-            match h_left
+            let found = h_left
                 .iter()
-                .position(|&j| self.head.resolve(hs[j].1).node.same_value(bv.node))
-            {
+                .position(|&j| equivalent(self.base, bs[i].1, self.head, hs[j].1));
+            match found {
                 Some(p) => {
                     pairs.push((i, h_left.remove(p)));
                     false
@@ -1231,6 +1236,22 @@ impl<'a> Cmp<'a, '_> {
                 None => true,
             }
         });
+        // 3. Inline branches left on both sides, in order: the same branch, edited.
+        let b_inline: Vec<usize> = b_left
+            .iter()
+            .copied()
+            .filter(|&i| !named(&bs[i].0))
+            .collect();
+        let h_inline: Vec<usize> = h_left
+            .iter()
+            .copied()
+            .filter(|&j| !named(&hs[j].0))
+            .collect();
+        for (&i, &j) in b_inline.iter().zip(&h_inline) {
+            pairs.push((i, j));
+            b_left.retain(|&x| x != i);
+            h_left.retain(|&x| x != j);
+        }
         let describe = |k: &str| match k.split_once(':') {
             Some(("ref", n)) => format!("`{n}`"),
             Some(("title", t)) => format!("`{t}`"),

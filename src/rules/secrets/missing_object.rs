@@ -1,6 +1,7 @@
 //! S101: a Secret or ConfigMap that a workload needs to start (env, envFrom, volumes,
-//! projected volumes, Ingress/Gateway TLS) is defined nowhere in the repository in that
-//! namespace and not declared external.
+//! projected volumes) is defined nowhere in the repository in that namespace and not
+//! declared external. A missing Ingress/Gateway TLS Secret stops no pod: the controller
+//! serves its default certificate instead, so it is a warning with its own reason.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::resolve::{Resolution, name_span, resolve};
@@ -42,24 +43,43 @@ impl Rule for MissingObject {
                 continue;
             }
             let inst = &ix.instances[r.inst];
+            // No pod reads a route certificate: nothing fails to start.
+            let consequence = if r.route_tls && inst.kind == "Gateway" {
+                "the listener is marked ResolvedRefs=False (InvalidCertificateRef), and HTTPS on it fails or falls back to a certificate clients reject, depending on the implementation"
+            } else if r.route_tls {
+                // ingress-nginx: its default certificate, self-signed unless
+                // `--default-ssl-certificate` names one.
+                "the ingress controller serves its default certificate for these hosts instead (self-signed unless one is configured), and HTTPS clients reject it"
+            } else {
+                "pods fail to start (CreateContainerConfigError or FailedMount)"
+            };
             let mut d = Diagnostic::new(
                 &META,
                 &r.src,
                 name_span(r),
                 format!(
-                    "{} `{}` ({} of {}) is defined nowhere in namespace `{}`: pods fail to start (CreateContainerConfigError or FailedMount)",
+                    "{} `{}` ({} of {}) is defined nowhere in namespace `{}`: {consequence}",
                     r.kind,
                     r.name,
                     r.what,
                     who(inst),
                     inst.namespace
                 ),
-                format!(
-                    "define the {} (a manifest, an ExternalSecret, a SealedSecret or a kustomize generator), mark the reference `optional: true`, or declare it in `[secrets] external` if it is created outside this repository",
-                    r.kind
-                ),
+                if r.route_tls {
+                    "define the certificate's Secret (a cert-manager Certificate, an ExternalSecret, a SealedSecret or a manifest), or declare it in `[secrets] external` if it is created outside this repository".to_string()
+                } else {
+                    format!(
+                        "define the {} (a manifest, an ExternalSecret, a SealedSecret or a kustomize generator), mark the reference `optional: true`, or declare it in `[secrets] external` if it is created outside this repository",
+                        r.kind
+                    )
+                },
                 format!("{}/{}/{}/{}", inst.kind, inst.name, r.kind, r.name),
             );
+            if r.route_tls {
+                // The release's pods run; HTTPS to these hosts fails unless the controller's
+                // default certificate happens to cover them.
+                d = d.with_severity(Severity::Warning);
+            }
             // The nearest definition: the same name in another namespace.
             if let Some(other) = ix
                 .defs

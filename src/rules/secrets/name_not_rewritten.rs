@@ -1,7 +1,8 @@
-//! S104: a reference, in a kind kustomize does not know (an Argo Rollout, a Knative
-//! Service…), to a Secret or ConfigMap whose name kustomize changes (name prefix or
-//! suffix, generator hash). kustomize rewrites such references only in built-in kinds,
-//! so the deployed object names something that does not exist.
+//! S104: a reference that kustomize does not rewrite (its kind and field are outside
+//! kustomize's built-in name-reference table: an Argo Rollout, a ReplicationController's
+//! ConfigMap, a Knative Service's volume…) to an object whose name kustomize changes (name
+//! prefix or suffix, generator hash), so the deployed object names something that does
+//! not exist. The table is `k8s::name_reference`.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::resolve::{Resolution, name_span, resolve};
@@ -16,7 +17,7 @@ static META: RuleMeta = RuleMeta {
     name: "name-not-rewritten",
     domain: Domain::Secrets,
     severity: Severity::Error,
-    summary: "A custom resource refers to a ConfigMap or Secret by a name kustomize changes but does not rewrite there.",
+    summary: "A reference kustomize does not rewrite names a ConfigMap, Secret or ServiceAccount whose name kustomize changes.",
     needs_base: false,
 };
 
@@ -46,7 +47,7 @@ impl Rule for NameNotRewritten {
                 &r.src,
                 name_span(r),
                 format!(
-                    "{} `{}` ({} of {}) is deployed as {becomes}, but kustomize does not rewrite references inside a {}: the deployed {} names a {} that does not exist",
+                    "{} `{}` ({} of {}) is deployed as {becomes}, but kustomize does not rewrite this field of a {}: the deployed {} names a {} that does not exist",
                     r.kind,
                     r.name,
                     r.what,

@@ -22,8 +22,10 @@ static META: RuleMeta = RuleMeta {
     needs_base: false,
 };
 
-/// Every `templates[]` list under an analysis of a Rollout.
-fn template_refs(rollout: &Node) -> Vec<&Node> {
+/// Every template reference under an analysis of a Rollout, and whether it belongs to an
+/// experiment step (checked only when that step runs) rather than to the Rollout's own
+/// analyses (checked before every reconcile).
+fn template_refs(rollout: &Node) -> Vec<(&Node, bool)> {
     let mut out = Vec::new();
     let Some(strategy) = at_path(rollout, &["spec", "strategy"]) else {
         return out;
@@ -38,7 +40,7 @@ fn template_refs(rollout: &Node) -> Vec<&Node> {
                 .unwrap_or(&[])
             {
                 if a.get("templateName").is_some() {
-                    out.push(a);
+                    out.push((a, true));
                 }
             }
         }
@@ -48,7 +50,7 @@ fn template_refs(rollout: &Node) -> Vec<&Node> {
         lists.extend(at_path(b, &["postPromotionAnalysis", "templates"]));
     }
     for l in lists {
-        out.extend(l.items().iter());
+        out.extend(l.items().iter().map(|t| (t, false)));
     }
     out
 }
@@ -88,7 +90,7 @@ impl Rule for AnalysisTemplateMissing {
                 continue;
             }
             let obj = ix.object(&cx.head.manifests, r);
-            for t in template_refs(&obj.node) {
+            for (t, in_experiment) in template_refs(&obj.node) {
                 let Some(name_node) = t.get("templateName") else {
                     continue;
                 };
@@ -123,7 +125,16 @@ impl Rule for AnalysisTemplateMissing {
                     &META,
                     src,
                     span_at(src, name_node.pos),
-                    format!("{} runs {kind} `{name}`, which is not defined{}: the analysis errors and the rollout aborts at that point", who(r), if cluster { String::new() } else { format!(" in namespace `{}`", r.namespace) }),
+                    format!(
+                        "{} runs {kind} `{name}`, which is not defined{}: {}",
+                        who(r),
+                        if cluster { String::new() } else { format!(" in namespace `{}`", r.namespace) },
+                        if in_experiment {
+                            "the experiment's analysis errors when that step runs, and the rollout aborts there"
+                        } else {
+                            "Argo marks the Rollout InvalidSpec and stops reconciling it, so the new version is never rolled out (the old one keeps running) until the template exists"
+                        }
+                    ),
                     format!("define the {kind} (or fix the name; a ClusterAnalysisTemplate needs `clusterScope: true`)"),
                     format!("{}/{}/{name}", r.kind, r.name),
                 ));

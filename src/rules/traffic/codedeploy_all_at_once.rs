@@ -1,5 +1,6 @@
-//! T503: a CodeDeploy deployment that shifts all traffic at once — a deployment group's
-//! `CodeDeployDefault.*AllAtOnce` (or `HalfAtATime`), a SAM `DeploymentPreference` of
+//! T503: a CodeDeploy deployment with no small first step — a deployment group's
+//! `CodeDeployDefault.*AllAtOnce` (everything at once) or `CodeDeployDefault.HalfAtATime`
+//! (EC2/on-premises: half of the instances per batch), a SAM `DeploymentPreference` of
 //! `AllAtOnce`, or a custom config of type `AllAtOnce` — unless the resource, its template
 //! or its folder is named for a non-production stage (dev, test, beta, gamma, staging…).
 
@@ -16,7 +17,7 @@ static META: RuleMeta = RuleMeta {
     name: "codedeploy-all-at-once",
     domain: Domain::Traffic,
     severity: Severity::Warning,
-    summary: "A CodeDeploy or SAM deployment shifts all traffic at once (AllAtOnce, HalfAtATime).",
+    summary: "A CodeDeploy or SAM deployment shifts all traffic at once (AllAtOnce), or half the fleet per batch (HalfAtATime).",
     needs_base: false,
 };
 
@@ -60,16 +61,20 @@ impl Rule for CodeDeployAllAtOnce {
                     continue;
                 }
                 let what = if all {
-                    "100% of traffic at once"
+                    "CodeDeploy shifts 100% of traffic at once, with no canary step for alarms to catch a bad version"
                 } else {
-                    "half of the instances at once"
+                    "CodeDeploy updates half of the instances in its first batch (fractions rounded down), so a bad version serves half the fleet before alarms can stop it"
                 };
                 out.push(Diagnostic::new(
                     &META,
                     src,
                     span_at(src, v.pos),
-                    format!("`{id}` deploys with `{name}`: CodeDeploy shifts {what}, with no canary step for alarms to catch a bad version"),
-                    "use a canary or linear configuration (e.g. `Canary10Percent10Minutes`, `ECSCanary10Percent15Minutes`) with CloudWatch alarms",
+                    format!("`{id}` deploys with `{name}`: {what}"),
+                    if all {
+                        "use a canary or linear configuration (e.g. `Canary10Percent10Minutes`, `ECSCanary10Percent15Minutes`) with CloudWatch alarms"
+                    } else {
+                        "use `CodeDeployDefault.OneAtATime`, or a custom config whose `MinimumHealthyHosts` keeps most instances on the old version, with CloudWatch alarms and automatic rollback"
+                    },
                     format!("{id}/{name}"),
                 ));
             }

@@ -1,7 +1,9 @@
 //! T501: an ECS service deployment that can stop every task at once —
 //! `MinimumHealthyPercent: 0` with more than one task (or a count set elsewhere) — or one
 //! that cannot make progress (`MaximumPercent` at most 100 with `MinimumHealthyPercent`
-//! 100: no task may be added or removed).
+//! 100: no task may be added or removed). Only for the rolling-update (`ECS`) deployment
+//! controller: with `CODE_DEPLOY` or `EXTERNAL` these percentages bound only tasks on
+//! draining container instances, not deployments.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::aws::{ecs_services, field, int};
@@ -29,6 +31,9 @@ impl Rule for EcsAllTasksDown {
         for f in &cx.head.aws {
             let src = &f.source;
             for svc in ecs_services(&f.doc) {
+                if svc.controller.is_some_and(|t| t != "ECS") {
+                    continue;
+                }
                 let Some((_, cfg)) = svc.config else { continue };
                 let min = field(cfg, "MinimumHealthyPercent");
                 let max = field(cfg, "MaximumPercent");

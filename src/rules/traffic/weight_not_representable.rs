@@ -1,7 +1,8 @@
 //! T106: canary weights the pods cannot carry as written. Without `trafficRouting` Argo
-//! approximates a weight with replica counts (setWeight 10 with 4 replicas runs 1 canary
-//! pod of 4: 25% of traffic). With traffic routing, `setCanaryScale` below the traffic
-//! weight sends that traffic to too few pods (50% of traffic on 1 pod of 10).
+//! approximates a weight with replica counts, picking the split closest to the weight
+//! (`traffic::argo_split`, ported from Argo): setWeight 10 with 4 replicas runs 1 canary pod
+//! next to 4 stable (20% of traffic). With traffic routing, `setCanaryScale` below the
+//! traffic weight sends that traffic to too few pods (50% of traffic on 1 pod of 10).
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
@@ -9,6 +10,7 @@ use crate::rules::traffic::{canaries, pct};
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::traffic::argo::StepKind;
+use crate::traffic::argo_split::canary_stable_counts;
 
 pub struct WeightNotRepresentable;
 
@@ -50,19 +52,34 @@ impl Rule for WeightNotRepresentable {
                     {
                         let p = *percent;
                         let message = if !c.traffic_routing {
-                            // Argo rounds the canary's replica count up.
-                            let pods = ((r as f64) * p / 100.0).ceil().max(1.0);
-                            let real = pods * 100.0 / r as f64;
-                            if real < p * 2.0 && real - p <= 10.0 {
+                            let Some(surge) = c.max_surge else { continue };
+                            // `replicas: 0` runs no pod at all (Argo returns 0/0).
+                            let (canary, stable) = canary_stable_counts(
+                                c.replicas as i64,
+                                *written as i64,
+                                c.max_weight as i64,
+                                surge as i64,
+                            );
+                            let total = canary + stable;
+                            if total == 0 {
                                 continue;
                             }
-                            format!(
-                                "{} has no trafficRouting, so Argo approximates setWeight {written} with {} canary pod(s) of {r} replicas: about {} of traffic, not {}",
-                                who(inst),
-                                pods as i64,
-                                pct(real),
-                                pct(p)
-                            )
+                            let real = canary as f64 * 100.0 / total as f64;
+                            if canary == 0 {
+                                format!(
+                                    "{} has no trafficRouting, so Argo approximates setWeight {written} with 0 canary pods of {r} replica (maxSurge 0): no pod runs the new version at this step, and nothing is tested before the next one",
+                                    who(inst)
+                                )
+                            } else if real < p * 2.0 && real - p <= 10.0 {
+                                continue;
+                            } else {
+                                format!(
+                                    "{} has no trafficRouting, so Argo approximates setWeight {written} with {canary} canary and {stable} stable pod(s): about {} of traffic, not {}",
+                                    who(inst),
+                                    pct(real),
+                                    pct(p)
+                                )
+                            }
                         } else if let Some((replicas, weight)) = scale {
                             let capacity = match (replicas, weight) {
                                 (Some(n), _) => n as f64 * 100.0 / r as f64,

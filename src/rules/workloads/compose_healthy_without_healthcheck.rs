@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::k8s::pod::at_path;
 use crate::model::compose::{self, Health};
 use crate::project::{ComposeFile, ProjectCx};
 use crate::rules::workloads::{key_span, span_at};
 use crate::rules::{Domain, Rule, RuleMeta};
-use crate::yaml::{Key, Node};
+use crate::yaml::{Key, Kind, Node};
 
 pub struct ComposeHealthyWithoutHealthcheck;
 
@@ -111,11 +112,24 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                         };
                         missing.push((dep, why, cond));
                     }
+                    // `required: false` (compose 2.20): compose logs `optional dependency
+                    // … failed to start` and starts the service without waiting.
+                    let optional = |dep: &str| {
+                        at_path(svc, &["depends_on", dep, "required"])
+                            .is_some_and(|r| r.kind == Kind::Bool(false))
+                    };
+                    let all_optional = missing.iter().all(|(d, _, _)| optional(d));
+                    missing.retain(|(d, _, _)| all_optional || !optional(d));
                     let Some((dep, why, cond)) = missing.first() else {
                         continue;
                     };
                     let src = &f.source;
-                    let message = if missing.len() == 1 {
+                    let message = if all_optional {
+                        format!(
+                            "service `{}` waits for `{dep}` to be healthy, but `{dep}` {why}: as the dependency is `required: false`, compose logs a warning and starts `{}` without waiting for it",
+                            sk.text, sk.text
+                        )
+                    } else if missing.len() == 1 {
                         format!(
                             "service `{}` waits for `{dep}` to be healthy, but `{dep}` {why}: `docker compose up` refuses to start `{}`",
                             sk.text, sk.text
@@ -138,6 +152,9 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                         "add a `healthcheck:` to each dependency (a command that succeeds once it serves), or use `condition: service_started`",
                         format!("{}/{dep}", sk.text),
                     );
+                    if all_optional {
+                        diag = diag.with_severity(Severity::Warning);
+                    }
                     if let Some((df, dk)) = defined.get(dep).and_then(|d| d.at) {
                         diag = diag.with_related(
                             Location::new(&df.source, key_span(&df.source, dk))

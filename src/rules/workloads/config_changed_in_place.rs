@@ -1,14 +1,14 @@
-//! K406: a ConfigMap or Secret that workloads read through environment variables, whose
-//! content changed in place since the previous release. Environment variables are read
-//! once at container start: running pods keep the old values, new pods get the new ones,
-//! and a rollback of the Deployment does not bring the old values back.
+//! K406: a ConfigMap or Secret that workloads read through environment variables (or a
+//! `subPath` volume mount), whose content changed in place since the previous release.
+//! Both are read once at container start: running pods keep the old values, new pods get
+//! the new ones, and a rollback of the Deployment does not bring the old values back.
 
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::Index;
-use crate::k8s::pod::at_path;
-use crate::project::ProjectCx;
+use crate::k8s::pod::{at_path, template_path};
+use crate::project::{ManifestFile, ProjectCx};
 use crate::rules::workloads::{entry, key_span, object_span, who};
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
@@ -20,7 +20,7 @@ static META: RuleMeta = RuleMeta {
     name: "config-changed-in-place",
     domain: Domain::Workloads,
     severity: Severity::Warning,
-    summary: "A ConfigMap or Secret read through env changed in place: pods keep old values and rollbacks do not restore them.",
+    summary: "A ConfigMap or Secret read at container start (env, subPath mount) changed in place: pods keep old values and rollbacks do not restore them.",
     needs_base: true,
 };
 
@@ -51,42 +51,88 @@ fn changed_keys(now: &Node, was: &Node) -> BTreeSet<String> {
     keys
 }
 
-/// (unit, kind, namespace, name) of every ConfigMap and Secret a workload reads through
-/// env, with the workload instance.
-fn env_consumers(ix: &Index) -> HashMap<(usize, String, String, String), usize> {
+/// (unit, kind, namespace, name) of every ConfigMap and Secret a workload reads once at
+/// container start — through env, or as a volume mounted with `subPath` (which the kubelet
+/// never updates) — with the workload instance and how it reads it.
+fn start_time_consumers(
+    ix: &Index,
+    manifests: &[ManifestFile],
+) -> HashMap<(usize, String, String, String), (usize, &'static str)> {
     let mut out = HashMap::new();
     for pod in &ix.pods {
         let inst = &ix.instances[pod.inst];
+        let mut add = |kind: &str, name: Option<&Node>, how: &'static str| {
+            if let Some(n) = name.and_then(Node::as_str) {
+                out.entry((
+                    inst.unit,
+                    kind.to_string(),
+                    inst.namespace.clone(),
+                    format!("{}{}{}", inst.transform.prefix, n, inst.transform.suffix),
+                ))
+                .or_insert((pod.inst, how));
+            }
+        };
+        let volumes = pod_volumes(ix, manifests, pod.inst);
         for c in &pod.containers {
-            let mut add = |kind: &str, name: Option<&Node>| {
-                if let Some(n) = name.and_then(Node::as_str) {
-                    out.entry((
-                        inst.unit,
-                        kind.to_string(),
-                        inst.namespace.clone(),
-                        format!("{}{}{}", inst.transform.prefix, n, inst.transform.suffix),
-                    ))
-                    .or_insert(pod.inst);
-                }
-            };
             for e in c.node.get("env").map(Node::items).unwrap_or(&[]) {
                 let from = e.get("valueFrom");
+                let env = "env";
                 add(
                     "ConfigMap",
                     from.and_then(|f| at_path(f, &["configMapKeyRef", "name"])),
+                    env,
                 );
                 add(
                     "Secret",
                     from.and_then(|f| at_path(f, &["secretKeyRef", "name"])),
+                    env,
                 );
             }
             for e in c.node.get("envFrom").map(Node::items).unwrap_or(&[]) {
-                add("ConfigMap", at_path(e, &["configMapRef", "name"]));
-                add("Secret", at_path(e, &["secretRef", "name"]));
+                add("ConfigMap", at_path(e, &["configMapRef", "name"]), "env");
+                add("Secret", at_path(e, &["secretRef", "name"]), "env");
+            }
+            for m in c.node.get("volumeMounts").map(Node::items).unwrap_or(&[]) {
+                if m.get("subPath").is_none() && m.get("subPathExpr").is_none() {
+                    continue;
+                }
+                let Some(v) = m.get("name").and_then(Node::as_str).and_then(|name| {
+                    volumes
+                        .iter()
+                        .find(|v| v.get("name").and_then(Node::as_str) == Some(name))
+                }) else {
+                    continue;
+                };
+                let sub = "a subPath mount";
+                add("ConfigMap", at_path(v, &["configMap", "name"]), sub);
+                add("Secret", at_path(v, &["secret", "secretName"]), sub);
+                let sources = at_path(v, &["projected", "sources"]);
+                for p in sources.map(Node::items).unwrap_or(&[]) {
+                    add("ConfigMap", at_path(p, &["configMap", "name"]), sub);
+                    add("Secret", at_path(p, &["secret", "name"]), sub);
+                }
             }
         }
     }
     out
+}
+
+/// The `volumes` of an instance's pod template.
+fn pod_volumes<'m>(ix: &Index, manifests: &'m [ManifestFile], inst: usize) -> &'m [Node] {
+    let i = &ix.instances[inst];
+    let obj = ix.object(manifests, i);
+    let Some(path) = template_path(&obj.api_version.value, &i.kind) else {
+        return &[];
+    };
+    let template = if path.is_empty() {
+        Some(&obj.node)
+    } else {
+        at_path(&obj.node, path)
+    };
+    template
+        .and_then(|t| at_path(t, &["spec", "volumes"]))
+        .map(Node::items)
+        .unwrap_or(&[])
 }
 
 impl Rule for ConfigChangedInPlace {
@@ -98,14 +144,14 @@ impl Rule for ConfigChangedInPlace {
         let Some(base) = cx.base else { return };
         let ix = &cx.head.k8s;
         let bix = &base.k8s;
-        let consumers = env_consumers(ix);
+        let consumers = start_time_consumers(ix, &cx.head.manifests);
         let mut done = std::collections::HashSet::new();
         for inst in ix
             .instances
             .iter()
             .filter(|i| i.is_core("ConfigMap") || i.is_core("Secret"))
         {
-            let Some(&w) = consumers.get(&(
+            let Some(&(w, how)) = consumers.get(&(
                 inst.unit,
                 inst.kind.clone(),
                 inst.namespace.clone(),
@@ -151,7 +197,7 @@ impl Rule for ConfigChangedInPlace {
                 (
                     Severity::Warning,
                     format!(
-                        "{} changes {} in place, and {} reads it through env: running pods keep the old values, and rolling {} back does not restore them",
+                        "{} changes {} in place, and {} reads it through {how}: running pods keep the old values, and rolling {} back does not restore them",
                         who(inst),
                         names.join(", "),
                         who(workload),
@@ -165,7 +211,7 @@ impl Rule for ConfigChangedInPlace {
                     "ship changed configuration under a new name (kustomize configMapGenerator adds a content hash) and point the workload at it",
                     format!("{}/{}/{}", inst.kind, inst.namespace, inst.name))
                 .with_severity(severity)
-                .with_related(Location::new(wsrc, object_span(wsrc, ix.object(&cx.head.manifests, workload))).with_message("reads it through env")),
+                .with_related(Location::new(wsrc, object_span(wsrc, ix.object(&cx.head.manifests, workload))).with_message(format!("reads it through {how}"))),
             );
         }
     }

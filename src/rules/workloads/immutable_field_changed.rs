@@ -7,7 +7,7 @@ use crate::k8s::pod::at_path;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
 use crate::rules::{Domain, Rule, RuleMeta};
-use crate::yaml::Node;
+use crate::yaml::{Kind, Node};
 
 pub struct ImmutableFieldChanged;
 
@@ -62,6 +62,60 @@ fn replaced_each_release(job: &Node) -> bool {
         || annotation("argocd.argoproj.io/hook")
 }
 
+/// Whether two mappings (an absent one is empty) hold the same entries, `skip` aside.
+fn same_except(a: Option<&Node>, b: Option<&Node>, skip: &[&str]) -> bool {
+    fn kept<'n>(n: Option<&'n Node>, skip: &[&str]) -> Vec<(&'n str, &'n Node)> {
+        let mut v: Vec<(&str, &Node)> = n
+            .map(Node::entries)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|(k, _)| !skip.contains(&k.text.as_str()))
+            .map(|(k, v)| (k.text.as_str(), v))
+            .collect();
+        v.sort_by_key(|(k, _)| *k);
+        v
+    }
+    let (x, y) = (kept(a, skip), kept(b, skip));
+    x.len() == y.len()
+        && x.iter()
+            .zip(&y)
+            .all(|((ka, va), (kb, vb))| ka == kb && va.same_value(vb))
+}
+
+/// A Job created suspended may change its pod template's scheduling directives until it
+/// first starts (batch validation `validatePodTemplateUpdate` with
+/// `AllowMutableSchedulingDirectives`): labels, annotations, node selector, tolerations,
+/// scheduling gates and node affinity. Whether it started is not in the manifests; a Job
+/// the previous release wrote as `suspend: true` is taken as never started.
+fn scheduling_only_change(job: &Node, bjob: &Node) -> bool {
+    let suspended = at_path(bjob, &["spec", "suspend"]).is_some_and(|n| n.kind == Kind::Bool(true));
+    let (t, bt) = (
+        at_path(job, &["spec", "template"]),
+        at_path(bjob, &["spec", "template"]),
+    );
+    fn part<'n>(n: Option<&'n Node>, k: &str) -> Option<&'n Node> {
+        n.and_then(|n| n.get(k))
+    }
+    let (spec, bspec) = (part(t, "spec"), part(bt, "spec"));
+    suspended
+        && same_except(t, bt, &["metadata", "spec"])
+        && same_except(
+            part(t, "metadata"),
+            part(bt, "metadata"),
+            &["labels", "annotations"],
+        )
+        && same_except(
+            spec,
+            bspec,
+            &["nodeSelector", "tolerations", "schedulingGates", "affinity"],
+        )
+        && same_except(
+            part(spec, "affinity"),
+            part(bspec, "affinity"),
+            &["nodeAffinity"],
+        )
+}
+
 impl Rule for ImmutableFieldChanged {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -91,6 +145,12 @@ impl Rule for ImmutableFieldChanged {
             for path in paths {
                 let (now, was) = (at_path(&obj.node, path), at_path(&bobj.node, path));
                 let changed = match (now, was) {
+                    (Some(_), Some(_))
+                        if *path == ["spec", "template"]
+                            && scheduling_only_change(&obj.node, &bobj.node) =>
+                    {
+                        false
+                    }
                     (Some(a), Some(b)) => !a.same_value(b),
                     // Only a value written in both releases is compared: an absent
                     // clusterIP or storageClassName keeps the one already assigned.

@@ -50,7 +50,7 @@ impl Rule for RolloutServiceMismatch {
                             src,
                             span_at(src, name_node.pos),
                             format!(
-                                "{} names Service `{raw}` in `{field}`, but no such Service is defined in namespace `{}`; the rollout cannot start",
+                                "{} names Service `{raw}` in `{field}`, but no such Service is defined in namespace `{}`: Argo marks the Rollout InvalidSpec and does not roll it out until the Service exists",
                                 who(r),
                                 r.namespace
                             ),
@@ -96,7 +96,7 @@ impl Rule for RolloutServiceMismatch {
                         src,
                         span_at(src, name_node.pos),
                         format!(
-                            "{} uses Service `{raw}` as `{field}`, but its selector requires {}, which the Rollout's pods do not carry: traffic through it reaches no Rollout pod",
+                            "{} uses Service `{raw}` as `{field}`, but its selector requires {}, which the Rollout's pods do not carry: Argo marks the Rollout InvalidSpec (`has unmatch label`) and does not roll it out",
                             who(r),
                             missing.join(",")
                         ),
