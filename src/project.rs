@@ -603,8 +603,8 @@ fn load_one(
         {
             info.convention = c;
         }
-        let dialect = dialect_for(&info, mcfg, side);
-        let sql = sql::read(src.clone(), dialect, info.convention.annotations());
+        let (dialect, known) = dialect_for(&info, mcfg, side);
+        let sql = sql::read_as(src.clone(), dialect, known, info.convention.annotations());
         collect_sql_problems(&sql, &mut problems);
         let diesel_no_tx =
             info.convention == Convention::Diesel && side.diesel_no_tx.contains(dir_of(path));
@@ -933,14 +933,21 @@ fn migration_tool(
     Tool::Unknown
 }
 
-fn dialect_for(info: &FileInfo, mcfg: &crate::config::MigrationsConfig, side: &Side) -> Dialect {
+/// The dialect a migration file is read as, and whether it is known (named by the path,
+/// Prisma's lock file or the configuration, or shown by the folder's syntax) rather than
+/// the default guess.
+fn dialect_for(
+    info: &FileInfo,
+    mcfg: &crate::config::MigrationsConfig,
+    side: &Side,
+) -> (Dialect, bool) {
     if let Some(d) = info.dialect {
-        return d;
+        return (d, true);
     }
     if info.convention == Convention::Prisma
         && let Some(d) = side.prisma_dialect.get(&info.set_dir)
     {
-        return *d;
+        return (*d, true);
     }
     if mcfg.dialect.is_none()
         && let Some(d) = side
@@ -953,9 +960,9 @@ fn dialect_for(info: &FileInfo, mcfg: &crate::config::MigrationsConfig, side: &S
                     .and_then(|m| m.decide())
             })
     {
-        return d;
+        return (d, true);
     }
-    mcfg.dialect()
+    (mcfg.dialect(), mcfg.dialect.is_some())
 }
 
 fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
@@ -969,17 +976,28 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
             "fix the syntax: the database rejects this file, and rollsafe cannot check it",
         ));
     }
-    for st in sql.statements() {
-        if let sql::Understood::Unchecked(why) = &st.understood {
-            let span = sql.source.first_line_span(st.start, st.end);
-            out.push(problem(
-                "E002",
+    for st in sql.statements().chain(sql.stray.iter()) {
+        match &st.understood {
+            sql::Understood::Unchecked(why) => {
+                let span = sql.source.first_line_span(st.start, st.end);
+                out.push(problem(
+                    "E002",
+                    &sql.source,
+                    span.start.offset,
+                    span.end.offset,
+                    format!("statement not checked: {why}"),
+                    "review this statement by hand; rollsafe could not tell what it changes",
+                ));
+            }
+            sql::Understood::Rejected(r) => out.push(problem(
+                "E001",
                 &sql.source,
-                span.start.offset,
-                span.end.offset,
-                format!("statement not checked: {why}"),
-                "review this statement by hand; rollsafe could not tell what it changes",
-            ));
+                r.start,
+                r.end,
+                r.message.clone(),
+                &r.help,
+            )),
+            _ => {}
         }
     }
 }

@@ -294,7 +294,12 @@ pub fn table_key(parts: &[String]) -> String {
     match parts {
         [] => String::new(),
         [one] => one.clone(),
-        [.., schema, name] if schema == "public" => name.clone(),
+        // A templated schema (`{{ .Schema }}.t`) is the one the deploy configures.
+        [.., schema, name]
+            if schema == "public" || super::template::is_schema_placeholder(schema) =>
+        {
+            name.clone()
+        }
         [.., schema, name] => format!("{schema}.{name}"),
     }
 }
