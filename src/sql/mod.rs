@@ -5,6 +5,7 @@ pub mod ast;
 pub mod dialect_check;
 pub mod fallback;
 pub mod lexer;
+pub mod mysql_types;
 pub mod ops;
 pub mod split;
 pub mod template;

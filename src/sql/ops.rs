@@ -5,40 +5,7 @@
 /// A column's type as written, normalised (lower case, single spaces), e.g. `varchar(255)`.
 pub type TypeName = String;
 
-/// The type MySQL stores for a type name: `boolean`/`bool` are `tinyint(1)`, `integer` is
-/// `int`, and integer display widths (`int(11)`) change nothing (deprecated and ignored
-/// since 8.0.17, "Numeric Data Type Syntax"), so restating them is not a type change.
-pub fn mysql_canonical_type(t: &str) -> String {
-    let t = t.trim();
-    let (base, rest) = match t.split_once('(') {
-        Some((b, r)) => (b.trim(), Some(r)),
-        None => (t, None),
-    };
-    let suffix = rest
-        .and_then(|r| r.split_once(')'))
-        .map(|(_, after)| after.trim())
-        .unwrap_or("");
-    let base = match base {
-        "integer" => "int",
-        "bool" | "boolean" => return format!("tinyint(1){}", pad(suffix)),
-        b => b,
-    };
-    match base {
-        "tinyint" if rest.is_some_and(|r| r.trim_start().starts_with("1)")) => {
-            format!("tinyint(1){}", pad(suffix))
-        }
-        "tinyint" | "smallint" | "mediumint" | "int" | "bigint" => format!("{base}{}", pad(suffix)),
-        _ => t.to_string(),
-    }
-}
-
-fn pad(s: &str) -> String {
-    if s.is_empty() {
-        String::new()
-    } else {
-        format!(" {s}")
-    }
-}
+pub use super::mysql_types::mysql_canonical_type;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefaultKind {
@@ -301,21 +268,5 @@ pub fn table_key(parts: &[String]) -> String {
             name.clone()
         }
         [.., schema, name] => format!("{schema}.{name}"),
-    }
-}
-
-#[cfg(test)]
-mod mysql_type_tests {
-    use super::mysql_canonical_type as c;
-
-    #[test]
-    fn aliases_are_the_same_type() {
-        assert_eq!(c("boolean"), c("tinyint(1)"));
-        assert_eq!(c("int(11)"), c("int"));
-        assert_eq!(c("integer"), c("int"));
-        assert_eq!(c("int(10) unsigned"), c("int unsigned"));
-        assert_ne!(c("tinyint(4)"), c("tinyint(1)"));
-        assert_ne!(c("int"), c("bigint"));
-        assert_eq!(c("varchar(20)"), "varchar(20)");
     }
 }
