@@ -45,6 +45,7 @@ fixture!(open_world, "open-world");
 fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");
 fixture!(rollback_fold, "rollback-fold");
+fixture!(sql_reading, "sql-reading");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]
