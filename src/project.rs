@@ -157,6 +157,10 @@ struct Side {
     tool_manifests: Vec<(String, Vec<Tool>)>,
     /// A Flyway configuration sets `outOfOrder = true`.
     flyway_out_of_order: bool,
+    /// The project's Flyway configuration: `mixed`, `executeInTransaction`.
+    flyway: migrations::FlywaySettings,
+    /// Script configurations (`V1__x.sql.conf`): the script's path → `executeInTransaction`.
+    flyway_script_tx: HashMap<String, bool>,
     /// Paths of the `.json` files of the release.
     json_paths: BTreeSet<String>,
     /// Folder → dialect-only syntax its `.sql` files use (for folders nothing names).
@@ -245,12 +249,27 @@ fn side_facts(files: &[RawFile]) -> Side {
                     .push((dir_of(&f.path).to_string(), tools));
             }
             "flyway.conf" | "flyway.toml" => {
-                let t: String = text()
-                    .to_ascii_lowercase()
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && *c != '"')
-                    .collect();
+                let t = flyway_settings_text(&text());
                 side.flyway_out_of_order |= t.contains("outoforder=true");
+                side.flyway.mixed |= t.contains("mixed=true");
+                if t.contains("executeintransaction=false") {
+                    side.flyway.execute_in_transaction = Some(false);
+                }
+            }
+            // Spring Boot's Flyway settings.
+            n if n.starts_with("application") && n.ends_with(".properties") => {
+                let t = flyway_settings_text(&text());
+                side.flyway_out_of_order |= t.contains("spring.flyway.out-of-order=true");
+                side.flyway.mixed |= t.contains("spring.flyway.mixed=true");
+            }
+            n if n.ends_with(".sql.conf") => {
+                let t = flyway_settings_text(&text());
+                let script = f.path.trim_end_matches(".conf").to_string();
+                if t.contains("executeintransaction=false") {
+                    side.flyway_script_tx.insert(script, false);
+                } else if t.contains("executeintransaction=true") {
+                    side.flyway_script_tx.insert(script, true);
+                }
             }
             n if crate::model::compose::is_dockerfile_name(n) => {
                 let health = text().lines().any(|l| {
@@ -263,6 +282,22 @@ fn side_facts(files: &[RawFile]) -> Side {
         }
     }
     side
+}
+
+/// A Flyway configuration's text, lower case, without blanks or quotes, one setting per
+/// line (`flyway.mixed = "true"` → `flyway.mixed=true`); commented lines dropped.
+fn flyway_settings_text(text: &str) -> String {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            l.to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn under(path: &str, dir: &str) -> bool {
@@ -608,11 +643,16 @@ fn load_one(
         collect_sql_problems(&sql, &mut problems);
         let diesel_no_tx =
             info.convention == Convention::Diesel && side.diesel_no_tx.contains(dir_of(path));
+        let mut flyway = side.flyway;
+        if let Some(tx) = side.flyway_script_tx.get(path) {
+            flyway.execute_in_transaction = Some(*tx);
+        }
         return LoadOut {
             loaded: Loaded::Migration(MigrationFile {
                 info,
                 sql: Arc::new(sql),
                 diesel_no_tx,
+                flyway,
             }),
             source: Some((src, FileKind::Migration)),
             problems,

@@ -46,6 +46,8 @@ fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");
 fixture!(rollback_fold, "rollback-fold");
 fixture!(sql_reading, "sql-reading");
+fixture!(flyway_transactions, "conventions/flyway-transactions");
+fixture!(flyway_mixed, "conventions/flyway-mixed");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]

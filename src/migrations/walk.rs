@@ -18,6 +18,7 @@ pub struct OpCx<'a> {
     pub index: usize,
     pub migration: &'a Migration,
     pub part: Part,
+    pub part_ref: &'a super::PartRef,
     pub file: &'a Arc<SqlFile>,
     pub stmt: &'a Statement,
     pub op: &'a Op,
@@ -41,8 +42,24 @@ pub struct OpCx<'a> {
 }
 
 impl OpCx<'_> {
+    /// Flyway refuses this part (`mixed = false` and both kinds of statement).
+    pub fn flyway_refuses(&self) -> bool {
+        self.tx_mode == TxMode::FlywayAuto && !self.explicit_tx && {
+            let text = &self.file.source.text;
+            let kinds: Vec<bool> = super::section(self.part_ref)
+                .statements
+                .iter()
+                .map(|s| super::flyway_non_transactional(&s.tokens_text(text)))
+                .collect();
+            kinds.contains(&true) && kinds.contains(&false)
+        }
+    }
+
     /// Why the statement runs inside a transaction (tool default or explicit BEGIN).
     pub fn tx_reason(&self) -> String {
+        if self.migration.convention == Convention::Flyway && !self.explicit_tx {
+            return self.flyway_reason();
+        }
         if self.migration.tool == super::convention::Tool::Pop
             && self.tx_mode == TxMode::Wrapped
             && !self.explicit_tx
@@ -54,6 +71,16 @@ impl OpCx<'_> {
 
     pub fn dialect(&self) -> Dialect {
         self.set.dialect
+    }
+
+    fn flyway_reason(&self) -> String {
+        if self.flyway_refuses() {
+            return "Flyway refuses this migration, because it mixes non-transactional statements with transactional ones and `mixed` is false (the default), so the deploy stops here".into();
+        }
+        match self.tx_mode {
+            TxMode::Wrapped => "the script configuration sets `executeInTransaction=true`, so Flyway runs it in a transaction".into(),
+            _ => "Flyway does not count this statement among the non-transactional ones (only CREATE/DROP INDEX CONCURRENTLY and REINDEX SCHEMA/DATABASE/SYSTEM are), so it runs it in a transaction".into(),
+        }
     }
 
     /// True when the table does not exist in production yet: created by this migration,
@@ -229,9 +256,6 @@ fn tx_reason(convention: Convention, mode: TxMode, explicit: bool) -> String {
         (Convention::Liquibase, _) => {
             "Liquibase runs each changeset in a transaction unless it sets `runInTransaction:false`".into()
         }
-        (Convention::Flyway, _) => {
-            "Flyway runs this migration in a transaction because it mixes non-transactional and transactional statements".into()
-        }
         (_, TxMode::ImplicitIfMultiple) => {
             "PostgreSQL runs a multi-statement file sent in one call (as golang-migrate does) as a single implicit transaction".into()
         }
@@ -369,10 +393,19 @@ fn walk_part(
 ) {
     let section = super::section(part_ref);
     let n = section.statements.len();
+    // Flyway decides from its own reading of the statements.
+    let flyway_nontx = section
+        .statements
+        .iter()
+        .filter(|s| super::flyway_non_transactional(&s.tokens_text(&part_ref.file.source.text)))
+        .count();
     let mut in_tx = match part_ref.tx {
         TxMode::Wrapped => true,
         TxMode::AsGiven => false,
-        TxMode::ImplicitIfMultiple | TxMode::FlywayAuto => n > 1,
+        TxMode::ImplicitIfMultiple => n > 1,
+        // A mix of both is refused (M203 says so); only non-transactional ones run alone.
+        TxMode::FlywayAuto => flyway_nontx < n,
+        TxMode::FlywayMixed => flyway_nontx == 0,
     };
     let mut explicit = false;
     let mut lock_timeout_set = false;
@@ -408,6 +441,7 @@ fn walk_part(
                     index,
                     migration: m,
                     part,
+                    part_ref,
                     file: &part_ref.file,
                     stmt,
                     op,
