@@ -48,6 +48,7 @@ fixture!(rollback_fold, "rollback-fold");
 fixture!(sql_reading, "sql-reading");
 fixture!(flyway_transactions, "conventions/flyway-transactions");
 fixture!(flyway_mixed, "conventions/flyway-mixed");
+fixture!(goose_out_of_order, "conventions/goose-out-of-order");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]
