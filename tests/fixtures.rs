@@ -46,6 +46,7 @@ fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");
 fixture!(rollback_fold, "rollback-fold");
 fixture!(sql_reading, "sql-reading");
+fixture!(locks, "locks");
 fixture!(flyway_transactions, "conventions/flyway-transactions");
 fixture!(flyway_mixed, "conventions/flyway-mixed");
 fixture!(goose_out_of_order, "conventions/goose-out-of-order");

@@ -13,6 +13,16 @@ use crate::sql::{Dialect, Part, SqlFile, Statement};
 use super::schema::Schema;
 use super::{Convention, Migration, MigrationSet, TxMode};
 
+/// A constraint added `NOT VALID`, and the byte range of the statement that added it.
+#[derive(Debug, Clone)]
+pub struct NotValidAdd {
+    pub table: String,
+    pub name: Option<String>,
+    pub foreign_key: bool,
+    pub start: usize,
+    pub end: usize,
+}
+
 pub struct OpCx<'a> {
     pub set: &'a MigrationSet,
     pub index: usize,
@@ -35,9 +45,8 @@ pub struct OpCx<'a> {
     pub foreign_key_checks_off: bool,
     /// An earlier operation of this part already took a table-blocking lock.
     pub blocking_lock_before: bool,
-    /// Constraints added `NOT VALID` earlier in the current transaction (table, name).
-    /// With the byte range of the statement that added each.
-    pub not_valid_in_tx: &'a [(String, Option<String>, usize, usize)],
+    /// Constraints added `NOT VALID` earlier in the current transaction.
+    pub not_valid_in_tx: &'a [NotValidAdd],
     pub config: &'a MigrationsConfig,
 }
 
@@ -226,10 +235,11 @@ pub fn takes_blocking_lock(op: &Op, dialect: Dialect) -> bool {
         | Op::RenameTable { .. }
         | Op::DropTable { .. }
         | Op::Truncate { .. }
-        | Op::LockTable { .. }
         | Op::VacuumFull { .. }
         | Op::Cluster { .. }
         | Op::MysqlRebuild { .. } => true,
+        // ACCESS SHARE … SHARE UPDATE EXCLUSIVE let reads and writes go on.
+        Op::LockTable { blocks, .. } => *blocks != crate::sql::ops::LockBlocks::Nothing,
         // VALIDATE takes SHARE UPDATE EXCLUSIVE: reads and writes go on.
         _ => false,
     }
@@ -411,7 +421,7 @@ fn walk_part(
     let mut lock_timeout_set = false;
     let mut fk_checks_off = false;
     let mut blocking_before = false;
-    let mut not_valid: Vec<(String, Option<String>, usize, usize)> = Vec::new();
+    let mut not_valid: Vec<NotValidAdd> = Vec::new();
     // CockroachDB changes schemas online, without the table locks the lock rules are
     // about: they do not run on its files.
     let cockroach = super::convention::is_cockroach(&part_ref.file.source.path);
@@ -477,12 +487,18 @@ fn walk_part(
             if let Op::AddConstraint {
                 table,
                 name,
+                kind,
                 not_valid: true,
-                ..
             } = op
                 && in_tx
             {
-                not_valid.push((table.clone(), name.clone(), stmt.start, stmt.end));
+                not_valid.push(NotValidAdd {
+                    table: table.clone(),
+                    name: name.clone(),
+                    foreign_key: *kind == crate::sql::ops::ConstraintKind::ForeignKey,
+                    start: stmt.start,
+                    end: stmt.end,
+                });
             }
             schema.apply(op, index);
         }

@@ -7,6 +7,31 @@ pub type TypeName = String;
 
 pub use super::mysql_types::mysql_canonical_type;
 
+/// What an explicit table lock stops other sessions from doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LockBlocks {
+    /// PostgreSQL ACCESS SHARE, ROW SHARE, ROW EXCLUSIVE, SHARE UPDATE EXCLUSIVE: reads and
+    /// writes (INSERT/UPDATE/DELETE) go on.
+    Nothing,
+    /// PostgreSQL SHARE, SHARE ROW EXCLUSIVE, EXCLUSIVE; MySQL `READ`: writes wait, plain
+    /// reads go on.
+    Writes,
+    /// PostgreSQL ACCESS EXCLUSIVE (the default); MySQL `WRITE`: reads and writes wait.
+    ReadsAndWrites,
+}
+
+/// What PostgreSQL's `LOCK … IN <mode> MODE` blocks (the conflict table of *Explicit
+/// Locking*: DML takes ROW EXCLUSIVE, plain SELECT takes ACCESS SHARE).
+pub fn postgres_lock_blocks(mode: &str) -> LockBlocks {
+    match mode {
+        "access share" | "row share" | "row exclusive" | "share update exclusive" => {
+            LockBlocks::Nothing
+        }
+        "share" | "share row exclusive" | "exclusive" => LockBlocks::Writes,
+        _ => LockBlocks::ReadsAndWrites,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefaultKind {
     /// A constant or a stable expression (`now()`): no rewrite on PostgreSQL 11+.
@@ -165,6 +190,11 @@ pub enum Op {
     },
     LockTable {
         tables: Vec<String>,
+        /// The mode: PostgreSQL `IN … MODE` (`IN ACCESS EXCLUSIVE MODE` when none is
+        /// written), MySQL `READ`/`WRITE`.
+        mode: String,
+        /// What other sessions can no longer do while it is held.
+        blocks: LockBlocks,
     },
     Truncate {
         tables: Vec<String>,
