@@ -35,6 +35,8 @@ pub fn fill(text: &str) -> Option<String> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
+            // A Liquibase `--rollback` line holds SQL: read on after its keyword.
+            b'-' if b.get(i + 1) == Some(&b'-') && is_rollback(&b[i + 2..]) => i += 2,
             b'-' if b.get(i + 1) == Some(&b'-') => i = skip_until(b, i + 2, b"\n"),
             b'/' if b.get(i + 1) == Some(&b'*') => i = skip_until(b, i + 2, b"*/"),
             b'\'' => i = skip_quoted(b, i + 1, b'\''),
@@ -59,6 +61,12 @@ pub fn fill(text: &str) -> Option<String> {
     }
     // Only ASCII was written over whole ASCII-delimited ranges: still UTF-8.
     found.then(|| String::from_utf8(out).ok()).flatten()
+}
+
+/// Whether a line comment's text (after `--`) is a Liquibase `rollback` line.
+fn is_rollback(rest: &[u8]) -> bool {
+    let t = rest.trim_ascii_start();
+    t.len() >= 8 && t[..8].eq_ignore_ascii_case(b"rollback")
 }
 
 /// Index just past the first `end` at or after `i` (or the text's end).
@@ -171,6 +179,8 @@ mod tests {
         assert!(out.contains("'{{ nor me }}'"));
         assert!(out.contains("$$ ${body} $$"));
         assert!(fill("select 1;").is_none());
+        let lb = fill("--rollback DROP TABLE ${schema}.t;").unwrap();
+        assert!(lb.contains("DROP TABLE _________.t"), "{lb}");
     }
 
     #[test]
