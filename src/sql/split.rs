@@ -279,7 +279,7 @@ const ROUTINE_KINDS: &[&str] = &["PROCEDURE", "FUNCTION", "TRIGGER", "EVENT"];
 /// Whether `tokens` (at least the statement's head) start a routine definition: only the
 /// object kind right after `CREATE` counts, so `CREATE TABLE event (…)` is not one.
 /// `None` while the head is still incomplete.
-fn routine_head(tokens: &[Tok]) -> Option<bool> {
+pub(crate) fn routine_head(tokens: &[Tok]) -> Option<bool> {
     let first = tokens.first()?;
     if !first.is_kw("CREATE") {
         return Some(false);
