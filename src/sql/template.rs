@@ -40,22 +40,28 @@ pub fn fill(text: &str) -> Option<String> {
             b'-' if b.get(i + 1) == Some(&b'-') => i = skip_until(b, i + 2, b"\n"),
             b'/' if b.get(i + 1) == Some(&b'*') => i = skip_until(b, i + 2, b"*/"),
             b'\'' => i = skip_quoted(b, i + 1, b'\''),
-            b'$' if b.get(i + 1) == Some(&b'{') => {
-                let end = skip_until(b, i + 2, b"}");
-                write_placeholder(&mut out, text, i, end);
-                found = true;
-                i = end;
-            }
+            // An expression closes on its line (`${…}`) or within a few lines (`{{ … }}`);
+            // an unclosed opener is left alone rather than taking the rest of the file.
+            b'$' if b.get(i + 1) == Some(&b'{') => match closing(b, i + 2, b"}", 200) {
+                Some(end) => {
+                    write_placeholder(&mut out, text, i, end);
+                    found = true;
+                    i = end;
+                }
+                None => i += 2,
+            },
             b'$' => match dollar_tag(b, i) {
                 Some(tag) => i = skip_until(b, i + tag.len(), tag),
                 None => i += 1,
             },
-            b'{' if b.get(i + 1) == Some(&b'{') => {
-                let end = skip_until(b, i + 2, b"}}");
-                write_placeholder(&mut out, text, i, end);
-                found = true;
-                i = end;
-            }
+            b'{' if b.get(i + 1) == Some(&b'{') => match closing(b, i + 2, b"}}", 500) {
+                Some(end) => {
+                    write_placeholder(&mut out, text, i, end);
+                    found = true;
+                    i = end;
+                }
+                None => i += 2,
+            },
             _ => i += 1,
         }
     }
@@ -79,6 +85,14 @@ fn skip_until(b: &[u8], i: usize, end: &[u8]) -> usize {
         j += 1;
     }
     b.len()
+}
+
+/// Index just past `end` when it comes within `limit` bytes of `i` (and, for a one-byte
+/// `}`, on the same line).
+fn closing(b: &[u8], i: usize, end: &[u8], limit: usize) -> Option<usize> {
+    let window = &b[i..(i + limit).min(b.len())];
+    let at = window.windows(end.len()).position(|w| w == end)?;
+    (end.len() > 1 || !window[..at].contains(&b'\n')).then_some(i + at + end.len())
 }
 
 /// Index just past the closing quote (a doubled quote is part of the text).
@@ -179,6 +193,8 @@ mod tests {
         assert!(out.contains("'{{ nor me }}'"));
         assert!(out.contains("$$ ${body} $$"));
         assert!(fill("select 1;").is_none());
+        assert!(fill("select '1' -- ${\nfrom t;").is_none());
+        assert!(fill("select ${ \nfrom t; {{ x").is_none());
         let lb = fill("--rollback DROP TABLE ${schema}.t;").unwrap();
         assert!(lb.contains("DROP TABLE _________.t"), "{lb}");
     }
