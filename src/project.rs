@@ -973,36 +973,52 @@ fn migration_tool(
     Tool::Unknown
 }
 
-/// The dialect a migration file is read as, and whether it is known (named by the path,
-/// Prisma's lock file or the configuration, or shown by the folder's syntax) rather than
-/// the default guess.
+/// The dialect a migration file is read as, and why it is known (named by the path,
+/// Prisma's lock file or the configuration, or shown by the folder's syntax); `None` when
+/// it is the default's guess.
 fn dialect_for(
     info: &FileInfo,
     mcfg: &crate::config::MigrationsConfig,
     side: &Side,
-) -> (Dialect, bool) {
+) -> (Dialect, Option<String>) {
     if let Some(d) = info.dialect {
-        return (d, true);
+        return (d, Some("its path names the database".into()));
     }
     if info.convention == Convention::Prisma
         && let Some(d) = side.prisma_dialect.get(&info.set_dir)
     {
-        return (*d, true);
+        return (
+            *d,
+            Some("Prisma's migration_lock.toml names the provider".into()),
+        );
     }
-    if mcfg.dialect.is_none()
-        && let Some(d) = side
-            .sql_marks
-            .get(&info.set_dir)
+    if mcfg.dialect.is_none() {
+        if let Some(d) = side.sql_marks.get(&info.set_dir).and_then(|m| m.decide()) {
+            return (
+                d,
+                Some(format!("its folder uses syntax only {} accepts", d.name())),
+            );
+        }
+        if let Some(d) = side
+            .sql_marks_unnamed
+            .get(&info.convention)
             .and_then(|m| m.decide())
-            .or_else(|| {
-                side.sql_marks_unnamed
-                    .get(&info.convention)
-                    .and_then(|m| m.decide())
-            })
-    {
-        return (d, true);
+        {
+            return (
+                d,
+                Some(format!(
+                    "the project's other {} migrations use syntax only {} accepts",
+                    info.convention.label(),
+                    d.name()
+                )),
+            );
+        }
     }
-    (mcfg.dialect(), mcfg.dialect.is_some())
+    let known = mcfg
+        .dialect
+        .as_ref()
+        .map(|_| "`[migrations] dialect` names it".to_string());
+    (mcfg.dialect(), known)
 }
 
 fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
@@ -1034,7 +1050,14 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
                 &sql.source,
                 r.start,
                 r.end,
-                r.message.clone(),
+                match &sql.dialect_known {
+                    Some(why) => format!(
+                        "{} (read as {} because {why})",
+                        r.message,
+                        sql.dialect.name()
+                    ),
+                    None => r.message.clone(),
+                },
                 &r.help,
             )),
             _ => {}

@@ -39,6 +39,15 @@ impl Dialect {
         }
     }
 
+    /// The database's name as people write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Mysql => "MySQL",
+            Dialect::Sqlite => "SQLite",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Dialect::Postgres => "postgres",
@@ -142,9 +151,10 @@ pub struct SqlFile {
     pub sections: Vec<Section>,
     /// Statements that belong to no part (before the first annotation), never checked.
     pub stray: Vec<Statement>,
-    /// The dialect is known (path, configuration, Prisma's lock file, the folder's syntax),
-    /// not a default guess: only then is another dialect's syntax an error.
-    pub dialect_known: bool,
+    /// Why the dialect is known (path, configuration, Prisma's lock file, the folder's
+    /// syntax); `None` for a default guess. Only a known dialect makes another dialect's
+    /// syntax an error.
+    pub dialect_known: Option<String>,
     /// A tokenizer error: the file could not be split at all.
     pub error: Option<(usize, String)>,
 }
@@ -192,15 +202,15 @@ fn mysql_delimiters(text: &str) -> Option<String> {
 }
 
 pub fn read(source: Arc<SourceFile>, dialect: Dialect, style: Annotations) -> SqlFile {
-    read_as(source, dialect, true, style)
+    read_as(source, dialect, Some("it was asked for".into()), style)
 }
 
-/// Reads a file as `dialect`; `known` says whether the dialect is known or only a default
-/// guess (then syntax of another dialect is read leniently, not reported).
+/// Reads a file as `dialect`; `known` says why the dialect is known, `None` when it is
+/// only a default guess (then syntax of another dialect is read leniently, not reported).
 pub fn read_as(
     source: Arc<SourceFile>,
     dialect: Dialect,
-    known: bool,
+    known: Option<String>,
     style: Annotations,
 ) -> SqlFile {
     let text = source.text.as_str();
@@ -219,7 +229,7 @@ pub fn read_as(
                 dialect,
                 sections: Vec::new(),
                 stray: Vec::new(),
-                dialect_known: known,
+                dialect_known: known.clone(),
                 error: Some((e.offset, e.message)),
             };
         }
@@ -239,7 +249,7 @@ pub fn read_as(
     let reader = Reader {
         parser_dialect: lexer::sql_dialect(dialect),
         dialect,
-        known,
+        known: known.is_some(),
         ansi_quotes: dialect == Dialect::Mysql && mentions_ansi_quotes(text),
         text,
         templated: filled.is_some(),
