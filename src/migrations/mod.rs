@@ -475,3 +475,21 @@ fn parts_statements(parts: &[PartRef]) -> impl Iterator<Item = (&PartRef, &crate
 pub fn section(p: &PartRef) -> &crate::sql::Section {
     &p.file.sections[p.section]
 }
+
+#[cfg(test)]
+mod flyway_tests {
+    use super::flyway_non_transactional as nontx;
+
+    #[test]
+    fn flyway_s_own_list_of_non_transactional_statements() {
+        assert!(nontx("create index concurrently i on t ( a )"));
+        assert!(nontx("drop index concurrently if exists i"));
+        assert!(nontx("create unique index concurrently i on t ( a )"));
+        assert!(nontx("reindex verbose database app"));
+        assert!(nontx("vacuum analyze t"));
+        // Not in Flyway's list: it wraps these in a transaction.
+        assert!(!nontx("reindex index concurrently i"));
+        assert!(!nontx("create index i on t ( a )"));
+        assert!(!nontx("alter table t add column c int"));
+    }
+}
