@@ -10,34 +10,45 @@ use crate::discover::{Filter, RawFile, walk};
 #[derive(Debug)]
 pub enum BaseSource {
     Dir(PathBuf),
-    Git { rev: String, commit: String },
+    /// `commit` is what is compared with (the merge base of `rev` and HEAD, or with
+    /// `--base-exact` the tip); `tip` is the commit `rev` names.
+    Git {
+        rev: String,
+        commit: String,
+        tip: String,
+    },
 }
 
-/// Resolves `--base`: an existing directory wins, else a git revision of the repository
-/// that holds `root`.
-pub fn resolve(spec: &str, root: &Path, cwd: &Path) -> Result<BaseSource, String> {
+/// Resolves `--base`: an existing directory wins (taken as is), else a git revision of
+/// the repository that holds `root`, as its merge base with HEAD unless `exact`.
+pub fn resolve(spec: &str, root: &Path, cwd: &Path, exact: bool) -> Result<BaseSource, String> {
     for candidate in [cwd.join(spec), root.join(spec)] {
         if candidate.is_dir() {
             return Ok(BaseSource::Dir(candidate));
         }
     }
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["rev-parse", "--verify", "--quiet"])
-        .arg(format!("{spec}^{{commit}}"))
-        .output()
-        .map_err(|e| format!("--base {spec}: not a directory, and git could not run: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "--base {spec}: neither a directory nor a git revision of {}",
-            root.display()
-        ));
-    }
+    let r = crate::git_rev::resolve(spec, root, exact)?;
     Ok(BaseSource::Git {
         rev: spec.to_string(),
-        commit: String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        commit: r.commit,
+        tip: r.tip,
     })
+}
+
+impl BaseSource {
+    /// For people: which commit was compared with, when it is not the one REV names.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            BaseSource::Git { rev, commit, tip } if commit != tip => {
+                let rev = rev.split("...").next().unwrap_or(rev);
+                Some(format!(
+                    "{rev} has moved on since this branch left it: compared with their merge base {} (as `git diff {rev}...HEAD` does); `--base-exact {rev}` compares with its tip",
+                    &commit[..commit.len().min(12)]
+                ))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Reads the base release's candidate files.

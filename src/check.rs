@@ -19,6 +19,8 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     pub root: Option<PathBuf>,
     pub base: Option<String>,
+    /// Compare with the commit `base` names, not with its merge base with HEAD.
+    pub base_exact: bool,
     pub config: Option<PathBuf>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
@@ -146,7 +148,7 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
 /// Rules that report something missing: with a base, they report only what the release
 /// changed (a reference added, a definition removed or renamed).
 const ABSENCE: &[&str] = &[
-    "S101", "S102", "S103", "K201", "K204", "K205", "K301", "K304", "T601",
+    "S101", "S102", "S103", "K201", "K204", "K205", "K206", "K301", "K304", "T601",
 ];
 
 /// One finding repeated identically in several deployment units (the same install bundle
@@ -250,11 +252,18 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         }
     };
     let base_spec = opts.base.clone().or_else(|| config.base.clone());
+    let mut base_note = None;
     // Both releases are read, then parsed, side by side (a large API description per
     // release is one file each: parsing them one after the other doubles the wait).
     let (head, base_project) = match &base_spec {
         Some(spec) => {
-            let src = base::resolve(spec, &root, &cwd).map_err(Failure)?;
+            let src = base::resolve(spec, &root, &cwd, opts.base_exact).map_err(|e| {
+                Failure(match opts.base {
+                    Some(_) => e,
+                    None => format!("{e} (the base is set by `base` in rollsafe.toml)"),
+                })
+            })?;
+            base_note = src.note();
             let ((head_files, other_paths), base_files) = rayon::join(
                 || walk_all(&root, &filter, max),
                 || base::read(&src, &root, &filter, max),
@@ -328,7 +337,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         let known = baseline::read(&absolute(&cwd, p)).map_err(Failure)?;
         diags.retain(|d| !known.contains(&d.fingerprint));
     }
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = base_note.into_iter().collect();
     if base_project.is_none() && !opts.all {
         let older: usize = head
             .migration_sets

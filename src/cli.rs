@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::check::{self, Options};
 use crate::diagnostic::Severity;
 use crate::report::{self, Format};
-use crate::{config, lints, rules};
+use crate::{lints, rules};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,8 +39,11 @@ pub enum ListFormat {
 pub enum Command {
     /// Check a repository (PATHS only filter what is reported; the whole root is read).
     Check(Box<CheckArgs>),
-    /// List every rule.
+    /// List the rules (all, or those a code, prefix or name selects: `rollsafe rules M2`).
     Rules {
+        /// A code (M201), prefix (M2, K) or name (drop-column); several comma-separated.
+        #[arg(value_delimiter = ',')]
+        select: Vec<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
     },
@@ -51,7 +54,8 @@ pub enum Command {
     },
     /// Compare two API descriptions (OpenAPI 3.x or Swagger 2.0) directly, without git.
     Diff(Box<DiffArgs>),
-    /// Write a commented rollsafe.toml with every option at its default.
+    /// Write a commented rollsafe.toml: every option at its default, and the migration
+    /// convention, dialect and manifest layout found in the working directory.
     Init {
         /// Overwrite an existing rollsafe.toml.
         #[arg(long)]
@@ -66,9 +70,13 @@ pub struct CheckArgs {
     /// Project root (default: nearest rollsafe.toml, else the git top level).
     #[arg(long)]
     pub root: Option<PathBuf>,
-    /// Previous release: a git revision or a directory holding its checkout.
+    /// Previous release: a directory holding its checkout (taken as is), or a git
+    /// revision, compared at its merge base with HEAD (as `git diff REV...HEAD`).
     #[arg(long)]
     pub base: Option<String>,
+    /// Like --base, but a git revision is compared at its own commit, not at the merge base.
+    #[arg(long, value_name = "REV", conflicts_with = "base")]
+    pub base_exact: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
     /// Configuration file (default: rollsafe.toml at the root).
@@ -92,6 +100,12 @@ pub struct CheckArgs {
     /// Ignore inline `rollsafe: ignore[...]` comments and annotations.
     #[arg(long)]
     pub no_inline_ignores: bool,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the resolved settings, and where each comes from, and exit without checking.
+    #[arg(long)]
+    pub show_settings: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -122,7 +136,11 @@ pub struct ReportArgs {
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
-    /// Never use colour.
+    /// Exit with status 0 even when there are findings (as --fail-on never).
+    #[arg(long, conflicts_with = "fail_on")]
+    pub exit_zero: bool,
+    /// Never use colour (default: on a terminal, unless NO_COLOR; FORCE_COLOR or
+    /// CLICOLOR_FORCE force it).
     #[arg(long)]
     pub no_color: bool,
     /// Print nothing but the findings (no summary).
@@ -135,8 +153,12 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => run_check(*args),
         Command::Diff(args) => run_diff(*args),
-        Command::Rules { format } => {
-            print!("{}", rules_listing(format));
+        Command::Rules { select, format } => {
+            if let Some(bad) = select.iter().find(|s| !rules::is_known_selector(s)) {
+                eprintln!("rollsafe: no rule matches `{bad}` (see `rollsafe rules`)");
+                return 2;
+            }
+            print!("{}", rules_listing(format, &select));
             0
         }
         Command::Explain { rule } => match rules::find(&rule).and_then(|m| lints::doc(m.code)) {
@@ -149,31 +171,17 @@ pub fn run(cli: Cli) -> i32 {
                 2
             }
         },
-        Command::Init { force } => {
-            let path = PathBuf::from(config::FILE_NAME);
-            if path.exists() && !force {
-                eprintln!(
-                    "rollsafe: {} already exists (use --force to overwrite)",
-                    path.display()
-                );
-                return 2;
-            }
-            match std::fs::write(&path, config::INIT_TEMPLATE) {
-                Ok(()) => {
-                    println!("wrote {}", path.display());
-                    0
-                }
-                Err(e) => {
-                    eprintln!("rollsafe: cannot write {}: {e}", path.display());
-                    2
-                }
-            }
-        }
+        Command::Init { force } => crate::init::run(force),
     }
 }
 
-pub fn rules_listing(format: ListFormat) -> String {
-    let metas: Vec<&rules::RuleMeta> = rules::ALL.iter().map(|r| r.meta()).collect();
+/// The rules `select` picks (every rule when empty), as text or JSON.
+pub fn rules_listing(format: ListFormat, select: &[String]) -> String {
+    let metas: Vec<&rules::RuleMeta> = rules::ALL
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| select.is_empty() || select.iter().any(|s| rules::selects(s, m.code)))
+        .collect();
     match format {
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&metas).unwrap_or_default();
@@ -206,7 +214,8 @@ fn run_check(args: CheckArgs) -> i32 {
     let opts = Options {
         paths: args.paths,
         root: args.root,
-        base: args.base,
+        base: args.base.or(args.base_exact.clone()),
+        base_exact: args.base_exact.is_some(),
         config: args.config,
         select: args.select,
         ignore: args.ignore,
@@ -216,7 +225,17 @@ fn run_check(args: CheckArgs) -> i32 {
         no_inline_ignores: args.no_inline_ignores,
         cwd: None,
     };
-    emit(check::check(&opts), args.report)
+    if args.show_settings {
+        return crate::show_settings::show(&opts, &args.report);
+    }
+    let writes_baseline = opts.write_baseline.is_some();
+    let status = emit(check::check(&opts), args.report, args.statistics);
+    // Writing a baseline accepts the findings it records: that run succeeded.
+    if writes_baseline && status == 1 {
+        0
+    } else {
+        status
+    }
 }
 
 fn run_diff(args: DiffArgs) -> i32 {
@@ -229,7 +248,7 @@ fn run_diff(args: DiffArgs) -> i32 {
         changelog: args.changelog,
         config: args.config,
     };
-    emit(crate::diff::diff(&opts), args.report)
+    emit(crate::diff::diff(&opts), args.report, false)
 }
 
 impl ReportArgs {
@@ -298,8 +317,43 @@ fn write_report(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
+/// Whether the report on stdout is coloured, and why: never with --no-color or NO_COLOR
+/// (which wins over the variables that force colour, as the CLICOLOR convention says);
+/// always with FORCE_COLOR or CLICOLOR_FORCE; never with CLICOLOR=0; else on a terminal.
+pub fn colour(
+    tty: bool,
+    no_color_flag: bool,
+    env: impl Fn(&str) -> Option<String>,
+) -> (bool, &'static str) {
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    if no_color_flag {
+        return (false, "--no-color");
+    }
+    if set("NO_COLOR") {
+        return (false, "NO_COLOR");
+    }
+    if set("FORCE_COLOR") {
+        return (true, "FORCE_COLOR");
+    }
+    if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return (true, "CLICOLOR_FORCE");
+    }
+    if env("CLICOLOR").as_deref() == Some("0") {
+        return (false, "CLICOLOR=0");
+    }
+    if tty {
+        (true, "stdout is a terminal")
+    } else {
+        (false, "stdout is not a terminal")
+    }
+}
+
 /// Writes the reports of a run and returns the exit status.
-fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i32 {
+fn emit(
+    outcome: Result<check::Outcome, check::Failure>,
+    args: ReportArgs,
+    statistics: bool,
+) -> i32 {
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
@@ -313,8 +367,9 @@ fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i3
     } else {
         args.format
     };
-    let tty = std::io::stdout().is_terminal();
-    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (color, _) = colour(std::io::stdout().is_terminal(), args.no_color, |k| {
+        std::env::var(k).ok()
+    });
     for (i, format) in formats.iter().enumerate() {
         match args.output.get(i) {
             Some(path) => {
@@ -325,9 +380,12 @@ fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i3
                 }
             }
             None => {
-                let color = tty && !no_color_env && !args.no_color;
-                let mut text = report::render(*format, outcome, color);
-                if args.quiet && *format == Format::Human {
+                let mut text = if statistics {
+                    report::statistics::render(*format, outcome)
+                } else {
+                    report::render(*format, outcome, color)
+                };
+                if args.quiet && *format == Format::Human && !statistics {
                     // Drop the summary line.
                     if let Some(i) = text.trim_end_matches('\n').rfind('\n') {
                         text.truncate(i + 1);
@@ -342,7 +400,11 @@ fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i3
             }
         }
     }
-    let fail_on = match args.fail_on {
+    let fail_on = match if args.exit_zero {
+        FailOn::Never
+    } else {
+        args.fail_on
+    } {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),

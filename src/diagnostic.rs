@@ -207,6 +207,17 @@ impl Masks {
         self.own.is_empty().then_some(self.file.as_ref()).flatten()
     }
 
+    /// The finding's own ranges, without its file's shared ones.
+    pub fn own(&self) -> &[(usize, usize)] {
+        &self.own
+    }
+
+    /// The file's shared ranges: a report that masks a file once for all its findings
+    /// adds them once.
+    pub fn shared(&self) -> Option<&Arc<[(usize, usize)]>> {
+        self.file.as_ref()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.own
             .iter()

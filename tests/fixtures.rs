@@ -50,6 +50,8 @@ fixture!(locks, "locks");
 fixture!(flyway_transactions, "conventions/flyway-transactions");
 fixture!(flyway_mixed, "conventions/flyway-mixed");
 fixture!(goose_out_of_order, "conventions/goose-out-of-order");
+fixture!(lock_fold, "lock-fold");
+fixture!(data_kept, "data-kept");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]

@@ -41,6 +41,11 @@ fn rdjson() {
 }
 
 #[test]
+fn markdown() {
+    insta::assert_snapshot!(render(Format::Markdown));
+}
+
+#[test]
 fn sarif() {
     // The rule table is long and fixed; pin the results part.
     let v: serde_json::Value = serde_json::from_str(&render(Format::Sarif)).unwrap();

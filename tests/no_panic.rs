@@ -162,7 +162,7 @@ fn secret_values_never_appear_in_any_format() {
         ),
     ]);
     for format in [
-        "human", "compact", "json", "sarif", "github", "gitlab", "rdjson",
+        "human", "compact", "json", "sarif", "github", "gitlab", "rdjson", "markdown",
     ] {
         let text = check_never_failing(tmp.path(), format);
         for code in ["E001", "E004", "E006", "M101"] {
@@ -219,7 +219,7 @@ fn plaintext_secrets_are_reported_without_their_values() {
         ("deploy/prod.env", "SESSION_SECRET=PlantedEnvSecret33\n"),
     ]);
     for format in [
-        "human", "compact", "json", "sarif", "github", "gitlab", "rdjson",
+        "human", "compact", "json", "sarif", "github", "gitlab", "rdjson", "markdown",
     ] {
         let text = check_never_failing(tmp.path(), format);
         assert!(

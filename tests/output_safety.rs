@@ -37,6 +37,7 @@ fn control_characters_and_file_names_are_escaped_in_text_formats() {
         (Format::Human, true),
         (Format::Compact, false),
         (Format::Github, false),
+        (Format::Markdown, false),
     ] {
         let text = report::render(format, &o, color);
         let what = format!("{format:?} (color {color})");

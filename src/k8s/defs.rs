@@ -1,4 +1,5 @@
-//! Everything that can define a Secret, a ConfigMap or a ServiceAccount a pod refers to:
+//! Everything that can define a Secret, a ConfigMap, a ServiceAccount or a
+//! PersistentVolumeClaim a pod refers to:
 //! manifests, External Secrets Operator, Bitnami SealedSecrets, SOPS-encrypted Secrets,
 //! kustomize generators, and what `rollsafe.toml` declares external.
 
@@ -14,7 +15,7 @@ use crate::yaml::{Node, Pos};
 
 #[derive(Debug, Clone)]
 pub struct Definition {
-    /// `Secret`, `ConfigMap` or `ServiceAccount`.
+    /// `Secret`, `ConfigMap`, `ServiceAccount` or `PersistentVolumeClaim`.
     pub kind: &'static str,
     /// `None`: any namespace (a cluster-wide or namespace-less external declaration).
     pub namespace: Option<String>,
@@ -93,6 +94,15 @@ pub fn definitions(ix: &Index, manifests: &[ManifestFile], config: &Config) -> V
                     kind.to_string()
                 };
                 push(kind, inst.name.clone(), obj.name().to_string(), keys, via);
+            }
+            ("v1", "PersistentVolumeClaim") => {
+                push(
+                    "PersistentVolumeClaim",
+                    inst.name.clone(),
+                    obj.name().to_string(),
+                    None,
+                    "PersistentVolumeClaim".into(),
+                );
             }
             ("v1", "ServiceAccount") => {
                 push(
@@ -231,7 +241,13 @@ pub fn definitions(ix: &Index, manifests: &[ManifestFile], config: &Config) -> V
             Some("Secret") => &["Secret"],
             Some("ConfigMap") => &["ConfigMap"],
             Some("ServiceAccount") => &["ServiceAccount"],
-            _ => &["Secret", "ConfigMap", "ServiceAccount"],
+            Some("PersistentVolumeClaim") => &["PersistentVolumeClaim"],
+            _ => &[
+                "Secret",
+                "ConfigMap",
+                "ServiceAccount",
+                "PersistentVolumeClaim",
+            ],
         };
         for k in kinds {
             out.push(Definition {

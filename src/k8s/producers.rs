@@ -138,6 +138,7 @@ fn resource(kind: &str) -> &'static str {
     match kind {
         "Secret" => "secrets",
         "ConfigMap" => "configmaps",
+        "PersistentVolumeClaim" => "persistentvolumeclaims",
         _ => "serviceaccounts",
     }
 }

@@ -160,6 +160,15 @@ impl Collect<'_> {
             if let Some(c) = v.get("configMap") {
                 self.volume("ConfigMap", c, c.get("name"), vname);
             }
+            if let Some(c) = v.get("persistentVolumeClaim") {
+                self.push(
+                    "PersistentVolumeClaim",
+                    c.get("claimName"),
+                    None,
+                    false,
+                    format!("volume `{vname}`"),
+                );
+            }
             let sources = at_path(v, &["projected", "sources"]);
             for src in sources.map(Node::items).unwrap_or(&[]) {
                 if let Some(s) = src.get("secret") {

@@ -6,6 +6,7 @@ pub mod convention;
 pub mod dialect_marks;
 pub mod mysql_inplace;
 pub mod noise;
+pub mod same_effect;
 pub mod schema;
 pub mod walk;
 

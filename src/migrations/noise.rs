@@ -45,6 +45,7 @@ pub fn shape_op(found: &mut [Diagnostic], part: Part, config: &MigrationsConfig)
 pub fn shape_migration(found: &mut Vec<Diagnostic>) {
     merge_dropped_defaults(found);
     drop_covered_lock_timeouts(found);
+    fold_same_table(found);
     let mut lock_findings: BTreeMap<(String, Severity), Vec<usize>> = BTreeMap::new();
     for (i, d) in found.iter().enumerate() {
         if d.code == "M209" {
@@ -156,6 +157,69 @@ pub fn drop_covered_lock_timeouts(found: &mut Vec<Diagnostic>) {
         }
     }
     crate::diagnostic::remove_marked(found, &drop);
+}
+
+/// Per-statement lock rules whose repeats on one table are one decision: thirty indexes
+/// built on one table without CONCURRENTLY in one migration are one finding, naming the
+/// other statements, not thirty. Only rules whose findings on one table say the same
+/// thing: M207 and M211 name different operations (a type change, `LOCK=EXCLUSIVE`, a
+/// charset conversion), each its own fix.
+const FOLDED_PER_TABLE: [&str; 4] = ["M201", "M204", "M206", "M208"];
+
+/// One finding per rule, file, severity and table for [`FOLDED_PER_TABLE`]: the first
+/// statement carries it, the others are related locations named in the message.
+pub fn fold_same_table(found: &mut Vec<Diagnostic>) {
+    let mut groups: BTreeMap<(String, &'static str, Severity, String), Vec<usize>> =
+        BTreeMap::new();
+    for (i, d) in found.iter().enumerate() {
+        if FOLDED_PER_TABLE.contains(&d.code) {
+            groups
+                .entry((d.location.path.clone(), d.code, d.severity, table_key(d)))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut drop = vec![false; found.len()];
+    for ((_, _, _, table), idx) in groups.iter().filter(|(_, g)| g.len() > 1) {
+        let first = idx[0];
+        let lines: Vec<String> = idx[1..]
+            .iter()
+            .map(|&i| found[i].location.line.to_string())
+            .collect();
+        let text = format!(
+            " (and {} more statement{} of this migration on `{table}`, at line{} {})",
+            lines.len(),
+            if lines.len() == 1 { "" } else { "s" },
+            if lines.len() == 1 { "" } else { "s" },
+            lines.join(", ")
+        );
+        let related: Vec<_> = idx[1..]
+            .iter()
+            .map(|&i| {
+                found[i]
+                    .location
+                    .clone()
+                    .with_message("the same on this table")
+            })
+            .collect();
+        found[first].message.push_str(&text);
+        found[first].related.extend(related);
+        for &i in &idx[1..] {
+            drop[i] = true;
+        }
+    }
+    crate::diagnostic::remove_marked(found, &drop);
+}
+
+/// The table a per-statement finding is about: its anchor's detail starts with it
+/// (`table `index``, `table:what`).
+fn table_key(d: &Diagnostic) -> String {
+    let detail = d.anchor.split_once('|').map(|x| x.1).unwrap_or("");
+    detail
+        .split([' ', ':'])
+        .next()
+        .unwrap_or(detail)
+        .to_string()
 }
 
 /// A rollback that repeats one lock finding (re-creating every index the up part

@@ -10,6 +10,15 @@ pub struct EnvVar {
     pub value_range: (usize, usize),
 }
 
+impl EnvVar {
+    /// A name without `=` (`NAME`, `export NAME`): it assigns nothing in the file; the
+    /// value comes from the environment (compose, godotenv) or, in a sourced shell file,
+    /// the line only marks the variable for export.
+    pub fn is_bare(&self) -> bool {
+        self.value_range.0 == self.key_range.1
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct EnvError {
     pub offset: usize,

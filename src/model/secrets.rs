@@ -126,6 +126,16 @@ mod tests {
     }
 
     #[test]
+    fn webhook_urls_are_credentials_by_shape() {
+        let slack = "https://hooks.slack.com/services/T02ABCDEF/B0ABCDEFG/a1b2c3d4e5f6g7h8i9j0k1l2";
+        assert_eq!(high_signal(slack), Some("a Slack webhook URL"));
+        assert_eq!(high_signal("https://hooks.slack.com/services/"), None);
+        let discord = "https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
+        assert_eq!(high_signal(discord), Some("a Discord webhook URL"));
+        assert_eq!(high_signal("https://example.com/hooks"), None);
+    }
+
+    #[test]
     fn every_env_line_that_may_hold_a_value_is_hidden() {
         let text = "# a comment\nexport A=1\nPASSWORD=\"Broken_66yy\nOTHER='x\nBroken_55xx X Y\n  B = two words \r\n";
         let r = env_line_ranges(text);
@@ -300,6 +310,21 @@ pub fn high_signal(value: &str) -> Option<&'static str> {
         .any(|p| run(p, 10, token))
     {
         return Some("a Slack token");
+    }
+    // Incoming-webhook URLs carry their secret in the path: whoever has one can post.
+    let url_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-');
+    if run("hooks.slack.com/services/", 20, url_char) {
+        return Some("a Slack webhook URL");
+    }
+    if run("discord.com/api/webhooks/", 40, url_char)
+        || run("discordapp.com/api/webhooks/", 40, url_char)
+    {
+        return Some("a Discord webhook URL");
+    }
+    if run(".webhook.office.com/webhookb2/", 40, url_char)
+        || run("outlook.office.com/webhook/", 40, url_char)
+    {
+        return Some("a Microsoft Teams webhook URL");
     }
     None
 }

@@ -165,19 +165,29 @@ type Ranges = Vec<(usize, usize)>;
 
 /// The shown text of every file with findings, built once per file: masked with what
 /// every finding of the file hides (all of it is secret, whichever finding said so).
-fn shown_files(outcome: &Outcome) -> HashMap<*const SourceFile, Arc<Shown>> {
-    let mut masks: HashMap<*const SourceFile, (&SourceFile, Ranges)> = HashMap::new();
+pub(super) fn shown_files(outcome: &Outcome) -> HashMap<*const SourceFile, Arc<Shown>> {
+    // Per file: its text, the ranges to mask, and the shared range lists already added
+    // (10,000 findings of one env file share one list of 20,000 ranges: adding it per
+    // finding took gigabytes).
+    type Shared = *const [(usize, usize)];
+    let mut masks: HashMap<*const SourceFile, (&SourceFile, Ranges, Vec<Shared>)> = HashMap::new();
     for d in &outcome.diagnostics {
         if let Some(f) = &d.source {
             let entry = masks
                 .entry(Arc::as_ptr(f))
-                .or_insert_with(|| (f.as_ref(), Vec::new()));
-            entry.1.extend(d.masked.iter());
+                .or_insert_with(|| (f.as_ref(), Vec::new(), Vec::new()));
+            entry.1.extend_from_slice(d.masked.own());
+            if let Some(shared) = d.masked.shared()
+                && !entry.2.contains(&Arc::as_ptr(shared))
+            {
+                entry.2.push(Arc::as_ptr(shared));
+                entry.1.extend_from_slice(shared);
+            }
         }
     }
     masks
         .into_iter()
-        .map(|(k, (f, m))| (k, Arc::new(Shown::new(f, &m))))
+        .map(|(k, (f, m, _))| (k, Arc::new(Shown::new(f, &m))))
         .collect()
 }
 

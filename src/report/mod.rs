@@ -7,10 +7,12 @@ pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod rdjson;
 pub mod safe;
 pub mod sarif;
 mod snippet;
+pub mod statistics;
 mod uri;
 
 use crate::check::Outcome;
@@ -25,6 +27,7 @@ pub enum Format {
     Github,
     Gitlab,
     Rdjson,
+    Markdown,
 }
 
 pub fn render(format: Format, outcome: &Outcome, color: bool) -> String {
@@ -38,6 +41,7 @@ pub fn render(format: Format, outcome: &Outcome, color: bool) -> String {
         Format::Github => github::render(outcome),
         Format::Gitlab => gitlab::render(outcome),
         Format::Rdjson => rdjson::render(outcome),
+        Format::Markdown => markdown::render(outcome),
     }
 }
 

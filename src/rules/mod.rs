@@ -103,6 +103,7 @@ pub static ALL: &[&dyn Rule] = &[
     &workloads::selector_mismatch::SelectorMismatch,
     &workloads::backend_not_found::BackendNotFound,
     &workloads::rollout_service_mismatch::RolloutServiceMismatch,
+    &workloads::missing_volume_claim::MissingVolumeClaim,
     &workloads::hpa_target_not_found::HpaTargetNotFound,
     &workloads::hpa_without_requests::HpaWithoutRequests,
     &workloads::hpa_with_replicas::HpaWithReplicas,

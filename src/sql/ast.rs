@@ -441,6 +441,15 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
         Statement::Truncate(t) => vec![Op::Truncate {
             tables: t.table_names.iter().map(|n| table_name(&n.name)).collect(),
         }],
+        Statement::Insert(i) => match &i.table {
+            sqlparser::ast::TableObject::TableName(name) => vec![Op::Insert {
+                table: table_name(name),
+                from_query: i.source.as_ref().is_some_and(|q| {
+                    !matches!(q.body.as_ref(), sqlparser::ast::SetExpr::Values(_))
+                }),
+            }],
+            _ => Vec::new(),
+        },
         Statement::Update(u) => vec![Op::Update {
             table: factor_table(&u.table).unwrap_or_default(),
             has_where: u.selection.is_some() || u.limit.is_some(),

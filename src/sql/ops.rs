@@ -203,6 +203,12 @@ pub enum Op {
         table: String,
         has_where: bool,
     },
+    /// `INSERT INTO table …`; `from_query` when the rows come from a query (`INSERT …
+    /// SELECT`), not from `VALUES`.
+    Insert {
+        table: String,
+        from_query: bool,
+    },
     Delete {
         table: String,
         has_where: bool,
@@ -259,6 +265,7 @@ impl Op {
             | DropConstraint { table, .. }
             | CreateIndex { table, .. }
             | Update { table, .. }
+            | Insert { table, .. }
             | Delete { table, .. }
             | MysqlOnlineOptions { table, .. }
             | MysqlRebuild { table, .. } => Some(table),

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod gitrepo;
+
 use std::path::{Path, PathBuf};
 
 use rollsafe::check::{Options, Outcome, check};

@@ -70,11 +70,20 @@ pub fn report(
     help: &dyn Fn(&Change) -> String,
     out: &mut Vec<Diagnostic>,
 ) {
-    for ch in changes(cx) {
-        if ch.group != group || ch.level == Level::Info {
-            continue;
-        }
+    let all = changes(cx);
+    let chosen: Vec<&Change> = all
+        .iter()
+        .filter(|ch| ch.group == group && ch.level != Level::Info)
+        .filter(|ch| !said_by_type_change(ch, all))
+        .collect();
+    for (ch, more) in fold_same_schema(&chosen) {
         let mut d = diagnostic(meta, ch, &help(ch));
+        if !more.is_empty() {
+            let at = d.message.rfind(" [").unwrap_or(d.message.len());
+            let names: Vec<String> = more.iter().map(|c| format!("`{}`", element(c))).collect();
+            d.message
+                .insert_str(at, &format!("; the same for {}", and_list(&names)));
+        }
         if ch.tolerated {
             d.severity = Severity::Info;
             // Before the trailing `[id]`, which tools read.
@@ -85,5 +94,58 @@ pub fn report(
             );
         }
         out.push(d);
+    }
+}
+
+/// A property removed from a schema whose type changed in the same place (an object
+/// that became an array) is said by the type change.
+fn said_by_type_change(ch: &Change, all: &[Change]) -> bool {
+    ch.id.contains("property-removed")
+        && all.iter().any(|t| {
+            t.id.ends_with("type-changed")
+                && t.operation == ch.operation
+                && (ch.pointer == t.pointer || ch.pointer.starts_with(&format!("{}/", t.pointer)))
+        })
+}
+
+/// The changes of one kind on one schema (several properties removed from one object)
+/// are one decision: one finding, naming the others.
+fn fold_same_schema<'a>(chosen: &[&'a Change]) -> Vec<(&'a Change, Vec<&'a Change>)> {
+    let mut out: Vec<(&Change, Vec<&Change>)> = Vec::new();
+    for &ch in chosen {
+        let same = |c: &&Change| {
+            c.id == ch.id
+                && c.operation == ch.operation
+                && c.pointer == ch.pointer
+                && c.level == ch.level
+                && c.tolerated == ch.tolerated
+                && element(c) != element(ch)
+        };
+        if ch.id.contains("property")
+            && let Some((_, more)) = out.iter_mut().find(|(c, _)| same(c))
+        {
+            more.push(ch);
+            continue;
+        }
+        out.push((ch, Vec::new()));
+    }
+    out
+}
+
+/// The property a change names (`property `x``), else its whole clause.
+fn element(c: &Change) -> &str {
+    c.text
+        .split_once("property `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| name)
+        .unwrap_or(&c.text)
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

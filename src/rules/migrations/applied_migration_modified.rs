@@ -9,14 +9,16 @@
 //! identity), and each file of a migration (one per dialect variant) is compared with the
 //! same file, or the same variant, in the base. Only what applied databases ran counts: down parts are not applied until a
 //! rollback, so editing them changes nothing already run; and for tools that keep no
-//! checksum an edit of comments or layout changes nothing either.
+//! checksum an edit that only respells the same statements (comments, layout, transaction
+//! control, `CONCURRENTLY`, combined `ALTER TABLE` actions: `same_effect`) changes
+//! nothing either.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::convention::file_variant;
-use crate::migrations::{Migration, Shipped, Tool, part_tokens};
+use crate::migrations::{Migration, Shipped, Tool, same_effect};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::source::{SourceFile, Span};
@@ -133,7 +135,7 @@ fn first_edit(m: &Migration, old: &Migration) -> Option<(Arc<SourceFile>, Span)>
         let changed = if checksum {
             o.file.source.text != src.text
         } else {
-            part_tokens(o) != part_tokens(part)
+            same_effect::effect(o) != same_effect::effect(part)
         };
         if !changed {
             continue;

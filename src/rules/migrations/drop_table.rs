@@ -25,6 +25,22 @@ fn rebuilt_later(cx: &OpCx, table: &str) -> bool {
         .any(|o| matches!(o, Op::RenameTable { to, .. } if to == table))
 }
 
+/// Whether an earlier statement of the same part copies the table's rows elsewhere
+/// (`INSERT INTO other … SELECT … FROM table`): the data survives the drop.
+fn copied_before(cx: &OpCx, table: &str) -> bool {
+    let text = &cx.file.source.text;
+    cx.migration
+        .up_statements()
+        .filter(|(p, s)| std::sync::Arc::ptr_eq(&p.file, cx.file) && s.start < cx.stmt.start)
+        .any(|(_, s)| {
+            s.ops
+                .iter()
+                .any(|o| matches!(o, Op::Insert { table: t, from_query: true } if t != table))
+                && (s.find_words(text, &["FROM", table]).is_some()
+                    || s.find_words(text, &["JOIN", table]).is_some())
+        })
+}
+
 impl Rule for DropTable {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -45,11 +61,16 @@ impl Rule for DropTable {
         {
             return;
         }
+        let data = if copied_before(cx, table) {
+            ""
+        } else {
+            ", and destroys the data a rollback would need"
+        };
         out.push(cx.diag(
             &META,
             cx.span_of(&["DROP", "TABLE"]),
             format!(
-                "dropping table `{table}` breaks the previous release, which still queries it during the rollout, and destroys the data a rollback would need"
+                "dropping table `{table}` breaks the previous release, which still queries it during the rollout{data}"
             ),
             format!(
                 "stop using `{table}` in one release, then drop it in a later one (rename it to `{table}_deprecated` first if you want a way back)"

@@ -1,5 +1,7 @@
 //! M303: the up part drops data and the down part re-creates an empty shell, so a
-//! rollback "succeeds" but the data is gone.
+//! rollback "succeeds" but the data is gone. A down part that fills what it re-created
+//! (`INSERT … SELECT` into the table, an `UPDATE` of the table whose column it re-added)
+//! restores the data from a copy the up part kept, and is not reported.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::walk::MigrationCx;
@@ -55,6 +57,30 @@ impl Rule for IrreversibleDataLoss {
                 let Some((_, down_stmt, down_part)) = recreated else {
                     continue;
                 };
+                // The down part fills what it re-created (`INSERT … SELECT` from a copy
+                // the up part kept, or an `UPDATE` of the column): the data comes back.
+                let target = match op {
+                    Op::DropTable { table } | Op::DropColumn { table, .. } => table.as_str(),
+                    _ => continue,
+                };
+                let refilled = down_ops.iter().any(|(o, s, part)| {
+                    std::ptr::eq(*part, *down_part)
+                        && s.start > down_stmt.start
+                        && match (o, op) {
+                            (
+                                Op::Insert {
+                                    table,
+                                    from_query: true,
+                                },
+                                Op::DropTable { .. },
+                            ) => table == target,
+                            (Op::Update { table, .. }, Op::DropColumn { .. }) => table == target,
+                            _ => false,
+                        }
+                });
+                if refilled {
+                    continue;
+                }
                 // A table this release made holds no data the previous release wrote.
                 let table = match op {
                     Op::DropTable { table } | Op::DropColumn { table, .. } => table,

@@ -44,6 +44,22 @@ impl Rule for ComposeFileMissing {
                     {
                         return;
                     }
+                    // A committed template beside it (`.env.example`) means the file is
+                    // made at install time, by the documented copy step.
+                    if let Some(t) = template_of(&path, |p| cx.head.has_file(p)) {
+                        out.push(
+                            Diagnostic::new(
+                                &META,
+                                src,
+                                span_at(src, node.pos),
+                                format!("{what} `{written}` is not in the repository (`{path}`); it is made from the committed template `{t}` at install time, and `docker compose up` stops until it exists"),
+                                format!("keep `{t}` listing every variable the services need, or list `{path}` in `[secrets] uncommitted-files`"),
+                                format!("{what}/{path}"),
+                            )
+                            .with_severity(Severity::Info),
+                        );
+                        return;
+                    }
                     out.push(Diagnostic::new(
                         &META,
                         src,
@@ -78,4 +94,43 @@ impl Rule for ComposeFileMissing {
 
 fn is_portainer_stack_env(path: &str) -> bool {
     path.rsplit('/').next() == Some("stack.env")
+}
+
+/// The committed template a missing file is copied from: `x.example`, `x.sample`,
+/// `x.dist`, `x.template`, `x.tmpl`, `x.default`, and for `name.env` also
+/// `name.example.env` / `name.sample.env`.
+fn template_of(path: &str, exists: impl Fn(&str) -> bool) -> Option<String> {
+    const SUFFIXES: [&str; 6] = ["example", "sample", "dist", "template", "tmpl", "default"];
+    let mut candidates: Vec<String> = SUFFIXES.iter().map(|s| format!("{path}.{s}")).collect();
+    if let Some(stem) = path.strip_suffix(".env")
+        && !stem.is_empty()
+        && !stem.ends_with('/')
+    {
+        candidates.extend(
+            ["example", "sample"]
+                .iter()
+                .map(|s| format!("{stem}.{s}.env")),
+        );
+    }
+    candidates.into_iter().find(|c| exists(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_of;
+
+    #[test]
+    fn a_template_beside_the_file_is_found() {
+        let files = ["deploy/.env.example", "api.example.env"];
+        let exists = |p: &str| files.contains(&p);
+        assert_eq!(
+            template_of("deploy/.env", exists).as_deref(),
+            Some("deploy/.env.example")
+        );
+        assert_eq!(
+            template_of("api.env", exists).as_deref(),
+            Some("api.example.env")
+        );
+        assert_eq!(template_of("other/.env", exists), None);
+    }
 }

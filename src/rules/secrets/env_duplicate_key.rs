@@ -1,5 +1,6 @@
 //! S303: a key set twice in one env file. Readers disagree on which wins (compose and
 //! most dotenv libraries keep the last, some the first), so the file says two things.
+//! A bare `NAME` or `export NAME` line assigns nothing and is not a second setting.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::project::ProjectCx;
@@ -27,7 +28,7 @@ impl Rule for EnvDuplicateKey {
             // The first line of each key, found in one pass (a search of the earlier lines
             // per line is quadratic in the file).
             let mut firsts = std::collections::HashMap::new();
-            for v in &f.env.vars {
+            for v in f.env.vars.iter().filter(|v| !v.is_bare()) {
                 let first = *firsts.entry(v.key.as_str()).or_insert(v);
                 if std::ptr::eq(first, v) {
                     continue;

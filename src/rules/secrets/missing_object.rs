@@ -28,7 +28,11 @@ impl Rule for MissingObject {
         let ix = &cx.head.k8s;
         let mut done = std::collections::HashSet::new();
         for r in &ix.refs {
-            if r.optional || r.pull_secret || r.kind == "ServiceAccount" {
+            if r.optional
+                || r.pull_secret
+                || r.kind == "ServiceAccount"
+                || r.kind == "PersistentVolumeClaim"
+            {
                 continue;
             }
             if !matches!(resolve(cx, &ix.defs, r), Resolution::Missing) {

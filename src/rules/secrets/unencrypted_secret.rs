@@ -55,18 +55,61 @@ impl Rule for UnencryptedSecret {
                 if real.is_empty() {
                     continue;
                 }
+                // A value that is a whole configuration file (several lines) exposes
+                // only the credentials in it; one in which none is recognised is info.
+                let no_credential = map.entries().iter().all(|(k, v)| {
+                    !real.contains(&k.text.as_str())
+                        || v.as_str()
+                            .is_some_and(|s| config_without_credential(s, field))
+                });
                 let keys: Vec<String> = real.iter().map(|k| format!("`{k}`")).collect();
-                out.push(Diagnostic::new(
+                let mut d = Diagnostic::new(
                     &META,
                     src,
                     key_span(src, key),
-                    format!("{} is committed with {} in plain text ({}): base64 is an encoding, not encryption", who(inst), if real.len() == 1 { "a value".to_string() } else { format!("{} values", real.len()) }, keys.join(", ")),
+                    if no_credential {
+                        format!(
+                            "{} is committed in plain text with configuration files ({}) in which no credential was recognised: check that they hold none before the next edit adds one",
+                            who(inst),
+                            keys.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "{} is committed with {} in plain text ({}): base64 is an encoding, not encryption",
+                            who(inst),
+                            if real.len() == 1 {
+                                "a value".to_string()
+                            } else {
+                                format!("{} values", real.len())
+                            },
+                            keys.join(", ")
+                        )
+                    },
                     "commit a SealedSecret, a SOPS-encrypted file or an ExternalSecret instead, and rotate these values: they are in the history",
                     format!("{}/{}/{field}", inst.namespace, inst.name),
-                ));
+                );
+                if no_credential {
+                    d.severity = Severity::Info;
+                }
+                out.push(d);
             }
         }
     }
+}
+
+/// A multi-line value (a configuration file mounted from the Secret) in which the
+/// credential detector finds nothing: a password line, a URL with a password, a token.
+fn config_without_credential(s: &str, field: &str) -> bool {
+    let text = if field == "data" {
+        match decode_base64(s) {
+            Some(t) => t,
+            None => return false,
+        }
+    } else {
+        s.to_string()
+    };
+    text.trim().lines().count() > 1
+        && crate::model::credential_text::credential_ranges(&text).is_empty()
 }
 
 /// A `data` value whose base64 decodes to a placeholder (`Y2hhbmdlbWU=` is `changeme`).

@@ -14,6 +14,7 @@ pub mod image_tag_moved_back;
 pub mod immutable_field_changed;
 pub mod invalid_probe_timing;
 pub mod liveness_kills_slow_start;
+pub mod missing_volume_claim;
 pub mod pdb_blocks_eviction;
 pub mod pdb_selects_nothing;
 pub mod probe_port_not_exposed;

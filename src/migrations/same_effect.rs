@@ -1,0 +1,178 @@
+//! Whether an edited migration still does what databases that applied it ran. Tools that
+//! keep no checksum never re-run an applied migration, so an edit matters only when it
+//! changes the effect: the spelling of the same statements does not. Recognised as
+//! spelling only, on tokens (comments and layout already gone):
+//! - transaction control (`BEGIN`, `COMMIT`, `START TRANSACTION`, `END`): the statements
+//!   between run the same;
+//! - `CONCURRENTLY`: the index built or dropped is the same (PostgreSQL manual,
+//!   CREATE INDEX: "the index is built without taking any locks that prevent concurrent
+//!   inserts, updates, or deletes" — only the locking differs);
+//! - one `ALTER TABLE t a, b` against `ALTER TABLE t a; ALTER TABLE t b` (PostgreSQL
+//!   manual, ALTER TABLE: "All the forms of ALTER TABLE that act on a single table …
+//!   can be combined into a list of multiple alterations to be applied together");
+//! - the optional `COLUMN` keyword of `ADD [COLUMN]` and `DROP [COLUMN]`.
+
+use super::PartRef;
+
+/// The statements of an up part, normalised to the effect they have.
+pub fn effect(p: &PartRef) -> Vec<String> {
+    let text = &p.file.source.text;
+    let mut out = Vec::new();
+    for s in &super::section(p).statements {
+        let toks = s.tokens_text(text);
+        let words: Vec<&str> = toks.split(' ').filter(|w| !w.is_empty()).collect();
+        normalise(&words, &mut out);
+    }
+    out
+}
+
+fn normalise(words: &[&str], out: &mut Vec<String>) {
+    let words: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| *w != "concurrently")
+        .collect();
+    if is_transaction_control(&words) {
+        return;
+    }
+    if let Some((head, actions)) = alter_table_actions(&words) {
+        for a in actions {
+            out.push(format!(
+                "{} {}",
+                head.join(" "),
+                with_column_keyword(&a).join(" ")
+            ));
+        }
+        return;
+    }
+    out.push(words.join(" "));
+}
+
+fn is_transaction_control(w: &[&str]) -> bool {
+    matches!(
+        w,
+        ["begin"]
+            | ["begin", "transaction" | "work"]
+            | ["start", "transaction"]
+            | ["commit"]
+            | ["commit", "transaction" | "work"]
+            | ["end"]
+            | ["end", "transaction" | "work"]
+    )
+}
+
+/// `ALTER TABLE [IF EXISTS] [ONLY] name` and its actions, split at top-level commas.
+fn alter_table_actions<'a>(w: &[&'a str]) -> Option<(Vec<&'a str>, Vec<Vec<&'a str>>)> {
+    if w.len() < 4 || w[0] != "alter" || w[1] != "table" {
+        return None;
+    }
+    let mut i = 2;
+    if w.get(i) == Some(&"if") && w.get(i + 1) == Some(&"exists") {
+        i += 2;
+    }
+    if w.get(i) == Some(&"only") {
+        i += 1;
+    }
+    // A qualified name is tokenised as `schema . table`.
+    i += 1;
+    while w.get(i) == Some(&".") && i + 1 < w.len() {
+        i += 2;
+    }
+    let (head, rest) = w.split_at(i.min(w.len()));
+    let mut actions = vec![Vec::new()];
+    let mut depth = 0i32;
+    for &t in rest {
+        match t {
+            "(" => depth += 1,
+            ")" => depth -= 1,
+            "," if depth == 0 => {
+                actions.push(Vec::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(a) = actions.last_mut() {
+            a.push(t);
+        }
+    }
+    if actions.iter().any(Vec::is_empty) {
+        return None;
+    }
+    Some((head.to_vec(), actions))
+}
+
+/// `ADD x …` / `DROP x …` naming a column without the optional `COLUMN` keyword.
+fn with_column_keyword<'a>(a: &[&'a str]) -> Vec<&'a str> {
+    const NOT_A_COLUMN: [&str; 12] = [
+        "column",
+        "constraint",
+        "primary",
+        "unique",
+        "foreign",
+        "check",
+        "exclude",
+        "index",
+        "key",
+        "partition",
+        "default",
+        "not",
+    ];
+    match a {
+        [verb @ ("add" | "drop"), next, ..] if !NOT_A_COLUMN.contains(next) => {
+            let mut v = vec![*verb, "column"];
+            v.extend_from_slice(&a[1..]);
+            v
+        }
+        _ => a.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(stmts: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in stmts {
+            let w: Vec<&str> = s.split(' ').collect();
+            normalise(&w, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn combined_alter_actions_are_the_separate_statements() {
+        assert_eq!(
+            norm(&[
+                "alter table hydra_client rename pk to pk_deprecated",
+                "alter table hydra_client add pk uuid not null default gen_random_uuid ( )",
+            ]),
+            norm(&[
+                "alter table hydra_client rename pk to pk_deprecated , add column pk uuid not null default gen_random_uuid ( )"
+            ])
+        );
+    }
+
+    #[test]
+    fn commas_inside_parentheses_do_not_split() {
+        let n = norm(&["alter table t add constraint k primary key ( a , b )"]);
+        assert_eq!(n, ["alter table t add constraint k primary key ( a , b )"]);
+    }
+
+    #[test]
+    fn transaction_control_and_concurrently_are_spelling() {
+        assert_eq!(
+            norm(&["begin", "create index concurrently i on t ( a )", "commit"]),
+            norm(&["create index i on t ( a )"])
+        );
+    }
+
+    #[test]
+    fn a_real_change_stays_a_change() {
+        assert_ne!(
+            norm(&["alter table t add column a int"]),
+            norm(&["alter table t add column a bigint"])
+        );
+        assert_ne!(norm(&["drop table t"]), norm(&["drop table if exists t"]));
+    }
+}
