@@ -184,3 +184,21 @@ fn every_statement_of_a_goose_block_is_read() {
         sts[0].ops
     );
 }
+
+#[test]
+fn a_definer_routine_is_one_statement_and_the_next_one_is_read() {
+    let text = "CREATE DEFINER=`root`@`%` PROCEDURE p() BEGIN SELECT 1; SELECT 2; END;\nALTER TABLE users DROP COLUMN email;\n";
+    let f = sql::read(
+        SourceFile::new("m.sql", text.into()),
+        Dialect::Mysql,
+        Annotations::None,
+    );
+    let read: Vec<&str> = f.statements().map(|s| &text[s.start..s.end]).collect();
+    assert_eq!(
+        read,
+        [
+            "CREATE DEFINER=`root`@`%` PROCEDURE p() BEGIN SELECT 1; SELECT 2; END",
+            "ALTER TABLE users DROP COLUMN email"
+        ]
+    );
+}
