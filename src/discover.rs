@@ -63,6 +63,9 @@ pub fn is_candidate(path: &str) -> bool {
         || name == "cargo.toml"
         || name == "flyway.conf"
         || name == "flyway.toml"
+        // Flyway script configurations and Spring Boot's Flyway settings.
+        || name.ends_with(".sql.conf")
+        || (name.starts_with("application") && name.ends_with(".properties"))
         || name == "kustomization"
         || name == "dockerfile"
         || name.starts_with("dockerfile.")

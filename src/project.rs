@@ -157,6 +157,10 @@ struct Side {
     tool_manifests: Vec<(String, Vec<Tool>)>,
     /// A Flyway configuration sets `outOfOrder = true`.
     flyway_out_of_order: bool,
+    /// The project's Flyway configuration: `mixed`, `executeInTransaction`.
+    flyway: migrations::FlywaySettings,
+    /// Script configurations (`V1__x.sql.conf`): the script's path → `executeInTransaction`.
+    flyway_script_tx: HashMap<String, bool>,
     /// Paths of the `.json` files of the release.
     json_paths: BTreeSet<String>,
     /// Folder → dialect-only syntax its `.sql` files use (for folders nothing names).
@@ -245,12 +249,27 @@ fn side_facts(files: &[RawFile]) -> Side {
                     .push((dir_of(&f.path).to_string(), tools));
             }
             "flyway.conf" | "flyway.toml" => {
-                let t: String = text()
-                    .to_ascii_lowercase()
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && *c != '"')
-                    .collect();
+                let t = flyway_settings_text(&text());
                 side.flyway_out_of_order |= t.contains("outoforder=true");
+                side.flyway.mixed |= t.contains("mixed=true");
+                if t.contains("executeintransaction=false") {
+                    side.flyway.execute_in_transaction = Some(false);
+                }
+            }
+            // Spring Boot's Flyway settings.
+            n if n.starts_with("application") && n.ends_with(".properties") => {
+                let t = flyway_settings_text(&text());
+                side.flyway_out_of_order |= t.contains("spring.flyway.out-of-order=true");
+                side.flyway.mixed |= t.contains("spring.flyway.mixed=true");
+            }
+            n if n.ends_with(".sql.conf") => {
+                let t = flyway_settings_text(&text());
+                let script = f.path.trim_end_matches(".conf").to_string();
+                if t.contains("executeintransaction=false") {
+                    side.flyway_script_tx.insert(script, false);
+                } else if t.contains("executeintransaction=true") {
+                    side.flyway_script_tx.insert(script, true);
+                }
             }
             n if crate::model::compose::is_dockerfile_name(n) => {
                 let health = text().lines().any(|l| {
@@ -263,6 +282,22 @@ fn side_facts(files: &[RawFile]) -> Side {
         }
     }
     side
+}
+
+/// A Flyway configuration's text, lower case, without blanks or quotes, one setting per
+/// line (`flyway.mixed = "true"` → `flyway.mixed=true`); commented lines dropped.
+fn flyway_settings_text(text: &str) -> String {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            l.to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn under(path: &str, dir: &str) -> bool {
@@ -603,16 +638,21 @@ fn load_one(
         {
             info.convention = c;
         }
-        let dialect = dialect_for(&info, mcfg, side);
-        let sql = sql::read(src.clone(), dialect, info.convention.annotations());
+        let (dialect, known) = dialect_for(&info, mcfg, side);
+        let sql = sql::read_as(src.clone(), dialect, known, info.convention.annotations());
         collect_sql_problems(&sql, &mut problems);
         let diesel_no_tx =
             info.convention == Convention::Diesel && side.diesel_no_tx.contains(dir_of(path));
+        let mut flyway = side.flyway;
+        if let Some(tx) = side.flyway_script_tx.get(path) {
+            flyway.execute_in_transaction = Some(*tx);
+        }
         return LoadOut {
             loaded: Loaded::Migration(MigrationFile {
                 info,
                 sql: Arc::new(sql),
                 diesel_no_tx,
+                flyway,
             }),
             source: Some((src, FileKind::Migration)),
             problems,
@@ -933,29 +973,52 @@ fn migration_tool(
     Tool::Unknown
 }
 
-fn dialect_for(info: &FileInfo, mcfg: &crate::config::MigrationsConfig, side: &Side) -> Dialect {
+/// The dialect a migration file is read as, and why it is known (named by the path,
+/// Prisma's lock file or the configuration, or shown by the folder's syntax); `None` when
+/// it is the default's guess.
+fn dialect_for(
+    info: &FileInfo,
+    mcfg: &crate::config::MigrationsConfig,
+    side: &Side,
+) -> (Dialect, Option<String>) {
     if let Some(d) = info.dialect {
-        return d;
+        return (d, Some("its path names the database".into()));
     }
     if info.convention == Convention::Prisma
         && let Some(d) = side.prisma_dialect.get(&info.set_dir)
     {
-        return *d;
+        return (
+            *d,
+            Some("Prisma's migration_lock.toml names the provider".into()),
+        );
     }
-    if mcfg.dialect.is_none()
-        && let Some(d) = side
-            .sql_marks
-            .get(&info.set_dir)
+    if mcfg.dialect.is_none() {
+        if let Some(d) = side.sql_marks.get(&info.set_dir).and_then(|m| m.decide()) {
+            return (
+                d,
+                Some(format!("its folder uses syntax only {} accepts", d.name())),
+            );
+        }
+        if let Some(d) = side
+            .sql_marks_unnamed
+            .get(&info.convention)
             .and_then(|m| m.decide())
-            .or_else(|| {
-                side.sql_marks_unnamed
-                    .get(&info.convention)
-                    .and_then(|m| m.decide())
-            })
-    {
-        return d;
+        {
+            return (
+                d,
+                Some(format!(
+                    "the project's other {} migrations use syntax only {} accepts",
+                    info.convention.label(),
+                    d.name()
+                )),
+            );
+        }
     }
-    mcfg.dialect()
+    let known = mcfg
+        .dialect
+        .as_ref()
+        .map(|_| "`[migrations] dialect` names it".to_string());
+    (mcfg.dialect(), known)
 }
 
 fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
@@ -969,17 +1032,35 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
             "fix the syntax: the database rejects this file, and rollsafe cannot check it",
         ));
     }
-    for st in sql.statements() {
-        if let sql::Understood::Unchecked(why) = &st.understood {
-            let span = sql.source.first_line_span(st.start, st.end);
-            out.push(problem(
-                "E002",
+    for st in sql.statements().chain(sql.stray.iter()) {
+        match &st.understood {
+            sql::Understood::Unchecked(why) => {
+                let span = sql.source.first_line_span(st.start, st.end);
+                out.push(problem(
+                    "E002",
+                    &sql.source,
+                    span.start.offset,
+                    span.end.offset,
+                    format!("statement not checked: {why}"),
+                    "review this statement by hand; rollsafe could not tell what it changes",
+                ));
+            }
+            sql::Understood::Rejected(r) => out.push(problem(
+                "E001",
                 &sql.source,
-                span.start.offset,
-                span.end.offset,
-                format!("statement not checked: {why}"),
-                "review this statement by hand; rollsafe could not tell what it changes",
-            ));
+                r.start,
+                r.end,
+                match &sql.dialect_known {
+                    Some(why) => format!(
+                        "{} (read as {} because {why})",
+                        r.message,
+                        sql.dialect.name()
+                    ),
+                    None => r.message.clone(),
+                },
+                &r.help,
+            )),
+            _ => {}
         }
     }
 }

@@ -59,12 +59,18 @@ fn configured_convention_and_dialect_apply() {
     );
     let codes = summary(&common::check_dir(tmp.path()));
     assert_eq!(codes, ["migrations/0002_idx.up.sql:1:14 M203"]);
-    // MySQL has no CONCURRENTLY rules at all.
+    // Configured as MySQL, CONCURRENTLY is syntax MySQL rejects: an E001, no lock rule.
     common::write(
         tmp.path(),
         &[("rollsafe.toml", "[migrations]\ndialect = \"mysql\"\n")],
     );
-    assert!(summary(&common::check_dir(tmp.path())).is_empty());
+    assert_eq!(
+        summary(&common::check_dir(tmp.path())),
+        [
+            "migrations/0002_idx.down.sql:1:12 E001",
+            "migrations/0002_idx.up.sql:1:14 E001"
+        ]
+    );
 }
 
 #[test]

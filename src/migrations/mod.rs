@@ -26,9 +26,49 @@ pub enum TxMode {
     /// PostgreSQL runs a multi-statement simple query as one implicit transaction
     /// (golang-migrate sends the whole file at once).
     ImplicitIfMultiple,
-    /// Flyway: wraps, but runs a migration made only of non-transactional statements
-    /// outside a transaction and refuses a mix of both.
+    /// Flyway with `mixed = false` (the default): wraps, but runs a migration made only of
+    /// non-transactional statements outside a transaction and refuses a mix of both.
     FlywayAuto,
+    /// Flyway with `mixed = true`: a migration holding any non-transactional statement
+    /// runs entirely outside a transaction; others are wrapped.
+    FlywayMixed,
+}
+
+/// What Flyway's configuration in the repository says about transactions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlywaySettings {
+    /// `mixed = true` (flyway.conf, flyway.toml, `spring.flyway.mixed`).
+    pub mixed: bool,
+    /// `executeInTransaction`: the script's own `V…sql.conf`, else the project's.
+    pub execute_in_transaction: Option<bool>,
+}
+
+/// Whether Flyway's PostgreSQL parser marks a statement non-transactional
+/// (`PostgreSQLParser.detectCanExecuteInTransaction`): `CREATE|DROP [UNIQUE] INDEX
+/// CONCURRENTLY`, `REINDEX [VERBOSE] SCHEMA|DATABASE|SYSTEM`, `VACUUM`, `ALTER SYSTEM`,
+/// `CREATE|DROP DATABASE|TABLESPACE|SUBSCRIPTION`, `DISCARD ALL` (and `ALTER TYPE … ADD
+/// VALUE` before PostgreSQL 12, not assumed). `REINDEX INDEX|TABLE … CONCURRENTLY` is not
+/// in the list: Flyway runs it in a transaction.
+pub fn flyway_non_transactional(tokens: &str) -> bool {
+    let t = tokens
+        .strip_prefix("reindex verbose ")
+        .map_or(tokens.to_string(), |r| format!("reindex {r}"));
+    let starts = |p: &str| t.starts_with(p);
+    starts("create index concurrently")
+        || starts("create unique index concurrently")
+        || starts("drop index concurrently")
+        || starts("drop unique index concurrently")
+        || ["schema", "database", "system"]
+            .iter()
+            .any(|k| starts(&format!("reindex {k}")))
+        || starts("vacuum")
+        || starts("alter system")
+        || ["create", "drop"].iter().any(|v| {
+            ["database", "tablespace", "subscription"]
+                .iter()
+                .any(|k| starts(&format!("{v} {k}")))
+        })
+        || starts("discard all")
 }
 
 #[derive(Debug, Clone)]
@@ -236,6 +276,8 @@ pub struct MigrationFile {
     pub sql: Arc<SqlFile>,
     /// diesel `metadata.toml` says `run_in_transaction = false`.
     pub diesel_no_tx: bool,
+    /// Flyway's transaction settings for this script.
+    pub flyway: FlywaySettings,
 }
 
 /// Compares versions by their digit runs as numbers (`2` < `10`, `1.2` < `1.10`).
@@ -263,7 +305,12 @@ fn tx_mode(f: &MigrationFile, section_no_tx: bool, assume: Option<bool>) -> TxMo
         // query one implicit transaction, a single statement runs on its own.
         Convention::Prisma if f.sql.dialect == Dialect::Postgres => TxMode::ImplicitIfMultiple,
         Convention::Prisma => TxMode::Wrapped,
-        Convention::Flyway => TxMode::FlywayAuto,
+        Convention::Flyway => match (f.flyway.execute_in_transaction, f.flyway.mixed) {
+            (Some(false), _) => TxMode::AsGiven,
+            (Some(true), _) => TxMode::Wrapped,
+            (None, true) => TxMode::FlywayMixed,
+            (None, false) => TxMode::FlywayAuto,
+        },
         Convention::Sqitch => TxMode::AsGiven,
         Convention::UpDownFiles => match assume {
             Some(true) => TxMode::Wrapped,
@@ -428,4 +475,22 @@ fn parts_statements(parts: &[PartRef]) -> impl Iterator<Item = (&PartRef, &crate
 /// Which down part statements belong to: the file holding `part`.
 pub fn section(p: &PartRef) -> &crate::sql::Section {
     &p.file.sections[p.section]
+}
+
+#[cfg(test)]
+mod flyway_tests {
+    use super::flyway_non_transactional as nontx;
+
+    #[test]
+    fn flyway_s_own_list_of_non_transactional_statements() {
+        assert!(nontx("create index concurrently i on t ( a )"));
+        assert!(nontx("drop index concurrently if exists i"));
+        assert!(nontx("create unique index concurrently i on t ( a )"));
+        assert!(nontx("reindex verbose database app"));
+        assert!(nontx("vacuum analyze t"));
+        // Not in Flyway's list: it wraps these in a transaction.
+        assert!(!nontx("reindex index concurrently i"));
+        assert!(!nontx("create index i on t ( a )"));
+        assert!(!nontx("alter table t add column c int"));
+    }
 }

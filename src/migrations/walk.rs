@@ -13,11 +13,22 @@ use crate::sql::{Dialect, Part, SqlFile, Statement};
 use super::schema::Schema;
 use super::{Convention, Migration, MigrationSet, TxMode};
 
+/// A constraint added `NOT VALID`, and the byte range of the statement that added it.
+#[derive(Debug, Clone)]
+pub struct NotValidAdd {
+    pub table: String,
+    pub name: Option<String>,
+    pub foreign_key: bool,
+    pub start: usize,
+    pub end: usize,
+}
+
 pub struct OpCx<'a> {
     pub set: &'a MigrationSet,
     pub index: usize,
     pub migration: &'a Migration,
     pub part: Part,
+    pub part_ref: &'a super::PartRef,
     pub file: &'a Arc<SqlFile>,
     pub stmt: &'a Statement,
     pub op: &'a Op,
@@ -34,15 +45,30 @@ pub struct OpCx<'a> {
     pub foreign_key_checks_off: bool,
     /// An earlier operation of this part already took a table-blocking lock.
     pub blocking_lock_before: bool,
-    /// Constraints added `NOT VALID` earlier in the current transaction (table, name).
-    /// With the byte range of the statement that added each.
-    pub not_valid_in_tx: &'a [(String, Option<String>, usize, usize)],
+    /// Constraints added `NOT VALID` earlier in the current transaction.
+    pub not_valid_in_tx: &'a [NotValidAdd],
     pub config: &'a MigrationsConfig,
 }
 
 impl OpCx<'_> {
+    /// Flyway refuses this part (`mixed = false` and both kinds of statement).
+    pub fn flyway_refuses(&self) -> bool {
+        self.tx_mode == TxMode::FlywayAuto && !self.explicit_tx && {
+            let text = &self.file.source.text;
+            let kinds: Vec<bool> = super::section(self.part_ref)
+                .statements
+                .iter()
+                .map(|s| super::flyway_non_transactional(&s.tokens_text(text)))
+                .collect();
+            kinds.contains(&true) && kinds.contains(&false)
+        }
+    }
+
     /// Why the statement runs inside a transaction (tool default or explicit BEGIN).
     pub fn tx_reason(&self) -> String {
+        if self.migration.convention == Convention::Flyway && !self.explicit_tx {
+            return self.flyway_reason();
+        }
         if self.migration.tool == super::convention::Tool::Pop
             && self.tx_mode == TxMode::Wrapped
             && !self.explicit_tx
@@ -54,6 +80,16 @@ impl OpCx<'_> {
 
     pub fn dialect(&self) -> Dialect {
         self.set.dialect
+    }
+
+    fn flyway_reason(&self) -> String {
+        if self.flyway_refuses() {
+            return "Flyway refuses this migration, because it mixes non-transactional statements with transactional ones and `mixed` is false (the default), so the deploy stops here".into();
+        }
+        match self.tx_mode {
+            TxMode::Wrapped => "the script configuration sets `executeInTransaction=true`, so Flyway runs it in a transaction".into(),
+            _ => "Flyway does not count this statement among the non-transactional ones (only CREATE/DROP INDEX CONCURRENTLY and REINDEX SCHEMA/DATABASE/SYSTEM are), so it runs it in a transaction".into(),
+        }
     }
 
     /// True when the table does not exist in production yet: created by this migration,
@@ -199,10 +235,11 @@ pub fn takes_blocking_lock(op: &Op, dialect: Dialect) -> bool {
         | Op::RenameTable { .. }
         | Op::DropTable { .. }
         | Op::Truncate { .. }
-        | Op::LockTable { .. }
         | Op::VacuumFull { .. }
         | Op::Cluster { .. }
         | Op::MysqlRebuild { .. } => true,
+        // ACCESS SHARE … SHARE UPDATE EXCLUSIVE let reads and writes go on.
+        Op::LockTable { blocks, .. } => *blocks != crate::sql::ops::LockBlocks::Nothing,
         // VALIDATE takes SHARE UPDATE EXCLUSIVE: reads and writes go on.
         _ => false,
     }
@@ -228,9 +265,6 @@ fn tx_reason(convention: Convention, mode: TxMode, explicit: bool) -> String {
         (Convention::Prisma, _) => "Prisma Migrate runs each migration.sql in a transaction".into(),
         (Convention::Liquibase, _) => {
             "Liquibase runs each changeset in a transaction unless it sets `runInTransaction:false`".into()
-        }
-        (Convention::Flyway, _) => {
-            "Flyway runs this migration in a transaction because it mixes non-transactional and transactional statements".into()
         }
         (_, TxMode::ImplicitIfMultiple) => {
             "PostgreSQL runs a multi-statement file sent in one call (as golang-migrate does) as a single implicit transaction".into()
@@ -369,16 +403,25 @@ fn walk_part(
 ) {
     let section = super::section(part_ref);
     let n = section.statements.len();
+    // Flyway decides from its own reading of the statements.
+    let flyway_nontx = section
+        .statements
+        .iter()
+        .filter(|s| super::flyway_non_transactional(&s.tokens_text(&part_ref.file.source.text)))
+        .count();
     let mut in_tx = match part_ref.tx {
         TxMode::Wrapped => true,
         TxMode::AsGiven => false,
-        TxMode::ImplicitIfMultiple | TxMode::FlywayAuto => n > 1,
+        TxMode::ImplicitIfMultiple => n > 1,
+        // A mix of both is refused (M203 says so); only non-transactional ones run alone.
+        TxMode::FlywayAuto => flyway_nontx < n,
+        TxMode::FlywayMixed => flyway_nontx == 0,
     };
     let mut explicit = false;
     let mut lock_timeout_set = false;
     let mut fk_checks_off = false;
     let mut blocking_before = false;
-    let mut not_valid: Vec<(String, Option<String>, usize, usize)> = Vec::new();
+    let mut not_valid: Vec<NotValidAdd> = Vec::new();
     // CockroachDB changes schemas online, without the table locks the lock rules are
     // about: they do not run on its files.
     let cockroach = super::convention::is_cockroach(&part_ref.file.source.path);
@@ -408,6 +451,7 @@ fn walk_part(
                     index,
                     migration: m,
                     part,
+                    part_ref,
                     file: &part_ref.file,
                     stmt,
                     op,
@@ -443,12 +487,18 @@ fn walk_part(
             if let Op::AddConstraint {
                 table,
                 name,
+                kind,
                 not_valid: true,
-                ..
             } = op
                 && in_tx
             {
-                not_valid.push((table.clone(), name.clone(), stmt.start, stmt.end));
+                not_valid.push(NotValidAdd {
+                    table: table.clone(),
+                    name: name.clone(),
+                    foreign_key: *kind == crate::sql::ops::ConstraintKind::ForeignKey,
+                    start: stmt.start,
+                    end: stmt.end,
+                });
             }
             schema.apply(op, index);
         }

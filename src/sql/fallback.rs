@@ -6,7 +6,7 @@ use sqlparser::tokenizer::Token;
 
 use super::ast::{default_kind_text, normalise_type};
 use super::lexer::Tok;
-use super::ops::{ColumnSpec, ConstraintKind, Op, table_key};
+use super::ops::{ColumnSpec, ConstraintKind, LockBlocks, Op, postgres_lock_blocks, table_key};
 
 /// What the recogniser made of a statement.
 pub enum Recognised {
@@ -109,11 +109,33 @@ pub fn recognise(tokens: &[Tok]) -> Recognised {
         "ALTER" => Some(vec![Op::Other]),
         "SET" | "RESET" => Some(set(&mut c)),
         "SELECT" => Some(vec![select_set_config(tokens)]),
+        "LOCK" if c.kw("TABLES") || (c.kw("TABLE") && mysql_lock_list(&c)) => {
+            Some(mysql_lock_tables(&mut c))
+        }
         "LOCK" => {
             c.kw("TABLE");
-            c.kw("TABLES");
             let tables = c.names();
-            Some(vec![Op::LockTable { tables }])
+            // `IN <mode> MODE`; without it, ACCESS EXCLUSIVE.
+            let mut mode = Vec::new();
+            if c.kw("IN") {
+                while let Some(w) = c.peek().and_then(|t| t.word()) {
+                    c.i += 1;
+                    if w.eq_ignore_ascii_case("MODE") {
+                        break;
+                    }
+                    mode.push(w.to_ascii_lowercase());
+                }
+            }
+            let mode = if mode.is_empty() {
+                "access exclusive".to_string()
+            } else {
+                mode.join(" ")
+            };
+            Some(vec![Op::LockTable {
+                tables,
+                blocks: postgres_lock_blocks(&mode),
+                mode: format!("IN {} MODE", mode.to_uppercase()),
+            }])
         }
         "CLUSTER" => {
             c.kw("VERBOSE");
@@ -179,6 +201,40 @@ pub fn recognise(tokens: &[Tok]) -> Recognised {
         Some(ops) => Recognised::Ops(ops),
         None => Recognised::Unknown,
     }
+}
+
+/// `LOCK TABLE t READ` is MySQL's synonym of `LOCK TABLES`: a READ/WRITE after the name.
+fn mysql_lock_list(c: &Cur) -> bool {
+    c.t[c.i..]
+        .iter()
+        .any(|t| t.is_kw("READ") || t.is_kw("WRITE"))
+}
+
+/// MySQL `LOCK TABLES t [[AS] alias] {READ [LOCAL] | [LOW_PRIORITY] WRITE} [, …]`: one
+/// operation per table, each with its own mode, held until `UNLOCK TABLES`.
+fn mysql_lock_tables(c: &mut Cur) -> Vec<Op> {
+    let mut out = Vec::new();
+    while let Some(name) = c.name() {
+        let mut mode = ("", LockBlocks::Nothing);
+        while let Some(t) = c.peek() {
+            if t.token == Token::Comma {
+                c.i += 1;
+                break;
+            }
+            if t.is_kw("WRITE") {
+                mode = ("WRITE", LockBlocks::ReadsAndWrites);
+            } else if t.is_kw("READ") {
+                mode = ("READ", LockBlocks::Writes);
+            }
+            c.i += 1;
+        }
+        out.push(Op::LockTable {
+            tables: vec![name],
+            mode: mode.0.to_string(),
+            blocks: mode.1,
+        });
+    }
+    out
 }
 
 fn drop(c: &mut Cur) -> Option<Vec<Op>> {

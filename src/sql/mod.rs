@@ -2,10 +2,13 @@
 //! sqlparser, and fall back to the token recogniser where it fails.
 
 pub mod ast;
+pub mod dialect_check;
 pub mod fallback;
 pub mod lexer;
+pub mod mysql_types;
 pub mod ops;
 pub mod split;
+pub mod template;
 
 use std::sync::Arc;
 
@@ -36,6 +39,15 @@ impl Dialect {
         }
     }
 
+    /// The database's name as people write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Mysql => "MySQL",
+            Dialect::Sqlite => "SQLite",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Dialect::Postgres => "postgres",
@@ -54,6 +66,9 @@ pub enum Understood {
     Recognised(String),
     /// Neither could read what it does; the reason is reported as an E diagnostic.
     Unchecked(String),
+    /// The file's database rejects it (another dialect's syntax): reported as E001, and
+    /// no rule judges it, since the migration stops here.
+    Rejected(dialect_check::Rejection),
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +149,12 @@ pub struct SqlFile {
     pub source: Arc<SourceFile>,
     pub dialect: Dialect,
     pub sections: Vec<Section>,
+    /// Statements that belong to no part (before the first annotation), never checked.
+    pub stray: Vec<Statement>,
+    /// Why the dialect is known (path, configuration, Prisma's lock file, the folder's
+    /// syntax); `None` for a default guess. Only a known dialect makes another dialect's
+    /// syntax an error.
+    pub dialect_known: Option<String>,
     /// A tokenizer error: the file could not be split at all.
     pub error: Option<(usize, String)>,
 }
@@ -181,17 +202,34 @@ fn mysql_delimiters(text: &str) -> Option<String> {
 }
 
 pub fn read(source: Arc<SourceFile>, dialect: Dialect, style: Annotations) -> SqlFile {
+    read_as(source, dialect, Some("it was asked for".into()), style)
+}
+
+/// Reads a file as `dialect`; `known` says why the dialect is known, `None` when it is
+/// only a default guess (then syntax of another dialect is read leniently, not reported).
+pub fn read_as(
+    source: Arc<SourceFile>,
+    dialect: Dialect,
+    known: Option<String>,
+    style: Annotations,
+) -> SqlFile {
     let text = source.text.as_str();
+    // Template expressions become placeholders, then MySQL DELIMITER lines are read; both
+    // keep every byte offset.
+    let filled = template::fill(text);
+    let base = filled.as_deref().unwrap_or(text);
     let prepared = (dialect == Dialect::Mysql)
-        .then(|| mysql_delimiters(text))
+        .then(|| mysql_delimiters(base))
         .flatten();
-    let tokens = match lexer::tokenize(prepared.as_deref().unwrap_or(text), dialect) {
+    let tokens = match lexer::tokenize(prepared.as_deref().unwrap_or(base), dialect) {
         Ok(t) => t,
         Err(e) => {
             return SqlFile {
                 source: source.clone(),
                 dialect,
                 sections: Vec::new(),
+                stray: Vec::new(),
+                dialect_known: known.clone(),
                 error: Some((e.offset, e.message)),
             };
         }
@@ -208,8 +246,16 @@ pub fn read(source: Arc<SourceFile>, dialect: Dialect, style: Annotations) -> Sq
         })
     };
     let raw = split::split(&tokens, style, &retokenize);
-    let d = lexer::sql_dialect(dialect);
+    let reader = Reader {
+        parser_dialect: lexer::sql_dialect(dialect),
+        dialect,
+        known: known.is_some(),
+        ansi_quotes: dialect == Dialect::Mysql && mentions_ansi_quotes(text),
+        text,
+        templated: filled.is_some(),
+    };
     let sections = raw
+        .sections
         .into_iter()
         .map(|s| Section {
             part: s.part,
@@ -219,68 +265,155 @@ pub fn read(source: Arc<SourceFile>, dialect: Dialect, style: Annotations) -> Sq
             statements: s
                 .statements
                 .into_iter()
-                .map(|st| analyse(d.as_ref(), text, st))
+                .map(|st| reader.analyse(st))
                 .collect(),
         })
         .collect();
+    let stray = raw.stray.into_iter().map(|st| reader.analyse(st)).collect();
     SqlFile {
         source,
         dialect,
         sections,
+        stray,
+        dialect_known: known,
         error: None,
     }
 }
 
-fn analyse(d: &dyn sqlparser::dialect::Dialect, text: &str, st: split::RawStatement) -> Statement {
-    let snippet = text.get(st.start..st.end).unwrap_or("");
-    let normalised = snippet
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    let token_ranges = st.tokens.iter().map(|t| (t.start, t.end)).collect();
-    let mut parse_tokens: Vec<TokenWithSpan> = st.tokens.iter().map(|t| t.with_span()).collect();
-    parse_tokens.push(TokenWithSpan::new(
-        Token::EOF,
-        SqlSpan::new(SqlLocation::new(0, 0), SqlLocation::new(0, 0)),
-    ));
-    let parsed = Parser::new(d)
-        .with_tokens_with_locations(parse_tokens)
-        .parse_statements();
-    let (ops, understood) = match parsed {
-        Ok(stmts) if stmts.len() == 1 => match ast::ops_of(&stmts[0]) {
-            Some(ops) => (ops, Understood::Parsed),
-            None => match fallback::recognise(&st.tokens) {
-                Recognised::Ops(ops) => (ops, Understood::Parsed),
-                _ => (vec![Op::Other], Understood::Parsed),
-            },
-        },
-        Ok(_) => fallback_ops(&st.tokens, "several statements without a separator".into()),
-        Err(_) if snippet.contains("{{") => (
-            vec![Op::Other],
-            Understood::Unchecked(
-                "it holds template syntax (`{{ … }}`) filled in at deploy time".into(),
-            ),
-        ),
-        Err(e) => fallback_ops(&st.tokens, e.to_string()),
-    };
-    Statement {
-        start: st.start,
-        end: st.end,
-        ops,
-        understood,
-        normalised,
-        token_ranges,
+/// The statements of a block, split at its top-level `;` (empty ones dropped).
+fn chunks(tokens: &[lexer::Tok]) -> Vec<&[lexer::Tok]> {
+    tokens
+        .split(|t| matches!(t.token, Token::SemiColon))
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// Which reading of a block's statements the block reports: a rejection first, then a
+/// statement not checked, then one read by the recogniser.
+fn rank(u: &Understood) -> u8 {
+    match u {
+        Understood::Parsed => 0,
+        Understood::Recognised(_) => 1,
+        Understood::Unchecked(_) => 2,
+        Understood::Rejected(_) => 3,
     }
 }
 
-fn fallback_ops(tokens: &[lexer::Tok], parse_error: String) -> (Vec<Op>, Understood) {
+/// The file sets MySQL's `ANSI_QUOTES` mode (`SET sql_mode = '…ANSI_QUOTES…'`), under
+/// which double quotes quote names.
+fn mentions_ansi_quotes(text: &str) -> bool {
+    text.to_ascii_uppercase().contains("ANSI_QUOTES")
+}
+
+/// What one file's statements are read with.
+struct Reader<'a> {
+    parser_dialect: Box<dyn sqlparser::dialect::Dialect>,
+    dialect: Dialect,
+    known: bool,
+    ansi_quotes: bool,
+    text: &'a str,
+    templated: bool,
+}
+
+impl Reader<'_> {
+    fn analyse(&self, st: split::RawStatement) -> Statement {
+        let text = self.text;
+        let snippet = text.get(st.start..st.end).unwrap_or("");
+        let normalised = snippet
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let token_ranges = st.tokens.iter().map(|t| (t.start, t.end)).collect();
+        let chunks = chunks(&st.tokens);
+        let (ops, understood) = match &st.unchecked {
+            Some(why) => (vec![Op::Other], Understood::Unchecked(why.clone())),
+            // A block of several statements (goose StatementBegin … End) that is not a
+            // routine: each statement is read, so none hides behind the first.
+            None if chunks.len() > 1 && split::routine_head(&st.tokens) != Some(true) => {
+                let mut ops = Vec::new();
+                let mut worst = Understood::Parsed;
+                for c in chunks {
+                    let (start, end) = (c[0].start, c[c.len() - 1].end);
+                    let (o, u) = self.judge(c, text.get(start..end).unwrap_or(""));
+                    ops.extend(o);
+                    if rank(&u) > rank(&worst) {
+                        worst = u;
+                    }
+                }
+                (ops, worst)
+            }
+            None => self.judge(&st.tokens, snippet),
+        };
+        Statement {
+            start: st.start,
+            end: st.end,
+            ops,
+            understood,
+            normalised,
+            token_ranges,
+        }
+    }
+
+    /// What one statement does, and whether the file's database accepts it.
+    fn judge(&self, tokens: &[lexer::Tok], snippet: &str) -> (Vec<Op>, Understood) {
+        let (ops, understood) = self.understand(tokens, snippet);
+        match understood {
+            Understood::Parsed | Understood::Recognised(_) if self.known => {
+                match dialect_check::rejection(tokens, self.dialect, self.ansi_quotes) {
+                    Some(r) => (vec![Op::Other], Understood::Rejected(r)),
+                    None => (ops, understood),
+                }
+            }
+            _ => (ops, understood),
+        }
+    }
+
+    fn understand(&self, tokens: &[lexer::Tok], snippet: &str) -> (Vec<Op>, Understood) {
+        let mut parse_tokens: Vec<TokenWithSpan> = tokens.iter().map(|t| t.with_span()).collect();
+        parse_tokens.push(TokenWithSpan::new(
+            Token::EOF,
+            SqlSpan::new(SqlLocation::new(0, 0), SqlLocation::new(0, 0)),
+        ));
+        let parsed = Parser::new(self.parser_dialect.as_ref())
+            .with_tokens_with_locations(parse_tokens)
+            .parse_statements();
+        let templated = self.templated && (snippet.contains("{{") || snippet.contains("${"));
+        match parsed {
+            Ok(stmts) if stmts.len() == 1 => match ast::ops_of(&stmts[0]) {
+                Some(ops) => (ops, Understood::Parsed),
+                None => match fallback::recognise(tokens) {
+                    Recognised::Ops(ops) => (ops, Understood::Parsed),
+                    _ => (vec![Op::Other], Understood::Parsed),
+                },
+            },
+            Ok(_) => fallback_ops(
+                tokens,
+                "several statements without a separator".into(),
+                templated,
+            ),
+            Err(e) => fallback_ops(tokens, e.to_string(), templated),
+        }
+    }
+}
+
+fn fallback_ops(
+    tokens: &[lexer::Tok],
+    parse_error: String,
+    templated: bool,
+) -> (Vec<Op>, Understood) {
     let parse_error = parse_error
         .trim_start_matches("sql parser error: ")
         .to_string();
     match fallback::recognise(tokens) {
         Recognised::Ops(ops) => (ops, Understood::Recognised(parse_error)),
         Recognised::Unchecked(why) => (vec![Op::Other], Understood::Unchecked(why)),
+        Recognised::Unknown if templated => (
+            vec![Op::Other],
+            Understood::Unchecked(format!(
+                "it holds template syntax (`{{{{ … }}}}` or `${{…}}`) filled in at deploy time, and with each expression read as a placeholder it is still not understood ({parse_error})"
+            )),
+        ),
         Recognised::Unknown => (
             vec![Op::Other],
             Understood::Unchecked(format!("not understood ({parse_error})")),

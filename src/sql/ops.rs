@@ -5,38 +5,30 @@
 /// A column's type as written, normalised (lower case, single spaces), e.g. `varchar(255)`.
 pub type TypeName = String;
 
-/// The type MySQL stores for a type name: `boolean`/`bool` are `tinyint(1)`, `integer` is
-/// `int`, and integer display widths (`int(11)`) change nothing (deprecated and ignored
-/// since 8.0.17, "Numeric Data Type Syntax"), so restating them is not a type change.
-pub fn mysql_canonical_type(t: &str) -> String {
-    let t = t.trim();
-    let (base, rest) = match t.split_once('(') {
-        Some((b, r)) => (b.trim(), Some(r)),
-        None => (t, None),
-    };
-    let suffix = rest
-        .and_then(|r| r.split_once(')'))
-        .map(|(_, after)| after.trim())
-        .unwrap_or("");
-    let base = match base {
-        "integer" => "int",
-        "bool" | "boolean" => return format!("tinyint(1){}", pad(suffix)),
-        b => b,
-    };
-    match base {
-        "tinyint" if rest.is_some_and(|r| r.trim_start().starts_with("1)")) => {
-            format!("tinyint(1){}", pad(suffix))
-        }
-        "tinyint" | "smallint" | "mediumint" | "int" | "bigint" => format!("{base}{}", pad(suffix)),
-        _ => t.to_string(),
-    }
+pub use super::mysql_types::mysql_canonical_type;
+
+/// What an explicit table lock stops other sessions from doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LockBlocks {
+    /// PostgreSQL ACCESS SHARE, ROW SHARE, ROW EXCLUSIVE, SHARE UPDATE EXCLUSIVE: reads and
+    /// writes (INSERT/UPDATE/DELETE) go on.
+    Nothing,
+    /// PostgreSQL SHARE, SHARE ROW EXCLUSIVE, EXCLUSIVE; MySQL `READ`: writes wait, plain
+    /// reads go on.
+    Writes,
+    /// PostgreSQL ACCESS EXCLUSIVE (the default); MySQL `WRITE`: reads and writes wait.
+    ReadsAndWrites,
 }
 
-fn pad(s: &str) -> String {
-    if s.is_empty() {
-        String::new()
-    } else {
-        format!(" {s}")
+/// What PostgreSQL's `LOCK … IN <mode> MODE` blocks (the conflict table of *Explicit
+/// Locking*: DML takes ROW EXCLUSIVE, plain SELECT takes ACCESS SHARE).
+pub fn postgres_lock_blocks(mode: &str) -> LockBlocks {
+    match mode {
+        "access share" | "row share" | "row exclusive" | "share update exclusive" => {
+            LockBlocks::Nothing
+        }
+        "share" | "share row exclusive" | "exclusive" => LockBlocks::Writes,
+        _ => LockBlocks::ReadsAndWrites,
     }
 }
 
@@ -198,6 +190,11 @@ pub enum Op {
     },
     LockTable {
         tables: Vec<String>,
+        /// The mode: PostgreSQL `IN … MODE` (`IN ACCESS EXCLUSIVE MODE` when none is
+        /// written), MySQL `READ`/`WRITE`.
+        mode: String,
+        /// What other sessions can no longer do while it is held.
+        blocks: LockBlocks,
     },
     Truncate {
         tables: Vec<String>,
@@ -301,23 +298,12 @@ pub fn table_key(parts: &[String]) -> String {
     match parts {
         [] => String::new(),
         [one] => one.clone(),
-        [.., schema, name] if schema == "public" => name.clone(),
+        // A templated schema (`{{ .Schema }}.t`) is the one the deploy configures.
+        [.., schema, name]
+            if schema == "public" || super::template::is_schema_placeholder(schema) =>
+        {
+            name.clone()
+        }
         [.., schema, name] => format!("{schema}.{name}"),
-    }
-}
-
-#[cfg(test)]
-mod mysql_type_tests {
-    use super::mysql_canonical_type as c;
-
-    #[test]
-    fn aliases_are_the_same_type() {
-        assert_eq!(c("boolean"), c("tinyint(1)"));
-        assert_eq!(c("int(11)"), c("int"));
-        assert_eq!(c("integer"), c("int"));
-        assert_eq!(c("int(10) unsigned"), c("int unsigned"));
-        assert_ne!(c("tinyint(4)"), c("tinyint(1)"));
-        assert_ne!(c("int"), c("bigint"));
-        assert_eq!(c("varchar(20)"), "varchar(20)");
     }
 }

@@ -28,6 +28,18 @@ pub struct RawStatement {
     pub tokens: Vec<Tok>,
     pub start: usize,
     pub end: usize,
+    /// Why the statement's extent itself is in doubt, so that nothing in it is checked
+    /// (a routine body that never closes, SQL outside every part).
+    pub unchecked: Option<String>,
+}
+
+/// A split file: its parts, and the statements that belong to none of them.
+#[derive(Debug, Clone, Default)]
+pub struct Split {
+    pub sections: Vec<RawSection>,
+    /// Statements before the first part annotation (goose, dbmate, Liquibase): the tool
+    /// runs them in no part, so they are reported as not checked.
+    pub stray: Vec<RawStatement>,
 }
 
 #[derive(Debug, Clone)]
@@ -52,7 +64,7 @@ pub fn split(
     tokens: &[Tok],
     style: Annotations,
     retokenize: &dyn Fn(&str, usize) -> Option<Vec<Tok>>,
-) -> Vec<RawSection> {
+) -> Split {
     let mut sections: Vec<RawSection> = Vec::new();
     let mut current: Option<RawSection> = match style {
         Annotations::None => Some(RawSection {
@@ -69,6 +81,14 @@ pub fn split(
     let mut downs: Vec<RawSection> = Vec::new();
     let mut stmt = Builder::default();
     let mut in_block = false;
+    // Statements before the first part annotation.
+    let mut stray = RawSection {
+        part: Part::Up,
+        marker: 0,
+        no_transaction: false,
+        label: None,
+        statements: Vec::new(),
+    };
 
     for tok in tokens {
         if let Some(text) = annotation(tok) {
@@ -86,11 +106,11 @@ pub fn split(
                     } else if rest.starts_with("down") {
                         opened = Some(section(Part::Down, tok.start, false, None));
                     } else if rest.starts_with("statementbegin") {
-                        stmt.flush_into(&mut current);
+                        stmt.flush_into(&mut current, &mut stray);
                         in_block = true;
                     } else if rest.starts_with("statementend") {
                         in_block = false;
-                        stmt.flush_into(&mut current);
+                        stmt.flush_into(&mut current, &mut stray);
                     } else if rest.starts_with("no transaction") {
                         file_no_tx = true;
                     }
@@ -118,22 +138,33 @@ pub fn split(
                         let skip = raw.len() - raw.trim_start().len() + "rollback".len();
                         let base = comment_text_offset(tok) + skip;
                         let rollback = &raw[skip.min(raw.len())..];
-                        if !sql.trim().is_empty()
-                            && let Some(toks) = retokenize(rollback, base)
-                        {
+                        if !sql.trim().is_empty() {
                             let down = liquibase_down(&mut downs, &current);
-                            let mut b = Builder::default();
-                            for t in toks.iter().filter(|t| !t.is_trivia()) {
-                                b.push(t.clone(), false, down);
+                            match retokenize(rollback, base) {
+                                Some(toks) => {
+                                    let mut b = Builder::default();
+                                    for t in toks.iter().filter(|t| !t.is_trivia()) {
+                                        b.push(t.clone(), false, down);
+                                    }
+                                    b.flush(down);
+                                }
+                                // Unreadable rollback SQL is still a statement of the down part.
+                                None => down.statements.push(RawStatement {
+                                    tokens: Vec::new(),
+                                    start: base,
+                                    end: base + rollback.trim_end().len(),
+                                    unchecked: Some(
+                                        "the SQL of this `--rollback` line cannot be read".into(),
+                                    ),
+                                }),
                             }
-                            b.flush(down);
                         }
                     }
                 }
                 _ => {}
             }
             if let Some(new) = opened {
-                stmt.flush_into(&mut current);
+                stmt.flush_into(&mut current, &mut stray);
                 if let Some(done) = current.take() {
                     sections.push(done);
                 }
@@ -144,14 +175,15 @@ pub fn split(
         if tok.is_trivia() {
             continue;
         }
-        let Some(sec) = current.as_mut() else {
-            // Statements before the first annotation belong to no part; the tools ignore
-            // them too (goose refuses them), so they are not checked.
-            continue;
-        };
+        // Statements before the first annotation belong to no part: kept apart, and
+        // reported as not checked.
+        let sec = current.as_mut().unwrap_or(&mut stray);
         stmt.push(tok.clone(), in_block, sec);
     }
-    stmt.flush_into(&mut current);
+    match current.as_mut() {
+        Some(sec) => stmt.flush(sec),
+        None => stmt.flush(&mut stray),
+    }
     if let Some(done) = current.take() {
         sections.push(done);
     }
@@ -161,7 +193,13 @@ pub fn split(
             s.no_transaction = true;
         }
     }
-    sections
+    let mut stray = stray.statements;
+    for st in &mut stray {
+        st.unchecked.get_or_insert_with(|| {
+            "it comes before the file's first part annotation, so it belongs to no up or down part".into()
+        });
+    }
+    Split { sections, stray }
 }
 
 fn section(part: Part, marker: usize, no_transaction: bool, label: Option<String>) -> RawSection {
@@ -207,64 +245,190 @@ struct Builder {
     tokens: Vec<Tok>,
     /// Depth of BEGIN … END inside a routine body.
     depth: i32,
+    /// Parenthesis depth: a BEGIN inside parentheses is a name (a parameter, a column).
+    parens: i32,
+    /// Whether the statement is a routine (`CREATE [OR REPLACE] [DEFINER = …] FUNCTION |
+    /// PROCEDURE | TRIGGER | EVENT`), decided once its head is read.
+    routine: Option<bool>,
+    /// The last token's effect on `depth` was applied (it waits for the next token).
+    last_settled: bool,
+    /// The token before the last one was an END that closed a level (`END IF`).
+    after_block_end: bool,
+}
+
+/// Keywords after which the grammar wants an object name.
+const NAME_BEFORE: &[&str] = &[
+    "ON",
+    "TABLE",
+    "INTO",
+    "FROM",
+    "JOIN",
+    "UPDATE",
+    "REFERENCES",
+    "TRIGGER",
+    "PROCEDURE",
+    "FUNCTION",
+    "EVENT",
+    "CALL",
+    "DECLARE",
+];
+
+/// Words that make a `CREATE …` a routine whose body may hold `;`.
+const ROUTINE_KINDS: &[&str] = &["PROCEDURE", "FUNCTION", "TRIGGER", "EVENT"];
+
+/// Whether `tokens` (at least the statement's head) start a routine definition: only the
+/// object kind right after `CREATE` counts, so `CREATE TABLE event (…)` is not one.
+/// `None` while the head is still incomplete.
+pub(crate) fn routine_head(tokens: &[Tok]) -> Option<bool> {
+    let first = tokens.first()?;
+    if !first.is_kw("CREATE") {
+        return Some(false);
+    }
+    let mut i = 1;
+    loop {
+        let t = tokens.get(i)?;
+        if ROUTINE_KINDS.iter().any(|k| t.is_kw(k)) {
+            return Some(true);
+        }
+        if t.is_kw("OR") || t.is_kw("REPLACE") || t.is_kw("AGGREGATE") || t.is_kw("CONSTRAINT") {
+            i += 1;
+        } else if t.is_kw("DEFINER") {
+            // `DEFINER = user@host | CURRENT_USER[()]`: the kind follows within a few tokens.
+            let window = tokens.get(i + 1..).unwrap_or(&[]);
+            if window
+                .iter()
+                .take(8)
+                .any(|t| ROUTINE_KINDS.iter().any(|k| t.is_kw(k)))
+            {
+                return Some(true);
+            }
+            return (window.len() >= 8).then_some(false);
+        } else {
+            return Some(false);
+        }
+    }
 }
 
 impl Builder {
     fn push(&mut self, tok: Tok, in_block: bool, sec: &mut RawSection) {
+        if self.routine.is_none() {
+            self.routine = routine_head(&self.tokens);
+        }
+        if self.routine == Some(true) {
+            self.settle_last(&tok.token);
+        }
+        self.last_settled = true;
         if matches!(tok.token, Token::SemiColon) && !in_block && self.depth <= 0 {
             self.flush(sec);
             return;
         }
-        if self.is_routine() {
-            self.track_depth(&tok);
-        }
         self.tokens.push(tok);
+        self.last_settled = false;
     }
 
-    fn is_routine(&self) -> bool {
-        let words: Vec<&Tok> = self.tokens.iter().take(6).collect();
-        if !words.first().is_some_and(|t| t.is_kw("CREATE")) {
-            return false;
+    /// Applies what the last token does to the body depth, now that the token after it
+    /// (`next`) is known: a word followed by an operator, `,`, `)` or `.`, or preceded by
+    /// `.`, is a name (`SET NEW.end = 1`, `SET begin = 2`), not a block keyword.
+    fn settle_last(&mut self, next: &Token) {
+        let n = self.tokens.len();
+        let after_end = std::mem::replace(&mut self.after_block_end, false);
+        let Some(last) = self.tokens.last() else {
+            return;
+        };
+        match last.token {
+            Token::LParen => self.parens += 1,
+            Token::RParen => self.parens -= 1,
+            _ => {}
         }
-        words.iter().any(|t| {
-            t.is_kw("PROCEDURE") || t.is_kw("FUNCTION") || t.is_kw("TRIGGER") || t.is_kw("EVENT")
-        })
-    }
-
-    fn track_depth(&mut self, tok: &Tok) {
-        let prev_end = self.tokens.last().is_some_and(|t| t.is_kw("END"));
-        if tok.is_kw("BEGIN") || (tok.is_kw("CASE") && !prev_end) {
+        if self.parens > 0 || last.word().is_none() {
+            return;
+        }
+        let before = n.checked_sub(2).map(|i| &self.tokens[i]);
+        // After `.`, or where the grammar wants an object name (`ON begin FOR EACH ROW`);
+        // such a keyword is itself a name when one of them comes just before it (`ON
+        // function BEGIN`).
+        let wants_name = |t: &Tok| NAME_BEFORE.iter().any(|k| t.is_kw(k));
+        let before2 = n.checked_sub(3).map(|i| &self.tokens[i]);
+        let qualified = before.is_some_and(|b| {
+            b.token == Token::Period || (wants_name(b) && !before2.is_some_and(wants_name))
+        });
+        let opens_with_paren = matches!(next, Token::LParen) && !last.is_kw("CASE");
+        let as_name = matches!(
+            next,
+            Token::Eq
+                | Token::Neq
+                | Token::Lt
+                | Token::Gt
+                | Token::LtEq
+                | Token::GtEq
+                | Token::Plus
+                | Token::Minus
+                | Token::Mul
+                | Token::Div
+                | Token::Mod
+                | Token::DoubleColon
+                | Token::Comma
+                | Token::RParen
+                | Token::Period
+                | Token::Assignment
+        );
+        if qualified || as_name || opens_with_paren {
+            return;
+        }
+        if last.is_kw("BEGIN") {
             self.depth += 1;
-        } else if prev_end
-            && (tok.is_kw("IF") || tok.is_kw("LOOP") || tok.is_kw("WHILE") || tok.is_kw("REPEAT"))
+        } else if last.is_kw("END") {
+            if self.depth > 0 {
+                self.depth -= 1;
+                self.after_block_end = true;
+            }
+        } else if last.is_kw("CASE") {
+            // Inside a body, CASE opens a level that its END (or END CASE) closes.
+            if self.depth > 0 && !after_end {
+                self.depth += 1;
+            }
+        } else if after_end
+            && ["IF", "LOOP", "WHILE", "REPEAT", "FOR"]
+                .iter()
+                .any(|k| last.is_kw(k))
         {
-            // `END IF` closes an IF, which never opened a level.
+            // `END IF` closes an IF, which never opened a level: undo the END.
             self.depth += 1;
-        }
-        if tok.is_kw("END") {
-            self.depth -= 1;
         }
     }
 
     fn flush(&mut self, sec: &mut RawSection) {
+        if self.routine == Some(true) && !self.last_settled {
+            self.settle_last(&Token::EOF);
+        }
+        self.last_settled = false;
+        self.after_block_end = false;
+        let open = self.depth > 0;
+        let routine = self.routine == Some(true);
+        self.depth = 0;
+        self.parens = 0;
+        self.routine = None;
         if self.tokens.is_empty() {
-            self.depth = 0;
             return;
         }
         let tokens = std::mem::take(&mut self.tokens);
         let start = tokens[0].start;
         let end = tokens.last().map(|t| t.end).unwrap_or(start);
-        sec.statements.push(RawStatement { tokens, start, end });
-        self.depth = 0;
+        let unchecked = (open && routine).then(|| {
+            "the BEGIN … END body of this routine never closes, so everything up to the end of its part was read as this one statement".to_string()
+        });
+        sec.statements.push(RawStatement {
+            tokens,
+            start,
+            end,
+            unchecked,
+        });
     }
 
-    fn flush_into(&mut self, sec: &mut Option<RawSection>) {
+    fn flush_into(&mut self, sec: &mut Option<RawSection>, stray: &mut RawSection) {
         match sec {
             Some(s) => self.flush(s),
-            None => {
-                self.tokens.clear();
-                self.depth = 0;
-            }
+            None => self.flush(stray),
         }
     }
 }
@@ -287,6 +451,7 @@ mod tests {
                     .collect()
             })
         })
+        .sections
         .into_iter()
         .map(|s| {
             (

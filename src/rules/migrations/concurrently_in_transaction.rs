@@ -39,7 +39,8 @@ impl Rule for ConcurrentlyInTransaction {
             return;
         }
         let help = match (cx.migration.convention.label(), cx.tx_mode) {
-            (_, TxMode::FlywayAuto) => "move this statement into a migration of its own: Flyway then runs it outside a transaction".to_string(),
+            (_, TxMode::FlywayAuto) if cx.flyway_refuses() => "move this statement into a migration of its own (Flyway runs a migration made only of non-transactional statements outside a transaction), or set `mixed = true` in the Flyway configuration (the whole migration then runs without a transaction)".to_string(),
+            ("Flyway", _) => "run it in a migration whose script configuration (`V…__name.sql.conf` beside it) says `executeInTransaction=false`".to_string(),
             ("Prisma", TxMode::ImplicitIfMultiple) => "move this statement into a migration of its own, as its only statement: Prisma then sends it alone and it runs outside a transaction".to_string(),
             (_, TxMode::Wrapped) if cx.migration.tool == crate::migrations::convention::Tool::Pop => "put it in its own migration whose file name has `.autocommit.` (`…_name.autocommit.up.sql`): pop then runs it outside a transaction".to_string(),
             (_, TxMode::ImplicitIfMultiple) => "move this statement into a file of its own, so it is sent alone and runs outside a transaction".to_string(),

@@ -78,7 +78,7 @@ fn behaviour(tool: Tool, flyway_out_of_order: bool) -> Option<&'static str> {
             "golang-migrate records only the newest applied version, so databases already past it skip this migration silently"
         }
         Tool::Goose => {
-            "goose refuses to migrate databases past it (\"found N missing migrations before current version\") unless run with `-allow-missing`"
+            "goose (v3.3.0 and later) refuses to migrate databases past it (\"detected N missing (out-of-order) migration(s) lower than database version\") unless run with `-allow-missing`, so the deploy fails"
         }
         Tool::Flyway if !flyway_out_of_order => {
             "Flyway refuses to migrate databases past it (validation: \"resolved migration not applied\") unless `outOfOrder` is set"
