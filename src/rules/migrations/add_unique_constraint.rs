@@ -70,6 +70,19 @@ impl Rule for AddUniqueConstraint {
         {
             return;
         }
+        // One column this release adds as nullable with no default: the previous
+        // release's rows get NULL there, and a unique index never compares NULLs, so its
+        // writes cannot collide (PostgreSQL, MySQL and SQLite alike).
+        if let Op::CreateIndex { columns, .. } = cx.op
+            && columns.iter().any(|c| {
+                cx.is_new_column(table, c)
+                    && cx.schema.column(table, c).is_some_and(|col| {
+                        !col.spec.not_null && col.spec.default.is_none() && !col.spec.generated
+                    })
+            })
+        {
+            return;
+        }
         // Re-creating a unique index or constraint this migration just dropped (itself, or
         // through a stored procedure it handed the table to) restores a rule the data
         // already obeys.
