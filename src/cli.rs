@@ -92,6 +92,10 @@ pub struct CheckArgs {
     /// Ignore inline `rollsafe: ignore[...]` comments and annotations.
     #[arg(long)]
     pub no_inline_ignores: bool,
+    /// Check the commit being made: the files staged in the git index against HEAD
+    /// (a pre-commit hook; untracked files and unstaged edits are left out).
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -215,8 +219,10 @@ fn run_check(args: CheckArgs) -> i32 {
         all: args.all,
         no_inline_ignores: args.no_inline_ignores,
         cwd: None,
+        skip: Vec::new(),
+        staged: args.staged,
     };
-    emit(check::check(&opts), args.report)
+    emit(crate::workspace::check(&opts), args.report, true)
 }
 
 fn run_diff(args: DiffArgs) -> i32 {
@@ -229,7 +235,7 @@ fn run_diff(args: DiffArgs) -> i32 {
         changelog: args.changelog,
         config: args.config,
     };
-    emit(crate::diff::diff(&opts), args.report)
+    emit(crate::diff::diff(&opts), args.report, false)
 }
 
 impl ReportArgs {
@@ -298,8 +304,11 @@ fn write_report(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-/// Writes the reports of a run and returns the exit status.
-fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i32 {
+/// Writes the reports of a run and returns the exit status. With `from_cwd`, the text
+/// formats name files from the working directory, so an editor started there opens
+/// them; the machine formats keep the names their consumers resolve (the repository's
+/// top).
+fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs, from_cwd: bool) -> i32 {
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
@@ -307,7 +316,14 @@ fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i3
             return 2;
         }
     };
-    let outcome = &outcome;
+    let for_people = from_cwd
+        .then(std::env::current_dir)
+        .and_then(Result::ok)
+        .map(|cwd| crate::relocate::relocated(&outcome, &cwd));
+    let outcome_for = |format: Format| match (&for_people, format) {
+        (Some(o), Format::Human | Format::Compact) => o,
+        _ => &outcome,
+    };
     let formats = if args.format.is_empty() {
         vec![Format::Human]
     } else {
@@ -318,7 +334,7 @@ fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i3
     for (i, format) in formats.iter().enumerate() {
         match args.output.get(i) {
             Some(path) => {
-                let text = report::render(*format, outcome, false);
+                let text = report::render(*format, outcome_for(*format), false);
                 if let Err(e) = write_report(path, &text) {
                     eprintln!("rollsafe: cannot write {}: {e}", path.display());
                     return 2;
@@ -326,7 +342,7 @@ fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs) -> i3
             }
             None => {
                 let color = tty && !no_color_env && !args.no_color;
-                let mut text = report::render(*format, outcome, color);
+                let mut text = report::render(*format, outcome_for(*format), color);
                 if args.quiet && *format == Format::Human {
                     // Drop the summary line.
                     if let Some(i) = text.trim_end_matches('\n').rfind('\n') {

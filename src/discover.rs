@@ -92,6 +92,11 @@ impl Filter {
         }
     }
 
+    /// Whether an `exclude` glob matches `path`.
+    pub fn excludes(&self, path: &str) -> bool {
+        self.exclude.is_match(path)
+    }
+
     pub fn keep(&self, path: &str) -> bool {
         if self.exclude.is_match(path) {
             return false;
