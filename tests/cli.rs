@@ -121,8 +121,9 @@ fn several_formats_in_one_run() {
             .args(["--format", "github"]),
     );
     assert_eq!(code, 1);
+    // Annotations name files from the repository's top, where GitHub resolves them.
     assert!(
-        out.starts_with("::error file=db/migrations/000003_order_status.up.sql"),
+        out.starts_with("::error file=fixtures/demo/head/db/migrations/000003_order_status.up.sql"),
         "{out}"
     );
     let v: serde_json::Value =
@@ -235,16 +236,16 @@ fn baseline_hides_known_findings_only() {
     let bl = tmp.path().join("baseline.json");
     let (code, _, _) = stdout(
         rollsafe()
+            .current_dir(tmp.path())
             .arg("check")
-            .arg(tmp.path())
             .arg("--write-baseline")
             .arg(&bl),
     );
     assert_eq!(code, 1);
     let (code, out, _) = stdout(
         rollsafe()
+            .current_dir(tmp.path())
             .arg("check")
-            .arg(tmp.path())
             .arg("--baseline")
             .arg(&bl)
             .args(["--format", "compact"]),
@@ -266,8 +267,8 @@ fn baseline_hides_known_findings_only() {
     );
     let (code, out, _) = stdout(
         rollsafe()
+            .current_dir(tmp.path())
             .arg("check")
-            .arg(tmp.path())
             .arg("--baseline")
             .arg(&bl)
             .args(["--format", "compact"]),
