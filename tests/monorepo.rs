@@ -113,7 +113,7 @@ fn text_formats_name_files_from_the_working_directory() {
     // A file outside the working directory is named absolutely, so it still opens.
     let (_, out, _) = run(rollsafe(&sub)
         .args(["check", "--base", "HEAD~1", "--format", "compact"])
-        .arg(format!("../../billing/migrations")));
+        .arg("../../billing/migrations"));
     let billing = repo.path().canonicalize().unwrap().join(BILLING_DROP);
     assert!(
         out.starts_with(&format!("{}:1:1: warning[M209]", billing.display())),
