@@ -250,6 +250,11 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             .map(|d| format!("{}/**", globset::escape(d))),
     );
     let filter = Filter::new(&config.include, &exclude);
+    let filter = if reports_only_migrations(opts, &config, &cwd) {
+        filter.migrations_only()
+    } else {
+        filter
+    };
     let max = config
         .max_file_size
         .unwrap_or(config::DEFAULT_MAX_FILE_SIZE);
@@ -500,6 +505,18 @@ pub(crate) fn postprocess(
     }
     diagnostic::sort(&mut diags);
     Ok(diags)
+}
+
+/// Whether every PATH is a migration file or a migration tool's setting, so that only
+/// the migration rules can report on them (pre-commit passing one new migration). Not
+/// when the configuration reads other files as migrations (`include`, `[classify]`).
+fn reports_only_migrations(opts: &Options, config: &Config, cwd: &Path) -> bool {
+    !opts.paths.is_empty()
+        && config.include.is_empty()
+        && !config.classify.values().any(|k| k == "migration")
+        && opts.paths.iter().all(|p| {
+            absolute(cwd, p).is_file() && crate::discover::is_migration_input(&p.to_string_lossy())
+        })
 }
 
 /// Files that only say how other files are read: migration tool settings and

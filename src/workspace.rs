@@ -191,13 +191,7 @@ fn nested_projects(root: &Path) -> Vec<PathBuf> {
         .map(|c| c.exclude)
         .unwrap_or_default();
     let filter = Filter::new(&[], &exclude);
-    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .filter_entry(|e| e.file_name() != ".git")
+    let mut found: Vec<PathBuf> = crate::listing::walker(root)
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_name() == config::FILE_NAME && e.depth() > 1)

@@ -4,7 +4,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{project, repo};
+use common::{git, project, repo};
 
 fn rollsafe() -> Command {
     let mut c = Command::cargo_bin("rollsafe").unwrap();
@@ -279,27 +279,6 @@ fn baseline_hides_known_findings_only() {
         [
             "migrations/000003_b.up.sql:2:1: error[M102] dropping table `pagers` breaks the previous release, which still queries it during the rollout, and destroys the data a rollback would need"
         ]
-    );
-}
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let st = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
     );
 }
 

@@ -175,3 +175,23 @@ fn a_baseline_written_from_the_top_covers_every_project() {
     ]));
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
 }
+
+#[test]
+fn a_directory_base_gives_each_nested_project_the_same_folder_of_the_previous_release() {
+    let fixture = common::repo().join("fixtures/monorepo");
+    let (code, out, err) = run(rollsafe(&fixture.join("head"))
+        .args(["check", "--format", "compact", "--base"])
+        .arg(fixture.join("base")));
+    assert_eq!(code, 1, "{err}");
+    let found: Vec<&str> = out.lines().map(|l| l.split(": ").next().unwrap()).collect();
+    assert_eq!(
+        found,
+        [
+            "services/billing/migrations/0002_drop_note.sql:1:1",
+            "services/billing/migrations/0002_drop_note.sql:1:22",
+            "services/shop/db/migrations/000002_created_at.up.sql:1:1",
+            "services/shop/deploy/shop.yaml:16:36",
+        ],
+        "{out}"
+    );
+}
