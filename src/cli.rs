@@ -319,7 +319,9 @@ fn emit(outcome: Result<check::Outcome, check::Failure>, args: ReportArgs, from_
     let for_people = from_cwd
         .then(std::env::current_dir)
         .and_then(Result::ok)
-        .map(|cwd| crate::relocate::relocated(&outcome, &cwd));
+        .map(|cwd| crate::relocate::canonical(&cwd))
+        .filter(|cwd| *cwd != crate::relocate::canonical(&outcome.root))
+        .map(|cwd| crate::relocate::relocated(outcome.clone(), &cwd));
     let outcome_for = |format: Format| match (&for_people, format) {
         (Some(o), Format::Human | Format::Compact) => o,
         _ => &outcome,

@@ -39,10 +39,9 @@ pub fn rename(rel: &str, from: &Path, to: &Path) -> String {
 
 /// `outcome` with every path (findings, related places, the sources shown) named from
 /// `to` instead of `outcome.root`; `to` becomes the root.
-pub fn relocated(outcome: &Outcome, to: &Path) -> Outcome {
-    let from = canonical(&outcome.root);
+pub fn relocated(mut out: Outcome, to: &Path) -> Outcome {
+    let from = canonical(&out.root);
     let to = canonical(to);
-    let mut out = outcome.clone();
     out.root = to.clone();
     if from == to {
         return out;

@@ -37,7 +37,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     if opts.config.is_some() {
         let outcome = check::check(opts)?;
         let top = top(&outcome.root, &cwd);
-        return Ok(relocated(&outcome, &top));
+        return Ok(relocated(outcome, &top));
     }
     let members = members(opts, &cwd);
     let several = members.len() > 1;
@@ -65,7 +65,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         let t = top_dir
             .get_or_insert_with(|| top(&outcome.root, &cwd))
             .clone();
-        let outcome = relocated(&outcome, &t);
+        let outcome = relocated(outcome, &t);
         merged = Some(match merged {
             None => outcome,
             Some(mut acc) => {
