@@ -25,6 +25,21 @@ fn run(c: &mut Command) -> (i32, String, String) {
 const BILLING_DROP: &str = "services/billing/migrations/0002_drop_note.sql";
 const SHOP_INDEX: &str = "services/shop/db/migrations/000002_created_at.up.sql";
 
+/// Where the release's findings are, from the repository's top: billing's own
+/// configuration keeps M209 (1:1), which the top one ignores; shop's Deployment lost
+/// its ConfigMap to billing's project.
+const FOUND: [&str; 4] = [
+    "services/billing/migrations/0002_drop_note.sql:1:1",
+    "services/billing/migrations/0002_drop_note.sql:1:22",
+    "services/shop/db/migrations/000002_created_at.up.sql:1:1",
+    "services/shop/deploy/shop.yaml:16:36",
+];
+
+/// `path:line:column` of each compact line.
+fn places(out: &str) -> Vec<&str> {
+    out.lines().map(|l| l.split(": ").next().unwrap()).collect()
+}
+
 #[test]
 fn files_of_two_projects_in_one_call_are_each_judged_by_their_own_configuration() {
     // What pre-commit does when a commit touches two services.
@@ -33,17 +48,7 @@ fn files_of_two_projects_in_one_call_are_each_judged_by_their_own_configuration(
         .args(["check", "--base", "HEAD~1", "--format", "compact"])
         .args([BILLING_DROP, SHOP_INDEX]));
     assert_eq!(code, 1, "{err}");
-    let found: Vec<&str> = out.lines().map(|l| l.split(": ").next().unwrap()).collect();
-    assert_eq!(
-        found,
-        [
-            // billing's own configuration keeps M209, which the top one ignores.
-            "services/billing/migrations/0002_drop_note.sql:1:1",
-            "services/billing/migrations/0002_drop_note.sql:1:22",
-            "services/shop/db/migrations/000002_created_at.up.sql:1:1",
-        ],
-        "{out}"
-    );
+    assert_eq!(places(&out), FOUND[..3], "{out}");
     assert!(out.lines().next().unwrap().contains("[M209]"), "{out}");
 }
 
@@ -97,9 +102,7 @@ fn text_formats_name_files_from_the_working_directory() {
         .args(["check", "--base", "HEAD~1", "--format", "compact"])
         .arg("migrations/000002_created_at.up.sql"));
     assert_eq!(
-        out.lines()
-            .map(|l| l.split(": ").next().unwrap())
-            .collect::<Vec<_>>(),
+        places(&out),
         ["migrations/000002_created_at.up.sql:1:1"],
         "{err}"
     );
@@ -183,15 +186,5 @@ fn a_directory_base_gives_each_nested_project_the_same_folder_of_the_previous_re
         .args(["check", "--format", "compact", "--base"])
         .arg(fixture.join("base")));
     assert_eq!(code, 1, "{err}");
-    let found: Vec<&str> = out.lines().map(|l| l.split(": ").next().unwrap()).collect();
-    assert_eq!(
-        found,
-        [
-            "services/billing/migrations/0002_drop_note.sql:1:1",
-            "services/billing/migrations/0002_drop_note.sql:1:22",
-            "services/shop/db/migrations/000002_created_at.up.sql:1:1",
-            "services/shop/deploy/shop.yaml:16:36",
-        ],
-        "{out}"
-    );
+    assert_eq!(places(&out), FOUND, "{out}");
 }
