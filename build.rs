@@ -3,7 +3,10 @@ use std::fmt::Write;
 
 fn main() {
     println!("cargo:rerun-if-changed=lints");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lints");
+    // Read when the script runs, not when it was compiled: a build script reused from a
+    // copied target folder (another checkout's) must still read this checkout's lints.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
+    let dir = std::path::Path::new(&manifest_dir).join("lints");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .map(|rd| {
             rd.flatten()

@@ -99,8 +99,19 @@ fn read_git(
             continue;
         }
         let size = f[3].parse::<u64>().unwrap_or(0);
-        wanted.push((path.to_string(), f[2].to_string(), size));
+        wanted.push((path.to_string(), f[2].to_string(), Some(size)));
     }
+    read_blobs(root, wanted, max_size)
+}
+
+/// Reads blobs `(path, object id, size if known)` through one `git cat-file --batch`
+/// process; a blob larger than `max_size` keeps only its size.
+fn read_blobs(
+    root: &Path,
+    wanted: Vec<(String, String, Option<u64>)>,
+    max_size: u64,
+) -> Result<Vec<RawFile>, String> {
+    let git_err = |e: std::io::Error| format!("git: {e}");
     let mut child = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -111,9 +122,10 @@ fn read_git(
         .spawn()
         .map_err(git_err)?;
     let mut stdin = child.stdin.take().ok_or("git: no stdin")?;
+    let too_big = |size: Option<u64>| size.is_some_and(|s| s > max_size);
     let to_read: Vec<String> = wanted
         .iter()
-        .filter(|(_, _, size)| *size <= max_size)
+        .filter(|(_, _, size)| !too_big(*size))
         .map(|(_, oid, _)| oid.clone())
         .collect();
     let writer = std::thread::spawn(move || {
@@ -126,13 +138,8 @@ fn read_git(
     let mut out = BufReader::new(child.stdout.take().ok_or("git: no stdout")?);
     let mut files = Vec::new();
     for (path, _, size) in wanted {
-        if size > max_size {
-            files.push(RawFile {
-                path,
-                bytes: Vec::new(),
-                size,
-                unread: None,
-            });
+        if too_big(size) {
+            files.push(oversized(path, size.unwrap_or(0)));
             continue;
         }
         let mut header = String::new();
@@ -145,11 +152,83 @@ fn read_git(
         let mut bytes = vec![0; len + 1];
         out.read_exact(&mut bytes).map_err(git_err)?;
         bytes.truncate(len);
-        files.push(RawFile::read(path, bytes, size));
+        if len as u64 > max_size {
+            files.push(oversized(path, len as u64));
+        } else {
+            files.push(RawFile::read(path, bytes, len as u64));
+        }
     }
     let _ = writer.join();
     let _ = child.wait();
     Ok(files)
+}
+
+fn oversized(path: String, size: u64) -> RawFile {
+    RawFile {
+        path,
+        bytes: Vec::new(),
+        size,
+        unread: None,
+    }
+}
+
+/// The files staged in the git index under `root` (what `git commit` would record),
+/// read from the object store, and the other staged paths (listed, never read). A
+/// pre-commit hook judges exactly the commit being made: untracked files and unstaged
+/// edits are not part of it.
+pub fn read_index(
+    root: &Path,
+    filter: &Filter,
+    max_size: u64,
+) -> Result<(Vec<RawFile>, Vec<String>), String> {
+    let ls = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["ls-files", "--stage", "-z", "--", "."])
+        .output()
+        .map_err(|e| format!("--staged: git could not run: {e}"))?;
+    if !ls.status.success() {
+        return Err(format!(
+            "--staged: {} is not in a git work tree ({})",
+            root.display(),
+            String::from_utf8_lossy(&ls.stderr).trim()
+        ));
+    }
+    // Entries: "<mode> <oid> <stage>\t<path>", paths relative to `root`.
+    let mut wanted = Vec::new();
+    let mut others = Vec::new();
+    for entry in ls.stdout.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let f: Vec<&str> = meta.split_whitespace().collect();
+        // Links and submodules are not files of the release (as in `read_git`); an
+        // unmerged path (stage 1–3) cannot be committed.
+        if f.len() < 3 || f[2] != "0" || f[0] == "120000" || f[0] == "160000" {
+            continue;
+        }
+        if filter.keep(path) {
+            wanted.push((path.to_string(), f[1].to_string(), None));
+        } else {
+            others.push(path.to_string());
+        }
+    }
+    let files = read_blobs(root, wanted, max_size)?;
+    Ok((files, others))
+}
+
+/// Whether the repository holding `root` has a commit at HEAD (not a repository whose
+/// first commit is being made).
+pub fn has_head(root: &Path) -> bool {
+    Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// The top level of the git work tree holding `dir`, if any.

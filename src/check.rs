@@ -30,6 +30,12 @@ pub struct Options {
     pub no_inline_ignores: bool,
     /// Working directory used to resolve relative paths (the process's by default).
     pub cwd: Option<PathBuf>,
+    /// Folders under the root (relative, `/`-separated) that are projects of their own
+    /// (a nested `rollsafe.toml`): never read as part of this one.
+    pub skip: Vec<String>,
+    /// Judge the commit being made: the release is the git index, the base HEAD (unless
+    /// `base` is given); before the first commit everything staged is new.
+    pub staged: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -239,7 +245,18 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         }
     }
     let config = load_config(opts, &root, &cwd)?;
-    let filter = Filter::new(&config.include, &config.exclude);
+    let mut exclude = config.exclude.clone();
+    exclude.extend(
+        opts.skip
+            .iter()
+            .map(|d| format!("{}/**", globset::escape(d))),
+    );
+    let filter = Filter::new(&config.include, &exclude);
+    let filter = if reports_only_migrations(opts, &config, &cwd) {
+        filter.migrations_only()
+    } else {
+        filter
+    };
     let max = config
         .max_file_size
         .unwrap_or(config::DEFAULT_MAX_FILE_SIZE);
@@ -251,23 +268,36 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             eprintln!("rollsafe timing: {what} at {:?}", t0.elapsed());
         }
     };
-    let base_spec = opts.base.clone().or_else(|| config.base.clone());
+    let base_spec = match (&opts.base, opts.staged) {
+        (Some(b), _) => Some(b.clone()),
+        (None, true) => base::has_head(&root).then(|| "HEAD".to_string()),
+        (None, false) => config.base.clone(),
+    };
     let mut base_note = None;
+    // Before a repository's first commit, everything staged is what the commit adds.
+    let all = opts.all || (opts.staged && base_spec.is_none());
+    let read_head = || {
+        if opts.staged {
+            base::read_index(&root, &filter, max)
+        } else {
+            Ok(walk_all(&root, &filter, max))
+        }
+    };
     // Both releases are read, then parsed, side by side (a large API description per
     // release is one file each: parsing them one after the other doubles the wait).
     let (head, base_project) = match &base_spec {
         Some(spec) => {
             let src = base::resolve(spec, &root, &cwd, opts.base_exact).map_err(|e| {
-                Failure(match opts.base {
-                    Some(_) => e,
-                    None => format!("{e} (the base is set by `base` in rollsafe.toml)"),
+                Failure(if opts.base.is_some() || opts.staged {
+                    e
+                } else {
+                    format!("{e} (the base is set by `base` in rollsafe.toml)")
                 })
             })?;
             base_note = src.note();
-            let ((head_files, other_paths), base_files) = rayon::join(
-                || walk_all(&root, &filter, max),
-                || base::read(&src, &root, &filter, max),
-            );
+            let (head_files, base_files) =
+                rayon::join(read_head, || base::read(&src, &root, &filter, max));
+            let (head_files, other_paths) = head_files.map_err(Failure)?;
             let base_files = base_files.map_err(Failure)?;
             lap("read files");
             let (mut head, base) = rayon::join(
@@ -279,7 +309,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             (head, Some((spec.clone(), base)))
         }
         None => {
-            let (head_files, other_paths) = walk_all(&root, &filter, max);
+            let (head_files, other_paths) = read_head().map_err(Failure)?;
             lap("read files");
             let mut head = project::load(head_files, &config);
             head.paths.extend(other_paths);
@@ -293,7 +323,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         head: &head,
         base: base_project.as_ref().map(|(_, p)| p),
         config: &config,
-        check_all: opts.all,
+        check_all: all,
         no_inline_ignores: opts.no_inline_ignores,
     };
     let mut diags = run_rules(&cx, &rules);
@@ -301,7 +331,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
 
     // Only what is new relative to the base, unless --all.
     if let Some((_, base_p)) = &base_project
-        && !opts.all
+        && !all
     {
         let bcx = ProjectCx {
             head: base_p,
@@ -338,7 +368,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         diags.retain(|d| !known.contains(&d.fingerprint));
     }
     let mut notes: Vec<String> = base_note.into_iter().collect();
-    if base_project.is_none() && !opts.all {
+    if base_project.is_none() && !all {
         let older: usize = head
             .migration_sets
             .iter()
@@ -444,6 +474,13 @@ pub(crate) fn postprocess(
         for p in &opts.paths {
             let abs = absolute(cwd, p);
             let abs = abs.canonicalize().unwrap_or(abs);
+            // A setting file changes how the files of its folder are judged (diesel's
+            // `metadata.toml` turns a transaction off): named as a PATH, it stands for
+            // its folder.
+            let abs = match abs.parent() {
+                Some(dir) if is_setting_file(&abs) => dir.to_path_buf(),
+                _ => abs,
+            };
             match abs.strip_prefix(&root_canon) {
                 Ok(rel) => {
                     let rel = rel
@@ -478,6 +515,38 @@ pub(crate) fn postprocess(
     }
     diagnostic::sort(&mut diags);
     Ok(diags)
+}
+
+/// Whether every PATH is a migration file or a migration tool's setting, so that only
+/// the migration rules can report on them (pre-commit passing one new migration). Not
+/// when the configuration reads other files as migrations (`include`, `[classify]`).
+fn reports_only_migrations(opts: &Options, config: &Config, cwd: &Path) -> bool {
+    !opts.paths.is_empty()
+        && config.include.is_empty()
+        && !config.classify.values().any(|k| k == "migration")
+        && opts.paths.iter().all(|p| {
+            absolute(cwd, p).is_file() && crate::discover::is_migration_input(&p.to_string_lossy())
+        })
+}
+
+/// Files that only say how other files are read: migration tool settings and
+/// rollsafe's own configuration.
+fn is_setting_file(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(
+        name.as_str(),
+        "rollsafe.toml"
+            | "metadata.toml"
+            | "migration_lock.toml"
+            | "sqitch.plan"
+            | "flyway.conf"
+            | "flyway.toml"
+            | "go.mod"
+            | "cargo.toml"
+    )
 }
 
 /// Exit status for a set of findings: 1 when any is at or above `fail_on`.

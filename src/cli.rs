@@ -106,6 +106,10 @@ pub struct CheckArgs {
     /// Print the resolved settings, and where each comes from, and exit without checking.
     #[arg(long)]
     pub show_settings: bool,
+    /// Check the commit being made: the files staged in the git index against HEAD
+    /// (a pre-commit hook; untracked files and unstaged edits are left out).
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -224,12 +228,14 @@ fn run_check(args: CheckArgs) -> i32 {
         all: args.all,
         no_inline_ignores: args.no_inline_ignores,
         cwd: None,
+        skip: Vec::new(),
+        staged: args.staged,
     };
     if args.show_settings {
         return crate::show_settings::show(&opts, &args.report);
     }
     let writes_baseline = opts.write_baseline.is_some();
-    let status = emit(check::check(&opts), args.report, args.statistics);
+    let status = emit(crate::workspace::check(&opts), args.report, args.statistics, true);
     // Writing a baseline accepts the findings it records: that run succeeded.
     if writes_baseline && status == 1 {
         0
@@ -248,7 +254,7 @@ fn run_diff(args: DiffArgs) -> i32 {
         changelog: args.changelog,
         config: args.config,
     };
-    emit(crate::diff::diff(&opts), args.report, false)
+    emit(crate::diff::diff(&opts), args.report, false, false)
 }
 
 impl ReportArgs {
@@ -348,11 +354,15 @@ pub fn colour(
     }
 }
 
-/// Writes the reports of a run and returns the exit status.
+/// Writes the reports of a run and returns the exit status. With `from_cwd`, the text
+/// formats name files from the working directory, so an editor started there opens
+/// them; the machine formats keep the names their consumers resolve (the repository's
+/// top).
 fn emit(
     outcome: Result<check::Outcome, check::Failure>,
     args: ReportArgs,
     statistics: bool,
+    from_cwd: bool,
 ) -> i32 {
     let outcome = match outcome {
         Ok(o) => o,
@@ -361,7 +371,16 @@ fn emit(
             return 2;
         }
     };
-    let outcome = &outcome;
+    let for_people = from_cwd
+        .then(std::env::current_dir)
+        .and_then(Result::ok)
+        .map(|cwd| crate::relocate::canonical(&cwd))
+        .filter(|cwd| *cwd != crate::relocate::canonical(&outcome.root))
+        .map(|cwd| crate::relocate::relocated(outcome.clone(), &cwd));
+    let outcome_for = |format: Format| match (&for_people, format) {
+        (Some(o), Format::Human | Format::Compact) => o,
+        _ => &outcome,
+    };
     let formats = if args.format.is_empty() {
         vec![Format::Human]
     } else {
@@ -373,7 +392,7 @@ fn emit(
     for (i, format) in formats.iter().enumerate() {
         match args.output.get(i) {
             Some(path) => {
-                let text = report::render(*format, outcome, false);
+                let text = report::render(*format, outcome_for(*format), false);
                 if let Err(e) = write_report(path, &text) {
                     eprintln!("rollsafe: cannot write {}: {e}", path.display());
                     return 2;
@@ -381,9 +400,9 @@ fn emit(
             }
             None => {
                 let mut text = if statistics {
-                    report::statistics::render(*format, outcome)
+                    report::statistics::render(*format, outcome_for(*format))
                 } else {
-                    report::render(*format, outcome, color)
+                    report::render(*format, outcome_for(*format), color)
                 };
                 if args.quiet && *format == Format::Human && !statistics {
                     // Drop the summary line.

@@ -75,6 +75,24 @@ pub fn is_candidate(path: &str) -> bool {
 pub struct Filter {
     include: Option<GlobSet>,
     exclude: GlobSet,
+    /// Read only what migration rules read (see [`Filter::migrations_only`]).
+    migrations_only: bool,
+}
+
+/// Files the migration rules read: the migrations and the settings of their tools.
+pub fn is_migration_input(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.ends_with(".sql")
+        || matches!(
+            name.as_str(),
+            "sqitch.plan"
+                | "metadata.toml"
+                | "migration_lock.toml"
+                | "go.mod"
+                | "cargo.toml"
+                | "flyway.conf"
+                | "flyway.toml"
+        )
 }
 
 fn globset(globs: &[String]) -> GlobSet {
@@ -92,11 +110,26 @@ impl Filter {
         Filter {
             include: (!include.is_empty()).then(|| globset(include)),
             exclude: globset(exclude),
+            migrations_only: false,
         }
     }
 
+    /// The same filter reading only [`is_migration_input`] files: when every file to
+    /// report on is a migration, no manifest, env file or API description can change
+    /// what is reported, and a one-file pre-commit run in a large repository need not
+    /// parse them (the others are still listed).
+    pub fn migrations_only(mut self) -> Filter {
+        self.migrations_only = true;
+        self
+    }
+
+    /// Whether an `exclude` glob matches `path`.
+    pub fn excludes(&self, path: &str) -> bool {
+        self.exclude.is_match(path)
+    }
+
     pub fn keep(&self, path: &str) -> bool {
-        if self.exclude.is_match(path) {
+        if self.exclude.is_match(path) || (self.migrations_only && !is_migration_input(path)) {
             return false;
         }
         match &self.include {

@@ -10,6 +10,19 @@ use std::sync::Mutex;
 use crate::diagnostic::Severity;
 use crate::discover::{Filter, RawFile, rel};
 
+/// The walk every listing of a project makes: hidden files included, `.gitignore` and
+/// `.git/info/exclude` honoured (in a git repository or not), `.git` never entered.
+pub fn walker(dir: &Path) -> ignore::WalkBuilder {
+    let mut b = ignore::WalkBuilder::new(dir);
+    b.hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .filter_entry(|e| e.file_name() != ".git");
+    b
+}
+
 /// The outcome of listing a folder.
 #[derive(Default)]
 pub struct Listing {
@@ -204,44 +217,36 @@ fn walk(dir: &Path, prefix: &str) -> Found {
     };
     // A parallel walk: migration folders hold one directory per migration (diesel,
     // Prisma), so directory reads dominate on large repositories.
-    ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .filter_entry(|e| e.file_name() != ".git")
-        .build_parallel()
-        .run(|| {
-            Box::new(|entry| {
-                match entry {
-                    Ok(entry) => {
-                        let Some(t) = entry.file_type() else {
-                            return ignore::WalkState::Continue;
-                        };
-                        let (is_file, is_link) = (t.is_file(), t.is_symlink());
-                        if !(is_file || is_link) {
-                            return ignore::WalkState::Continue;
-                        }
-                        if let Some(r) = name(entry.path())
-                            && let Ok(mut f) = found.lock()
-                        {
-                            let list = if is_file { &mut f.files } else { &mut f.links };
-                            list.push((r, entry.into_path()));
-                        }
+    walker(dir).build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    let Some(t) = entry.file_type() else {
+                        return ignore::WalkState::Continue;
+                    };
+                    let (is_file, is_link) = (t.is_file(), t.is_symlink());
+                    if !(is_file || is_link) {
+                        return ignore::WalkState::Continue;
                     }
-                    Err(e) => {
-                        if let Some((path, why)) = unreadable(&e)
-                            && let Some(r) = name(&path)
-                            && let Ok(mut f) = found.lock()
-                        {
-                            f.unreadable.push((r, why));
-                        }
+                    if let Some(r) = name(entry.path())
+                        && let Ok(mut f) = found.lock()
+                    {
+                        let list = if is_file { &mut f.files } else { &mut f.links };
+                        list.push((r, entry.into_path()));
                     }
                 }
-                ignore::WalkState::Continue
-            })
-        });
+                Err(e) => {
+                    if let Some((path, why)) = unreadable(&e)
+                        && let Some(r) = name(&path)
+                        && let Ok(mut f) = found.lock()
+                    {
+                        f.unreadable.push((r, why));
+                    }
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
     let mut f = found.into_inner().unwrap_or_default();
     f.files.sort();
     f.links.sort();

@@ -43,6 +43,16 @@ impl SourceFile {
         })
     }
 
+    /// The same text under another name (a monorepo report names files from the
+    /// repository's top, not from their project's root).
+    pub fn renamed(&self, path: impl Into<String>) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            path: path.into(),
+            text: self.text.clone(),
+            line_starts: self.line_starts.clone(),
+        })
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }

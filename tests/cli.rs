@@ -4,7 +4,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{project, repo};
+use common::{git, project, repo};
 
 fn rollsafe() -> Command {
     let mut c = Command::cargo_bin("rollsafe").unwrap();
@@ -121,8 +121,9 @@ fn several_formats_in_one_run() {
             .args(["--format", "github"]),
     );
     assert_eq!(code, 1);
+    // Annotations name files from the repository's top, where GitHub resolves them.
     assert!(
-        out.starts_with("::error file=db/migrations/000003_order_status.up.sql"),
+        out.starts_with("::error file=fixtures/demo/head/db/migrations/000003_order_status.up.sql"),
         "{out}"
     );
     let v: serde_json::Value =
@@ -235,8 +236,8 @@ fn baseline_hides_known_findings_only() {
     let bl = tmp.path().join("baseline.json");
     let (code, _, _) = stdout(
         rollsafe()
+            .current_dir(tmp.path())
             .arg("check")
-            .arg(tmp.path())
             .arg("--write-baseline")
             .arg(&bl),
     );
@@ -244,8 +245,8 @@ fn baseline_hides_known_findings_only() {
     assert_eq!(code, 0);
     let (code, out, _) = stdout(
         rollsafe()
+            .current_dir(tmp.path())
             .arg("check")
-            .arg(tmp.path())
             .arg("--baseline")
             .arg(&bl)
             .args(["--format", "compact"]),
@@ -267,8 +268,8 @@ fn baseline_hides_known_findings_only() {
     );
     let (code, out, _) = stdout(
         rollsafe()
+            .current_dir(tmp.path())
             .arg("check")
-            .arg(tmp.path())
             .arg("--baseline")
             .arg(&bl)
             .args(["--format", "compact"]),
@@ -279,27 +280,6 @@ fn baseline_hides_known_findings_only() {
         [
             "migrations/000003_b.up.sql:2:1: error[M102] dropping table `pagers` breaks the previous release, which still queries it during the rollout, and destroys the data a rollback would need"
         ]
-    );
-}
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let st = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
     );
 }
 

@@ -55,6 +55,22 @@ fixture!(data_kept, "data-kept");
 fixture!(name_references, "name-references");
 fixture!(rolling_updates, "rolling-updates");
 
+/// A monorepo (`fixtures/monorepo`, as a git history): each `rollsafe.toml` governs its
+/// own subtree — the top one ignores M209, billing's does not — a project never reads
+/// another's files (shop's ConfigMap moved into billing is missing for shop), and every
+/// path is named from the repository's top.
+#[test]
+fn monorepo() {
+    let repo = common::git_release_pair("monorepo");
+    let o = rollsafe::workspace::check(&rollsafe::check::Options {
+        base: Some("HEAD~1".into()),
+        cwd: Some(repo.path().to_path_buf()),
+        ..Default::default()
+    })
+    .unwrap();
+    insta::assert_snapshot!(report::compact::render(&o));
+}
+
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]
 fn api_changelog() {

@@ -5,12 +5,13 @@ mod common;
 
 use assert_cmd::Command;
 
-/// Runs `check` with `--fail-on never`: input problems must never make it exit 2.
+/// Runs `check` in `dir` with `--fail-on never`: input problems must never make it exit 2.
+/// (From inside `dir`, the text formats name its files relative to it.)
 fn check_never_failing(dir: &std::path::Path, format: &str) -> String {
     let out = Command::cargo_bin("rollsafe")
         .unwrap()
+        .current_dir(dir)
         .arg("check")
-        .arg(dir)
         .args(["--format", format, "--fail-on", "never"])
         .output()
         .unwrap();

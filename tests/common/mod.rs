@@ -124,3 +124,54 @@ pub fn location_problem(o: &Outcome) -> Option<String> {
     }
     None
 }
+
+/// Runs git in `dir` with a fixed identity; panics with git's message when it fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A git repository in a new temporary folder whose two commits are
+/// `fixtures/<dir>/base` and then `fixtures/<dir>/head`: the scenario as a team's
+/// history, with the repository's top where the fixture's root is.
+pub fn git_release_pair(dir: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = repo().join("fixtures").join(dir);
+    git(tmp.path(), &["init", "-q"]);
+    for (side, message) in [("base", "previous release"), ("head", "this release")] {
+        git(tmp.path(), &["rm", "-rqf", "--ignore-unmatch", "."]);
+        copy_tree(&fixture.join(side), tmp.path());
+        git(tmp.path(), &["add", "-A"]);
+        git(tmp.path(), &["commit", "-qm", message]);
+    }
+    tmp
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
