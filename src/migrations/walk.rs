@@ -154,8 +154,15 @@ pub struct MigrationCx<'a> {
     pub set: &'a MigrationSet,
     pub index: usize,
     pub migration: &'a Migration,
+    /// The parts the database being replayed runs (one dialect variant's files, else
+    /// the dialect-neutral ones).
+    pub up_parts: &'a [&'a super::PartRef],
+    pub down_parts: &'a [&'a super::PartRef],
     /// Schema after the up parts of this migration ran.
     pub schema_after: &'a Schema,
+    /// What the up parts followed by the down parts leave different from the schema
+    /// before the up (when the migration has a down part and is judged).
+    pub down_differences: Option<&'a [super::schema::Difference]>,
     pub uses_down: bool,
     pub config: &'a MigrationsConfig,
 }
@@ -292,66 +299,107 @@ fn run_set(
 ) {
     let uses_down = super::set_uses_down(set);
     let newest = newest_index(set);
-    let mut schema = Schema::default();
-    for (index, m) in set.migrations.iter().enumerate() {
-        let checked = match judge {
-            Judge::All => true,
-            Judge::New => m.is_new,
-            Judge::Newest => Some(index) == newest,
-        };
-        let mut found = Vec::new();
-        for part in &m.up {
-            walk_part(
-                set,
-                index,
-                m,
-                part,
-                Part::Up,
-                &mut schema,
-                checked,
-                rules,
-                config,
-                &mut found,
-            );
-        }
-        let mut down_schema = schema.clone();
-        let mut down_found = Vec::new();
-        for part in &m.down {
-            walk_part(
-                set,
-                index,
-                m,
-                part,
-                Part::Down,
-                &mut down_schema,
-                checked,
-                rules,
-                config,
-                &mut down_found,
-            );
-        }
-        if config.demote_down_parts {
-            // Before folding: the folded statements still cover their M209s.
-            super::noise::drop_covered_lock_timeouts(&mut down_found);
-            super::noise::fold_rollback(&mut down_found);
-        }
-        found.extend(down_found);
-        if checked {
-            let cx = MigrationCx {
-                set,
-                index,
-                migration: m,
-                schema_after: &schema,
-                uses_down,
-                config,
+    let variants = super::set_variants(set);
+    let mut all = Vec::new();
+    for variant in &variants {
+        let mut schema = Schema::new(set.dialect);
+        for (index, m) in set.migrations.iter().enumerate() {
+            let checked = match judge {
+                Judge::All => true,
+                Judge::New => m.is_new,
+                Judge::Newest => Some(index) == newest,
             };
-            for r in rules {
-                r.check_migration(&cx, &mut found);
-            }
+            let parts = (m.parts_for(*variant, false), m.parts_for(*variant, true));
+            let found = walk_migration(
+                set, index, m, &parts, &mut schema, checked, uses_down, rules, config,
+            );
+            all.extend(found);
         }
-        super::noise::shape_migration(&mut found);
-        out.extend(found);
     }
+    if variants.len() > 1 {
+        // A dialect-neutral file runs in every variant without its own: report it once.
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|d: &Diagnostic| {
+            seen.insert((
+                d.code,
+                d.location.path.clone(),
+                d.location.offset,
+                d.location.len,
+                d.message.clone(),
+            ))
+        });
+    }
+    out.extend(all);
+}
+
+/// Walks one migration's up parts, then its down parts on the schema after the up,
+/// comparing, then undoing them; runs the per-migration rules.
+#[allow(clippy::too_many_arguments)]
+fn walk_migration(
+    set: &MigrationSet,
+    index: usize,
+    m: &Migration,
+    (up, down): &(Vec<&super::PartRef>, Vec<&super::PartRef>),
+    schema: &mut Schema,
+    checked: bool,
+    uses_down: bool,
+    rules: &[&dyn Rule],
+    config: &MigrationsConfig,
+) -> Vec<Diagnostic> {
+    // The journal only has to reach back to the start of this migration.
+    schema.forget();
+    let before_up = schema.mark();
+    let mut found = Vec::new();
+    for part in up {
+        walk_part(
+            set, index, m, part, Part::Up, schema, checked, rules, config, &mut found,
+        );
+    }
+    // The down part runs on the schema after the up, in place; what it changed is
+    // compared with the state before the up, then undone.
+    let after_up = schema.mark();
+    let mut down_found = Vec::new();
+    for part in down {
+        walk_part(
+            set,
+            index,
+            m,
+            part,
+            Part::Down,
+            schema,
+            checked,
+            rules,
+            config,
+            &mut down_found,
+        );
+    }
+    let down_differences =
+        (checked && !down.is_empty()).then(|| schema.differences_since(before_up));
+    schema.rollback(after_up);
+    if config.demote_down_parts {
+        // Before folding: the folded statements still cover their M209s.
+        super::noise::drop_covered_lock_timeouts(&mut down_found);
+        super::noise::fold_rollback(&mut down_found);
+    }
+    found.extend(down_found);
+    if checked {
+        let cx = MigrationCx {
+            set,
+            index,
+            migration: m,
+            up_parts: up,
+            down_parts: down,
+            schema_after: schema,
+            down_differences: down_differences.as_deref(),
+            uses_down,
+            config,
+        };
+        for r in rules {
+            r.check_migration(&cx, &mut found);
+        }
+    }
+    super::noise::shape_migration(&mut found);
+    found
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -388,6 +436,7 @@ fn walk_part(
         .filter(|r| !(cockroach && super::noise::is_lock_rule(r.meta().code)))
         .collect();
     for stmt in &section.statements {
+        note_unreadable(schema, stmt, &part_ref.file.source.text);
         for op in &stmt.ops {
             match op {
                 Op::Begin => {
@@ -453,6 +502,50 @@ fn walk_part(
             schema.apply(op, index);
         }
     }
+}
+
+/// A statement whose effect on the schema rollsafe does not read: not understood, or
+/// understood only as "something else" while it alters a table or runs code (`ALTER …`
+/// forms the model does not follow, `DO` blocks, procedure calls).
+fn reads_unknown_effects(stmt: &Statement) -> bool {
+    use crate::sql::Understood;
+    if matches!(stmt.understood, Understood::Unchecked(_)) {
+        return true;
+    }
+    stmt.ops.iter().any(|o| matches!(o, Op::Other | Op::Opaque { .. }))
+        && ["alter ", "do ", "do$", "call ", "execute ", "exec "]
+            .iter()
+            .any(|p| stmt.normalised.starts_with(p))
+}
+
+/// Marks the tables an unreadable statement names as uncertain.
+fn note_unreadable(schema: &mut Schema, stmt: &Statement, text: &str) {
+    if reads_unknown_effects(stmt) {
+        schema.mark_uncertain(
+            stmt.token_ranges
+                .iter()
+                .filter_map(|&(s, e)| text.get(s..e).map(|w| w.trim_matches(['"', '`']))),
+        );
+    }
+}
+
+/// Replays the up parts of a set's first `upto` migrations, as the database `variant`
+/// runs them, into a schema model (what the rules see before migration `upto`).
+pub fn replay(set: &MigrationSet, upto: usize, variant: Option<&str>) -> Schema {
+    let mut schema = Schema::new(set.dialect);
+    for (index, m) in set.migrations.iter().enumerate().take(upto) {
+        schema.forget();
+        for p in m.parts_for(variant, false) {
+            for stmt in &super::section(p).statements {
+                note_unreadable(&mut schema, stmt, &p.file.source.text);
+                for op in &stmt.ops {
+                    schema.apply(op, index);
+                }
+            }
+        }
+    }
+    schema.forget();
+    schema
 }
 
 /// Made by the migration being checked (`index`), or by another migration new in this
