@@ -140,6 +140,10 @@ pub struct Schema {
     /// Enum types renamed away (old name → values), kept to spot a "recreate with fewer
     /// values" sequence.
     pub renamed_enums: HashMap<String, Vec<String>>,
+    /// Tables dropped by the replay (to tell "does not exist" from "never heard of").
+    dropped_tables: HashSet<String>,
+    /// A statement rollsafe could not read ran: objects may exist that it never saw.
+    unreadable_seen: bool,
     journal: Vec<Undo>,
 }
 
@@ -240,6 +244,7 @@ impl Schema {
 
     /// Marks the tables named in a statement rollsafe could not read as uncertain.
     pub fn mark_uncertain<'a>(&mut self, names: impl Iterator<Item = &'a str>) {
+        self.unreadable_seen = true;
         let hit: Vec<String> = names
             .filter(|n| self.tables.contains_key(*n))
             .map(str::to_string)
@@ -249,6 +254,114 @@ impl Schema {
                 self.table_mut(&n).uncertain = true;
             }
         }
+    }
+
+    /// Applies one operation of a statement of migration number `m`, as the server does:
+    /// a statement that fails changes nothing, and `IF NOT EXISTS` skips an object that is
+    /// already there (it is not replaced).
+    pub fn apply_statement_op(&mut self, op: &Op, m: usize, guarded: bool) {
+        if self.failure(op, guarded).is_some() || (guarded && self.exists_already(op)) {
+            return;
+        }
+        self.apply(op, m);
+    }
+
+    /// Whether the object `op` creates is there already.
+    fn exists_already(&self, op: &Op) -> bool {
+        match op {
+            Op::CreateTable { table, .. } | Op::CreateView { name: table } => {
+                self.tables.contains_key(table)
+            }
+            Op::CreateIndex { name: Some(n), .. } => self.relation_name_taken(n),
+            Op::AddColumn { table, column } => self
+                .table(table)
+                .is_some_and(|t| t.columns.contains_key(&column.name)),
+            Op::CreateEnum { name, .. } => self.enums.contains_key(name),
+            _ => false,
+        }
+    }
+
+    /// PostgreSQL keeps tables, views, indexes (and the indexes of UNIQUE and PRIMARY
+    /// KEY constraints) in one namespace of relation names; MySQL's index names are per
+    /// table.
+    fn relation_name_taken(&self, name: &str) -> bool {
+        self.indexes.contains_key(name)
+            || (self.dialect != Some(Dialect::Mysql)
+                && (self.tables.contains_key(name)
+                    || self.constraints.get(name).is_some_and(|c| {
+                        matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
+                    })))
+    }
+
+    /// Every table the model holds was created by a readable statement it saw, and no
+    /// statement it could not read ran: an index or constraint it does not know does
+    /// not exist.
+    pub fn knows_everything(&self) -> bool {
+        !self.unreadable_seen && self.tables.values().all(|t| t.fully_known())
+    }
+
+    /// Why the statement fails against the schema at this point, if the model is sure:
+    /// it creates an object that exists (without `IF NOT EXISTS`), or drops or changes
+    /// one that does not (without `IF EXISTS`).
+    pub fn failure(&self, op: &Op, guarded: bool) -> Option<String> {
+        if guarded {
+            return None;
+        }
+        let known = |t: &str| self.table(t).filter(|t| t.fully_known());
+        match op {
+            Op::CreateTable { table, .. } if self.table(table).is_some_and(|t| !t.view) => {
+                Some(format!("table `{table}` already exists"))
+            }
+            Op::CreateIndex { name: Some(n), .. } if self.relation_name_taken(n) => {
+                Some(format!("a relation named `{n}` already exists"))
+            }
+            Op::CreateEnum { name, .. } if self.enums.contains_key(name) => {
+                Some(format!("type `{name}` already exists"))
+            }
+            Op::AddColumn { table, column } if known(table).is_some_and(|t| t.columns.contains_key(&column.name)) => {
+                Some(format!("column `{table}.{}` already exists", column.name))
+            }
+            Op::AddConstraint { table, name: Some(n), .. }
+                if self.constraints.get(n).is_some_and(|c| &c.table == table) =>
+            {
+                Some(format!("constraint `{n}` already exists on `{table}`"))
+            }
+            Op::DropColumn { table, column }
+            | Op::RenameColumn { table, from: column, .. }
+            | Op::SetNotNull { table, column }
+            | Op::DropNotNull { table, column }
+            | Op::SetDefault { table, column }
+            | Op::DropDefault { table, column }
+                if known(table).is_some_and(|t| !t.columns.contains_key(column)) =>
+            {
+                Some(format!("column `{table}.{column}` does not exist"))
+            }
+            Op::DropTable { table } if self.is_gone(table) => {
+                Some(format!("table `{table}` does not exist"))
+            }
+            Op::DropIndex { name, .. }
+                if self.dialect != Some(Dialect::Mysql)
+                    && !self.indexes.contains_key(name)
+                    && !self.constraints.contains_key(name)
+                    && (self.dropped_names.contains_key(name) || self.knows_everything()) =>
+            {
+                Some(format!("index `{name}` does not exist"))
+            }
+            Op::DropConstraint { table, name }
+                if !self.constraints.contains_key(name)
+                    && known(table).is_some()
+                    && self.knows_everything() =>
+            {
+                Some(format!("constraint `{name}` does not exist on `{table}`"))
+            }
+            _ => None,
+        }
+    }
+
+    /// A table the replay dropped or renamed away, and did not make again.
+    fn is_gone(&self, table: &str) -> bool {
+        !self.tables.contains_key(table)
+            && (self.renamed_tables.contains_key(table) || self.dropped_tables.contains(table))
     }
 
     /// Applies one operation of migration number `m`.
@@ -283,6 +396,7 @@ impl Schema {
                 self.put_table(table, Some(Arc::new(t)));
             }
             Op::DropTable { table } | Op::DropView { name: table } => {
+                self.dropped_tables.insert(table.clone());
                 if self.tables.contains_key(table) {
                     self.put_table(table, None);
                     self.drop_dependents(table);
@@ -362,13 +476,7 @@ impl Schema {
                 ..
             } => {
                 let t = self.table_mut(table);
-                let c = t.columns.entry(column.clone()).or_insert(Column {
-                    created_in: 0,
-                    spec: ColumnSpec {
-                        name: column.clone(),
-                        ..Default::default()
-                    },
-                });
+                let c = t.columns.entry(column.clone()).or_insert_with(|| stub(column));
                 c.spec.data_type = new_type.clone();
                 if let Some(s) = spec {
                     c.spec.not_null = s.not_null;
@@ -621,15 +729,23 @@ impl Schema {
         Arc::make_mut(t)
     }
 
+    /// Changes a column; one the model never saw created is kept as a stub (its table
+    /// predates the kept history), so a later change can be compared with it.
     fn with_column(&mut self, table: &str, column: &str, f: impl FnOnce(&mut ColumnSpec)) {
-        if self
-            .tables
-            .get(table)
-            .is_some_and(|t| t.columns.contains_key(column))
-            && let Some(c) = self.table_mut(table).columns.get_mut(column)
-        {
-            f(&mut c.spec);
-        }
+        let t = self.table_mut(table);
+        let c = t.columns.entry(column.to_string()).or_insert_with(|| stub(column));
+        f(&mut c.spec);
+    }
+}
+
+/// A column known only from a change to it: created before the kept history.
+fn stub(column: &str) -> Column {
+    Column {
+        created_in: BEFORE_HISTORY,
+        spec: ColumnSpec {
+            name: column.to_string(),
+            ..Default::default()
+        },
     }
 }
 
@@ -657,6 +773,16 @@ fn table_differences(
             Object::Table(name.to_string())
         }
     };
+    // A table first met in an ALTER was there before the kept history: its appearance in
+    // the model is no creation.
+    let placeholder = Table {
+        created_in: BEFORE_HISTORY,
+        ..Default::default()
+    };
+    let before = match (before, now) {
+        (None, Some(n)) if n.created_in == BEFORE_HISTORY => Some(&placeholder),
+        _ => before,
+    };
     match (before, now) {
         (Some(b), None) => out.push(Difference::Removed(object(b))),
         (None, Some(n)) => out.push(Difference::Added(object(n))),
@@ -678,6 +804,14 @@ fn table_differences(
             for c in names {
                 match (b.columns.get(c), n.columns.get(c)) {
                     (Some(_), None) => out.push(Difference::Removed(col(c))),
+                    // A column the model first heard of through a change: changed, not added.
+                    (None, Some(y)) if y.created_in == BEFORE_HISTORY => {
+                        out.push(Difference::ColumnChanged {
+                            table: name.to_string(),
+                            column: c.clone(),
+                            what: String::new(),
+                        })
+                    }
                     (None, Some(_)) => out.push(Difference::Added(col(c))),
                     (Some(x), Some(y)) => {
                         if x.spec.data_type.is_empty() || y.spec.data_type.is_empty() {

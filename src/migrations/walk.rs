@@ -38,6 +38,11 @@ pub struct OpCx<'a> {
     /// With the byte range of the statement that added each.
     pub not_valid_in_tx: &'a [(String, Option<String>, usize, usize)],
     pub config: &'a MigrationsConfig,
+    /// The statement says `IF [NOT] EXISTS`.
+    pub guarded: bool,
+    /// The dialect variant replayed (`mysql`, `postgres`, `cockroach`, …) when the set's
+    /// files carry pop-style infixes.
+    pub variant: Option<&'static str>,
 }
 
 impl OpCx<'_> {
@@ -311,7 +316,7 @@ fn run_set(
             };
             let parts = (m.parts_for(*variant, false), m.parts_for(*variant, true));
             let found = walk_migration(
-                set, index, m, &parts, &mut schema, checked, uses_down, rules, config,
+                set, index, m, &parts, &mut schema, checked, uses_down, rules, config, *variant,
             );
             all.extend(found);
         }
@@ -345,6 +350,7 @@ fn walk_migration(
     uses_down: bool,
     rules: &[&dyn Rule],
     config: &MigrationsConfig,
+    variant: Option<&'static str>,
 ) -> Vec<Diagnostic> {
     // The journal only has to reach back to the start of this migration.
     schema.forget();
@@ -352,7 +358,7 @@ fn walk_migration(
     let mut found = Vec::new();
     for part in up {
         walk_part(
-            set, index, m, part, Part::Up, schema, checked, rules, config, &mut found,
+            set, index, m, part, Part::Up, schema, checked, rules, config, variant, &mut found,
         );
     }
     // The down part runs on the schema after the up, in place; what it changed is
@@ -370,6 +376,7 @@ fn walk_migration(
             checked,
             rules,
             config,
+            variant,
             &mut down_found,
         );
     }
@@ -413,6 +420,7 @@ fn walk_part(
     checked: bool,
     rules: &[&dyn Rule],
     config: &MigrationsConfig,
+    variant: Option<&'static str>,
     out: &mut Vec<Diagnostic>,
 ) {
     let section = super::section(part_ref);
@@ -437,6 +445,7 @@ fn walk_part(
         .collect();
     for stmt in &section.statements {
         note_unreadable(schema, stmt, &part_ref.file.source.text);
+        let guarded = is_guarded(stmt, &part_ref.file.source.text);
         for op in &stmt.ops {
             match op {
                 Op::Begin => {
@@ -470,6 +479,8 @@ fn walk_part(
                     blocking_lock_before: blocking_before,
                     not_valid_in_tx: &not_valid,
                     config,
+                    guarded,
+                    variant,
                 };
                 let before = out.len();
                 for r in &part_rules {
@@ -499,9 +510,15 @@ fn walk_part(
             {
                 not_valid.push((table.clone(), name.clone(), stmt.start, stmt.end));
             }
-            schema.apply(op, index);
+            schema.apply_statement_op(op, index, guarded);
         }
     }
+}
+
+/// `IF [NOT] EXISTS`: the statement skips an object that is (or is not) there.
+pub fn is_guarded(stmt: &Statement, text: &str) -> bool {
+    stmt.find_words(text, &["IF", "NOT", "EXISTS"]).is_some()
+        || stmt.find_words(text, &["IF", "EXISTS"]).is_some()
 }
 
 /// A statement whose effect on the schema rollsafe does not read: not understood, or
@@ -538,8 +555,9 @@ pub fn replay(set: &MigrationSet, upto: usize, variant: Option<&str>) -> Schema 
         for p in m.parts_for(variant, false) {
             for stmt in &super::section(p).statements {
                 note_unreadable(&mut schema, stmt, &p.file.source.text);
+                let guarded = is_guarded(stmt, &p.file.source.text);
                 for op in &stmt.ops {
-                    schema.apply(op, index);
+                    schema.apply_statement_op(op, index, guarded);
                 }
             }
         }

@@ -111,6 +111,10 @@ fn apply_column_option(spec: &mut ColumnSpec, o: &ColumnOption) {
     match o {
         ColumnOption::NotNull => spec.not_null = true,
         ColumnOption::Null => spec.not_null = false,
+        // `DEFAULT NULL` stores no default (the catalogs show none).
+        ColumnOption::Default(e) if e.to_string().eq_ignore_ascii_case("null") => {
+            spec.default = None
+        }
         ColumnOption::Default(e) => spec.default = Some(default_kind(e)),
         ColumnOption::PrimaryKey(_) => {
             spec.primary_key = true;

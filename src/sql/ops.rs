@@ -14,10 +14,21 @@ pub fn mysql_canonical_type(t: &str) -> String {
         Some((b, r)) => (b.trim(), Some(r)),
         None => (t, None),
     };
+    // `integer unsigned`: the attributes follow the name.
+    let (base, bare_suffix) = match (rest, base.split_once(' ')) {
+        (None, Some((b, attrs))) => (b, attrs.trim()),
+        _ => (base, ""),
+    };
     let suffix = rest
         .and_then(|r| r.split_once(')'))
         .map(|(_, after)| after.trim())
-        .unwrap_or("");
+        .unwrap_or(bare_suffix);
+    // Fractional seconds precision 0 is the default: `timestamp(0)` is `timestamp`.
+    if matches!(base, "timestamp" | "datetime" | "time")
+        && rest.is_some_and(|r| r.trim_start().starts_with("0)"))
+    {
+        return format!("{base}{}", pad(suffix));
+    }
     let base = match base {
         "integer" => "int",
         "bool" | "boolean" => return format!("tinyint(1){}", pad(suffix)),
@@ -312,5 +323,7 @@ mod mysql_type_tests {
         assert_ne!(c("tinyint(4)"), c("tinyint(1)"));
         assert_ne!(c("int"), c("bigint"));
         assert_eq!(c("varchar(20)"), "varchar(20)");
+        assert_eq!(c("integer unsigned"), c("int unsigned"));
+        assert_eq!(c("timestamp(0)"), c("timestamp"));
     }
 }
