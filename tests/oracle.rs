@@ -155,6 +155,15 @@ fn apply(server: &mut dyn Server, parts: &[&PartRef]) -> Result<(), Rejection> {
     Ok(())
 }
 
+/// The first quoted name in a server message, without a database prefix.
+fn quoted_name(msg: &str) -> Option<String> {
+    let start = msg.find(['"', '\''])?;
+    let q = msg[start..].chars().next()?;
+    let rest = &msg[start + 1..];
+    let name = &rest[..rest.find(q)?];
+    Some(name.rsplit('.').next().unwrap_or(name).to_string())
+}
+
 fn at_statement(d: &Diagnostic, path: &str, start: usize, end: usize) -> bool {
     d.location.path == path && d.location.offset >= start && d.location.offset <= end.max(start)
 }
@@ -227,6 +236,12 @@ fn run_project(
                 reached = i;
                 clean = false;
                 rejections.push(r);
+                // The statements before the rejected one ran (MySQL DDL commits at once):
+                // rebuild the database as it was before this migration, for the model.
+                server.fresh(&db).expect("fresh database");
+                for mm in &set.migrations[..i] {
+                    let _ = apply(server, &mm.parts_for(variant, false));
+                }
                 break;
             }
             fig.migrations_applied += 1;
@@ -257,7 +272,11 @@ fn run_project(
                     } else {
                         format!("leaves {}", differs.join("; "))
                     },
-                    if reported { "reports M302" } else { "is silent" }
+                    if reported {
+                        "reports M302"
+                    } else {
+                        "is silent"
+                    }
                 ));
             }
             // Back to the state after the up, to go on.
@@ -295,8 +314,11 @@ fn run_project(
             let missing_table = r.error.contains("does not exist")
                 || r.error.contains("doesn't exist")
                 || r.error.contains("Unknown table");
+            // The missing relation is named in the message (`relation "x"`, `Table 'db.x'`),
+            // else it is the statement's own table.
+            let named = quoted_name(&r.error).or(r.table.clone());
             let prehistory = missing_table
-                && r.table.as_ref().is_some_and(|t| {
+                && named.as_ref().is_some_and(|t| {
                     replay(set, set.migrations.len(), variant)
                         .table(t)
                         .is_none_or(|t| t.created_in == BEFORE_HISTORY)
@@ -388,13 +410,22 @@ fn corpus_roots() -> Vec<(String, PathBuf)> {
     out
 }
 
-fn run(server: &mut dyn Server, roots: &[(String, PathBuf)], dialect: Dialect, title: &str) -> Figures {
+fn run(
+    server: &mut dyn Server,
+    roots: &[(String, PathBuf)],
+    dialect: Dialect,
+    title: &str,
+) -> Figures {
     let mut fig = Figures::default();
     let t = std::time::Instant::now();
     for (label, root) in roots {
         run_project(server, root, dialect, label, &mut fig);
     }
-    fig.print(&format!("{title} on {} ({:.1?})", server.name(), t.elapsed()));
+    fig.print(&format!(
+        "{title} on {} ({:.1?})",
+        server.name(),
+        t.elapsed()
+    ));
     fig
 }
 

@@ -281,16 +281,11 @@ impl Schema {
         }
     }
 
-    /// PostgreSQL keeps tables, views, indexes (and the indexes of UNIQUE and PRIMARY
-    /// KEY constraints) in one namespace of relation names; MySQL's index names are per
-    /// table.
+    /// PostgreSQL keeps tables, views and indexes in one namespace of relation names;
+    /// MySQL's index names are per table.
     fn relation_name_taken(&self, name: &str) -> bool {
         self.indexes.contains_key(name)
-            || (self.dialect != Some(Dialect::Mysql)
-                && (self.tables.contains_key(name)
-                    || self.constraints.get(name).is_some_and(|c| {
-                        matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
-                    })))
+            || (self.dialect != Some(Dialect::Mysql) && self.tables.contains_key(name))
     }
 
     /// Every table the model holds was created by a readable statement it saw, and no
@@ -312,22 +307,46 @@ impl Schema {
             Op::CreateTable { table, .. } if self.table(table).is_some_and(|t| !t.view) => {
                 Some(format!("table `{table}` already exists"))
             }
-            Op::CreateIndex { name: Some(n), .. } if self.relation_name_taken(n) => {
+            // An index name taken by an index on a table the model fully knows (MySQL:
+            // on the same table).
+            Op::CreateIndex {
+                name: Some(n),
+                table,
+                ..
+            } if known(table).is_some()
+                && match self.indexes.get(n) {
+                    Some(i) if self.dialect == Some(Dialect::Mysql) => &i.table == table,
+                    Some(i) => known(&i.table).is_some(),
+                    None => {
+                        self.dialect != Some(Dialect::Mysql) && known(n).is_some_and(|t| !t.view)
+                    }
+                } =>
+            {
                 Some(format!("a relation named `{n}` already exists"))
             }
             Op::CreateEnum { name, .. } if self.enums.contains_key(name) => {
                 Some(format!("type `{name}` already exists"))
             }
-            Op::AddColumn { table, column } if known(table).is_some_and(|t| t.columns.contains_key(&column.name)) => {
+            Op::AddColumn { table, column }
+                if known(table).is_some_and(|t| t.columns.contains_key(&column.name)) =>
+            {
                 Some(format!("column `{table}.{}` already exists", column.name))
             }
-            Op::AddConstraint { table, name: Some(n), .. }
-                if self.constraints.get(n).is_some_and(|c| &c.table == table) =>
+            Op::AddConstraint {
+                table,
+                name: Some(n),
+                ..
+            } if known(table).is_some()
+                && self.constraints.get(n).is_some_and(|c| &c.table == table) =>
             {
                 Some(format!("constraint `{n}` already exists on `{table}`"))
             }
             Op::DropColumn { table, column }
-            | Op::RenameColumn { table, from: column, .. }
+            | Op::RenameColumn {
+                table,
+                from: column,
+                ..
+            }
             | Op::SetNotNull { table, column }
             | Op::DropNotNull { table, column }
             | Op::SetDefault { table, column }
@@ -343,7 +362,7 @@ impl Schema {
                 if self.dialect != Some(Dialect::Mysql)
                     && !self.indexes.contains_key(name)
                     && !self.constraints.contains_key(name)
-                    && (self.dropped_names.contains_key(name) || self.knows_everything()) =>
+                    && self.knows_everything() =>
             {
                 Some(format!("index `{name}` does not exist"))
             }
@@ -476,7 +495,10 @@ impl Schema {
                 ..
             } => {
                 let t = self.table_mut(table);
-                let c = t.columns.entry(column.clone()).or_insert_with(|| stub(column));
+                let c = t
+                    .columns
+                    .entry(column.clone())
+                    .or_insert_with(|| stub(column));
                 c.spec.data_type = new_type.clone();
                 if let Some(s) = spec {
                     c.spec.not_null = s.not_null;
@@ -574,8 +596,7 @@ impl Schema {
             }),
             Op::RenameType { from, to } => {
                 if let Some(e) = self.enums.remove(from) {
-                    self.journal
-                        .push(Undo::Enum(from.clone(), Some(e.clone())));
+                    self.journal.push(Undo::Enum(from.clone(), Some(e.clone())));
                     self.note_renamed_enum(from, e.0.clone());
                     let old = self.enums.insert(to.clone(), e);
                     self.journal.push(Undo::Enum(to.clone(), old));
@@ -639,7 +660,8 @@ impl Schema {
 
     fn with_enum(&mut self, name: &str, f: impl FnOnce(&mut Vec<String>)) {
         if let Some(e) = self.enums.get_mut(name) {
-            self.journal.push(Undo::Enum(name.to_string(), Some(e.clone())));
+            self.journal
+                .push(Undo::Enum(name.to_string(), Some(e.clone())));
             f(&mut e.0);
         }
     }
@@ -733,7 +755,10 @@ impl Schema {
     /// predates the kept history), so a later change can be compared with it.
     fn with_column(&mut self, table: &str, column: &str, f: impl FnOnce(&mut ColumnSpec)) {
         let t = self.table_mut(table);
-        let c = t.columns.entry(column.to_string()).or_insert_with(|| stub(column));
+        let c = t
+            .columns
+            .entry(column.to_string())
+            .or_insert_with(|| stub(column));
         f(&mut c.spec);
     }
 }

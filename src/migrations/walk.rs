@@ -316,7 +316,16 @@ fn run_set(
             };
             let parts = (m.parts_for(*variant, false), m.parts_for(*variant, true));
             let found = walk_migration(
-                set, index, m, &parts, &mut schema, checked, uses_down, rules, config, *variant,
+                set,
+                index,
+                m,
+                &parts,
+                &mut schema,
+                checked,
+                uses_down,
+                rules,
+                config,
+                *variant,
             );
             all.extend(found);
         }
@@ -358,7 +367,17 @@ fn walk_migration(
     let mut found = Vec::new();
     for part in up {
         walk_part(
-            set, index, m, part, Part::Up, schema, checked, rules, config, variant, &mut found,
+            set,
+            index,
+            m,
+            part,
+            Part::Up,
+            schema,
+            checked,
+            rules,
+            config,
+            variant,
+            &mut found,
         );
     }
     // The down part runs on the schema after the up, in place; what it changed is
@@ -529,7 +548,9 @@ fn reads_unknown_effects(stmt: &Statement) -> bool {
     if matches!(stmt.understood, Understood::Unchecked(_)) {
         return true;
     }
-    stmt.ops.iter().any(|o| matches!(o, Op::Other | Op::Opaque { .. }))
+    stmt.ops
+        .iter()
+        .any(|o| matches!(o, Op::Other | Op::Opaque { .. }))
         && ["alter ", "do ", "do$", "call ", "execute ", "exec "]
             .iter()
             .any(|p| stmt.normalised.starts_with(p))

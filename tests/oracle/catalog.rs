@@ -39,9 +39,13 @@ impl Snapshot {
             v.into_iter().map(|l| format!("{t}: {l}")).collect()
         });
         diff_sets("view", &self.views, &other.views, &mut out);
-        diff_maps("index", &self.indexes, &other.indexes, &mut out, |i, a, b| {
-            vec![format!("index {i}: {a:?} → {b:?}")]
-        });
+        diff_maps(
+            "index",
+            &self.indexes,
+            &other.indexes,
+            &mut out,
+            |i, a, b| vec![format!("index {i}: {a:?} → {b:?}")],
+        );
         diff_maps(
             "constraint",
             &self.constraints,
@@ -94,8 +98,7 @@ fn qualified(schema: &str, name: &str) -> String {
     }
 }
 
-const PG_USER_SCHEMAS: &str =
-    "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'";
+const PG_USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'";
 
 pub fn read_postgres(c: &mut postgres::Client) -> Result<Snapshot, postgres::Error> {
     let mut s = Snapshot::default();
@@ -129,7 +132,10 @@ pub fn read_postgres(c: &mut postgres::Client) -> Result<Snapshot, postgres::Err
     )? {
         let table = qualified(r.get(0), r.get(1));
         let identity: String = r.get(6);
-        let default: Option<String> = r.get(5);
+        // `DEFAULT NULL` is stored as `NULL::type`: no default in effect.
+        let default: Option<String> = r
+            .get::<_, Option<String>>(5)
+            .filter(|d| d != "NULL" && !d.starts_with("NULL::"));
         let col = Col {
             data_type: canonical(r.get::<_, &str>(3)),
             not_null: r.get(4),

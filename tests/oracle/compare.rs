@@ -48,7 +48,10 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
         if t.view {
             a.compared += 1;
             if !db.views.contains(name) {
-                miss(&mut a, format!("view {name}: in the model, not on the server"));
+                miss(
+                    &mut a,
+                    format!("view {name}: in the model, not on the server"),
+                );
             }
             continue;
         }
@@ -59,7 +62,10 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
         }
         a.compared += 1;
         let Some(cols) = db.tables.get(name) else {
-            miss(&mut a, format!("table {name}: in the model, not on the server"));
+            miss(
+                &mut a,
+                format!("table {name}: in the model, not on the server"),
+            );
             continue;
         };
         if !t.fully_known() {
@@ -69,7 +75,10 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
         for (c, col) in &t.columns {
             a.compared += 1;
             let Some(dbc) = cols.get(c) else {
-                miss(&mut a, format!("column {name}.{c}: in the model, not on the server"));
+                miss(
+                    &mut a,
+                    format!("column {name}.{c}: in the model, not on the server"),
+                );
                 continue;
             };
             let s = &col.spec;
@@ -107,13 +116,19 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
         }
         for c in cols.keys().filter(|c| !t.columns.contains_key(*c)) {
             a.compared += 1;
-            miss(&mut a, format!("column {name}.{c}: on the server, not in the model"));
+            miss(
+                &mut a,
+                format!("column {name}.{c}: on the server, not in the model"),
+            );
         }
     }
     for (name, cols) in &db.tables {
         if !model.tables.contains_key(name) {
             a.compared += 1 + cols.len();
-            miss(&mut a, format!("table {name}: on the server, not in the model"));
+            miss(
+                &mut a,
+                format!("table {name}: on the server, not in the model"),
+            );
         }
     }
     for v in &db.views {
@@ -129,7 +144,10 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
         }
         a.compared += 1;
         match db.indexes.get(name) {
-            None => miss(&mut a, format!("index {name}: in the model, not on the server")),
+            None => miss(
+                &mut a,
+                format!("index {name}: in the model, not on the server"),
+            ),
             Some((t, unique)) if *t != i.table || *unique != i.unique => miss(
                 &mut a,
                 format!(
@@ -153,7 +171,10 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
             a.not_modelled += 1;
         } else {
             a.compared += 1;
-            miss(&mut a, format!("index {name} on {table}: on the server, not in the model"));
+            miss(
+                &mut a,
+                format!("index {name} on {table}: on the server, not in the model"),
+            );
         }
     }
     for (name, c) in &model.constraints {
@@ -167,15 +188,24 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
             None if matches!(c.kind, ConstraintKind::UsingIndex) && dialect == Dialect::Mysql => {
                 // MySQL `ADD INDEX name` inside ALTER TABLE: an index, not a constraint.
                 if !db.indexes.contains_key(name) {
-                    miss(&mut a, format!("index {name}: in the model, not on the server"));
+                    miss(
+                        &mut a,
+                        format!("index {name}: in the model, not on the server"),
+                    );
                 }
             }
-            None => miss(&mut a, format!("constraint {name}: in the model, not on the server")),
+            None => miss(
+                &mut a,
+                format!("constraint {name}: in the model, not on the server"),
+            ),
             Some((t, _, validated)) => {
                 if *t != c.table {
                     miss(
                         &mut a,
-                        format!("constraint {name}: on {} in the model, on {t} on the server", c.table),
+                        format!(
+                            "constraint {name}: on {} in the model, on {t} on the server",
+                            c.table
+                        ),
                     );
                 } else if dialect == Dialect::Postgres && c.not_valid == *validated {
                     miss(
@@ -201,7 +231,10 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
     for (name, (values, _)) in &model.enums {
         a.compared += 1;
         match db.enums.get(name) {
-            None => miss(&mut a, format!("type {name}: in the model, not on the server")),
+            None => miss(
+                &mut a,
+                format!("type {name}: in the model, not on the server"),
+            ),
             Some(v) if v != values => miss(
                 &mut a,
                 format!("type {name}: values {values:?} in the model, {v:?} on the server"),
@@ -211,7 +244,10 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
     }
     for name in db.enums.keys().filter(|n| !model.enums.contains_key(*n)) {
         a.compared += 1;
-        miss(&mut a, format!("type {name}: on the server, not in the model"));
+        miss(
+            &mut a,
+            format!("type {name}: on the server, not in the model"),
+        );
     }
     a.not_modelled += db.sequences.len();
     a
@@ -219,5 +255,7 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
 
 /// MySQL tables made by a CREATE TABLE: their inline `KEY`/`INDEX` clauses are not kept.
 fn made_inside_create_table(model: &Schema, table: &str) -> bool {
-    model.table(table).is_some_and(|t| t.created_in != BEFORE_HISTORY)
+    model
+        .table(table)
+        .is_some_and(|t| t.created_in != BEFORE_HISTORY)
 }

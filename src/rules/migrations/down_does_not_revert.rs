@@ -2,9 +2,9 @@
 //! altered or dropped.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::schema::Difference;
 use crate::migrations::walk::MigrationCx;
 use crate::rules::{Domain, Rule, RuleMeta};
-use crate::migrations::schema::Difference;
 use crate::sql::{Understood, ops::Op};
 
 pub struct DownDoesNotRevert;
@@ -22,10 +22,18 @@ fn describe(d: &Difference) -> String {
     match d {
         Difference::Added(o) => format!("{} in place", o.describe()),
         Difference::Removed(o) => format!("{} missing", o.describe()),
-        Difference::ColumnChanged { table, column, what } if what.is_empty() => {
+        Difference::ColumnChanged {
+            table,
+            column,
+            what,
+        } if what.is_empty() => {
             format!("the change to column `{table}.{column}`")
         }
-        Difference::ColumnChanged { table, column, what } => {
+        Difference::ColumnChanged {
+            table,
+            column,
+            what,
+        } => {
             format!("column `{table}.{column}` with {what}")
         }
     }
@@ -34,15 +42,33 @@ fn describe(d: &Difference) -> String {
 /// A change to a column the model knows only from changes (its table predates the kept
 /// history) counts as undone when the down part changes that column again.
 fn touched_by_down(d: &Difference, down: &[&Op]) -> bool {
-    let Difference::ColumnChanged { table, column, what } = d else {
+    let Difference::ColumnChanged {
+        table,
+        column,
+        what,
+    } = d
+    else {
         return false;
     };
     what.is_empty()
         && down.iter().any(|o| match o {
-            Op::ChangeColumnType { table: t, column: c, .. }
-            | Op::SetNotNull { table: t, column: c }
-            | Op::DropNotNull { table: t, column: c }
-            | Op::DropColumn { table: t, column: c } => t == table && c == column,
+            Op::ChangeColumnType {
+                table: t,
+                column: c,
+                ..
+            }
+            | Op::SetNotNull {
+                table: t,
+                column: c,
+            }
+            | Op::DropNotNull {
+                table: t,
+                column: c,
+            }
+            | Op::DropColumn {
+                table: t,
+                column: c,
+            } => t == table && c == column,
             _ => false,
         })
 }
