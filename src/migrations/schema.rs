@@ -47,6 +47,11 @@ pub struct Table {
 }
 
 impl Table {
+    /// A statement rollsafe could not read, or a stored procedure, touched it.
+    pub fn unreadable(&self) -> bool {
+        self.uncertain || self.opaque_in.is_some()
+    }
+
     /// Whether the model knows this table's columns (it created it from a full definition
     /// and nothing unreadable touched it since).
     pub fn fully_known(&self) -> bool {
@@ -196,13 +201,31 @@ impl Schema {
     pub fn differences_since(&self, mark: usize) -> Vec<Difference> {
         let mut seen: HashSet<(u8, &str)> = HashSet::new();
         let mut out = Vec::new();
-        for u in &self.journal[mark.min(self.journal.len())..] {
+        let since = &self.journal[mark.min(self.journal.len())..];
+        // Indexes and constraints of a table an unreadable statement touched, before or
+        // after, may have changed in ways the model did not follow (a RENAME CONSTRAINT).
+        let unreadable = |table: &str| {
+            let before = since.iter().find_map(|u| match u {
+                Undo::Table(k, b) if k == table => Some(b.as_deref()),
+                _ => None,
+            });
+            let now = self.table(table);
+            before
+                .flatten()
+                .into_iter()
+                .chain(now)
+                .any(Table::unreadable)
+        };
+        for u in since {
             match u {
                 Undo::Table(k, before) if seen.insert((0, k)) => {
                     table_differences(k, before.as_deref(), self.table(k), &mut out)
                 }
                 Undo::Index(k, before) if seen.insert((1, k)) => {
                     let now = self.indexes.get(k);
+                    if before.iter().chain(now).any(|i| unreadable(&i.table)) {
+                        continue;
+                    }
                     let on = |i: &Index| Object::Index(k.clone(), i.table.clone());
                     match (before, now) {
                         (Some(b), None) => out.push(Difference::Removed(on(b))),
@@ -216,6 +239,9 @@ impl Schema {
                 }
                 Undo::Constraint(k, before) if seen.insert((2, k)) => {
                     let now = self.constraints.get(k);
+                    if before.iter().chain(now).any(|c| unreadable(&c.table)) {
+                        continue;
+                    }
                     let on = |c: &Constraint| Object::Constraint(k.clone(), c.table.clone());
                     match (before, now) {
                         (Some(b), None) => out.push(Difference::Removed(on(b))),
@@ -260,7 +286,7 @@ impl Schema {
     /// a statement that fails changes nothing, and `IF NOT EXISTS` skips an object that is
     /// already there (it is not replaced).
     pub fn apply_statement_op(&mut self, op: &Op, m: usize, guarded: bool) {
-        if self.failure(op, guarded).is_some() || (guarded && self.exists_already(op)) {
+        if self.failure(op, guarded, m).is_some() || (guarded && self.exists_already(op)) {
             return;
         }
         self.apply(op, m);
@@ -298,7 +324,9 @@ impl Schema {
     /// Why the statement fails against the schema at this point, if the model is sure:
     /// it creates an object that exists (without `IF NOT EXISTS`), or drops or changes
     /// one that does not (without `IF EXISTS`).
-    pub fn failure(&self, op: &Op, guarded: bool) -> Option<String> {
+    /// Index names are judged within migration `m` only (a down re-creating what its up
+    /// made), where the model follows every step.
+    pub fn failure(&self, op: &Op, guarded: bool, m: usize) -> Option<String> {
         if guarded {
             return None;
         }
@@ -315,6 +343,7 @@ impl Schema {
                 ..
             } if known(table).is_some()
                 && match self.indexes.get(n) {
+                    Some(i) if i.made_in != m => false,
                     Some(i) if self.dialect == Some(Dialect::Mysql) => &i.table == table,
                     Some(i) => known(&i.table).is_some(),
                     None => {
@@ -362,6 +391,7 @@ impl Schema {
                 if self.dialect != Some(Dialect::Mysql)
                     && !self.indexes.contains_key(name)
                     && !self.constraints.contains_key(name)
+                    && self.dropped_names.get(name) == Some(&m)
                     && self.knows_everything() =>
             {
                 Some(format!("index `{name}` does not exist"))
@@ -501,7 +531,9 @@ impl Schema {
                     .or_insert_with(|| stub(column));
                 c.spec.data_type = new_type.clone();
                 if let Some(s) = spec {
-                    c.spec.not_null = s.not_null;
+                    // Primary key columns stay NOT NULL whatever MODIFY says (MySQL: "columns
+                    // in a PRIMARY KEY are made NOT NULL implicitly").
+                    c.spec.not_null = s.not_null || c.spec.primary_key;
                     c.spec.enum_values = s.enum_values.clone();
                     c.spec.default = s.default.clone();
                 }

@@ -180,6 +180,7 @@ fn create_table(ct: &CreateTable) -> Vec<Op> {
                 let name = col.column.expr.to_string().to_lowercase();
                 if let Some(spec) = columns.iter_mut().find(|s| s.name == name) {
                     spec.not_null = true;
+                    spec.primary_key = true;
                 }
             }
         }
@@ -299,6 +300,12 @@ fn alter_table(at: &AlterTable) -> Vec<Op> {
                 ops.push(match op {
                     AlterColumnOperation::SetNotNull => Op::SetNotNull { table: t, column },
                     AlterColumnOperation::DropNotNull => Op::DropNotNull { table: t, column },
+                    // `SET DEFAULT NULL` leaves no default in effect.
+                    AlterColumnOperation::SetDefault { value }
+                        if value.to_string().eq_ignore_ascii_case("null") =>
+                    {
+                        Op::DropDefault { table: t, column }
+                    }
                     AlterColumnOperation::SetDefault { .. } => Op::SetDefault { table: t, column },
                     AlterColumnOperation::DropDefault => Op::DropDefault { table: t, column },
                     AlterColumnOperation::SetDataType {

@@ -23,7 +23,7 @@ impl Rule for FailsAgainstSchema {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
-        let Some(reason) = cx.schema.failure(cx.op, cx.guarded) else {
+        let Some(reason) = cx.schema.failure(cx.op, cx.guarded, cx.index) else {
             return;
         };
         let part = match cx.part {
