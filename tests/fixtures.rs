@@ -45,6 +45,7 @@ fixture!(open_world, "open-world");
 fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");
 fixture!(rollback_fold, "rollback-fold");
+fixture!(schema_replay, "schema-replay");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]

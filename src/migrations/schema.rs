@@ -216,6 +216,22 @@ impl Schema {
                 .chain(now)
                 .any(Table::unreadable)
         };
+        // Names dropped while the model did not know the index (no saved index value
+        // just before the drop's own entry).
+        let dropped_unknown: HashSet<&str> = since
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| match u {
+                Undo::Dropped(k, _)
+                    if !since[i.saturating_sub(2)..i]
+                        .iter()
+                        .any(|p| matches!(p, Undo::Index(n, Some(_)) if n == k)) =>
+                {
+                    Some(k.as_str())
+                }
+                _ => None,
+            })
+            .collect();
         for u in since {
             match u {
                 Undo::Table(k, before) if seen.insert((0, k)) => {
@@ -224,6 +240,11 @@ impl Schema {
                 Undo::Index(k, before) if seen.insert((1, k)) => {
                     let now = self.indexes.get(k);
                     if before.iter().chain(now).any(|i| unreadable(&i.table)) {
+                        continue;
+                    }
+                    // Re-created after a drop of an index the model never saw made (older
+                    // than the kept history): it existed before, so it is restored.
+                    if before.is_none() && dropped_unknown.contains(k.as_str()) {
                         continue;
                     }
                     let on = |i: &Index| Object::Index(k.clone(), i.table.clone());

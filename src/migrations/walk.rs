@@ -163,6 +163,8 @@ pub struct MigrationCx<'a> {
     /// the dialect-neutral ones).
     pub up_parts: &'a [&'a super::PartRef],
     pub down_parts: &'a [&'a super::PartRef],
+    /// The dialect variant replayed, for sets with pop-style dialect files.
+    pub variant: Option<&'static str>,
     /// Schema after the up parts of this migration ran.
     pub schema_after: &'a Schema,
     /// What the up parts followed by the down parts leave different from the schema
@@ -267,6 +269,19 @@ pub enum Judge {
     Newest,
 }
 
+/// The pseudo-variant of databases that have no files of their own in a folder of
+/// dialect files, and run only the dialect-neutral ones.
+pub const NEUTRAL: &str = "neutral";
+
+/// ` on postgres`, for messages about one variant's replay.
+pub fn variant_phrase(variant: Option<&str>) -> String {
+    match variant {
+        Some(NEUTRAL) => " on databases that run only the dialect-neutral files".into(),
+        Some(v) => format!(" on {v}"),
+        None => String::new(),
+    }
+}
+
 /// Runs the per-operation and per-migration rules over all sets.
 pub fn run(
     sets: &[MigrationSet],
@@ -304,9 +319,31 @@ fn run_set(
 ) {
     let uses_down = super::set_uses_down(set);
     let newest = newest_index(set);
-    let variants = super::set_variants(set);
+    let mut variants = super::set_variants(set);
+    // A database with no files of its own in a folder of dialect files runs only the
+    // dialect-neutral ones (pop): replayed too, for the rules about what fails or is not
+    // undone there; the other rules judge each file in the variants that name it.
+    let neutral_only = variants.iter().all(Option::is_some)
+        && set
+            .migrations
+            .iter()
+            .flat_map(|m| m.up.iter().chain(&m.down))
+            .any(|p| super::part_variant(p).is_none());
+    if neutral_only {
+        variants.push(Some(NEUTRAL));
+    }
+    let schema_rules: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| matches!(r.meta().code, "M302" | "M307"))
+        .collect();
     let mut all = Vec::new();
     for variant in &variants {
+        let rules = if *variant == Some(NEUTRAL) {
+            &schema_rules[..]
+        } else {
+            rules
+        };
         let mut schema = Schema::new(set.dialect);
         for (index, m) in set.migrations.iter().enumerate() {
             let checked = match judge {
@@ -314,6 +351,11 @@ fn run_set(
                 Judge::New => m.is_new,
                 Judge::Newest => Some(index) == newest,
             };
+            // A migration whose up part is written per database (no dialect-neutral up
+            // file) is not one a database without its own files runs.
+            if *variant == Some(NEUTRAL) && !m.up.iter().any(|p| super::part_variant(p).is_none()) {
+                continue;
+            }
             let parts = (m.parts_for(*variant, false), m.parts_for(*variant, true));
             let found = walk_migration(
                 set,
@@ -415,6 +457,7 @@ fn walk_migration(
             migration: m,
             up_parts: up,
             down_parts: down,
+            variant,
             schema_after: schema,
             down_differences: down_differences.as_deref(),
             uses_down,

@@ -73,6 +73,45 @@ fn touched_by_down(d: &Difference, down: &[&Op]) -> bool {
         })
 }
 
+/// Indexes the down part drops (without `IF EXISTS`) that the up part neither created
+/// nor dropped and the model does not know: the rollback fails where the index does not
+/// exist, and removes one the previous release had where it does (a dialect-neutral down
+/// written for the variant that made the index).
+fn foreign_index_drops(
+    cx: &MigrationCx,
+    down: &[(&crate::migrations::PartRef, &crate::sql::Statement)],
+) -> Vec<String> {
+    let up_names: Vec<&str> = cx
+        .up_parts
+        .iter()
+        .flat_map(|p| crate::migrations::section(p).statements.iter())
+        .flat_map(|s| s.ops.iter())
+        .filter_map(|o| match o {
+            Op::CreateIndex { name: Some(n), .. } | Op::DropIndex { name: n, .. } => {
+                Some(n.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    let on = crate::migrations::walk::variant_phrase(cx.variant);
+    down.iter()
+        .filter(|(p, s)| !crate::migrations::walk::is_guarded(s, &p.file.source.text))
+        .flat_map(|(_, s)| s.ops.iter())
+        .filter_map(|o| match o {
+            Op::DropIndex { name, .. }
+                if !up_names.contains(&name.as_str())
+                    && !cx.schema_after.indexes.contains_key(name)
+                    && !cx.schema_after.constraints.contains_key(name) =>
+            {
+                Some(format!(
+                    "index `{name}` dropped{on} though the up part did not create it (the rollback fails where it does not exist, and removes it where the previous release had it)"
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 impl Rule for DownDoesNotRevert {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -105,11 +144,12 @@ impl Rule for DownDoesNotRevert {
             return;
         }
         let down_ops: Vec<&Op> = down.iter().flat_map(|(_, s)| s.ops.iter()).collect();
-        let left: Vec<String> = differences
+        let mut left: Vec<String> = differences
             .iter()
             .filter(|d| !touched_by_down(d, &down_ops))
             .map(describe)
             .collect();
+        left.extend(foreign_index_drops(cx, &down));
         if left.is_empty() {
             return;
         }

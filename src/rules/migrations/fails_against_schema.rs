@@ -30,10 +30,7 @@ impl Rule for FailsAgainstSchema {
             Part::Down => "the rollback",
             _ => "the deploy",
         };
-        let variant = cx
-            .variant
-            .map(|v| format!(" on {v} (the files for {v} and the dialect-neutral ones)"))
-            .unwrap_or_default();
+        let variant = crate::migrations::walk::variant_phrase(cx.variant);
         out.push(cx.diag(
             &META,
             cx.stmt_span(),
