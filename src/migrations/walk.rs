@@ -291,6 +291,13 @@ pub fn run(
     out: &mut Vec<Diagnostic>,
 ) {
     use rayon::prelude::*;
+    // No migration rule selected: the replay would feed nobody.
+    if !rules
+        .iter()
+        .any(|r| r.meta().domain == crate::rules::Domain::Migrations)
+    {
+        return;
+    }
     // Sets are independent: walk them in parallel.
     let found: Vec<Vec<Diagnostic>> = sets
         .par_iter()
