@@ -88,6 +88,10 @@ enum Undo {
     Dropped(String, Option<usize>),
     RenamedTable(String, Option<(String, usize)>),
     RenamedEnum(String, Option<Vec<String>>),
+    /// A drop of an object the model did not know (older than the kept history): an
+    /// object of that name made again afterwards is the old one restored. Key: `t:table`,
+    /// `c:table.column`, `i:index`, `k:constraint`. Nothing to undo.
+    Ghost(String),
 }
 
 /// An object an up-then-down left different from before the up.
@@ -149,6 +153,8 @@ pub struct Schema {
     dropped_tables: HashSet<String>,
     /// A statement rollsafe could not read ran: objects may exist that it never saw.
     unreadable_seen: bool,
+    /// The statement being applied says `IF [NOT] EXISTS`.
+    guarded: bool,
     journal: Vec<Undo>,
 }
 
@@ -184,6 +190,7 @@ impl Schema {
                 Some(Undo::Dropped(k, v)) => restore(&mut self.dropped_names, k, v),
                 Some(Undo::RenamedTable(k, v)) => restore(&mut self.renamed_tables, k, v),
                 Some(Undo::RenamedEnum(k, v)) => restore(&mut self.renamed_enums, k, v),
+                Some(Undo::Ghost(_)) => {}
                 None => break,
             }
         }
@@ -198,7 +205,10 @@ impl Schema {
     /// What differs now from the state at `mark`, object by object. Objects on tables the
     /// model does not fully know are left out (`None` when the change touched one of them
     /// in a way that makes the comparison meaningless).
-    pub fn differences_since(&self, mark: usize) -> Vec<Difference> {
+    /// `down` is the mark where the down part started: what the up part dropped without
+    /// the model knowing it (an object older than the kept history) and is not there at
+    /// the end was not brought back.
+    pub fn differences_since(&self, mark: usize, down: usize) -> Vec<Difference> {
         let mut seen: HashSet<(u8, &str)> = HashSet::new();
         let mut out = Vec::new();
         let since = &self.journal[mark.min(self.journal.len())..];
@@ -216,26 +226,47 @@ impl Schema {
                 .chain(now)
                 .any(Table::unreadable)
         };
-        // Names dropped while the model did not know the index (no saved index value
-        // just before the drop's own entry).
-        let dropped_unknown: HashSet<&str> = since
+        let ghosts: HashSet<&str> = since
             .iter()
-            .enumerate()
-            .filter_map(|(i, u)| match u {
-                Undo::Dropped(k, _)
-                    if !since[i.saturating_sub(2)..i]
-                        .iter()
-                        .any(|p| matches!(p, Undo::Index(n, Some(_)) if n == k)) =>
-                {
-                    Some(k.as_str())
-                }
+            .filter_map(|u| match u {
+                Undo::Ghost(k) => Some(k.as_str()),
                 _ => None,
             })
             .collect();
+        let ghost = |kind: &str, name: &str| ghosts.contains(format!("{kind}:{name}").as_str());
+        for u in &self.journal[mark.min(self.journal.len())..down.min(self.journal.len())] {
+            let Some(k) = (match u {
+                Undo::Ghost(k) => k.strip_prefix('!'),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let Some((kind, name)) = k.split_once(':') else {
+                continue;
+            };
+            let gone = match kind {
+                "t" => (!self.tables.contains_key(name)).then(|| Object::Table(name.into())),
+                "c" => name.split_once('.').and_then(|(t, c)| {
+                    self.column(t, c)
+                        .is_none()
+                        .then(|| Object::Column(t.into(), c.into()))
+                }),
+                _ => None,
+            };
+            if let Some(o) = gone
+                && !out.contains(&Difference::Removed(o.clone()))
+            {
+                out.push(Difference::Removed(o));
+            }
+        }
         for u in since {
             match u {
                 Undo::Table(k, before) if seen.insert((0, k)) => {
-                    table_differences(k, before.as_deref(), self.table(k), &mut out)
+                    if before.is_none() && ghost("t", k) {
+                        continue;
+                    }
+                    let restored = |c: &str| ghost("c", &format!("{k}.{c}"));
+                    table_differences(k, before.as_deref(), self.table(k), &restored, &mut out)
                 }
                 Undo::Index(k, before) if seen.insert((1, k)) => {
                     let now = self.indexes.get(k);
@@ -244,7 +275,17 @@ impl Schema {
                     }
                     // Re-created after a drop of an index the model never saw made (older
                     // than the kept history): it existed before, so it is restored.
-                    if before.is_none() && dropped_unknown.contains(k.as_str()) {
+                    if before.is_none() && ghost("i", k) {
+                        continue;
+                    }
+                    // Made again on a table or column whose drop the model could not
+                    // follow (older than the history): the drop took the old index along.
+                    if let (None, Some(n)) = (before, now)
+                        && (ghost("t", &n.table)
+                            || n.columns
+                                .iter()
+                                .any(|c| ghost("c", &format!("{}.{c}", n.table))))
+                    {
                         continue;
                     }
                     let on = |i: &Index| Object::Index(k.clone(), i.table.clone());
@@ -264,6 +305,9 @@ impl Schema {
                         continue;
                     }
                     let on = |c: &Constraint| Object::Constraint(k.clone(), c.table.clone());
+                    if before.is_none() && ghost("k", k) {
+                        continue;
+                    }
                     match (before, now) {
                         (Some(b), None) => out.push(Difference::Removed(on(b))),
                         (None, Some(n)) => out.push(Difference::Added(on(n))),
@@ -310,7 +354,9 @@ impl Schema {
         if self.failure(op, guarded, m).is_some() || (guarded && self.exists_already(op)) {
             return;
         }
+        self.guarded = guarded;
         self.apply(op, m);
+        self.guarded = false;
     }
 
     /// Whether the object `op` creates is there already.
@@ -467,6 +513,9 @@ impl Schema {
             }
             Op::DropTable { table } | Op::DropView { name: table } => {
                 self.dropped_tables.insert(table.clone());
+                if !self.tables.contains_key(table) {
+                    self.ghost("t", table);
+                }
                 if self.tables.contains_key(table) {
                     self.put_table(table, None);
                     self.drop_dependents(table);
@@ -508,6 +557,9 @@ impl Schema {
                 );
             }
             Op::DropColumn { table, column } => {
+                if self.column(table, column).is_none() {
+                    self.ghost("c", &format!("{table}.{column}"));
+                }
                 if self.tables.contains_key(table) {
                     self.table_mut(table).columns.remove(column);
                 }
@@ -621,6 +673,9 @@ impl Schema {
                 self.put_index(n, Some(i));
             }
             Op::DropIndex { name, .. } => {
+                if !self.indexes.contains_key(name) && !self.constraints.contains_key(name) {
+                    self.ghost("i", name);
+                }
                 self.put_index(name, None);
                 // PostgreSQL: a unique or primary key constraint is dropped with its
                 // index only through ALTER TABLE; MySQL's DROP INDEX drops a UNIQUE key.
@@ -630,9 +685,16 @@ impl Schema {
                 self.note_dropped(name, m);
             }
             Op::DropConstraint { name, .. } => {
+                let known = self.constraints.contains_key(name);
+                if !known {
+                    self.ghost("k", name);
+                }
                 self.put_constraint(name, None);
-                // A unique constraint's index goes with it.
-                self.put_index(name, None);
+                // A unique constraint's index goes with it; a plain index of that name
+                // is no constraint (PostgreSQL refuses the statement) and stays.
+                if known {
+                    self.put_index(name, None);
+                }
                 self.note_dropped(name, m);
             }
             Op::CreateEnum { name, values } => {
@@ -670,6 +732,15 @@ impl Schema {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Notes the drop of an object the model did not know. A drop without `IF EXISTS`
+    /// also says the object existed (`!` key).
+    fn ghost(&mut self, kind: &str, name: &str) {
+        self.journal.push(Undo::Ghost(format!("{kind}:{name}")));
+        if !self.guarded {
+            self.journal.push(Undo::Ghost(format!("!{kind}:{name}")));
         }
     }
 
@@ -842,6 +913,7 @@ fn table_differences(
     name: &str,
     before: Option<&Table>,
     now: Option<&Table>,
+    restored: &dyn Fn(&str) -> bool,
     out: &mut Vec<Difference>,
 ) {
     let object = |t: &Table| {
@@ -882,14 +954,19 @@ fn table_differences(
             for c in names {
                 match (b.columns.get(c), n.columns.get(c)) {
                     (Some(_), None) => out.push(Difference::Removed(col(c))),
-                    // A column the model first heard of through a change: changed, not added.
+                    // A column the model first heard of through a change of its type or
+                    // nullability: changed, not added.
                     (None, Some(y)) if y.created_in == BEFORE_HISTORY => {
-                        out.push(Difference::ColumnChanged {
-                            table: name.to_string(),
-                            column: c.clone(),
-                            what: String::new(),
-                        })
+                        if !y.spec.data_type.is_empty() || y.spec.not_null {
+                            out.push(Difference::ColumnChanged {
+                                table: name.to_string(),
+                                column: c.clone(),
+                                what: String::new(),
+                            })
+                        }
                     }
+                    // Added again after a drop of the column the model never saw made.
+                    (None, Some(_)) if restored(c) => {}
                     (None, Some(_)) => out.push(Difference::Added(col(c))),
                     (Some(x), Some(y)) => {
                         if x.spec.data_type.is_empty() || y.spec.data_type.is_empty() {

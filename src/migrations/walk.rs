@@ -449,7 +449,7 @@ fn walk_migration(
         );
     }
     let down_differences =
-        (checked && !down.is_empty()).then(|| schema.differences_since(before_up));
+        (checked && !down.is_empty()).then(|| schema.differences_since(before_up, after_up));
     schema.rollback(after_up);
     if config.demote_down_parts {
         // Before folding: the folded statements still cover their M209s.

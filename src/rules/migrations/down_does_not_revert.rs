@@ -93,6 +93,17 @@ fn foreign_index_drops(
             _ => None,
         })
         .collect();
+    // The up part is in another set (dialect-neutral files are read as PostgreSQL), or
+    // makes an index whose name the server chooses: the drop may well be its undoing.
+    let unnamed_index = cx
+        .up_parts
+        .iter()
+        .flat_map(|p| crate::migrations::section(p).statements.iter())
+        .flat_map(|s| s.ops.iter())
+        .any(|o| matches!(o, Op::CreateIndex { name: None, .. }));
+    if cx.up_parts.is_empty() || unnamed_index {
+        return Vec::new();
+    }
     let on = crate::migrations::walk::variant_phrase(cx.variant);
     down.iter()
         .filter(|(p, s)| !crate::migrations::walk::is_guarded(s, &p.file.source.text))
