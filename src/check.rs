@@ -139,6 +139,7 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
     } else {
         migrations::walk::Judge::Newest
     };
+    let t = std::time::Instant::now();
     migrations::walk::run(
         &cx.head.migration_sets,
         rules,
@@ -146,6 +147,12 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
         judge,
         &mut out,
     );
+    if timing {
+        eprintln!(
+            "rollsafe timing: migration replay and rules took {:?}",
+            t.elapsed()
+        );
+    }
     diagnostic::sort(&mut out);
     diagnostic::assign_fingerprints(&mut out);
     out

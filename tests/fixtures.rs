@@ -70,6 +70,7 @@ fn monorepo() {
     .unwrap();
     insta::assert_snapshot!(report::compact::render(&o));
 }
+fixture!(schema_replay, "schema-replay");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]

@@ -8,6 +8,7 @@ pub mod mysql_inplace;
 pub mod noise;
 pub mod same_effect;
 pub mod schema;
+pub mod types;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -184,6 +185,20 @@ impl Migration {
     /// Every statement of the up parts, in order, with the part it belongs to.
     pub fn up_statements(&self) -> impl Iterator<Item = (&PartRef, &crate::sql::Statement)> {
         parts_statements(&self.up)
+    }
+
+    /// The up (or down) parts a database of `variant` runs: the files written for it,
+    /// else the dialect-neutral ones (pop and ory's popx apply a file without a dialect
+    /// infix to every database that has no file of its own for that version).
+    pub fn parts_for(&self, variant: Option<&str>, down: bool) -> Vec<&PartRef> {
+        let parts = if down { &self.down } else { &self.up };
+        let of = |v: Option<&str>| -> Vec<&PartRef> {
+            parts.iter().filter(|p| part_variant(p) == v).collect()
+        };
+        match of(variant) {
+            own if !own.is_empty() || variant.is_none() => own,
+            _ => of(None),
+        }
     }
 
     /// Every statement of the down parts, in order, with the part it belongs to.
@@ -454,6 +469,35 @@ pub fn build_sets(
         }
     }
     out
+}
+
+/// The database a part's file is written for, by its pop-style infix (`.postgres.`,
+/// `.cockroach.`, …), spelled one way.
+pub fn part_variant(p: &PartRef) -> Option<&'static str> {
+    convention::file_variant(&p.file.source.path).map(|v| match v {
+        "postgresql" => "postgres",
+        "cockroachdb" => "cockroach",
+        "sqlite" => "sqlite3",
+        v => v,
+    })
+}
+
+/// The databases a set's files are written for, each replayed on its own: one version's
+/// `.postgres.` and `.cockroach.` files are alternatives, not two steps. `[None]` for a
+/// set without dialect infixes.
+pub fn set_variants(set: &MigrationSet) -> Vec<Option<&'static str>> {
+    let mut v: Vec<Option<&'static str>> = set
+        .migrations
+        .iter()
+        .flat_map(|m| m.up.iter().chain(&m.down))
+        .filter_map(|p| part_variant(p).map(Some))
+        .collect();
+    v.sort();
+    v.dedup();
+    if v.is_empty() {
+        v.push(None);
+    }
+    v
 }
 
 /// Whether a migration set's files declare down parts (so a missing one is a gap).

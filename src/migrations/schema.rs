@@ -1,10 +1,16 @@
 //! The schema as the migrations build it, replayed in order, remembering which migration
-//! created each table and column. Rules ask it whether a table existed before this
-//! migration (a lock risk) or is new (not yet in production, so safe to change).
+//! created each table, column and index. Rules ask it whether a table existed before this
+//! migration (a lock risk) or is new (not yet in production, so safe to change), whether a
+//! statement's objects exist at that point, and what a down part leaves different.
+//!
+//! The replay is incremental: every change is written to a journal of previous values, so
+//! a down part is applied in place and undone afterwards (no copy of the schema per
+//! migration), and the journal tells exactly which objects an up-then-down changed.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::sql::Dialect;
 use crate::sql::ops::{ColumnSpec, ConstraintKind, Op};
 
 #[derive(Debug, Clone)]
@@ -12,6 +18,10 @@ pub struct Column {
     pub created_in: usize,
     pub spec: ColumnSpec,
 }
+
+/// Made before the oldest migration kept in the repository: assumed to exist, contents
+/// unknown.
+pub const BEFORE_HISTORY: usize = usize::MAX;
 
 #[derive(Debug, Clone, Default)]
 pub struct Table {
@@ -21,24 +31,116 @@ pub struct Table {
     /// Migration in which a stored procedure or dynamic SQL was handed this table's name:
     /// what it changed on the table is unknown.
     pub opaque_in: Option<usize>,
+    /// A statement rollsafe could not read touched this table: its columns, indexes and
+    /// constraints may differ from the model, so rules stay quiet about them.
+    pub uncertain: bool,
     /// A backup made by renaming a table away and creating a new one under the old name
     /// in the same migration: no application version uses it by this name.
     pub backup: bool,
+    /// A view or materialized view (no columns kept).
+    pub view: bool,
+    /// Made by `CREATE TABLE … AS` / `LIKE`: its columns are not known.
+    pub copied: bool,
     pub columns: HashMap<String, Column>,
     /// Columns that a validated `CHECK (col IS NOT NULL)` already guarantees.
     pub not_null_checked: HashSet<String>,
 }
 
+impl Table {
+    /// A statement rollsafe could not read, or a stored procedure, touched it.
+    pub fn unreadable(&self) -> bool {
+        self.uncertain || self.opaque_in.is_some()
+    }
+
+    /// Whether the model knows this table's columns (it created it from a full definition
+    /// and nothing unreadable touched it since).
+    pub fn fully_known(&self) -> bool {
+        self.created_in != BEFORE_HISTORY
+            && self.opaque_in.is_none()
+            && !self.uncertain
+            && !self.copied
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Index {
+    pub table: String,
+    pub made_in: usize,
+    pub unique: bool,
+    /// Plain key columns; empty when a key is an expression.
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    pub table: String,
+    pub kind: ConstraintKind,
+    pub not_valid: bool,
+}
+
+/// The previous value of one entry, to undo a change.
+#[derive(Debug, Clone)]
+enum Undo {
+    Table(String, Option<Arc<Table>>),
+    Enum(String, Option<(Vec<String>, usize)>),
+    Index(String, Option<Index>),
+    Constraint(String, Option<Constraint>),
+    Dropped(String, Option<usize>),
+    RenamedTable(String, Option<(String, usize)>),
+    RenamedEnum(String, Option<Vec<String>>),
+    /// A drop of an object the model did not know (older than the kept history): an
+    /// object of that name made again afterwards is the old one restored. Key: `t:table`,
+    /// `c:table.column`, `i:index`, `k:constraint`. Nothing to undo.
+    Ghost(String),
+}
+
+/// An object an up-then-down left different from before the up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Difference {
+    /// A table or view that exists afterwards and did not before.
+    Added(Object),
+    /// One that existed before and is gone afterwards.
+    Removed(Object),
+    /// A column whose type or nullability differs.
+    ColumnChanged {
+        table: String,
+        column: String,
+        what: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Object {
+    Table(String),
+    View(String),
+    Column(String, String),
+    Index(String, String),
+    Constraint(String, String),
+    Type(String),
+}
+
+impl Object {
+    pub fn describe(&self) -> String {
+        match self {
+            Object::Table(t) => format!("table `{t}`"),
+            Object::View(v) => format!("view `{v}`"),
+            Object::Column(t, c) => format!("column `{t}.{c}`"),
+            Object::Index(i, t) => format!("index `{i}` on `{t}`"),
+            Object::Constraint(c, t) => format!("constraint `{c}` on `{t}`"),
+            Object::Type(n) => format!("type `{n}`"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
-    /// Shared tables: cloning the schema (done per migration) copies pointers only.
+    pub dialect: Option<Dialect>,
     pub tables: HashMap<String, Arc<Table>>,
     /// Enum types: values and the migration that created them.
     pub enums: HashMap<String, (Vec<String>, usize)>,
-    /// Index name → (table, creating migration).
-    pub indexes: HashMap<String, (String, usize)>,
-    /// Constraint name → (table, column of a NOT NULL check).
-    checks: HashMap<String, (String, Option<String>)>,
+    pub indexes: HashMap<String, Index>,
+    /// Named constraints.
+    pub constraints: HashMap<String, Constraint>,
     /// Index and constraint names dropped, with the migration that dropped them: a unique
     /// index re-created under the same name restores a rule that already held.
     pub dropped_names: HashMap<String, usize>,
@@ -47,9 +149,23 @@ pub struct Schema {
     /// Enum types renamed away (old name → values), kept to spot a "recreate with fewer
     /// values" sequence.
     pub renamed_enums: HashMap<String, Vec<String>>,
+    /// Tables dropped by the replay (to tell "does not exist" from "never heard of").
+    dropped_tables: HashSet<String>,
+    /// A statement rollsafe could not read ran: objects may exist that it never saw.
+    unreadable_seen: bool,
+    /// The statement being applied says `IF [NOT] EXISTS`.
+    guarded: bool,
+    journal: Vec<Undo>,
 }
 
 impl Schema {
+    pub fn new(dialect: Dialect) -> Schema {
+        Schema {
+            dialect: Some(dialect),
+            ..Default::default()
+        }
+    }
+
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.get(name).map(|t| t.as_ref())
     }
@@ -58,19 +174,330 @@ impl Schema {
         self.tables.get(table).and_then(|t| t.columns.get(column))
     }
 
+    /// A position in the journal, to undo back to or to compare with.
+    pub fn mark(&self) -> usize {
+        self.journal.len()
+    }
+
+    /// Undoes every change made since `mark`.
+    pub fn rollback(&mut self, mark: usize) {
+        while self.journal.len() > mark {
+            match self.journal.pop() {
+                Some(Undo::Table(k, v)) => restore(&mut self.tables, k, v),
+                Some(Undo::Enum(k, v)) => restore(&mut self.enums, k, v),
+                Some(Undo::Index(k, v)) => restore(&mut self.indexes, k, v),
+                Some(Undo::Constraint(k, v)) => restore(&mut self.constraints, k, v),
+                Some(Undo::Dropped(k, v)) => restore(&mut self.dropped_names, k, v),
+                Some(Undo::RenamedTable(k, v)) => restore(&mut self.renamed_tables, k, v),
+                Some(Undo::RenamedEnum(k, v)) => restore(&mut self.renamed_enums, k, v),
+                Some(Undo::Ghost(_)) => {}
+                None => break,
+            }
+        }
+    }
+
+    /// Forgets the journal: what came before can no longer be undone (called between
+    /// migrations, so the journal stays as small as one migration).
+    pub fn forget(&mut self) {
+        self.journal.clear();
+    }
+
+    /// What differs now from the state at `mark`, object by object. Objects on tables the
+    /// model does not fully know are left out (`None` when the change touched one of them
+    /// in a way that makes the comparison meaningless).
+    /// `down` is the mark where the down part started: what the up part dropped without
+    /// the model knowing it (an object older than the kept history) and is not there at
+    /// the end was not brought back.
+    pub fn differences_since(&self, mark: usize, down: usize) -> Vec<Difference> {
+        let mut seen: HashSet<(u8, &str)> = HashSet::new();
+        let mut out = Vec::new();
+        let since = &self.journal[mark.min(self.journal.len())..];
+        // Indexes and constraints of a table an unreadable statement touched, before or
+        // after, may have changed in ways the model did not follow (a RENAME CONSTRAINT).
+        let unreadable = |table: &str| {
+            let before = since.iter().find_map(|u| match u {
+                Undo::Table(k, b) if k == table => Some(b.as_deref()),
+                _ => None,
+            });
+            let now = self.table(table);
+            before
+                .flatten()
+                .into_iter()
+                .chain(now)
+                .any(Table::unreadable)
+        };
+        let ghosts: HashSet<&str> = since
+            .iter()
+            .filter_map(|u| match u {
+                Undo::Ghost(k) => Some(k.as_str()),
+                _ => None,
+            })
+            .collect();
+        let ghost = |kind: &str, name: &str| ghosts.contains(format!("{kind}:{name}").as_str());
+        for u in &self.journal[mark.min(self.journal.len())..down.min(self.journal.len())] {
+            let Some(k) = (match u {
+                Undo::Ghost(k) => k.strip_prefix('!'),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let Some((kind, name)) = k.split_once(':') else {
+                continue;
+            };
+            let gone = match kind {
+                "t" => (!self.tables.contains_key(name)).then(|| Object::Table(name.into())),
+                "c" => name.split_once('.').and_then(|(t, c)| {
+                    self.column(t, c)
+                        .is_none()
+                        .then(|| Object::Column(t.into(), c.into()))
+                }),
+                _ => None,
+            };
+            if let Some(o) = gone
+                && !out.contains(&Difference::Removed(o.clone()))
+            {
+                out.push(Difference::Removed(o));
+            }
+        }
+        for u in since {
+            match u {
+                Undo::Table(k, before) if seen.insert((0, k)) => {
+                    if before.is_none() && ghost("t", k) {
+                        continue;
+                    }
+                    let restored = |c: &str| ghost("c", &format!("{k}.{c}"));
+                    table_differences(k, before.as_deref(), self.table(k), &restored, &mut out)
+                }
+                Undo::Index(k, before) if seen.insert((1, k)) => {
+                    let now = self.indexes.get(k);
+                    if before.iter().chain(now).any(|i| unreadable(&i.table)) {
+                        continue;
+                    }
+                    // Re-created after a drop of an index the model never saw made (older
+                    // than the kept history): it existed before, so it is restored.
+                    if before.is_none() && ghost("i", k) {
+                        continue;
+                    }
+                    // Made again on a table or column whose drop the model could not
+                    // follow (older than the history): the drop took the old index along.
+                    if let (None, Some(n)) = (before, now)
+                        && (ghost("t", &n.table)
+                            || n.columns
+                                .iter()
+                                .any(|c| ghost("c", &format!("{}.{c}", n.table))))
+                    {
+                        continue;
+                    }
+                    let on = |i: &Index| Object::Index(k.clone(), i.table.clone());
+                    match (before, now) {
+                        (Some(b), None) => out.push(Difference::Removed(on(b))),
+                        (None, Some(n)) => out.push(Difference::Added(on(n))),
+                        (Some(b), Some(n)) if b.table != n.table => {
+                            out.push(Difference::Removed(on(b)));
+                            out.push(Difference::Added(on(n)));
+                        }
+                        _ => {}
+                    }
+                }
+                Undo::Constraint(k, before) if seen.insert((2, k)) => {
+                    let now = self.constraints.get(k);
+                    if before.iter().chain(now).any(|c| unreadable(&c.table)) {
+                        continue;
+                    }
+                    let on = |c: &Constraint| Object::Constraint(k.clone(), c.table.clone());
+                    if before.is_none() && ghost("k", k) {
+                        continue;
+                    }
+                    match (before, now) {
+                        (Some(b), None) => out.push(Difference::Removed(on(b))),
+                        (None, Some(n)) => out.push(Difference::Added(on(n))),
+                        _ => {}
+                    }
+                }
+                Undo::Enum(k, before) if seen.insert((3, k)) => {
+                    match (before.is_some(), self.enums.contains_key(k)) {
+                        (true, false) => out.push(Difference::Removed(Object::Type(k.clone()))),
+                        (false, true) => out.push(Difference::Added(Object::Type(k.clone()))),
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Whether a table is one the model cannot vouch for (unknown history or unreadable
+    /// statements touched it).
+    pub fn is_uncertain(&self, table: &str) -> bool {
+        self.table(table).is_none_or(|t| !t.fully_known())
+    }
+
+    /// Marks the tables named in a statement rollsafe could not read as uncertain.
+    pub fn mark_uncertain<'a>(&mut self, names: impl Iterator<Item = &'a str>) {
+        self.unreadable_seen = true;
+        let hit: Vec<String> = names
+            .filter(|n| self.tables.contains_key(*n))
+            .map(str::to_string)
+            .collect();
+        for n in hit {
+            if !self.tables[&n].uncertain {
+                self.table_mut(&n).uncertain = true;
+            }
+        }
+    }
+
+    /// Applies one operation of a statement of migration number `m`, as the server does:
+    /// a statement that fails changes nothing, and `IF NOT EXISTS` skips an object that is
+    /// already there (it is not replaced).
+    pub fn apply_statement_op(&mut self, op: &Op, m: usize, guarded: bool) {
+        if self.failure(op, guarded, m).is_some() || (guarded && self.exists_already(op)) {
+            return;
+        }
+        self.guarded = guarded;
+        self.apply(op, m);
+        self.guarded = false;
+    }
+
+    /// Whether the object `op` creates is there already.
+    fn exists_already(&self, op: &Op) -> bool {
+        match op {
+            Op::CreateTable { table, .. } | Op::CreateView { name: table } => {
+                self.tables.contains_key(table)
+            }
+            Op::CreateIndex { name: Some(n), .. } => self.relation_name_taken(n),
+            Op::AddColumn { table, column } => self
+                .table(table)
+                .is_some_and(|t| t.columns.contains_key(&column.name)),
+            Op::CreateEnum { name, .. } => self.enums.contains_key(name),
+            _ => false,
+        }
+    }
+
+    /// PostgreSQL keeps tables, views and indexes in one namespace of relation names;
+    /// MySQL's index names are per table.
+    fn relation_name_taken(&self, name: &str) -> bool {
+        self.indexes.contains_key(name)
+            || (self.dialect != Some(Dialect::Mysql) && self.tables.contains_key(name))
+    }
+
+    /// Every table the model holds was created by a readable statement it saw, and no
+    /// statement it could not read ran: an index or constraint it does not know does
+    /// not exist.
+    pub fn knows_everything(&self) -> bool {
+        !self.unreadable_seen && self.tables.values().all(|t| t.fully_known())
+    }
+
+    /// Why the statement fails against the schema at this point, if the model is sure:
+    /// it creates an object that exists (without `IF NOT EXISTS`), or drops or changes
+    /// one that does not (without `IF EXISTS`).
+    /// Index names are judged within migration `m` only (a down re-creating what its up
+    /// made), where the model follows every step.
+    pub fn failure(&self, op: &Op, guarded: bool, m: usize) -> Option<String> {
+        if guarded {
+            return None;
+        }
+        let known = |t: &str| self.table(t).filter(|t| t.fully_known());
+        match op {
+            Op::CreateTable { table, .. } if self.table(table).is_some_and(|t| !t.view) => {
+                Some(format!("table `{table}` already exists"))
+            }
+            // An index name taken by an index on a table the model fully knows (MySQL:
+            // on the same table).
+            Op::CreateIndex {
+                name: Some(n),
+                table,
+                ..
+            } if known(table).is_some()
+                && match self.indexes.get(n) {
+                    Some(i) if i.made_in != m => false,
+                    Some(i) if self.dialect == Some(Dialect::Mysql) => &i.table == table,
+                    Some(i) => known(&i.table).is_some(),
+                    None => {
+                        self.dialect != Some(Dialect::Mysql) && known(n).is_some_and(|t| !t.view)
+                    }
+                } =>
+            {
+                Some(format!("a relation named `{n}` already exists"))
+            }
+            Op::CreateEnum { name, .. } if self.enums.contains_key(name) => {
+                Some(format!("type `{name}` already exists"))
+            }
+            Op::AddColumn { table, column }
+                if known(table).is_some_and(|t| t.columns.contains_key(&column.name)) =>
+            {
+                Some(format!("column `{table}.{}` already exists", column.name))
+            }
+            Op::AddConstraint {
+                table,
+                name: Some(n),
+                ..
+            } if known(table).is_some()
+                && self.constraints.get(n).is_some_and(|c| &c.table == table) =>
+            {
+                Some(format!("constraint `{n}` already exists on `{table}`"))
+            }
+            Op::DropColumn { table, column }
+            | Op::RenameColumn {
+                table,
+                from: column,
+                ..
+            }
+            | Op::SetNotNull { table, column }
+            | Op::DropNotNull { table, column }
+            | Op::SetDefault { table, column }
+            | Op::DropDefault { table, column }
+                if known(table).is_some_and(|t| !t.columns.contains_key(column)) =>
+            {
+                Some(format!("column `{table}.{column}` does not exist"))
+            }
+            Op::DropTable { table } if self.is_gone(table) => {
+                Some(format!("table `{table}` does not exist"))
+            }
+            Op::DropIndex { name, .. }
+                if self.dialect != Some(Dialect::Mysql)
+                    && !self.indexes.contains_key(name)
+                    && !self.constraints.contains_key(name)
+                    && self.dropped_names.get(name) == Some(&m)
+                    && self.knows_everything() =>
+            {
+                Some(format!("index `{name}` does not exist"))
+            }
+            Op::DropConstraint { table, name }
+                if !self.constraints.contains_key(name)
+                    && known(table).is_some()
+                    && self.knows_everything() =>
+            {
+                Some(format!("constraint `{name}` does not exist on `{table}`"))
+            }
+            _ => None,
+        }
+    }
+
+    /// A table the replay dropped or renamed away, and did not make again.
+    fn is_gone(&self, table: &str) -> bool {
+        !self.tables.contains_key(table)
+            && (self.renamed_tables.contains_key(table) || self.dropped_tables.contains(table))
+    }
+
     /// Applies one operation of migration number `m`.
     pub fn apply(&mut self, op: &Op, m: usize) {
         match op {
-            Op::CreateTable { table, columns, .. } => {
+            Op::CreateTable {
+                table,
+                columns,
+                from_query,
+            } => {
                 if let Some((backup, when)) = self.renamed_tables.get(table).cloned()
                     && when == m
-                    && let Some(b) = self.tables.get_mut(&backup)
+                    && self.tables.contains_key(&backup)
                 {
-                    Arc::make_mut(b).backup = true;
+                    self.table_mut(&backup).backup = true;
                 }
                 let mut t = Table {
                     created_in: m,
                     named_in: m,
+                    copied: *from_query,
                     ..Default::default()
                 };
                 for c in columns {
@@ -82,38 +509,45 @@ impl Schema {
                         },
                     );
                 }
-                self.tables.insert(table.clone(), Arc::new(t));
+                self.put_table(table, Some(Arc::new(t)));
             }
-            Op::DropTable { table } => {
-                self.tables.remove(table);
-            }
-            Op::DropView { name } => {
-                self.tables.remove(name);
+            Op::DropTable { table } | Op::DropView { name: table } => {
+                self.dropped_tables.insert(table.clone());
+                if !self.tables.contains_key(table) {
+                    self.ghost("t", table);
+                }
+                if self.tables.contains_key(table) {
+                    self.put_table(table, None);
+                    self.drop_dependents(table);
+                }
             }
             // A (materialized) view made here can be indexed with no traffic on it yet.
             Op::CreateView { name } => {
-                self.tables.insert(
-                    name.clone(),
-                    Arc::new(Table {
-                        created_in: m,
-                        named_in: m,
-                        ..Default::default()
-                    }),
-                );
+                let v = Table {
+                    created_in: m,
+                    named_in: m,
+                    view: true,
+                    ..Default::default()
+                };
+                self.put_table(name, Some(Arc::new(v)));
             }
             Op::RenameTable { from, to } => {
-                let mut t = self.tables.remove(from).unwrap_or_else(|| {
+                let t = self.tables.get(from).cloned().unwrap_or_else(|| {
                     Arc::new(Table {
-                        created_in: usize::MAX,
+                        created_in: BEFORE_HISTORY,
                         ..Default::default()
                     })
                 });
-                Arc::make_mut(&mut t).named_in = m;
-                self.tables.insert(to.clone(), t);
-                self.renamed_tables.insert(from.clone(), (to.clone(), m));
+                let mut t = (*t).clone();
+                t.named_in = m;
+                self.put_table(from, None);
+                self.put_table(to, Some(Arc::new(t)));
+                self.move_dependents(from, to);
+                let old = self.renamed_tables.insert(from.clone(), (to.clone(), m));
+                self.journal.push(Undo::RenamedTable(from.clone(), old));
             }
             Op::AddColumn { table, column } => {
-                let t = self.table_mut(table, m);
+                let t = self.table_mut(table);
                 t.columns.insert(
                     column.name.clone(),
                     Column {
@@ -123,16 +557,37 @@ impl Schema {
                 );
             }
             Op::DropColumn { table, column } => {
-                if let Some(t) = self.tables.get_mut(table) {
-                    Arc::make_mut(t).columns.remove(column);
+                if self.column(table, column).is_none() {
+                    self.ghost("c", &format!("{table}.{column}"));
                 }
+                if self.tables.contains_key(table) {
+                    self.table_mut(table).columns.remove(column);
+                }
+                self.drop_column_dependents(table, column);
             }
             Op::RenameColumn { table, from, to } => {
-                if let Some(t) = self.tables.get_mut(table).map(Arc::make_mut)
-                    && let Some(mut c) = t.columns.remove(from)
+                if self
+                    .tables
+                    .get(table)
+                    .is_some_and(|t| t.columns.contains_key(from))
                 {
-                    c.spec.name = to.clone();
-                    t.columns.insert(to.clone(), c);
+                    let t = self.table_mut(table);
+                    if let Some(mut c) = t.columns.remove(from) {
+                        c.spec.name = to.clone();
+                        t.columns.insert(to.clone(), c);
+                    }
+                }
+                let renamed: Vec<(String, Index)> = self
+                    .indexes
+                    .iter()
+                    .filter(|(_, i)| &i.table == table && i.columns.contains(from))
+                    .map(|(n, i)| (n.clone(), i.clone()))
+                    .collect();
+                for (n, mut i) in renamed {
+                    for c in i.columns.iter_mut().filter(|c| *c == from) {
+                        *c = to.clone();
+                    }
+                    self.put_index(&n, Some(i));
                 }
             }
             Op::ChangeColumnType {
@@ -142,17 +597,16 @@ impl Schema {
                 spec,
                 ..
             } => {
-                let t = self.table_mut(table, m);
-                let c = t.columns.entry(column.clone()).or_insert(Column {
-                    created_in: 0,
-                    spec: ColumnSpec {
-                        name: column.clone(),
-                        ..Default::default()
-                    },
-                });
+                let t = self.table_mut(table);
+                let c = t
+                    .columns
+                    .entry(column.clone())
+                    .or_insert_with(|| stub(column));
                 c.spec.data_type = new_type.clone();
                 if let Some(s) = spec {
-                    c.spec.not_null = s.not_null;
+                    // Primary key columns stay NOT NULL whatever MODIFY says (MySQL: "columns
+                    // in a PRIMARY KEY are made NOT NULL implicitly").
+                    c.spec.not_null = s.not_null || c.spec.primary_key;
                     c.spec.enum_values = s.enum_values.clone();
                     c.spec.default = s.default.clone();
                 }
@@ -172,96 +626,382 @@ impl Schema {
             Op::AddConstraint {
                 table,
                 name,
-                kind: ConstraintKind::Check { not_null_of },
+                kind,
                 not_valid,
             } => {
                 if let Some(n) = name {
-                    self.checks
-                        .insert(n.clone(), (table.clone(), not_null_of.clone()));
+                    let c = Constraint {
+                        table: table.clone(),
+                        kind: kind.clone(),
+                        not_valid: *not_valid,
+                    };
+                    self.put_constraint(n, Some(c));
                 }
-                if !not_valid && let Some(col) = not_null_of {
-                    self.table_mut(table, m)
-                        .not_null_checked
-                        .insert(col.clone());
+                if let ConstraintKind::Check {
+                    not_null_of: Some(col),
+                } = kind
+                    && !not_valid
+                {
+                    self.table_mut(table).not_null_checked.insert(col.clone());
                 }
             }
             Op::ValidateConstraint { table, name } => {
-                if let Some((_, Some(col))) = self.checks.get(name).cloned() {
-                    self.table_mut(table, m).not_null_checked.insert(col);
+                if let Some(mut c) = self.constraints.get(name).cloned() {
+                    c.not_valid = false;
+                    if let ConstraintKind::Check {
+                        not_null_of: Some(col),
+                    } = &c.kind
+                    {
+                        self.table_mut(table).not_null_checked.insert(col.clone());
+                    }
+                    self.put_constraint(name, Some(c));
                 }
             }
             Op::CreateIndex {
                 table,
                 name: Some(n),
+                columns,
+                unique,
                 ..
             } => {
-                self.indexes.insert(n.clone(), (table.clone(), m));
+                let i = Index {
+                    table: table.clone(),
+                    made_in: m,
+                    unique: *unique,
+                    columns: columns.clone(),
+                };
+                self.put_index(n, Some(i));
             }
             Op::DropIndex { name, .. } => {
-                self.indexes.remove(name);
-                self.dropped_names.insert(name.clone(), m);
+                if !self.indexes.contains_key(name) && !self.constraints.contains_key(name) {
+                    self.ghost("i", name);
+                }
+                self.put_index(name, None);
+                // PostgreSQL: a unique or primary key constraint is dropped with its
+                // index only through ALTER TABLE; MySQL's DROP INDEX drops a UNIQUE key.
+                if self.dialect == Some(Dialect::Mysql) {
+                    self.put_constraint(name, None);
+                }
+                self.note_dropped(name, m);
             }
             Op::DropConstraint { name, .. } => {
-                self.dropped_names.insert(name.clone(), m);
+                let known = self.constraints.contains_key(name);
+                if !known {
+                    self.ghost("k", name);
+                }
+                self.put_constraint(name, None);
+                // A unique constraint's index goes with it; a plain index of that name
+                // is no constraint (PostgreSQL refuses the statement) and stays.
+                if known {
+                    self.put_index(name, None);
+                }
+                self.note_dropped(name, m);
             }
             Op::CreateEnum { name, values } => {
-                self.enums.insert(name.clone(), (values.clone(), m));
+                let old = self.enums.insert(name.clone(), (values.clone(), m));
+                self.journal.push(Undo::Enum(name.clone(), old));
             }
             Op::AddEnumValue { name, value } => {
-                if let Some((v, _)) = self.enums.get_mut(name) {
-                    v.push(value.clone());
-                }
+                self.with_enum(name, |v| v.push(value.clone()));
             }
-            Op::RenameEnumValue { name, from, to } => {
-                if let Some((v, _)) = self.enums.get_mut(name) {
-                    for x in v.iter_mut().filter(|x| *x == from) {
-                        *x = to.clone();
-                    }
+            Op::RenameEnumValue { name, from, to } => self.with_enum(name, |v| {
+                for x in v.iter_mut().filter(|x| *x == from) {
+                    *x = to.clone();
                 }
-            }
+            }),
             Op::RenameType { from, to } => {
                 if let Some(e) = self.enums.remove(from) {
-                    self.renamed_enums.insert(from.clone(), e.0.clone());
-                    self.enums.insert(to.clone(), e);
+                    self.journal.push(Undo::Enum(from.clone(), Some(e.clone())));
+                    self.note_renamed_enum(from, e.0.clone());
+                    let old = self.enums.insert(to.clone(), e);
+                    self.journal.push(Undo::Enum(to.clone(), old));
                 }
             }
             Op::Opaque { args } => {
                 for a in args {
-                    if let Some(t) = self.tables.get_mut(a) {
-                        Arc::make_mut(t).opaque_in = Some(m);
+                    if self.tables.contains_key(a) {
+                        self.table_mut(a).opaque_in = Some(m);
                     }
                 }
             }
             Op::DropType { name } => {
-                if let Some((values, _)) = self.enums.remove(name) {
-                    self.renamed_enums.insert(name.clone(), values);
+                if let Some(e) = self.enums.remove(name) {
+                    let values = e.0.clone();
+                    self.journal.push(Undo::Enum(name.clone(), Some(e)));
+                    self.note_renamed_enum(name, values);
                 }
             }
             _ => {}
         }
     }
 
+    /// Notes the drop of an object the model did not know. A drop without `IF EXISTS`
+    /// also says the object existed (`!` key).
+    fn ghost(&mut self, kind: &str, name: &str) {
+        self.journal.push(Undo::Ghost(format!("{kind}:{name}")));
+        if !self.guarded {
+            self.journal.push(Undo::Ghost(format!("!{kind}:{name}")));
+        }
+    }
+
+    fn put_table(&mut self, name: &str, t: Option<Arc<Table>>) {
+        let old = match t {
+            Some(t) => self.tables.insert(name.to_string(), t),
+            None => self.tables.remove(name),
+        };
+        self.journal.push(Undo::Table(name.to_string(), old));
+    }
+
+    fn put_index(&mut self, name: &str, i: Option<Index>) {
+        let old = match i {
+            Some(i) => self.indexes.insert(name.to_string(), i),
+            None => self.indexes.remove(name),
+        };
+        if old.is_some() || self.indexes.contains_key(name) {
+            self.journal.push(Undo::Index(name.to_string(), old));
+        }
+    }
+
+    fn put_constraint(&mut self, name: &str, c: Option<Constraint>) {
+        let old = match c {
+            Some(c) => self.constraints.insert(name.to_string(), c),
+            None => self.constraints.remove(name),
+        };
+        if old.is_some() || self.constraints.contains_key(name) {
+            self.journal.push(Undo::Constraint(name.to_string(), old));
+        }
+    }
+
+    fn note_dropped(&mut self, name: &str, m: usize) {
+        let old = self.dropped_names.insert(name.to_string(), m);
+        self.journal.push(Undo::Dropped(name.to_string(), old));
+    }
+
+    fn note_renamed_enum(&mut self, name: &str, values: Vec<String>) {
+        let old = self.renamed_enums.insert(name.to_string(), values);
+        self.journal.push(Undo::RenamedEnum(name.to_string(), old));
+    }
+
+    fn with_enum(&mut self, name: &str, f: impl FnOnce(&mut Vec<String>)) {
+        if let Some(e) = self.enums.get_mut(name) {
+            self.journal
+                .push(Undo::Enum(name.to_string(), Some(e.clone())));
+            f(&mut e.0);
+        }
+    }
+
+    /// Indexes and constraints of a dropped table go with it.
+    fn drop_dependents(&mut self, table: &str) {
+        let idx: Vec<String> = self
+            .indexes
+            .iter()
+            .filter(|(_, i)| i.table == table)
+            .map(|(n, _)| n.clone())
+            .collect();
+        for n in idx {
+            self.put_index(&n, None);
+        }
+        let cons: Vec<String> = self
+            .constraints
+            .iter()
+            .filter(|(_, c)| c.table == table)
+            .map(|(n, _)| n.clone())
+            .collect();
+        for n in cons {
+            self.put_constraint(&n, None);
+        }
+    }
+
+    /// Dropping a column drops the indexes on it. PostgreSQL: "Indexes and table
+    /// constraints involving the column will be automatically dropped as well" (ALTER
+    /// TABLE, DROP COLUMN). MySQL removes the column from each index and drops an index
+    /// only when no column is left ("Columns are also removed from any index they are a
+    /// part of. If all columns that make up an index are dropped, the index is dropped
+    /// as well").
+    fn drop_column_dependents(&mut self, table: &str, column: &str) {
+        let hit: Vec<(String, Index)> = self
+            .indexes
+            .iter()
+            .filter(|(_, i)| i.table == table && i.columns.iter().any(|c| c == column))
+            .map(|(n, i)| (n.clone(), i.clone()))
+            .collect();
+        for (n, mut i) in hit {
+            if self.dialect == Some(Dialect::Mysql) {
+                i.columns.retain(|c| c != column);
+                if !i.columns.is_empty() {
+                    self.put_index(&n, Some(i));
+                    continue;
+                }
+            }
+            self.put_index(&n, None);
+        }
+    }
+
+    fn move_dependents(&mut self, from: &str, to: &str) {
+        let idx: Vec<(String, Index)> = self
+            .indexes
+            .iter()
+            .filter(|(_, i)| i.table == from)
+            .map(|(n, i)| (n.clone(), i.clone()))
+            .collect();
+        for (n, mut i) in idx {
+            i.table = to.to_string();
+            self.put_index(&n, Some(i));
+        }
+        let cons: Vec<(String, Constraint)> = self
+            .constraints
+            .iter()
+            .filter(|(_, c)| c.table == from)
+            .map(|(n, c)| (n.clone(), c.clone()))
+            .collect();
+        for (n, mut c) in cons {
+            c.table = to.to_string();
+            self.put_constraint(&n, Some(c));
+        }
+    }
+
     /// A table the migrations never created is assumed to exist already (created before
     /// the oldest migration kept in the repository).
-    fn table_mut(&mut self, table: &str, _m: usize) -> &mut Table {
+    fn table_mut(&mut self, table: &str) -> &mut Table {
+        let old = self.tables.get(table).cloned();
+        self.journal.push(Undo::Table(table.to_string(), old));
         let t = self.tables.entry(table.to_string()).or_insert_with(|| {
             Arc::new(Table {
-                created_in: usize::MAX,
-                named_in: usize::MAX,
+                created_in: BEFORE_HISTORY,
+                named_in: BEFORE_HISTORY,
                 ..Default::default()
             })
         });
         Arc::make_mut(t)
     }
 
+    /// Changes a column; one the model never saw created is kept as a stub (its table
+    /// predates the kept history), so a later change can be compared with it.
     fn with_column(&mut self, table: &str, column: &str, f: impl FnOnce(&mut ColumnSpec)) {
-        if let Some(c) = self
-            .tables
-            .get_mut(table)
-            .map(Arc::make_mut)
-            .and_then(|t| t.columns.get_mut(column))
-        {
-            f(&mut c.spec);
+        let t = self.table_mut(table);
+        let c = t
+            .columns
+            .entry(column.to_string())
+            .or_insert_with(|| stub(column));
+        f(&mut c.spec);
+    }
+}
+
+/// A column known only from a change to it: created before the kept history.
+fn stub(column: &str) -> Column {
+    Column {
+        created_in: BEFORE_HISTORY,
+        spec: ColumnSpec {
+            name: column.to_string(),
+            ..Default::default()
+        },
+    }
+}
+
+fn restore<V>(map: &mut HashMap<String, V>, k: String, v: Option<V>) {
+    match v {
+        Some(v) => {
+            map.insert(k, v);
+        }
+        None => {
+            map.remove(&k);
         }
     }
+}
+
+fn table_differences(
+    name: &str,
+    before: Option<&Table>,
+    now: Option<&Table>,
+    restored: &dyn Fn(&str) -> bool,
+    out: &mut Vec<Difference>,
+) {
+    let object = |t: &Table| {
+        if t.view {
+            Object::View(name.to_string())
+        } else {
+            Object::Table(name.to_string())
+        }
+    };
+    // A table first met in an ALTER was there before the kept history: its appearance in
+    // the model is no creation.
+    let placeholder = Table {
+        created_in: BEFORE_HISTORY,
+        ..Default::default()
+    };
+    let before = match (before, now) {
+        (None, Some(n)) if n.created_in == BEFORE_HISTORY => Some(&placeholder),
+        _ => before,
+    };
+    match (before, now) {
+        (Some(b), None) => out.push(Difference::Removed(object(b))),
+        (None, Some(n)) => out.push(Difference::Added(object(n))),
+        (Some(b), Some(n)) => {
+            if b.view != n.view {
+                out.push(Difference::Removed(object(b)));
+                out.push(Difference::Added(object(n)));
+                return;
+            }
+            // Columns of a table whose definition the model never saw are not compared
+            // (a column it only heard of through an ALTER is as good as unknown).
+            if b.copied || n.copied || b.opaque_in.is_some() || n.uncertain {
+                return;
+            }
+            let col = |c: &str| Object::Column(name.to_string(), c.to_string());
+            let mut names: Vec<&String> = b.columns.keys().chain(n.columns.keys()).collect();
+            names.sort();
+            names.dedup();
+            for c in names {
+                match (b.columns.get(c), n.columns.get(c)) {
+                    (Some(_), None) => out.push(Difference::Removed(col(c))),
+                    // A column the model first heard of through a change of its type or
+                    // nullability: changed, not added.
+                    (None, Some(y)) if y.created_in == BEFORE_HISTORY => {
+                        if !y.spec.data_type.is_empty() || y.spec.not_null {
+                            out.push(Difference::ColumnChanged {
+                                table: name.to_string(),
+                                column: c.clone(),
+                                what: String::new(),
+                            })
+                        }
+                    }
+                    // Added again after a drop of the column the model never saw made.
+                    (None, Some(_)) if restored(c) => {}
+                    (None, Some(_)) => out.push(Difference::Added(col(c))),
+                    (Some(x), Some(y)) => {
+                        if x.spec.data_type.is_empty() || y.spec.data_type.is_empty() {
+                            continue;
+                        }
+                        let mut what = Vec::new();
+                        if !same_type(&x.spec.data_type, &y.spec.data_type) {
+                            what.push(format!(
+                                "type {} instead of {}",
+                                y.spec.data_type, x.spec.data_type
+                            ));
+                        }
+                        if x.spec.not_null != y.spec.not_null {
+                            what.push(if y.spec.not_null {
+                                "NOT NULL where it was nullable".to_string()
+                            } else {
+                                "nullable where it was NOT NULL".to_string()
+                            });
+                        }
+                        if !what.is_empty() {
+                            out.push(Difference::ColumnChanged {
+                                table: name.to_string(),
+                                column: c.clone(),
+                                what: what.join(", "),
+                            });
+                        }
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        (None, None) => {}
+    }
+}
+
+fn same_type(a: &str, b: &str) -> bool {
+    super::types::canonical(a) == super::types::canonical(b)
 }

@@ -48,6 +48,11 @@ pub struct OpCx<'a> {
     /// Constraints added `NOT VALID` earlier in the current transaction.
     pub not_valid_in_tx: &'a [NotValidAdd],
     pub config: &'a MigrationsConfig,
+    /// The statement says `IF [NOT] EXISTS`.
+    pub guarded: bool,
+    /// The dialect variant replayed (`mysql`, `postgres`, `cockroach`, …) when the set's
+    /// files carry pop-style infixes.
+    pub variant: Option<&'static str>,
 }
 
 impl OpCx<'_> {
@@ -190,8 +195,17 @@ pub struct MigrationCx<'a> {
     pub set: &'a MigrationSet,
     pub index: usize,
     pub migration: &'a Migration,
+    /// The parts the database being replayed runs (one dialect variant's files, else
+    /// the dialect-neutral ones).
+    pub up_parts: &'a [&'a super::PartRef],
+    pub down_parts: &'a [&'a super::PartRef],
+    /// The dialect variant replayed, for sets with pop-style dialect files.
+    pub variant: Option<&'static str>,
     /// Schema after the up parts of this migration ran.
     pub schema_after: &'a Schema,
+    /// What the up parts followed by the down parts leave different from the schema
+    /// before the up (when the migration has a down part and is judged).
+    pub down_differences: Option<&'a [super::schema::Difference]>,
     pub uses_down: bool,
     pub config: &'a MigrationsConfig,
 }
@@ -289,6 +303,19 @@ pub enum Judge {
     Newest,
 }
 
+/// The pseudo-variant of databases that have no files of their own in a folder of
+/// dialect files, and run only the dialect-neutral ones.
+pub const NEUTRAL: &str = "neutral";
+
+/// ` on postgres`, for messages about one variant's replay.
+pub fn variant_phrase(variant: Option<&str>) -> String {
+    match variant {
+        Some(NEUTRAL) => " on databases that run only the dialect-neutral files".into(),
+        Some(v) => format!(" on {v}"),
+        None => String::new(),
+    }
+}
+
 /// Runs the per-operation and per-migration rules over all sets.
 pub fn run(
     sets: &[MigrationSet],
@@ -298,6 +325,13 @@ pub fn run(
     out: &mut Vec<Diagnostic>,
 ) {
     use rayon::prelude::*;
+    // No migration rule selected: the replay would feed nobody.
+    if !rules
+        .iter()
+        .any(|r| r.meta().domain == crate::rules::Domain::Migrations)
+    {
+        return;
+    }
     // Sets are independent: walk them in parallel.
     let found: Vec<Vec<Diagnostic>> = sets
         .par_iter()
@@ -326,66 +360,156 @@ fn run_set(
 ) {
     let uses_down = super::set_uses_down(set);
     let newest = newest_index(set);
-    let mut schema = Schema::default();
-    for (index, m) in set.migrations.iter().enumerate() {
-        let checked = match judge {
-            Judge::All => true,
-            Judge::New => m.is_new,
-            Judge::Newest => Some(index) == newest,
+    let mut variants = super::set_variants(set);
+    // A database with no files of its own in a folder of dialect files runs only the
+    // dialect-neutral ones (pop): replayed too, for the rules about what fails or is not
+    // undone there; the other rules judge each file in the variants that name it.
+    let neutral_only = variants.iter().all(Option::is_some)
+        && set
+            .migrations
+            .iter()
+            .flat_map(|m| m.up.iter().chain(&m.down))
+            .any(|p| super::part_variant(p).is_none());
+    if neutral_only {
+        variants.push(Some(NEUTRAL));
+    }
+    let schema_rules: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| matches!(r.meta().code, "M302" | "M307"))
+        .collect();
+    let mut all = Vec::new();
+    for variant in &variants {
+        let rules = if *variant == Some(NEUTRAL) {
+            &schema_rules[..]
+        } else {
+            rules
         };
-        let mut found = Vec::new();
-        for part in &m.up {
-            walk_part(
+        let mut schema = Schema::new(set.dialect);
+        for (index, m) in set.migrations.iter().enumerate() {
+            let checked = match judge {
+                Judge::All => true,
+                Judge::New => m.is_new,
+                Judge::Newest => Some(index) == newest,
+            };
+            // A migration whose up part is written per database (no dialect-neutral up
+            // file) is not one a database without its own files runs.
+            if *variant == Some(NEUTRAL) && !m.up.iter().any(|p| super::part_variant(p).is_none()) {
+                continue;
+            }
+            let parts = (m.parts_for(*variant, false), m.parts_for(*variant, true));
+            let found = walk_migration(
                 set,
                 index,
                 m,
-                part,
-                Part::Up,
+                &parts,
                 &mut schema,
                 checked,
-                rules,
-                config,
-                &mut found,
-            );
-        }
-        let mut down_schema = schema.clone();
-        let mut down_found = Vec::new();
-        for part in &m.down {
-            walk_part(
-                set,
-                index,
-                m,
-                part,
-                Part::Down,
-                &mut down_schema,
-                checked,
-                rules,
-                config,
-                &mut down_found,
-            );
-        }
-        if config.demote_down_parts {
-            // Before folding: the folded statements still cover their M209s.
-            super::noise::drop_covered_lock_timeouts(&mut down_found);
-            super::noise::fold_rollback(&mut down_found);
-        }
-        found.extend(down_found);
-        if checked {
-            let cx = MigrationCx {
-                set,
-                index,
-                migration: m,
-                schema_after: &schema,
                 uses_down,
+                rules,
                 config,
-            };
-            for r in rules {
-                r.check_migration(&cx, &mut found);
-            }
+                *variant,
+            );
+            all.extend(found);
         }
-        super::noise::shape_migration(&mut found);
-        out.extend(found);
     }
+    if variants.len() > 1 {
+        // A dialect-neutral file runs in every variant without its own: report it once.
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|d: &Diagnostic| {
+            seen.insert((
+                d.code,
+                d.location.path.clone(),
+                d.location.offset,
+                d.location.len,
+                d.message.clone(),
+            ))
+        });
+    }
+    out.extend(all);
+}
+
+/// Walks one migration's up parts, then its down parts on the schema after the up,
+/// comparing, then undoing them; runs the per-migration rules.
+#[allow(clippy::too_many_arguments)]
+fn walk_migration(
+    set: &MigrationSet,
+    index: usize,
+    m: &Migration,
+    (up, down): &(Vec<&super::PartRef>, Vec<&super::PartRef>),
+    schema: &mut Schema,
+    checked: bool,
+    uses_down: bool,
+    rules: &[&dyn Rule],
+    config: &MigrationsConfig,
+    variant: Option<&'static str>,
+) -> Vec<Diagnostic> {
+    // The journal only has to reach back to the start of this migration.
+    schema.forget();
+    let before_up = schema.mark();
+    let mut found = Vec::new();
+    for part in up {
+        walk_part(
+            set,
+            index,
+            m,
+            part,
+            Part::Up,
+            schema,
+            checked,
+            rules,
+            config,
+            variant,
+            &mut found,
+        );
+    }
+    // The down part runs on the schema after the up, in place; what it changed is
+    // compared with the state before the up, then undone.
+    let after_up = schema.mark();
+    let mut down_found = Vec::new();
+    for part in down {
+        walk_part(
+            set,
+            index,
+            m,
+            part,
+            Part::Down,
+            schema,
+            checked,
+            rules,
+            config,
+            variant,
+            &mut down_found,
+        );
+    }
+    let down_differences =
+        (checked && !down.is_empty()).then(|| schema.differences_since(before_up, after_up));
+    schema.rollback(after_up);
+    if config.demote_down_parts {
+        // Before folding: the folded statements still cover their M209s.
+        super::noise::drop_covered_lock_timeouts(&mut down_found);
+        super::noise::fold_rollback(&mut down_found);
+    }
+    found.extend(down_found);
+    if checked {
+        let cx = MigrationCx {
+            set,
+            index,
+            migration: m,
+            up_parts: up,
+            down_parts: down,
+            variant,
+            schema_after: schema,
+            down_differences: down_differences.as_deref(),
+            uses_down,
+            config,
+        };
+        for r in rules {
+            r.check_migration(&cx, &mut found);
+        }
+    }
+    super::noise::shape_migration(&mut found);
+    found
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -399,6 +523,7 @@ fn walk_part(
     checked: bool,
     rules: &[&dyn Rule],
     config: &MigrationsConfig,
+    variant: Option<&'static str>,
     out: &mut Vec<Diagnostic>,
 ) {
     let section = super::section(part_ref);
@@ -431,6 +556,8 @@ fn walk_part(
         .filter(|r| !(cockroach && super::noise::is_lock_rule(r.meta().code)))
         .collect();
     for stmt in &section.statements {
+        note_unreadable(schema, stmt, &part_ref.file.source.text);
+        let guarded = is_guarded(stmt, &part_ref.file.source.text);
         for op in &stmt.ops {
             match op {
                 Op::Begin => {
@@ -465,6 +592,8 @@ fn walk_part(
                     blocking_lock_before: blocking_before,
                     not_valid_in_tx: &not_valid,
                     config,
+                    guarded,
+                    variant,
                 };
                 let before = out.len();
                 for r in &part_rules {
@@ -500,9 +629,62 @@ fn walk_part(
                     end: stmt.end,
                 });
             }
-            schema.apply(op, index);
+            schema.apply_statement_op(op, index, guarded);
         }
     }
+}
+
+/// `IF [NOT] EXISTS`: the statement skips an object that is (or is not) there.
+pub fn is_guarded(stmt: &Statement, text: &str) -> bool {
+    stmt.find_words(text, &["IF", "NOT", "EXISTS"]).is_some()
+        || stmt.find_words(text, &["IF", "EXISTS"]).is_some()
+}
+
+/// A statement whose effect on the schema rollsafe does not read: not understood, or
+/// understood only as "something else" while it alters a table or runs code (`ALTER …`
+/// forms the model does not follow, `DO` blocks, procedure calls).
+fn reads_unknown_effects(stmt: &Statement) -> bool {
+    use crate::sql::Understood;
+    if matches!(stmt.understood, Understood::Unchecked(_)) {
+        return true;
+    }
+    stmt.ops
+        .iter()
+        .any(|o| matches!(o, Op::Other | Op::Opaque { .. }))
+        && ["alter ", "do ", "do$", "call ", "execute ", "exec "]
+            .iter()
+            .any(|p| stmt.normalised.starts_with(p))
+}
+
+/// Marks the tables an unreadable statement names as uncertain.
+fn note_unreadable(schema: &mut Schema, stmt: &Statement, text: &str) {
+    if reads_unknown_effects(stmt) {
+        schema.mark_uncertain(
+            stmt.token_ranges
+                .iter()
+                .filter_map(|&(s, e)| text.get(s..e).map(|w| w.trim_matches(['"', '`']))),
+        );
+    }
+}
+
+/// Replays the up parts of a set's first `upto` migrations, as the database `variant`
+/// runs them, into a schema model (what the rules see before migration `upto`).
+pub fn replay(set: &MigrationSet, upto: usize, variant: Option<&str>) -> Schema {
+    let mut schema = Schema::new(set.dialect);
+    for (index, m) in set.migrations.iter().enumerate().take(upto) {
+        schema.forget();
+        for p in m.parts_for(variant, false) {
+            for stmt in &super::section(p).statements {
+                note_unreadable(&mut schema, stmt, &p.file.source.text);
+                let guarded = is_guarded(stmt, &p.file.source.text);
+                for op in &stmt.ops {
+                    schema.apply_statement_op(op, index, guarded);
+                }
+            }
+        }
+    }
+    schema.forget();
+    schema
 }
 
 /// Made by the migration being checked (`index`), or by another migration new in this

@@ -90,6 +90,7 @@ pub static ALL: &[&dyn Rule] = &[
     &migrations::mysql_table_copy::MysqlTableCopy,
     &migrations::missing_down::MissingDown,
     &migrations::down_does_not_revert::DownDoesNotRevert,
+    &migrations::fails_against_schema::FailsAgainstSchema,
     &migrations::irreversible_data_loss::IrreversibleDataLoss,
     &migrations::applied_migration_modified::AppliedMigrationModified,
     &migrations::migration_out_of_order::MigrationOutOfOrder,

@@ -111,6 +111,10 @@ fn apply_column_option(spec: &mut ColumnSpec, o: &ColumnOption) {
     match o {
         ColumnOption::NotNull => spec.not_null = true,
         ColumnOption::Null => spec.not_null = false,
+        // `DEFAULT NULL` stores no default (the catalogs show none).
+        ColumnOption::Default(e) if e.to_string().eq_ignore_ascii_case("null") => {
+            spec.default = None
+        }
         ColumnOption::Default(e) => spec.default = Some(default_kind(e)),
         ColumnOption::PrimaryKey(_) => {
             spec.primary_key = true;
@@ -176,6 +180,7 @@ fn create_table(ct: &CreateTable) -> Vec<Op> {
                 let name = col.column.expr.to_string().to_lowercase();
                 if let Some(spec) = columns.iter_mut().find(|s| s.name == name) {
                     spec.not_null = true;
+                    spec.primary_key = true;
                 }
             }
         }
@@ -295,6 +300,12 @@ fn alter_table(at: &AlterTable) -> Vec<Op> {
                 ops.push(match op {
                     AlterColumnOperation::SetNotNull => Op::SetNotNull { table: t, column },
                     AlterColumnOperation::DropNotNull => Op::DropNotNull { table: t, column },
+                    // `SET DEFAULT NULL` leaves no default in effect.
+                    AlterColumnOperation::SetDefault { value }
+                        if value.to_string().eq_ignore_ascii_case("null") =>
+                    {
+                        Op::DropDefault { table: t, column }
+                    }
                     AlterColumnOperation::SetDefault { .. } => Op::SetDefault { table: t, column },
                     AlterColumnOperation::DropDefault => Op::DropDefault { table: t, column },
                     AlterColumnOperation::SetDataType {

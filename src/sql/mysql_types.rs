@@ -14,7 +14,9 @@
 //! - `LONG`, `LONG VARCHAR` → `MEDIUMTEXT`; `LONG VARBINARY` → `MEDIUMBLOB`;
 //! - integer display widths (`INT(11)`) are deprecated and ignored since 8.0.17, except
 //!   `TINYINT(1)`, which MySQL and its connectors keep as the boolean type;
-//! - `SIGNED` is the default and changes nothing.
+//! - `SIGNED` is the default and changes nothing;
+//! - `TIMESTAMP(0)`, `DATETIME(0)`, `TIME(0)`: 0 is the default fractional seconds
+//!   precision (*Fractional Seconds in Time Values*).
 
 /// The canonical spelling of a MySQL column type (lower case), for comparing two.
 pub fn mysql_canonical_type(t: &str) -> String {
@@ -67,6 +69,8 @@ pub fn mysql_canonical_type(t: &str) -> String {
         ("binary", a) => ("binary", Some(a.unwrap_or("1").to_string())),
         ("bit", a) => ("bit", Some(a.unwrap_or("1").to_string())),
         ("long", None) => ("mediumtext", None),
+        // Fractional seconds precision 0 is the default: `timestamp(0)` is `timestamp`.
+        ("timestamp" | "datetime" | "time", Some("0")) => (base, None),
         (b, a) => (b, a.map(str::to_string)),
     };
     let mut out = base.to_string();

@@ -307,3 +307,21 @@ pub fn table_key(parts: &[String]) -> String {
         [.., schema, name] => format!("{schema}.{name}"),
     }
 }
+
+#[cfg(test)]
+mod mysql_type_tests {
+    use super::mysql_canonical_type as c;
+
+    #[test]
+    fn aliases_are_the_same_type() {
+        assert_eq!(c("boolean"), c("tinyint(1)"));
+        assert_eq!(c("int(11)"), c("int"));
+        assert_eq!(c("integer"), c("int"));
+        assert_eq!(c("int(10) unsigned"), c("int unsigned"));
+        assert_ne!(c("tinyint(4)"), c("tinyint(1)"));
+        assert_ne!(c("int"), c("bigint"));
+        assert_eq!(c("varchar(20)"), "varchar(20)");
+        assert_eq!(c("integer unsigned"), c("int unsigned"));
+        assert_eq!(c("timestamp(0)"), c("timestamp"));
+    }
+}

@@ -28,6 +28,15 @@ impl Rule for DropColumnDefault {
         if cx.part != Part::Up || cx.is_new_column(table, column) {
             return;
         }
+        // A column the model saw created with no default has none to lose (`SET DEFAULT
+        // NULL` on it changes nothing).
+        if cx.schema.column(table, column).is_some_and(|c| {
+            c.created_in != crate::migrations::schema::BEFORE_HISTORY
+                && c.spec.default.is_none()
+                && !c.spec.generated
+        }) {
+            return;
+        }
         let col = super::qual(table, column);
         let not_null = cx
             .schema

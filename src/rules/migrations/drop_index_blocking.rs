@@ -34,8 +34,8 @@ impl Rule for DropIndexBlocking {
             return;
         }
         // An index made by this release, or on a table made by it, holds no traffic yet.
-        if let Some((table, created)) = cx.schema.indexes.get(name)
-            && (cx.is_fresh(*created) || cx.is_new_table(table))
+        if let Some(i) = cx.schema.indexes.get(name)
+            && (cx.is_fresh(i.made_in) || cx.is_new_table(&i.table))
         {
             return;
         }
@@ -43,7 +43,7 @@ impl Rule for DropIndexBlocking {
             .schema
             .indexes
             .get(name)
-            .map(|(t, _)| format!(" on `{t}`"))
+            .map(|i| format!(" on `{}`", i.table))
             .unwrap_or_default();
         out.push(cx.diag(
             &META,

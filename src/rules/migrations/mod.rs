@@ -15,6 +15,7 @@ pub mod drop_index_blocking;
 pub mod drop_table;
 pub mod duplicate_migration_version;
 pub mod enum_value_removed;
+pub mod fails_against_schema;
 pub mod irreversible_data_loss;
 pub mod migration_out_of_order;
 pub mod missing_down;

@@ -1,0 +1,42 @@
+//! M307: a statement that fails at deploy time because of the schema at that point: it
+//! creates an object that already exists, or drops or changes one that does not.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::Part;
+
+pub struct FailsAgainstSchema;
+
+static META: RuleMeta = RuleMeta {
+    code: "M307",
+    name: "fails-against-schema",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "The statement fails when it runs: the migrations before it leave the object it creates already there, or the object it drops or changes missing.",
+    needs_base: false,
+};
+
+impl Rule for FailsAgainstSchema {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Some(reason) = cx.schema.failure(cx.op, cx.guarded, cx.index) else {
+            return;
+        };
+        let part = match cx.part {
+            Part::Down => "the rollback",
+            _ => "the deploy",
+        };
+        let variant = crate::migrations::walk::variant_phrase(cx.variant);
+        out.push(cx.diag(
+            &META,
+            cx.stmt_span(),
+            format!("this statement fails and stops {part}{variant}: {reason} at this point of the migrations"),
+            "make the statement match the schema the earlier migrations leave (drop or create the right name), or guard it with `IF EXISTS` / `IF NOT EXISTS` where either state is expected",
+            &reason,
+        ));
+    }
+}
