@@ -235,7 +235,12 @@ fn run_check(args: CheckArgs) -> i32 {
         return crate::show_settings::show(&opts, &args.report);
     }
     let writes_baseline = opts.write_baseline.is_some();
-    let status = emit(crate::workspace::check(&opts), args.report, args.statistics, true);
+    let status = emit(
+        crate::workspace::check(&opts),
+        args.report,
+        args.statistics,
+        true,
+    );
     // Writing a baseline accepts the findings it records: that run succeeded.
     if writes_baseline && status == 1 {
         0

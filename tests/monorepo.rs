@@ -166,7 +166,8 @@ fn a_baseline_written_from_the_top_covers_every_project() {
         "--write-baseline",
         "baseline.json",
     ]));
-    assert_eq!(code, 1, "{err}");
+    // Writing a baseline accepts the findings it records: that run succeeds.
+    assert_eq!(code, 0, "{err}");
     let (code, out, err) = run(rollsafe(repo.path()).args([
         "check",
         "--base",

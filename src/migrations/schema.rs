@@ -465,6 +465,7 @@ impl Schema {
             }
             Op::DropConstraint { table, name }
                 if !self.constraints.contains_key(name)
+                    && !server_named(name)
                     && known(table).is_some()
                     && self.knows_everything() =>
             {
@@ -1003,5 +1004,24 @@ fn table_differences(
 }
 
 fn same_type(a: &str, b: &str) -> bool {
+    // MySQL's stored spellings too (`boolean` is `tinyint(1)`): no other database
+    // accepts both spellings of such a pair, so the second test never joins two
+    // different PostgreSQL types.
     super::types::canonical(a) == super::types::canonical(b)
+        || crate::sql::ops::mysql_canonical_type(a) == crate::sql::ops::mysql_canonical_type(b)
+}
+
+/// A name the server gives a constraint declared without one, which the model does not
+/// record: PostgreSQL's `<table>_<columns>_fkey`, `_pkey`, `_key`, `_check`, `_excl`
+/// (`ChooseConstraintName` in `src/backend/catalog/pg_constraint.c`), MySQL's
+/// `<table>_ibfk_<n>` and `<table>_chk_<n>` (reference manual, *FOREIGN KEY Constraints*
+/// and *CHECK Constraints*). Dropping one by that name is not provably wrong.
+fn server_named(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["_fkey", "_pkey", "_key", "_check", "_excl"]
+        .iter()
+        .any(|s| n.ends_with(s))
+        || n.contains("_ibfk_")
+        || n.contains("_chk_")
+        || n == "primary"
 }
