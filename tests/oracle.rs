@@ -466,13 +466,17 @@ fn fixture_roots() -> Vec<(String, PathBuf)> {
         subdirs.sort();
         if subdirs.iter().any(|d| d.ends_with("head")) {
             let head = dir.join("head");
-            if has_sql(&head) {
+            if has_sql(&head) && !has_template(&head) {
                 let label = dir.strip_prefix(&base).unwrap().display().to_string();
                 out.push((label, head));
             }
             continue;
         }
-        if dir != base && subdirs.iter().all(|d| !has_sql(d)) && has_sql(&dir) {
+        if dir != base
+            && subdirs.iter().all(|d| !has_sql(d))
+            && has_sql(&dir)
+            && !has_template(&dir)
+        {
             let label = dir.strip_prefix(&base).unwrap().display().to_string();
             out.push((label, dir.clone()));
             continue;
@@ -481,6 +485,18 @@ fn fixture_roots() -> Vec<(String, PathBuf)> {
     }
     out.sort();
     out
+}
+
+/// Templated SQL (`{{ … }}`, `${…}`) is filled in by its migration tool (pop/fizz,
+/// Flyway, Liquibase) before a server sees it: such fixtures are not applied as written.
+fn has_template(dir: &Path) -> bool {
+    walk(dir, &Filter::new(&[], &[]), u64::MAX)
+        .iter()
+        .filter(|f| f.path.ends_with(".sql"))
+        .any(|f| {
+            let text = String::from_utf8_lossy(&f.bytes);
+            text.contains("{{") || text.contains("${")
+        })
 }
 
 fn has_sql(dir: &Path) -> bool {
