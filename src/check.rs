@@ -553,7 +553,8 @@ fn is_setting_file(p: &Path) -> bool {
             | "flyway.toml"
             | "go.mod"
             | "cargo.toml"
-    )
+    ) || name.ends_with(".sql.conf")
+        || (name.starts_with("application") && name.ends_with(".properties"))
 }
 
 /// Exit status for a set of findings: 1 when any is at or above `fail_on`.

@@ -93,6 +93,9 @@ pub fn is_migration_input(path: &str) -> bool {
                 | "flyway.conf"
                 | "flyway.toml"
         )
+        // Flyway script configurations and Spring Boot's Flyway settings.
+        || name.ends_with(".sql.conf")
+        || (name.starts_with("application") && name.ends_with(".properties"))
 }
 
 fn globset(globs: &[String]) -> GlobSet {

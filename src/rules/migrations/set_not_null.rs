@@ -1,4 +1,5 @@
-//! M107: making an existing column NOT NULL.
+//! M107: making an existing column NOT NULL, or a column this release added (with no
+//! default) NOT NULL, which the previous release's INSERTs never fill.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::walk::OpCx;
@@ -40,7 +41,18 @@ impl Rule for SetNotNull {
             }
             _ => return,
         };
-        if cx.part != Part::Up || cx.is_new_column(table, column) {
+        if cx.part != Part::Up || cx.is_new_table(table) {
+            return;
+        }
+        // A column this release adds: the previous release's INSERTs never name it, so
+        // NOT NULL breaks them unless a default fills it.
+        let added_here = cx.is_new_column(table, column);
+        if added_here
+            && cx
+                .schema
+                .column(table, column)
+                .is_none_or(|c| c.spec.default.is_some() || c.spec.generated)
+        {
             return;
         }
         if cx
@@ -53,7 +65,11 @@ impl Rule for SetNotNull {
             return;
         }
         let col = super::qual(table, column);
-        let message = if cx.dialect() == Dialect::Postgres {
+        let message = if added_here {
+            format!(
+                "{col} is added by this release, so the previous release's INSERTs never write it: made NOT NULL with no default, every one of them fails during the rollout and after a rollback"
+            )
+        } else if cx.dialect() == Dialect::Postgres {
             format!(
                 "setting {col} NOT NULL scans all of `{table}` under an ACCESS EXCLUSIVE lock, and INSERTs of the previous release that leave it NULL start failing"
             )
@@ -66,9 +82,15 @@ impl Rule for SetNotNull {
             &META,
             cx.span_of(&["SET", "NOT", "NULL"]),
             message,
-            format!(
-                "once every running version writes `{column}`: add `CHECK ({column} IS NOT NULL) NOT VALID`, VALIDATE it in a later migration, then SET NOT NULL (PostgreSQL 12+ uses the check and skips the scan)"
-            ),
+            if added_here {
+                format!(
+                    "give `{column}` a default, or set NOT NULL in a later release, once every running version writes it"
+                )
+            } else {
+                format!(
+                    "once every running version writes `{column}`: add `CHECK ({column} IS NOT NULL) NOT VALID`, VALIDATE it in a later migration, then SET NOT NULL (PostgreSQL 12+ uses the check and skips the scan)"
+                )
+            },
             &format!("{table}.{column}"),
         ));
     }
