@@ -92,6 +92,7 @@ pub static ALL: &[&dyn Rule] = &[
     &migrations::down_does_not_revert::DownDoesNotRevert,
     &migrations::fails_against_schema::FailsAgainstSchema,
     &migrations::irreversible_data_loss::IrreversibleDataLoss,
+    &migrations::rollback_restores_not_null::RollbackRestoresNotNull,
     &migrations::applied_migration_modified::AppliedMigrationModified,
     &migrations::migration_out_of_order::MigrationOutOfOrder,
     &migrations::duplicate_migration_version::DuplicateMigrationVersion,

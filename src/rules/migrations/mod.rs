@@ -23,6 +23,7 @@ pub mod missing_lock_timeout;
 pub mod mysql_table_copy;
 pub mod rename_column;
 pub mod rename_table;
+pub mod rollback_restores_not_null;
 pub mod set_not_null;
 pub mod truncate_table;
 pub mod unbatched_data_change;

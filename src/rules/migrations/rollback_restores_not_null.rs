@@ -1,0 +1,122 @@
+//! M308: the up part lets a column hold NULL and the down part makes it NOT NULL again
+//! without filling the NULLs first. Once the new release has written a NULL there, the
+//! down part fails (PostgreSQL: "column … contains null values"; MySQL in strict mode:
+//! "Data truncated" / "Invalid use of NULL value") and the rollback stops half way.
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::migrations::walk::MigrationCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::ops::Op;
+
+pub struct RollbackRestoresNotNull;
+
+static META: RuleMeta = RuleMeta {
+    code: "M308",
+    name: "rollback-restores-not-null",
+    domain: Domain::Migrations,
+    severity: Severity::Warning,
+    summary: "The up part drops NOT NULL and the down part sets it again without filling the NULLs the new release may have written: the rollback fails.",
+    needs_base: false,
+};
+
+/// The column an operation makes nullable, or NOT NULL, if it does.
+fn nullability(op: &Op) -> Option<(&str, &str, bool)> {
+    match op {
+        Op::DropNotNull { table, column } => Some((table, column, false)),
+        Op::SetNotNull { table, column } => Some((table, column, true)),
+        // MySQL restates nullability in MODIFY/CHANGE.
+        Op::ChangeColumnType {
+            table,
+            column,
+            spec: Some(spec),
+            ..
+        } => Some((table, column, spec.not_null)),
+        _ => None,
+    }
+}
+
+impl Rule for RollbackRestoresNotNull {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_migration(&self, cx: &MigrationCx, out: &mut Vec<Diagnostic>) {
+        let m = cx.migration;
+        // The parts the replayed database runs: one dialect variant's files at a time.
+        let ups = statements(cx.up_parts);
+        let downs = statements(cx.down_parts);
+        for (up_part, up_stmt) in &ups {
+            for op in &up_stmt.ops {
+                // DROP NOT NULL, or a MySQL MODIFY restating the column as nullable (a
+                // change only if the down part restores NOT NULL, which it checks below).
+                let Some((table, column, false)) = nullability(op) else {
+                    continue;
+                };
+                for (down_part, down_stmt) in &downs {
+                    let restores = down_stmt
+                        .ops
+                        .iter()
+                        .any(|o| nullability(o) == Some((table, column, true)));
+                    if !restores {
+                        continue;
+                    }
+                    // NULLs filled (an UPDATE naming the column) or their rows removed
+                    // earlier in the same down part.
+                    let text = &down_part.file.source.text;
+                    let filled = downs.iter().any(|(p, s)| {
+                        std::ptr::eq(*p, *down_part)
+                            && s.start < down_stmt.start
+                            && s.ops.iter().any(|o| match o {
+                                Op::Update { table: t, .. } => {
+                                    t == table && s.find_words(text, &[column]).is_some()
+                                }
+                                Op::Delete { table: t, .. } => t == table,
+                                _ => false,
+                            })
+                    });
+                    if filled {
+                        continue;
+                    }
+                    let src = &down_part.file.source;
+                    let col = super::qual(table, column);
+                    out.push(
+                        Diagnostic::new(
+                            &META,
+                            src,
+                            src.span(down_stmt.start, down_stmt.end),
+                            format!(
+                                "the down part makes {col} NOT NULL again, but the up part let it hold NULL: once the new release has written one, this statement fails and the rollback stops half way"
+                            ),
+                            format!(
+                                "fill the NULLs first in the down part (`UPDATE {table} SET {column} = … WHERE {column} IS NULL`), or leave the column nullable on rollback"
+                            ),
+                            format!("{}|{table}.{column}", m.label()),
+                        )
+                        .with_related(
+                            Location::new(
+                                &up_part.file.source,
+                                up_part.file.source.span(up_stmt.start, up_stmt.end),
+                            )
+                            .with_message("the up part drops NOT NULL here"),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Every statement of `parts`, with the part it is in.
+fn statements<'a>(
+    parts: &[&'a crate::migrations::PartRef],
+) -> Vec<(&'a crate::migrations::PartRef, &'a crate::sql::Statement)> {
+    parts
+        .iter()
+        .flat_map(|p| {
+            crate::migrations::section(p)
+                .statements
+                .iter()
+                .map(move |s| (*p, s))
+        })
+        .collect()
+}
