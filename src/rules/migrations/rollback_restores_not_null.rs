@@ -45,6 +45,16 @@ impl Rule for RollbackRestoresNotNull {
         // The parts the replayed database runs: one dialect variant's files at a time.
         let ups = statements(cx.up_parts);
         let downs = statements(cx.down_parts);
+        // (down statement, the up statement that dropped NOT NULL, columns): one finding
+        // per down statement, naming every column it restores over NULLs.
+        type Hit<'a> = (
+            &'a crate::migrations::PartRef,
+            &'a crate::sql::Statement,
+            &'a crate::migrations::PartRef,
+            &'a crate::sql::Statement,
+            Vec<String>,
+        );
+        let mut hits: Vec<Hit> = Vec::new();
         for (up_part, up_stmt) in &ups {
             for op in &up_stmt.ops {
                 // DROP NOT NULL, or a MySQL MODIFY restating the column as nullable (a
@@ -77,31 +87,45 @@ impl Rule for RollbackRestoresNotNull {
                     if filled {
                         continue;
                     }
-                    let src = &down_part.file.source;
                     let col = super::qual(table, column);
-                    out.push(
-                        Diagnostic::new(
-                            &META,
-                            src,
-                            src.span(down_stmt.start, down_stmt.end),
-                            format!(
-                                "the down part makes {col} NOT NULL again, but the up part let it hold NULL: once the new release has written one, this statement fails and the rollback stops half way"
-                            ),
-                            format!(
-                                "fill the NULLs first in the down part (`UPDATE {table} SET {column} = … WHERE {column} IS NULL`), or leave the column nullable on rollback"
-                            ),
-                            format!("{}|{table}.{column}", m.label()),
-                        )
-                        .with_related(
-                            Location::new(
-                                &up_part.file.source,
-                                up_part.file.source.span(up_stmt.start, up_stmt.end),
-                            )
-                            .with_message("the up part drops NOT NULL here"),
-                        ),
-                    );
+                    match hits.iter_mut().find(|h| std::ptr::eq(h.1, *down_stmt)) {
+                        Some(h) => {
+                            if !h.4.contains(&col) {
+                                h.4.push(col)
+                            }
+                        }
+                        None => hits.push((down_part, down_stmt, up_part, up_stmt, vec![col])),
+                    }
                 }
             }
+        }
+        for (down_part, down_stmt, up_part, up_stmt, cols) in hits {
+            let src = &down_part.file.source;
+            let what = match cols.as_slice() {
+                [one] => one.clone(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                [] => continue,
+            };
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    src,
+                    src.span(down_stmt.start, down_stmt.end),
+                    format!(
+                        "the down part makes {what} NOT NULL again, but the up part let {} hold NULL: once the new release has written one, this statement fails and the rollback stops half way",
+                        if cols.len() == 1 { "it" } else { "them" }
+                    ),
+                    "fill the NULLs first in the down part (`UPDATE … SET column = … WHERE column IS NULL`), or leave the columns nullable on rollback",
+                    format!("{}|{}", m.label(), cols.join(",")),
+                )
+                .with_related(
+                    Location::new(
+                        &up_part.file.source,
+                        up_part.file.source.span(up_stmt.start, up_stmt.end),
+                    )
+                    .with_message("the up part drops NOT NULL here"),
+                ),
+            );
         }
     }
 }
