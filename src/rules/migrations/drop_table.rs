@@ -47,6 +47,10 @@ impl Rule for DropTable {
     }
 
     fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        if let Op::DropView { name } = cx.op {
+            drop_view(cx, name, out);
+            return;
+        }
         let Op::DropTable { table } = cx.op else {
             return;
         };
@@ -78,4 +82,26 @@ impl Rule for DropTable {
             table,
         ));
     }
+}
+
+/// A view the previous release reads, dropped and not made again in this migration
+/// (dropping a view to re-create it with a new definition is how views change).
+fn drop_view(cx: &OpCx, name: &str, out: &mut Vec<Diagnostic>) {
+    if cx.part != Part::Up
+        || cx.is_new_table(name)
+        || cx.is_new_name(name)
+        || cx.migration_creates_table(name)
+        || cx.schema.table(name).is_none_or(|t| !t.view)
+    {
+        return;
+    }
+    out.push(cx.diag(
+        &META,
+        cx.span_of(&["DROP", "VIEW"]),
+        format!(
+            "dropping view `{name}` breaks the previous release, which still queries it during the rollout and after a rollback"
+        ),
+        format!("stop reading `{name}` in one release, then drop the view in a later one"),
+        name,
+    ));
 }
