@@ -181,32 +181,13 @@ pub fn fold_same_table(found: &mut Vec<Diagnostic>) {
     }
     let mut drop = vec![false; found.len()];
     for ((_, _, _, table), idx) in groups.iter().filter(|(_, g)| g.len() > 1) {
-        let first = idx[0];
-        let lines: Vec<String> = idx[1..]
-            .iter()
-            .map(|&i| found[i].location.line.to_string())
-            .collect();
-        let text = format!(
-            " (and {} more statement{} of this migration on `{table}`, at line{} {})",
-            lines.len(),
-            if lines.len() == 1 { "" } else { "s" },
-            if lines.len() == 1 { "" } else { "s" },
-            lines.join(", ")
-        );
-        let related: Vec<_> = idx[1..]
-            .iter()
-            .map(|&i| {
-                found[i]
-                    .location
-                    .clone()
-                    .with_message("the same on this table")
-            })
-            .collect();
-        found[first].message.push_str(&text);
-        found[first].related.extend(related);
-        for &i in &idx[1..] {
-            drop[i] = true;
-        }
+        let n = idx.len() - 1;
+        let plural = if n == 1 { "" } else { "s" };
+        merge_into_first(found, idx, &mut drop, "the same on this table", |lines| {
+            format!(
+                " (and {n} more statement{plural} of this migration on `{table}`, at line{plural} {lines})"
+            )
+        });
     }
     crate::diagnostic::remove_marked(found, &drop);
 }
@@ -236,30 +217,14 @@ pub fn fold_rollback(found: &mut Vec<Diagnostic>) {
     }
     let mut drop = vec![false; found.len()];
     for idx in groups.values().filter(|g| g.len() > 1) {
-        let first = idx[0];
-        let lines: Vec<String> = idx[1..]
-            .iter()
-            .map(|&i| found[i].location.line.to_string())
-            .collect();
-        let text = format!(
-            " (this rollback does the same at line{} {})",
-            if lines.len() == 1 { "" } else { "s" },
-            lines.join(", ")
+        let plural = if idx.len() == 2 { "" } else { "s" };
+        merge_into_first(
+            found,
+            idx,
+            &mut drop,
+            "the same in this rollback",
+            |lines| format!(" (this rollback does the same at line{plural} {lines})"),
         );
-        let related: Vec<_> = idx[1..]
-            .iter()
-            .map(|&i| {
-                found[i]
-                    .location
-                    .clone()
-                    .with_message("the same in this rollback")
-            })
-            .collect();
-        found[first].message.push_str(&text);
-        found[first].related.extend(related);
-        for &i in &idx[1..] {
-            drop[i] = true;
-        }
     }
     crate::diagnostic::remove_marked(found, &drop);
 }
@@ -373,4 +338,30 @@ fn merge_dropped_defaults(found: &mut Vec<Diagnostic>) {
 fn column_of(d: &Diagnostic) -> String {
     let detail = d.anchor.rsplit('|').next().unwrap_or("");
     detail.rsplit('.').next().unwrap_or(detail).to_string()
+}
+
+/// Folds the findings at `idx` into the first: its message gains `note(lines of the
+/// others)`, the others become its related locations and are marked in `drop`.
+fn merge_into_first(
+    found: &mut [Diagnostic],
+    idx: &[usize],
+    drop: &mut [bool],
+    related: &str,
+    note: impl Fn(&str) -> String,
+) {
+    let (first, rest) = (idx[0], &idx[1..]);
+    let lines: Vec<String> = rest
+        .iter()
+        .map(|&i| found[i].location.line.to_string())
+        .collect();
+    let text = note(&lines.join(", "));
+    let locations: Vec<_> = rest
+        .iter()
+        .map(|&i| found[i].location.clone().with_message(related))
+        .collect();
+    found[first].message.push_str(&text);
+    found[first].related.extend(locations);
+    for &i in rest {
+        drop[i] = true;
+    }
 }
