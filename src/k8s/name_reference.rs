@@ -56,34 +56,27 @@ pub fn rewrites(api_version: &str, kind: &str, target: &str, field: &str) -> boo
                     && field == "containers/env/valueFrom/secretKeyRef/name")
         }
         // Not ReplicaSet nor PodTemplate, and never the deprecated `serviceAccount` field.
-        "ServiceAccount" => {
-            matches!(
-                kind,
-                "Pod"
-                    | "StatefulSet"
-                    | "Deployment"
-                    | "ReplicationController"
-                    | "CronJob"
-                    | "Job"
-                    | "DaemonSet"
-            ) && field == "serviceAccountName"
-        }
+        "ServiceAccount" => NAMED_POD_SPEC_KINDS.contains(&kind) && field == "serviceAccountName",
         // The same kinds as ServiceAccount, at the volume's `claimName`.
         "PersistentVolumeClaim" => {
-            matches!(
-                kind,
-                "Pod"
-                    | "StatefulSet"
-                    | "Deployment"
-                    | "ReplicationController"
-                    | "CronJob"
-                    | "Job"
-                    | "DaemonSet"
-            ) && field == "volumes/persistentVolumeClaim/claimName"
+            NAMED_POD_SPEC_KINDS.contains(&kind)
+                && field == "volumes/persistentVolumeClaim/claimName"
         }
         _ => false,
     }
 }
+
+/// The kinds kustomize's name-reference table lists for a pod spec's ServiceAccount and
+/// PersistentVolumeClaim references (not ReplicaSet nor PodTemplate).
+const NAMED_POD_SPEC_KINDS: &[&str] = &[
+    "Pod",
+    "StatefulSet",
+    "Deployment",
+    "ReplicationController",
+    "CronJob",
+    "Job",
+    "DaemonSet",
+];
 
 #[cfg(test)]
 mod tests {

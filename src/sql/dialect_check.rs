@@ -9,7 +9,7 @@
 use sqlparser::tokenizer::Token;
 
 use super::Dialect;
-use super::lexer::Tok;
+use super::lexer::{Tok, top_level_clauses as clauses};
 
 /// Where and why the database rejects a statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,28 +70,6 @@ fn past_name(t: &[Tok], mut i: usize) -> usize {
         i += 2;
     }
     i
-}
-
-/// Top-level comma-separated clauses of `t[from..]`, as index ranges.
-fn clauses(t: &[Tok], from: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut start = from;
-    for (i, tok) in t.iter().enumerate().skip(from) {
-        match tok.token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth -= 1,
-            Token::Comma if depth == 0 => {
-                out.push((start, i));
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if start < t.len() {
-        out.push((start, t.len()));
-    }
-    out
 }
 
 /// `ALTER TABLE [IF EXISTS] [ONLY] name`: the index of the first clause.

@@ -5,7 +5,7 @@
 use sqlparser::tokenizer::Token;
 
 use super::ast::{default_kind_text, normalise_type};
-use super::lexer::Tok;
+use super::lexer::{Tok, top_level_clauses};
 use super::ops::{ColumnSpec, ConstraintKind, LockBlocks, Op, postgres_lock_blocks, table_key};
 
 /// What the recogniser made of a statement.
@@ -376,28 +376,6 @@ fn select_set_config(tokens: &[Tok]) -> Op {
     }
 }
 
-/// Splits the rest of an ALTER TABLE into top-level comma-separated clauses.
-fn clauses(t: &[Tok]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    for (i, tok) in t.iter().enumerate() {
-        match tok.token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth -= 1,
-            Token::Comma if depth == 0 => {
-                out.push((start, i));
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if start < t.len() {
-        out.push((start, t.len()));
-    }
-    out
-}
-
 const COLUMN_CONSTRAINT_WORDS: &[&str] = &[
     "NOT",
     "NULL",
@@ -503,7 +481,7 @@ fn alter_table(c: &mut Cur) -> Option<Vec<Op>> {
     let mut ops = Vec::new();
     let mut algorithm = None;
     let mut lock = None;
-    for (s, e) in clauses(rest) {
+    for (s, e) in top_level_clauses(rest, 0) {
         let mut k = Cur {
             t: &rest[..e],
             i: s,

@@ -164,6 +164,29 @@ fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|&b| b == needle)
 }
 
+/// Top-level comma-separated clauses of `t[from..]` (commas inside parentheses do not
+/// split), as index ranges into `t`: the clauses of an ALTER TABLE or a column list.
+pub fn top_level_clauses(t: &[Tok], from: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = from;
+    for (i, tok) in t.iter().enumerate().skip(from) {
+        match tok.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => {
+                out.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < t.len() {
+        out.push((start, t.len()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
