@@ -521,6 +521,14 @@ pub fn section(p: &PartRef) -> &crate::sql::Section {
     &p.file.sections[p.section]
 }
 
+/// Every statement of `parts`, in order, with the part it is in.
+pub fn part_statements<'a>(parts: &[&'a PartRef]) -> Vec<(&'a PartRef, &'a crate::sql::Statement)> {
+    parts
+        .iter()
+        .flat_map(|p| section(p).statements.iter().map(move |s| (*p, s)))
+        .collect()
+}
+
 #[cfg(test)]
 mod flyway_tests {
     use super::flyway_non_transactional as nontx;

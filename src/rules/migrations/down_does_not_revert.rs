@@ -136,16 +136,7 @@ impl Rule for DownDoesNotRevert {
         let Some(differences) = cx.down_differences else {
             return;
         };
-        let down: Vec<(&crate::migrations::PartRef, &crate::sql::Statement)> = cx
-            .down_parts
-            .iter()
-            .flat_map(|p| {
-                crate::migrations::section(p)
-                    .statements
-                    .iter()
-                    .map(move |s| (*p, s))
-            })
-            .collect();
+        let down = crate::migrations::part_statements(cx.down_parts);
         // A down that runs code rollsafe cannot read (unparsed statements, stored
         // procedures, dynamic SQL) may well revert everything.
         if down.iter().any(|(_, s)| {

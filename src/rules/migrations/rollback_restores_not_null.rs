@@ -43,8 +43,8 @@ impl Rule for RollbackRestoresNotNull {
     fn check_migration(&self, cx: &MigrationCx, out: &mut Vec<Diagnostic>) {
         let m = cx.migration;
         // The parts the replayed database runs: one dialect variant's files at a time.
-        let ups = statements(cx.up_parts);
-        let downs = statements(cx.down_parts);
+        let ups = crate::migrations::part_statements(cx.up_parts);
+        let downs = crate::migrations::part_statements(cx.down_parts);
         // (down statement, the up statement that dropped NOT NULL, columns): one finding
         // per down statement, naming every column it restores over NULLs.
         type Hit<'a> = (
@@ -128,19 +128,4 @@ impl Rule for RollbackRestoresNotNull {
             );
         }
     }
-}
-
-/// Every statement of `parts`, with the part it is in.
-fn statements<'a>(
-    parts: &[&'a crate::migrations::PartRef],
-) -> Vec<(&'a crate::migrations::PartRef, &'a crate::sql::Statement)> {
-    parts
-        .iter()
-        .flat_map(|p| {
-            crate::migrations::section(p)
-                .statements
-                .iter()
-                .map(move |s| (*p, s))
-        })
-        .collect()
 }
