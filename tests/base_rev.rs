@@ -98,14 +98,7 @@ fn shallow_clones_get_the_fetch_that_helps() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let up = gitrepo::upstream(tmp.path());
-    let url = format!("file://{}", up.dir.display());
-    git(
-        tmp.path(),
-        &[
-            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "clone",
-        ],
-    );
-    let clone = tmp.path().join("clone");
+    let clone = gitrepo::clone_feature(tmp.path(), &up, "clone", Some("1"));
     assert_eq!(
         git(&clone, &["rev-parse", "--is-shallow-repository"]),
         "true"
@@ -200,12 +193,7 @@ fn a_branch_only_the_remote_has_is_named() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let up = gitrepo::upstream(tmp.path());
-    let url = format!("file://{}", up.dir.display());
-    git(
-        tmp.path(),
-        &["clone", "-q", "--branch", "feature", &url, "clone"],
-    );
-    let clone = tmp.path().join("clone");
+    let clone = gitrepo::clone_feature(tmp.path(), &up, "clone", None);
     // A CI checkout has origin/main but no local main.
     let (code, _, err) = rollsafe(&clone, &["check", "--base", "main"]);
     assert_eq!(code, 2);

@@ -69,9 +69,7 @@ fn tools_present() -> bool {
 /// A full clone of `feature`, as `actions/checkout` with `ref: head.sha` and
 /// `fetch-depth: 0` gives.
 fn head_checkout(tmp: &Path, up: &Upstream) -> PathBuf {
-    let url = format!("file://{}", up.dir.display());
-    git(tmp, &["clone", "-q", "--branch", "feature", &url, "head"]);
-    tmp.join("head")
+    gitrepo::clone_feature(tmp, up, "head", None)
 }
 
 /// What `actions/checkout` gives by default on `pull_request`: the merge commit GitHub
@@ -361,14 +359,7 @@ fn gitlab_template_compares_merge_requests_at_their_diff_base() {
     let up = gitrepo::upstream(tmp.path());
     // A merge request pipeline on a shallow clone of the branch (GIT_DEPTH=1): the diff
     // base is fetched, and main's newer migration is not reported.
-    let url = format!("file://{}", up.dir.display());
-    git(
-        tmp.path(),
-        &[
-            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "shallow",
-        ],
-    );
-    let shallow = tmp.path().join("shallow");
+    let shallow = gitrepo::clone_feature(tmp.path(), &up, "shallow", Some("1"));
     let (code, log, report) = gitlab(
         &shallow,
         &[

@@ -76,6 +76,19 @@ pub struct Upstream {
     pub feature_tip: String,
 }
 
+/// Clones `up`'s `feature` branch into `tmp/name`, as a CI checkout does: whole, or
+/// `depth` commits deep (a shallow clone).
+pub fn clone_feature(tmp: &Path, up: &Upstream, name: &str, depth: Option<&str>) -> PathBuf {
+    let url = format!("file://{}", up.dir.display());
+    let mut args = vec!["clone", "-q", "--branch", "feature"];
+    if let Some(d) = depth {
+        args.extend(["--depth", d]);
+    }
+    args.extend([url.as_str(), name]);
+    git(tmp, &args);
+    tmp.join(name)
+}
+
 pub fn upstream(tmp: &Path) -> Upstream {
     let demo = super::repo().join("fixtures/demo");
     let dir = tmp.join("upstream");

@@ -125,27 +125,7 @@ pub fn location_problem(o: &Outcome) -> Option<String> {
     None
 }
 
-/// Runs git in `dir` with a fixed identity; panics with git's message when it fails.
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+pub use gitrepo::git;
 
 /// A git repository in a new temporary folder whose two commits are
 /// `fixtures/<dir>/base` and then `fixtures/<dir>/head`: the scenario as a team's
