@@ -4,6 +4,7 @@
 mod common;
 
 use assert_cmd::Command;
+use common::rng::Rng;
 
 /// Runs `check` in `dir` with `--fail-on never`: input problems must never make it exit 2.
 /// (From inside `dir`, the text formats name its files relative to it.)
@@ -237,21 +238,6 @@ fn plaintext_secrets_are_reported_without_their_values() {
         ] {
             assert!(!text.contains(secret), "{format} shows {secret}:\n{text}");
         }
-    }
-}
-
-/// A small xorshift: the same mutants on every run, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
     }
 }
 

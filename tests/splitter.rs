@@ -3,6 +3,9 @@
 //! `event`…), splits into exactly the statements written, each read on its own. Sequences
 //! come from a fixed-seed generator, so a failure names its seed and reproduces.
 
+mod common;
+
+use common::rng::Rng;
 use rollsafe::source::SourceFile;
 use rollsafe::sql::{self, Annotations, Dialect, Understood, ops::Op};
 
@@ -22,20 +25,6 @@ const NAMES: &[&str] = &[
     "repeat",
     "users",
 ];
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[(self.next() % from.len() as u64) as usize]
-    }
-}
 
 /// One statement (without its `;`) for `dialect`, using keyword-like names.
 fn statement(r: &mut Rng, dialect: Dialect) -> String {
