@@ -4,15 +4,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::base;
 use crate::baseline;
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::discover::{Filter, walk_all};
-use crate::migrations;
+use crate::project::base;
+use crate::project::discover::{Filter, walk_all};
+use crate::project::suppress;
 use crate::project::{self, Project, ProjectCx};
 use crate::rules::{self, Rule};
-use crate::suppress;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -133,14 +132,14 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
         .collect();
     let mut out: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
     let judge = if cx.check_all {
-        migrations::walk::Judge::All
+        crate::rules::migrations::walk::Judge::All
     } else if cx.base.is_some() {
-        migrations::walk::Judge::New
+        crate::rules::migrations::walk::Judge::New
     } else {
-        migrations::walk::Judge::Newest
+        crate::rules::migrations::walk::Judge::Newest
     };
     let t = std::time::Instant::now();
-    migrations::walk::run(
+    crate::rules::migrations::walk::run(
         &cx.head.migration_sets,
         rules,
         &cx.config.migrations,
@@ -532,7 +531,8 @@ fn reports_only_migrations(opts: &Options, config: &Config, cwd: &Path) -> bool 
         && config.include.is_empty()
         && !config.classify.values().any(|k| k == "migration")
         && opts.paths.iter().all(|p| {
-            absolute(cwd, p).is_file() && crate::discover::is_migration_input(&p.to_string_lossy())
+            absolute(cwd, p).is_file()
+                && crate::project::discover::is_migration_input(&p.to_string_lossy())
         })
 }
 

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::{self, Config};
-use crate::discover::{Filter, walk_all};
 use crate::migrations::{Convention, Tool, convention, dialect_marks};
+use crate::project::discover::{Filter, walk_all};
 use crate::project::{self, FileKind};
 use crate::sql::Dialect;
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::diagnostic::Severity;
-use crate::discover::{Filter, RawFile, rel};
+use crate::project::discover::{Filter, RawFile, rel};
 
 /// The walk every listing of a project makes: hidden files included, `.gitignore` and
 /// `.git/info/exclude` honoured (in a git repository or not), `.git` never entered.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{self, Failure, Options, Outcome};
 use crate::config;
-use crate::discover::Filter;
+use crate::project::discover::Filter;
 use crate::relocate::{canonical, relocated};
 use crate::{baseline, diagnostic};
 
@@ -50,7 +50,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             skip: m
                 .nested
                 .iter()
-                .filter_map(|n| crate::discover::rel(&m.root, n))
+                .filter_map(|n| crate::project::discover::rel(&m.root, n))
                 .collect(),
             base: member_base(opts, &m.root, &members[0].root, &cwd),
             // Written once below, from every project's findings.
@@ -91,7 +91,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
 /// The folder reports name files from: the git top level of the project, else the
 /// working directory when the project lies under it, else the project's root.
 pub fn top(root: &Path, cwd: &Path) -> PathBuf {
-    if let Some(t) = crate::base::git_toplevel(root) {
+    if let Some(t) = crate::project::base::git_toplevel(root) {
         return canonical(&t);
     }
     let root = canonical(root);
@@ -195,7 +195,9 @@ fn nested_projects(root: &Path) -> Vec<PathBuf> {
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_name() == config::FILE_NAME && e.depth() > 1)
-        .filter(|e| crate::discover::rel(root, e.path()).is_some_and(|r| !filter.excludes(&r)))
+        .filter(|e| {
+            crate::project::discover::rel(root, e.path()).is_some_and(|r| !filter.excludes(&r))
+        })
         .filter_map(|e| e.path().parent().map(canonical))
         .collect();
     found.sort();

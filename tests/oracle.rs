@@ -26,7 +26,7 @@ use rollsafe::check::{Options, check, load_config};
 use rollsafe::diagnostic::Diagnostic;
 use rollsafe::discover::{Filter, walk};
 use rollsafe::migrations::schema::BEFORE_HISTORY;
-use rollsafe::migrations::{MigrationSet, PartRef, section, set_variants, walk::replay};
+use rollsafe::migrations::{MigrationSet, PartRef, replay::replay, section, set_variants};
 use rollsafe::project;
 use rollsafe::sql::ops::Op;
 use rollsafe::sql::{Dialect, Understood};

@@ -5,11 +5,10 @@
 pub mod convention;
 pub mod dialect_marks;
 pub mod mysql_inplace;
-pub mod noise;
+pub mod replay;
 pub mod same_effect;
 pub mod schema;
 pub mod types;
-pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::discover::{Filter, RawFile, walk};
+use crate::project::discover::{Filter, RawFile, walk};
 
 #[derive(Debug)]
 pub enum BaseSource {

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::discover::RawFile;
 use crate::migrations::{self, Convention, FileInfo, MigrationFile, MigrationSet, Tool};
 use crate::model::{env, manifest};
+use crate::project::discover::RawFile;
 use crate::source::{SourceFile, Span};
 use crate::sql::{self, Dialect, SqlFile};
 use crate::yaml::{self, Flavor, Node};
@@ -90,9 +90,9 @@ pub struct Project {
     pub k8s: crate::k8s::Index,
     pub problems: Vec<Problem>,
     /// Inline suppressions and annotations, read once at load.
-    pub suppressions: Vec<crate::suppress::Suppression>,
+    pub suppressions: Vec<crate::project::suppress::Suppression>,
     /// Malformed ones (reported by E005).
-    pub bad_suppressions: Vec<crate::suppress::BadSuppression>,
+    pub bad_suppressions: Vec<crate::project::suppress::BadSuppression>,
     /// Byte ranges of secret values per path: masked in every source snippet.
     pub secrets: HashMap<String, Arc<[(usize, usize)]>>,
     /// Dockerfiles by path: whether they declare a HEALTHCHECK.
@@ -1189,6 +1189,6 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
         eprintln!("rollsafe timing: object index built in {:?}", t.elapsed());
     }
     p.problems.sort_by(|a, b| a.path.cmp(&b.path));
-    (p.suppressions, p.bad_suppressions) = crate::suppress::collect(&p);
+    (p.suppressions, p.bad_suppressions) = crate::project::suppress::collect(&p);
     p
 }

@@ -11,8 +11,8 @@ pub mod workloads;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::{MigrationCx, OpCx};
 use crate::project::ProjectCx;
+use crate::rules::migrations::walk::{MigrationCx, OpCx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,7 +1,7 @@
 //! M106: adding a NOT NULL column without a default to an existing table.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 

@@ -2,7 +2,7 @@
 //! migration: each blocks the table for as long as it runs.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{
     Dialect,

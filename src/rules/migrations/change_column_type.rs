@@ -2,7 +2,7 @@
 //! reject, and on PostgreSQL most changes rewrite the table under an exclusive lock.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Dialect, Part, ops::Op};
 

@@ -2,7 +2,8 @@
 //! refuses it — the deploy fails at migration time.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::{TxMode, walk::OpCx};
+use crate::migrations::TxMode;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Dialect, ops::Op};
 

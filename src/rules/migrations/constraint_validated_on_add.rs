@@ -1,7 +1,7 @@
 //! M204: adding a FOREIGN KEY or CHECK constraint to an existing table without NOT VALID.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{
     Dialect,

@@ -1,7 +1,7 @@
 //! M201: building an index on an existing table without CONCURRENTLY (PostgreSQL).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{
     Dialect,

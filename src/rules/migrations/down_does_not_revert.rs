@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::schema::Difference;
-use crate::migrations::walk::MigrationCx;
+use crate::rules::migrations::walk::MigrationCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Understood, ops::Op};
 
@@ -104,9 +104,9 @@ fn foreign_index_drops(
     if cx.up_parts.is_empty() || unnamed_index {
         return Vec::new();
     }
-    let on = crate::migrations::walk::variant_phrase(cx.variant);
+    let on = crate::rules::migrations::walk::variant_phrase(cx.variant);
     down.iter()
-        .filter(|(p, s)| !crate::migrations::walk::is_guarded(s, &p.file.source.text))
+        .filter(|(p, s)| !crate::migrations::replay::is_guarded(s, &p.file.source.text))
         .flat_map(|(_, s)| s.ops.iter())
         .filter_map(|o| match o {
             Op::DropIndex { name, .. }

@@ -1,7 +1,7 @@
 //! M110: dropping a default the previous release relies on when it omits the column.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 

@@ -1,7 +1,7 @@
 //! M202: dropping an index without CONCURRENTLY (PostgreSQL).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Dialect, ops::Op};
 

@@ -1,7 +1,7 @@
 //! M102: dropping a table the previous release still uses.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 

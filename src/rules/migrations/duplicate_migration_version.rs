@@ -37,7 +37,7 @@ impl Rule for DuplicateMigrationVersion {
                 // shiori's) key migrations by file name and accept equal numbers.
                 continue;
             }
-            let newest = crate::migrations::walk::newest_index(set)
+            let newest = crate::rules::migrations::walk::newest_index(set)
                 .map(|i| version_key(&set.migrations[i].version));
             let mut by_version: BTreeMap<_, Vec<&Migration>> = BTreeMap::new();
             for m in &set.migrations {

@@ -2,7 +2,7 @@
 //! creates an object that already exists, or drops or changes one that does not.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::Part;
 
@@ -30,7 +30,7 @@ impl Rule for FailsAgainstSchema {
             Part::Down => "the rollback",
             _ => "the deploy",
         };
-        let variant = crate::migrations::walk::variant_phrase(cx.variant);
+        let variant = crate::rules::migrations::walk::variant_phrase(cx.variant);
         out.push(cx.diag(
             &META,
             cx.stmt_span(),

@@ -4,7 +4,7 @@
 //! restores the data from a copy the up part kept, and is not reported.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::MigrationCx;
+use crate::rules::migrations::walk::MigrationCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::ops::Op;
 

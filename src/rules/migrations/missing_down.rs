@@ -1,7 +1,7 @@
 //! M301: the project writes down migrations, but this one has none.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::MigrationCx;
+use crate::rules::migrations::walk::MigrationCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 
 pub struct MissingDown;

@@ -3,7 +3,7 @@
 //! on every such statement; `noise::shape_migration` folds them into one finding per file.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::{OpCx, takes_blocking_lock};
+use crate::rules::migrations::walk::{OpCx, takes_blocking_lock};
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Dialect, ops::Op};
 

@@ -29,6 +29,8 @@ pub mod truncate_table;
 pub mod unbatched_data_change;
 pub mod validate_in_same_transaction;
 pub mod volatile_default_rewrite;
+/// The migration checker: replays the schema and calls the per-statement rules.
+pub mod walk;
 
 use crate::diagnostic::Diagnostic;
 use crate::migrations::Migration;

@@ -2,7 +2,7 @@
 //! online algorithm can be used.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{
     Dialect,

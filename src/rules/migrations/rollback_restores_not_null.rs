@@ -4,7 +4,7 @@
 //! "Data truncated" / "Invalid use of NULL value") and the rollback stops half way.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::migrations::walk::MigrationCx;
+use crate::rules::migrations::walk::MigrationCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::ops::Op;
 

@@ -2,7 +2,7 @@
 //! default) NOT NULL, which the previous release's INSERTs never fill.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Dialect, Part, ops::Op};
 

@@ -1,7 +1,7 @@
 //! M208: TRUNCATE of a table the running version serves.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 

@@ -1,7 +1,7 @@
 //! M210: UPDATE or DELETE of a whole existing table inside a schema migration.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 

@@ -1,7 +1,7 @@
 //! M205: validating a constraint in the same transaction that added it NOT VALID.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{Dialect, ops::Op};
 

@@ -2,7 +2,7 @@
 //! identity, stored generated column), which rewrites the table in PostgreSQL.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::migrations::walk::OpCx;
+use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
 use crate::sql::{
     Dialect,

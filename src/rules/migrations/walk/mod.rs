@@ -1,17 +1,20 @@
 //! Walks every migration set in version order, replaying the schema, and hands each
 //! operation of each checked migration to the rules with what they need to judge it.
 
+pub mod noise;
+
 use std::sync::Arc;
 
 use crate::config::MigrationsConfig;
 use crate::diagnostic::Diagnostic;
+use crate::migrations::replay::{is_guarded, note_unreadable};
 use crate::rules::{Rule, RuleMeta};
 use crate::source::Span;
 use crate::sql::ops::Op;
 use crate::sql::{Dialect, Part, SqlFile, Statement};
 
-use super::schema::Schema;
-use super::{Convention, Migration, MigrationSet, TxMode};
+use crate::migrations::schema::Schema;
+use crate::migrations::{Convention, Migration, MigrationSet, TxMode};
 
 /// A constraint added `NOT VALID`, and the byte range of the statement that added it.
 #[derive(Debug, Clone)]
@@ -28,7 +31,7 @@ pub struct OpCx<'a> {
     pub index: usize,
     pub migration: &'a Migration,
     pub part: Part,
-    pub part_ref: &'a super::PartRef,
+    pub part_ref: &'a crate::migrations::PartRef,
     pub file: &'a Arc<SqlFile>,
     pub stmt: &'a Statement,
     pub op: &'a Op,
@@ -60,10 +63,10 @@ impl OpCx<'_> {
     pub fn flyway_refuses(&self) -> bool {
         self.tx_mode == TxMode::FlywayAuto && !self.explicit_tx && {
             let text = &self.file.source.text;
-            let kinds: Vec<bool> = super::section(self.part_ref)
+            let kinds: Vec<bool> = crate::migrations::section(self.part_ref)
                 .statements
                 .iter()
-                .map(|s| super::flyway_non_transactional(&s.tokens_text(text)))
+                .map(|s| crate::migrations::flyway_non_transactional(&s.tokens_text(text)))
                 .collect();
             kinds.contains(&true) && kinds.contains(&false)
         }
@@ -74,7 +77,7 @@ impl OpCx<'_> {
         if self.migration.convention == Convention::Flyway && !self.explicit_tx {
             return self.flyway_reason();
         }
-        if self.migration.tool == super::convention::Tool::Pop
+        if self.migration.tool == crate::migrations::convention::Tool::Pop
             && self.tx_mode == TxMode::Wrapped
             && !self.explicit_tx
         {
@@ -197,15 +200,15 @@ pub struct MigrationCx<'a> {
     pub migration: &'a Migration,
     /// The parts the database being replayed runs (one dialect variant's files, else
     /// the dialect-neutral ones).
-    pub up_parts: &'a [&'a super::PartRef],
-    pub down_parts: &'a [&'a super::PartRef],
+    pub up_parts: &'a [&'a crate::migrations::PartRef],
+    pub down_parts: &'a [&'a crate::migrations::PartRef],
     /// The dialect variant replayed, for sets with pop-style dialect files.
     pub variant: Option<&'static str>,
     /// Schema after the up parts of this migration ran.
     pub schema_after: &'a Schema,
     /// What the up parts followed by the down parts leave different from the schema
     /// before the up (when the migration has a down part and is judged).
-    pub down_differences: Option<&'a [super::schema::Difference]>,
+    pub down_differences: Option<&'a [crate::migrations::schema::Difference]>,
     pub uses_down: bool,
     pub config: &'a MigrationsConfig,
 }
@@ -342,7 +345,7 @@ pub fn run(
         })
         .collect();
     let mut found: Vec<Diagnostic> = found.into_iter().flatten().collect();
-    super::noise::merge_variants(sets, &mut found);
+    noise::merge_variants(sets, &mut found);
     out.extend(found);
 }
 
@@ -358,9 +361,9 @@ fn run_set(
     judge: Judge,
     out: &mut Vec<Diagnostic>,
 ) {
-    let uses_down = super::set_uses_down(set);
+    let uses_down = crate::migrations::set_uses_down(set);
     let newest = newest_index(set);
-    let mut variants = super::set_variants(set);
+    let mut variants = crate::migrations::set_variants(set);
     // A database with no files of its own in a folder of dialect files runs only the
     // dialect-neutral ones (pop): replayed too, for the rules about what fails or is not
     // undone there; the other rules judge each file in the variants that name it.
@@ -369,7 +372,7 @@ fn run_set(
             .migrations
             .iter()
             .flat_map(|m| m.up.iter().chain(&m.down))
-            .any(|p| super::part_variant(p).is_none());
+            .any(|p| crate::migrations::part_variant(p).is_none());
     if neutral_only {
         variants.push(Some(NEUTRAL));
     }
@@ -394,7 +397,12 @@ fn run_set(
             };
             // A migration whose up part is written per database (no dialect-neutral up
             // file) is not one a database without its own files runs.
-            if *variant == Some(NEUTRAL) && !m.up.iter().any(|p| super::part_variant(p).is_none()) {
+            if *variant == Some(NEUTRAL)
+                && !m
+                    .up
+                    .iter()
+                    .any(|p| crate::migrations::part_variant(p).is_none())
+            {
                 continue;
             }
             let parts = (m.parts_for(*variant, false), m.parts_for(*variant, true));
@@ -436,7 +444,10 @@ fn walk_migration(
     set: &MigrationSet,
     index: usize,
     m: &Migration,
-    (up, down): &(Vec<&super::PartRef>, Vec<&super::PartRef>),
+    (up, down): &(
+        Vec<&crate::migrations::PartRef>,
+        Vec<&crate::migrations::PartRef>,
+    ),
     schema: &mut Schema,
     checked: bool,
     uses_down: bool,
@@ -487,8 +498,8 @@ fn walk_migration(
     schema.rollback(after_up);
     if config.demote_down_parts {
         // Before folding: the folded statements still cover their M209s.
-        super::noise::drop_covered_lock_timeouts(&mut down_found);
-        super::noise::fold_rollback(&mut down_found);
+        noise::drop_covered_lock_timeouts(&mut down_found);
+        noise::fold_rollback(&mut down_found);
     }
     found.extend(down_found);
     if checked {
@@ -508,7 +519,7 @@ fn walk_migration(
             r.check_migration(&cx, &mut found);
         }
     }
-    super::noise::shape_migration(&mut found);
+    noise::shape_migration(&mut found);
     found
 }
 
@@ -517,7 +528,7 @@ fn walk_part(
     set: &MigrationSet,
     index: usize,
     m: &Migration,
-    part_ref: &super::PartRef,
+    part_ref: &crate::migrations::PartRef,
     part: Part,
     schema: &mut Schema,
     checked: bool,
@@ -526,13 +537,15 @@ fn walk_part(
     variant: Option<&'static str>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let section = super::section(part_ref);
+    let section = crate::migrations::section(part_ref);
     let n = section.statements.len();
     // Flyway decides from its own reading of the statements.
     let flyway_nontx = section
         .statements
         .iter()
-        .filter(|s| super::flyway_non_transactional(&s.tokens_text(&part_ref.file.source.text)))
+        .filter(|s| {
+            crate::migrations::flyway_non_transactional(&s.tokens_text(&part_ref.file.source.text))
+        })
         .count();
     let mut in_tx = match part_ref.tx {
         TxMode::Wrapped => true,
@@ -549,11 +562,11 @@ fn walk_part(
     let mut not_valid: Vec<NotValidAdd> = Vec::new();
     // CockroachDB changes schemas online, without the table locks the lock rules are
     // about: they do not run on its files.
-    let cockroach = super::convention::is_cockroach(&part_ref.file.source.path);
+    let cockroach = crate::migrations::convention::is_cockroach(&part_ref.file.source.path);
     let part_rules: Vec<&dyn Rule> = rules
         .iter()
         .copied()
-        .filter(|r| !(cockroach && super::noise::is_lock_rule(r.meta().code)))
+        .filter(|r| !(cockroach && noise::is_lock_rule(r.meta().code)))
         .collect();
     for stmt in &section.statements {
         note_unreadable(schema, stmt, &part_ref.file.source.text);
@@ -599,7 +612,7 @@ fn walk_part(
                 for r in &part_rules {
                     r.check_op(&cx, out);
                 }
-                super::noise::shape_op(&mut out[before..], part, config);
+                noise::shape_op(&mut out[before..], part, config);
             }
             if let Op::SetTimeout { lock: true, .. } = op {
                 lock_timeout_set = true;
@@ -632,59 +645,6 @@ fn walk_part(
             schema.apply_statement_op(op, index, guarded);
         }
     }
-}
-
-/// `IF [NOT] EXISTS`: the statement skips an object that is (or is not) there.
-pub fn is_guarded(stmt: &Statement, text: &str) -> bool {
-    stmt.find_words(text, &["IF", "NOT", "EXISTS"]).is_some()
-        || stmt.find_words(text, &["IF", "EXISTS"]).is_some()
-}
-
-/// A statement whose effect on the schema rollsafe does not read: not understood, or
-/// understood only as "something else" while it alters a table or runs code (`ALTER …`
-/// forms the model does not follow, `DO` blocks, procedure calls).
-fn reads_unknown_effects(stmt: &Statement) -> bool {
-    use crate::sql::Understood;
-    if matches!(stmt.understood, Understood::Unchecked(_)) {
-        return true;
-    }
-    stmt.ops
-        .iter()
-        .any(|o| matches!(o, Op::Other | Op::Opaque { .. }))
-        && ["alter ", "do ", "do$", "call ", "execute ", "exec "]
-            .iter()
-            .any(|p| stmt.normalised.starts_with(p))
-}
-
-/// Marks the tables an unreadable statement names as uncertain.
-fn note_unreadable(schema: &mut Schema, stmt: &Statement, text: &str) {
-    if reads_unknown_effects(stmt) {
-        schema.mark_uncertain(
-            stmt.token_ranges
-                .iter()
-                .filter_map(|&(s, e)| text.get(s..e).map(|w| w.trim_matches(['"', '`']))),
-        );
-    }
-}
-
-/// Replays the up parts of a set's first `upto` migrations, as the database `variant`
-/// runs them, into a schema model (what the rules see before migration `upto`).
-pub fn replay(set: &MigrationSet, upto: usize, variant: Option<&str>) -> Schema {
-    let mut schema = Schema::new(set.dialect);
-    for (index, m) in set.migrations.iter().enumerate().take(upto) {
-        schema.forget();
-        for p in m.parts_for(variant, false) {
-            for stmt in &super::section(p).statements {
-                note_unreadable(&mut schema, stmt, &p.file.source.text);
-                let guarded = is_guarded(stmt, &p.file.source.text);
-                for op in &stmt.ops {
-                    schema.apply_statement_op(op, index, guarded);
-                }
-            }
-        }
-    }
-    schema.forget();
-    schema
 }
 
 /// Made by the migration being checked (`index`), or by another migration new in this

@@ -1,0 +1,60 @@
+//! Replaying migrations into the schema model: what the schema looks like before a
+//! given migration, as one database variant runs them.
+
+use crate::migrations::MigrationSet;
+use crate::migrations::schema::Schema;
+use crate::sql::Statement;
+use crate::sql::ops::Op;
+
+/// `IF [NOT] EXISTS`: the statement skips an object that is (or is not) there.
+pub fn is_guarded(stmt: &Statement, text: &str) -> bool {
+    stmt.find_words(text, &["IF", "NOT", "EXISTS"]).is_some()
+        || stmt.find_words(text, &["IF", "EXISTS"]).is_some()
+}
+
+/// A statement whose effect on the schema rollsafe does not read: not understood, or
+/// understood only as "something else" while it alters a table or runs code (`ALTER …`
+/// forms the model does not follow, `DO` blocks, procedure calls).
+fn reads_unknown_effects(stmt: &Statement) -> bool {
+    use crate::sql::Understood;
+    if matches!(stmt.understood, Understood::Unchecked(_)) {
+        return true;
+    }
+    stmt.ops
+        .iter()
+        .any(|o| matches!(o, Op::Other | Op::Opaque { .. }))
+        && ["alter ", "do ", "do$", "call ", "execute ", "exec "]
+            .iter()
+            .any(|p| stmt.normalised.starts_with(p))
+}
+
+/// Marks the tables an unreadable statement names as uncertain.
+pub fn note_unreadable(schema: &mut Schema, stmt: &Statement, text: &str) {
+    if reads_unknown_effects(stmt) {
+        schema.mark_uncertain(
+            stmt.token_ranges
+                .iter()
+                .filter_map(|&(s, e)| text.get(s..e).map(|w| w.trim_matches(['"', '`']))),
+        );
+    }
+}
+
+/// Replays the up parts of a set's first `upto` migrations, as the database `variant`
+/// runs them, into a schema model (what the rules see before migration `upto`).
+pub fn replay(set: &MigrationSet, upto: usize, variant: Option<&str>) -> Schema {
+    let mut schema = Schema::new(set.dialect);
+    for (index, m) in set.migrations.iter().enumerate().take(upto) {
+        schema.forget();
+        for p in m.parts_for(variant, false) {
+            for stmt in &crate::migrations::section(p).statements {
+                note_unreadable(&mut schema, stmt, &p.file.source.text);
+                let guarded = is_guarded(stmt, &p.file.source.text);
+                for op in &stmt.ops {
+                    schema.apply_statement_op(op, index, guarded);
+                }
+            }
+        }
+    }
+    schema.forget();
+    schema
+}
