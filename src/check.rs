@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::baseline;
 use crate::config::{self, Config};
-use crate::diagnostic::{self, Diagnostic, Severity};
+pub use crate::diagnostic::Outcome;
+use crate::diagnostic::{self, Diagnostic, InputCode, Severity};
 use crate::project::base;
 use crate::project::discover::{Filter, walk_all};
 use crate::project::suppress;
@@ -35,16 +36,6 @@ pub struct Options {
     /// Judge the commit being made: the release is the git index, the base HEAD (unless
     /// `base` is given); before the first commit everything staged is new.
     pub staged: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub diagnostics: Vec<Diagnostic>,
-    pub files_checked: usize,
-    pub base: Option<String>,
-    pub root: PathBuf,
-    /// One-line remarks for people about what was not judged and how to change that.
-    pub notes: Vec<String>,
 }
 
 /// A failure that is not a finding: usage, configuration, or an unreadable base.
@@ -417,7 +408,9 @@ pub(crate) fn postprocess(
         let sups = &head.suppressions;
         let (kept, used) = suppress::apply(diags, sups);
         diags = kept;
-        let e005 = rules.iter().any(|r| r.meta().code == "E005");
+        let e005 = rules
+            .iter()
+            .any(|r| r.meta().code == InputCode::InvalidSuppression.code());
         if e005 {
             let active: BTreeSet<&str> = rules.iter().map(|r| r.meta().code).collect();
             let mut unused = Vec::new();

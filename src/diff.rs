@@ -5,6 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::check::{Failure, Outcome, postprocess, run_rules};
 use crate::config::{self, Config};
+use crate::diagnostic::InputCode;
 use crate::project::{self, ProjectCx};
 use crate::rules::{self, Domain};
 
@@ -68,7 +69,7 @@ pub fn diff(opts: &DiffOptions) -> Result<Outcome, Failure> {
             let why = p
                 .problems
                 .iter()
-                .find(|e| e.code == "E001")
+                .find(|e| e.code == InputCode::InvalidSyntax)
                 .map(|e| format!(": {}", e.message))
                 .unwrap_or_else(|| " (no top-level `openapi` or `swagger` key)".into());
             return Err(Failure(format!(

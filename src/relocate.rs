@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::check::Outcome;
 use crate::diagnostic::Location;
+use crate::diagnostic::Outcome;
 use crate::source::SourceFile;
 
 /// `p` made absolute and, when it exists, canonical: roots and working directories are

@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::doc::{Docs, RefTarget, Version, parse_ref, version_of};
-use crate::project::{OpenApiFile, Problem};
+use crate::diagnostic::{InputCode, Problem};
+use crate::project::OpenApiFile;
 use crate::source::SourceFile;
 use crate::yaml::{self, Flavor, Kind, Node, Pos};
 
@@ -48,13 +49,13 @@ fn collect_owned(node: &Node) -> Refs {
 fn problem(
     src: &Arc<SourceFile>,
     at: Pos,
-    code: &'static str,
+    code: InputCode,
     message: String,
     help: &str,
 ) -> Problem {
     let start = at.offset.min(src.text.len());
     let end = (start + at.len.max(1)).min(src.text.len());
-    crate::project::problem(code, src, start, end, message, help)
+    Problem::at(code, src, start, end, message, help)
 }
 
 /// Loads the files the descriptions reference, and reports the references that cannot
@@ -87,7 +88,7 @@ pub fn load_fragments(
                         problems.push(problem(
                             &src,
                             node,
-                            "E007",
+                            InputCode::RemoteReference,
                             format!("remote reference `{url}` was not followed: what it describes is not compared"),
                             "vendor the referenced file into the repository and reference it by a relative path",
                         ));
@@ -102,7 +103,7 @@ pub fn load_fragments(
                         problems.push(problem(
                             &src,
                             node,
-                            "E006",
+                            InputCode::UnresolvedReference,
                             format!("reference `{r}` points at `{file}`, which is not in the release (or is excluded from reading)"),
                             "fix the path: tools that bundle or serve this description fail on it",
                         ));
@@ -130,7 +131,7 @@ pub fn load_fragments(
                         Err(e) => problems.push(problem(
                             &src,
                             node,
-                            "E006",
+                            InputCode::UnresolvedReference,
                             format!("reference `{r}` points at `{file}`, which cannot be parsed: {}", e.message),
                             "fix the referenced file: tools that bundle or serve this description fail on it",
                         )),
@@ -177,7 +178,7 @@ fn check_pointers(
                 problems.push(problem(
                     src,
                     *at,
-                    "E006",
+                    InputCode::UnresolvedReference,
                     format!("reference `{r}` points at nothing"),
                     "fix the reference: the element it names does not exist, so the description is invalid",
                 ));

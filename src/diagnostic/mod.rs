@@ -8,6 +8,14 @@ use sha2::{Digest, Sha256};
 
 use crate::source::{SourceFile, Span};
 
+mod outcome;
+pub mod problem;
+mod rule_meta;
+
+pub use outcome::Outcome;
+pub use problem::{InputCode, Problem};
+pub use rule_meta::{Domain, RuleMeta};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -122,7 +130,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(
-        rule: &crate::rules::RuleMeta,
+        rule: &RuleMeta,
         file: &Arc<SourceFile>,
         span: Span,
         message: impl Into<String>,
@@ -137,7 +145,7 @@ impl Diagnostic {
 
     /// A diagnostic about a file we could not read as text (no source to show).
     pub fn at_path(
-        rule: &crate::rules::RuleMeta,
+        rule: &RuleMeta,
         path: &str,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -146,7 +154,7 @@ impl Diagnostic {
     }
 
     fn at(
-        rule: &crate::rules::RuleMeta,
+        rule: &RuleMeta,
         location: Location,
         message: impl Into<String>,
         help: impl Into<String>,

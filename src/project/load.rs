@@ -7,26 +7,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
+pub use crate::diagnostic::{InputCode, Problem};
 use crate::migrations::{self, Convention, FileInfo, MigrationFile, MigrationSet, Tool};
 use crate::model::{env, manifest};
 use crate::project::discover::RawFile;
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
 use crate::sql::{self, Dialect, SqlFile};
 use crate::yaml::{self, Flavor, Node};
-
-/// An input problem found while loading; the E rules turn them into diagnostics.
-#[derive(Debug, Clone)]
-pub struct Problem {
-    pub code: &'static str,
-    pub path: String,
-    pub source: Option<Arc<SourceFile>>,
-    pub span: Option<Span>,
-    pub message: String,
-    pub help: String,
-    /// Set when this problem matters more or less than its rule's default (a file that
-    /// could not be read is a warning; a binary file an info).
-    pub severity: Option<crate::diagnostic::Severity>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -388,22 +375,14 @@ struct LoadOut {
 }
 
 pub(crate) fn problem(
-    code: &'static str,
+    code: InputCode,
     src: &Arc<SourceFile>,
     start: usize,
     end: usize,
     message: String,
     help: &str,
 ) -> Problem {
-    Problem {
-        code,
-        path: src.path.clone(),
-        source: Some(src.clone()),
-        span: Some(src.span(start, end)),
-        message,
-        help: help.to_string(),
-        severity: None,
-    }
+    Problem::at(code, src, start, end, message, help)
 }
 
 fn yaml_problem(src: &Arc<SourceFile>, e: &yaml::YamlError, what: &str) -> Problem {
@@ -414,7 +393,7 @@ fn yaml_problem(src: &Arc<SourceFile>, e: &yaml::YamlError, what: &str) -> Probl
     };
     let end = (start + 1).min(src.text.len());
     problem(
-        "E001",
+        InputCode::InvalidSyntax,
         src,
         start,
         end,
@@ -432,7 +411,7 @@ fn duplicate_problems(src: &Arc<SourceFile>, docs: &[Node], out: &mut Vec<Proble
         let s = later.pos.offset;
         let e = s + later.text.len();
         out.push(problem(
-            "E004",
+            InputCode::DuplicateKey,
             src,
             s,
             e,
@@ -465,7 +444,7 @@ fn undecodable(path: &str, bytes: &[u8]) -> Option<LoadOut> {
                 loaded: Loaded::None,
                 source: None,
                 problems: vec![Problem {
-                    code: "E003",
+                    code: InputCode::FileSkipped,
                     path: path.to_string(),
                     source: None,
                     span: None,
@@ -504,7 +483,14 @@ fn bad_text(path: &str, bytes: &[u8], at: usize, message: String, help: &str) ->
     LoadOut {
         loaded: Loaded::None,
         source: None,
-        problems: vec![problem("E001", &src, at, at + 1, message, help)],
+        problems: vec![problem(
+            InputCode::InvalidSyntax,
+            &src,
+            at,
+            at + 1,
+            message,
+            help,
+        )],
         secrets: Vec::new(),
     }
 }
@@ -534,7 +520,7 @@ fn load_one(
             loaded: Loaded::None,
             source: None,
             problems: vec![Problem {
-                code: "E003",
+                code: InputCode::FileSkipped,
                 path: path.to_string(),
                 source: None,
                 span: None,
@@ -568,7 +554,7 @@ fn load_one(
         loaded: Loaded::None,
         source: None,
         problems: vec![Problem {
-            code: "E003",
+            code: InputCode::FileSkipped,
             path: path.to_string(),
             source: None,
             span: None,
@@ -664,7 +650,7 @@ fn load_one(
         let parsed = env::parse(&src.text);
         for e in &parsed.errors {
             problems.push(problem(
-                "E001",
+                InputCode::InvalidSyntax,
                 &src,
                 e.offset,
                 e.offset + e.len,
@@ -773,7 +759,7 @@ fn load_one(
             {
                 if src.text.contains("{{") || src.text.contains("{%") {
                     problems.push(Problem {
-                        code: "E003",
+                        code: InputCode::FileSkipped,
                         path: path.to_string(),
                         source: None,
                         span: None,
@@ -1024,7 +1010,7 @@ fn dialect_for(
 fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
     if let Some((offset, msg)) = &sql.error {
         out.push(problem(
-            "E001",
+            InputCode::InvalidSyntax,
             &sql.source,
             *offset,
             offset + 1,
@@ -1037,7 +1023,7 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
             sql::Understood::Unchecked(why) => {
                 let span = sql.source.first_line_span(st.start, st.end);
                 out.push(problem(
-                    "E002",
+                    InputCode::StatementNotChecked,
                     &sql.source,
                     span.start.offset,
                     span.end.offset,
@@ -1046,7 +1032,7 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
                 ));
             }
             sql::Understood::Rejected(r) => out.push(problem(
-                "E001",
+                InputCode::InvalidSyntax,
                 &sql.source,
                 r.start,
                 r.end,
@@ -1150,7 +1136,7 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
             format!("{chart}/Chart.yaml")
         };
         p.problems.push(Problem {
-            code: "E003",
+            code: InputCode::FileSkipped,
             path,
             source: None,
             span: None,

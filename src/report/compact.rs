@@ -2,7 +2,7 @@
 //! One finding is one line: control characters in paths and messages are escaped.
 
 use super::safe::line;
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 
 pub fn render(outcome: &Outcome) -> String {
     let mut s = String::new();

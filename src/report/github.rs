@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands. A step shows at most 10 annotations per level, so the
 //! most severe come first; values are escaped as the Actions toolkit escapes them.
 
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 use crate::diagnostic::Severity;
 
 /// The toolkit's escaping, after the other control characters are shown escaped (the

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 use crate::diagnostic::Severity;
 
 pub fn render(outcome: &Outcome) -> String {

@@ -16,7 +16,7 @@ use miette::{
 use super::excerpt::{Excerpt, touches_long_line};
 use super::safe::line;
 use super::snippet::Shown;
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 use crate::diagnostic::{Diagnostic, Location, Masks, Severity};
 use crate::source::SourceFile;
 

@@ -1,6 +1,6 @@
 //! rollsafe's own JSON report (schema documented in the README, pinned by a test).
 
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 
 #[derive(serde::Serialize)]
 struct Report<'a> {

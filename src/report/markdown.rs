@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::human::shown_files;
 use super::safe::line;
 use super::snippet::Shown;
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Stay under GitHub's 65,536-character comment limit, with room for the closing lines.

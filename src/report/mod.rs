@@ -15,7 +15,7 @@ mod snippet;
 pub mod statistics;
 mod uri;
 
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

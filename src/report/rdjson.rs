@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
 
 fn byte_column(d: &Diagnostic, line: usize, char_col: usize) -> usize {

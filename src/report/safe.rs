@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 use crate::model::credential_text::credential_ranges;
 
 /// Characters that a terminal or a log reader acts on instead of showing: C0 controls

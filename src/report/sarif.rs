@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::uri::{encode_path, root_uri};
-use crate::check::Outcome;
+use crate::diagnostic::Outcome;
 use crate::diagnostic::{Location, Severity};
 use crate::lints;
 use crate::rules;

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::Format;
-use crate::check::Outcome;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Outcome;
 
 #[derive(serde::Serialize)]
 struct Row {

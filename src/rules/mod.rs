@@ -8,46 +8,10 @@ pub mod secrets;
 pub mod traffic;
 pub mod workloads;
 
-use serde::Serialize;
-
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+pub use crate::diagnostic::{Domain, RuleMeta};
 use crate::project::ProjectCx;
 use crate::rules::migrations::walk::{MigrationCx, OpCx};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Domain {
-    Migrations,
-    Workloads,
-    Secrets,
-    Traffic,
-    Api,
-    Input,
-}
-
-impl Domain {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Domain::Migrations => "migrations",
-            Domain::Workloads => "workloads",
-            Domain::Secrets => "secrets",
-            Domain::Traffic => "traffic",
-            Domain::Api => "api",
-            Domain::Input => "input",
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub domain: Domain,
-    pub severity: Severity,
-    pub summary: &'static str,
-    /// The rule compares the head with the base release and only runs when one is given.
-    pub needs_base: bool,
-}
 
 pub trait Rule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;

@@ -1,6 +1,7 @@
 //! E004: a repeated key in a YAML mapping. go-yaml's non-strict path (kubectl apply)
 //! keeps the last value without a word, so what the file seems to say is not what runs.
 
+use crate::diagnostic::InputCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -8,7 +9,7 @@ use crate::rules::{Domain, Rule, RuleMeta};
 pub struct DuplicateKey;
 
 static META: RuleMeta = RuleMeta {
-    code: "E004",
+    code: InputCode::DuplicateKey.code(),
     name: "duplicate-key",
     domain: Domain::Input,
     severity: Severity::Warning,

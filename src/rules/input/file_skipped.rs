@@ -1,6 +1,7 @@
 //! E003: a file rollsafe did not read (binary, oversized, templated), so nothing in it
 //! was checked.
 
+use crate::diagnostic::InputCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -8,7 +9,7 @@ use crate::rules::{Domain, Rule, RuleMeta};
 pub struct FileSkipped;
 
 static META: RuleMeta = RuleMeta {
-    code: "E003",
+    code: InputCode::FileSkipped.code(),
     name: "file-skipped",
     domain: Domain::Input,
     severity: Severity::Info,

@@ -1,6 +1,7 @@
 //! E005: a suppression comment or annotation that is malformed (no reason, unknown code)
 //! or suppresses nothing. Unused ones are found by the pipeline after filtering.
 
+use crate::diagnostic::InputCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -8,7 +9,7 @@ use crate::rules::{Domain, Rule, RuleMeta};
 pub struct InvalidSuppression;
 
 pub static META: RuleMeta = RuleMeta {
-    code: "E005",
+    code: InputCode::InvalidSuppression.code(),
     name: "invalid-suppression",
     domain: Domain::Input,
     severity: Severity::Info,

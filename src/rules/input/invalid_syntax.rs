@@ -1,6 +1,7 @@
 //! E001: a file the deploying tool would reject cannot be parsed (YAML/JSON syntax,
 //! invalid UTF-8, unterminated SQL string, malformed env line).
 
+use crate::diagnostic::InputCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -8,7 +9,7 @@ use crate::rules::{Domain, Rule, RuleMeta};
 pub struct InvalidSyntax;
 
 static META: RuleMeta = RuleMeta {
-    code: "E001",
+    code: InputCode::InvalidSyntax.code(),
     name: "invalid-syntax",
     domain: Domain::Input,
     severity: Severity::Error,

@@ -15,7 +15,12 @@ use crate::rules::RuleMeta;
 
 /// Reports the head's loader problems recorded under `meta.code`.
 pub fn report_problems(meta: &'static RuleMeta, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-    for p in cx.head.problems.iter().filter(|p| p.code == meta.code) {
+    for p in cx
+        .head
+        .problems
+        .iter()
+        .filter(|p| p.code.code() == meta.code)
+    {
         let d = match (&p.source, p.span) {
             (Some(src), Some(span)) => {
                 let anchor = format!(

@@ -1,6 +1,7 @@
 //! E007: a `$ref` to a URL. rollsafe never fetches anything, so what the URL describes
 //! is not compared; this says so instead of staying silent.
 
+use crate::diagnostic::InputCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -8,7 +9,7 @@ use crate::rules::{Domain, Rule, RuleMeta};
 pub struct RemoteReference;
 
 static META: RuleMeta = RuleMeta {
-    code: "E007",
+    code: InputCode::RemoteReference.code(),
     name: "remote-reference-not-followed",
     domain: Domain::Input,
     severity: Severity::Info,

@@ -1,6 +1,7 @@
 //! E002: a migration statement whose effect rollsafe could not determine, so no rule
 //! checked it. The rest of the file is still checked.
 
+use crate::diagnostic::InputCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -8,7 +9,7 @@ use crate::rules::{Domain, Rule, RuleMeta};
 pub struct StatementNotChecked;
 
 static META: RuleMeta = RuleMeta {
-    code: "E002",
+    code: InputCode::StatementNotChecked.code(),
     name: "statement-not-checked",
     domain: Domain::Input,
     severity: Severity::Info,

@@ -1,6 +1,7 @@
 //! E006: a `$ref` of an API description that points at a missing file or element. The
 //! description is invalid, and what it references cannot be compared.
 
+use crate::diagnostic::InputCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
 use crate::rules::{Domain, Rule, RuleMeta};
@@ -8,7 +9,7 @@ use crate::rules::{Domain, Rule, RuleMeta};
 pub struct UnresolvedReference;
 
 static META: RuleMeta = RuleMeta {
-    code: "E006",
+    code: InputCode::UnresolvedReference.code(),
     name: "unresolved-reference",
     domain: Domain::Input,
     severity: Severity::Warning,

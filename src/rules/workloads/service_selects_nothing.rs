@@ -1,7 +1,7 @@
 //! K201: a Service whose selector matches no pod template in its namespace. It has no
 //! endpoints, so every request sent to it fails.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, InputCode, Location, Severity};
 use crate::k8s::selector::Selector;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, rollout_services, service_selector, who};
@@ -44,7 +44,7 @@ impl Rule for ServiceSelectsNothing {
             .head
             .problems
             .iter()
-            .filter(|p| matches!(p.code, "E001" | "E003"))
+            .filter(|p| matches!(p.code, InputCode::InvalidSyntax | InputCode::FileSkipped))
             .map(|p| p.path.rsplit_once('/').map(|x| x.0).unwrap_or(""))
             .collect();
         for (svc_i, pods) in ix.service_pods(m) {
