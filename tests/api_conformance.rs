@@ -171,7 +171,7 @@ fn a_description_equals_itself() {
             continue;
         }
         let moved = BTreeMap::from([(f.clone(), f.clone())]);
-        let changes = api::changes(&p, &p, &moved, &api::Options::default());
+        let changes = api::changes(p.api(), p.api(), &moved, &api::Options::default());
         assert!(
             changes.is_empty(),
             "{f} differs from itself: {:?}",

@@ -4,9 +4,15 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::project::OpenApiFile;
 use crate::source::SourceFile;
 use crate::yaml::{Key, Kind, Node};
+
+/// An API description file (or a fragment one references): its one document.
+#[derive(Debug, Clone)]
+pub struct OpenApiFile {
+    pub source: Arc<SourceFile>,
+    pub doc: Node,
+}
 
 /// Which description format a document is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,20 +16,23 @@ pub use change::{Change, Group, Level};
 pub use compare::Options;
 use doc::{Docs, version_of};
 
-use crate::project::{OpenApiFile, Project};
+use doc::OpenApiFile;
 
-/// The description rooted at `root`, with every file of `project` it may reference.
-pub fn docs<'a>(
-    root: &'a OpenApiFile,
-    files: &'a HashMap<String, OpenApiFile>,
-    project: &'a Project,
-) -> Option<Docs<'a>> {
+/// The API descriptions of one release and the files they reference, by path.
+#[derive(Debug, Clone, Copy)]
+pub struct Release<'a> {
+    pub openapi: &'a [OpenApiFile],
+    pub fragments: &'a HashMap<String, OpenApiFile>,
+}
+
+/// The description rooted at `root`, with every file of its release it may reference.
+pub fn docs<'a>(root: &'a OpenApiFile, release: Release<'a>) -> Option<Docs<'a>> {
     let version = version_of(&root.doc)?;
     let mut map: HashMap<&str, &OpenApiFile> = HashMap::new();
-    for f in &project.openapi {
+    for f in release.openapi {
         map.insert(f.source.path.as_str(), f);
     }
-    for (path, f) in files {
+    for (path, f) in release.fragments {
         map.insert(path.as_str(), f);
     }
     Some(Docs {
@@ -42,8 +45,8 @@ pub fn docs<'a>(
 /// Every (base, head) pair of descriptions of two releases: same path, or moved as
 /// `[api] moved` says (new path → old path).
 pub fn pairs<'a>(
-    base: &'a Project,
-    head: &'a Project,
+    base: Release<'a>,
+    head: Release<'a>,
     moved: &std::collections::BTreeMap<String, String>,
 ) -> Vec<(&'a OpenApiFile, &'a OpenApiFile)> {
     head.openapi
@@ -60,17 +63,14 @@ pub fn pairs<'a>(
 
 /// All changes between two releases, per pair of descriptions.
 pub fn changes(
-    base: &Project,
-    head: &Project,
+    base: Release,
+    head: Release,
     moved: &std::collections::BTreeMap<String, String>,
     opts: &Options,
 ) -> Vec<Change> {
     let mut out = Vec::new();
     for (b, h) in pairs(base, head, moved) {
-        let (Some(bd), Some(hd)) = (
-            docs(b, &base.api_fragments, base),
-            docs(h, &head.api_fragments, head),
-        ) else {
+        let (Some(bd), Some(hd)) = (docs(b, base), docs(h, head)) else {
             continue;
         };
         out.extend(compare::compare(&bd, &hd, opts));

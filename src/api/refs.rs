@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::doc::{Docs, RefTarget, Version, parse_ref, version_of};
+use crate::api::doc::OpenApiFile;
 use crate::diagnostic::{InputCode, Problem};
-use crate::project::OpenApiFile;
 use crate::source::SourceFile;
 use crate::yaml::{self, Flavor, Kind, Node, Pos};
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::k8s::Index;
 use crate::k8s::pod::at_path;
-use crate::project::ManifestFile;
+use crate::model::manifest::ManifestFile;
 use crate::source::SourceFile;
 use crate::yaml::{Node, Pos};
 

@@ -18,8 +18,8 @@ pub mod selector;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::model::manifest::ManifestFile;
 use crate::model::manifest::Object;
-use crate::project::ManifestFile;
 use crate::source::SourceFile;
 use kustomize::{Generated, Kustomization, Transform};
 use pod::{Pod, at_path, read_pod, template_path};

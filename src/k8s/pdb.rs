@@ -3,7 +3,7 @@
 
 use crate::k8s::selector::Selector;
 use crate::k8s::{Index, Instance};
-use crate::project::ManifestFile;
+use crate::model::manifest::ManifestFile;
 
 /// The PDB's selector, if the object is a PodDisruptionBudget.
 pub fn selector(inst: &Instance, m: &[ManifestFile], ix: &Index) -> Option<Selector> {

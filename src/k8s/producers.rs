@@ -4,7 +4,7 @@
 
 use crate::k8s::selector::{Labels, Selector, labels};
 use crate::k8s::{Index, Instance};
-use crate::project::ManifestFile;
+use crate::model::manifest::ManifestFile;
 use crate::yaml::{Kind, Node};
 
 /// Built-in API groups (kinds rollsafe reads, or that run no pods of their own).

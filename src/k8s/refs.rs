@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::k8s::Index;
 use crate::k8s::name_reference;
 use crate::k8s::pod::{at_path, template_path};
-use crate::project::ManifestFile;
+use crate::model::manifest::ManifestFile;
 use crate::source::SourceFile;
 use crate::yaml::{Kind, Node, Pos};
 

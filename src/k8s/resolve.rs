@@ -4,9 +4,10 @@
 //! Missing from the unit is not yet missing: another unit may define it (units may be
 //! applied together), or something of the unit may create it at install time.
 
+use crate::k8s::Index;
 use crate::k8s::defs::Definition;
 use crate::k8s::refs::Reference;
-use crate::project::ProjectCx;
+use crate::model::manifest::ManifestFile;
 use crate::source::Span;
 
 pub enum Resolution<'a> {
@@ -21,8 +22,12 @@ pub enum Resolution<'a> {
     Missing,
 }
 
-pub fn resolve<'a>(cx: &ProjectCx, defs: &'a [Definition], r: &Reference) -> Resolution<'a> {
-    let ix = &cx.head.k8s;
+pub fn resolve<'a>(
+    ix: &Index,
+    manifests: &[ManifestFile],
+    defs: &'a [Definition],
+    r: &Reference,
+) -> Resolution<'a> {
     let inst = &ix.instances[r.inst];
     let t = &inst.transform;
     let rewritten = r.rewritten;
@@ -51,7 +56,7 @@ pub fn resolve<'a>(cx: &ProjectCx, defs: &'a [Definition], r: &Reference) -> Res
             return Resolution::Found(hit);
         }
         if !rewritten
-            && !configured(cx, inst.scope)
+            && !configured(ix, inst.scope)
             && let Some(d) = same_build.iter().find(|d| d.raw_name == r.name)
         {
             return Resolution::NotRewritten(d);
@@ -71,7 +76,7 @@ pub fn resolve<'a>(cx: &ProjectCx, defs: &'a [Definition], r: &Reference) -> Res
         let unit = d.unit.map(|u| ix.units[u].as_str()).unwrap_or("");
         return Resolution::Elsewhere(format!("defined in another unit ({unit})"));
     }
-    let m = &cx.head.manifests;
+    let m = manifests;
     match crate::k8s::producers::may_create(ix, m, inst, r.kind, &effective)
         .or_else(|| crate::k8s::producers::may_create(ix, m, inst, r.kind, &r.name))
     {
@@ -82,8 +87,7 @@ pub fn resolve<'a>(cx: &ProjectCx, defs: &'a [Definition], r: &Reference) -> Res
 
 /// Whether the build's kustomization teaches kustomize other field specs
 /// (`configurations:`), e.g. Argo's rollout-transform: then CRD references are rewritten.
-fn configured(cx: &ProjectCx, scope: usize) -> bool {
-    let ix = &cx.head.k8s;
+fn configured(ix: &Index, scope: usize) -> bool {
     let dir = &ix.scopes[scope];
     ix.kustomizations
         .iter()

@@ -5,7 +5,7 @@
 
 use crate::k8s::selector::Selector;
 use crate::k8s::{Index, Instance};
-use crate::project::ManifestFile;
+use crate::model::manifest::ManifestFile;
 use crate::yaml::Node;
 
 impl Index {

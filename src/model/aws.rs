@@ -2,7 +2,16 @@
 //! and SAM templates (YAML with `!Ref`-style tags, or JSON), and ECS service definitions
 //! (`aws ecs create-service --cli-input-json`).
 
+use crate::source::SourceFile;
 use crate::yaml::{Key, Kind, Node};
+use std::sync::Arc;
+
+/// A CloudFormation/SAM template or an ECS service definition: its one document.
+#[derive(Debug, Clone)]
+pub struct AwsFile {
+    pub source: Arc<SourceFile>,
+    pub doc: Node,
+}
 
 /// A resource of a template: (logical id key, type, properties).
 pub fn resources(doc: &Node) -> Vec<(&Key, &str, Option<&Node>)> {

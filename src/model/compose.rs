@@ -2,7 +2,16 @@
 //! listen on, healthchecks and `depends_on` conditions. Files of one folder are read
 //! together, as `docker compose -f a.yml -f b.yml` (and the implicit override) merge them.
 
+use crate::source::SourceFile;
 use crate::yaml::{Key, Kind, Node};
+use std::sync::Arc;
+
+/// A compose file: its one document.
+#[derive(Debug, Clone)]
+pub struct ComposeFile {
+    pub source: Arc<SourceFile>,
+    pub doc: Node,
+}
 
 pub fn is_dockerfile_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();

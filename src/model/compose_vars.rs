@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::compose;
-use crate::project::{ComposeFile, ProjectCx};
+use crate::model::compose::ComposeFile;
+use crate::model::env::EnvFileParsed;
 
 pub fn dir(path: &str) -> &str {
     path.rsplit_once('/').map(|x| x.0).unwrap_or("")
@@ -17,9 +18,9 @@ pub fn resolve_path(dir: &str, p: &str) -> Option<String> {
 }
 
 /// Compose files grouped by folder (they are merged by `-f` and the override file).
-pub fn by_folder<'a>(cx: &'a ProjectCx) -> BTreeMap<&'a str, Vec<&'a ComposeFile>> {
+pub fn by_folder(compose: &[ComposeFile]) -> BTreeMap<&str, Vec<&ComposeFile>> {
     let mut m: BTreeMap<&str, Vec<&ComposeFile>> = BTreeMap::new();
-    for f in &cx.head.compose {
+    for f in compose {
         m.entry(dir(&f.source.path)).or_default().push(f);
     }
     m
@@ -30,14 +31,15 @@ pub fn by_folder<'a>(cx: &'a ProjectCx) -> BTreeMap<&'a str, Vec<&'a ComposeFile
 /// A service's `env_file` is not a source: it sets the container's environment only
 /// (docker/docs#20735).
 pub fn known_variables(
-    cx: &ProjectCx,
+    env_files: &[EnvFileParsed],
+    provided_variables: &[String],
     folder: &str,
     _files: &[&ComposeFile],
     with_templates: bool,
 ) -> BTreeSet<String> {
     let mut set = BTreeSet::new();
     let dot_env = resolve_path(folder, ".env").unwrap_or_else(|| ".env".into());
-    for e in &cx.head.env_files {
+    for e in env_files {
         let path = &e.source.path;
         let template =
             with_templates && dir(path) == folder && crate::model::env_sets::is_template(path);
@@ -45,7 +47,7 @@ pub fn known_variables(
             set.extend(e.env.vars.iter().map(|v| v.key.clone()));
         }
     }
-    set.extend(cx.config.secrets.provided_variables.iter().cloned());
+    set.extend(provided_variables.iter().cloned());
     set
 }
 
@@ -53,7 +55,7 @@ pub fn known_variables(
 /// project run with `docker compose --env-file FILE` interpolates from it, a plain
 /// `docker compose up` does not.
 pub fn env_file_variables(
-    cx: &ProjectCx,
+    env_files: &[EnvFileParsed],
     folder: &str,
     files: &[&ComposeFile],
 ) -> std::collections::BTreeMap<String, String> {
@@ -68,7 +70,7 @@ pub fn env_file_variables(
         }
     }
     let mut out = std::collections::BTreeMap::new();
-    for e in &cx.head.env_files {
+    for e in env_files {
         if paths.contains(&e.source.path) {
             for v in &e.env.vars {
                 out.entry(v.key.clone())

@@ -2,6 +2,17 @@
 //! quoted values, comments. Values are kept only as byte ranges, so that no report can
 //! print a secret by accident.
 
+use std::sync::Arc;
+
+use crate::source::SourceFile;
+
+/// An env file: its source and its parse.
+#[derive(Debug, Clone)]
+pub struct EnvFileParsed {
+    pub source: Arc<SourceFile>,
+    pub env: EnvFile,
+}
+
 #[derive(Debug, Clone)]
 pub struct EnvVar {
     pub key: String,

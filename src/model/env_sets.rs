@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::project::{EnvFileParsed, ProjectCx};
+use crate::config::EnvConfig;
+use crate::k8s::Index;
+use crate::model::env::EnvFileParsed;
 
 const TEMPLATE_SUFFIXES: &[&str] = &["example", "sample", "template", "dist", "tmpl", "tpl"];
 const ENVIRONMENTS: &[&str] = &[
@@ -133,9 +135,7 @@ fn dir(path: &str) -> &str {
 }
 
 /// The sets of the release: configured, else one per folder holding a template.
-pub fn env_sets<'a>(cx: &'a ProjectCx) -> Vec<EnvSet<'a>> {
-    let files = &cx.head.env_files;
-    let cfg = &cx.config.env;
+pub fn env_sets<'a>(files: &'a [EnvFileParsed], cfg: &EnvConfig) -> Vec<EnvSet<'a>> {
     if cfg.template.is_some() || !cfg.environments.is_empty() {
         let by_path = |p: &str| {
             files
@@ -186,8 +186,7 @@ pub fn env_sets<'a>(cx: &'a ProjectCx) -> Vec<EnvSet<'a>> {
 
 /// Variables an environment's manifests set for containers (a folder or kustomize
 /// overlay named after the environment).
-pub fn set_by_manifests(cx: &ProjectCx, environment: &str) -> std::collections::BTreeSet<String> {
-    let ix = &cx.head.k8s;
+pub fn set_by_manifests(ix: &Index, environment: &str) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
     for pod in &ix.pods {
         let inst = &ix.instances[pod.inst];

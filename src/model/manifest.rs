@@ -4,7 +4,16 @@
 
 use serde::Deserialize;
 
+use crate::source::SourceFile;
 use crate::yaml::{Kind, Located, Node, TypeError, from_node};
+use std::sync::Arc;
+
+/// A Kubernetes manifest file: its objects, in order.
+#[derive(Debug, Clone)]
+pub struct ManifestFile {
+    pub source: Arc<SourceFile>,
+    pub objects: Vec<Object>,
+}
 
 #[derive(Debug, Clone)]
 pub struct Object {

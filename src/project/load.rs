@@ -1,359 +1,30 @@
-//! Loading a release: classify each file once, parse it once (in parallel), and keep the
-//! parsed artifacts plus every input problem (E diagnostics) in one project index.
+//! Loading a release: each file is classified once and parsed once, in parallel, by the
+//! loader of its kind (`load_sql`, `load_env`, `load_kustomization`, `load_yaml`);
+//! `load_one` only decides which. The results go to `index::build`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::classify::{
+    Side, dialect_for, dir_of, helm_chart, is_compose_name, is_env_name, side_facts, sniff_aws,
+    sniff_manifest, sniff_openapi, under,
+};
+use super::index;
+use crate::api::doc::OpenApiFile;
 use crate::config::Config;
-pub use crate::diagnostic::{InputCode, Problem};
-use crate::migrations::{self, Convention, FileInfo, MigrationFile, MigrationSet, Tool};
-use crate::model::{env, manifest};
+use crate::diagnostic::{InputCode, Problem};
+use crate::migrations::{self, Convention, MigrationFile};
+use crate::model::aws::AwsFile;
+use crate::model::compose::ComposeFile;
+use crate::model::env::{self, EnvFileParsed};
+use crate::model::manifest::{self, ManifestFile};
 use crate::project::discover::RawFile;
+use crate::project::{FileKind, Project};
 use crate::source::SourceFile;
-use crate::sql::{self, Dialect, SqlFile};
+use crate::sql::{self, SqlFile};
 use crate::yaml::{self, Flavor, Node};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Migration,
-    Manifest,
-    Compose,
-    Env,
-    OpenApi,
-    CloudFormation,
-    HelmTemplate,
-    Kustomization,
-    Other,
-}
-
-#[derive(Debug, Clone)]
-pub struct ComposeFile {
-    pub source: Arc<SourceFile>,
-    pub doc: Node,
-}
-
-#[derive(Debug, Clone)]
-pub struct OpenApiFile {
-    pub source: Arc<SourceFile>,
-    pub doc: Node,
-}
-
-#[derive(Debug, Clone)]
-pub struct AwsFile {
-    pub source: Arc<SourceFile>,
-    pub doc: Node,
-}
-
-#[derive(Debug, Clone)]
-pub struct EnvFileParsed {
-    pub source: Arc<SourceFile>,
-    pub env: env::EnvFile,
-}
-
-#[derive(Debug, Clone)]
-pub struct ManifestFile {
-    pub source: Arc<SourceFile>,
-    pub objects: Vec<manifest::Object>,
-}
-
-#[derive(Debug, Default)]
-pub struct Project {
-    /// Every text file that was classified, by path.
-    pub sources: HashMap<String, (Arc<SourceFile>, FileKind)>,
-    pub migration_sets: Vec<MigrationSet>,
-    pub manifests: Vec<ManifestFile>,
-    pub compose: Vec<ComposeFile>,
-    pub env_files: Vec<EnvFileParsed>,
-    pub openapi: Vec<OpenApiFile>,
-    /// Files the API descriptions reference (`$ref: schemas/pet.yaml`), by path.
-    pub api_fragments: HashMap<String, OpenApiFile>,
-    /// API changes against the base release, computed once by the first A rule.
-    pub api_changes: std::sync::OnceLock<Vec<crate::api::Change>>,
-    /// CloudFormation/SAM templates and ECS service definitions (JSON).
-    pub aws: Vec<AwsFile>,
-    /// Kubernetes objects as the cluster will see them (kustomize applied), and their pods.
-    pub k8s: crate::k8s::Index,
-    pub problems: Vec<Problem>,
-    /// Inline suppressions and annotations, read once at load.
-    pub suppressions: Vec<crate::project::suppress::Suppression>,
-    /// Malformed ones (reported by E005).
-    pub bad_suppressions: Vec<crate::project::suppress::BadSuppression>,
-    /// Byte ranges of secret values per path: masked in every source snippet.
-    pub secrets: HashMap<String, Arc<[(usize, usize)]>>,
-    /// Dockerfiles by path: whether they declare a HEALTHCHECK.
-    pub dockerfiles: HashMap<String, bool>,
-    /// Every file of the release, read or not (only their existence matters).
-    pub paths: BTreeSet<String>,
-    /// Number of files read.
-    pub file_count: usize,
-    /// A Flyway configuration allows out-of-order migrations (`outOfOrder = true`).
-    pub flyway_out_of_order: bool,
-}
-
-impl Project {
-    /// Whether a file exists in the release (read or not).
-    pub fn has_file(&self, path: &str) -> bool {
-        self.paths.contains(path)
-    }
-
-    /// Migrations the base release does not have are the release's new ones.
-    pub fn mark_new_migrations(&mut self, base: &Project) {
-        let new: Vec<bool> = {
-            let shipped = migrations::Shipped::new(base.migrations(), self.migrations());
-            self.migrations().map(|m| !shipped.has(m)).collect()
-        };
-        let all = self
-            .migration_sets
-            .iter_mut()
-            .flat_map(|s| s.migrations.iter_mut());
-        for (m, is_new) in all.zip(new) {
-            m.is_new = is_new;
-        }
-    }
-
-    pub fn migrations(&self) -> impl Iterator<Item = &migrations::Migration> {
-        self.migration_sets.iter().flat_map(|s| s.migrations.iter())
-    }
-}
-
-/// What the rules see: the working tree, the base release if any, and the settings.
-pub struct ProjectCx<'a> {
-    pub head: &'a Project,
-    pub base: Option<&'a Project>,
-    pub config: &'a Config,
-    pub check_all: bool,
-    pub no_inline_ignores: bool,
-}
-
-/// Per-folder facts some conventions keep next to the migrations.
-#[derive(Default)]
-struct Side {
-    /// sqitch project folder → change names in plan order.
-    sqitch_plans: HashMap<String, Vec<String>>,
-    /// diesel migration folders whose metadata.toml disables the transaction.
-    diesel_no_tx: BTreeSet<String>,
-    /// Prisma migrations folder → provider dialect from migration_lock.toml.
-    prisma_dialect: HashMap<String, Dialect>,
-    /// Chart folders (holding Chart.yaml).
-    charts: BTreeSet<String>,
-    /// Dockerfiles by path: whether they declare a HEALTHCHECK.
-    dockerfiles: HashMap<String, bool>,
-    /// Folders holding a `go.mod` or `Cargo.toml`, with the migration tools it depends on.
-    tool_manifests: Vec<(String, Vec<Tool>)>,
-    /// A Flyway configuration sets `outOfOrder = true`.
-    flyway_out_of_order: bool,
-    /// The project's Flyway configuration: `mixed`, `executeInTransaction`.
-    flyway: migrations::FlywaySettings,
-    /// Script configurations (`V1__x.sql.conf`): the script's path → `executeInTransaction`.
-    flyway_script_tx: HashMap<String, bool>,
-    /// Paths of the `.json` files of the release.
-    json_paths: BTreeSet<String>,
-    /// Folder → dialect-only syntax its `.sql` files use (for folders nothing names).
-    sql_marks: HashMap<String, migrations::dialect_marks::Marks>,
-    /// The same over every `.sql` file whose path names no dialect, per migration
-    /// convention: decides the folders of that convention whose own files show no mark
-    /// (one tool's folders of a project are usually written for one database).
-    sql_marks_unnamed: HashMap<Convention, migrations::dialect_marks::Marks>,
-}
-
-impl Side {
-    /// Whether `path` is `x.yaml`/`x.yml` with an `x.json` beside it.
-    fn has_json_twin(&self, path: &str) -> bool {
-        path.strip_suffix(".yaml")
-            .or_else(|| path.strip_suffix(".yml"))
-            .is_some_and(|stem| self.json_paths.contains(&format!("{stem}.json")))
-    }
-}
-
-fn dir_of(path: &str) -> &str {
-    path.rsplit_once('/').map(|x| x.0).unwrap_or("")
-}
-
-fn side_facts(files: &[RawFile]) -> Side {
-    let mut side = Side::default();
-    for f in files {
-        if f.path.ends_with(".json") {
-            side.json_paths.insert(f.path.clone());
-        }
-        let name = f.path.rsplit('/').next().unwrap_or("");
-        let text = || String::from_utf8_lossy(&f.bytes).into_owned();
-        if name.to_ascii_lowercase().ends_with(".sql") {
-            // One decode for both: the dialect marks and the convention of the file.
-            let sql = String::from_utf8_lossy(&f.bytes);
-            let found = migrations::dialect_marks::marks(&sql);
-            side.sql_marks
-                .entry(dir_of(&f.path).to_string())
-                .or_default()
-                .add(found);
-            if migrations::convention::dialect_hint(&f.path).is_none()
-                && let Some(info) = migrations::convention::detect(&f.path, &sql, true)
-            {
-                side.sql_marks_unnamed
-                    .entry(info.convention)
-                    .or_default()
-                    .add(found);
-            }
-        }
-        match name {
-            "sqitch.plan" => {
-                let changes = text()
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with(['%', '#', '@']))
-                    .filter_map(|l| l.split_whitespace().next().map(str::to_string))
-                    .collect();
-                side.sqitch_plans
-                    .insert(dir_of(&f.path).to_string(), changes);
-            }
-            "metadata.toml" => {
-                let t = text();
-                if t.lines().any(|l| {
-                    let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
-                    l == "run_in_transaction=false"
-                }) {
-                    side.diesel_no_tx.insert(dir_of(&f.path).to_string());
-                }
-            }
-            "migration_lock.toml" => {
-                let t = text();
-                if let Some(d) = t
-                    .lines()
-                    .find(|l| l.trim_start().starts_with("provider"))
-                    .and_then(|l| l.split('"').nth(1))
-                    .and_then(Dialect::parse)
-                {
-                    side.prisma_dialect.insert(dir_of(&f.path).to_string(), d);
-                }
-            }
-            "Chart.yaml" => {
-                side.charts.insert(dir_of(&f.path).to_string());
-            }
-            "go.mod" | "Cargo.toml" => {
-                let tools = migrations::convention::tools_in_manifest(name, &text());
-                side.tool_manifests
-                    .push((dir_of(&f.path).to_string(), tools));
-            }
-            "flyway.conf" | "flyway.toml" => {
-                let t = flyway_settings_text(&text());
-                side.flyway_out_of_order |= t.contains("outoforder=true");
-                side.flyway.mixed |= t.contains("mixed=true");
-                if t.contains("executeintransaction=false") {
-                    side.flyway.execute_in_transaction = Some(false);
-                }
-            }
-            // Spring Boot's Flyway settings.
-            n if n.starts_with("application") && n.ends_with(".properties") => {
-                let t = flyway_settings_text(&text());
-                side.flyway_out_of_order |= t.contains("spring.flyway.out-of-order=true");
-                side.flyway.mixed |= t.contains("spring.flyway.mixed=true");
-            }
-            n if n.ends_with(".sql.conf") => {
-                let t = flyway_settings_text(&text());
-                let script = f.path.trim_end_matches(".conf").to_string();
-                if t.contains("executeintransaction=false") {
-                    side.flyway_script_tx.insert(script, false);
-                } else if t.contains("executeintransaction=true") {
-                    side.flyway_script_tx.insert(script, true);
-                }
-            }
-            n if crate::model::compose::is_dockerfile_name(n) => {
-                let health = text().lines().any(|l| {
-                    let l = l.trim_start().to_ascii_uppercase();
-                    l.starts_with("HEALTHCHECK ") && !l.contains(" NONE")
-                });
-                side.dockerfiles.insert(f.path.clone(), health);
-            }
-            _ => {}
-        }
-    }
-    side
-}
-
-/// A Flyway configuration's text, lower case, without blanks or quotes, one setting per
-/// line (`flyway.mixed = "true"` → `flyway.mixed=true`); commented lines dropped.
-fn flyway_settings_text(text: &str) -> String {
-    text.lines()
-        .map(str::trim_start)
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| {
-            l.to_ascii_lowercase()
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn under(path: &str, dir: &str) -> bool {
-    let dir = dir.trim_end_matches('/').trim_start_matches("./");
-    dir.is_empty() || path.starts_with(&format!("{dir}/"))
-}
-
-fn is_compose_name(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let stem = name
-        .strip_suffix(".yaml")
-        .or_else(|| name.strip_suffix(".yml"));
-    match stem {
-        Some(s) => {
-            s == "compose"
-                || s.starts_with("compose.")
-                || s.starts_with("compose-")
-                || s == "docker-compose"
-                || s.starts_with("docker-compose.")
-                || s.starts_with("docker-compose-")
-        }
-        None => false,
-    }
-}
-
-fn is_env_name(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
-}
-
-/// A top-level `openapi:`/`swagger:` key anywhere (generators often sort keys, so it
-/// may be the last line of a 4 MB file), or the JSON key. One pass over the text: this
-/// runs on every YAML and JSON file of the repository.
-fn sniff_openapi(text: &str) -> bool {
-    if text.trim_start().starts_with('{') {
-        return text.contains("\"openapi\"") || text.contains("\"swagger\"");
-    }
-    text.lines()
-        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"))
-}
-
-/// CloudFormation or SAM templates (`AWSTemplateFormatVersion`, or `AWS::` resource
-/// types), and ECS service definitions in JSON (`deploymentConfiguration`).
-fn sniff_aws(text: &str) -> bool {
-    !text.contains("apiVersion")
-        && (text.contains("AWSTemplateFormatVersion")
-            || text.contains("Type: AWS::")
-            || text.contains("\"Type\": \"AWS::")
-            || text.contains("\"deploymentConfiguration\""))
-}
-
-fn sniff_manifest(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim_start_matches("- ").trim_start();
-        l.starts_with("apiVersion:") || l.contains("\"apiVersion\"")
-    })
-}
-
-fn helm_chart<'a>(path: &'a str, side: &Side) -> Option<&'a str> {
-    let i = path
-        .find("/templates/")
-        .or_else(|| path.starts_with("templates/").then_some(0))?;
-    let chart = if path.starts_with("templates/") {
-        ""
-    } else {
-        &path[..i]
-    };
-    side.charts.contains(chart).then_some(chart)
-}
 
 enum Loaded {
     Migration(MigrationFile),
@@ -367,11 +38,25 @@ enum Loaded {
     None,
 }
 
-struct LoadOut {
+/// What loading one file gives: its parse, its source (kept for snippets and
+/// suppressions), its problems, and the byte ranges of its secret values.
+pub(super) struct LoadOut {
     loaded: Loaded,
     source: Option<(Arc<SourceFile>, FileKind)>,
     problems: Vec<Problem>,
     secrets: Vec<(usize, usize)>,
+}
+
+impl LoadOut {
+    /// A file that is none of ours.
+    fn none() -> LoadOut {
+        LoadOut {
+            loaded: Loaded::None,
+            source: None,
+            problems: Vec::new(),
+            secrets: Vec::new(),
+        }
+    }
 }
 
 pub(crate) fn problem(
@@ -501,19 +186,13 @@ fn load_one(
     side: &Side,
     overrides: &[(globset::GlobMatcher, String)],
 ) -> LoadOut {
-    let none = || LoadOut {
-        loaded: Loaded::None,
-        source: None,
-        problems: Vec::new(),
-        secrets: Vec::new(),
-    };
     let path = f.path.as_str();
     let forced = overrides
         .iter()
         .find(|(g, _)| g.is_match(path))
         .map(|(_, k)| k.as_str());
     if forced == Some("ignore") {
-        return none();
+        return LoadOut::none();
     }
     if let Some(u) = &f.unread {
         return LoadOut {
@@ -542,10 +221,10 @@ fn load_one(
             | "flyway.conf"
             | "flyway.toml"
     ) {
-        return none();
+        return LoadOut::none();
     }
     if crate::model::compose::is_dockerfile_name(name) {
-        return none();
+        return LoadOut::none();
     }
     let lower = name.to_ascii_lowercase();
     let is_sql = lower.ends_with(".sql");
@@ -590,122 +269,148 @@ fn load_one(
         }
     };
     let src = SourceFile::new(path, text);
-    let mut problems = Vec::new();
-
-    // SQL migrations.
     if is_sql || forced == Some("migration") {
-        let mcfg = &config.migrations;
-        let configured = !mcfg.paths.is_empty();
-        let in_dir = mcfg.paths.iter().any(|d| under(path, d))
-            || side.sqitch_plans.keys().any(|d| under(path, d))
-            || forced == Some("migration");
-        if configured && !in_dir {
-            return none();
-        }
-        let Some(mut info) = migrations::convention::detect(path, &src.text, in_dir) else {
-            return none();
-        };
-        if info.convention == Convention::Sqitch {
-            let plan = side
-                .sqitch_plans
-                .iter()
-                .find(|(d, _)| under(path, d))
-                .map(|(d, p)| (d.clone(), p));
-            if let Some((dir, plan)) = plan {
-                info.set_dir = dir;
-                if let Some(i) = plan.iter().position(|c| *c == info.name) {
-                    info.version = format!("{i:06}");
-                }
-            }
-        }
-        if let Some(c) = mcfg.convention()
-            && matches!(info.convention, Convention::Plain | Convention::UpDownFiles)
-            && matches!(c, Convention::Plain | Convention::UpDownFiles)
-        {
-            info.convention = c;
-        }
-        let (dialect, known) = dialect_for(&info, mcfg, side);
-        let sql = sql::read_as(src.clone(), dialect, known, info.convention.annotations());
-        collect_sql_problems(&sql, &mut problems);
-        let diesel_no_tx =
-            info.convention == Convention::Diesel && side.diesel_no_tx.contains(dir_of(path));
-        let mut flyway = side.flyway;
-        if let Some(tx) = side.flyway_script_tx.get(path) {
-            flyway.execute_in_transaction = Some(*tx);
-        }
-        return LoadOut {
-            loaded: Loaded::Migration(MigrationFile {
-                info,
-                sql: Arc::new(sql),
-                diesel_no_tx,
-                flyway,
-            }),
-            source: Some((src, FileKind::Migration)),
-            problems,
-            secrets: Vec::new(),
-        };
+        return load_sql(path, src, config, side, forced);
     }
-
     if is_env_name(path) || forced == Some("env") {
-        let parsed = env::parse(&src.text);
-        for e in &parsed.errors {
-            problems.push(problem(
-                InputCode::InvalidSyntax,
-                &src,
-                e.offset,
-                e.offset + e.len,
-                format!("env file cannot be parsed: {}", e.message),
-                "write one `KEY=VALUE` per line; quote values that contain spaces or `#`",
-            ));
-        }
-        let mut secrets = crate::model::secrets::env_ranges(&parsed);
-        // A malformed line may hold a value too, anywhere on it: hide every line's value,
-        // judged from the text (values spanning lines come from the parse).
-        secrets.extend(crate::model::secrets::env_line_ranges(&src.text));
-        return LoadOut {
-            loaded: Loaded::Env(EnvFileParsed {
-                source: src.clone(),
-                env: parsed,
-            }),
-            source: Some((src, FileKind::Env)),
-            problems,
-            secrets,
-        };
+        return load_env(src);
     }
-
     if crate::k8s::kustomize::is_kustomization_name(path) {
-        return match yaml::parse_stream(&src.text, Flavor::Kubernetes) {
-            Ok(docs) => {
-                duplicate_problems(&src, &docs, &mut problems);
-                let doc = docs.into_iter().next().unwrap_or(Node {
-                    kind: yaml::Kind::Map(Vec::new()),
-                    pos: Default::default(),
-                });
-                LoadOut {
-                    loaded: Loaded::Kustomization(crate::k8s::kustomize::Kustomization {
-                        source: src.clone(),
-                        doc,
-                        dir: dir_of(path).to_string(),
-                    }),
-                    source: Some((src, FileKind::Kustomization)),
-                    problems,
-                    secrets: Vec::new(),
-                }
-            }
-            Err(e) => {
-                problems.push(yaml_problem(&src, &e, "kustomization"));
-                LoadOut {
-                    loaded: Loaded::None,
-                    source: Some((src, FileKind::Other)),
-                    problems,
-                    secrets: Vec::new(),
-                }
-            }
-        };
+        return load_kustomization(path, src);
     }
     if !is_yaml && forced.is_none() {
-        return none();
+        return LoadOut::none();
     }
+    load_yaml(path, src, side, forced)
+}
+
+/// A SQL migration: its convention, dialect and transaction settings, and its statements.
+fn load_sql(
+    path: &str,
+    src: Arc<SourceFile>,
+    config: &Config,
+    side: &Side,
+    forced: Option<&str>,
+) -> LoadOut {
+    let mut problems = Vec::new();
+    let mcfg = &config.migrations;
+    let configured = !mcfg.paths.is_empty();
+    let in_dir = mcfg.paths.iter().any(|d| under(path, d))
+        || side.sqitch_plans.keys().any(|d| under(path, d))
+        || forced == Some("migration");
+    if configured && !in_dir {
+        return LoadOut::none();
+    }
+    let Some(mut info) = migrations::convention::detect(path, &src.text, in_dir) else {
+        return LoadOut::none();
+    };
+    if info.convention == Convention::Sqitch {
+        let plan = side
+            .sqitch_plans
+            .iter()
+            .find(|(d, _)| under(path, d))
+            .map(|(d, p)| (d.clone(), p));
+        if let Some((dir, plan)) = plan {
+            info.set_dir = dir;
+            if let Some(i) = plan.iter().position(|c| *c == info.name) {
+                info.version = format!("{i:06}");
+            }
+        }
+    }
+    if let Some(c) = mcfg.convention()
+        && matches!(info.convention, Convention::Plain | Convention::UpDownFiles)
+        && matches!(c, Convention::Plain | Convention::UpDownFiles)
+    {
+        info.convention = c;
+    }
+    let (dialect, known) = dialect_for(&info, mcfg, side);
+    let sql = sql::read_as(src.clone(), dialect, known, info.convention.annotations());
+    collect_sql_problems(&sql, &mut problems);
+    let diesel_no_tx =
+        info.convention == Convention::Diesel && side.diesel_no_tx.contains(dir_of(path));
+    let mut flyway = side.flyway;
+    if let Some(tx) = side.flyway_script_tx.get(path) {
+        flyway.execute_in_transaction = Some(*tx);
+    }
+    LoadOut {
+        loaded: Loaded::Migration(MigrationFile {
+            info,
+            sql: Arc::new(sql),
+            diesel_no_tx,
+            flyway,
+        }),
+        source: Some((src, FileKind::Migration)),
+        problems,
+        secrets: Vec::new(),
+    }
+}
+
+/// An env file: its variables, and the byte ranges of every value (all masked).
+fn load_env(src: Arc<SourceFile>) -> LoadOut {
+    let mut problems = Vec::new();
+    let parsed = env::parse(&src.text);
+    for e in &parsed.errors {
+        problems.push(problem(
+            InputCode::InvalidSyntax,
+            &src,
+            e.offset,
+            e.offset + e.len,
+            format!("env file cannot be parsed: {}", e.message),
+            "write one `KEY=VALUE` per line; quote values that contain spaces or `#`",
+        ));
+    }
+    let mut secrets = crate::model::secrets::env_ranges(&parsed);
+    // A malformed line may hold a value too, anywhere on it: hide every line's value,
+    // judged from the text (values spanning lines come from the parse).
+    secrets.extend(crate::model::secrets::env_line_ranges(&src.text));
+    LoadOut {
+        loaded: Loaded::Env(EnvFileParsed {
+            source: src.clone(),
+            env: parsed,
+        }),
+        source: Some((src, FileKind::Env)),
+        problems,
+        secrets,
+    }
+}
+
+/// A kustomization: its one document, read as Kubernetes reads it.
+fn load_kustomization(path: &str, src: Arc<SourceFile>) -> LoadOut {
+    let mut problems = Vec::new();
+    match yaml::parse_stream(&src.text, Flavor::Kubernetes) {
+        Ok(docs) => {
+            duplicate_problems(&src, &docs, &mut problems);
+            let doc = docs.into_iter().next().unwrap_or(Node {
+                kind: yaml::Kind::Map(Vec::new()),
+                pos: Default::default(),
+            });
+            LoadOut {
+                loaded: Loaded::Kustomization(crate::k8s::kustomize::Kustomization {
+                    source: src.clone(),
+                    doc,
+                    dir: dir_of(path).to_string(),
+                }),
+                source: Some((src, FileKind::Kustomization)),
+                problems,
+                secrets: Vec::new(),
+            }
+        }
+        Err(e) => {
+            problems.push(yaml_problem(&src, &e, "kustomization"));
+            LoadOut {
+                loaded: Loaded::None,
+                source: Some((src, FileKind::Other)),
+                problems,
+                secrets: Vec::new(),
+            }
+        }
+    }
+}
+
+/// A YAML or JSON file: a compose file, an API description, a CloudFormation template or
+/// Kubernetes manifests, by name, by a sniff of its text, or as `[classify]` forces.
+fn load_yaml(path: &str, src: Arc<SourceFile>, side: &Side, forced: Option<&str>) -> LoadOut {
+    let mut problems = Vec::new();
     if let Some(chart) = helm_chart(path, side)
         && src.text.contains("{{")
     {
@@ -729,7 +434,7 @@ fn load_one(
     // `x.json` and `x.yaml` side by side: the same API, so only the JSON one is read and
     // every change is reported once.
     if openapi && forced.is_none() && side.has_json_twin(path) {
-        return none();
+        return LoadOut::none();
     }
     let aws = forced.is_none() && !compose && !openapi && sniff_aws(&src.text);
     let flavor = if compose {
@@ -742,7 +447,7 @@ fn load_one(
     // Most YAML and JSON in a repository (CI workflows, package.json, i18n tables) is none
     // of ours: without an `apiVersion` key it cannot be a manifest, so it is not parsed.
     if !compose && !openapi && !aws && forced.is_none() && !src.text.contains("apiVersion") {
-        return none();
+        return LoadOut::none();
     }
     let mut secrets = crate::model::secrets::yaml_secret_ranges(&src.text);
     let blanked = (flavor == Flavor::Kubernetes)
@@ -786,7 +491,7 @@ fn load_one(
                     secrets,
                 };
             }
-            return none();
+            return LoadOut::none();
         }
     };
     // Secret-looking values of deployment files are masked in every snippet.
@@ -803,7 +508,7 @@ fn load_one(
                     .any(|(_, v)| v.get("image").is_some() || v.get("build").is_some())
             })
     {
-        return none();
+        return LoadOut::none();
     }
     if compose {
         duplicate_problems(&src, &docs, &mut problems);
@@ -869,7 +574,7 @@ fn load_one(
             secrets,
         };
     }
-    none()
+    LoadOut::none()
 }
 
 /// The text with every CustomResourceDefinition document blanked out (same length, same
@@ -911,100 +616,6 @@ fn blank_crds(text: &str) -> Option<String> {
     }
     flush(&mut doc, &mut out);
     Some(out)
-}
-
-/// Which program applies a migration folder: the configured convention, else the one the
-/// layout implies, else the tool the nearest `go.mod`/`Cargo.toml` depends on. Files with
-/// dialect infixes are pop's naming; `<ver>_<name>.up.sql` files in a repository with no
-/// Go or Rust manifest at all are run by golang-migrate's CLI (pop and sqlx are libraries).
-fn migration_tool(
-    dir: &str,
-    convention: Convention,
-    has_variants: bool,
-    mcfg: &crate::config::MigrationsConfig,
-    manifests: &[(String, Vec<Tool>)],
-) -> Tool {
-    if let Some(t) = mcfg.convention.as_deref().and_then(Tool::parse) {
-        return t;
-    }
-    let by_layout = Tool::of_convention(convention);
-    if by_layout != Tool::Unknown {
-        return by_layout;
-    }
-    let fits = |t: &Tool| match convention {
-        Convention::UpDownFiles => matches!(t, Tool::GolangMigrate | Tool::Pop | Tool::Sqlx),
-        _ => matches!(t, Tool::Sqlx),
-    };
-    let nearest = manifests
-        .iter()
-        .filter(|(d, _)| d.is_empty() || d == dir || under(dir, d))
-        .filter(|(_, tools)| tools.iter().any(fits))
-        .max_by_key(|(d, _)| d.len());
-    if let Some((_, tools)) = nearest {
-        let candidates: Vec<&Tool> = tools.iter().filter(|t| fits(t)).collect();
-        if candidates.len() == 1 {
-            return *candidates[0];
-        }
-        if has_variants && candidates.contains(&&Tool::Pop) {
-            return Tool::Pop;
-        }
-        return Tool::Unknown;
-    }
-    if has_variants {
-        return Tool::Pop;
-    }
-    if convention == Convention::UpDownFiles && manifests.is_empty() {
-        return Tool::GolangMigrate;
-    }
-    Tool::Unknown
-}
-
-/// The dialect a migration file is read as, and why it is known (named by the path,
-/// Prisma's lock file or the configuration, or shown by the folder's syntax); `None` when
-/// it is the default's guess.
-fn dialect_for(
-    info: &FileInfo,
-    mcfg: &crate::config::MigrationsConfig,
-    side: &Side,
-) -> (Dialect, Option<String>) {
-    if let Some(d) = info.dialect {
-        return (d, Some("its path names the database".into()));
-    }
-    if info.convention == Convention::Prisma
-        && let Some(d) = side.prisma_dialect.get(&info.set_dir)
-    {
-        return (
-            *d,
-            Some("Prisma's migration_lock.toml names the provider".into()),
-        );
-    }
-    if mcfg.dialect.is_none() {
-        if let Some(d) = side.sql_marks.get(&info.set_dir).and_then(|m| m.decide()) {
-            return (
-                d,
-                Some(format!("its folder uses syntax only {} accepts", d.name())),
-            );
-        }
-        if let Some(d) = side
-            .sql_marks_unnamed
-            .get(&info.convention)
-            .and_then(|m| m.decide())
-        {
-            return (
-                d,
-                Some(format!(
-                    "the project's other {} migrations use syntax only {} accepts",
-                    info.convention.label(),
-                    d.name()
-                )),
-            );
-        }
-    }
-    let known = mcfg
-        .dialect
-        .as_ref()
-        .map(|_| "`[migrations] dialect` names it".to_string());
-    (mcfg.dialect(), known)
 }
 
 fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
@@ -1073,7 +684,7 @@ pub fn load_api_files(paths: &[String], config: &Config) -> Result<Project, Stri
 }
 
 /// Reads a file by path, `None` when it does not exist.
-type ReadFile = dyn Fn(&str) -> Option<String>;
+pub(super) type ReadFile = dyn Fn(&str) -> Option<String>;
 
 fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>) -> Project {
     let side = side_facts(&files);
@@ -1123,58 +734,11 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
             Loaded::None => {}
         }
     }
-    let texts: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let read = |path: &str| match texts.get(path) {
-        Some(f) => String::from_utf8(f.bytes.clone()).ok(),
-        None => extra_read.and_then(|r| r(path)),
+    let parsed = index::Parsed {
+        migrations: mfiles,
+        charts,
+        kustomizations,
     };
-    p.api_fragments = crate::api::refs::load_fragments(&p.openapi, &read, &mut p.problems);
-    for chart in charts {
-        let path = if chart.is_empty() {
-            "Chart.yaml".to_string()
-        } else {
-            format!("{chart}/Chart.yaml")
-        };
-        p.problems.push(Problem {
-            code: InputCode::FileSkipped,
-            path,
-            source: None,
-            span: None,
-            message: format!(
-                "Helm chart `{}` skipped: its templates are not plain YAML; render it (`helm template`) into a folder and check that",
-                if chart.is_empty() { "." } else { chart.as_str() }
-            ),
-            help: String::new(),
-            severity: None,
-        });
-    }
-    let mcfg = &config.migrations;
-    let assume = mcfg
-        .assume_in_transaction
-        .or_else(|| (mcfg.convention.as_deref() == Some("sqlx")).then_some(true));
-    let tool_of = |dir: &str, convention, has_variants| {
-        migration_tool(dir, convention, has_variants, mcfg, &side.tool_manifests)
-    };
-    p.migration_sets = migrations::build_sets(mfiles, mcfg.dialect(), assume, &tool_of);
-    p.flyway_out_of_order = side.flyway_out_of_order;
-    // Walk order must not depend on the parallel load.
-    p.manifests
-        .sort_by(|a, b| a.source.path.cmp(&b.source.path));
-    p.compose.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-    kustomizations.sort_by(|a, b| a.dir.cmp(&b.dir));
-    let raw: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let read = |path: &str| {
-        raw.get(path)
-            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-    };
-    let t = std::time::Instant::now();
-    p.k8s = crate::k8s::Index::build(&p.manifests, kustomizations, &read);
-    p.k8s.refs = crate::k8s::refs::references(&p.k8s, &p.manifests);
-    p.k8s.defs = crate::k8s::defs::definitions(&p.k8s, &p.manifests, config);
-    if std::env::var_os("ROLLSAFE_TIMING").is_some() {
-        eprintln!("rollsafe timing: object index built in {:?}", t.elapsed());
-    }
-    p.problems.sort_by(|a, b| a.path.cmp(&b.path));
-    (p.suppressions, p.bad_suppressions) = crate::project::suppress::collect(&p);
+    index::build(&mut p, parsed, &files, extra_read, &side, config);
     p
 }

@@ -1,10 +1,117 @@
-//! Loading a release: discover its files (`discover`, `base`), classify each once, parse
-//! it once (in parallel), and keep the parsed artifacts plus every input problem (E
-//! diagnostics) in one project index.
+//! A release as rollsafe sees it: every file discovered (`discover`, `base`), classified
+//! (`classify`), parsed once (`load`) and indexed (`index`), with every input problem (E
+//! diagnostics) and inline suppression (`suppress`). The file types belong to their
+//! domains (`model`, `k8s`, `api`, `migrations`); this module only holds them together.
 
 pub mod base;
+pub mod classify;
 pub mod discover;
+mod index;
 mod load;
 pub mod suppress;
 
-pub use load::*;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::migrations::{self, MigrationSet};
+use crate::source::SourceFile;
+
+pub use crate::api::doc::OpenApiFile;
+pub use crate::diagnostic::{InputCode, Problem};
+pub use crate::model::aws::AwsFile;
+pub use crate::model::compose::ComposeFile;
+pub use crate::model::env::EnvFileParsed;
+pub use crate::model::manifest::ManifestFile;
+pub use load::{load, load_api_files};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Migration,
+    Manifest,
+    Compose,
+    Env,
+    OpenApi,
+    CloudFormation,
+    HelmTemplate,
+    Kustomization,
+    Other,
+}
+
+/// One release: every parsed file, the indexes built from them, and the problems found.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// Every text file that was classified, by path.
+    pub sources: HashMap<String, (Arc<SourceFile>, FileKind)>,
+    pub migration_sets: Vec<MigrationSet>,
+    pub manifests: Vec<ManifestFile>,
+    pub compose: Vec<ComposeFile>,
+    pub env_files: Vec<EnvFileParsed>,
+    pub openapi: Vec<OpenApiFile>,
+    /// Files the API descriptions reference (`$ref: schemas/pet.yaml`), by path.
+    pub api_fragments: HashMap<String, OpenApiFile>,
+    /// API changes against the base release, computed once by the first A rule.
+    pub api_changes: std::sync::OnceLock<Vec<crate::api::Change>>,
+    /// CloudFormation/SAM templates and ECS service definitions (JSON).
+    pub aws: Vec<AwsFile>,
+    /// Kubernetes objects as the cluster will see them (kustomize applied), and their pods.
+    pub k8s: crate::k8s::Index,
+    pub problems: Vec<Problem>,
+    /// Inline suppressions and annotations, read once at load.
+    pub suppressions: Vec<suppress::Suppression>,
+    /// Malformed ones (reported by E005).
+    pub bad_suppressions: Vec<suppress::BadSuppression>,
+    /// Byte ranges of secret values per path: masked in every source snippet.
+    pub secrets: HashMap<String, Arc<[(usize, usize)]>>,
+    /// Dockerfiles by path: whether they declare a HEALTHCHECK.
+    pub dockerfiles: HashMap<String, bool>,
+    /// Every file of the release, read or not (only their existence matters).
+    pub paths: BTreeSet<String>,
+    /// Number of files read.
+    pub file_count: usize,
+    /// A Flyway configuration allows out-of-order migrations (`outOfOrder = true`).
+    pub flyway_out_of_order: bool,
+}
+
+impl Project {
+    /// Whether a file exists in the release (read or not).
+    pub fn has_file(&self, path: &str) -> bool {
+        self.paths.contains(path)
+    }
+
+    /// Migrations the base release does not have are the release's new ones.
+    pub fn mark_new_migrations(&mut self, base: &Project) {
+        let new: Vec<bool> = {
+            let shipped = migrations::Shipped::new(base.migrations(), self.migrations());
+            self.migrations().map(|m| !shipped.has(m)).collect()
+        };
+        let all = self
+            .migration_sets
+            .iter_mut()
+            .flat_map(|s| s.migrations.iter_mut());
+        for (m, is_new) in all.zip(new) {
+            m.is_new = is_new;
+        }
+    }
+
+    /// The release's API descriptions, for `api::changes`.
+    pub fn api(&self) -> crate::api::Release<'_> {
+        crate::api::Release {
+            openapi: &self.openapi,
+            fragments: &self.api_fragments,
+        }
+    }
+
+    pub fn migrations(&self) -> impl Iterator<Item = &migrations::Migration> {
+        self.migration_sets.iter().flat_map(|s| s.migrations.iter())
+    }
+}
+
+/// What the rules see: the working tree, the base release if any, and the settings.
+pub struct ProjectCx<'a> {
+    pub head: &'a Project,
+    pub base: Option<&'a Project>,
+    pub config: &'a Config,
+    pub check_all: bool,
+    pub no_inline_ignores: bool,
+}

@@ -25,7 +25,7 @@ pub fn changes<'c>(cx: &'c ProjectCx) -> &'c [Change] {
             ignore: c.ignore.clone(),
             ..api::Options::default()
         };
-        api::changes(base, cx.head, &c.moved, &opts)
+        api::changes(base.api(), cx.head.api(), &c.moved, &opts)
     })
 }
 

@@ -28,7 +28,7 @@ impl Rule for ComposeFileMissing {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let declared = &cx.config.secrets.uncommitted_files;
-        for (folder, files) in by_folder(cx) {
+        for (folder, files) in by_folder(&cx.head.compose) {
             for f in files {
                 let src = &f.source;
                 let mut check = |written: &str, node: &Node, what: String| {

@@ -29,7 +29,7 @@ impl Rule for ComposeSecretUndefined {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        for (folder, files) in by_folder(cx) {
+        for (folder, files) in by_folder(&cx.head.compose) {
             let defined = |top: &str| -> BTreeSet<&str> {
                 files
                     .iter()
@@ -38,7 +38,13 @@ impl Rule for ComposeSecretUndefined {
                     .collect()
             };
             let (secrets, configs) = (defined("secrets"), defined("configs"));
-            let known = known_variables(cx, folder, &files, true);
+            let known = known_variables(
+                &cx.head.env_files,
+                &cx.config.secrets.provided_variables,
+                folder,
+                &files,
+                true,
+            );
             for f in &files {
                 let src = &f.source;
                 for (sname, svc) in compose::services(&f.doc) {

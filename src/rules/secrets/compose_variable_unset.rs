@@ -37,9 +37,15 @@ impl Rule for ComposeVariableUnset {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        for (folder, files) in by_folder(cx) {
-            let known = known_variables(cx, folder, &files, false);
-            let in_env_files = env_file_variables(cx, folder, &files);
+        for (folder, files) in by_folder(&cx.head.compose) {
+            let known = known_variables(
+                &cx.head.env_files,
+                &cx.config.secrets.provided_variables,
+                folder,
+                &files,
+                false,
+            );
+            let in_env_files = env_file_variables(&cx.head.env_files, folder, &files);
             for f in &files {
                 let src = &f.source;
                 let mut nodes = Vec::new();

@@ -24,7 +24,7 @@ impl Rule for EnvDrift {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        for set in env_sets(cx) {
+        for set in env_sets(&cx.head.env_files, &cx.config.env) {
             if set.environments.len() < 2 {
                 continue;
             }
@@ -44,7 +44,7 @@ impl Rule for EnvDrift {
                     let Some(ofirst) = ofiles.first() else {
                         continue;
                     };
-                    let from_manifests = set_by_manifests(cx, other);
+                    let from_manifests = set_by_manifests(&cx.head.k8s, other);
                     let mut seen = std::collections::HashSet::new();
                     for f in files {
                         for v in &f.env.vars {

@@ -24,10 +24,10 @@ impl Rule for EnvKeyMissing {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        for set in env_sets(cx) {
+        for set in env_sets(&cx.head.env_files, &cx.config.env) {
             for (env, files) in &set.environments {
                 let Some(first) = files.first() else { continue };
-                let from_manifests = set_by_manifests(cx, env);
+                let from_manifests = set_by_manifests(&cx.head.k8s, env);
                 for t in &set.template {
                     for v in &t.env.vars {
                         // A value in the template is a default the application can live with.

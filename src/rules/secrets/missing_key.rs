@@ -35,7 +35,8 @@ impl Rule for MissingKey {
             if r.optional {
                 continue;
             }
-            let Resolution::Found(defs) = resolve(cx, &ix.defs, r) else {
+            let Resolution::Found(defs) = resolve(&cx.head.k8s, &cx.head.manifests, &ix.defs, r)
+            else {
                 continue;
             };
             // Unknown keys anywhere (dataFrom, a controller-filled Secret): cannot judge.

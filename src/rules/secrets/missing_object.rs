@@ -36,7 +36,10 @@ impl Rule for MissingObject {
             {
                 continue;
             }
-            if !matches!(resolve(cx, &ix.defs, r), Resolution::Missing) {
+            if !matches!(
+                resolve(&cx.head.k8s, &cx.head.manifests, &ix.defs, r),
+                Resolution::Missing
+            ) {
                 continue;
             }
             if !done.insert((r.src.path.clone(), r.name_pos.offset)) {

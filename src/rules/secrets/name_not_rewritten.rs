@@ -30,7 +30,9 @@ impl Rule for NameNotRewritten {
         let ix = &cx.head.k8s;
         let mut done = std::collections::HashSet::new();
         for r in &ix.refs {
-            let Resolution::NotRewritten(def) = resolve(cx, &ix.defs, r) else {
+            let Resolution::NotRewritten(def) =
+                resolve(&cx.head.k8s, &cx.head.manifests, &ix.defs, r)
+            else {
                 continue;
             };
             if !done.insert((r.src.path.clone(), r.name_pos.offset)) {

@@ -48,7 +48,12 @@ impl Rule for MissingVolumeClaim {
                     )
                     .is_some_and(|t| !t.items().is_empty())
             });
-            if !owns_claims || !matches!(resolve(cx, &ix.defs, r), Resolution::Missing) {
+            if !owns_claims
+                || !matches!(
+                    resolve(&cx.head.k8s, &cx.head.manifests, &ix.defs, r),
+                    Resolution::Missing
+                )
+            {
                 continue;
             }
             if !done.insert((r.src.path.clone(), r.name_pos.offset)) {

@@ -1,0 +1,333 @@
+//! Classifying a file: by name (compose, env, kustomization, Helm templates), by a cheap
+//! sniff of its text (API description, CloudFormation, manifest), and by the side facts
+//! some conventions keep next to the migrations (sqitch plans, Prisma lock files, Flyway
+//! settings, the tools a `go.mod` or `Cargo.toml` depends on).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::config::MigrationsConfig;
+use crate::migrations::{self, Convention, FileInfo, Tool};
+use crate::project::discover::RawFile;
+use crate::sql::Dialect;
+
+/// Per-folder facts some conventions keep next to the migrations.
+#[derive(Default)]
+pub(super) struct Side {
+    /// sqitch project folder → change names in plan order.
+    pub(super) sqitch_plans: HashMap<String, Vec<String>>,
+    /// diesel migration folders whose metadata.toml disables the transaction.
+    pub(super) diesel_no_tx: BTreeSet<String>,
+    /// Prisma migrations folder → provider dialect from migration_lock.toml.
+    pub(super) prisma_dialect: HashMap<String, Dialect>,
+    /// Chart folders (holding Chart.yaml).
+    pub(super) charts: BTreeSet<String>,
+    /// Dockerfiles by path: whether they declare a HEALTHCHECK.
+    pub(super) dockerfiles: HashMap<String, bool>,
+    /// Folders holding a `go.mod` or `Cargo.toml`, with the migration tools it depends on.
+    pub(super) tool_manifests: Vec<(String, Vec<Tool>)>,
+    /// A Flyway configuration sets `outOfOrder = true`.
+    pub(super) flyway_out_of_order: bool,
+    /// The project's Flyway configuration: `mixed`, `executeInTransaction`.
+    pub(super) flyway: migrations::FlywaySettings,
+    /// Script configurations (`V1__x.sql.conf`): the script's path → `executeInTransaction`.
+    pub(super) flyway_script_tx: HashMap<String, bool>,
+    /// Paths of the `.json` files of the release.
+    pub(super) json_paths: BTreeSet<String>,
+    /// Folder → dialect-only syntax its `.sql` files use (for folders nothing names).
+    pub(super) sql_marks: HashMap<String, migrations::dialect_marks::Marks>,
+    /// The same over every `.sql` file whose path names no dialect, per migration
+    /// convention: decides the folders of that convention whose own files show no mark
+    /// (one tool's folders of a project are usually written for one database).
+    pub(super) sql_marks_unnamed: HashMap<Convention, migrations::dialect_marks::Marks>,
+}
+
+impl Side {
+    /// Whether `path` is `x.yaml`/`x.yml` with an `x.json` beside it.
+    pub(super) fn has_json_twin(&self, path: &str) -> bool {
+        path.strip_suffix(".yaml")
+            .or_else(|| path.strip_suffix(".yml"))
+            .is_some_and(|stem| self.json_paths.contains(&format!("{stem}.json")))
+    }
+}
+
+pub(super) fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|x| x.0).unwrap_or("")
+}
+
+pub(super) fn side_facts(files: &[RawFile]) -> Side {
+    let mut side = Side::default();
+    for f in files {
+        if f.path.ends_with(".json") {
+            side.json_paths.insert(f.path.clone());
+        }
+        let name = f.path.rsplit('/').next().unwrap_or("");
+        let text = || String::from_utf8_lossy(&f.bytes).into_owned();
+        if name.to_ascii_lowercase().ends_with(".sql") {
+            // One decode for both: the dialect marks and the convention of the file.
+            let sql = String::from_utf8_lossy(&f.bytes);
+            let found = migrations::dialect_marks::marks(&sql);
+            side.sql_marks
+                .entry(dir_of(&f.path).to_string())
+                .or_default()
+                .add(found);
+            if migrations::convention::dialect_hint(&f.path).is_none()
+                && let Some(info) = migrations::convention::detect(&f.path, &sql, true)
+            {
+                side.sql_marks_unnamed
+                    .entry(info.convention)
+                    .or_default()
+                    .add(found);
+            }
+        }
+        match name {
+            "sqitch.plan" => {
+                let changes = text()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with(['%', '#', '@']))
+                    .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+                    .collect();
+                side.sqitch_plans
+                    .insert(dir_of(&f.path).to_string(), changes);
+            }
+            "metadata.toml" => {
+                let t = text();
+                if t.lines().any(|l| {
+                    let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+                    l == "run_in_transaction=false"
+                }) {
+                    side.diesel_no_tx.insert(dir_of(&f.path).to_string());
+                }
+            }
+            "migration_lock.toml" => {
+                let t = text();
+                if let Some(d) = t
+                    .lines()
+                    .find(|l| l.trim_start().starts_with("provider"))
+                    .and_then(|l| l.split('"').nth(1))
+                    .and_then(Dialect::parse)
+                {
+                    side.prisma_dialect.insert(dir_of(&f.path).to_string(), d);
+                }
+            }
+            "Chart.yaml" => {
+                side.charts.insert(dir_of(&f.path).to_string());
+            }
+            "go.mod" | "Cargo.toml" => {
+                let tools = migrations::convention::tools_in_manifest(name, &text());
+                side.tool_manifests
+                    .push((dir_of(&f.path).to_string(), tools));
+            }
+            "flyway.conf" | "flyway.toml" => {
+                let t = flyway_settings_text(&text());
+                side.flyway_out_of_order |= t.contains("outoforder=true");
+                side.flyway.mixed |= t.contains("mixed=true");
+                if t.contains("executeintransaction=false") {
+                    side.flyway.execute_in_transaction = Some(false);
+                }
+            }
+            // Spring Boot's Flyway settings.
+            n if n.starts_with("application") && n.ends_with(".properties") => {
+                let t = flyway_settings_text(&text());
+                side.flyway_out_of_order |= t.contains("spring.flyway.out-of-order=true");
+                side.flyway.mixed |= t.contains("spring.flyway.mixed=true");
+            }
+            n if n.ends_with(".sql.conf") => {
+                let t = flyway_settings_text(&text());
+                let script = f.path.trim_end_matches(".conf").to_string();
+                if t.contains("executeintransaction=false") {
+                    side.flyway_script_tx.insert(script, false);
+                } else if t.contains("executeintransaction=true") {
+                    side.flyway_script_tx.insert(script, true);
+                }
+            }
+            n if crate::model::compose::is_dockerfile_name(n) => {
+                let health = text().lines().any(|l| {
+                    let l = l.trim_start().to_ascii_uppercase();
+                    l.starts_with("HEALTHCHECK ") && !l.contains(" NONE")
+                });
+                side.dockerfiles.insert(f.path.clone(), health);
+            }
+            _ => {}
+        }
+    }
+    side
+}
+
+/// A Flyway configuration's text, lower case, without blanks or quotes, one setting per
+/// line (`flyway.mixed = "true"` → `flyway.mixed=true`); commented lines dropped.
+pub(super) fn flyway_settings_text(text: &str) -> String {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            l.to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(super) fn under(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/').trim_start_matches("./");
+    dir.is_empty() || path.starts_with(&format!("{dir}/"))
+}
+
+pub(super) fn is_compose_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"));
+    match stem {
+        Some(s) => {
+            s == "compose"
+                || s.starts_with("compose.")
+                || s.starts_with("compose-")
+                || s == "docker-compose"
+                || s.starts_with("docker-compose.")
+                || s.starts_with("docker-compose-")
+        }
+        None => false,
+    }
+}
+
+pub(super) fn is_env_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+}
+
+/// A top-level `openapi:`/`swagger:` key anywhere (generators often sort keys, so it
+/// may be the last line of a 4 MB file), or the JSON key. One pass over the text: this
+/// runs on every YAML and JSON file of the repository.
+pub(super) fn sniff_openapi(text: &str) -> bool {
+    if text.trim_start().starts_with('{') {
+        return text.contains("\"openapi\"") || text.contains("\"swagger\"");
+    }
+    text.lines()
+        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"))
+}
+
+/// CloudFormation or SAM templates (`AWSTemplateFormatVersion`, or `AWS::` resource
+/// types), and ECS service definitions in JSON (`deploymentConfiguration`).
+pub(super) fn sniff_aws(text: &str) -> bool {
+    !text.contains("apiVersion")
+        && (text.contains("AWSTemplateFormatVersion")
+            || text.contains("Type: AWS::")
+            || text.contains("\"Type\": \"AWS::")
+            || text.contains("\"deploymentConfiguration\""))
+}
+
+pub(super) fn sniff_manifest(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start_matches("- ").trim_start();
+        l.starts_with("apiVersion:") || l.contains("\"apiVersion\"")
+    })
+}
+
+pub(super) fn helm_chart<'a>(path: &'a str, side: &Side) -> Option<&'a str> {
+    let i = path
+        .find("/templates/")
+        .or_else(|| path.starts_with("templates/").then_some(0))?;
+    let chart = if path.starts_with("templates/") {
+        ""
+    } else {
+        &path[..i]
+    };
+    side.charts.contains(chart).then_some(chart)
+}
+
+/// Which program applies a migration folder: the configured convention, else the one the
+/// layout implies, else the tool the nearest `go.mod`/`Cargo.toml` depends on. Files with
+/// dialect infixes are pop's naming; `<ver>_<name>.up.sql` files in a repository with no
+/// Go or Rust manifest at all are run by golang-migrate's CLI (pop and sqlx are libraries).
+pub(super) fn migration_tool(
+    dir: &str,
+    convention: Convention,
+    has_variants: bool,
+    mcfg: &MigrationsConfig,
+    manifests: &[(String, Vec<Tool>)],
+) -> Tool {
+    if let Some(t) = mcfg.convention.as_deref().and_then(Tool::parse) {
+        return t;
+    }
+    let by_layout = Tool::of_convention(convention);
+    if by_layout != Tool::Unknown {
+        return by_layout;
+    }
+    let fits = |t: &Tool| match convention {
+        Convention::UpDownFiles => matches!(t, Tool::GolangMigrate | Tool::Pop | Tool::Sqlx),
+        _ => matches!(t, Tool::Sqlx),
+    };
+    let nearest = manifests
+        .iter()
+        .filter(|(d, _)| d.is_empty() || d == dir || under(dir, d))
+        .filter(|(_, tools)| tools.iter().any(fits))
+        .max_by_key(|(d, _)| d.len());
+    if let Some((_, tools)) = nearest {
+        let candidates: Vec<&Tool> = tools.iter().filter(|t| fits(t)).collect();
+        if candidates.len() == 1 {
+            return *candidates[0];
+        }
+        if has_variants && candidates.contains(&&Tool::Pop) {
+            return Tool::Pop;
+        }
+        return Tool::Unknown;
+    }
+    if has_variants {
+        return Tool::Pop;
+    }
+    if convention == Convention::UpDownFiles && manifests.is_empty() {
+        return Tool::GolangMigrate;
+    }
+    Tool::Unknown
+}
+
+/// The dialect a migration file is read as, and why it is known (named by the path,
+/// Prisma's lock file or the configuration, or shown by the folder's syntax); `None` when
+/// it is the default's guess.
+pub(super) fn dialect_for(
+    info: &FileInfo,
+    mcfg: &MigrationsConfig,
+    side: &Side,
+) -> (Dialect, Option<String>) {
+    if let Some(d) = info.dialect {
+        return (d, Some("its path names the database".into()));
+    }
+    if info.convention == Convention::Prisma
+        && let Some(d) = side.prisma_dialect.get(&info.set_dir)
+    {
+        return (
+            *d,
+            Some("Prisma's migration_lock.toml names the provider".into()),
+        );
+    }
+    if mcfg.dialect.is_none() {
+        if let Some(d) = side.sql_marks.get(&info.set_dir).and_then(|m| m.decide()) {
+            return (
+                d,
+                Some(format!("its folder uses syntax only {} accepts", d.name())),
+            );
+        }
+        if let Some(d) = side
+            .sql_marks_unnamed
+            .get(&info.convention)
+            .and_then(|m| m.decide())
+        {
+            return (
+                d,
+                Some(format!(
+                    "the project's other {} migrations use syntax only {} accepts",
+                    info.convention.label(),
+                    d.name()
+                )),
+            );
+        }
+    }
+    let known = mcfg
+        .dialect
+        .as_ref()
+        .map(|_| "`[migrations] dialect` names it".to_string());
+    (mcfg.dialect(), known)
+}

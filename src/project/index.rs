@@ -1,0 +1,86 @@
+//! The project index, built once every file is parsed: the API descriptions' referenced
+//! fragments, the migration sets, the Kubernetes object index with its references and
+//! definitions, and the inline suppressions.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::diagnostic::{InputCode, Problem};
+use crate::k8s::kustomize::Kustomization;
+use crate::migrations::{self, MigrationFile};
+use crate::project::Project;
+use crate::project::classify::{Side, migration_tool};
+use crate::project::discover::RawFile;
+use crate::project::load::ReadFile;
+
+/// What the per-file loaders produced that the index is built from.
+pub(super) struct Parsed {
+    pub migrations: Vec<MigrationFile>,
+    /// Chart folders whose templates were skipped.
+    pub charts: BTreeSet<String>,
+    pub kustomizations: Vec<Kustomization>,
+}
+
+/// Builds the indexes of a project whose files are loaded.
+pub(super) fn build(
+    p: &mut Project,
+    mut parsed: Parsed,
+    files: &[RawFile],
+    extra_read: Option<&ReadFile>,
+    side: &Side,
+    config: &Config,
+) {
+    let texts: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let read = |path: &str| match texts.get(path) {
+        Some(f) => String::from_utf8(f.bytes.clone()).ok(),
+        None => extra_read.and_then(|r| r(path)),
+    };
+    p.api_fragments = crate::api::refs::load_fragments(&p.openapi, &read, &mut p.problems);
+    for chart in parsed.charts {
+        let path = if chart.is_empty() {
+            "Chart.yaml".to_string()
+        } else {
+            format!("{chart}/Chart.yaml")
+        };
+        p.problems.push(Problem {
+            code: InputCode::FileSkipped,
+            path,
+            source: None,
+            span: None,
+            message: format!(
+                "Helm chart `{}` skipped: its templates are not plain YAML; render it (`helm template`) into a folder and check that",
+                if chart.is_empty() { "." } else { chart.as_str() }
+            ),
+            help: String::new(),
+            severity: None,
+        });
+    }
+    let mcfg = &config.migrations;
+    let assume = mcfg
+        .assume_in_transaction
+        .or_else(|| (mcfg.convention.as_deref() == Some("sqlx")).then_some(true));
+    let tool_of = |dir: &str, convention, has_variants| {
+        migration_tool(dir, convention, has_variants, mcfg, &side.tool_manifests)
+    };
+    p.migration_sets = migrations::build_sets(parsed.migrations, mcfg.dialect(), assume, &tool_of);
+    p.flyway_out_of_order = side.flyway_out_of_order;
+    // Walk order must not depend on the parallel load.
+    p.manifests
+        .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    p.compose.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    parsed.kustomizations.sort_by(|a, b| a.dir.cmp(&b.dir));
+    let raw: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let read = |path: &str| {
+        raw.get(path)
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+    };
+    let t = std::time::Instant::now();
+    p.k8s = crate::k8s::Index::build(&p.manifests, parsed.kustomizations, &read);
+    p.k8s.refs = crate::k8s::refs::references(&p.k8s, &p.manifests);
+    p.k8s.defs = crate::k8s::defs::definitions(&p.k8s, &p.manifests, config);
+    if std::env::var_os("ROLLSAFE_TIMING").is_some() {
+        eprintln!("rollsafe timing: object index built in {:?}", t.elapsed());
+    }
+    p.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    (p.suppressions, p.bad_suppressions) = super::suppress::collect(p);
+}
