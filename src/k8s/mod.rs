@@ -9,6 +9,7 @@ pub mod name_reference;
 pub mod pdb;
 pub mod pod;
 pub mod producers;
+pub mod query;
 pub mod refs;
 pub mod resolve;
 pub mod schema;

@@ -96,5 +96,5 @@ fn configured(ix: &Index, scope: usize) -> bool {
 
 /// The span of a reference's name.
 pub fn name_span(r: &Reference) -> Span {
-    crate::rules::workloads::span_at(&r.src, r.name_pos)
+    crate::yaml::span::span_at(&r.src, r.name_pos)
 }

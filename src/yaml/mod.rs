@@ -9,6 +9,7 @@ use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
 
 pub mod breach;
 pub mod events;
+pub mod span;
 pub mod typed;
 pub use typed::{Located, TypeError, from_node};
 
