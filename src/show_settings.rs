@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{self, Options};
 use crate::cli::ReportArgs;
-use crate::{base, config};
+use crate::config;
+use crate::project::base;
 
 /// Settings whose value is a table of the user's own keys: shown whole, not per key.
 const MAPS: &[&str] = &[

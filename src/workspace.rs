@@ -191,7 +191,7 @@ fn nested_projects(root: &Path) -> Vec<PathBuf> {
         .map(|c| c.exclude)
         .unwrap_or_default();
     let filter = Filter::new(&[], &exclude);
-    let mut found: Vec<PathBuf> = crate::listing::walker(root)
+    let mut found: Vec<PathBuf> = crate::project::listing::walker(root)
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_name() == config::FILE_NAME && e.depth() > 1)

@@ -6,10 +6,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::config::Config;
 use crate::k8s::Index;
 use crate::k8s::pod::at_path;
 use crate::model::manifest::ManifestFile;
+use crate::settings::Config;
 use crate::source::SourceFile;
 use crate::yaml::{Node, Pos};
 

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::EnvConfig;
 use crate::k8s::Index;
 use crate::model::env::EnvFileParsed;
+use crate::settings::EnvConfig;
 
 const TEMPLATE_SUFFIXES: &[&str] = &["example", "sample", "template", "dist", "tmpl", "tpl"];
 const ENVIRONMENTS: &[&str] = &[

@@ -5,9 +5,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::config::MigrationsConfig;
 use crate::migrations::{self, Convention, FileInfo, Tool};
 use crate::project::discover::RawFile;
+use crate::settings::MigrationsConfig;
 use crate::sql::Dialect;
 
 /// Per-folder facts some conventions keep next to the migrations.

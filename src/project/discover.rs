@@ -161,7 +161,7 @@ pub fn walk(root: &Path, filter: &Filter, max_size: u64) -> Vec<RawFile> {
 /// Like [`walk`], and also lists every other file that is not ignored (never read): the
 /// S rules check that files compose refers to exist.
 pub fn walk_all(root: &Path, filter: &Filter, max_size: u64) -> (Vec<RawFile>, Vec<String>) {
-    let listing = crate::listing::list(root, filter);
+    let listing = crate::project::listing::list(root, filter);
     let mut files: Vec<RawFile> = listing
         .read
         .into_par_iter()

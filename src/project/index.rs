@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::config::Config;
 use crate::diagnostic::{InputCode, Problem};
 use crate::k8s::kustomize::Kustomization;
 use crate::migrations::{self, MigrationFile};
@@ -12,6 +11,7 @@ use crate::project::Project;
 use crate::project::classify::{Side, migration_tool};
 use crate::project::discover::RawFile;
 use crate::project::load::ReadFile;
+use crate::settings::Config;
 
 /// What the per-file loaders produced that the index is built from.
 pub(super) struct Parsed {

@@ -13,7 +13,6 @@ use super::classify::{
 };
 use super::index;
 use crate::api::doc::OpenApiFile;
-use crate::config::Config;
 use crate::diagnostic::{InputCode, Problem};
 use crate::migrations::{self, Convention, MigrationFile};
 use crate::model::aws::AwsFile;
@@ -22,6 +21,7 @@ use crate::model::env::{self, EnvFileParsed};
 use crate::model::manifest::{self, ManifestFile};
 use crate::project::discover::RawFile;
 use crate::project::{FileKind, Project};
+use crate::settings::Config;
 use crate::source::SourceFile;
 use crate::sql::{self, SqlFile};
 use crate::yaml::{self, Flavor, Node};
@@ -245,7 +245,7 @@ fn load_one(
     };
     let max = config
         .max_file_size
-        .unwrap_or(crate::config::DEFAULT_MAX_FILE_SIZE);
+        .unwrap_or(crate::settings::DEFAULT_MAX_FILE_SIZE);
     if f.size > max {
         return skip(format!(
             "file skipped: {} bytes is over the {} byte limit (`max-file-size`)",

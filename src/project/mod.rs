@@ -7,14 +7,15 @@ pub mod base;
 pub mod classify;
 pub mod discover;
 mod index;
+pub mod listing;
 mod load;
 pub mod suppress;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::config::Config;
 use crate::migrations::{self, MigrationSet};
+use crate::settings::Config;
 use crate::source::SourceFile;
 
 pub use crate::api::doc::OpenApiFile;

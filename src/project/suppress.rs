@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::project::{FileKind, Project};
-use crate::rules;
 use crate::source::{SourceFile, Span};
 
 #[derive(Debug, Clone)]
@@ -167,7 +166,7 @@ fn parse_one(
         err("suppression names no rule code".into());
         return;
     }
-    if let Some(unknown) = codes.iter().find(|c| rules::find(c).is_none()) {
+    if let Some(unknown) = codes.iter().find(|c| !crate::lints::is_rule(c)) {
         err(format!("suppression names unknown rule `{unknown}`"));
         return;
     }

@@ -21,7 +21,7 @@ pub fn human(secs: u64) -> String {
 pub fn duration(n: &crate::yaml::Node) -> Option<u64> {
     match &n.kind {
         crate::yaml::Kind::Int(i) => u64::try_from(*i).ok(),
-        crate::yaml::Kind::Str(s) => crate::config::parse_duration(s),
+        crate::yaml::Kind::Str(s) => crate::settings::parse_duration(s),
         _ => None,
     }
 }

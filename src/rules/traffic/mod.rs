@@ -38,11 +38,11 @@ pub fn max_step(cx: &ProjectCx) -> f64 {
 }
 
 pub fn min_pause(cx: &ProjectCx) -> u64 {
-    crate::config::parse_duration(&cx.config.traffic.min_pause).unwrap_or(300)
+    crate::settings::parse_duration(&cx.config.traffic.min_pause).unwrap_or(300)
 }
 
 pub fn min_bake(cx: &ProjectCx) -> u64 {
-    crate::config::parse_duration(&cx.config.traffic.min_bake).unwrap_or(300)
+    crate::settings::parse_duration(&cx.config.traffic.min_bake).unwrap_or(300)
 }
 
 /// `12.5` → `12.5%`, `50.0` → `50%`.

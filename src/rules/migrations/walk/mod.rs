@@ -5,10 +5,10 @@ pub mod noise;
 
 use std::sync::Arc;
 
-use crate::config::MigrationsConfig;
 use crate::diagnostic::Diagnostic;
 use crate::migrations::replay::{is_guarded, note_unreadable};
 use crate::rules::{Rule, RuleMeta};
+use crate::settings::MigrationsConfig;
 use crate::source::Span;
 use crate::sql::ops::Op;
 use crate::sql::{Dialect, Part, SqlFile, Statement};

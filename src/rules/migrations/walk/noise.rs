@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::MigrationsConfig;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::{MigrationSet, convention};
+use crate::settings::MigrationsConfig;
 use crate::sql::Part;
 
 /// Rules about locks and availability while a migration runs (M2xx), without M210: a
