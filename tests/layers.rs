@@ -151,7 +151,11 @@ fn no_lower_layer_uses_a_higher_one() {
     let mut failures = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for f in &files {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         // The crate root and the binary declare and re-export modules; they are no layer.
         if rel == "lib.rs" || rel == "main.rs" {
             continue;

@@ -14,7 +14,7 @@ mod rule_meta;
 
 pub use outcome::Outcome;
 pub use problem::{InputCode, Problem};
-pub use rule_meta::{Domain, RuleMeta};
+pub use rule_meta::{Domain, RuleMeta, catalogue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -99,3 +99,29 @@ impl Problem {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::InputCode;
+    use crate::diagnostic::{Domain, catalogue::CATALOGUE};
+
+    /// The input codes and the E rules' documents name the same rules.
+    #[test]
+    fn every_input_code_is_an_input_rule_and_back() {
+        for c in InputCode::ALL {
+            let m = CATALOGUE.iter().find(|m| m.code == c.code());
+            assert!(
+                m.is_some_and(|m| m.domain == Domain::Input),
+                "{c:?}: {} is no input rule",
+                c.code()
+            );
+        }
+        for m in CATALOGUE.iter().filter(|m| m.domain == Domain::Input) {
+            assert!(
+                InputCode::ALL.iter().any(|c| c.code() == m.code),
+                "{} has no InputCode",
+                m.code
+            );
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! What every rule declares about itself: its code, name, domain and default severity.
 //! It lives beside `Diagnostic` (which copies the code, name and severity from it), as
-//! ruff keeps its violation metadata in its diagnostics crate.
+//! ruff keeps its violation metadata in its diagnostics crate. The values are written
+//! once, in the front matter of the rule's document (`lints/<CODE>-<name>.md`), and
+//! `build.rs` generates one `RuleMeta` static per rule from them (`catalogue`).
 
 use serde::Serialize;
 
@@ -35,8 +37,29 @@ pub struct RuleMeta {
     pub code: &'static str,
     pub name: &'static str,
     pub domain: Domain,
+    /// The default severity.
     pub severity: Severity,
+    /// Every severity a finding of the rule may carry, most severe first when they vary
+    /// per finding (`severities:` in the front matter); the default alone otherwise.
+    /// Configuration overrides and demoted rollback parts come on top.
+    pub severities: &'static [Severity],
     pub summary: &'static str,
     /// The rule compares the head with the base release and only runs when one is given.
     pub needs_base: bool,
+}
+
+impl RuleMeta {
+    /// Whether the rule's findings may carry another severity than the default.
+    pub fn varies(&self) -> bool {
+        self.severities.len() > 1
+    }
+}
+
+/// Every rule's metadata, generated from the front matter of `lints/*.md`: one
+/// `pub static <CODE>: RuleMeta` per rule, which the rule's file imports as its `META`.
+pub mod catalogue {
+    use super::{Domain, RuleMeta};
+    use crate::diagnostic::Severity;
+
+    include!(concat!(env!("OUT_DIR"), "/rule_meta.rs"));
 }

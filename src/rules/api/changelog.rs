@@ -3,20 +3,12 @@
 //! security changes oasdiff calls informational that refuse existing clients.
 
 use crate::api::Level;
+use crate::diagnostic::catalogue::A900 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct Changelog;
-
-static META: RuleMeta = RuleMeta {
-    code: "A900",
-    name: "api-changelog",
-    domain: Domain::Api,
-    severity: Severity::Info,
-    summary: "A non-breaking API change, listed only when the changelog is asked for; or a security requirement added where clients needed none.",
-    needs_base: true,
-};
 
 impl Rule for Changelog {
     fn meta(&self) -> &'static RuleMeta {

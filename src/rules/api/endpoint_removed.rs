@@ -3,20 +3,12 @@
 //! client not yet updated does.
 
 use crate::api::Group;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::A101 as META;
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct EndpointRemoved;
-
-static META: RuleMeta = RuleMeta {
-    code: "A101",
-    name: "endpoint-removed",
-    domain: Domain::Api,
-    severity: Severity::Error,
-    summary: "An endpoint, webhook or base path of the previous release is gone without deprecation or before its sunset date.",
-    needs_base: true,
-};
 
 impl Rule for EndpointRemoved {
     fn meta(&self) -> &'static RuleMeta {

@@ -3,20 +3,12 @@
 //! configured) a deprecation without enough notice.
 
 use crate::api::Group;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::A102 as META;
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct LifecyclePolicy;
-
-static META: RuleMeta = RuleMeta {
-    code: "A102",
-    name: "deprecation-policy-broken",
-    domain: Domain::Api,
-    severity: Severity::Error,
-    summary: "A sunset date was deleted, moved earlier or is unreadable, a stability level went down, or a deprecation gives too little notice.",
-    needs_base: true,
-};
 
 impl Rule for LifecyclePolicy {
     fn meta(&self) -> &'static RuleMeta {

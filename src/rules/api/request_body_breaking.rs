@@ -2,20 +2,12 @@
 //! send: a new required property, a narrower type, enum or bounds, a removed media type.
 
 use crate::api::Group;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::A301 as META;
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct RequestBodyBreaking;
-
-static META: RuleMeta = RuleMeta {
-    code: "A301",
-    name: "request-body-breaking",
-    domain: Domain::Api,
-    severity: Severity::Error,
-    summary: "A request body changed so that bodies old clients send are rejected.",
-    needs_base: true,
-};
 
 impl Rule for RequestBodyBreaking {
     fn meta(&self) -> &'static RuleMeta {

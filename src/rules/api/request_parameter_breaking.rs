@@ -3,20 +3,12 @@
 //! bounds, a changed default or serialisation.
 
 use crate::api::Group;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::A201 as META;
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct RequestParameterBreaking;
-
-static META: RuleMeta = RuleMeta {
-    code: "A201",
-    name: "request-parameter-breaking",
-    domain: Domain::Api,
-    severity: Severity::Error,
-    summary: "A request parameter changed so that requests old clients send are rejected or read differently.",
-    needs_base: true,
-};
 
 impl Rule for RequestParameterBreaking {
     fn meta(&self) -> &'static RuleMeta {

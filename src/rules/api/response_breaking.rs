@@ -3,20 +3,12 @@
 //! widened, a required header removed.
 
 use crate::api::Group;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::A401 as META;
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct ResponseBreaking;
-
-static META: RuleMeta = RuleMeta {
-    code: "A401",
-    name: "response-breaking",
-    domain: Domain::Api,
-    severity: Severity::Error,
-    summary: "A response changed so that clients of the previous release may not handle it.",
-    needs_base: true,
-};
 
 impl Rule for ResponseBreaking {
     fn meta(&self) -> &'static RuleMeta {

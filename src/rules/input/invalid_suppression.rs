@@ -1,21 +1,12 @@
 //! E005: a suppression comment or annotation that is malformed (no reason, unknown code)
 //! or suppresses nothing. Unused ones are found by the pipeline after filtering.
 
-use crate::diagnostic::InputCode;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+pub use crate::diagnostic::catalogue::E005 as META;
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct InvalidSuppression;
-
-pub static META: RuleMeta = RuleMeta {
-    code: InputCode::InvalidSuppression.code(),
-    name: "invalid-suppression",
-    domain: Domain::Input,
-    severity: Severity::Info,
-    summary: "A rollsafe suppression has no reason, names an unknown rule, or suppresses nothing.",
-    needs_base: false,
-};
 
 impl Rule for InvalidSuppression {
     fn meta(&self) -> &'static RuleMeta {

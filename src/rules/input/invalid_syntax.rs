@@ -1,21 +1,12 @@
 //! E001: a file the deploying tool would reject cannot be parsed (YAML/JSON syntax,
 //! invalid UTF-8, unterminated SQL string, malformed env line).
 
-use crate::diagnostic::InputCode;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::E001 as META;
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct InvalidSyntax;
-
-static META: RuleMeta = RuleMeta {
-    code: InputCode::InvalidSyntax.code(),
-    name: "invalid-syntax",
-    domain: Domain::Input,
-    severity: Severity::Error,
-    summary: "A manifest, compose file, API description, env file or SQL file cannot be parsed.",
-    needs_base: false,
-};
 
 impl Rule for InvalidSyntax {
     fn meta(&self) -> &'static RuleMeta {

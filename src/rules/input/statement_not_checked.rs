@@ -1,21 +1,12 @@
 //! E002: a migration statement whose effect rollsafe could not determine, so no rule
 //! checked it. The rest of the file is still checked.
 
-use crate::diagnostic::InputCode;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::E002 as META;
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct StatementNotChecked;
-
-static META: RuleMeta = RuleMeta {
-    code: InputCode::StatementNotChecked.code(),
-    name: "statement-not-checked",
-    domain: Domain::Input,
-    severity: Severity::Info,
-    summary: "A migration statement neither the SQL parser nor the token recogniser understands is left unchecked.",
-    needs_base: false,
-};
 
 impl Rule for StatementNotChecked {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,21 +1,12 @@
 //! E006: a `$ref` of an API description that points at a missing file or element. The
 //! description is invalid, and what it references cannot be compared.
 
-use crate::diagnostic::InputCode;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::E006 as META;
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct UnresolvedReference;
-
-static META: RuleMeta = RuleMeta {
-    code: InputCode::UnresolvedReference.code(),
-    name: "unresolved-reference",
-    domain: Domain::Input,
-    severity: Severity::Warning,
-    summary: "A `$ref` in an API description points at a file or element that does not exist.",
-    needs_base: false,
-};
 
 impl Rule for UnresolvedReference {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,20 +1,12 @@
 //! M106: adding a NOT NULL column without a default to an existing table.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M106 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
 pub struct AddRequiredColumn;
-
-static META: RuleMeta = RuleMeta {
-    code: "M106",
-    name: "add-required-column",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "A NOT NULL column without a default makes every INSERT of the previous release fail (and fails outright on a non-empty table in PostgreSQL).",
-    needs_base: false,
-};
 
 impl Rule for AddRequiredColumn {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,23 +1,15 @@
 //! M108: a new uniqueness rule on an existing table.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M108 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{
     Part,
     ops::{ConstraintKind, Op},
 };
 
 pub struct AddUniqueConstraint;
-
-static META: RuleMeta = RuleMeta {
-    code: "M108",
-    name: "add-unique-constraint",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "A unique constraint or index on an existing table fails on existing duplicates and rejects writes the previous release still makes.",
-    needs_base: false,
-};
 
 impl Rule for AddUniqueConstraint {
     fn meta(&self) -> &'static RuleMeta {

@@ -16,23 +16,15 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M304 as META;
 use crate::migrations::convention::file_variant;
 use crate::migrations::{Migration, Shipped, Tool, same_effect};
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::source::{SourceFile, Span};
 
 pub struct AppliedMigrationModified;
-
-static META: RuleMeta = RuleMeta {
-    code: "M304",
-    name: "applied-migration-modified",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "A migration that the previous release already shipped was changed or deleted; databases that ran it will never run the new text.",
-    needs_base: true,
-};
 
 impl Rule for AppliedMigrationModified {
     fn meta(&self) -> &'static RuleMeta {

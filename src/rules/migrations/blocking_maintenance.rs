@@ -1,24 +1,16 @@
 //! M207: VACUUM FULL, CLUSTER, REINDEX without CONCURRENTLY and explicit LOCK TABLE in a
 //! migration: each blocks the table for as long as it runs.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M207 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{
     Dialect,
     ops::{LockBlocks, Op},
 };
 
 pub struct BlockingMaintenance;
-
-static META: RuleMeta = RuleMeta {
-    code: "M207",
-    name: "blocking-maintenance",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "VACUUM FULL, CLUSTER, REINDEX without CONCURRENTLY or LOCK TABLE blocks the table for the whole operation.",
-    needs_base: false,
-};
 
 impl Rule for BlockingMaintenance {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,21 +1,13 @@
 //! M105: changing a column's type — the previous release writes values the new type may
 //! reject, and on PostgreSQL most changes rewrite the table under an exclusive lock.
 
+use crate::diagnostic::catalogue::M105 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Dialect, Part, ops::Op};
 
 pub struct ChangeColumnType;
-
-static META: RuleMeta = RuleMeta {
-    code: "M105",
-    name: "change-column-type",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "Changing a column's type narrows what the previous release may write and usually rewrites the table under an exclusive lock.",
-    needs_base: false,
-};
 
 /// `varchar(255)` → ("varchar", Some(255)).
 fn split_len(t: &str) -> (String, Option<u64>) {

@@ -1,22 +1,14 @@
 //! M203: a CONCURRENTLY operation that will run inside a transaction, where PostgreSQL
 //! refuses it — the deploy fails at migration time.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M203 as META;
 use crate::migrations::TxMode;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Dialect, ops::Op};
 
 pub struct ConcurrentlyInTransaction;
-
-static META: RuleMeta = RuleMeta {
-    code: "M203",
-    name: "concurrently-in-transaction",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "CREATE/DROP INDEX CONCURRENTLY or REINDEX CONCURRENTLY inside a transaction fails at deploy time.",
-    needs_base: false,
-};
 
 impl Rule for ConcurrentlyInTransaction {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,23 +1,15 @@
 //! M204: adding a FOREIGN KEY or CHECK constraint to an existing table without NOT VALID.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M204 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{
     Dialect,
     ops::{ConstraintKind, Op},
 };
 
 pub struct ConstraintValidatedOnAdd;
-
-static META: RuleMeta = RuleMeta {
-    code: "M204",
-    name: "constraint-validated-on-add",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "Adding a FOREIGN KEY or CHECK without NOT VALID scans the whole table while blocking writes (and, for a foreign key, the referenced table too).",
-    needs_base: false,
-};
 
 impl Rule for ConstraintValidatedOnAdd {
     fn meta(&self) -> &'static RuleMeta {

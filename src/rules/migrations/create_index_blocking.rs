@@ -1,8 +1,9 @@
 //! M201: building an index on an existing table without CONCURRENTLY (PostgreSQL).
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M201 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{
     Dialect,
     ops::{ConstraintKind, Op},
@@ -14,15 +15,6 @@ pub struct CreateIndexBlocking;
 fn trim_end(text: &str, start: usize, end: usize) -> usize {
     start + text[start..end].trim_end().len()
 }
-
-static META: RuleMeta = RuleMeta {
-    code: "M201",
-    name: "create-index-blocking",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "Building an index on an existing table without CONCURRENTLY blocks all writes to it until the build ends.",
-    needs_base: false,
-};
 
 impl Rule for CreateIndexBlocking {
     fn meta(&self) -> &'static RuleMeta {

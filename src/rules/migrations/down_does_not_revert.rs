@@ -1,22 +1,14 @@
 //! M302: the down part is empty or does not touch what the up part created, renamed,
 //! altered or dropped.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M302 as META;
 use crate::migrations::schema::Difference;
 use crate::rules::migrations::walk::MigrationCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Understood, ops::Op};
 
 pub struct DownDoesNotRevert;
-
-static META: RuleMeta = RuleMeta {
-    code: "M302",
-    name: "down-does-not-revert",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "The down migration is empty or leaves in place what the up migration created, so a rollback does not restore the previous schema.",
-    needs_base: false,
-};
 
 fn describe(d: &Difference) -> String {
     match d {

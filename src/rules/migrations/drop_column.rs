@@ -1,20 +1,12 @@
 //! M101: dropping a column the previous release still uses.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M101 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
 pub struct DropColumn;
-
-static META: RuleMeta = RuleMeta {
-    code: "M101",
-    name: "drop-column",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "Dropping a column the previous release still reads or writes breaks it while it runs and after a rollback.",
-    needs_base: false,
-};
 
 impl Rule for DropColumn {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,20 +1,12 @@
 //! M110: dropping a default the previous release relies on when it omits the column.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M110 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
 pub struct DropColumnDefault;
-
-static META: RuleMeta = RuleMeta {
-    code: "M110",
-    name: "drop-column-default",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "Dropping a column default changes what the previous release's INSERTs store, or makes them fail on a NOT NULL column.",
-    needs_base: false,
-};
 
 impl Rule for DropColumnDefault {
     fn meta(&self) -> &'static RuleMeta {

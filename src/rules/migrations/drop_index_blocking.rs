@@ -1,20 +1,12 @@
 //! M202: dropping an index without CONCURRENTLY (PostgreSQL).
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M202 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Dialect, ops::Op};
 
 pub struct DropIndexBlocking;
-
-static META: RuleMeta = RuleMeta {
-    code: "M202",
-    name: "drop-index-blocking",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table and queues every query behind it.",
-    needs_base: false,
-};
 
 impl Rule for DropIndexBlocking {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,20 +1,12 @@
 //! M102: dropping a table the previous release still uses.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M102 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
 pub struct DropTable;
-
-static META: RuleMeta = RuleMeta {
-    code: "M102",
-    name: "drop-table",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "Dropping a table the previous release still uses breaks it while it runs and makes a rollback impossible.",
-    needs_base: false,
-};
 
 /// SQLite's table rebuild (copy into a new table, drop the old one, rename the new one to
 /// the old name, as its ALTER TABLE documentation prescribes): the table survives.

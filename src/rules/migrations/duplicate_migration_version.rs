@@ -4,21 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::M306 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::migrations::{Convention, Migration, Tool, version_key};
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct DuplicateMigrationVersion;
-
-static META: RuleMeta = RuleMeta {
-    code: "M306",
-    name: "duplicate-migration-version",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "Two migrations in one folder have the same version; the tool refuses to run, or applies only one of them.",
-    needs_base: false,
-};
 
 impl Rule for DuplicateMigrationVersion {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,20 +1,12 @@
 //! M109: an enum value the previous release may still write is renamed or removed.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M109 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
 pub struct EnumValueRemoved;
-
-static META: RuleMeta = RuleMeta {
-    code: "M109",
-    name: "enum-value-removed",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "Renaming or removing an enum value breaks the previous release, which still writes and expects the old value.",
-    needs_base: false,
-};
 
 impl Rule for EnumValueRemoved {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,21 +1,13 @@
 //! M307: a statement that fails at deploy time because of the schema at that point: it
 //! creates an object that already exists, or drops or changes one that does not.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M307 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::Part;
 
 pub struct FailsAgainstSchema;
-
-static META: RuleMeta = RuleMeta {
-    code: "M307",
-    name: "fails-against-schema",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "The statement fails when it runs: the migrations before it leave the object it creates already there, or the object it drops or changes missing.",
-    needs_base: false,
-};
 
 impl Rule for FailsAgainstSchema {
     fn meta(&self) -> &'static RuleMeta {

@@ -3,21 +3,13 @@
 //! (`INSERT … SELECT` into the table, an `UPDATE` of the table whose column it re-added)
 //! restores the data from a copy the up part kept, and is not reported.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M303 as META;
 use crate::rules::migrations::walk::MigrationCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::ops::Op;
 
 pub struct IrreversibleDataLoss;
-
-static META: RuleMeta = RuleMeta {
-    code: "M303",
-    name: "irreversible-data-loss",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "The up part drops a table or column and the down part re-creates it empty: the rollback restores the schema but not the data.",
-    needs_base: false,
-};
 
 impl Rule for IrreversibleDataLoss {
     fn meta(&self) -> &'static RuleMeta {

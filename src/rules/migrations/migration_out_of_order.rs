@@ -4,21 +4,13 @@
 //! Atlas's linear execution order). pop, sqlx, dbmate, diesel and Prisma look up every
 //! version and run the pending older one, so nothing is reported for them.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M305 as META;
 use crate::migrations::{Convention, Tool, version_key};
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct MigrationOutOfOrder;
-
-static META: RuleMeta = RuleMeta {
-    code: "M305",
-    name: "migration-out-of-order",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "A new migration sorts before the newest migration of the previous release, so databases already past that version skip it or refuse it.",
-    needs_base: true,
-};
 
 impl Rule for MigrationOutOfOrder {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,19 +1,11 @@
 //! M301: the project writes down migrations, but this one has none.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M301 as META;
 use crate::rules::migrations::walk::MigrationCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct MissingDown;
-
-static META: RuleMeta = RuleMeta {
-    code: "M301",
-    name: "missing-down",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "The migration tool and the project use down migrations, but this migration has none, so it cannot be rolled back.",
-    needs_base: false,
-};
 
 impl Rule for MissingDown {
     fn meta(&self) -> &'static RuleMeta {

@@ -2,21 +2,13 @@
 //! it waits behind a long query, every other query on the table queues behind it. Fires
 //! on every such statement; `noise::shape_migration` folds them into one finding per file.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M209 as META;
 use crate::rules::migrations::walk::{OpCx, takes_blocking_lock};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Dialect, ops::Op};
 
 pub struct MissingLockTimeout;
-
-static META: RuleMeta = RuleMeta {
-    code: "M209",
-    name: "missing-lock-timeout",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "A migration takes a table-blocking lock with no lock timeout set, so a slow query can stall all traffic to the table.",
-    needs_base: false,
-};
 
 impl Rule for MissingLockTimeout {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,24 +1,16 @@
 //! M211: MySQL ALTER TABLE operations that copy the table and block writes unless an
 //! online algorithm can be used.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M211 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{
     Dialect,
     ops::{ConstraintKind, Op},
 };
 
 pub struct MysqlTableCopy;
-
-static META: RuleMeta = RuleMeta {
-    code: "M211",
-    name: "mysql-table-copy",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "A MySQL ALTER TABLE that copies the table (ALGORITHM=COPY, LOCK=SHARED/EXCLUSIVE, type change, charset conversion, foreign key) blocks writes for the whole copy.",
-    needs_base: false,
-};
 
 /// ALGORITHM/LOCK stated on the same statement.
 fn online_options(cx: &OpCx) -> (Option<String>, Option<String>) {

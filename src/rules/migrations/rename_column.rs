@@ -1,20 +1,12 @@
 //! M103: renaming a column the previous release uses by its old name.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M103 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
 pub struct RenameColumn;
-
-static META: RuleMeta = RuleMeta {
-    code: "M103",
-    name: "rename-column",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "Renaming a column breaks the previous release, which still uses the old name.",
-    needs_base: false,
-};
 
 impl Rule for RenameColumn {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,20 +1,12 @@
 //! M104: renaming a table the previous release uses by its old name.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M104 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
 pub struct RenameTable;
-
-static META: RuleMeta = RuleMeta {
-    code: "M104",
-    name: "rename-table",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "Renaming a table breaks the previous release, which still uses the old name.",
-    needs_base: false,
-};
 
 impl Rule for RenameTable {
     fn meta(&self) -> &'static RuleMeta {

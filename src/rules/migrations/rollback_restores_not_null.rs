@@ -3,21 +3,13 @@
 //! down part fails (PostgreSQL: "column … contains null values"; MySQL in strict mode:
 //! "Data truncated" / "Invalid use of NULL value") and the rollback stops half way.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::M308 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::rules::migrations::walk::MigrationCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::ops::Op;
 
 pub struct RollbackRestoresNotNull;
-
-static META: RuleMeta = RuleMeta {
-    code: "M308",
-    name: "rollback-restores-not-null",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "The up part drops NOT NULL and the down part sets it again without filling the NULLs the new release may have written: the rollback fails.",
-    needs_base: false,
-};
 
 /// The column an operation makes nullable, or NOT NULL, if it does.
 fn nullability(op: &Op) -> Option<(&str, &str, bool)> {

@@ -1,21 +1,13 @@
 //! M107: making an existing column NOT NULL, or a column this release added (with no
 //! default) NOT NULL, which the previous release's INSERTs never fill.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M107 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Dialect, Part, ops::Op};
 
 pub struct SetNotNull;
-
-static META: RuleMeta = RuleMeta {
-    code: "M107",
-    name: "set-not-null",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "SET NOT NULL on an existing column scans the table under an exclusive lock and rejects NULLs the previous release may still write.",
-    needs_base: false,
-};
 
 impl Rule for SetNotNull {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,20 +1,12 @@
 //! M208: TRUNCATE of a table the running version serves.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M208 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
 pub struct TruncateTable;
-
-static META: RuleMeta = RuleMeta {
-    code: "M208",
-    name: "truncate-table",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "TRUNCATE in a migration deletes the data the running version serves, under an exclusive lock, with no way back.",
-    needs_base: false,
-};
 
 impl Rule for TruncateTable {
     fn meta(&self) -> &'static RuleMeta {

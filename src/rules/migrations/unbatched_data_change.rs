@@ -1,20 +1,12 @@
 //! M210: UPDATE or DELETE of a whole existing table inside a schema migration.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M210 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
 pub struct UnbatchedDataChange;
-
-static META: RuleMeta = RuleMeta {
-    code: "M210",
-    name: "unbatched-data-change",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "An UPDATE or DELETE without WHERE touches every row in one transaction, locking them all for its duration.",
-    needs_base: false,
-};
 
 impl Rule for UnbatchedDataChange {
     fn meta(&self) -> &'static RuleMeta {

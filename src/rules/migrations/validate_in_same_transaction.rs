@@ -1,20 +1,12 @@
 //! M205: validating a constraint in the same transaction that added it NOT VALID.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M205 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Dialect, ops::Op};
 
 pub struct ValidateInSameTransaction;
-
-static META: RuleMeta = RuleMeta {
-    code: "M205",
-    name: "validate-in-same-transaction",
-    domain: Domain::Migrations,
-    severity: Severity::Warning,
-    summary: "VALIDATE CONSTRAINT in the transaction that added the constraint NOT VALID keeps the exclusive lock for the whole scan.",
-    needs_base: false,
-};
 
 impl Rule for ValidateInSameTransaction {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,24 +1,16 @@
 //! M206: adding a column whose value is computed per row (volatile default, serial,
 //! identity, stored generated column), which rewrites the table in PostgreSQL.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::M206 as META;
 use crate::rules::migrations::walk::OpCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::sql::{
     Dialect,
     ops::{DefaultKind, Op},
 };
 
 pub struct VolatileDefaultRewrite;
-
-static META: RuleMeta = RuleMeta {
-    code: "M206",
-    name: "volatile-default-rewrite",
-    domain: Domain::Migrations,
-    severity: Severity::Error,
-    summary: "A new column with a volatile default, serial, identity or stored generated value rewrites the whole table under an exclusive lock.",
-    needs_base: false,
-};
 
 impl Rule for VolatileDefaultRewrite {
     fn meta(&self) -> &'static RuleMeta {

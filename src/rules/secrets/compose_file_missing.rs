@@ -2,24 +2,16 @@
 //! or a top-level secret's or config's `file:`. `docker compose up` stops with
 //! `env file … not found` / `secret file … does not exist`.
 
+use crate::diagnostic::catalogue::S202 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
 use crate::model::compose_vars::{by_folder, resolve_path};
 use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::Node;
 
 pub struct ComposeFileMissing;
-
-static META: RuleMeta = RuleMeta {
-    code: "S202",
-    name: "compose-file-missing",
-    domain: Domain::Secrets,
-    severity: Severity::Error,
-    summary: "A required env_file, or a secret's or config's file, that compose reads is not in the repository.",
-    needs_base: false,
-};
 
 impl Rule for ComposeFileMissing {
     fn meta(&self) -> &'static RuleMeta {

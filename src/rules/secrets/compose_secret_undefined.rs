@@ -4,24 +4,16 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::S203 as META;
 use crate::model::compose;
 use crate::model::compose_vars::{by_folder, in_process_env, known_variables};
 use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ComposeSecretUndefined;
-
-static META: RuleMeta = RuleMeta {
-    code: "S203",
-    name: "compose-secret-undefined",
-    domain: Domain::Secrets,
-    severity: Severity::Error,
-    summary: "A compose service uses a secret or config that is not defined, or whose environment variable is set nowhere.",
-    needs_base: false,
-};
 
 impl Rule for ComposeSecretUndefined {
     fn meta(&self) -> &'static RuleMeta {

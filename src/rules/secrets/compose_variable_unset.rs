@@ -4,23 +4,15 @@
 //! source: a variable found only there is information). Compose substitutes an empty
 //! string (a broken image tag, an empty password) or, for `:?`, refuses to start.
 
+use crate::diagnostic::catalogue::S201 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose::interpolations;
 use crate::model::compose_vars::{by_folder, env_file_variables, in_process_env, known_variables};
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ComposeVariableUnset;
-
-static META: RuleMeta = RuleMeta {
-    code: "S201",
-    name: "compose-variable-unset",
-    domain: Domain::Secrets,
-    severity: Severity::Warning,
-    summary: "A compose file interpolates a variable without a default that no .env or configuration sets.",
-    needs_base: false,
-};
 
 fn strings<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
     match &n.kind {

@@ -2,21 +2,13 @@
 //! application (present in staging, absent in production). Either production lacks a
 //! setting that staging tested with, or staging tests something production never runs.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::S302 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::model::env_sets::{env_sets, set_by_manifests};
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct EnvDrift;
-
-static META: RuleMeta = RuleMeta {
-    code: "S302",
-    name: "env-drift",
-    domain: Domain::Secrets,
-    severity: Severity::Warning,
-    summary: "A variable is set for one environment and missing from another.",
-    needs_base: false,
-};
 
 impl Rule for EnvDrift {
     fn meta(&self) -> &'static RuleMeta {

@@ -3,20 +3,12 @@
 //! `kubectl create configmap --from-env-file` refuses the file, so it says two things.
 //! A bare `NAME` or `export NAME` line assigns nothing and is not a second setting.
 
+use crate::diagnostic::catalogue::S303 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct EnvDuplicateKey;
-
-static META: RuleMeta = RuleMeta {
-    code: "S303",
-    name: "env-duplicate-key",
-    domain: Domain::Secrets,
-    severity: Severity::Warning,
-    summary: "An env file sets the same key twice.",
-    needs_base: false,
-};
 
 impl Rule for EnvDuplicateKey {
     fn meta(&self) -> &'static RuleMeta {

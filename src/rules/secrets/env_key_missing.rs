@@ -2,21 +2,13 @@
 //! application has no default for it — that an environment's file does not set, and
 //! that the environment's manifests do not set either. The release starts without it.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::S301 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::model::env_sets::{env_sets, set_by_manifests};
 use crate::project::ProjectCx;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct EnvKeyMissing;
-
-static META: RuleMeta = RuleMeta {
-    code: "S301",
-    name: "env-key-missing",
-    domain: Domain::Secrets,
-    severity: Severity::Error,
-    summary: "A variable the env template requires (listed without a value) is missing from an environment's file.",
-    needs_base: false,
-};
 
 impl Rule for EnvKeyMissing {
     fn meta(&self) -> &'static RuleMeta {

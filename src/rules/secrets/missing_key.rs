@@ -2,23 +2,15 @@
 //! `configMapKeyRef`, volume `items`) that the definition does not have, where its keys
 //! are known. The container fails with `couldn't find key … in Secret`.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::S102 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::resolve::{Resolution, resolve};
 use crate::k8s::schema::closest;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct MissingKey;
-
-static META: RuleMeta = RuleMeta {
-    code: "S102",
-    name: "missing-config-key",
-    domain: Domain::Secrets,
-    severity: Severity::Error,
-    summary: "A workload reads a key that its Secret or ConfigMap (whose keys are known) does not have.",
-    needs_base: false,
-};
 
 impl Rule for MissingKey {
     fn meta(&self) -> &'static RuleMeta {

@@ -3,22 +3,14 @@
 //! declared external. A missing Ingress/Gateway TLS Secret stops no pod: the controller
 //! serves its default certificate instead, so it is a warning with its own reason.
 
+use crate::diagnostic::catalogue::S101 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::resolve::{Resolution, name_span, resolve};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct MissingObject;
-
-static META: RuleMeta = RuleMeta {
-    code: "S101",
-    name: "missing-config-object",
-    domain: Domain::Secrets,
-    severity: Severity::Error,
-    summary: "A Secret or ConfigMap a workload needs is defined nowhere in its namespace and not declared external.",
-    needs_base: false,
-};
 
 impl Rule for MissingObject {
     fn meta(&self) -> &'static RuleMeta {

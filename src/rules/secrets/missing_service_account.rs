@@ -3,22 +3,14 @@
 //! admission without their ServiceAccount; without the pull secret a private image
 //! cannot be pulled (ImagePullBackOff).
 
+use crate::diagnostic::catalogue::S103 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::resolve::{Resolution, name_span, resolve};
 use crate::project::ProjectCx;
 use crate::rules::workloads::who;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct MissingServiceAccount;
-
-static META: RuleMeta = RuleMeta {
-    code: "S103",
-    name: "missing-account-or-pull-secret",
-    domain: Domain::Secrets,
-    severity: Severity::Error,
-    summary: "A serviceAccountName or an image pull secret is defined nowhere in its namespace and not declared external.",
-    needs_base: false,
-};
 
 impl Rule for MissingServiceAccount {
     fn meta(&self) -> &'static RuleMeta {

@@ -4,22 +4,14 @@
 //! prefix or suffix, generator hash), so the deployed object names something that does
 //! not exist. The table is `k8s::name_reference`.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::S104 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::resolve::{Resolution, name_span, resolve};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct NameNotRewritten;
-
-static META: RuleMeta = RuleMeta {
-    code: "S104",
-    name: "name-not-rewritten",
-    domain: Domain::Secrets,
-    severity: Severity::Error,
-    summary: "A reference kustomize does not rewrite names a ConfigMap, Secret or ServiceAccount whose name kustomize changes.",
-    needs_base: false,
-};
 
 impl Rule for NameNotRewritten {
     fn meta(&self) -> &'static RuleMeta {

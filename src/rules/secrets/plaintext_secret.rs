@@ -7,26 +7,18 @@
 
 use std::sync::Arc;
 
+use crate::diagnostic::catalogue::S401 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
 use crate::model::env_sets::{declared_not_for_production, is_dummy, is_example_path};
 use crate::model::secrets::{Verdict, classify};
 use crate::project::ProjectCx;
 use crate::rules::workloads::who;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::source::SourceFile;
 use crate::yaml::{Kind, Node};
 
 pub struct PlaintextSecret;
-
-static META: RuleMeta = RuleMeta {
-    code: "S401",
-    name: "plaintext-secret",
-    domain: Domain::Secrets,
-    severity: Severity::Error,
-    summary: "A secret is committed in plain text in a manifest, ConfigMap, compose file or env file.",
-    needs_base: false,
-};
 
 /// Why a (name, value) pair is a plain-text secret, and how sure: error for a value whose
 /// shape proves it, warning for a name or a URL password, info for a readable default.

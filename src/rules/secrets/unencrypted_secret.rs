@@ -3,23 +3,15 @@
 //! values and empty Secrets that a controller fills are not flagged; values are never
 //! shown.
 
+use crate::diagnostic::catalogue::S402 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::defs::is_sops;
 use crate::model::secrets::placeholder;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct UnencryptedSecret;
-
-static META: RuleMeta = RuleMeta {
-    code: "S402",
-    name: "unencrypted-secret",
-    domain: Domain::Secrets,
-    severity: Severity::Warning,
-    summary: "A Secret manifest with real values is committed unencrypted (base64 is not encryption).",
-    needs_base: false,
-};
 
 impl Rule for UnencryptedSecret {
     fn meta(&self) -> &'static RuleMeta {

@@ -4,23 +4,15 @@
 //! Judged only where analysis templates are kept: the same kustomize build, or the same
 //! top-level folder of the repository.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T601 as META;
 use crate::k8s::pod::at_path;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct AnalysisTemplateMissing;
-
-static META: RuleMeta = RuleMeta {
-    code: "T601",
-    name: "analysis-template-missing",
-    domain: Domain::Traffic,
-    severity: Severity::Error,
-    summary: "A Rollout refers to an AnalysisTemplate or ClusterAnalysisTemplate that does not exist.",
-    needs_base: false,
-};
 
 /// Every template reference under an analysis of a Rollout, and whether it belongs to an
 /// experiment step (checked only when that step runs) rather than to the Rollout's own

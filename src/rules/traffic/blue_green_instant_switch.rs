@@ -3,23 +3,15 @@
 //! and no `autoPromotionSeconds` — or that scales the old version down sooner than the
 //! 30 s Argo recommends (`scaleDownDelaySeconds`), leaving nothing to switch back to.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T107 as META;
 use crate::k8s::pod::at_path;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct BlueGreenInstantSwitch;
-
-static META: RuleMeta = RuleMeta {
-    code: "T107",
-    name: "blue-green-instant-switch",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "A blue-green rollout promotes automatically with no pre-promotion analysis, or scales the old version down too soon.",
-    needs_base: false,
-};
 
 impl Rule for BlueGreenInstantSwitch {
     fn meta(&self) -> &'static RuleMeta {

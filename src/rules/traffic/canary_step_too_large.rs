@@ -2,24 +2,16 @@
 //! `[traffic] max-step`, or a later increase above twice it (warning), and an explicit
 //! jump to 100% before the canary has baked `[traffic] min-bake` (error).
 
+use crate::diagnostic::catalogue::T101 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
 use crate::rules::traffic::{canaries, max_step, min_bake, pct};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::argo::StepKind;
 use crate::traffic::human;
 
 pub struct CanaryStepTooLarge;
-
-static META: RuleMeta = RuleMeta {
-    code: "T101",
-    name: "canary-step-too-large",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "An Argo canary step increases traffic by more than `max-step`, or jumps to 100% before baking `min-bake`.",
-    needs_base: false,
-};
 
 impl Rule for CanaryStepTooLarge {
     fn meta(&self) -> &'static RuleMeta {

@@ -3,23 +3,15 @@
 //! version is promoted as soon as its pauses end. Switch off with
 //! `[traffic] require-analysis = false`.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T105 as META;
 use crate::project::ProjectCx;
 use crate::rules::traffic::canaries;
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::argo::has_analysis;
 
 pub struct CanaryWithoutAnalysis;
-
-static META: RuleMeta = RuleMeta {
-    code: "T105",
-    name: "canary-without-analysis",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "An Argo canary has no analysis anywhere: nothing watches the metrics while traffic moves.",
-    needs_base: false,
-};
 
 impl Rule for CanaryWithoutAnalysis {
     fn meta(&self) -> &'static RuleMeta {

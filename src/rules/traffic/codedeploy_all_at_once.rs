@@ -4,22 +4,14 @@
 //! `AllAtOnce`, or a custom config of type `AllAtOnce` — unless the resource, its template
 //! or its folder is named for a non-production stage (dev, test, beta, gamma, staging…).
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T503 as META;
 use crate::model::aws::codedeploy_configs;
 use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct CodeDeployAllAtOnce;
-
-static META: RuleMeta = RuleMeta {
-    code: "T503",
-    name: "codedeploy-all-at-once",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "A CodeDeploy or SAM deployment shifts all traffic at once (AllAtOnce), or half the fleet per batch (HalfAtATime).",
-    needs_base: false,
-};
 
 fn non_production(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

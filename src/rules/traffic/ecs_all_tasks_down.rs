@@ -5,22 +5,14 @@
 //! controller: with `CODE_DEPLOY` or `EXTERNAL` these percentages bound only tasks on
 //! draining container instances, not deployments.
 
+use crate::diagnostic::catalogue::T501 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::aws::{ecs_services, field, int};
 use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct EcsAllTasksDown;
-
-static META: RuleMeta = RuleMeta {
-    code: "T501",
-    name: "ecs-all-tasks-down",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "An ECS deployment may stop every task at once (MinimumHealthyPercent 0), or can never progress.",
-    needs_base: false,
-};
 
 impl Rule for EcsAllTasksDown {
     fn meta(&self) -> &'static RuleMeta {

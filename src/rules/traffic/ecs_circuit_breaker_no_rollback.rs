@@ -2,23 +2,15 @@
 //! deployment is stopped but not rolled back, and the service stays on the broken
 //! version (or half of it) until someone acts.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T502 as META;
 use crate::model::aws::{ecs_services, field};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, span_at};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct EcsCircuitBreakerNoRollback;
-
-static META: RuleMeta = RuleMeta {
-    code: "T502",
-    name: "ecs-circuit-breaker-no-rollback",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "An ECS deployment circuit breaker is enabled without rollback: failures stop but stay deployed.",
-    needs_base: false,
-};
 
 impl Rule for EcsCircuitBreakerNoRollback {
     fn meta(&self) -> &'static RuleMeta {

@@ -2,23 +2,15 @@
 //! `stepWeight` (or a jump in `stepWeights`) above it, or a first step that already
 //! reaches `maxWeight`.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T202 as META;
 use crate::project::ProjectCx;
 use crate::rules::traffic::max_step;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::flagger::analysis;
 
 pub struct FlaggerStepTooLarge;
-
-static META: RuleMeta = RuleMeta {
-    code: "T202",
-    name: "flagger-step-too-large",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "A Flagger canary moves more than `max-step` of traffic in one step, or reaches maxWeight in one step.",
-    needs_base: false,
-};
 
 impl Rule for FlaggerStepTooLarge {
     fn meta(&self) -> &'static RuleMeta {

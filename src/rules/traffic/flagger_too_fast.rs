@@ -1,24 +1,16 @@
 //! T203: a Flagger canary whose fastest promotion — `interval` × number of steps
 //! (`maxWeight / stepWeight`, or `iterations`) — is shorter than `[traffic] min-bake`.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T203 as META;
 use crate::project::ProjectCx;
 use crate::rules::traffic::min_bake;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::flagger::analysis;
 use crate::traffic::human;
 
 pub struct FlaggerTooFast;
-
-static META: RuleMeta = RuleMeta {
-    code: "T203",
-    name: "flagger-too-fast",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "A Flagger canary can promote in less than `min-bake` (interval × steps).",
-    needs_base: false,
-};
 
 impl Rule for FlaggerTooFast {
     fn meta(&self) -> &'static RuleMeta {

@@ -2,22 +2,14 @@
 //! block (the CRD requires one: the apply fails), or an analysis with neither metrics nor webhooks
 //! — weights advance on a timer alone.
 
+use crate::diagnostic::catalogue::T201 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::flagger::analysis;
 
 pub struct FlaggerUnwatched;
-
-static META: RuleMeta = RuleMeta {
-    code: "T201",
-    name: "flagger-unwatched",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "A Flagger canary skips analysis, or has no metrics and no webhooks to judge the new version.",
-    needs_base: false,
-};
 
 impl Rule for FlaggerUnwatched {
     fn meta(&self) -> &'static RuleMeta {

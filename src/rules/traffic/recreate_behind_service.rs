@@ -2,22 +2,14 @@
 //! release stops all old pods before starting new ones: the Service has no endpoints
 //! until the new pods are ready — downtime on every deploy.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T401 as META;
 use crate::k8s::pod::at_path;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct RecreateBehindService;
-
-static META: RuleMeta = RuleMeta {
-    code: "T401",
-    name: "recreate-behind-service",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "A Deployment behind a Service uses the Recreate strategy: every release has downtime.",
-    needs_base: false,
-};
 
 impl Rule for RecreateBehindService {
     fn meta(&self) -> &'static RuleMeta {

@@ -4,24 +4,16 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T302 as META;
 use crate::project::ProjectCx;
 use crate::rules::traffic::route_weights::managed_routes;
 use crate::rules::traffic::{max_step, pct};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::routes::splits;
 
 pub struct RouteShiftTooLarge;
-
-static META: RuleMeta = RuleMeta {
-    code: "T302",
-    name: "route-shift-too-large",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "Compared with the base, a route's share to one backend rises by more than `max-step` in one release.",
-    needs_base: true,
-};
 
 impl Rule for RouteShiftTooLarge {
     fn meta(&self) -> &'static RuleMeta {

@@ -6,23 +6,15 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T301 as META;
 use crate::project::ProjectCx;
 use crate::rules::traffic::pct;
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::routes::splits;
 
 pub struct RouteWeights;
-
-static META: RuleMeta = RuleMeta {
-    code: "T301",
-    name: "route-weights-do-not-add-up",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "Explicit route weights sum to less than 100: they are proportions, so the real split is not what it looks like.",
-    needs_base: false,
-};
 
 /// Names of VirtualServices (and routes) that Argo Rollouts rewrites at run time.
 pub fn managed_routes(cx: &ProjectCx) -> HashSet<String> {

@@ -4,23 +4,15 @@
 //! a new pod on another node cannot attach the volume and the rollout hangs; with 1 the
 //! rollout completes, but old and new pod may share the volume on one node.
 
+use crate::diagnostic::catalogue::T402 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::pod::at_path;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{object_span, resolve_amount, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct RwoVolumeSurge;
-
-static META: RuleMeta = RuleMeta {
-    code: "T402",
-    name: "rwo-volume-surge",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "A single-replica rolling update surges a new pod that needs the old pod's ReadWriteOnce volume.",
-    needs_base: false,
-};
 
 impl Rule for RwoVolumeSurge {
     fn meta(&self) -> &'static RuleMeta {

@@ -2,24 +2,16 @@
 //! before full traffic, with no manual gate and no inline analysis. (An explicit jump to
 //! 100% is T101's.)
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T104 as META;
 use crate::project::ProjectCx;
 use crate::rules::traffic::{canaries, min_bake};
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::argo::StepKind;
 use crate::traffic::human;
 
 pub struct ShortBake;
-
-static META: RuleMeta = RuleMeta {
-    code: "T104",
-    name: "short-bake",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "An Argo canary reaches full traffic after less than `min-bake` of total pause time.",
-    needs_base: false,
-};
 
 impl Rule for ShortBake {
     fn meta(&self) -> &'static RuleMeta {

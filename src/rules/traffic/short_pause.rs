@@ -2,24 +2,16 @@
 //! to show a regression; a 30-second pause only waits for pods. A pause without a
 //! duration is a manual gate and is fine.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T103 as META;
 use crate::project::ProjectCx;
 use crate::rules::traffic::{canaries, min_pause};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::argo::StepKind;
 use crate::traffic::human;
 
 pub struct ShortPause;
-
-static META: RuleMeta = RuleMeta {
-    code: "T103",
-    name: "short-pause",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "An Argo canary pause is shorter than `min-pause`, too short for metrics to show a regression.",
-    needs_base: false,
-};
 
 impl Rule for ShortPause {
     fn meta(&self) -> &'static RuleMeta {

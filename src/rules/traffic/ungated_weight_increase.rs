@@ -3,23 +3,15 @@
 //! experiment, no background analysis running. The step lasts only as long as pods take
 //! to become ready — nobody judges it.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T102 as META;
 use crate::project::ProjectCx;
 use crate::rules::traffic::{canaries, pct};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::argo::{StepKind, gates};
 
 pub struct UngatedWeightIncrease;
-
-static META: RuleMeta = RuleMeta {
-    code: "T102",
-    name: "ungated-weight-increase",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "An Argo canary weight increase is followed by the next increase (or by promotion) with no pause or analysis between.",
-    needs_base: false,
-};
 
 impl Rule for UngatedWeightIncrease {
     fn meta(&self) -> &'static RuleMeta {

@@ -4,24 +4,16 @@
 //! next to 4 stable (20% of traffic). With traffic routing, `setCanaryScale` below the
 //! traffic weight sends that traffic to too few pods (50% of traffic on 1 pod of 10).
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::T106 as META;
 use crate::project::ProjectCx;
 use crate::rules::traffic::{canaries, pct};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::traffic::argo::StepKind;
 use crate::traffic::argo_split::canary_stable_counts;
 
 pub struct WeightNotRepresentable;
-
-static META: RuleMeta = RuleMeta {
-    code: "T106",
-    name: "weight-not-representable",
-    domain: Domain::Traffic,
-    severity: Severity::Warning,
-    summary: "A canary weight the replica count cannot represent, or a canary scale too small for its traffic.",
-    needs_base: false,
-};
 
 impl Rule for WeightNotRepresentable {
     fn meta(&self) -> &'static RuleMeta {

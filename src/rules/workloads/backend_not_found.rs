@@ -2,24 +2,16 @@
 //! does not define in that namespace, or a port that Service does not have. The
 //! controller answers 503 (or drops the route) for every request to it.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::K204 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::Instance;
 use crate::k8s::kustomize::scalar_text;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{object_span, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct BackendNotFound;
-
-static META: RuleMeta = RuleMeta {
-    code: "K204",
-    name: "backend-not-found",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "An Ingress or HTTPRoute backend names a Service, or a Service port, that does not exist.",
-    needs_base: false,
-};
 
 /// A backend reference: the Service name node, its namespace, and the port node with
 /// whether it is a port name.

@@ -2,23 +2,15 @@
 //! where the file says which ports it listens on. The check never passes: the service
 //! stays `unhealthy` and everything waiting on `service_healthy` never starts.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K602 as META;
 use crate::model::compose;
 use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ComposeHealthcheckPort;
-
-static META: RuleMeta = RuleMeta {
-    code: "K602",
-    name: "compose-healthcheck-port",
-    domain: Domain::Workloads,
-    severity: Severity::Warning,
-    summary: "A compose healthcheck probes a local port that the service does not listen on.",
-    needs_base: false,
-};
 
 /// Whether the service's environment or command mentions the port (it may listen there).
 fn mentions(svc: &Node, port: u32) -> bool {

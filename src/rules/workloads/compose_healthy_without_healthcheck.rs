@@ -4,24 +4,16 @@
 
 use std::collections::BTreeMap;
 
+use crate::diagnostic::catalogue::K601 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::pod::at_path;
 use crate::model::compose::{self, Health};
 use crate::project::{ComposeFile, ProjectCx};
 use crate::rules::workloads::{key_span, span_at};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Key, Kind, Node};
 
 pub struct ComposeHealthyWithoutHealthcheck;
-
-static META: RuleMeta = RuleMeta {
-    code: "K601",
-    name: "compose-healthy-without-healthcheck",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A compose service waits for `service_healthy` on a service that has no healthcheck.",
-    needs_base: false,
-};
 
 fn dir(path: &str) -> &str {
     path.rsplit_once('/').map(|x| x.0).unwrap_or("")

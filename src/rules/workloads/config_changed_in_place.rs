@@ -5,24 +5,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::diagnostic::catalogue::K406 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::Index;
 use crate::k8s::pod::{at_path, template_path};
 use crate::project::{ManifestFile, ProjectCx};
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ConfigChangedInPlace;
-
-static META: RuleMeta = RuleMeta {
-    code: "K406",
-    name: "config-changed-in-place",
-    domain: Domain::Workloads,
-    severity: Severity::Warning,
-    summary: "A ConfigMap or Secret read at container start (env, subPath mount) changed in place: pods keep old values and rollbacks do not restore them.",
-    needs_base: true,
-};
 
 /// Keys whose values differ (or appear, or disappear) between two data maps.
 fn changed_keys(now: &Node, was: &Node) -> BTreeSet<String> {

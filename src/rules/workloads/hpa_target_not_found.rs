@@ -2,21 +2,13 @@
 //! define in its namespace. It scales nothing, so the release runs at whatever replica
 //! count the workload was given.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K301 as META;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{scale_target, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct HpaTargetNotFound;
-
-static META: RuleMeta = RuleMeta {
-    code: "K301",
-    name: "hpa-target-not-found",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A HorizontalPodAutoscaler targets a workload that does not exist in its namespace.",
-    needs_base: false,
-};
 
 impl Rule for HpaTargetNotFound {
     fn meta(&self) -> &'static RuleMeta {

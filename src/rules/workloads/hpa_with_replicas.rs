@@ -2,21 +2,13 @@
 //! `kubectl apply` of the release resets the count to the file's value — from the 40 pods
 //! the HPA had scaled to, down to 3, in the middle of the peak.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::K303 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{autoscalers_of, entry, key_span, object_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct HpaWithReplicas;
-
-static META: RuleMeta = RuleMeta {
-    code: "K303",
-    name: "hpa-with-replicas",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A workload scaled by an autoscaler also sets spec.replicas, so every apply resets its scale.",
-    needs_base: false,
-};
 
 impl Rule for HpaWithReplicas {
     fn meta(&self) -> &'static RuleMeta {

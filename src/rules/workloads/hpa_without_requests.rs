@@ -2,23 +2,15 @@
 //! no request for that resource. Utilisation is a percentage of the request; without one
 //! the HPA reports `missing request for cpu` and never scales.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::K302 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::pod::Role;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, scale_target, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::Node;
 
 pub struct HpaWithoutRequests;
-
-static META: RuleMeta = RuleMeta {
-    code: "K302",
-    name: "hpa-without-requests",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "An HPA scales on CPU or memory utilisation, but a container of its target requests none of it.",
-    needs_base: false,
-};
 
 /// (resource, node to point at) for each utilisation metric of an HPA.
 fn utilisation_metrics(hpa: &Node) -> Vec<(String, &Node)> {

@@ -2,22 +2,14 @@
 //! depends on when each node pulled it: pods of one ReplicaSet run different code, and a
 //! rollback re-pulls the newest image instead of the previous one.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K402 as META;
 use crate::k8s::image::{containers, has_digest, parts};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct ImageNotPinned;
-
-static META: RuleMeta = RuleMeta {
-    code: "K402",
-    name: "image-not-pinned",
-    domain: Domain::Workloads,
-    severity: Severity::Warning,
-    summary: "A container image has no tag, `latest`, or a floating tag, so a rollback does not restore the previous code.",
-    needs_base: false,
-};
 
 impl Rule for ImageNotPinned {
     fn meta(&self) -> &'static RuleMeta {

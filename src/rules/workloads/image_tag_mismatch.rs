@@ -4,22 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::K403 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::image::{compare_versions, containers, parts};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct ImageTagMismatch;
-
-static META: RuleMeta = RuleMeta {
-    code: "K403",
-    name: "image-tag-mismatch",
-    domain: Domain::Workloads,
-    severity: Severity::Warning,
-    summary: "The same image runs at different tags in one release unit (a file or kustomize build).",
-    needs_base: false,
-};
 
 impl Rule for ImageTagMismatch {
     fn meta(&self) -> &'static RuleMeta {

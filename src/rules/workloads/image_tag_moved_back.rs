@@ -3,22 +3,14 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K404 as META;
 use crate::k8s::image::{compare_versions, containers, parts};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct ImageTagMovedBack;
-
-static META: RuleMeta = RuleMeta {
-    code: "K404",
-    name: "image-tag-moved-back",
-    domain: Domain::Workloads,
-    severity: Severity::Info,
-    summary: "An image's version tag is lower than in the previous release.",
-    needs_base: true,
-};
 
 impl Rule for ImageTagMovedBack {
     fn meta(&self) -> &'static RuleMeta {

@@ -2,23 +2,15 @@
 //! not let `kubectl apply` change. The apply fails half-way through the release: objects
 //! before it in the order are updated, the rest are not.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::K405 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::pod::at_path;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ImmutableFieldChanged;
-
-static META: RuleMeta = RuleMeta {
-    code: "K405",
-    name: "immutable-field-changed",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A field the API server treats as immutable changed since the previous release, so kubectl apply fails.",
-    needs_base: true,
-};
 
 /// Immutable paths per (group, kind). A `None` value in either release counts as a
 /// change only where the field has no server-side default that would equal it.

@@ -3,23 +3,15 @@
 //! kubelet's probe worker runs one probe at a time and drops missed ticks, so checks never
 //! overlap — `pkg/kubelet/prober/worker.go`, `run`/`doProbe`.)
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K104 as META;
 use crate::k8s::pod::{ProbeKind, Role};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct InvalidProbeTiming;
-
-static META: RuleMeta = RuleMeta {
-    code: "K104",
-    name: "invalid-probe-timing",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A liveness or startup probe sets successThreshold other than 1, which the API server rejects.",
-    needs_base: false,
-};
 
 impl Rule for InvalidProbeTiming {
     fn meta(&self) -> &'static RuleMeta {

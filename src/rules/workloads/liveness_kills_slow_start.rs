@@ -3,22 +3,14 @@
 //! a start slower than the budget (a cold cache, a migration, a busy node during the
 //! rollout) turns into a restart loop that never finishes the rollout.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K102 as META;
 use crate::k8s::pod::{ProbeKind, Role};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct LivenessKillsSlowStart;
-
-static META: RuleMeta = RuleMeta {
-    code: "K102",
-    name: "liveness-kills-slow-start",
-    domain: Domain::Workloads,
-    severity: Severity::Warning,
-    summary: "A liveness probe with no startup probe gives the container too little time to start.",
-    needs_base: false,
-};
 
 impl Rule for LivenessKillsSlowStart {
     fn meta(&self) -> &'static RuleMeta {

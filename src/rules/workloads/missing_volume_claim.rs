@@ -4,23 +4,15 @@
 //! scheduler's VolumeBinding plugin rejects such a pod (`persistentvolumeclaim "x" not
 //! found`): it stays Pending and the rollout never progresses.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K206 as META;
 use crate::k8s::pod::at_path;
 use crate::k8s::resolve::{Resolution, name_span, resolve};
 use crate::project::ProjectCx;
 use crate::rules::workloads::who;
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct MissingVolumeClaim;
-
-static META: RuleMeta = RuleMeta {
-    code: "K206",
-    name: "missing-volume-claim",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A pod mounts a PersistentVolumeClaim that its unit, which defines the namespace's claims, does not define.",
-    needs_base: false,
-};
 
 impl Rule for MissingVolumeClaim {
     fn meta(&self) -> &'static RuleMeta {

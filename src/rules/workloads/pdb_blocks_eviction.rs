@@ -3,26 +3,18 @@
 //! protects (one replica, `minAvailable: 1`). Node drains hang on it, so cluster upgrades
 //! and node rotations during a release stall until someone deletes the budget.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::K305 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::kustomize::scalar_text;
 use crate::k8s::pdb;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{
     effective_replicas, entry, object_span, resolve_amount, span_at, who,
 };
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct PdbBlocksEviction;
-
-static META: RuleMeta = RuleMeta {
-    code: "K305",
-    name: "pdb-blocks-eviction",
-    domain: Domain::Workloads,
-    severity: Severity::Warning,
-    summary: "A PodDisruptionBudget allows zero voluntary disruptions, so node drains hang.",
-    needs_base: false,
-};
 
 impl Rule for PdbBlocksEviction {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,22 +1,14 @@
 //! K304: a PodDisruptionBudget whose selector matches no workload in its namespace. It
 //! protects nothing: a node drain during the release can take every replica at once.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K304 as META;
 use crate::k8s::pdb;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct PdbSelectsNothing;
-
-static META: RuleMeta = RuleMeta {
-    code: "K304",
-    name: "pdb-selects-nothing",
-    domain: Domain::Workloads,
-    severity: Severity::Warning,
-    summary: "A PodDisruptionBudget's selector matches no workload in its namespace, so it protects nothing.",
-    needs_base: false,
-};
 
 impl Rule for PdbSelectsNothing {
     fn meta(&self) -> &'static RuleMeta {

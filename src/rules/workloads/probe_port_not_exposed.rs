@@ -2,23 +2,15 @@
 //! exist makes the probe fail every time; a number the container does not declare is
 //! usually a port the process does not listen on.
 
+use crate::diagnostic::catalogue::K101 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::pod::{ProbeKind, Role};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct ProbePortNotExposed;
-
-static META: RuleMeta = RuleMeta {
-    code: "K101",
-    name: "probe-port-not-exposed",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A liveness, readiness or startup probe targets a port the container does not declare.",
-    needs_base: false,
-};
 
 impl Rule for ProbePortNotExposed {
     fn meta(&self) -> &'static RuleMeta {

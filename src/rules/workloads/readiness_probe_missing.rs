@@ -4,23 +4,15 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::K103 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::pod::{ProbeKind, Role};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ReadinessProbeMissing;
-
-static META: RuleMeta = RuleMeta {
-    code: "K103",
-    name: "readiness-probe-missing",
-    domain: Domain::Workloads,
-    severity: Severity::Warning,
-    summary: "A container whose pods a Service selects has no readiness probe, so it gets traffic before it is ready.",
-    needs_base: false,
-};
 
 impl Rule for ReadinessProbeMissing {
     fn meta(&self) -> &'static RuleMeta {

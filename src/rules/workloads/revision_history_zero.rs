@@ -3,22 +3,14 @@
 //! nothing to go back to: a bad release can only be fixed by shipping another one. An
 //! Argo abort still works: Argo never deletes the stable ReplicaSet.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K401 as META;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct RevisionHistoryZero;
-
-static META: RuleMeta = RuleMeta {
-    code: "K401",
-    name: "revision-history-zero",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "revisionHistoryLimit: 0 keeps no previous revision, so the release cannot be rolled back.",
-    needs_base: false,
-};
 
 impl Rule for RevisionHistoryZero {
     fn meta(&self) -> &'static RuleMeta {

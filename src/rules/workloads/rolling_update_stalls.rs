@@ -4,23 +4,15 @@
 //! both non-zero, a StatefulSet with `maxUnavailable: 0` (it has no maxSurge), or
 //! `maxUnavailable` that resolves to every replica (all pods stop at once).
 
+use crate::diagnostic::catalogue::K306 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::kustomize::scalar_text;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{effective_replicas, entry, resolve_amount, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::Node;
 
 pub struct RollingUpdateStalls;
-
-static META: RuleMeta = RuleMeta {
-    code: "K306",
-    name: "rolling-update-stalls",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A rolling update the API server rejects (maxSurge and maxUnavailable both 0, a DaemonSet with both set, a StatefulSet with maxUnavailable 0), or maxUnavailable takes every replica down at once.",
-    needs_base: false,
-};
 
 /// The number as written (`2`, `"25%"` → 25), as the API server validates it.
 fn written(n: &Node) -> Option<i128> {

@@ -2,22 +2,14 @@
 //! that does not select the Rollout's pods. Argo only adds the pod-template hash to the
 //! selector; every other label must already be on the pods, or traffic goes nowhere.
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::catalogue::K205 as META;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::selector::Selector;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, rollout_services, service_selector, span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct RolloutServiceMismatch;
-
-static META: RuleMeta = RuleMeta {
-    code: "K205",
-    name: "rollout-service-mismatch",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A Service named by an Argo Rollout's strategy does not select the Rollout's pods, or does not exist.",
-    needs_base: false,
-};
 
 impl Rule for RolloutServiceMismatch {
     fn meta(&self) -> &'static RuleMeta {

@@ -2,23 +2,15 @@
 //! or that has no selector where the API requires one. The API server rejects it, so the
 //! release stops at `kubectl apply`.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K203 as META;
 use crate::k8s::pod::at_path;
 use crate::k8s::selector::{Selector, labels};
 use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct SelectorMismatch;
-
-static META: RuleMeta = RuleMeta {
-    code: "K203",
-    name: "selector-mismatch",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A workload's selector does not match its own pod template's labels, or is missing where required.",
-    needs_base: false,
-};
 
 /// Kinds whose selector must match the template, and whether it is a plain map.
 fn selector_style(group: &str, kind: &str) -> Option<bool> {

@@ -1,22 +1,14 @@
 //! K201: a Service whose selector matches no pod template in its namespace. It has no
 //! endpoints, so every request sent to it fails.
 
-use crate::diagnostic::{Diagnostic, InputCode, Location, Severity};
+use crate::diagnostic::catalogue::K201 as META;
+use crate::diagnostic::{Diagnostic, InputCode, Location};
 use crate::k8s::selector::Selector;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, rollout_services, service_selector, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct ServiceSelectsNothing;
-
-static META: RuleMeta = RuleMeta {
-    code: "K201",
-    name: "service-selects-nothing",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A Service's selector matches no pod template in its namespace, so it has no endpoints.",
-    needs_base: false,
-};
 
 impl Rule for ServiceSelectsNothing {
     fn meta(&self) -> &'static RuleMeta {

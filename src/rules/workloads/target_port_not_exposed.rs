@@ -2,23 +2,15 @@
 //! container declares yields no endpoint port at all; a number no container declares is
 //! most often a port the process does not listen on.
 
+use crate::diagnostic::catalogue::K202 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::pod::Role;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct TargetPortNotExposed;
-
-static META: RuleMeta = RuleMeta {
-    code: "K202",
-    name: "target-port-not-exposed",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A Service's targetPort (name or number) is exposed by none of the pods it selects.",
-    needs_base: false,
-};
 
 impl Rule for TargetPortNotExposed {
     fn meta(&self) -> &'static RuleMeta {

@@ -4,22 +4,14 @@
 //! clients and `--validate=false` drop the field silently, so a misspelt probe is a
 //! missing probe.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K501 as META;
 use crate::k8s::schema::Finding;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct UnknownField;
-
-static META: RuleMeta = RuleMeta {
-    code: "K501",
-    name: "unknown-field",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A built-in object has a field its kind does not have (misspelt, misplaced, or from another kind).",
-    needs_base: false,
-};
 
 impl Rule for UnknownField {
     fn meta(&self) -> &'static RuleMeta {

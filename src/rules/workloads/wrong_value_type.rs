@@ -3,22 +3,14 @@
 //! `"8080"` a string — and an env value, a label or a ConfigMap entry must be a string, a
 //! replica count an integer, a port name a valid name. kubectl apply fails on each.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::catalogue::K502 as META;
 use crate::k8s::schema::Finding;
 use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Domain, Rule, RuleMeta};
+use crate::rules::{Rule, RuleMeta};
 
 pub struct WrongValueType;
-
-static META: RuleMeta = RuleMeta {
-    code: "K502",
-    name: "wrong-value-type",
-    domain: Domain::Workloads,
-    severity: Severity::Error,
-    summary: "A value has the wrong type for its field as Kubernetes reads YAML (e.g. an unquoted `yes` or number where a string is required).",
-    needs_base: false,
-};
 
 /// Whether a wrong-typed value may be quoted in the message: never a Secret's, never one
 /// under a secret-like name, and of an env `value` only the YAML 1.1 booleans (an env
