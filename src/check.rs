@@ -143,6 +143,18 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
             t.elapsed()
         );
     }
+    // Every finding carries a severity its rule declares (`severities:` in its document),
+    // so that `rollsafe rules` and SARIF tell `--fail-on` users the truth.
+    #[cfg(debug_assertions)]
+    for d in &out {
+        let declared = rules::find(d.code).map_or(&[][..], |m| m.severities);
+        debug_assert!(
+            declared.contains(&d.severity),
+            "{} reported {:?}, outside its declared severities {declared:?}",
+            d.code,
+            d.severity
+        );
+    }
     diagnostic::sort(&mut out);
     diagnostic::assign_fingerprints(&mut out);
     out
