@@ -11,7 +11,8 @@ use crate::diagnostic::{self, Diagnostic, InputCode, Severity};
 use crate::project::base;
 use crate::project::discover::{Filter, walk_all};
 use crate::project::suppress;
-use crate::project::{self, Project, ProjectCx};
+use crate::project::{self, Project};
+use crate::rules::ProjectCx;
 use crate::rules::{self, Rule};
 
 #[derive(Debug, Clone, Default)]

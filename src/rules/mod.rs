@@ -2,6 +2,7 @@
 //! `rules/<domain>/`, a document under `lints/`, a line in `ALL` (a test fails otherwise).
 
 pub mod api;
+mod context;
 pub mod input;
 pub mod migrations;
 pub mod secrets;
@@ -10,8 +11,8 @@ pub mod workloads;
 
 use crate::diagnostic::Diagnostic;
 pub use crate::diagnostic::{Domain, RuleMeta};
-use crate::project::ProjectCx;
 use crate::rules::migrations::walk::{MigrationCx, OpCx};
+pub use context::ProjectCx;
 
 pub trait Rule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;

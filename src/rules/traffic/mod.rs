@@ -20,7 +20,7 @@ pub mod ungated_weight_increase;
 pub mod weight_not_representable;
 
 use crate::k8s::Instance;
-use crate::project::ProjectCx;
+use crate::rules::ProjectCx;
 use crate::traffic::argo::Canary;
 
 /// Argo Rollout canaries of the release (each source object once).

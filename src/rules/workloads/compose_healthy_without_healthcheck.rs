@@ -8,9 +8,9 @@ use crate::diagnostic::catalogue::K601 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::pod::at_path;
 use crate::model::compose::{self, Health};
-use crate::project::{ComposeFile, ProjectCx};
+use crate::project::ComposeFile;
 use crate::rules::workloads::{key_span, span_at};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Key, Kind, Node};
 
 pub struct ComposeHealthyWithoutHealthcheck;
