@@ -79,4 +79,11 @@ pub mod catalogue {
     use crate::diagnostic::Severity;
 
     include!(concat!(env!("OUT_DIR"), "/rule_meta.rs"));
+
+    /// A rule's metadata by code (`M101`) or name (`drop-column`), case-insensitively.
+    pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
+        CATALOGUE.iter().copied().find(|m| {
+            m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+        })
+    }
 }
