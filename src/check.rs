@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::baseline;
 use crate::config::{self, Config};
 pub use crate::diagnostic::Outcome;
+use crate::diagnostic::catalogue;
 use crate::diagnostic::{self, Diagnostic, InputCode, Severity};
 use crate::project::base;
 use crate::project::discover::{Filter, walk_all};
@@ -164,7 +165,16 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
 /// Rules that report something missing: with a base, they report only what the release
 /// changed (a reference added, a definition removed or renamed).
 const ABSENCE: &[&str] = &[
-    "S101", "S102", "S103", "K201", "K204", "K205", "K206", "K301", "K304", "T601",
+    catalogue::S101.code,
+    catalogue::S102.code,
+    catalogue::S103.code,
+    catalogue::K201.code,
+    catalogue::K204.code,
+    catalogue::K205.code,
+    catalogue::K206.code,
+    catalogue::K301.code,
+    catalogue::K304.code,
+    catalogue::T601.code,
 ];
 
 /// One finding repeated identically in several deployment units (the same install bundle
