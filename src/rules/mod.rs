@@ -1,5 +1,7 @@
-//! The rule trait and the one list of rules. Adding a rule: a file under
-//! `rules/<domain>/`, a document under `lints/`, a line in `ALL` (a test fails otherwise).
+//! The rule trait and the one list of rules. Adding a rule: a document under `lints/`
+//! (its front matter is the rule's metadata, generated into `diagnostic::catalogue`), a
+//! file under `rules/<domain>/` that imports it (`use crate::diagnostic::catalogue::M101
+//! as META;`), a line in `ALL` (a test fails otherwise).
 
 pub mod api;
 mod context;
