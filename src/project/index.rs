@@ -42,18 +42,14 @@ pub(super) fn build(
         } else {
             format!("{chart}/Chart.yaml")
         };
-        p.problems.push(Problem {
-            code: InputCode::FileSkipped,
-            path,
-            source: None,
-            span: None,
-            message: format!(
+        p.problems.push(Problem::file(
+            InputCode::FileSkipped,
+            &path,
+            format!(
                 "Helm chart `{}` skipped: its templates are not plain YAML; render it (`helm template`) into a folder and check that",
                 if chart.is_empty() { "." } else { chart.as_str() }
             ),
-            help: String::new(),
-            severity: None,
-        });
+        ));
     }
     let mcfg = &config.migrations;
     let assume = mcfg

@@ -41,7 +41,7 @@ enum Loaded {
 
 /// What loading one file gives: its parse, its source (kept for snippets and
 /// suppressions), its problems, and the byte ranges of its secret values.
-pub(super) struct LoadOut {
+struct LoadOut {
     loaded: Loaded,
     source: Option<(Arc<SourceFile>, FileKind)>,
     problems: Vec<Problem>,
@@ -68,17 +68,6 @@ impl LoadOut {
     }
 }
 
-pub(crate) fn problem(
-    code: InputCode,
-    src: &Arc<SourceFile>,
-    start: usize,
-    end: usize,
-    message: String,
-    help: &str,
-) -> Problem {
-    Problem::at(code, src, start, end, message, help)
-}
-
 fn yaml_problem(src: &Arc<SourceFile>, e: &yaml::YamlError, what: &str) -> Problem {
     let start = if e.pos.line > 0 {
         src.offset_of(e.pos.line, e.pos.column)
@@ -86,7 +75,7 @@ fn yaml_problem(src: &Arc<SourceFile>, e: &yaml::YamlError, what: &str) -> Probl
         e.pos.offset
     };
     let end = (start + 1).min(src.text.len());
-    problem(
+    Problem::at(
         InputCode::InvalidSyntax,
         src,
         start,
@@ -104,7 +93,7 @@ fn duplicate_problems(src: &Arc<SourceFile>, docs: &[Node], out: &mut Vec<Proble
     for (first, later) in dups {
         let s = later.pos.offset;
         let e = s + later.text.len();
-        out.push(problem(
+        out.push(Problem::at(
             InputCode::DuplicateKey,
             src,
             s,
@@ -134,20 +123,11 @@ fn undecodable(path: &str, bytes: &[u8]) -> Option<LoadOut> {
     let (at, message, help) = match crate::decode::classify(bytes) {
         crate::decode::Content::Text => return None,
         crate::decode::Content::Binary => {
-            return Some(LoadOut {
-                loaded: Loaded::None,
-                source: None,
-                problems: vec![Problem {
-                    code: InputCode::FileSkipped,
-                    path: path.to_string(),
-                    source: None,
-                    span: None,
-                    message: "file skipped: it is binary, not text".into(),
-                    help: String::new(),
-                    severity: None,
-                }],
-                secrets: Vec::new(),
-            });
+            return Some(LoadOut::problem(Problem::file(
+                InputCode::FileSkipped,
+                path,
+                "file skipped: it is binary, not text".into(),
+            )));
         }
         crate::decode::Content::Nul(at) => (
             at,
@@ -177,7 +157,7 @@ fn bad_text(path: &str, bytes: &[u8], at: usize, message: String, help: &str) ->
     LoadOut {
         loaded: Loaded::None,
         source: None,
-        problems: vec![problem(
+        problems: vec![Problem::at(
             InputCode::InvalidSyntax,
             &src,
             at,
@@ -353,7 +333,7 @@ fn load_env(src: Arc<SourceFile>) -> LoadOut {
     let mut problems = Vec::new();
     let parsed = env::parse(&src.text);
     for e in &parsed.errors {
-        problems.push(problem(
+        problems.push(Problem::at(
             InputCode::InvalidSyntax,
             &src,
             e.offset,
@@ -607,7 +587,7 @@ fn blank_crds(text: &str) -> Option<String> {
 
 fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
     if let Some((offset, msg)) = &sql.error {
-        out.push(problem(
+        out.push(Problem::at(
             InputCode::InvalidSyntax,
             &sql.source,
             *offset,
@@ -620,7 +600,7 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
         match &st.understood {
             sql::Understood::Unchecked(why) => {
                 let span = sql.source.first_line_span(st.start, st.end);
-                out.push(problem(
+                out.push(Problem::at(
                     InputCode::StatementNotChecked,
                     &sql.source,
                     span.start.offset,
@@ -629,7 +609,7 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
                     "review this statement by hand; rollsafe could not tell what it changes",
                 ));
             }
-            sql::Understood::Rejected(r) => out.push(problem(
+            sql::Understood::Rejected(r) => out.push(Problem::at(
                 InputCode::InvalidSyntax,
                 &sql.source,
                 r.start,
