@@ -1,0 +1,80 @@
+//! M112: dropping a schema (MySQL: a database) that holds tables the previous release
+//! still uses. With CASCADE (MySQL: always) every table in it goes with it.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::walk::OpCx;
+use crate::rules::{Domain, Rule, RuleMeta};
+use crate::sql::{Dialect, Part, ops::Op};
+
+pub struct DropSchema;
+
+static META: RuleMeta = RuleMeta {
+    code: "M112",
+    name: "drop-schema",
+    domain: Domain::Migrations,
+    severity: Severity::Error,
+    summary: "Dropping a schema drops the tables in it that the previous release still uses: it breaks during the rollout and cannot be rolled back.",
+    needs_base: false,
+};
+
+impl Rule for DropSchema {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_op(&self, cx: &OpCx, out: &mut Vec<Diagnostic>) {
+        let Op::DropSchema { name, cascade } = cx.op else {
+            return;
+        };
+        // PostgreSQL's default RESTRICT refuses a schema that is not empty: the statement
+        // fails (M307 says so) and drops nothing.
+        if cx.part != Part::Up || (!cascade && cx.dialect() != Dialect::Mysql) {
+            return;
+        }
+        // Tables the previous release knows under these names; the model lists only the
+        // ones it saw created, so an unknown schema stays quiet.
+        let old: Vec<String> = cx
+            .schema
+            .tables_in_schema(name)
+            .into_iter()
+            .filter(|t| {
+                !cx.is_new_table(t)
+                    && !cx.is_new_name(t)
+                    && cx.schema.table(t).is_some_and(|t| !t.backup)
+            })
+            .collect();
+        // Dropping a schema to build it again in the same migration (a reset) keeps the
+        // tables that the migration creates again.
+        let old: Vec<String> = old
+            .into_iter()
+            .filter(|t| !cx.migration_creates_table(t))
+            .collect();
+        if old.is_empty() {
+            return;
+        }
+        let listed = match old.as_slice() {
+            [one] => format!("table `{one}`"),
+            [first, second] => format!("tables `{first}` and `{second}`"),
+            [first, second, rest @ ..] => {
+                format!("tables `{first}`, `{second}` and {} more", rest.len())
+            }
+            [] => return,
+        };
+        let kw = if cx.dialect() == Dialect::Mysql && cx.stmt.normalised.contains("database") {
+            "DATABASE"
+        } else {
+            "SCHEMA"
+        };
+        out.push(cx.diag(
+            &META,
+            cx.span_of(&["DROP", kw]),
+            format!(
+                "dropping schema `{name}` drops {listed} with it, which the previous release still queries during the rollout; a rollback finds them gone with their data"
+            ),
+            format!(
+                "stop using the tables in `{name}` in one release, then drop the schema in a later one"
+            ),
+            name,
+        ));
+    }
+}
