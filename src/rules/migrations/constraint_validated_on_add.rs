@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     name: "constraint-validated-on-add",
     domain: Domain::Migrations,
     severity: Severity::Error,
-    summary: "Adding a FOREIGN KEY or CHECK without NOT VALID scans the whole table while blocking writes (and, for a foreign key, the referenced table too).",
+    summary: "Adding a FOREIGN KEY or CHECK without NOT VALID scans the whole table under a lock: a CHECK blocks its reads and writes, a foreign key blocks writes to both tables.",
     needs_base: false,
 };
 
@@ -44,10 +44,12 @@ impl Rule for ConstraintValidatedOnAdd {
         }
         let n = name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default();
         let n_plain = name.clone().unwrap_or_else(|| "<name>".into());
+        // ALTER TABLE: ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables; the
+        // other forms of ADD table_constraint take ACCESS EXCLUSIVE.
         let lock = if *kind == ConstraintKind::ForeignKey {
-            "blocks writes to both tables"
+            "holds a SHARE ROW EXCLUSIVE lock on it and on the referenced table, blocking writes to both"
         } else {
-            "blocks writes to it"
+            "holds an ACCESS EXCLUSIVE lock, blocking reads and writes of it"
         };
         out.push(cx.diag(
             &META,
