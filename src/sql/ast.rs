@@ -582,7 +582,15 @@ fn privileges_op(
         schemas,
         grantees: grantees
             .iter()
-            .map(|g| g.to_string().trim_matches(['"', '`', '\'']).to_lowercase())
+            .map(|g| {
+                let g = g.to_string();
+                // MySQL accounts keep their quotes (`'app'@'%'`); identifiers lose them.
+                if g.contains('@') {
+                    g.to_lowercase()
+                } else {
+                    g.trim_matches(['"', '`', '\'']).to_lowercase()
+                }
+            })
             .collect(),
     }
 }

@@ -52,27 +52,31 @@ impl Rule for DropSchema {
         if old.is_empty() {
             return;
         }
-        let listed = match old.as_slice() {
-            [one] => format!("table `{one}`"),
-            [first, second] => format!("tables `{first}` and `{second}`"),
-            [first, second, rest @ ..] => {
-                format!("tables `{first}`, `{second}` and {} more", rest.len())
-            }
-            [] => return,
-        };
-        let kw = if cx.dialect() == Dialect::Mysql && cx.stmt.normalised.contains("database") {
-            "DATABASE"
-        } else {
-            "SCHEMA"
-        };
+        let (them, listed) = (
+            if old.len() == 1 { "it" } else { "them" },
+            match old.as_slice() {
+                [one] => format!("table `{one}`"),
+                [first, second] => format!("tables `{first}` and `{second}`"),
+                [first, second, rest @ ..] => {
+                    format!("tables `{first}`, `{second}` and {} more", rest.len())
+                }
+                [] => return,
+            },
+        );
+        let (kw, what) =
+            if cx.dialect() == Dialect::Mysql && cx.stmt.normalised.contains("database") {
+                ("DATABASE", "database")
+            } else {
+                ("SCHEMA", "schema")
+            };
         out.push(cx.diag(
             &META,
             cx.span_of(&["DROP", kw]),
             format!(
-                "dropping schema `{name}` drops {listed} with it, which the previous release still queries during the rollout; a rollback finds them gone with their data"
+                "dropping {what} `{name}` drops {listed} with it, which the previous release still queries during the rollout; a rollback finds {them} gone with the data"
             ),
             format!(
-                "stop using the tables in `{name}` in one release, then drop the schema in a later one"
+                "stop using the tables in `{name}` in one release, then drop the {what} in a later one"
             ),
             name,
         ));

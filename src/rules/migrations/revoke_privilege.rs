@@ -5,7 +5,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::walk::OpCx;
 use crate::rules::{Domain, Rule, RuleMeta};
-use crate::sql::{Part, ops::Op};
+use crate::sql::{Dialect, Part, ops::Op};
 
 pub struct RevokePrivilege;
 
@@ -144,6 +144,11 @@ impl Rule for RevokePrivilege {
                 (1, Some(s)) => format!("`{first}` (in schema `{s}`)"),
                 (n, _) => format!("`{first}` and {} other table(s)", n - 1),
             };
+            let denied = if cx.dialect() == Dialect::Mysql {
+                "`… command denied to user` (error 1142)"
+            } else {
+                "`permission denied` (SQLSTATE 42501)"
+            };
             let (who, connects) = if grantee == "public" {
                 (
                     "PUBLIC".to_string(),
@@ -156,7 +161,7 @@ impl Rule for RevokePrivilege {
                 &META,
                 cx.span_of(&["REVOKE"]),
                 format!(
-                    "revoking {what} on {on} from {who}: if the previous release {connects}, its queries on that table fail with `permission denied` (SQLSTATE 42501) from the moment this migration commits, during the rollout and after a rollback"
+                    "revoking {what} on {on} from {who}: if the previous release {connects}, its queries on that table fail with {denied} from the moment this migration commits, during the rollout and after a rollback"
                 ),
                 "revoke privileges in a release after the one that stops needing them, or check that no running version connects as this role",
                 &format!("{grantee}:{first}:{what}"),
