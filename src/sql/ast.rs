@@ -587,8 +587,11 @@ fn privileges_op(
                 // MySQL accounts keep their quotes (`'app'@'%'`); identifiers lose them.
                 if g.contains('@') {
                     g.to_lowercase()
+                } else if g.starts_with(['"', '`']) {
+                    // A quoted identifier keeps its case, as the server does.
+                    g.trim_matches(['"', '`']).to_string()
                 } else {
-                    g.trim_matches(['"', '`', '\'']).to_lowercase()
+                    g.trim_matches('\'').to_lowercase()
                 }
             })
             .collect(),
