@@ -117,3 +117,44 @@ fn deployment_units_without_base() {
     .unwrap();
     insta::assert_snapshot!(report::compact::render(&o));
 }
+
+/// A release compared with itself changed nothing: no rule that compares with the base
+/// may report anything (T302 once compared a route with another file's route of the
+/// same name, and reported shifts between two unchanged sample bundles).
+#[test]
+fn a_base_equal_to_the_head_gives_no_release_comparison_findings() {
+    let mut dirs = Vec::new();
+    for group in ["", "conventions/"] {
+        for e in std::fs::read_dir(common::repo().join("fixtures").join(group)).unwrap() {
+            let name = format!("{group}{}", e.unwrap().file_name().to_string_lossy());
+            if common::repo()
+                .join("fixtures")
+                .join(&name)
+                .join("head")
+                .is_dir()
+            {
+                dirs.push(name);
+            }
+        }
+    }
+    assert!(dirs.len() > 10, "fixtures not found: {dirs:?}");
+    let mut found = Vec::new();
+    for dir in dirs {
+        let o = rollsafe::check::check(&rollsafe::check::Options {
+            root: Some(common::repo().join("fixtures").join(&dir).join("head")),
+            base: Some(format!("fixtures/{dir}/head")),
+            cwd: Some(common::repo()),
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{dir}: {}", e.0));
+        for d in &o.diagnostics {
+            let compares = rollsafe::rules::ALL
+                .iter()
+                .any(|r| r.meta().code == d.code && r.meta().needs_base);
+            if compares {
+                found.push(format!("{dir}: {} {}", d.code, d.message));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}

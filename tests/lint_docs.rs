@@ -14,6 +14,9 @@ const SECTIONS: &[&str] = &[
     "Example",
     "Safe alternative",
     "Configuration",
+    // The upstream code or documentation the "why" relies on, so the next reader can
+    // check it.
+    "Source",
 ];
 
 #[test]
