@@ -54,6 +54,13 @@ fixture!(lock_fold, "lock-fold");
 fixture!(data_kept, "data-kept");
 fixture!(name_references, "name-references");
 fixture!(rolling_updates, "rolling-updates");
+fixture!(helm_chart, "helm-chart");
+fixture!(duplicate_key, "duplicate-key");
+fixture!(suppressions, "suppressions");
+fixture!(probe_timing, "probe-timing");
+fixture!(table_rename, "table-rename");
+fixture!(drop_default, "drop-default");
+fixture!(truncate, "truncate");
 
 /// A monorepo (`fixtures/monorepo`, as a git history): each `rollsafe.toml` governs its
 /// own subtree — the top one ignores M209, billing's does not — a project never reads
@@ -116,4 +123,51 @@ fn deployment_units_without_base() {
     })
     .unwrap();
     insta::assert_snapshot!(report::compact::render(&o));
+}
+
+/// Every rule of the registry fires, at a position, in at least one fixture snapshot: a
+/// line `path:line:column: severity[CODE] …` of a `fixtures__*.snap`. A rule only the
+/// document examples exercise has no realistic project pinning where it reports.
+#[test]
+fn every_rule_has_a_positioned_finding_in_a_fixture_snapshot() {
+    let dir = common::repo().join("tests/snapshots");
+    let mut positioned = std::collections::BTreeSet::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.starts_with("fixtures__") && name.ends_with(".snap")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines() {
+            if let Some(code) = positioned_code(line) {
+                positioned.insert(code.to_string());
+            }
+        }
+    }
+    let missing: Vec<&str> = rollsafe::rules::ALL
+        .iter()
+        .map(|r| r.meta().code)
+        .filter(|c| !positioned.contains(*c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules with no positioned finding in any fixture snapshot (add a fixture under \
+         fixtures/ and a `fixture!` line): {missing:?}"
+    );
+}
+
+/// The code of a compact finding line `path:line:column: severity[CODE] message`, or
+/// `None` for any other line.
+fn positioned_code(line: &str) -> Option<&str> {
+    let (at, rest) = line.split_once(": ")?;
+    let mut parts = at.rsplitn(3, ':');
+    let (col, ln, path) = (parts.next()?, parts.next()?, parts.next()?);
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s != "0";
+    if path.is_empty() || !number(ln) || !number(col) {
+        return None;
+    }
+    let (_, code) = rest.split_once('[')?;
+    let (code, _) = code.split_once(']')?;
+    Some(code)
 }
