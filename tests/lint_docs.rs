@@ -1,6 +1,7 @@
 //! The rule catalogue and the rule registry agree, every document has its sections, and
 //! every document's examples run through the real pipeline: the bad example fires the
-//! rule, the good one does not.
+//! rule exactly at the lines its blocks state with the fence attribute `line=N`
+//! (```` ```sql bad line=2 ````), the good one does not fire it.
 
 use std::path::Path;
 
@@ -95,8 +96,17 @@ fn write_side(dir: &Path, examples: &[&Example]) {
     }
 }
 
-/// Runs one example (all blocks of one kind) and returns the codes found.
-fn run(examples: &[Example], kind: &str) -> Vec<String> {
+/// One finding of an example run: its code, and where it is reported (`in_base`, path
+/// relative to the side's root, line).
+struct Found {
+    code: String,
+    in_base: bool,
+    path: String,
+    line: usize,
+}
+
+/// Runs one example (all blocks of one kind) and returns what it finds.
+fn run(examples: &[Example], kind: &str) -> Vec<Found> {
     let tmp = tempfile::tempdir().unwrap();
     let head: Vec<&Example> = examples
         .iter()
@@ -123,8 +133,74 @@ fn run(examples: &[Example], kind: &str) -> Vec<String> {
     outcome
         .diagnostics
         .iter()
-        .map(|d| d.code.to_string())
+        .map(|d| {
+            let l = &d.location;
+            let path = l.path.strip_prefix("head/").unwrap_or(&l.path);
+            Found {
+                code: d.code.to_string(),
+                in_base: l.in_base,
+                path: path.to_string(),
+                line: l.line,
+            }
+        })
         .collect()
+}
+
+/// The lines a document's example blocks declare with the fence attribute `line=N` (or
+/// `line=N,M` for several findings): where the rule must report its finding in that
+/// block's file. In the order of [`lints::examples`], one entry per `bad`/`good` block.
+fn declared_lines(doc: &str) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in doc.lines() {
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
+        if in_block {
+            in_block = false;
+            continue;
+        }
+        in_block = true;
+        let words: Vec<&str> = info.split_whitespace().collect();
+        if words.len() < 2 || !words.iter().any(|w| *w == "bad" || *w == "good") {
+            continue;
+        }
+        let lines = words
+            .iter()
+            .find_map(|w| w.strip_prefix("line="))
+            .map(|v| {
+                v.split(',')
+                    .map(|n| {
+                        n.parse()
+                            .unwrap_or_else(|_| panic!("`line={v}`: not a line number"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(lines);
+    }
+    out
+}
+
+/// `(in_base, path, line)`, sorted: where findings are, or are declared to be.
+type Places = Vec<(bool, String, usize)>;
+
+/// Where the bad example declares its rule's findings: the `line=` of each bad block.
+fn declared_places(examples: &[Example], lines: &[Vec<usize>]) -> Places {
+    let mut places: Places = examples
+        .iter()
+        .zip(lines)
+        .filter(|(e, _)| e.kind == "bad")
+        .flat_map(|(e, ls)| {
+            let path = e
+                .file
+                .clone()
+                .unwrap_or_else(|| default_path(&e.lang).to_string());
+            ls.iter().map(move |l| (e.base, path.clone(), *l))
+        })
+        .collect();
+    places.sort();
+    places
 }
 
 #[test]
@@ -134,16 +210,45 @@ fn document_examples_fire_and_safe_alternatives_do_not() {
         let m = r.meta();
         let doc = lints::doc(m.code).unwrap();
         let ex = lints::examples(doc);
+        let lines = declared_lines(doc);
+        assert_eq!(lines.len(), ex.len(), "{}: fences read differently", m.code);
         let bad = run(&ex, "bad");
-        if !bad.iter().any(|c| c == m.code) {
+        let mut fired: Places = bad
+            .iter()
+            .filter(|f| f.code == m.code)
+            .map(|f| (f.in_base, f.path.clone(), f.line))
+            .collect();
+        fired.sort();
+        fired.dedup();
+        let declared = declared_places(&ex, &lines);
+        if fired.is_empty() {
+            let got: Vec<&str> = bad.iter().map(|f| f.code.as_str()).collect();
             failures.push(format!(
-                "{}: bad example does not fire (got {bad:?})",
+                "{}: bad example does not fire (got {got:?})",
+                m.code
+            ));
+        } else if declared.is_empty() {
+            failures.push(format!(
+                "{}: the bad example states no `line=` (it fires at {fired:?})",
+                m.code
+            ));
+        } else if fired != declared {
+            failures.push(format!(
+                "{}: the bad example fires at {fired:?}, its `line=` says {declared:?}",
                 m.code
             ));
         }
+        if ex
+            .iter()
+            .zip(&lines)
+            .any(|(e, l)| e.kind == "good" && !l.is_empty())
+        {
+            failures.push(format!("{}: `line=` on a good example", m.code));
+        }
         let good = run(&ex, "good");
-        if good.iter().any(|c| c == m.code) {
-            failures.push(format!("{}: good example fires (got {good:?})", m.code));
+        if good.iter().any(|f| f.code == m.code) {
+            let got: Vec<&str> = good.iter().map(|f| f.code.as_str()).collect();
+            failures.push(format!("{}: good example fires (got {got:?})", m.code));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
