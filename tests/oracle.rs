@@ -40,11 +40,10 @@ const FAILS: &str = "M307";
 fn server_url(var: &str) -> Option<String> {
     match std::env::var(var) {
         Ok(u) if !u.is_empty() => Some(u),
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{var} is not set, and CI=true: .ci/run starts the servers and sets it")
-        }
         _ => {
-            eprintln!("skipping: {var} is not set (.ci/run starts a server and sets it)");
+            common::skip_or_fail(&format!(
+                "{var} is not set (.ci/run starts a server and sets it)"
+            ));
             None
         }
     }
@@ -507,9 +506,6 @@ fn has_sql(dir: &Path) -> bool {
 
 fn corpus_roots() -> Vec<(String, PathBuf)> {
     let Some(root) = common::shared("corpus/migrations") else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("../shared/corpus is absent, and CI=true");
-        }
         return Vec::new();
     };
     let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&root)

@@ -12,14 +12,33 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Whether the tests run under CI (`CI=true`, as `.ci/run`, GitHub and GitLab set it).
+/// There a missing input (`../shared`, a tool, a database) fails the test instead of
+/// skipping it, so that a green run has checked what it claims.
+pub fn under_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
+/// Skips a test whose input is missing: prints why and returns, unless under CI
+/// ([`under_ci`]), where it panics with the same reason.
+pub fn skip_or_fail(reason: &str) {
+    assert!(
+        !under_ci(),
+        "{reason}, and CI=true: the test would check nothing"
+    );
+    eprintln!("skipping: {reason}");
+}
+
 /// A path under `../shared` (the corpus, the schemas), or `None` with the reason printed
-/// when it is absent, so tests skip instead of failing on a machine without it.
+/// when it is absent, so tests skip instead of failing on a machine without it. Under CI
+/// an absent path fails the test ([`skip_or_fail`]): it must not pass without checking.
+/// Every test that reads `../shared` goes through here.
 pub fn shared(rel: &str) -> Option<PathBuf> {
     let p = repo().join("../shared").join(rel);
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("skipping: {} is absent", p.display());
+        skip_or_fail(&format!("{} is absent", p.display()));
         None
     }
 }
