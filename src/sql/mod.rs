@@ -172,7 +172,11 @@ impl SqlFile {
 fn mysql_delimiters(text: &str) -> Option<String> {
     let is_directive = |l: &str| {
         let t = l.trim_start();
-        t.len() > 10 && t[..10].eq_ignore_ascii_case("delimiter ")
+        // `get`: a line whose tenth byte falls inside a character is no directive, and
+        // must not panic (`no_panic`'s mutations found `CREATE T\u{202e}ABLE …`).
+        t.len() > 10
+            && t.get(..10)
+                .is_some_and(|p| p.eq_ignore_ascii_case("delimiter "))
     };
     if !text.lines().any(is_directive) {
         return None;
@@ -475,6 +479,14 @@ mod tests {
         assert!(
             matches!(&my[1], Op::DropSchema { name, .. } if name == "reports"),
             "{my:?}"
+        );
+    }
+
+    #[test]
+    fn a_character_across_the_tenth_byte_is_no_delimiter_line() {
+        assert_eq!(
+            mysql_delimiters("CREATE T\u{202e}ABLE orders (id int);\n"),
+            None
         );
     }
 
