@@ -36,6 +36,8 @@ pub struct Options {
     /// Judge the commit being made: the release is the git index, the base HEAD (unless
     /// `base` is given); before the first commit everything staged is new.
     pub staged: bool,
+    /// Contents that replace (or add) files of the working tree: stdin, editor buffers.
+    pub overlay: crate::overlay::Overlay,
 }
 
 #[derive(Debug, Clone)]
@@ -80,7 +82,8 @@ pub fn find_root(opts: &Options, cwd: &Path) -> PathBuf {
     if let Some(r) = config::find_root(&start) {
         return r;
     }
-    let dir = if start.is_file() {
+    // A PATH given on stdin may not exist on disk: its folder is where the search starts.
+    let dir = if start.is_file() || !start.exists() {
         start
             .parent()
             .map(Path::to_path_buf)
@@ -207,9 +210,12 @@ fn check_paths(opts: &Options, cwd: &Path) -> Result<(), Failure> {
     for p in &opts.paths {
         if p.as_os_str() == "-" {
             return Err(Failure(
-                "`-` (read from stdin) is not supported yet: pass the files or folders to check"
+                "`-` (read from stdin) needs --stdin-filename PATH, given on the command line"
                     .into(),
             ));
+        }
+        if opts.overlay.contains(&absolute(cwd, p)) {
+            continue;
         }
         // symlink_metadata: a dangling link is named, and reported as skipped later.
         if let Err(e) = std::fs::symlink_metadata(absolute(cwd, p)) {
@@ -284,11 +290,14 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     // Before a repository's first commit, everything staged is what the commit adds.
     let all = opts.all || (opts.staged && base_spec.is_none());
     let read_head = || {
-        if opts.staged {
-            base::read_index(&root, &filter, max)
+        let (mut files, mut others) = if opts.staged {
+            base::read_index(&root, &filter, max)?
         } else {
-            Ok(walk_all(&root, &filter, max))
-        }
+            walk_all(&root, &filter, max)
+        };
+        opts.overlay
+            .apply(&root, &filter, max, &mut files, &mut others);
+        Ok::<_, String>((files, others))
     };
     // Both releases are read, then parsed, side by side (a large API description per
     // release is one file each: parsing them one after the other doubles the wait).

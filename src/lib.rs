@@ -21,6 +21,7 @@ pub mod lints;
 pub mod listing;
 pub mod migrations;
 pub mod model;
+pub mod overlay;
 pub mod project;
 pub mod relocate;
 pub mod report;
