@@ -94,7 +94,8 @@ pub fn find_root(opts: &Options, cwd: &Path) -> PathBuf {
     base::git_toplevel(&dir).unwrap_or_else(|| cwd.to_path_buf())
 }
 
-fn selected(config: &Config, opts: &Options) -> Vec<&'static dyn Rule> {
+/// The rules the configuration and the options select.
+pub fn selected(config: &Config, opts: &Options) -> Vec<&'static dyn Rule> {
     let select = if opts.select.is_empty() {
         &config.rules.select
     } else {
@@ -335,44 +336,21 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     lap("parse");
     let rules = selected(&config, opts);
 
-    let cx = ProjectCx {
-        head: &head,
-        base: base_project.as_ref().map(|(_, p)| p),
-        config: &config,
-        check_all: all,
-        no_inline_ignores: opts.no_inline_ignores,
-    };
-    let mut diags = run_rules(&cx, &rules);
+    let base_p = base_project.as_ref().map(|(_, p)| p);
+    let before = base_p
+        .filter(|_| !all)
+        .map(|b| base_findings(b, &config, opts, &rules));
+    let diags = judge(
+        &head,
+        base_p,
+        before.as_deref(),
+        &config,
+        opts,
+        all,
+        (&root, &cwd),
+        &rules,
+    );
     lap("rules");
-
-    // Only what is new relative to the base, unless --all.
-    if let Some((_, base_p)) = &base_project
-        && !all
-    {
-        let bcx = ProjectCx {
-            head: base_p,
-            base: None,
-            config: &config,
-            check_all: true,
-            no_inline_ignores: opts.no_inline_ignores,
-        };
-        let before = run_rules(&bcx, &rules);
-        let old: BTreeSet<&str> = before.iter().map(|d| d.fingerprint.as_str()).collect();
-        // An absence finding whose message (reference and object, not the file) the base
-        // already had is not a change of this release, wherever the file moved.
-        let old_absent: BTreeSet<(&str, &str)> = before
-            .iter()
-            .filter(|d| ABSENCE.contains(&d.code))
-            .map(|d| (d.code, d.message.as_str()))
-            .collect();
-        let was_absent = |d: &Diagnostic| {
-            ABSENCE.contains(&d.code) && old_absent.contains(&(d.code, d.message.as_str()))
-        };
-        diags.retain(|d| !(old.contains(d.fingerprint.as_str()) || was_absent(d)));
-    }
-    dedupe_across_units(&mut diags);
-
-    let diags = postprocess(diags, &head, &config, opts, &root, &cwd, &rules);
     let mut diags = diags?;
     lap("suppress and filter");
 
@@ -409,6 +387,66 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         root,
         notes,
     })
+}
+
+/// The findings of the base release, against which only new ones are reported.
+pub fn base_findings(
+    base: &Project,
+    config: &Config,
+    opts: &Options,
+    rules: &[&'static dyn Rule],
+) -> Vec<Diagnostic> {
+    let bcx = ProjectCx {
+        head: base,
+        base: None,
+        config,
+        check_all: true,
+        no_inline_ignores: opts.no_inline_ignores,
+    };
+    run_rules(&bcx, rules)
+}
+
+/// Judges a loaded release: runs the rules, keeps what is new relative to the base's own
+/// findings (`before`, from [`base_findings`]), then suppresses and filters. Shared by
+/// `check` and the language server, which keeps both releases in memory.
+#[allow(clippy::too_many_arguments)]
+pub fn judge(
+    head: &Project,
+    base: Option<&Project>,
+    before: Option<&[Diagnostic]>,
+    config: &Config,
+    opts: &Options,
+    all: bool,
+    (root, cwd): (&Path, &Path),
+    rules: &[&'static dyn Rule],
+) -> Result<Vec<Diagnostic>, Failure> {
+    let cx = ProjectCx {
+        head,
+        base,
+        config,
+        check_all: all,
+        no_inline_ignores: opts.no_inline_ignores,
+    };
+    let mut diags = run_rules(&cx, rules);
+    // Only what is new relative to the base, unless --all.
+    if let Some(before) = before
+        && !all
+    {
+        let old: BTreeSet<&str> = before.iter().map(|d| d.fingerprint.as_str()).collect();
+        // An absence finding whose message (reference and object, not the file) the base
+        // already had is not a change of this release, wherever the file moved.
+        let old_absent: BTreeSet<(&str, &str)> = before
+            .iter()
+            .filter(|d| ABSENCE.contains(&d.code))
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        let was_absent = |d: &Diagnostic| {
+            ABSENCE.contains(&d.code) && old_absent.contains(&(d.code, d.message.as_str()))
+        };
+        diags.retain(|d| !(old.contains(d.fingerprint.as_str()) || was_absent(d)));
+    }
+    dedupe_across_units(&mut diags);
+    postprocess(diags, head, config, opts, root, cwd, rules)
 }
 
 /// Inline suppressions, severity overrides, per-path ignores, PATHS filtering and secret

@@ -61,6 +61,8 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
@@ -180,6 +182,7 @@ pub fn run(cli: Cli) -> i32 {
             }
         },
         Command::Init { force } => crate::init::run(force),
+        Command::Server => crate::server::run(),
     }
 }
 

@@ -26,6 +26,7 @@ pub mod project;
 pub mod relocate;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod show_settings;
 pub mod source;
 pub mod sql;

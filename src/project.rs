@@ -1091,7 +1091,38 @@ type ReadFile = dyn Fn(&str) -> Option<String>;
 
 fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>) -> Project {
     let side = side_facts(&files);
-    let overrides: Vec<(globset::GlobMatcher, String)> = config
+    let overrides = overrides(config);
+    let outs: Vec<LoadOut> = files
+        .par_iter()
+        .map(|f| load_one(f, config, &side, &overrides))
+        .collect();
+    let mut p = Project::default();
+    let mut parts = Parts::default();
+    for (f, o) in files.iter().zip(outs) {
+        parts.add(&mut p, &f.path, o);
+    }
+    let Parts {
+        migration_files,
+        kustomizations,
+        charts,
+        problems,
+    } = parts;
+    p.problems = problems;
+    let charts = charts.into_values().collect();
+    finish(
+        &mut p,
+        (migration_files, kustomizations, charts),
+        &files,
+        &side,
+        config,
+        extra_read,
+    );
+    p
+}
+
+/// `[classify]` globs of the configuration, compiled.
+fn overrides(config: &Config) -> Vec<(globset::GlobMatcher, String)> {
+    config
         .classify
         .iter()
         .filter_map(|(g, k)| {
@@ -1099,22 +1130,26 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
                 .ok()
                 .map(|g| (g.compile_matcher(), k.clone()))
         })
-        .collect();
-    let outs: Vec<LoadOut> = files
-        .par_iter()
-        .map(|f| load_one(f, config, &side, &overrides))
-        .collect();
-    let mut p = Project {
-        file_count: files.iter().filter(|f| f.unread.is_none()).count(),
-        dockerfiles: side.dockerfiles.clone(),
-        paths: files.iter().map(|f| f.path.clone()).collect(),
-        ..Default::default()
-    };
-    let mut mfiles = Vec::new();
-    let mut charts = BTreeSet::new();
-    let mut kustomizations = Vec::new();
-    for o in outs {
-        p.problems.extend(o.problems);
+        .collect()
+}
+
+/// What the files of a release give, each on its own, that is not kept in the project as
+/// such: the parts that [`finish`] assembles.
+#[derive(Default)]
+struct Parts {
+    migration_files: Vec<MigrationFile>,
+    kustomizations: Vec<crate::k8s::kustomize::Kustomization>,
+    /// Helm template path → its chart.
+    charts: std::collections::BTreeMap<String, String>,
+    /// The problems of each file alone (parse errors, skips).
+    problems: Vec<Problem>,
+}
+
+impl Parts {
+    /// Adds one file's load result: to the project what it keeps per file, to the parts
+    /// the rest.
+    fn add(&mut self, p: &mut Project, path: &str, o: LoadOut) {
+        self.problems.extend(o.problems);
         if let Some((src, _)) = &o.source
             && !o.secrets.is_empty()
         {
@@ -1124,19 +1159,54 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
             p.sources.insert(src.path.clone(), (src, kind));
         }
         match o.loaded {
-            Loaded::Migration(m) => mfiles.push(m),
+            Loaded::Migration(m) => self.migration_files.push(m),
             Loaded::Manifest(m) => p.manifests.push(m),
             Loaded::Compose(c) => p.compose.push(c),
             Loaded::Env(e) => p.env_files.push(e),
             Loaded::OpenApi(a) => p.openapi.push(a),
             Loaded::Aws(a) => p.aws.push(a),
-            Loaded::Kustomization(k) => kustomizations.push(k),
+            Loaded::Kustomization(k) => self.kustomizations.push(k),
             Loaded::Helm(chart) => {
-                charts.insert(chart);
+                self.charts.insert(path.to_string(), chart);
             }
             Loaded::None => {}
         }
     }
+
+    /// Forgets everything the file at `path` gave (to the project and to the parts).
+    fn remove(&mut self, p: &mut Project, path: &str) {
+        self.problems.retain(|x| x.path != path);
+        p.secrets.remove(path);
+        p.sources.remove(path);
+        self.migration_files.retain(|m| m.sql.source.path != path);
+        p.manifests.retain(|m| m.source.path != path);
+        p.compose.retain(|c| c.source.path != path);
+        p.env_files.retain(|e| e.source.path != path);
+        p.openapi.retain(|a| a.source.path != path);
+        p.aws.retain(|a| a.source.path != path);
+        self.kustomizations.retain(|k| k.source.path != path);
+        self.charts.remove(path);
+    }
+}
+
+/// Builds what the project derives from all its files at once: migration sets, API
+/// fragments, the Kubernetes object index, suppressions.
+fn finish(
+    p: &mut Project,
+    (mfiles, mut kustomizations, charts): (
+        Vec<MigrationFile>,
+        Vec<crate::k8s::kustomize::Kustomization>,
+        BTreeSet<String>,
+    ),
+    files: &[RawFile],
+    side: &Side,
+    config: &Config,
+    extra_read: Option<&ReadFile>,
+) {
+    p.file_count = files.iter().filter(|f| f.unread.is_none()).count();
+    p.dockerfiles = side.dockerfiles.clone();
+    p.paths.extend(files.iter().map(|f| f.path.clone()));
+    p.api_changes = Default::default();
     let texts: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let read = |path: &str| match texts.get(path) {
         Some(f) => String::from_utf8(f.bytes.clone()).ok(),
@@ -1189,6 +1259,206 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
         eprintln!("rollsafe timing: object index built in {:?}", t.elapsed());
     }
     p.problems.sort_by(|a, b| a.path.cmp(&b.path));
-    (p.suppressions, p.bad_suppressions) = crate::suppress::collect(&p);
-    p
+    (p.suppressions, p.bad_suppressions) = crate::suppress::collect(p);
+}
+
+impl Side {
+    /// Whether two sets of facts classify and parse every file alike (the dialect marks
+    /// of a folder matter only through the dialect they decide).
+    fn same_effect(&self, o: &Side) -> bool {
+        let decided = |m: &HashMap<String, migrations::dialect_marks::Marks>| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.decide()))
+                .collect::<HashMap<_, _>>()
+        };
+        let decided_unnamed = |m: &HashMap<Convention, migrations::dialect_marks::Marks>| {
+            m.iter()
+                .map(|(k, v)| (*k, v.decide()))
+                .collect::<HashMap<_, _>>()
+        };
+        self.sqitch_plans == o.sqitch_plans
+            && self.diesel_no_tx == o.diesel_no_tx
+            && self.prisma_dialect == o.prisma_dialect
+            && self.charts == o.charts
+            && self.flyway == o.flyway
+            && self.flyway_script_tx == o.flyway_script_tx
+            && self.json_paths == o.json_paths
+            && decided(&self.sql_marks) == decided(&o.sql_marks)
+            && decided_unnamed(&self.sql_marks_unnamed) == decided_unnamed(&o.sql_marks_unnamed)
+    }
+}
+
+/// A release kept in memory between checks (`rollsafe server`): a change parses only the
+/// files whose contents changed (known by path and content hash), then rebuilds what
+/// depends on all files at once (migration sets, the object index, API fragments,
+/// suppressions). When a change alters how other files are read (a migration tool's
+/// settings, a folder's dialect, a chart), everything is loaded again.
+pub struct Live {
+    project: Project,
+    /// Sorted by path.
+    files: Vec<RawFile>,
+    hashes: HashMap<String, u64>,
+    /// Files listed but not read.
+    others: BTreeSet<String>,
+    side: Side,
+    overrides: Vec<(globset::GlobMatcher, String)>,
+    parts: Parts,
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // In memory only, never persisted: the standard hasher is enough.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl Live {
+    /// Loads a release from all its files (sorted by path) and the paths of the others.
+    pub fn new(mut files: Vec<RawFile>, others: Vec<String>, config: &Config) -> Live {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let side = side_facts(&files);
+        let overrides = overrides(config);
+        let outs: Vec<LoadOut> = files
+            .par_iter()
+            .map(|f| load_one(f, config, &side, &overrides))
+            .collect();
+        let mut live = Live {
+            project: Project::default(),
+            hashes: files
+                .iter()
+                .map(|f| (f.path.clone(), content_hash(&f.bytes)))
+                .collect(),
+            files: Vec::new(),
+            others: others.into_iter().collect(),
+            side,
+            overrides,
+            parts: Parts::default(),
+        };
+        for (f, o) in files.iter().zip(outs) {
+            live.parts.add(&mut live.project, &f.path, o);
+        }
+        live.files = files;
+        live.rebuild(config);
+        live
+    }
+
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    pub fn project_mut(&mut self) -> &mut Project {
+        &mut self.project
+    }
+
+    /// Whether the release has a file at `path` (read or only listed).
+    pub fn has_path(&self, path: &str) -> bool {
+        self.hashes.contains_key(path) || self.others.contains(path)
+    }
+
+    /// The files of the release, sorted by path.
+    pub fn files(&self) -> &[RawFile] {
+        &self.files
+    }
+
+    /// Replaces or adds the `changed` files and drops the `removed` paths; returns how
+    /// many files were parsed again.
+    pub fn update(&mut self, changed: Vec<RawFile>, removed: &[String], config: &Config) -> usize {
+        let changed: Vec<RawFile> = changed
+            .into_iter()
+            .filter(|f| {
+                f.unread.is_some() || self.hashes.get(&f.path) != Some(&content_hash(&f.bytes))
+            })
+            .collect();
+        let removed: Vec<&String> = removed
+            .iter()
+            .filter(|p| self.hashes.contains_key(*p) || self.others.contains(*p))
+            .collect();
+        if changed.is_empty() && removed.is_empty() {
+            return 0;
+        }
+        let mut paths_changed = !removed.is_empty();
+        for f in &changed {
+            self.hashes.insert(f.path.clone(), content_hash(&f.bytes));
+            self.others.remove(&f.path);
+        }
+        for p in &removed {
+            self.hashes.remove(*p);
+            self.others.remove(*p);
+            if let Ok(i) = self.files.binary_search_by(|f| f.path.cmp(p)) {
+                self.files.remove(i);
+            }
+        }
+        let changed_paths: Vec<String> = changed.iter().map(|f| f.path.clone()).collect();
+        for f in changed {
+            match self.files.binary_search_by(|x| x.path.cmp(&f.path)) {
+                Ok(i) => self.files[i] = f,
+                Err(i) => {
+                    paths_changed = true;
+                    self.files.insert(i, f);
+                }
+            }
+        }
+        let plain = |p: &str| {
+            let l = p.to_ascii_lowercase();
+            (l.ends_with(".yaml") || l.ends_with(".yml") || l.ends_with(".json"))
+                && !l.ends_with("chart.yaml")
+                || is_env_name(p)
+        };
+        if paths_changed || !changed_paths.iter().all(|p| plain(p)) {
+            let side = side_facts(&self.files);
+            if !side.same_effect(&self.side) {
+                let files = std::mem::take(&mut self.files);
+                let others = std::mem::take(&mut self.others).into_iter().collect();
+                *self = Live::new(files, others, config);
+                return self.files.len();
+            }
+            self.side = side;
+        }
+        for p in &removed {
+            self.parts.remove(&mut self.project, p);
+        }
+        let outs: Vec<(String, LoadOut)> = changed_paths
+            .par_iter()
+            .filter_map(|p| {
+                let i = self.files.binary_search_by(|x| x.path.cmp(p)).ok()?;
+                let f = &self.files[i];
+                Some((p.clone(), load_one(f, config, &self.side, &self.overrides)))
+            })
+            .collect();
+        let n = outs.len();
+        for (p, o) in outs {
+            self.parts.remove(&mut self.project, &p);
+            self.parts.add(&mut self.project, &p, o);
+        }
+        self.rebuild(config);
+        n
+    }
+
+    /// Rebuilds what depends on all files, from the parts kept per file.
+    fn rebuild(&mut self, config: &Config) {
+        let p = &mut self.project;
+        let by_path = |a: &Arc<SourceFile>, b: &Arc<SourceFile>| a.path.cmp(&b.path);
+        p.openapi.sort_by(|a, b| by_path(&a.source, &b.source));
+        p.env_files.sort_by(|a, b| by_path(&a.source, &b.source));
+        p.aws.sort_by(|a, b| by_path(&a.source, &b.source));
+        p.problems = self.parts.problems.clone();
+        p.paths = self.others.clone();
+        self.parts
+            .migration_files
+            .sort_by(|a, b| a.sql.source.path.cmp(&b.sql.source.path));
+        let charts = self.parts.charts.values().cloned().collect();
+        finish(
+            p,
+            (
+                self.parts.migration_files.clone(),
+                self.parts.kustomizations.clone(),
+                charts,
+            ),
+            &self.files,
+            &self.side,
+            config,
+            None,
+        );
+    }
 }

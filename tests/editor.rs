@@ -175,3 +175,278 @@ fn stdin_usage_errors() {
         assert!(err.contains("stdin"), "{args:?}: {err}");
     }
 }
+
+/// A language client over the server's stdin/stdout: requests wait for their answer;
+/// notifications from the server are kept in arrival order.
+struct Client {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    from_server: std::sync::mpsc::Receiver<serde_json::Value>,
+    notifications: Vec<serde_json::Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start(root: &std::path::Path) -> Client {
+        use std::io::{BufRead, Read};
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rollsafe"))
+            .arg("server")
+            .current_dir(root)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = std::io::BufReader::new(stdout);
+            loop {
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length:") {
+                        len = v.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; len];
+                r.read_exact(&mut body).unwrap();
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut c = Client {
+            child,
+            stdin,
+            from_server: rx,
+            notifications: Vec::new(),
+            next_id: 0,
+        };
+        let uri = uri(root, "");
+        c.request(
+            "initialize",
+            serde_json::json!({
+                "processId": null,
+                "rootUri": uri,
+                "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
+                "initializationOptions": {"debounceMs": 5},
+            }),
+        );
+        c.notify("initialized", serde_json::json!({}));
+        c
+    }
+
+    fn send(&mut self, v: serde_json::Value) {
+        use std::io::Write;
+        let body = v.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: serde_json::Value) {
+        self.send(serde_json::json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn recv(&mut self) -> serde_json::Value {
+        self.from_server
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the server answers within a minute")
+    }
+
+    fn request(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(
+            serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        );
+        loop {
+            let m = self.recv();
+            if m["id"] == id && m.get("method").is_none() {
+                assert!(m.get("error").is_none(), "{m}");
+                return m["result"].clone();
+            }
+            if m.get("method").is_some() && m.get("id").is_none() {
+                self.notifications.push(m);
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri` (kept notifications first).
+    fn published(&mut self, uri: &str) -> serde_json::Value {
+        if let Some(i) = self.notifications.iter().position(|n| {
+            n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri
+        }) {
+            return self.notifications.remove(i)["params"].clone();
+        }
+        loop {
+            let m = self.recv();
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+                return m["params"].clone();
+            }
+            if m.get("id").is_none() {
+                self.notifications.push(m);
+            }
+        }
+    }
+}
+
+fn uri(root: &std::path::Path, rel: &str) -> String {
+    let root = root.canonicalize().unwrap();
+    let p = if rel.is_empty() { root } else { root.join(rel) };
+    format!("file://{}", p.display())
+}
+
+fn codes(published: &serde_json::Value) -> Vec<String> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn server_publishes_cross_file_findings_hovers_and_suppresses() {
+    let p = editor_project();
+    let mut c = Client::start(p.path());
+    let config = uri(p.path(), "deploy/config.yaml");
+    let app = uri(p.path(), "deploy/app.yaml");
+    c.notify(
+        "textDocument/didOpen",
+        serde_json::json!({"textDocument": {"uri": config, "languageId": "yaml", "version": 1, "text": CONFIGMAP}}),
+    );
+    // Renaming the ConfigMap in the buffer (unsaved) breaks the Deployment on disk.
+    c.notify(
+        "textDocument/didChange",
+        serde_json::json!({"textDocument": {"uri": config, "version": 2},
+            "contentChanges": [{"text": CONFIGMAP.replace("app-config", "app-config-v2")}]}),
+    );
+    let got = c.published(&app);
+    assert_eq!(codes(&got), vec!["S101"], "{got}");
+    let d = &got["diagnostics"][0];
+    // `app-config` in `- configMapRef: {name: app-config}`, line 17, 0-based 16.
+    assert_eq!(
+        d["range"],
+        serde_json::json!({"start": {"line": 16, "character": 35}, "end": {"line": 16, "character": 45}})
+    );
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["source"], "rollsafe");
+    assert!(
+        d["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("/lints/S101-missing-config-object.md"),
+        "{d}"
+    );
+    assert!(got["version"].is_null(), "app.yaml is not open: {got}");
+
+    // Hover on the finding: the rule's explanation and safe alternative.
+    let hover = c.request(
+        "textDocument/hover",
+        serde_json::json!({"textDocument": {"uri": app}, "position": {"line": 16, "character": 40}}),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("S101") && text.contains("Safe alternative"),
+        "{text}"
+    );
+    assert!(text.contains("Why it breaks"), "{text}");
+    let nothing = c.request(
+        "textDocument/hover",
+        serde_json::json!({"textDocument": {"uri": app}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(nothing.is_null(), "{nothing}");
+
+    // Code actions: an inline suppression with a reason to write, and the document.
+    let actions = c.request(
+        "textDocument/codeAction",
+        serde_json::json!({"textDocument": {"uri": app}, "range": d["range"],
+            "context": {"diagnostics": [d]}}),
+    );
+    let actions = actions.as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix")
+        .expect("a quick fix");
+    let edit = &fix["edit"]["changes"][&app][0];
+    assert_eq!(
+        edit["range"],
+        serde_json::json!({"start": {"line": 16, "character": 0}, "end": {"line": 16, "character": 0}})
+    );
+    assert_eq!(
+        edit["newText"],
+        "            # rollsafe: ignore[S101] TODO: why this is safe\n"
+    );
+    let open = actions
+        .iter()
+        .find(|a| a["command"]["command"] == "rollsafe.openRuleDocument")
+        .expect("an action opening the rule's document");
+    assert_eq!(
+        open["command"]["arguments"][0],
+        d["codeDescription"]["href"]
+    );
+
+    // The suppression, applied in the Deployment's buffer, hides the finding.
+    let suppressed = deployment("app-config").replace(
+        "          envFrom:\n",
+        "          envFrom:\n            # rollsafe: ignore[S101] TODO: why this is safe\n",
+    );
+    c.notify(
+        "textDocument/didOpen",
+        serde_json::json!({"textDocument": {"uri": app, "languageId": "yaml", "version": 1, "text": suppressed}}),
+    );
+    let got = c.published(&app);
+    assert_eq!(codes(&got), Vec::<String>::new(), "{got}");
+    assert_eq!(got["version"], 1);
+
+    // Closing the Deployment's buffer: the file on disk counts again.
+    c.notify(
+        "textDocument/didClose",
+        serde_json::json!({"textDocument": {"uri": app}}),
+    );
+    assert_eq!(codes(&c.published(&app)), vec!["S101"]);
+
+    // Fixing the ConfigMap's name clears the Deployment's finding.
+    c.notify(
+        "textDocument/didChange",
+        serde_json::json!({"textDocument": {"uri": config, "version": 3},
+            "contentChanges": [{"text": CONFIGMAP}]}),
+    );
+    assert_eq!(codes(&c.published(&app)), Vec::<String>::new());
+
+    // rollsafe.toml reloaded when it changes on disk.
+    c.notify(
+        "textDocument/didChange",
+        serde_json::json!({"textDocument": {"uri": config, "version": 4},
+            "contentChanges": [{"text": CONFIGMAP.replace("app-config", "renamed")}]}),
+    );
+    assert_eq!(codes(&c.published(&app)), vec!["S101"]);
+    std::fs::write(
+        p.path().join("rollsafe.toml"),
+        "[rules]\nignore = [\"S101\"]\n",
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        serde_json::json!({"changes": [{"uri": uri(p.path(), "rollsafe.toml"), "type": 2}]}),
+    );
+    assert_eq!(codes(&c.published(&app)), Vec::<String>::new());
+
+    c.notify(
+        "textDocument/didClose",
+        serde_json::json!({"textDocument": {"uri": config}}),
+    );
+    let shutdown = c.request("shutdown", serde_json::Value::Null);
+    assert!(shutdown.is_null());
+    c.notify("exit", serde_json::Value::Null);
+    let status = c.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
