@@ -450,3 +450,81 @@ fn server_publishes_cross_file_findings_hovers_and_suppresses() {
     let status = c.child.wait().unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// Neovim's built-in LSP client (headless, Debian's `neovim`) on a fixture project: the
+/// diagnostics it received for a file it never opened, after an unsaved edit in another.
+#[test]
+fn neovim_receives_cross_file_diagnostics() {
+    if !common::gitrepo::have("nvim") {
+        return;
+    }
+    let p = editor_project();
+    let root = p.path().canonicalize().unwrap();
+    let out = root.join("nvim-result.json");
+    let script = root.join("client.lua");
+    // Written for Neovim 0.7 (Debian 12), whose client has no `vim.lsp.start` yet.
+    let lua = r#"
+local root, out, bin = ROOT, OUT, BIN
+local client = vim.lsp.start_client({ name = 'rollsafe', cmd = { bin, 'server' }, root_dir = root })
+vim.cmd('edit ' .. root .. '/deploy/config.yaml')
+local buf = vim.api.nvim_get_current_buf()
+vim.lsp.buf_attach_client(buf, client)
+local app = vim.uri_to_bufnr(vim.uri_from_fname(root .. '/deploy/app.yaml'))
+local function found()
+  local r = {}
+  for _, d in ipairs(vim.diagnostic.get(app)) do
+    local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+    table.insert(r, { code = code, lnum = d.lnum, col = d.col, end_col = d.end_col,
+      severity = d.severity, source = d.source })
+  end
+  return r
+end
+-- Rename the ConfigMap in the buffer, without saving.
+vim.api.nvim_buf_set_lines(buf, 3, 4, false, { '  name: app-config-v2' })
+local published = vim.wait(30000, function() return #found() > 0 end, 20)
+local first = found()
+-- Put the name back: the Deployment's finding is cleared.
+vim.api.nvim_buf_set_lines(buf, 3, 4, false, { '  name: app-config' })
+local cleared = vim.wait(30000, function() return #found() == 0 end, 20)
+local f = io.open(out, 'w')
+f:write(vim.fn.json_encode({ published = published, found = first, cleared = cleared }))
+f:close()
+vim.lsp.stop_client(client)
+vim.cmd('qa!')
+"#
+    .replace("ROOT", &format!("{:?}", root.display().to_string()))
+    .replace("OUT", &format!("{:?}", out.display().to_string()))
+    .replace(
+        "BIN",
+        &format!(
+            "{:?}",
+            assert_cmd::cargo::cargo_bin("rollsafe")
+                .display()
+                .to_string()
+        ),
+    );
+    std::fs::write(&script, lua).unwrap();
+    let run = std::process::Command::new("nvim")
+        .args(["--headless", "--clean", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .current_dir(&root)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(&out).unwrap_or_else(|e| {
+        panic!(
+            "{e}: nvim wrote no result: {} {}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        )
+    });
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["published"], true, "{v}");
+    assert_eq!(
+        v["found"],
+        serde_json::json!([{"code": "S101", "lnum": 16, "col": 35, "end_col": 45,
+            "severity": 1, "source": "rollsafe"}]),
+        "{v}"
+    );
+    assert_eq!(v["cleared"], true, "{v}");
+}
