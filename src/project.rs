@@ -1116,6 +1116,7 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
         &side,
         config,
         extra_read,
+        None,
     );
     p
 }
@@ -1190,7 +1191,9 @@ impl Parts {
 }
 
 /// Builds what the project derives from all its files at once: migration sets, API
-/// fragments, the Kubernetes object index, suppressions.
+/// fragments (unless the last ones and their problems are given back because no API file
+/// changed), the Kubernetes object index, suppressions. Returns the fragments' problems.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     p: &mut Project,
     (mfiles, mut kustomizations, charts): (
@@ -1202,7 +1205,8 @@ fn finish(
     side: &Side,
     config: &Config,
     extra_read: Option<&ReadFile>,
-) {
+    reuse_fragments: Option<(HashMap<String, OpenApiFile>, Vec<Problem>)>,
+) -> Vec<Problem> {
     p.file_count = files.iter().filter(|f| f.unread.is_none()).count();
     p.dockerfiles = side.dockerfiles.clone();
     p.paths.extend(files.iter().map(|f| f.path.clone()));
@@ -1212,7 +1216,18 @@ fn finish(
         Some(f) => String::from_utf8(f.bytes.clone()).ok(),
         None => extra_read.and_then(|r| r(path)),
     };
-    p.api_fragments = crate::api::refs::load_fragments(&p.openapi, &read, &mut p.problems);
+    let fragment_problems = match reuse_fragments {
+        Some((fragments, problems)) => {
+            p.api_fragments = fragments;
+            problems
+        }
+        None => {
+            let mut problems = Vec::new();
+            p.api_fragments = crate::api::refs::load_fragments(&p.openapi, &read, &mut problems);
+            problems
+        }
+    };
+    p.problems.extend(fragment_problems.iter().cloned());
     for chart in charts {
         let path = if chart.is_empty() {
             "Chart.yaml".to_string()
@@ -1260,6 +1275,7 @@ fn finish(
     }
     p.problems.sort_by(|a, b| a.path.cmp(&b.path));
     (p.suppressions, p.bad_suppressions) = crate::suppress::collect(p);
+    fragment_problems
 }
 
 impl Side {
@@ -1303,6 +1319,8 @@ pub struct Live {
     side: Side,
     overrides: Vec<(globset::GlobMatcher, String)>,
     parts: Parts,
+    /// The problems of the API fragments last loaded.
+    fragment_problems: Vec<Problem>,
 }
 
 fn content_hash(bytes: &[u8]) -> u64 {
@@ -1334,12 +1352,13 @@ impl Live {
             side,
             overrides,
             parts: Parts::default(),
+            fragment_problems: Vec::new(),
         };
         for (f, o) in files.iter().zip(outs) {
             live.parts.add(&mut live.project, &f.path, o);
         }
         live.files = files;
-        live.rebuild(config);
+        live.rebuild(config, false);
         live
     }
 
@@ -1415,6 +1434,15 @@ impl Live {
             }
             self.side = side;
         }
+        let is_api = |p: &Project, path: &str| {
+            p.api_fragments.contains_key(path)
+                || matches!(p.sources.get(path), Some((_, FileKind::OpenApi)))
+        };
+        let mut api_touched = paths_changed
+            || changed_paths
+                .iter()
+                .chain(removed.iter().copied())
+                .any(|path| is_api(&self.project, path));
         for p in &removed {
             self.parts.remove(&mut self.project, p);
         }
@@ -1427,17 +1455,28 @@ impl Live {
             })
             .collect();
         let n = outs.len();
+        let t = std::time::Instant::now();
         for (p, o) in outs {
             self.parts.remove(&mut self.project, &p);
             self.parts.add(&mut self.project, &p, o);
+            api_touched |= is_api(&self.project, &p);
         }
-        self.rebuild(config);
+        self.rebuild(config, !api_touched);
+        if std::env::var_os("ROLLSAFE_TIMING").is_some() {
+            eprintln!("rollsafe timing: rebuilt in {:?}", t.elapsed());
+        }
         n
     }
 
     /// Rebuilds what depends on all files, from the parts kept per file.
-    fn rebuild(&mut self, config: &Config) {
+    fn rebuild(&mut self, config: &Config, keep_fragments: bool) {
         let p = &mut self.project;
+        let fragments = keep_fragments.then(|| {
+            (
+                std::mem::take(&mut p.api_fragments),
+                std::mem::take(&mut self.fragment_problems),
+            )
+        });
         let by_path = |a: &Arc<SourceFile>, b: &Arc<SourceFile>| a.path.cmp(&b.path);
         p.openapi.sort_by(|a, b| by_path(&a.source, &b.source));
         p.env_files.sort_by(|a, b| by_path(&a.source, &b.source));
@@ -1448,7 +1487,7 @@ impl Live {
             .migration_files
             .sort_by(|a, b| a.sql.source.path.cmp(&b.sql.source.path));
         let charts = self.parts.charts.values().cloned().collect();
-        finish(
+        let fragment_problems = finish(
             p,
             (
                 self.parts.migration_files.clone(),
@@ -1459,6 +1498,8 @@ impl Live {
             &self.side,
             config,
             None,
+            fragments,
         );
+        self.fragment_problems = fragment_problems;
     }
 }

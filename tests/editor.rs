@@ -528,3 +528,155 @@ vim.cmd('qa!')
     );
     assert_eq!(v["cleared"], true, "{v}");
 }
+
+/// What a release's findings are, compared exactly.
+fn judged(
+    head: &rollsafe::project::Project,
+    config: &rollsafe::config::Config,
+    root: &std::path::Path,
+) -> Vec<String> {
+    let opts = rollsafe::check::Options {
+        root: Some(root.to_path_buf()),
+        cwd: Some(root.to_path_buf()),
+        ..Default::default()
+    };
+    let rules = rollsafe::check::selected(config, &opts);
+    rollsafe::check::judge(head, None, None, config, &opts, false, (root, root), &rules)
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{}:{} {} {}",
+                d.code,
+                d.location.path,
+                d.location.line,
+                d.location.column,
+                d.message,
+                d.fingerprint
+            )
+        })
+        .collect()
+}
+
+/// The server re-parses only the files that changed: after any one file is edited (and
+/// after it is put back), the findings are exactly those of the release loaded afresh.
+#[test]
+fn incremental_reload_finds_what_a_fresh_load_finds() {
+    use rollsafe::discover::{Filter, RawFile, walk_all};
+    use rollsafe::project::Live;
+    let mut roots: Vec<std::path::PathBuf> = Vec::new();
+    let mut stack = vec![common::repo().join("fixtures")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else if e.file_name() == "rollsafe.toml" {
+                roots.push(d.clone());
+            }
+        }
+    }
+    roots.sort();
+    assert!(roots.len() > 20, "{roots:?}");
+    let mut edits = 0;
+    for root in &roots {
+        let opts = rollsafe::check::Options::default();
+        let config = rollsafe::check::load_config(&opts, root, root).unwrap();
+        let filter = Filter::new(&config.include, &config.exclude);
+        let read = || walk_all(root, &filter, 1 << 23);
+        let (files, others) = read();
+        let mut live = Live::new(files, others.clone(), &config);
+        let original = judged(live.project(), &config, root);
+        // As `check` loads it.
+        let mut loaded = rollsafe::project::load(read().0, &config);
+        loaded.paths.extend(others.clone());
+        assert_eq!(
+            original,
+            judged(&loaded, &config, root),
+            "{}",
+            root.display()
+        );
+        let paths: Vec<String> = live.files().iter().map(|f| f.path.clone()).collect();
+        for path in paths {
+            let (files, _) = read();
+            let old = files.iter().find(|f| f.path == path).unwrap();
+            let comment = if path.ends_with(".sql") { "--" } else { "#" };
+            let mut bytes = old.bytes.clone();
+            if path.ends_with(".json") {
+                continue;
+            }
+            // An edit that moves every line below the top, and one that renames.
+            bytes.splice(0..0, format!("{comment} edited\n").bytes());
+            let edited = String::from_utf8_lossy(&bytes).replace("name: ", "name: x");
+            let size = edited.len() as u64;
+            live.update(
+                vec![RawFile::read(
+                    path.clone(),
+                    edited.clone().into_bytes(),
+                    size,
+                )],
+                &[],
+                &config,
+            );
+            let mut fresh_files: Vec<RawFile> = read().0;
+            for f in &mut fresh_files {
+                if f.path == path {
+                    *f = RawFile::read(path.clone(), edited.clone().into_bytes(), size);
+                }
+            }
+            let fresh = Live::new(fresh_files, others.clone(), &config);
+            assert_eq!(
+                judged(live.project(), &config, root),
+                judged(fresh.project(), &config, root),
+                "{} after editing {path}",
+                root.display()
+            );
+            live.update(
+                vec![RawFile::read(path.clone(), old.bytes.clone(), old.size)],
+                &[],
+                &config,
+            );
+            assert_eq!(
+                judged(live.project(), &config, root),
+                original,
+                "{} after putting {path} back",
+                root.display()
+            );
+            edits += 1;
+        }
+        // A file added, then removed.
+        let added = "apiVersion: v1\nkind: Service\nmetadata:\n  name: added\nspec:\n  selector: {app: nobody}\n  ports: [{port: 80}]\n";
+        live.update(
+            vec![RawFile::read(
+                "added/svc.yaml".into(),
+                added.into(),
+                added.len() as u64,
+            )],
+            &[],
+            &config,
+        );
+        let mut with_added = read().0;
+        with_added.push(RawFile::read(
+            "added/svc.yaml".into(),
+            added.into(),
+            added.len() as u64,
+        ));
+        assert_eq!(
+            judged(live.project(), &config, root),
+            judged(
+                Live::new(with_added, others.clone(), &config).project(),
+                &config,
+                root
+            ),
+            "{}",
+            root.display()
+        );
+        live.update(Vec::new(), &["added/svc.yaml".to_string()], &config);
+        assert_eq!(
+            judged(live.project(), &config, root),
+            original,
+            "{}",
+            root.display()
+        );
+    }
+    assert!(edits > 100, "{edits}");
+}

@@ -192,8 +192,9 @@ fn publish(conn: &Connection, session: &mut Session, told: &mut Option<String>) 
         send_notification::<lsp::notification::PublishDiagnostics>(conn, p);
     }
     if std::env::var_os("ROLLSAFE_TIMING").is_some() {
+        let (files, bytes) = session.held();
         eprintln!(
-            "rollsafe server: checked in {:?} ({parsed} files parsed, {n} files published)",
+            "rollsafe server: checked in {:?} ({parsed} files parsed, {n} files published; holding {files} files, {bytes} bytes)",
             t.elapsed()
         );
     }

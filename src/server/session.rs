@@ -299,7 +299,12 @@ impl Session {
     /// Checks the project and returns the publications to send: every file whose
     /// findings differ from what was last published (an empty list clears a file).
     pub fn check(&mut self) -> (Vec<lsp::PublishDiagnosticsParams>, usize) {
+        let timing = std::env::var_os("ROLLSAFE_TIMING").is_some();
+        let t = Instant::now();
         let parsed = self.refresh();
+        if timing {
+            eprintln!("rollsafe server: project updated in {:?}", t.elapsed());
+        }
         if let Some(b) = &self.base {
             self.live.project_mut().mark_new_migrations(&b.project);
         }
@@ -324,6 +329,9 @@ impl Session {
             by_path.entry(d.location.path.clone()).or_default().push(d);
         }
         self.findings = by_path;
+        if timing {
+            eprintln!("rollsafe server: judged at {:?}", t.elapsed());
+        }
         (self.publications(), parsed)
     }
 
@@ -358,6 +366,12 @@ impl Session {
         }
         self.published = now;
         out
+    }
+
+    /// How many files the project holds in memory, and their bytes.
+    pub fn held(&self) -> (usize, usize) {
+        let files = self.live.files();
+        (files.len(), files.iter().map(|f| f.bytes.len()).sum())
     }
 
     /// The findings of a document whose LSP range holds `pos`.
