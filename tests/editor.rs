@@ -680,3 +680,57 @@ fn incremental_reload_finds_what_a_fresh_load_finds() {
     }
     assert!(edits > 100, "{edits}");
 }
+
+/// `base` from rollsafe.toml: resolved to the merge base once, and again when HEAD moves.
+#[test]
+fn server_follows_the_base_when_head_moves() {
+    use common::gitrepo::{git, have};
+    if !have("git") {
+        return;
+    }
+    let p = project(&[
+        ("rollsafe.toml", "base = \"main\"\n"),
+        (
+            "db/migrations/000001_init.up.sql",
+            "CREATE TABLE users (id int PRIMARY KEY, fax text);\n",
+        ),
+        ("db/migrations/000001_init.down.sql", "DROP TABLE users;\n"),
+    ]);
+    let dir = p.path();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "init"]);
+    git(dir, &["checkout", "-qb", "feature"]);
+    let mut c = Client::start(dir);
+    // A new migration, not yet saved: new in this release, so judged.
+    let drop = uri(dir, "db/migrations/000002_drop.up.sql");
+    let text = "ALTER TABLE users DROP COLUMN fax;\n";
+    c.notify(
+        "textDocument/didOpen",
+        serde_json::json!({"textDocument": {"uri": drop, "languageId": "sql", "version": 1, "text": text}}),
+    );
+    let got = c.published(&drop);
+    assert!(codes(&got).contains(&"M101".to_string()), "{got}");
+    // The migration is committed and `main` moves to it: the merge base now holds it,
+    // so it shipped with the base and is not reported any more.
+    std::fs::write(dir.join("db/migrations/000002_drop.up.sql"), text).unwrap();
+    std::fs::write(
+        dir.join("db/migrations/000002_drop.down.sql"),
+        "-- nothing\n",
+    )
+    .unwrap();
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "drop"]);
+    git(dir, &["branch", "-f", "main", "HEAD"]);
+    // HEAD is looked at no more than once a second.
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    c.notify(
+        "textDocument/didChange",
+        serde_json::json!({"textDocument": {"uri": drop, "version": 2}, "contentChanges": [{"text": text}]}),
+    );
+    let got = c.published(&drop);
+    assert_eq!(codes(&got), Vec::<String>::new(), "{got}");
+    c.request("shutdown", serde_json::Value::Null);
+    c.notify("exit", serde_json::Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}
