@@ -144,13 +144,34 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
         migrations::walk::Judge::Newest
     };
     let t = std::time::Instant::now();
-    migrations::walk::run(
-        &cx.head.migration_sets,
-        rules,
-        &cx.config.migrations,
-        judge,
-        &mut out,
-    );
+    let mut key: Vec<&'static str> = rules.iter().map(|r| r.meta().code).collect();
+    key.push(match judge {
+        migrations::walk::Judge::All => "all",
+        migrations::walk::Judge::New => "new",
+        migrations::walk::Judge::Newest => "newest",
+    });
+    let cached = cx.head.migration_walk.lock().ok().and_then(|c| {
+        c.as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, found)| found.clone())
+    });
+    match cached {
+        Some(found) => out.extend(found),
+        None => {
+            let mut found = Vec::new();
+            migrations::walk::run(
+                &cx.head.migration_sets,
+                rules,
+                &cx.config.migrations,
+                judge,
+                &mut found,
+            );
+            if let Ok(mut c) = cx.head.migration_walk.lock() {
+                *c = Some((key, found.clone()));
+            }
+            out.extend(found);
+        }
+    }
     if timing {
         eprintln!(
             "rollsafe timing: migration replay and rules took {:?}",

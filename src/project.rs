@@ -103,6 +103,11 @@ pub struct Project {
     pub file_count: usize,
     /// A Flyway configuration allows out-of-order migrations (`outOfOrder = true`).
     pub flyway_out_of_order: bool,
+    /// The findings of the migration walk, by the rules and judgement they were made
+    /// with: a project kept in memory ([`Live`]) walks its migrations again only when one
+    /// of them changed.
+    pub migration_walk:
+        std::sync::Mutex<Option<(Vec<&'static str>, Vec<crate::diagnostic::Diagnostic>)>>,
 }
 
 impl Project {
@@ -1443,6 +1448,13 @@ impl Live {
                 .iter()
                 .chain(removed.iter().copied())
                 .any(|path| is_api(&self.project, path));
+        let is_migration =
+            |p: &Project, path: &str| matches!(p.sources.get(path), Some((_, FileKind::Migration)));
+        let mut migrations_touched = paths_changed
+            || changed_paths
+                .iter()
+                .chain(removed.iter().copied())
+                .any(|path| is_migration(&self.project, path));
         for p in &removed {
             self.parts.remove(&mut self.project, p);
         }
@@ -1460,6 +1472,10 @@ impl Live {
             self.parts.remove(&mut self.project, &p);
             self.parts.add(&mut self.project, &p, o);
             api_touched |= is_api(&self.project, &p);
+            migrations_touched |= is_migration(&self.project, &p);
+        }
+        if migrations_touched && let Ok(walk) = self.project.migration_walk.get_mut() {
+            *walk = None;
         }
         self.rebuild(config, !api_touched);
         if std::env::var_os("ROLLSAFE_TIMING").is_some() {

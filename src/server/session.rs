@@ -350,8 +350,14 @@ impl Session {
         let mut paths: BTreeSet<&String> = now.keys().collect();
         paths.extend(self.published.keys());
         for path in paths {
-            let new = now.get(path).cloned().unwrap_or_default();
-            if self.published.get(path).cloned().unwrap_or_default() == new {
+            let new = now.get(path).map(Vec::as_slice).unwrap_or_default();
+            if self
+                .published
+                .get(path)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                == new
+            {
                 continue;
             }
             let Some(uri) = self.uri_of(path) else {
@@ -360,7 +366,7 @@ impl Session {
             let version = self.docs.get(&uri).map(|(v, _)| *v);
             out.push(lsp::PublishDiagnosticsParams {
                 uri,
-                diagnostics: new,
+                diagnostics: new.to_vec(),
                 version,
             });
         }
