@@ -1,5 +1,5 @@
 //! The `check` pipeline: load head (and base), run the rules, then suppress, filter and
-//! fingerprint the findings. Everything the CLI, tests and a future language server need.
+//! fingerprint the findings. Everything the CLI, tests and the language server need.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

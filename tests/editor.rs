@@ -407,6 +407,13 @@ fn server_publishes_cross_file_findings_hovers_and_suppresses() {
     assert_eq!(codes(&got), Vec::<String>::new(), "{got}");
     assert_eq!(got["version"], 1);
 
+    // Saving publishes the document's findings again, even unchanged.
+    c.notify(
+        "textDocument/didSave",
+        serde_json::json!({"textDocument": {"uri": app}}),
+    );
+    assert_eq!(c.published(&app)["version"], 1);
+
     // Closing the Deployment's buffer: the file on disk counts again.
     c.notify(
         "textDocument/didClose",

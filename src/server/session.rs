@@ -50,6 +50,9 @@ pub struct Session {
     buffer_only: BTreeSet<String>,
     /// The configuration or HEAD changed: everything is read again.
     reload: bool,
+    /// Saved documents: their findings are published after the next check even when
+    /// they did not change.
+    saved: BTreeSet<String>,
     /// The findings of the last check, by project path.
     pub findings: BTreeMap<String, Vec<Diagnostic>>,
     published: HashMap<String, Vec<lsp::Diagnostic>>,
@@ -102,6 +105,7 @@ impl Session {
             dirty: BTreeSet::new(),
             buffer_only: BTreeSet::new(),
             reload: true,
+            saved: BTreeSet::new(),
             findings: BTreeMap::new(),
             published: HashMap::new(),
             head_checked: Instant::now(),
@@ -226,11 +230,14 @@ impl Session {
             self.reload = true;
         } else if !self.docs.contains_key(uri) {
             self.dirty.insert(path);
+        } else {
+            // Saved from its buffer: the buffer already was its contents.
+            self.saved.insert(path);
         }
     }
 
     pub fn needs_check(&self) -> bool {
-        self.reload || !self.dirty.is_empty()
+        self.reload || !self.dirty.is_empty() || !self.saved.is_empty()
     }
 
     /// Whether HEAD moved since the base was resolved (looked at most once a second).
@@ -349,6 +356,7 @@ impl Session {
         let mut out = Vec::new();
         let mut paths: BTreeSet<&String> = now.keys().collect();
         paths.extend(self.published.keys());
+        paths.extend(self.saved.iter());
         for path in paths {
             let new = now.get(path).map(Vec::as_slice).unwrap_or_default();
             if self
@@ -357,6 +365,7 @@ impl Session {
                 .map(Vec::as_slice)
                 .unwrap_or_default()
                 == new
+                && !self.saved.contains(path.as_str())
             {
                 continue;
             }
@@ -371,6 +380,7 @@ impl Session {
             });
         }
         self.published = now;
+        self.saved.clear();
         out
     }
 
