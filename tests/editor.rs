@@ -447,6 +447,43 @@ fn server_publishes_cross_file_findings_hovers_and_suppresses() {
     );
     assert_eq!(codes(&c.published(&app)), Vec::<String>::new());
 
+    // Related locations name their file: an autoscaler in a new buffer makes the
+    // Deployment's spec.replicas a finding that points at it.
+    let hpa = uri(p.path(), "deploy/hpa.yaml");
+    let hpa_text = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: app
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: app}
+  minReplicas: 2
+  maxReplicas: 5
+";
+    c.notify(
+        "textDocument/didOpen",
+        serde_json::json!({"textDocument": {"uri": hpa, "languageId": "yaml", "version": 1, "text": hpa_text}}),
+    );
+    let got = c.published(&app);
+    let k303 = got["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "K303")
+        .unwrap_or_else(|| panic!("{got}"));
+    // `replicas` of the Deployment, line 6.
+    assert_eq!(
+        k303["range"]["start"],
+        serde_json::json!({"line": 5, "character": 2})
+    );
+    let related = &k303["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], hpa, "{k303}");
+    // The autoscaler's name.
+    assert_eq!(
+        related["location"]["range"],
+        serde_json::json!({"start": {"line": 3, "character": 8}, "end": {"line": 3, "character": 11}})
+    );
+    assert_eq!(related["message"], "the autoscaler");
+
     c.notify(
         "textDocument/didClose",
         serde_json::json!({"textDocument": {"uri": config}}),
