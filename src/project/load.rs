@@ -27,7 +27,7 @@ use crate::source::SourceFile;
 use crate::sql::{self, SqlFile};
 use crate::yaml::{self, Flavor, Node};
 
-enum Loaded {
+pub(super) enum Loaded {
     Migration(MigrationFile),
     Manifest(ManifestFile),
     Compose(ComposeFile),
@@ -41,11 +41,11 @@ enum Loaded {
 
 /// What loading one file gives: its parse, its source (kept for snippets and
 /// suppressions), its problems, and the byte ranges of its secret values.
-struct LoadOut {
-    loaded: Loaded,
-    source: Option<(Arc<SourceFile>, FileKind)>,
-    problems: Vec<Problem>,
-    secrets: Vec<(usize, usize)>,
+pub(super) struct LoadOut {
+    pub(super) loaded: Loaded,
+    pub(super) source: Option<(Arc<SourceFile>, FileKind)>,
+    pub(super) problems: Vec<Problem>,
+    pub(super) secrets: Vec<(usize, usize)>,
 }
 
 impl LoadOut {
@@ -169,7 +169,7 @@ fn bad_text(path: &str, bytes: &[u8], at: usize, message: String, help: &str) ->
     }
 }
 
-fn load_one(
+pub(super) fn load_one(
     f: &RawFile,
     config: &Config,
     side: &Side,
@@ -656,9 +656,9 @@ type Secrets = Vec<(usize, usize)>;
 /// Reads a file by path, `None` when it does not exist.
 pub(super) type ReadFile = dyn Fn(&str) -> Option<String>;
 
-fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>) -> Project {
-    let side = side_facts(&files);
-    let overrides: Vec<(globset::GlobMatcher, String)> = config
+/// `[classify]` globs of the configuration, compiled.
+pub(super) fn overrides(config: &Config) -> Vec<(globset::GlobMatcher, String)> {
+    config
         .classify
         .iter()
         .filter_map(|(g, k)| {
@@ -666,7 +666,12 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
                 .ok()
                 .map(|g| (g.compile_matcher(), k.clone()))
         })
-        .collect();
+        .collect()
+}
+
+fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>) -> Project {
+    let side = side_facts(&files);
+    let overrides = overrides(config);
     let outs: Vec<LoadOut> = files
         .par_iter()
         .map(|f| load_one(f, config, &side, &overrides))
@@ -709,6 +714,6 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
         charts,
         kustomizations,
     };
-    index::build(&mut p, parsed, &files, extra_read, &side, config);
+    index::build(&mut p, parsed, &files, extra_read, &side, config, None);
     p
 }

@@ -92,7 +92,7 @@ fn a_missing_path_or_stdin_is_a_usage_error() {
     let (code, _, err) = run(rollsafe().args(["check", "-"]).current_dir(p.path()));
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("stdin") && err.contains("not supported yet"),
+        err.contains("stdin") && err.contains("--stdin-filename"),
         "{err}"
     );
 }

@@ -25,8 +25,9 @@ const LAYERS: &[(&str, &[&str])] = &[
         "models",
         &["model", "k8s", "api", "migrations", "traffic", "settings"],
     ),
-    // One release: discovery, classification, loading, the index, suppressions.
-    ("project", &["project"]),
+    // One release: discovery, classification, loading, the index, suppressions, and the
+    // overlay of unsaved contents (stdin, editor buffers) the loader reads through.
+    ("project", &["project", "overlay"]),
     // The rules, the rule context and the migration walk that drives the M rules.
     ("rules", &["rules"]),
     // What users write (rollsafe.toml: validated against the rule registry) and the
@@ -36,8 +37,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("pipeline", &["check", "diff", "relocate", "workspace"]),
     // One file per output format: sees the outcome, diagnostics and sources.
     ("reports", &["report"]),
-    // The face: arguments in, exit code out.
-    ("cli", &["cli", "show_settings", "init"]),
+    // The faces: arguments in, exit code out; the language server over stdio.
+    ("cli", &["cli", "show_settings", "init", "server"]),
 ];
 
 /// The reports see the outcome (diagnostics, sources) and nothing of how it was made;

@@ -16,6 +16,7 @@ mod cli;
 mod cli_extras;
 mod config;
 mod corpus;
+mod editor;
 mod fixtures;
 mod formats;
 mod hostile;
