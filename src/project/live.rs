@@ -20,19 +20,19 @@ use crate::source::SourceFile;
 /// What the files of a release give, each on its own, that is not kept in the project as
 /// such: the parts that [`index::build`] assembles.
 #[derive(Default)]
-struct Parts {
-    migration_files: Vec<MigrationFile>,
-    kustomizations: Vec<Kustomization>,
+pub(super) struct Parts {
+    pub(super) migration_files: Vec<MigrationFile>,
+    pub(super) kustomizations: Vec<Kustomization>,
     /// Helm template path → its chart.
-    charts: std::collections::BTreeMap<String, String>,
+    pub(super) charts: std::collections::BTreeMap<String, String>,
     /// The problems of each file alone (parse errors, skips).
-    problems: Vec<Problem>,
+    pub(super) problems: Vec<Problem>,
 }
 
 impl Parts {
     /// Adds one file's load result: to the project what it keeps per file, to the parts
     /// the rest.
-    fn add(&mut self, p: &mut Project, path: &str, o: LoadOut) {
+    pub(super) fn add(&mut self, p: &mut Project, path: &str, o: LoadOut) {
         self.problems.extend(o.problems);
         if let Some((src, _)) = &o.source
             && !o.secrets.is_empty()

@@ -3,7 +3,6 @@
 //! parse `load_compose`, `load_openapi`, `load_aws`, `load_manifest`); `load_one` only
 //! decides which. The results go to `index::build`.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -682,37 +681,15 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
         paths: files.iter().map(|f| f.path.clone()).collect(),
         ..Default::default()
     };
-    let mut mfiles = Vec::new();
-    let mut charts = BTreeSet::new();
-    let mut kustomizations = Vec::new();
-    for o in outs {
-        p.problems.extend(o.problems);
-        if let Some((src, _)) = &o.source
-            && !o.secrets.is_empty()
-        {
-            p.secrets.insert(src.path.clone(), o.secrets.into());
-        }
-        if let Some((src, kind)) = o.source {
-            p.sources.insert(src.path.clone(), (src, kind));
-        }
-        match o.loaded {
-            Loaded::Migration(m) => mfiles.push(m),
-            Loaded::Manifest(m) => p.manifests.push(m),
-            Loaded::Compose(c) => p.compose.push(c),
-            Loaded::Env(e) => p.env_files.push(e),
-            Loaded::OpenApi(a) => p.openapi.push(a),
-            Loaded::Aws(a) => p.aws.push(a),
-            Loaded::Kustomization(k) => kustomizations.push(k),
-            Loaded::Helm(chart) => {
-                charts.insert(chart);
-            }
-            Loaded::None => {}
-        }
+    let mut parts = super::live::Parts::default();
+    for (f, o) in files.iter().zip(outs) {
+        parts.add(&mut p, &f.path, o);
     }
+    p.problems = parts.problems;
     let parsed = index::Parsed {
-        migrations: mfiles,
-        charts,
-        kustomizations,
+        migrations: parts.migration_files,
+        charts: parts.charts.into_values().collect(),
+        kustomizations: parts.kustomizations,
     };
     index::build(&mut p, parsed, &files, extra_read, &side, config, None);
     p
