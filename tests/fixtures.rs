@@ -54,6 +54,8 @@ fixture!(lock_fold, "lock-fold");
 fixture!(data_kept, "data-kept");
 fixture!(name_references, "name-references");
 fixture!(rolling_updates, "rolling-updates");
+fixture!(fresh_repos, "fresh-repos");
+fixture!(deploy_stop_then_migrate, "deploy-stop-then-migrate");
 
 /// A monorepo (`fixtures/monorepo`, as a git history): each `rollsafe.toml` governs its
 /// own subtree — the top one ignores M209, billing's does not — a project never reads
