@@ -343,6 +343,7 @@ pub fn run(
         .collect();
     let mut found: Vec<Diagnostic> = found.into_iter().flatten().collect();
     super::noise::merge_variants(sets, &mut found);
+    super::noise::shape_deploy(&mut found, config);
     out.extend(found);
 }
 
