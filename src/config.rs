@@ -326,6 +326,11 @@ lock-timeout-required = true
 # Lock and availability findings (M2xx) on down parts, which run only in a rollback, are
 # one level lower (error → warning → info).
 demote-down-parts = true
+# How a release meets the database: "rolling" (the previous release serves while the new
+# one migrates) or "stop-then-migrate" (it is stopped first, as a single instance that
+# migrates at startup is): then lock findings (M2xx) are info and mixed-version findings
+# (M1xx) speak of a rollback only, one level lower.
+deploy = "rolling"
 
 [workloads]
 # K102: a liveness probe with no startup probe must leave the container at least this many

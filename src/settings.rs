@@ -263,6 +263,24 @@ pub struct MigrationsConfig {
     /// level lower.
     #[serde(default = "yes")]
     pub demote_down_parts: bool,
+    /// How a release meets the database: `rolling` (the previous release keeps serving
+    /// while the new one migrates) or `stop-then-migrate` (the previous release is stopped
+    /// first; one instance migrates, then serves).
+    #[serde(default)]
+    pub deploy: DeployStyle,
+}
+
+/// `[migrations] deploy`: whether the previous release runs while a migration does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeployStyle {
+    /// The previous release serves during the migration and the rollout (the default:
+    /// every mixed-version and lock rule applies).
+    #[default]
+    Rolling,
+    /// The previous release is stopped, the migration runs, then the new release starts:
+    /// lock findings are info, mixed-version findings concern only a rollback.
+    StopThenMigrate,
 }
 
 fn yes() -> bool {
@@ -278,6 +296,7 @@ impl Default for MigrationsConfig {
             assume_in_transaction: None,
             lock_timeout_required: true,
             demote_down_parts: true,
+            deploy: DeployStyle::Rolling,
         }
     }
 }

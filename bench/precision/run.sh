@@ -16,6 +16,8 @@ out="${PRECISION_OUT:-/work/precision-out}"
 pairs="$(dirname "$0")/PAIRS.tsv"
 [ -x "$rollsafe" ] || { echo "no rollsafe binary at $rollsafe (build it, or set ROLLSAFE)" >&2; exit 2; }
 rm -rf "$out/json" && mkdir -p "$out/json"
+deploy_config="$out/deploy-stop-then-migrate.toml"
+printf '[migrations]\ndeploy = "stop-then-migrate"\n' >"$deploy_config"
 
 failed=0
 while IFS=$'\t' read -r repo base head _paths; do
@@ -29,6 +31,11 @@ while IFS=$'\t' read -r repo base head _paths; do
     for mode in base nobase; do
         args=(check --root "$d/$head" --format json --fail-on never --no-color)
         [ "$mode" = base ] && args+=(--base "$d/$base")
+        # PRECISION_DEPLOY=1: projects whose upstream documents a stop-then-migrate
+        # release (DEPLOY.tsv) run with that setting, as their users would write it.
+        if [ "${PRECISION_DEPLOY:-0}" = 1 ] && grep -q "^$repo	stop-then-migrate	" "$(dirname "$pairs")/DEPLOY.tsv"; then
+            args+=(--config "$deploy_config")
+        fi
         report="$out/json/${repo/\//__}/$base..$head.$mode.json"
         # --fail-on never: any non-zero exit is then a usage error or a crash, which
         # is recorded and the run goes on with the other pairs.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores a precision run against the judged table.
 
-    python3 bench/precision/score.py [findings.tsv] [JUDGED.tsv]
+    python3 bench/precision/score.py [--only REPO,REPO] [findings.tsv] [JUDGED.tsv]
 
 Every error and warning of the run (run.sh's findings.tsv) is looked up in the judged
 table by (repo, base, head, mode, code, location); the script prints true / noise /
@@ -10,6 +10,12 @@ covers yet (judge them, then add them to JUDGED.tsv)."""
 import collections, csv, os, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
+args = sys.argv[1:]
+only = None  # --only: score a subset of repositories (e.g. the ones judged before tuning)
+if len(args) >= 2 and args[0] == "--only":
+    only = set(args[1].split(","))
+    args = args[2:]
+sys.argv = [sys.argv[0]] + args
 findings = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PRECISION_OUT", "/work/precision-out") + "/findings.tsv"
 judged = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "JUDGED.tsv")
 
@@ -21,6 +27,8 @@ with open(judged) as f:
 total, by_mode, by_repo, missing = collections.Counter(), {}, {}, []
 with open(findings) as f:
     for r in csv.DictReader(f, delimiter="\t"):
+        if only is not None and r["repo"] not in only:
+            continue
         v = verdicts.get(key(r, "file:line"))
         if v is None:
             missing.append(r)

@@ -82,6 +82,8 @@ fn verdicts(suffix: &str) -> (Level, Level) {
         | "unevaluated-properties-removed" => (I, E),
         "dependent-required-changed" => (E, E),
         "enum-value-added" => (I, W),
+        // `null` added to the enum of a schema that was already nullable (see schema.rs).
+        "enum-null-listed" => (I, I),
         // A property old clients still send: accepted and ignored, or rejected.
         "removed" => (W, I),
         // Under `not`, a change inverts its meaning; which way is not decided here.

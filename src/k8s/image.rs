@@ -3,7 +3,7 @@
 
 use crate::k8s::Index;
 use crate::k8s::kustomize::split_image;
-use crate::k8s::pod::{Container, Pod};
+use crate::k8s::pod::{Container, Pod, Role};
 
 /// (repository, tag) of a reference; the tag is `None` for `app` and for digests only.
 pub fn parts(image: &str) -> (&str, Option<&str>) {
@@ -32,6 +32,20 @@ pub fn containers(ix: &Index) -> Vec<(&Pod, &Container, String)> {
                 continue;
             };
             if raw.contains("{{") || raw.contains("${") || raw.contains('$') {
+                continue;
+            }
+            // A kustomize replacement writes it at build time from another object.
+            let init = |r: Role| matches!(r, Role::Init | Role::Sidecar);
+            let index = pod
+                .containers
+                .iter()
+                .filter(|o| init(o.role) == init(c.role))
+                .position(|o| std::ptr::eq(o, c))
+                .unwrap_or(0);
+            if inst
+                .transform
+                .image_replaced(&inst.kind, &inst.name, init(c.role), index, &c.name)
+            {
                 continue;
             }
             out.push((pod, c, inst.transform.image(raw)));

@@ -28,6 +28,10 @@ pub struct Transform {
     pub selector_labels: BTreeMap<String, String>,
     /// `images:` entries, outermost last: (name, newName, newTag or digest).
     pub images: Vec<ImageOverride>,
+    /// Containers whose `image` a `replacements:` entry writes at build time, from a
+    /// field of another object: (target, init containers?, container index or name, or
+    /// `None` for all).
+    pub replaced_images: Vec<(Target, bool, Option<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +189,16 @@ impl Kustomization {
             }
             t.labels.extend(pairs);
         }
+        for r in d.get("replacements").map(Node::items).unwrap_or(&[]) {
+            for target in r.get("targets").map(Node::items).unwrap_or(&[]) {
+                let select = target.get("select").map(Target::read).unwrap_or_default();
+                for path in target.get("fieldPaths").map(Node::items).unwrap_or(&[]) {
+                    if let Some((init, which)) = path.as_str().and_then(replaced_container) {
+                        t.replaced_images.push((select.clone(), init, which));
+                    }
+                }
+            }
+        }
         for i in d.get("images").map(Node::items).unwrap_or(&[]) {
             let Some(name) = i.get("name").and_then(Node::as_str) else {
                 continue;
@@ -307,6 +321,8 @@ impl Transform {
         selector_labels.extend(outer.selector_labels.clone());
         let mut images = self.images.clone();
         images.extend(outer.images.iter().cloned());
+        let mut replaced_images = self.replaced_images.clone();
+        replaced_images.extend(outer.replaced_images.iter().cloned());
         Transform {
             namespace: outer.namespace.clone().or_else(|| self.namespace.clone()),
             prefix: format!("{}{}", outer.prefix, self.prefix),
@@ -314,7 +330,29 @@ impl Transform {
             labels,
             selector_labels,
             images,
+            replaced_images,
         }
+    }
+
+    /// Whether a `replacements:` entry writes the image of container `index` (named
+    /// `name`) of the object `kind`/`object`: its value then comes from another object at
+    /// build time.
+    pub fn image_replaced(
+        &self,
+        kind: &str,
+        object: &str,
+        init: bool,
+        index: usize,
+        name: &str,
+    ) -> bool {
+        self.replaced_images.iter().any(|(t, in_init, which)| {
+            *in_init == init
+                && t.kind.as_deref().is_none_or(|k| k == kind)
+                && t.name.as_deref().is_none_or(|n| n == object)
+                && which
+                    .as_deref()
+                    .is_none_or(|w| w == name || w == index.to_string())
+        })
     }
 
     /// The image reference after the `images:` overrides.
@@ -339,6 +377,30 @@ impl Transform {
         }
         current
     }
+}
+
+/// The container a replacement's `fieldPath` writes the image of:
+/// `spec.template.spec.containers.0.image` → `Some(Some("0"))`,
+/// `…containers.[name=web].image` → `Some(Some("web"))`, `…containers.*.image` →
+/// `Some(None)` (with whether they are `initContainers`); `None` when the path is not a
+/// container image.
+fn replaced_container(path: &str) -> Option<(bool, Option<String>)> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let n = parts.len();
+    if n < 3 || parts[n - 1] != "image" || !matches!(parts[n - 3], "containers" | "initContainers")
+    {
+        return None;
+    }
+    let which = match parts[n - 2] {
+        "*" => None,
+        w if w.starts_with("[name=") => Some(
+            w.trim_start_matches("[name=")
+                .trim_end_matches(']')
+                .to_string(),
+        ),
+        w => Some(w.to_string()),
+    };
+    Some((parts[n - 3] == "initContainers", which))
 }
 
 /// `registry:5000/app:1.2` → (`registry:5000/app`, Some(`:1.2`)); a digest stays in the

@@ -61,6 +61,8 @@ fixture!(probe_timing, "probe-timing");
 fixture!(table_rename, "table-rename");
 fixture!(drop_default, "drop-default");
 fixture!(truncate, "truncate");
+fixture!(fresh_repos, "fresh-repos");
+fixture!(deploy_stop_then_migrate, "deploy-stop-then-migrate");
 
 /// A monorepo (`fixtures/monorepo`, as a git history): each `rollsafe.toml` governs its
 /// own subtree — the top one ignores M209, billing's does not — a project never reads

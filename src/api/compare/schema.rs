@@ -1402,11 +1402,28 @@ fn enum_changes(b: &Val, h: &Val, out: &mut Out) {
                     .filter(|(k, _)| !hs.iter().any(|(h, _)| h == k))
                     .map(|(k, _)| k.clone())
                     .collect();
-                let added: Vec<String> = hs
+                let mut added: Vec<String> = hs
                     .iter()
                     .filter(|(k, _)| !bs.iter().any(|(b, _)| b == k))
                     .map(|(k, _)| k.clone())
                     .collect();
+                // `null` listed in the enum of a schema that was and stays nullable: the
+                // way the Swagger guide writes a nullable enum ("null must be explicitly
+                // included in the list of enum values"); the schema said null before, so
+                // clients already received it. Info, not a new value.
+                let null_aligned =
+                    kw == "enum" && types(b).1 && types(h).1 && added.iter().any(|k| k == "null");
+                if null_aligned {
+                    added.retain(|k| k != "null");
+                    if let Some((_, n)) = hs.iter().find(|(k, _)| k == "null") {
+                        out.kw(
+                            "enum-null-listed",
+                            "enum value `null` listed in a schema that was already nullable".into(),
+                            n.loc(),
+                            None,
+                        );
+                    }
+                }
                 // One finding per enum, however many values changed.
                 if !removed.is_empty() {
                     out.kw(

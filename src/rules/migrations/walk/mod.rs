@@ -346,6 +346,7 @@ pub fn run(
         .collect();
     let mut found: Vec<Diagnostic> = found.into_iter().flatten().collect();
     noise::merge_variants(sets, &mut found);
+    noise::shape_deploy(&mut found, config);
     out.extend(found);
 }
 

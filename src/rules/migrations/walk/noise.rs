@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::catalogue;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::{MigrationSet, convention};
-use crate::settings::MigrationsConfig;
+use crate::settings::{DeployStyle, MigrationsConfig};
 use crate::sql::Part;
 
 /// Rules about locks and availability while a migration runs (M2xx), without M210: a
@@ -380,5 +380,39 @@ fn merge_into_first(
     found[first].related.extend(locations);
     for &i in rest {
         drop[i] = true;
+    }
+}
+
+/// `[migrations] deploy = "stop-then-migrate"`: the previous release is stopped before the
+/// migration runs and the new one starts after it. Nothing of the application waits on a
+/// lock, so lock and availability findings (M2xx but M203, which is a failure, and M210,
+/// which also concerns transaction size) are info; the previous release meets the new
+/// schema only after a rollback, so mixed-version findings (M1xx) say that, one level
+/// lower. Rollback, data-loss and history rules (M3xx) are unchanged.
+pub fn shape_deploy(found: &mut [Diagnostic], config: &MigrationsConfig) {
+    if config.deploy != DeployStyle::StopThenMigrate {
+        return;
+    }
+    for d in found.iter_mut() {
+        if is_lock_rule(d.code) && d.code != "M203" {
+            if d.severity > Severity::Info {
+                d.severity = Severity::Info;
+                d.message.push_str(
+                    " (info: with `deploy = \"stop-then-migrate\"` the application is stopped while it migrates, so only other clients of the database can queue behind the lock)",
+                );
+            }
+        } else if d.code.starts_with("M1") {
+            d.severity = lower(d.severity);
+            d.message = d
+                .message
+                .replace(
+                    "during the rollout and after a rollback",
+                    "after a rollback",
+                )
+                .replace("during the rollout", "after a rollback");
+            d.message.push_str(
+                " (with `deploy = \"stop-then-migrate\"` no instance of the previous release runs during the migration: only a rollback to it meets the new schema)",
+            );
+        }
     }
 }
