@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use crate::baseline;
 use crate::config::{self, Config};
 pub use crate::diagnostic::Outcome;
+use crate::diagnostic::catalogue;
 use crate::diagnostic::{self, Diagnostic, InputCode, Severity};
 use crate::project::base;
 use crate::project::discover::{Filter, walk_all};
 use crate::project::suppress;
-use crate::project::{self, Project, ProjectCx};
+use crate::project::{self, Project};
+use crate::rules::ProjectCx;
 use crate::rules::{self, Rule};
 
 #[derive(Debug, Clone, Default)]
@@ -143,6 +145,18 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
             t.elapsed()
         );
     }
+    // Every finding carries a severity its rule declares (`severities:` in its document),
+    // so that `rollsafe rules` and SARIF tell `--fail-on` users the truth.
+    #[cfg(debug_assertions)]
+    for d in &out {
+        let declared = rules::find(d.code).map_or(&[][..], |m| m.severities);
+        debug_assert!(
+            declared.contains(&d.severity),
+            "{} reported {:?}, outside its declared severities {declared:?}",
+            d.code,
+            d.severity
+        );
+    }
     diagnostic::sort(&mut out);
     diagnostic::assign_fingerprints(&mut out);
     out
@@ -151,7 +165,16 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
 /// Rules that report something missing: with a base, they report only what the release
 /// changed (a reference added, a definition removed or renamed).
 const ABSENCE: &[&str] = &[
-    "S101", "S102", "S103", "K201", "K204", "K205", "K206", "K301", "K304", "T601",
+    catalogue::S101.code,
+    catalogue::S102.code,
+    catalogue::S103.code,
+    catalogue::K201.code,
+    catalogue::K204.code,
+    catalogue::K205.code,
+    catalogue::K206.code,
+    catalogue::K301.code,
+    catalogue::K304.code,
+    catalogue::T601.code,
 ];
 
 /// One finding repeated identically in several deployment units (the same install bundle

@@ -194,14 +194,19 @@ pub fn rules_listing(format: ListFormat, select: &[String]) -> String {
         }
         ListFormat::Text => {
             let width = metas.iter().map(|m| m.name.len()).max().unwrap_or(0);
+            let levels = metas
+                .iter()
+                .map(|m| m.severity_range().len())
+                .max()
+                .unwrap_or(0);
             metas
                 .iter()
                 .map(|m| {
                     format!(
-                        "{:<5} {:<width$} {:<8} {:<11} {}\n",
+                        "{:<5} {:<width$} {:<levels$} {:<11} {}\n",
                         m.code,
                         m.name,
-                        m.severity.as_str(),
+                        m.severity_range(),
                         m.domain.as_str(),
                         m.summary
                     )

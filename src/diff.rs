@@ -6,7 +6,8 @@ use std::path::{Component, Path, PathBuf};
 use crate::check::{Failure, Outcome, postprocess, run_rules};
 use crate::config::{self, Config};
 use crate::diagnostic::InputCode;
-use crate::project::{self, ProjectCx};
+use crate::project;
+use crate::rules::ProjectCx;
 use crate::rules::{self, Domain};
 
 pub struct DiffOptions {

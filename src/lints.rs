@@ -13,16 +13,6 @@ pub fn doc(code: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-/// Whether `code_or_name` (`M101` or `drop-column`, any case) names a rule: documents are
-/// named `<CODE>-<name>.md`, one per rule (`tests/lint_docs.rs` keeps them one to one). The
-/// loader checks suppressions with it, below the rule registry.
-pub fn is_rule(code_or_name: &str) -> bool {
-    DOCS.iter().any(|(stem, _)| {
-        let (code, name) = stem.split_once('-').unwrap_or((stem, ""));
-        code.eq_ignore_ascii_case(code_or_name) || name.eq_ignore_ascii_case(code_or_name)
-    })
-}
-
 /// `key: value` pairs of the front matter.
 pub fn front_matter(doc: &str) -> Vec<(String, String)> {
     let Some(rest) = doc.strip_prefix("---\n") else {

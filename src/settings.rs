@@ -99,6 +99,18 @@ impl Default for TrafficConfig {
     }
 }
 
+impl TrafficConfig {
+    /// `min-pause` in seconds (5 minutes if it cannot be read, which `config` rejects).
+    pub fn min_pause_secs(&self) -> u64 {
+        parse_duration(&self.min_pause).unwrap_or(300)
+    }
+
+    /// `min-bake` in seconds (5 minutes if it cannot be read, which `config` rejects).
+    pub fn min_bake_secs(&self) -> u64 {
+        parse_duration(&self.min_bake).unwrap_or(300)
+    }
+}
+
 /// `30`, `"30s"`, `"5m"`, `"1h"`, `"1h30m"` → seconds.
 pub fn parse_duration(s: &str) -> Option<u64> {
     let s = s.trim();

@@ -21,7 +21,8 @@ impl Level {
     }
 }
 
-/// Which rule reports a change.
+/// The part of the contract a change touches (each A rule reports one part; the
+/// verdicts — which rule, which severity — are the rules', in `rules/api`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Group {
     /// Endpoints, webhooks and base paths removed.

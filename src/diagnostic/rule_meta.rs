@@ -39,9 +39,10 @@ pub struct RuleMeta {
     pub domain: Domain,
     /// The default severity.
     pub severity: Severity,
-    /// Every severity a finding of the rule may carry, most severe first when they vary
-    /// per finding (`severities:` in the front matter); the default alone otherwise.
-    /// Configuration overrides and demoted rollback parts come on top.
+    /// Every severity a finding of the rule may carry, most severe first, when they vary
+    /// per finding (`severities:` in the front matter); the default alone otherwise. The
+    /// M2xx ranges include their rollback parts, one level lower unless `[migrations]
+    /// demote-down-parts = false`; `[rules] severity` overrides come on top.
     pub severities: &'static [Severity],
     pub summary: &'static str,
     /// The rule compares the head with the base release and only runs when one is given.
@@ -53,6 +54,22 @@ impl RuleMeta {
     pub fn varies(&self) -> bool {
         self.severities.len() > 1
     }
+
+    /// The default severity, and the others its findings may carry: `error (or
+    /// warning)`, `warning (or error, info)`.
+    pub fn severity_range(&self) -> String {
+        let others: Vec<&str> = self
+            .severities
+            .iter()
+            .filter(|s| **s != self.severity)
+            .map(|s| s.as_str())
+            .collect();
+        if others.is_empty() {
+            self.severity.as_str().to_string()
+        } else {
+            format!("{} (or {})", self.severity.as_str(), others.join(", "))
+        }
+    }
 }
 
 /// Every rule's metadata, generated from the front matter of `lints/*.md`: one
@@ -62,4 +79,11 @@ pub mod catalogue {
     use crate::diagnostic::Severity;
 
     include!(concat!(env!("OUT_DIR"), "/rule_meta.rs"));
+
+    /// A rule's metadata by code (`M101`) or name (`drop-column`), case-insensitively.
+    pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
+        CATALOGUE.iter().copied().find(|m| {
+            m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+        })
+    }
 }

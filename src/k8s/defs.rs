@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::k8s::Index;
 use crate::k8s::pod::at_path;
 use crate::model::manifest::ManifestFile;
-use crate::settings::Config;
+use crate::settings::External;
 use crate::source::SourceFile;
 use crate::yaml::{Node, Pos};
 
@@ -50,7 +50,11 @@ pub fn is_sops(node: &Node) -> bool {
         .is_some_and(|s| s.get("mac").is_some() || s.get("version").is_some())
 }
 
-pub fn definitions(ix: &Index, manifests: &[ManifestFile], config: &Config) -> Vec<Definition> {
+pub fn definitions(
+    ix: &Index,
+    manifests: &[ManifestFile],
+    external: &[External],
+) -> Vec<Definition> {
     let mut out = Vec::new();
     for inst in &ix.instances {
         let obj = ix.object(manifests, inst);
@@ -235,7 +239,7 @@ pub fn definitions(ix: &Index, manifests: &[ManifestFile], config: &Config) -> V
             hashed: g.generator.hashed,
         });
     }
-    for e in &config.secrets.external {
+    for e in external {
         let (ns, name, kind, keys) = e.parts();
         let kinds: &[&'static str] = match kind {
             Some("Secret") => &["Secret"],

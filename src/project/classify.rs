@@ -9,6 +9,7 @@ use crate::migrations::{self, Convention, FileInfo, Tool};
 use crate::project::discover::RawFile;
 use crate::settings::MigrationsConfig;
 use crate::sql::Dialect;
+use crate::yaml::Flavor;
 
 /// Per-folder facts some conventions keep next to the migrations.
 #[derive(Default)]
@@ -175,7 +176,7 @@ pub(super) fn under(path: &str, dir: &str) -> bool {
     dir.is_empty() || path.starts_with(&format!("{dir}/"))
 }
 
-pub(super) fn is_compose_name(path: &str) -> bool {
+fn is_compose_name(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let stem = name
         .strip_suffix(".yaml")
@@ -201,7 +202,7 @@ pub(super) fn is_env_name(path: &str) -> bool {
 /// A top-level `openapi:`/`swagger:` key anywhere (generators often sort keys, so it
 /// may be the last line of a 4 MB file), or the JSON key. One pass over the text: this
 /// runs on every YAML and JSON file of the repository.
-pub(super) fn sniff_openapi(text: &str) -> bool {
+fn sniff_openapi(text: &str) -> bool {
     if text.trim_start().starts_with('{') {
         return text.contains("\"openapi\"") || text.contains("\"swagger\"");
     }
@@ -211,7 +212,7 @@ pub(super) fn sniff_openapi(text: &str) -> bool {
 
 /// CloudFormation or SAM templates (`AWSTemplateFormatVersion`, or `AWS::` resource
 /// types), and ECS service definitions in JSON (`deploymentConfiguration`).
-pub(super) fn sniff_aws(text: &str) -> bool {
+fn sniff_aws(text: &str) -> bool {
     !text.contains("apiVersion")
         && (text.contains("AWSTemplateFormatVersion")
             || text.contains("Type: AWS::")
@@ -330,4 +331,92 @@ pub(super) fn dialect_for(
         .as_ref()
         .map(|_| "`[migrations] dialect` names it".to_string());
     (mcfg.dialect(), known)
+}
+
+/// Files only the side facts read (migration tool settings, plans, lock files, module
+/// manifests, Dockerfiles): never loaded themselves.
+pub(super) fn is_side_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(
+        name,
+        "sqitch.plan"
+            | "metadata.toml"
+            | "migration_lock.toml"
+            | "go.mod"
+            | "Cargo.toml"
+            | "flyway.conf"
+            | "flyway.toml"
+    ) || crate::model::compose::is_dockerfile_name(name)
+}
+
+/// What a YAML or JSON file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum YamlKind {
+    /// A compose file; `named` when its name or `[classify]` says so, not only its text.
+    Compose {
+        named: bool,
+    },
+    OpenApi,
+    Aws,
+    Manifest,
+}
+
+impl YamlKind {
+    /// How the tool that reads this kind reads YAML.
+    pub(super) fn flavor(self) -> Flavor {
+        match self {
+            YamlKind::Compose { .. } => Flavor::Compose,
+            YamlKind::OpenApi | YamlKind::Aws => Flavor::Core,
+            YamlKind::Manifest => Flavor::Kubernetes,
+        }
+    }
+
+    /// The kind in a sentence ("manifest cannot be parsed").
+    pub(super) fn what(self) -> &'static str {
+        match self {
+            YamlKind::Compose { .. } => "compose file",
+            YamlKind::OpenApi => "API description",
+            YamlKind::Aws => "CloudFormation template",
+            YamlKind::Manifest => "manifest",
+        }
+    }
+}
+
+/// What a YAML or JSON file is, by `[classify]` (`forced`), by name, or by a sniff of its
+/// text; `None` when it is none of ours.
+pub(super) fn yaml_kind(
+    path: &str,
+    text: &str,
+    side: &Side,
+    forced: Option<&str>,
+) -> Option<YamlKind> {
+    let named_compose = forced == Some("compose") || (forced.is_none() && is_compose_name(path));
+    // A compose file by content: a top-level `services:` mapping and no `apiVersion`.
+    let sniffed_compose = forced.is_none()
+        && !named_compose
+        && !text.contains("apiVersion")
+        && text.lines().any(|l| l.trim_end() == "services:");
+    if named_compose || sniffed_compose {
+        return Some(YamlKind::Compose {
+            named: named_compose,
+        });
+    }
+    if forced == Some("openapi") || (forced.is_none() && sniff_openapi(text)) {
+        // Generators (swag, protoc-gen-openapi) often write one description twice, as
+        // `x.json` and `x.yaml` side by side: the same API, so only the JSON one is read
+        // and every change is reported once.
+        if forced.is_none() && side.has_json_twin(path) {
+            return None;
+        }
+        return Some(YamlKind::OpenApi);
+    }
+    if forced.is_none() && sniff_aws(text) {
+        return Some(YamlKind::Aws);
+    }
+    // Most YAML and JSON in a repository (CI workflows, package.json, i18n tables) is none
+    // of ours: without an `apiVersion` key it cannot be a manifest, so it is not parsed.
+    if forced.is_none() && !text.contains("apiVersion") {
+        return None;
+    }
+    Some(YamlKind::Manifest)
 }

@@ -42,18 +42,14 @@ pub(super) fn build(
         } else {
             format!("{chart}/Chart.yaml")
         };
-        p.problems.push(Problem {
-            code: InputCode::FileSkipped,
-            path,
-            source: None,
-            span: None,
-            message: format!(
+        p.problems.push(Problem::file(
+            InputCode::FileSkipped,
+            &path,
+            format!(
                 "Helm chart `{}` skipped: its templates are not plain YAML; render it (`helm template`) into a folder and check that",
                 if chart.is_empty() { "." } else { chart.as_str() }
             ),
-            help: String::new(),
-            severity: None,
-        });
+        ));
     }
     let mcfg = &config.migrations;
     let assume = mcfg
@@ -77,7 +73,7 @@ pub(super) fn build(
     let t = std::time::Instant::now();
     p.k8s = crate::k8s::Index::build(&p.manifests, parsed.kustomizations, &read);
     p.k8s.refs = crate::k8s::refs::references(&p.k8s, &p.manifests);
-    p.k8s.defs = crate::k8s::defs::definitions(&p.k8s, &p.manifests, config);
+    p.k8s.defs = crate::k8s::defs::definitions(&p.k8s, &p.manifests, &config.secrets.external);
     if std::env::var_os("ROLLSAFE_TIMING").is_some() {
         eprintln!("rollsafe timing: object index built in {:?}", t.elapsed());
     }

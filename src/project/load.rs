@@ -1,6 +1,7 @@
-//! Loading a release: each file is classified once and parsed once, in parallel, by the
-//! loader of its kind (`load_sql`, `load_env`, `load_kustomization`, `load_yaml`);
-//! `load_one` only decides which. The results go to `index::build`.
+//! Loading a release: each file is read, classified and parsed once, in parallel, by the
+//! loader of its kind (`load_sql`, `load_env`, `load_kustomization`, and after one YAML
+//! parse `load_compose`, `load_openapi`, `load_aws`, `load_manifest`); `load_one` only
+//! decides which. The results go to `index::build`.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -8,8 +9,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::classify::{
-    Side, dialect_for, dir_of, helm_chart, is_compose_name, is_env_name, side_facts, sniff_aws,
-    sniff_manifest, sniff_openapi, under,
+    Side, YamlKind, dialect_for, dir_of, helm_chart, is_env_name, is_side_file, side_facts,
+    sniff_manifest, under, yaml_kind,
 };
 use super::index;
 use crate::api::doc::OpenApiFile;
@@ -40,7 +41,7 @@ enum Loaded {
 
 /// What loading one file gives: its parse, its source (kept for snippets and
 /// suppressions), its problems, and the byte ranges of its secret values.
-pub(super) struct LoadOut {
+struct LoadOut {
     loaded: Loaded,
     source: Option<(Arc<SourceFile>, FileKind)>,
     problems: Vec<Problem>,
@@ -57,17 +58,14 @@ impl LoadOut {
             secrets: Vec::new(),
         }
     }
-}
 
-pub(crate) fn problem(
-    code: InputCode,
-    src: &Arc<SourceFile>,
-    start: usize,
-    end: usize,
-    message: String,
-    help: &str,
-) -> Problem {
-    Problem::at(code, src, start, end, message, help)
+    /// A file that was not read, for the reason `p` says.
+    fn problem(p: Problem) -> LoadOut {
+        LoadOut {
+            problems: vec![p],
+            ..LoadOut::none()
+        }
+    }
 }
 
 fn yaml_problem(src: &Arc<SourceFile>, e: &yaml::YamlError, what: &str) -> Problem {
@@ -77,7 +75,7 @@ fn yaml_problem(src: &Arc<SourceFile>, e: &yaml::YamlError, what: &str) -> Probl
         e.pos.offset
     };
     let end = (start + 1).min(src.text.len());
-    problem(
+    Problem::at(
         InputCode::InvalidSyntax,
         src,
         start,
@@ -95,7 +93,7 @@ fn duplicate_problems(src: &Arc<SourceFile>, docs: &[Node], out: &mut Vec<Proble
     for (first, later) in dups {
         let s = later.pos.offset;
         let e = s + later.text.len();
-        out.push(problem(
+        out.push(Problem::at(
             InputCode::DuplicateKey,
             src,
             s,
@@ -125,20 +123,11 @@ fn undecodable(path: &str, bytes: &[u8]) -> Option<LoadOut> {
     let (at, message, help) = match crate::decode::classify(bytes) {
         crate::decode::Content::Text => return None,
         crate::decode::Content::Binary => {
-            return Some(LoadOut {
-                loaded: Loaded::None,
-                source: None,
-                problems: vec![Problem {
-                    code: InputCode::FileSkipped,
-                    path: path.to_string(),
-                    source: None,
-                    span: None,
-                    message: "file skipped: it is binary, not text".into(),
-                    help: String::new(),
-                    severity: None,
-                }],
-                secrets: Vec::new(),
-            });
+            return Some(LoadOut::problem(Problem::file(
+                InputCode::FileSkipped,
+                path,
+                "file skipped: it is binary, not text".into(),
+            )));
         }
         crate::decode::Content::Nul(at) => (
             at,
@@ -168,7 +157,7 @@ fn bad_text(path: &str, bytes: &[u8], at: usize, message: String, help: &str) ->
     LoadOut {
         loaded: Loaded::None,
         source: None,
-        problems: vec![problem(
+        problems: vec![Problem::at(
             InputCode::InvalidSyntax,
             &src,
             at,
@@ -195,81 +184,19 @@ fn load_one(
         return LoadOut::none();
     }
     if let Some(u) = &f.unread {
-        return LoadOut {
-            loaded: Loaded::None,
-            source: None,
-            problems: vec![Problem {
-                code: InputCode::FileSkipped,
-                path: path.to_string(),
-                source: None,
-                span: None,
-                message: u.message.clone(),
-                help: String::new(),
-                severity: Some(u.severity),
-            }],
-            secrets: Vec::new(),
-        };
+        let mut p = Problem::file(InputCode::FileSkipped, path, u.message.clone());
+        p.severity = Some(u.severity);
+        return LoadOut::problem(p);
     }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if matches!(
-        name,
-        "sqitch.plan"
-            | "metadata.toml"
-            | "migration_lock.toml"
-            | "go.mod"
-            | "Cargo.toml"
-            | "flyway.conf"
-            | "flyway.toml"
-    ) {
+    if is_side_file(path) {
         return LoadOut::none();
     }
-    if crate::model::compose::is_dockerfile_name(name) {
-        return LoadOut::none();
-    }
-    let lower = name.to_ascii_lowercase();
-    let is_sql = lower.ends_with(".sql");
-    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json");
-    let skip = |message: String| LoadOut {
-        loaded: Loaded::None,
-        source: None,
-        problems: vec![Problem {
-            code: InputCode::FileSkipped,
-            path: path.to_string(),
-            source: None,
-            span: None,
-            message,
-            help: String::new(),
-            severity: None,
-        }],
-        secrets: Vec::new(),
+    let src = match read_text(f, config) {
+        Ok(src) => src,
+        Err(out) => return *out,
     };
-    let max = config
-        .max_file_size
-        .unwrap_or(crate::settings::DEFAULT_MAX_FILE_SIZE);
-    if f.size > max {
-        return skip(format!(
-            "file skipped: {} bytes is over the {} byte limit (`max-file-size`)",
-            f.size, max
-        ));
-    }
-    if let Some(out) = undecodable(path, &f.bytes) {
-        return out;
-    }
-    let text = match std::str::from_utf8(&f.bytes) {
-        Ok(t) => t.to_string(),
-        Err(e) => {
-            let at = e.valid_up_to();
-            return bad_text(
-                path,
-                &f.bytes,
-                at,
-                format!("file is not valid UTF-8 (invalid byte at offset {at})"),
-                "save the file as UTF-8",
-            );
-        }
-    };
-    let src = SourceFile::new(path, text);
-    if is_sql || forced == Some("migration") {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".sql") || forced == Some("migration") {
         return load_sql(path, src, config, side, forced);
     }
     if is_env_name(path) || forced == Some("env") {
@@ -278,10 +205,66 @@ fn load_one(
     if crate::k8s::kustomize::is_kustomization_name(path) {
         return load_kustomization(path, src);
     }
+    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json");
     if !is_yaml && forced.is_none() {
         return LoadOut::none();
     }
-    load_yaml(path, src, side, forced)
+    if let Some(chart) = helm_chart(path, side)
+        && src.text.contains("{{")
+    {
+        return LoadOut {
+            loaded: Loaded::Helm(chart.to_string()),
+            ..LoadOut::none()
+        };
+    }
+    let Some(kind) = yaml_kind(path, &src.text, side, forced) else {
+        return LoadOut::none();
+    };
+    let (docs, secrets) = match parse_yaml(path, &src, kind, forced) {
+        Ok(parsed) => parsed,
+        Err(out) => return *out,
+    };
+    match kind {
+        YamlKind::Compose { named } => load_compose(src, docs, secrets, named),
+        YamlKind::Aws => load_aws(src, docs, secrets),
+        YamlKind::OpenApi => load_openapi(src, docs, secrets),
+        YamlKind::Manifest => load_manifest(src, docs, secrets, forced == Some("manifest")),
+    }
+}
+
+/// The file's text, or what stops rollsafe reading it: over the size limit (E003), or
+/// not text it can decode (E001, E003).
+fn read_text(f: &RawFile, config: &Config) -> Result<Arc<SourceFile>, Box<LoadOut>> {
+    let path = f.path.as_str();
+    let max = config
+        .max_file_size
+        .unwrap_or(crate::settings::DEFAULT_MAX_FILE_SIZE);
+    if f.size > max {
+        return Err(Box::new(LoadOut::problem(Problem::file(
+            InputCode::FileSkipped,
+            path,
+            format!(
+                "file skipped: {} bytes is over the {} byte limit (`max-file-size`)",
+                f.size, max
+            ),
+        ))));
+    }
+    if let Some(out) = undecodable(path, &f.bytes) {
+        return Err(Box::new(out));
+    }
+    match std::str::from_utf8(&f.bytes) {
+        Ok(t) => Ok(SourceFile::new(path, t.to_string())),
+        Err(e) => {
+            let at = e.valid_up_to();
+            Err(Box::new(bad_text(
+                path,
+                &f.bytes,
+                at,
+                format!("file is not valid UTF-8 (invalid byte at offset {at})"),
+                "save the file as UTF-8",
+            )))
+        }
+    }
 }
 
 /// A SQL migration: its convention, dialect and transaction settings, and its statements.
@@ -350,7 +333,7 @@ fn load_env(src: Arc<SourceFile>) -> LoadOut {
     let mut problems = Vec::new();
     let parsed = env::parse(&src.text);
     for e in &parsed.errors {
-        problems.push(problem(
+        problems.push(Problem::at(
             InputCode::InvalidSyntax,
             &src,
             e.offset,
@@ -407,48 +390,16 @@ fn load_kustomization(path: &str, src: Arc<SourceFile>) -> LoadOut {
     }
 }
 
-/// A YAML or JSON file: a compose file, an API description, a CloudFormation template or
-/// Kubernetes manifests, by name, by a sniff of its text, or as `[classify]` forces.
-fn load_yaml(path: &str, src: Arc<SourceFile>, side: &Side, forced: Option<&str>) -> LoadOut {
-    let mut problems = Vec::new();
-    if let Some(chart) = helm_chart(path, side)
-        && src.text.contains("{{")
-    {
-        return LoadOut {
-            loaded: Loaded::Helm(chart.to_string()),
-            source: None,
-            problems,
-            secrets: Vec::new(),
-        };
-    }
-    let named_compose = forced == Some("compose") || (forced.is_none() && is_compose_name(path));
-    // A compose file by content: a top-level `services:` mapping and no `apiVersion`.
-    let sniffed_compose = forced.is_none()
-        && !named_compose
-        && !src.text.contains("apiVersion")
-        && src.text.lines().any(|l| l.trim_end() == "services:");
-    let compose = named_compose || sniffed_compose;
-    let openapi =
-        forced == Some("openapi") || (forced.is_none() && !compose && sniff_openapi(&src.text));
-    // Generators (swag, protoc-gen-openapi) often write one description twice, as
-    // `x.json` and `x.yaml` side by side: the same API, so only the JSON one is read and
-    // every change is reported once.
-    if openapi && forced.is_none() && side.has_json_twin(path) {
-        return LoadOut::none();
-    }
-    let aws = forced.is_none() && !compose && !openapi && sniff_aws(&src.text);
-    let flavor = if compose {
-        Flavor::Compose
-    } else if openapi || aws {
-        Flavor::Core
-    } else {
-        Flavor::Kubernetes
-    };
-    // Most YAML and JSON in a repository (CI workflows, package.json, i18n tables) is none
-    // of ours: without an `apiVersion` key it cannot be a manifest, so it is not parsed.
-    if !compose && !openapi && !aws && forced.is_none() && !src.text.contains("apiVersion") {
-        return LoadOut::none();
-    }
+/// Parses a YAML or JSON file as the tool that reads its kind does, with the byte ranges
+/// of its secret values. A file that does not parse is a problem when it is surely ours
+/// (named or forced so, an API description, a template, a manifest by its `apiVersion`).
+fn parse_yaml(
+    path: &str,
+    src: &Arc<SourceFile>,
+    kind: YamlKind,
+    forced: Option<&str>,
+) -> Result<(Vec<Node>, Secrets), Box<LoadOut>> {
+    let flavor = kind.flavor();
     let mut secrets = crate::model::secrets::yaml_secret_ranges(&src.text);
     let blanked = (flavor == Flavor::Kubernetes)
         .then(|| blank_crds(&src.text))
@@ -456,49 +407,55 @@ fn load_yaml(path: &str, src: Arc<SourceFile>, side: &Side, forced: Option<&str>
     let docs = match yaml::parse_stream(blanked.as_deref().unwrap_or(&src.text), flavor) {
         Ok(d) => d,
         Err(e) => {
-            if named_compose
-                || openapi
-                || aws
-                || forced == Some("manifest")
-                || sniff_manifest(&src.text)
-            {
-                if src.text.contains("{{") || src.text.contains("{%") {
-                    problems.push(Problem {
-                        code: InputCode::FileSkipped,
-                        path: path.to_string(),
-                        source: None,
-                        span: None,
-                        message: "file skipped: it holds template syntax (`{{ … }}` or `{% … %}`) and is not plain YAML".into(),
-                        help: String::new(),
-                        severity: None,
-                    });
-                } else {
-                    let what = if compose {
-                        "compose file"
-                    } else if openapi {
-                        "API description"
-                    } else if aws {
-                        "CloudFormation template"
-                    } else {
-                        "manifest"
-                    };
-                    problems.push(yaml_problem(&src, &e, what));
-                }
-                return LoadOut {
-                    loaded: Loaded::None,
-                    source: Some((src, FileKind::Other)),
-                    problems,
-                    secrets,
-                };
+            let ours = match kind {
+                YamlKind::Compose { named } => named,
+                YamlKind::OpenApi | YamlKind::Aws => true,
+                YamlKind::Manifest => forced == Some("manifest") || sniff_manifest(&src.text),
+            };
+            if !ours {
+                return Err(Box::new(LoadOut::none()));
             }
-            return LoadOut::none();
+            let problem = if src.text.contains("{{") || src.text.contains("{%") {
+                Problem::file(
+                    InputCode::FileSkipped,
+                    path,
+                    "file skipped: it holds template syntax (`{{ … }}` or `{% … %}`) and is not plain YAML".into(),
+                )
+            } else {
+                yaml_problem(src, &e, kind.what())
+            };
+            return Err(Box::new(LoadOut {
+                source: Some((src.clone(), FileKind::Other)),
+                problems: vec![problem],
+                secrets,
+                ..LoadOut::none()
+            }));
         }
     };
     // Secret-looking values of deployment files are masked in every snippet.
-    if !openapi {
+    if kind != YamlKind::OpenApi {
         secrets.extend(crate::model::secrets::yaml_value_ranges(&docs));
     }
-    if sniffed_compose
+    Ok((docs, secrets))
+}
+
+/// The first document, or an empty mapping.
+fn first_doc(docs: Vec<Node>) -> Node {
+    docs.into_iter().next().unwrap_or(Node {
+        kind: yaml::Kind::Map(Vec::new()),
+        pos: Default::default(),
+    })
+}
+
+/// A compose file. One recognised by its text alone must have a service with an image or
+/// a build.
+fn load_compose(
+    src: Arc<SourceFile>,
+    docs: Vec<Node>,
+    secrets: Vec<(usize, usize)>,
+    named: bool,
+) -> LoadOut {
+    if !named
         && !docs
             .first()
             .and_then(|d| d.get("services"))
@@ -510,71 +467,81 @@ fn load_yaml(path: &str, src: Arc<SourceFile>, side: &Side, forced: Option<&str>
     {
         return LoadOut::none();
     }
-    if compose {
-        duplicate_problems(&src, &docs, &mut problems);
-        let doc = docs.into_iter().next().unwrap_or(Node {
-            kind: yaml::Kind::Map(Vec::new()),
-            pos: Default::default(),
-        });
-        return LoadOut {
-            loaded: Loaded::Compose(ComposeFile {
-                source: src.clone(),
-                doc,
-            }),
-            source: Some((src, FileKind::Compose)),
-            problems,
-            secrets,
-        };
+    let mut problems = Vec::new();
+    duplicate_problems(&src, &docs, &mut problems);
+    LoadOut {
+        loaded: Loaded::Compose(ComposeFile {
+            source: src.clone(),
+            doc: first_doc(docs),
+        }),
+        source: Some((src, FileKind::Compose)),
+        problems,
+        secrets,
     }
-    if aws {
-        let doc = docs.into_iter().next().unwrap_or(Node {
-            kind: yaml::Kind::Map(Vec::new()),
-            pos: Default::default(),
-        });
-        return LoadOut {
-            loaded: Loaded::Aws(AwsFile {
-                source: src.clone(),
-                doc,
-            }),
-            source: Some((src, FileKind::CloudFormation)),
-            problems,
-            secrets,
-        };
+}
+
+/// A CloudFormation/SAM template or an ECS service definition.
+fn load_aws(src: Arc<SourceFile>, docs: Vec<Node>, secrets: Secrets) -> LoadOut {
+    LoadOut {
+        loaded: Loaded::Aws(AwsFile {
+            source: src.clone(),
+            doc: first_doc(docs),
+        }),
+        source: Some((src, FileKind::CloudFormation)),
+        problems: Vec::new(),
+        secrets,
     }
-    if openapi
-        && docs
-            .first()
-            .is_some_and(|d| d.get("openapi").is_some() || d.get("swagger").is_some())
+}
+
+/// An API description: its first document names `openapi` or `swagger`; else it is read
+/// as manifests if it holds any.
+fn load_openapi(src: Arc<SourceFile>, docs: Vec<Node>, secrets: Secrets) -> LoadOut {
+    if !docs
+        .first()
+        .is_some_and(|d| d.get("openapi").is_some() || d.get("swagger").is_some())
     {
-        duplicate_problems(&src, &docs, &mut problems);
-        return LoadOut {
-            loaded: Loaded::OpenApi(OpenApiFile {
-                source: src.clone(),
-                doc: docs.into_iter().next().expect("checked"),
-            }),
-            source: Some((src, FileKind::OpenApi)),
-            problems,
-            secrets,
-        };
+        return load_manifest(src, docs, secrets, false);
     }
-    if forced == Some("manifest") || docs.iter().any(manifest::is_object) {
-        duplicate_problems(&src, &docs, &mut problems);
-        let ranges = doc_ranges(&docs, src.text.len());
-        let mut objects = Vec::new();
-        for (d, r) in docs.into_iter().zip(ranges) {
-            manifest::objects(d, r, &mut objects);
-        }
-        return LoadOut {
-            loaded: Loaded::Manifest(ManifestFile {
-                source: src.clone(),
-                objects,
-            }),
-            source: Some((src, FileKind::Manifest)),
-            problems,
-            secrets,
-        };
+    let mut problems = Vec::new();
+    duplicate_problems(&src, &docs, &mut problems);
+    LoadOut {
+        loaded: Loaded::OpenApi(OpenApiFile {
+            source: src.clone(),
+            doc: first_doc(docs),
+        }),
+        source: Some((src, FileKind::OpenApi)),
+        problems,
+        secrets,
     }
-    LoadOut::none()
+}
+
+/// Kubernetes manifests: every object of every document (`forced`: `[classify]` says
+/// so, even when no document is an object).
+fn load_manifest(
+    src: Arc<SourceFile>,
+    docs: Vec<Node>,
+    secrets: Vec<(usize, usize)>,
+    forced: bool,
+) -> LoadOut {
+    if !forced && !docs.iter().any(manifest::is_object) {
+        return LoadOut::none();
+    }
+    let mut problems = Vec::new();
+    duplicate_problems(&src, &docs, &mut problems);
+    let ranges = doc_ranges(&docs, src.text.len());
+    let mut objects = Vec::new();
+    for (d, r) in docs.into_iter().zip(ranges) {
+        manifest::objects(d, r, &mut objects);
+    }
+    LoadOut {
+        loaded: Loaded::Manifest(ManifestFile {
+            source: src.clone(),
+            objects,
+        }),
+        source: Some((src, FileKind::Manifest)),
+        problems,
+        secrets,
+    }
 }
 
 /// The text with every CustomResourceDefinition document blanked out (same length, same
@@ -620,7 +587,7 @@ fn blank_crds(text: &str) -> Option<String> {
 
 fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
     if let Some((offset, msg)) = &sql.error {
-        out.push(problem(
+        out.push(Problem::at(
             InputCode::InvalidSyntax,
             &sql.source,
             *offset,
@@ -633,7 +600,7 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
         match &st.understood {
             sql::Understood::Unchecked(why) => {
                 let span = sql.source.first_line_span(st.start, st.end);
-                out.push(problem(
+                out.push(Problem::at(
                     InputCode::StatementNotChecked,
                     &sql.source,
                     span.start.offset,
@@ -642,7 +609,7 @@ fn collect_sql_problems(sql: &SqlFile, out: &mut Vec<Problem>) {
                     "review this statement by hand; rollsafe could not tell what it changes",
                 ));
             }
-            sql::Understood::Rejected(r) => out.push(problem(
+            sql::Understood::Rejected(r) => out.push(Problem::at(
                 InputCode::InvalidSyntax,
                 &sql.source,
                 r.start,
@@ -682,6 +649,9 @@ pub fn load_api_files(paths: &[String], config: &Config) -> Result<Project, Stri
     };
     Ok(load_with(files, config, Some(&read)))
 }
+
+/// Byte ranges of a file's secret values.
+type Secrets = Vec<(usize, usize)>;
 
 /// Reads a file by path, `None` when it does not exist.
 pub(super) type ReadFile = dyn Fn(&str) -> Option<String>;

@@ -15,7 +15,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::migrations::{self, MigrationSet};
-use crate::settings::Config;
 use crate::source::SourceFile;
 
 pub use crate::api::doc::OpenApiFile;
@@ -106,13 +105,4 @@ impl Project {
     pub fn migrations(&self) -> impl Iterator<Item = &migrations::Migration> {
         self.migration_sets.iter().flat_map(|s| s.migrations.iter())
     }
-}
-
-/// What the rules see: the working tree, the base release if any, and the settings.
-pub struct ProjectCx<'a> {
-    pub head: &'a Project,
-    pub base: Option<&'a Project>,
-    pub config: &'a Config,
-    pub check_all: bool,
-    pub no_inline_ignores: bool,
 }

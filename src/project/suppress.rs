@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, catalogue};
 use crate::project::{FileKind, Project};
 use crate::source::{SourceFile, Span};
 
@@ -166,7 +166,7 @@ fn parse_one(
         err("suppression names no rule code".into());
         return;
     }
-    if let Some(unknown) = codes.iter().find(|c| !crate::lints::is_rule(c)) {
+    if let Some(unknown) = codes.iter().find(|c| catalogue::find(c).is_none()) {
         err(format!("suppression names unknown rule `{unknown}`"));
         return;
     }

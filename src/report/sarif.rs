@@ -42,7 +42,7 @@ pub fn render(outcome: &Outcome) -> String {
         .iter()
         .map(|m| {
             let doc = lints::doc(m.code).unwrap_or("");
-            json!({
+            let mut def = json!({
                 "id": m.code,
                 "name": m.name,
                 "shortDescription": {"text": m.summary},
@@ -54,7 +54,14 @@ pub fn render(outcome: &Outcome) -> String {
                 "helpUri": super::help_uri(m.code, m.name),
                 "defaultConfiguration": {"level": level(m.severity)},
                 "properties": {"tags": [m.domain.as_str()]},
-            })
+            });
+            // The default level is what `--fail-on` users see most; the levels a
+            // finding of the rule may carry when they vary.
+            if m.varies() {
+                def["properties"]["rollsafe/levels"] =
+                    json!(m.severities.iter().map(|s| level(*s)).collect::<Vec<_>>());
+            }
+            def
         })
         .collect();
     let results: Vec<Value> = outcome

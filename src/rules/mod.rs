@@ -1,7 +1,10 @@
-//! The rule trait and the one list of rules. Adding a rule: a file under
-//! `rules/<domain>/`, a document under `lints/`, a line in `ALL` (a test fails otherwise).
+//! The rule trait and the one list of rules. Adding a rule: a document under `lints/`
+//! (its front matter is the rule's metadata, generated into `diagnostic::catalogue`), a
+//! file under `rules/<domain>/` that imports it (`use crate::diagnostic::catalogue::M101
+//! as META;`), a line in `ALL` (a test fails otherwise).
 
 pub mod api;
+mod context;
 pub mod input;
 pub mod migrations;
 pub mod secrets;
@@ -10,8 +13,8 @@ pub mod workloads;
 
 use crate::diagnostic::Diagnostic;
 pub use crate::diagnostic::{Domain, RuleMeta};
-use crate::project::ProjectCx;
 use crate::rules::migrations::walk::{MigrationCx, OpCx};
+pub use context::ProjectCx;
 
 pub trait Rule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;

@@ -3,6 +3,8 @@
 //! background analysis) and for how long.
 
 use crate::k8s::pod::at_path;
+use crate::k8s::{Index, Instance};
+use crate::model::manifest::ManifestFile;
 use crate::traffic::duration;
 use crate::yaml::{Key, Kind, Node, Pos};
 
@@ -47,6 +49,18 @@ pub struct Canary<'a> {
     pub replicas: i128,
     /// `maxSurge` in pods, as Argo resolves it; `None` when it cannot be read.
     pub max_surge: Option<i128>,
+}
+
+/// Argo Rollout canaries of a release (each source object once).
+pub fn canaries<'a>(
+    ix: &'a Index,
+    manifests: &'a [ManifestFile],
+) -> Vec<(&'a Instance, Canary<'a>)> {
+    ix.instances
+        .iter()
+        .filter(|i| i.first && i.kind == "Rollout" && i.group == "argoproj.io")
+        .filter_map(|i| canary(&ix.object(manifests, i).node).map(|c| (i, c)))
+        .collect()
 }
 
 pub fn canary<'a>(rollout: &'a Node) -> Option<Canary<'a>> {

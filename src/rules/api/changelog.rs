@@ -5,8 +5,7 @@
 use crate::api::Level;
 use crate::diagnostic::catalogue::A900 as META;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct Changelog;
 

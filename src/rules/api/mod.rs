@@ -10,7 +10,7 @@ pub mod response_breaking;
 
 use crate::api::{self, Change, Group, Level};
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::project::ProjectCx;
+use crate::rules::ProjectCx;
 use crate::rules::RuleMeta;
 
 /// Every change between the base and the head descriptions, computed by the first

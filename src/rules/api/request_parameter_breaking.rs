@@ -5,8 +5,7 @@
 use crate::api::Group;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::A201 as META;
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct RequestParameterBreaking;
 

@@ -3,8 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 pub use crate::diagnostic::catalogue::E005 as META;
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct InvalidSuppression;
 

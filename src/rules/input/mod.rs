@@ -10,7 +10,7 @@ pub mod statement_not_checked;
 pub mod unresolved_reference;
 
 use crate::diagnostic::Diagnostic;
-use crate::project::ProjectCx;
+use crate::rules::ProjectCx;
 use crate::rules::RuleMeta;
 
 /// Reports the head's loader problems recorded under `meta.code`.

@@ -3,8 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::E006 as META;
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct UnresolvedReference;
 

@@ -20,8 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M304 as META;
 use crate::migrations::convention::file_variant;
 use crate::migrations::{Migration, Shipped, Tool, same_effect};
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::source::{SourceFile, Span};
 
 pub struct AppliedMigrationModified;

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::catalogue::M306 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::migrations::{Convention, Migration, Tool, version_key};
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct DuplicateMigrationVersion;
 

@@ -7,8 +7,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M305 as META;
 use crate::migrations::{Convention, Tool, version_key};
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct MigrationOutOfOrder;
 

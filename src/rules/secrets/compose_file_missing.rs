@@ -6,9 +6,8 @@ use crate::diagnostic::catalogue::S202 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
 use crate::model::compose_vars::{by_folder, resolve_path};
-use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::Node;
 
 pub struct ComposeFileMissing;

@@ -8,9 +8,8 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::S203 as META;
 use crate::model::compose;
 use crate::model::compose_vars::{by_folder, in_process_env, known_variables};
-use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ComposeSecretUndefined;

@@ -8,8 +8,7 @@ use crate::diagnostic::catalogue::S201 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose::interpolations;
 use crate::model::compose_vars::{by_folder, env_file_variables, in_process_env, known_variables};
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ComposeVariableUnset;

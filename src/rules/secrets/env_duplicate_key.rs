@@ -5,8 +5,7 @@
 
 use crate::diagnostic::catalogue::S303 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct EnvDuplicateKey;
 

@@ -5,8 +5,7 @@
 use crate::diagnostic::catalogue::S301 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::env_sets::{env_sets, set_by_manifests};
-use crate::project::ProjectCx;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct EnvKeyMissing;
 

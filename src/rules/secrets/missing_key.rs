@@ -6,9 +6,8 @@ use crate::diagnostic::catalogue::S102 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::resolve::{Resolution, resolve};
 use crate::k8s::schema::closest;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct MissingKey;
 

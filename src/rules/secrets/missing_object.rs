@@ -6,9 +6,8 @@
 use crate::diagnostic::catalogue::S101 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::resolve::{Resolution, name_span, resolve};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct MissingObject;
 

@@ -6,9 +6,8 @@
 use crate::diagnostic::catalogue::S103 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::resolve::{Resolution, name_span, resolve};
-use crate::project::ProjectCx;
 use crate::rules::workloads::who;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct MissingServiceAccount;
 

@@ -7,9 +7,8 @@
 use crate::diagnostic::catalogue::S104 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::resolve::{Resolution, name_span, resolve};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct NameNotRewritten;
 

@@ -12,9 +12,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
 use crate::model::env_sets::{declared_not_for_production, is_dummy, is_example_path};
 use crate::model::secrets::{Verdict, classify};
-use crate::project::ProjectCx;
 use crate::rules::workloads::who;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::source::SourceFile;
 use crate::yaml::{Kind, Node};
 

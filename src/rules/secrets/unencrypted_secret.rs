@@ -7,9 +7,8 @@ use crate::diagnostic::catalogue::S402 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::defs::is_sops;
 use crate::model::secrets::placeholder;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct UnencryptedSecret;
 

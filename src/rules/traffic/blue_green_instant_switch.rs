@@ -6,9 +6,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T107 as META;
 use crate::k8s::pod::at_path;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct BlueGreenInstantSwitch;

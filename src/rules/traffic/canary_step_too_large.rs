@@ -4,10 +4,9 @@
 
 use crate::diagnostic::catalogue::T101 as META;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::project::ProjectCx;
 use crate::rules::traffic::{canaries, max_step, min_bake, pct};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::argo::StepKind;
 use crate::traffic::human;
 

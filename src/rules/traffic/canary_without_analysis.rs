@@ -5,10 +5,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T105 as META;
-use crate::project::ProjectCx;
 use crate::rules::traffic::canaries;
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::argo::has_analysis;
 
 pub struct CanaryWithoutAnalysis;

@@ -7,9 +7,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T503 as META;
 use crate::model::aws::codedeploy_configs;
-use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct CodeDeployAllAtOnce;
 

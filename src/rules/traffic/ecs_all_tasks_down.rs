@@ -8,9 +8,8 @@
 use crate::diagnostic::catalogue::T501 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::aws::{ecs_services, field, int};
-use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct EcsAllTasksDown;
 

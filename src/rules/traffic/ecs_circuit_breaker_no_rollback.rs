@@ -5,9 +5,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T502 as META;
 use crate::model::aws::{ecs_services, field};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, span_at};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct EcsCircuitBreakerNoRollback;

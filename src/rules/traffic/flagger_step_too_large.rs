@@ -4,10 +4,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T202 as META;
-use crate::project::ProjectCx;
 use crate::rules::traffic::max_step;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::flagger::analysis;
 
 pub struct FlaggerStepTooLarge;

@@ -3,10 +3,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T203 as META;
-use crate::project::ProjectCx;
 use crate::rules::traffic::min_bake;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::flagger::analysis;
 use crate::traffic::human;
 

@@ -4,9 +4,8 @@
 
 use crate::diagnostic::catalogue::T201 as META;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::flagger::analysis;
 
 pub struct FlaggerUnwatched;

@@ -20,17 +20,12 @@ pub mod ungated_weight_increase;
 pub mod weight_not_representable;
 
 use crate::k8s::Instance;
-use crate::project::ProjectCx;
-use crate::traffic::argo::{Canary, canary};
+use crate::rules::ProjectCx;
+use crate::traffic::argo::Canary;
 
 /// Argo Rollout canaries of the release (each source object once).
 pub fn canaries<'a>(cx: &'a ProjectCx) -> Vec<(&'a Instance, Canary<'a>)> {
-    let ix = &cx.head.k8s;
-    ix.instances
-        .iter()
-        .filter(|i| i.first && i.kind == "Rollout" && i.group == "argoproj.io")
-        .filter_map(|i| canary(&ix.object(&cx.head.manifests, i).node).map(|c| (i, c)))
-        .collect()
+    crate::traffic::argo::canaries(&cx.head.k8s, &cx.head.manifests)
 }
 
 pub fn max_step(cx: &ProjectCx) -> f64 {
@@ -38,11 +33,11 @@ pub fn max_step(cx: &ProjectCx) -> f64 {
 }
 
 pub fn min_pause(cx: &ProjectCx) -> u64 {
-    crate::settings::parse_duration(&cx.config.traffic.min_pause).unwrap_or(300)
+    cx.config.traffic.min_pause_secs()
 }
 
 pub fn min_bake(cx: &ProjectCx) -> u64 {
-    crate::settings::parse_duration(&cx.config.traffic.min_bake).unwrap_or(300)
+    cx.config.traffic.min_bake_secs()
 }
 
 /// `12.5` → `12.5%`, `50.0` → `50%`.

@@ -5,9 +5,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T401 as META;
 use crate::k8s::pod::at_path;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct RecreateBehindService;
 

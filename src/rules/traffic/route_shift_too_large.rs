@@ -6,11 +6,10 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T302 as META;
-use crate::project::ProjectCx;
 use crate::rules::traffic::route_weights::managed_routes;
 use crate::rules::traffic::{max_step, pct};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::routes::splits;
 
 pub struct RouteShiftTooLarge;

@@ -8,10 +8,9 @@ use std::collections::HashSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T301 as META;
-use crate::project::ProjectCx;
 use crate::rules::traffic::pct;
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::routes::splits;
 
 pub struct RouteWeights;

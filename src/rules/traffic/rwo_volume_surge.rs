@@ -7,9 +7,8 @@
 use crate::diagnostic::catalogue::T402 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::pod::at_path;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{object_span, resolve_amount, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct RwoVolumeSurge;

@@ -4,10 +4,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T103 as META;
-use crate::project::ProjectCx;
 use crate::rules::traffic::{canaries, min_pause};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::argo::StepKind;
 use crate::traffic::human;
 

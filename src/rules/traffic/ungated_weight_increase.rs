@@ -5,10 +5,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T102 as META;
-use crate::project::ProjectCx;
 use crate::rules::traffic::{canaries, pct};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::argo::{StepKind, gates};
 
 pub struct UngatedWeightIncrease;

@@ -6,10 +6,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T106 as META;
-use crate::project::ProjectCx;
 use crate::rules::traffic::{canaries, pct};
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::traffic::argo::StepKind;
 use crate::traffic::argo_split::canary_stable_counts;
 

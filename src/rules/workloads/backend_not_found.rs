@@ -6,9 +6,8 @@ use crate::diagnostic::catalogue::K204 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::Instance;
 use crate::k8s::kustomize::scalar_text;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{object_span, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct BackendNotFound;

@@ -5,9 +5,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K602 as META;
 use crate::model::compose;
-use crate::project::ProjectCx;
 use crate::rules::workloads::span_at;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ComposeHealthcheckPort;

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use crate::diagnostic::catalogue::K601 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::pod::at_path;
+use crate::model::compose::ComposeFile;
 use crate::model::compose::{self, Health};
-use crate::project::{ComposeFile, ProjectCx};
 use crate::rules::workloads::{key_span, span_at};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Key, Kind, Node};
 
 pub struct ComposeHealthyWithoutHealthcheck;

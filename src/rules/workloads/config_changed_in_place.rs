@@ -9,9 +9,9 @@ use crate::diagnostic::catalogue::K406 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::Index;
 use crate::k8s::pod::{at_path, template_path};
-use crate::project::{ManifestFile, ProjectCx};
+use crate::model::manifest::ManifestFile;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ConfigChangedInPlace;

@@ -4,9 +4,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K301 as META;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{scale_target, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct HpaTargetNotFound;
 

@@ -4,9 +4,8 @@
 
 use crate::diagnostic::catalogue::K303 as META;
 use crate::diagnostic::{Diagnostic, Location};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{autoscalers_of, entry, key_span, object_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct HpaWithReplicas;
 

@@ -5,9 +5,8 @@
 use crate::diagnostic::catalogue::K302 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::pod::Role;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, scale_target, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::Node;
 
 pub struct HpaWithoutRequests;

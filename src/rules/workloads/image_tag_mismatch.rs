@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use crate::diagnostic::catalogue::K403 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::image::{compare_versions, containers, parts};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct ImageTagMismatch;
 

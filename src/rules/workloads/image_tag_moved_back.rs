@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K404 as META;
 use crate::k8s::image::{compare_versions, containers, parts};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct ImageTagMovedBack;
 

@@ -5,9 +5,8 @@
 use crate::diagnostic::catalogue::K405 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::pod::at_path;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ImmutableFieldChanged;

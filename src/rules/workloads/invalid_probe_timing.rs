@@ -6,9 +6,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K104 as META;
 use crate::k8s::pod::{ProbeKind, Role};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct InvalidProbeTiming;

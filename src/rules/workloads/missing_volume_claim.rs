@@ -8,9 +8,8 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K206 as META;
 use crate::k8s::pod::at_path;
 use crate::k8s::resolve::{Resolution, name_span, resolve};
-use crate::project::ProjectCx;
 use crate::rules::workloads::who;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct MissingVolumeClaim;
 

@@ -7,11 +7,10 @@ use crate::diagnostic::catalogue::K305 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::kustomize::scalar_text;
 use crate::k8s::pdb;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{
     effective_replicas, entry, object_span, resolve_amount, span_at, who,
 };
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct PdbBlocksEviction;

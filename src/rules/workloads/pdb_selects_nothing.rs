@@ -4,9 +4,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K304 as META;
 use crate::k8s::pdb;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct PdbSelectsNothing;
 

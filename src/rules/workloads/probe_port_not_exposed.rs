@@ -5,9 +5,8 @@
 use crate::diagnostic::catalogue::K101 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::pod::{ProbeKind, Role};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct ProbePortNotExposed;

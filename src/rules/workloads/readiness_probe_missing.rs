@@ -7,9 +7,8 @@ use std::collections::HashSet;
 use crate::diagnostic::catalogue::K103 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::pod::{ProbeKind, Role};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct ReadinessProbeMissing;

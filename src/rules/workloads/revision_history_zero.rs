@@ -5,9 +5,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K401 as META;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::Kind;
 
 pub struct RevisionHistoryZero;

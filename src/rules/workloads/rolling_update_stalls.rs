@@ -7,9 +7,8 @@
 use crate::diagnostic::catalogue::K306 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::kustomize::scalar_text;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{effective_replicas, entry, resolve_amount, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::Node;
 
 pub struct RollingUpdateStalls;

@@ -5,9 +5,8 @@
 use crate::diagnostic::catalogue::K205 as META;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::selector::Selector;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, rollout_services, service_selector, span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct RolloutServiceMismatch;
 

@@ -6,9 +6,8 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K203 as META;
 use crate::k8s::pod::at_path;
 use crate::k8s::selector::{Selector, labels};
-use crate::project::ProjectCx;
 use crate::rules::workloads::{entry, key_span, object_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct SelectorMismatch;
 

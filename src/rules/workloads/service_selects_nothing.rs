@@ -4,9 +4,8 @@
 use crate::diagnostic::catalogue::K201 as META;
 use crate::diagnostic::{Diagnostic, InputCode, Location};
 use crate::k8s::selector::Selector;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, rollout_services, service_selector, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct ServiceSelectsNothing;
 

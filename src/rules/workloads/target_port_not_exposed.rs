@@ -5,9 +5,8 @@
 use crate::diagnostic::catalogue::K202 as META;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::k8s::pod::Role;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
 pub struct TargetPortNotExposed;

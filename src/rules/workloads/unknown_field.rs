@@ -7,9 +7,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K501 as META;
 use crate::k8s::schema::Finding;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{key_span, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct UnknownField;
 

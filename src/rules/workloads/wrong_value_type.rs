@@ -6,9 +6,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K502 as META;
 use crate::k8s::schema::Finding;
-use crate::project::ProjectCx;
 use crate::rules::workloads::{span_at, who};
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::{ProjectCx, Rule, RuleMeta};
 
 pub struct WrongValueType;
 

@@ -5,7 +5,7 @@ pub mod noise;
 
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, catalogue};
 use crate::migrations::replay::{is_guarded, note_unreadable};
 use crate::rules::{Rule, RuleMeta};
 use crate::settings::MigrationsConfig;
@@ -379,7 +379,7 @@ fn run_set(
     let schema_rules: Vec<&dyn Rule> = rules
         .iter()
         .copied()
-        .filter(|r| matches!(r.meta().code, "M302" | "M307"))
+        .filter(|r| [catalogue::M302.code, catalogue::M307.code].contains(&r.meta().code))
         .collect();
     let mut all = Vec::new();
     for variant in &variants {

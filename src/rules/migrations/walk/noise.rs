@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::diagnostic::catalogue;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::{MigrationSet, convention};
 use crate::settings::MigrationsConfig;
@@ -13,7 +14,7 @@ use crate::sql::Part;
 /// Rules about locks and availability while a migration runs (M2xx), without M210: a
 /// whole-table data change hurts CockroachDB too (transaction size and contention).
 pub fn is_lock_rule(code: &str) -> bool {
-    code.starts_with("M2") && code != "M210"
+    code.starts_with("M2") && code != catalogue::M210.code
 }
 
 fn lower(s: Severity) -> Severity {
@@ -33,7 +34,7 @@ pub fn shape_op(found: &mut [Diagnostic], part: Part, config: &MigrationsConfig)
     // M203 is not a lock: CONCURRENTLY inside a transaction makes the rollback fail.
     for d in found
         .iter_mut()
-        .filter(|d| d.code.starts_with("M2") && d.code != "M203")
+        .filter(|d| d.code.starts_with("M2") && d.code != catalogue::M203.code)
     {
         d.severity = lower(d.severity);
     }
@@ -48,7 +49,7 @@ pub fn shape_migration(found: &mut Vec<Diagnostic>) {
     fold_same_table(found);
     let mut lock_findings: BTreeMap<(String, Severity), Vec<usize>> = BTreeMap::new();
     for (i, d) in found.iter().enumerate() {
-        if d.code == "M209" {
+        if d.code == catalogue::M209.code {
             lock_findings
                 .entry((d.location.path.clone(), d.severity))
                 .or_default()
@@ -59,7 +60,7 @@ pub fn shape_migration(found: &mut Vec<Diagnostic>) {
     for ((path, _), idx) in &lock_findings {
         let first = idx[0];
         let short: Vec<usize> = (0..found.len())
-            .filter(|&i| found[i].code == "M202" && found[i].location.path == *path)
+            .filter(|&i| found[i].code == catalogue::M202.code && found[i].location.path == *path)
             .collect();
         // One statement and nothing to fold in: the rule's own message says it.
         if idx.len() == 1 && short.is_empty() {
@@ -110,7 +111,7 @@ pub fn shape_migration(found: &mut Vec<Diagnostic>) {
         }
     }
     for (i, d) in found.iter_mut().enumerate() {
-        if d.code == "M202" && !drop[i] {
+        if d.code == catalogue::M202.code && !drop[i] {
             d.severity = Severity::Info;
         }
     }
@@ -120,7 +121,13 @@ pub fn shape_migration(found: &mut Vec<Diagnostic>) {
 /// Rules whose safe alternative removes the blocking lock altogether (CONCURRENTLY, a
 /// default added after the column, pg_repack, batched DELETE, an online ALTER): the
 /// statement's lock is reported there, and a lock timeout would not be the fix.
-const LOCK_REMOVING: [&str; 5] = ["M201", "M206", "M207", "M208", "M211"];
+const LOCK_REMOVING: [&str; 5] = [
+    catalogue::M201.code,
+    catalogue::M206.code,
+    catalogue::M207.code,
+    catalogue::M208.code,
+    catalogue::M211.code,
+];
 
 /// An M209 on a statement that one of those rules already reports at the same or a higher
 /// level says the same thing twice: drop it.
@@ -141,16 +148,20 @@ pub fn drop_covered_lock_timeouts(found: &mut Vec<Diagnostic>) {
         });
     let mut drop: Vec<bool> = found
         .iter()
-        .map(|d| d.code == "M209" && covered.get(&stmt(d)).is_some_and(|&s| s >= d.severity))
+        .map(|d| {
+            d.code == catalogue::M209.code
+                && covered.get(&stmt(d)).is_some_and(|&s| s >= d.severity)
+        })
         .collect();
     // A file whose DROP INDEX statements (M202) are folded into its M209 keeps one M209
     // to carry them.
     for path in found
         .iter()
-        .filter(|d| d.code == "M202")
+        .filter(|d| d.code == catalogue::M202.code)
         .map(|d| &d.location.path)
     {
-        let of_file = |i: &usize| found[*i].code == "M209" && found[*i].location.path == *path;
+        let of_file =
+            |i: &usize| found[*i].code == catalogue::M209.code && found[*i].location.path == *path;
         let all: Vec<usize> = (0..found.len()).filter(of_file).collect();
         if !all.is_empty() && all.iter().all(|&i| drop[i]) {
             drop[all[0]] = false;
@@ -164,7 +175,12 @@ pub fn drop_covered_lock_timeouts(found: &mut Vec<Diagnostic>) {
 /// other statements, not thirty. Only rules whose findings on one table say the same
 /// thing: M207 and M211 name different operations (a type change, `LOCK=EXCLUSIVE`, a
 /// charset conversion), each its own fix.
-const FOLDED_PER_TABLE: [&str; 4] = ["M201", "M204", "M206", "M208"];
+const FOLDED_PER_TABLE: [&str; 4] = [
+    catalogue::M201.code,
+    catalogue::M204.code,
+    catalogue::M206.code,
+    catalogue::M208.code,
+];
 
 /// One finding per rule, file, severity and table for [`FOLDED_PER_TABLE`]: the first
 /// statement carries it, the others are related locations named in the message.
@@ -208,7 +224,8 @@ fn table_key(d: &Diagnostic) -> String {
 pub fn fold_rollback(found: &mut Vec<Diagnostic>) {
     let mut groups: BTreeMap<(String, &'static str, Severity), Vec<usize>> = BTreeMap::new();
     for (i, d) in found.iter().enumerate() {
-        if is_lock_rule(d.code) && d.code != "M209" && d.code != "M203" {
+        if is_lock_rule(d.code) && d.code != catalogue::M209.code && d.code != catalogue::M203.code
+        {
             groups
                 .entry((d.location.path.clone(), d.code, d.severity))
                 .or_default()
@@ -303,7 +320,7 @@ fn merge_dropped_defaults(found: &mut Vec<Diagnostic>) {
     // The anchor starts with the statement's hash: one group per statement.
     let mut at: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, d) in found.iter().enumerate() {
-        if d.code == "M110" {
+        if d.code == catalogue::M110.code {
             let stmt = d.anchor.split('|').next().unwrap_or("").to_string();
             at.entry((d.location.path.clone(), stmt))
                 .or_default()
