@@ -274,6 +274,8 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     let filter = Filter::new(&config.include, &exclude);
     let filter = if reports_only_migrations(opts, &config, &cwd) {
         filter.migrations_only()
+    } else if reports_only_yaml(opts, &config, &cwd) {
+        filter.without_migrations()
     } else {
         filter
     };
@@ -549,6 +551,22 @@ fn reports_only_migrations(opts: &Options, config: &Config, cwd: &Path) -> bool 
         && opts.paths.iter().all(|p| {
             absolute(cwd, p).is_file()
                 && crate::project::discover::is_migration_input(&p.to_string_lossy())
+        })
+}
+
+/// Whether every PATH is a YAML or JSON file (manifests, compose files, API descriptions,
+/// templates), so that no migration rule can report on them and the migrations need not
+/// be read (pre-commit passing one changed manifest). Not when the configuration reads
+/// other files as migrations (`include`, `[classify]`).
+fn reports_only_yaml(opts: &Options, config: &Config, cwd: &Path) -> bool {
+    !opts.paths.is_empty()
+        && config.include.is_empty()
+        && !config.classify.values().any(|k| k == "migration")
+        && opts.paths.iter().all(|p| {
+            let name = p.to_string_lossy().to_ascii_lowercase();
+            absolute(cwd, p).is_file()
+                && [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e))
+                && !crate::project::discover::is_migration_input(&name)
         })
 }
 
