@@ -134,8 +134,9 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
 /// - integers go through `strconv.ParseInt(plain, 0, 64)` with `_` removed, so a leading
 ///   `0` is octal (`0644` = 420, `defaultMode` in the Kubernetes docs), `0x` hex, `0b` binary;
 ///   underscored and other leading-zero spellings are declined (the serde path decides);
-/// - there is no sexagesimal (base 60) reading in go-yaml v2: `1:30` is the string "1:30"
-///   — the core resolver already leaves it a string (`:` is not numeric);
+/// - there is no sexagesimal (base 60) reading: `resolve.go` says "Base 60 floats are a
+///   bad idea, were dropped in YAML 1.2, and are purposefully unsupported here", so `1:30`
+///   is the string "1:30" — the core resolver leaves it a string (`:` is not numeric);
 /// - `<<` is the merge key (`yaml_MERGE_TAG`), handled by [`parse`].
 fn resolve_kubernetes(text: &str) -> Option<Kind> {
     match text {
@@ -175,8 +176,12 @@ fn resolve_kubernetes(text: &str) -> Option<Kind> {
     resolve(text)
 }
 
-/// Compose reads YAML through go-yaml v3 (compose-go `loader.go`); the serde path reads it
-/// with YAML 1.2 booleans and no legacy octal, which is the core resolution here.
+/// Compose reads YAML through go-yaml v3 (compose-go's loader); v3's `resolve.go` (read at
+/// go-yaml/yaml 0d383ff) has only `true`/`false` spellings as booleans, which is the
+/// core resolution here, as the serde path reads compose files. v3 still reads `0777` as
+/// octal ("Octals from the 1.1 spec, spelled as 0777, are still decoded by default in v3
+/// as well"), which the serde path does not: such scalars are declined (the core resolver
+/// declines every leading-zero number), so the serde path keeps reading them as before.
 fn resolve_flavor(text: &str, flavor: Flavor) -> Option<Kind> {
     match flavor {
         Flavor::Kubernetes => resolve_kubernetes(text),
