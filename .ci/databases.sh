@@ -1,5 +1,5 @@
 # Sourced by .ci/run: starts Debian's PostgreSQL and MariaDB in throwaway data directories
-# on loopback ports for the oracle tests (tests/oracle.rs), exports their URLs, and stops
+# on loopback ports for the oracle tests (tests/it/oracle.rs), exports their URLs, and stops
 # them when the shell exits. Nothing is installed as a service and nothing outside the
 # temporary directory is written.
 

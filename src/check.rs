@@ -1,5 +1,5 @@
 //! The `check` pipeline: load head (and base), run the rules, then suppress, filter and
-//! fingerprint the findings. Everything the CLI, tests and a future language server need.
+//! fingerprint the findings. Everything the CLI, tests and the language server need.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -38,6 +38,8 @@ pub struct Options {
     /// Judge the commit being made: the release is the git index, the base HEAD (unless
     /// `base` is given); before the first commit everything staged is new.
     pub staged: bool,
+    /// Contents that replace (or add) files of the working tree: stdin, editor buffers.
+    pub overlay: crate::overlay::Overlay,
 }
 
 /// A failure that is not a finding: usage, configuration, or an unreadable base.
@@ -72,7 +74,8 @@ pub fn find_root(opts: &Options, cwd: &Path) -> PathBuf {
     if let Some(r) = config::find_root(&start) {
         return r;
     }
-    let dir = if start.is_file() {
+    // A PATH given on stdin may not exist on disk: its folder is where the search starts.
+    let dir = if start.is_file() || !start.exists() {
         start
             .parent()
             .map(Path::to_path_buf)
@@ -83,7 +86,8 @@ pub fn find_root(opts: &Options, cwd: &Path) -> PathBuf {
     base::git_toplevel(&dir).unwrap_or_else(|| cwd.to_path_buf())
 }
 
-fn selected(config: &Config, opts: &Options) -> Vec<&'static dyn Rule> {
+/// The rules the configuration and the options select.
+pub fn selected(config: &Config, opts: &Options) -> Vec<&'static dyn Rule> {
     let select = if opts.select.is_empty() {
         &config.rules.select
     } else {
@@ -132,13 +136,34 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
         crate::rules::migrations::walk::Judge::Newest
     };
     let t = std::time::Instant::now();
-    crate::rules::migrations::walk::run(
-        &cx.head.migration_sets,
-        rules,
-        &cx.config.migrations,
-        judge,
-        &mut out,
-    );
+    let mut key: Vec<&'static str> = rules.iter().map(|r| r.meta().code).collect();
+    key.push(match judge {
+        crate::rules::migrations::walk::Judge::All => "all",
+        crate::rules::migrations::walk::Judge::New => "new",
+        crate::rules::migrations::walk::Judge::Newest => "newest",
+    });
+    let cached = cx.head.migration_walk.lock().ok().and_then(|c| {
+        c.as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, found)| found.clone())
+    });
+    match cached {
+        Some(found) => out.extend(found),
+        None => {
+            let mut found = Vec::new();
+            crate::rules::migrations::walk::run(
+                &cx.head.migration_sets,
+                rules,
+                &cx.config.migrations,
+                judge,
+                &mut found,
+            );
+            if let Ok(mut c) = cx.head.migration_walk.lock() {
+                *c = Some((key, found.clone()));
+            }
+            out.extend(found);
+        }
+    }
     if timing {
         eprintln!(
             "rollsafe timing: migration replay and rules took {:?}",
@@ -220,9 +245,12 @@ fn check_paths(opts: &Options, cwd: &Path) -> Result<(), Failure> {
     for p in &opts.paths {
         if p.as_os_str() == "-" {
             return Err(Failure(
-                "`-` (read from stdin) is not supported yet: pass the files or folders to check"
+                "`-` (read from stdin) needs --stdin-filename PATH, given on the command line"
                     .into(),
             ));
+        }
+        if opts.overlay.contains(&absolute(cwd, p)) {
+            continue;
         }
         // symlink_metadata: a dangling link is named, and reported as skipped later.
         if let Err(e) = std::fs::symlink_metadata(absolute(cwd, p)) {
@@ -300,11 +328,14 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     // Before a repository's first commit, everything staged is what the commit adds.
     let all = opts.all || (opts.staged && base_spec.is_none());
     let read_head = || {
-        if opts.staged {
-            base::read_index(&root, &filter, max)
+        let (mut files, mut others) = if opts.staged {
+            base::read_index(&root, &filter, max)?
         } else {
-            Ok(walk_all(&root, &filter, max))
-        }
+            walk_all(&root, &filter, max)
+        };
+        opts.overlay
+            .apply(&root, &filter, max, &mut files, &mut others);
+        Ok::<_, String>((files, others))
     };
     // Both releases are read, then parsed, side by side (a large API description per
     // release is one file each: parsing them one after the other doubles the wait).
@@ -351,44 +382,21 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     lap("parse");
     let rules = selected(&config, opts);
 
-    let cx = ProjectCx {
-        head: &head,
-        base: base_project.as_ref().map(|(_, p)| p),
-        config: &config,
-        check_all: all,
-        no_inline_ignores: opts.no_inline_ignores,
-    };
-    let mut diags = run_rules(&cx, &rules);
+    let base_p = base_project.as_ref().map(|(_, p)| p);
+    let before = base_p
+        .filter(|_| !all)
+        .map(|b| base_findings(b, &config, opts, &rules));
+    let diags = judge(
+        &head,
+        base_p,
+        before.as_deref(),
+        &config,
+        opts,
+        all,
+        (&root, &cwd),
+        &rules,
+    );
     lap("rules");
-
-    // Only what is new relative to the base, unless --all.
-    if let Some((_, base_p)) = &base_project
-        && !all
-    {
-        let bcx = ProjectCx {
-            head: base_p,
-            base: None,
-            config: &config,
-            check_all: true,
-            no_inline_ignores: opts.no_inline_ignores,
-        };
-        let before = run_rules(&bcx, &rules);
-        let old: BTreeSet<&str> = before.iter().map(|d| d.fingerprint.as_str()).collect();
-        // An absence finding whose message (reference and object, not the file) the base
-        // already had is not a change of this release, wherever the file moved.
-        let old_absent: BTreeSet<(&str, &str)> = before
-            .iter()
-            .filter(|d| ABSENCE.contains(&d.code))
-            .map(|d| (d.code, d.message.as_str()))
-            .collect();
-        let was_absent = |d: &Diagnostic| {
-            ABSENCE.contains(&d.code) && old_absent.contains(&(d.code, d.message.as_str()))
-        };
-        diags.retain(|d| !(old.contains(d.fingerprint.as_str()) || was_absent(d)));
-    }
-    dedupe_across_units(&mut diags);
-
-    let diags = postprocess(diags, &head, &config, opts, &root, &cwd, &rules);
     let mut diags = diags?;
     lap("suppress and filter");
 
@@ -425,6 +433,66 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         root,
         notes,
     })
+}
+
+/// The findings of the base release, against which only new ones are reported.
+pub fn base_findings(
+    base: &Project,
+    config: &Config,
+    opts: &Options,
+    rules: &[&'static dyn Rule],
+) -> Vec<Diagnostic> {
+    let bcx = ProjectCx {
+        head: base,
+        base: None,
+        config,
+        check_all: true,
+        no_inline_ignores: opts.no_inline_ignores,
+    };
+    run_rules(&bcx, rules)
+}
+
+/// Judges a loaded release: runs the rules, keeps what is new relative to the base's own
+/// findings (`before`, from [`base_findings`]), then suppresses and filters. Shared by
+/// `check` and the language server, which keeps both releases in memory.
+#[allow(clippy::too_many_arguments)]
+pub fn judge(
+    head: &Project,
+    base: Option<&Project>,
+    before: Option<&[Diagnostic]>,
+    config: &Config,
+    opts: &Options,
+    all: bool,
+    (root, cwd): (&Path, &Path),
+    rules: &[&'static dyn Rule],
+) -> Result<Vec<Diagnostic>, Failure> {
+    let cx = ProjectCx {
+        head,
+        base,
+        config,
+        check_all: all,
+        no_inline_ignores: opts.no_inline_ignores,
+    };
+    let mut diags = run_rules(&cx, rules);
+    // Only what is new relative to the base, unless --all.
+    if let Some(before) = before
+        && !all
+    {
+        let old: BTreeSet<&str> = before.iter().map(|d| d.fingerprint.as_str()).collect();
+        // An absence finding whose message (reference and object, not the file) the base
+        // already had is not a change of this release, wherever the file moved.
+        let old_absent: BTreeSet<(&str, &str)> = before
+            .iter()
+            .filter(|d| ABSENCE.contains(&d.code))
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        let was_absent = |d: &Diagnostic| {
+            ABSENCE.contains(&d.code) && old_absent.contains(&(d.code, d.message.as_str()))
+        };
+        diags.retain(|d| !(old.contains(d.fingerprint.as_str()) || was_absent(d)));
+    }
+    dedupe_across_units(&mut diags);
+    postprocess(diags, head, config, opts, root, cwd, rules)
 }
 
 /// Inline suppressions, severity overrides, per-path ignores, PATHS filtering and secret

@@ -61,6 +61,8 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
@@ -110,6 +112,10 @@ pub struct CheckArgs {
     /// (a pre-commit hook; untracked files and unstaged edits are left out).
     #[arg(long)]
     pub staged: bool,
+    /// With `-` as the PATH: the path, in the project, of the file read from stdin. The
+    /// rest of the project is read from disk; only that file is reported.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -176,6 +182,7 @@ pub fn run(cli: Cli) -> i32 {
             }
         },
         Command::Init { force } => crate::init::run(force),
+        Command::Server => crate::server::run(),
     }
 }
 
@@ -220,8 +227,15 @@ fn run_check(args: CheckArgs) -> i32 {
     if !args.report.outputs_match() {
         return 2;
     }
+    let (paths, overlay) = match stdin_input(&args.paths, args.stdin_filename.as_deref()) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("rollsafe: {e}");
+            return 2;
+        }
+    };
     let opts = Options {
-        paths: args.paths,
+        paths,
         root: args.root,
         base: args.base.or(args.base_exact.clone()),
         base_exact: args.base_exact.is_some(),
@@ -235,6 +249,7 @@ fn run_check(args: CheckArgs) -> i32 {
         cwd: None,
         skip: Vec::new(),
         staged: args.staged,
+        overlay,
     };
     if args.show_settings {
         return crate::show_settings::show(&opts, &args.report);
@@ -251,6 +266,34 @@ fn run_check(args: CheckArgs) -> i32 {
         0
     } else {
         status
+    }
+}
+
+/// `check - --stdin-filename PATH`: the file read from stdin stands at PATH, and is the
+/// only PATH reported on.
+fn stdin_input(
+    paths: &[PathBuf],
+    stdin_filename: Option<&std::path::Path>,
+) -> Result<(Vec<PathBuf>, crate::overlay::Overlay), String> {
+    let dash = paths.iter().any(|p| p.as_os_str() == "-");
+    let mut overlay = crate::overlay::Overlay::default();
+    match (dash, stdin_filename) {
+        (false, None) => Ok((paths.to_vec(), overlay)),
+        (false, Some(_)) => Err("--stdin-filename names the file read from stdin: pass `-` as the PATH".into()),
+        (true, None) => Err("`-` reads the file from stdin: say where it stands in the project with --stdin-filename PATH".into()),
+        (true, Some(_)) if paths.len() > 1 => {
+            Err("`-` (stdin) is checked on its own: pass no other PATH with it".into())
+        }
+        (true, Some(name)) => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            let abs = std::env::current_dir()
+                .map_err(|e| format!("cannot read the working directory: {e}"))?
+                .join(name);
+            overlay.insert(&abs, bytes);
+            Ok((vec![name.to_path_buf()], overlay))
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The check step of the rollsafe GitHub Action (action.yml), kept in a script so that it
-# can be tested outside GitHub (tests/ci_scripts.rs runs it with a simulated event).
+# can be tested outside GitHub (tests/it/ci_scripts.rs runs it with a simulated event).
 #
 # Reads the event payload ($GITHUB_EVENT_PATH) to find the previous release:
 #   pull_request(_target)  HEAD is the merge commit GitHub checks out by default: its first

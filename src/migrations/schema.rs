@@ -382,6 +382,21 @@ impl Schema {
         out
     }
 
+    /// The tables and views the model holds in schema (MySQL: database) `name`, sorted:
+    /// keys qualified with it, and on PostgreSQL the unqualified ones for `public`.
+    pub fn tables_in_schema(&self, name: &str) -> Vec<String> {
+        let prefix = format!("{name}.");
+        let public = name == "public" && self.dialect != Some(Dialect::Mysql);
+        let mut v: Vec<String> = self
+            .tables
+            .keys()
+            .filter(|k| k.starts_with(&prefix) || (public && !k.contains('.')))
+            .cloned()
+            .collect();
+        v.sort();
+        v
+    }
+
     /// Whether a table is one the model cannot vouch for (unknown history or unreadable
     /// statements touched it).
     pub fn is_uncertain(&self, table: &str) -> bool {
@@ -506,6 +521,22 @@ impl Schema {
             {
                 Some(format!("column `{table}.{column}` does not exist"))
             }
+            // PostgreSQL's default RESTRICT refuses a schema that still holds objects.
+            Op::DropSchema {
+                name,
+                cascade: false,
+            } if self.dialect != Some(Dialect::Mysql)
+                && !self.tables_in_schema(name).is_empty() =>
+            {
+                Some(format!(
+                    "schema `{name}` still holds {} (DROP SCHEMA without CASCADE refuses a schema that is not empty)",
+                    self.tables_in_schema(name)
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
             Op::DropTable { table } if self.is_gone(table) => {
                 Some(format!("table `{table}` does not exist"))
             }
@@ -575,6 +606,13 @@ impl Schema {
                 if self.tables.contains_key(table) {
                     self.put_table(table, None);
                     self.drop_dependents(table);
+                }
+            }
+            Op::DropSchema { name, .. } => {
+                for table in self.tables_in_schema(name) {
+                    self.dropped_tables.insert(table.clone());
+                    self.put_table(&table, None);
+                    self.drop_dependents(&table);
                 }
             }
             // A (materialized) view made here can be indexed with no traffic on it yet.

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::api::doc::OpenApiFile;
 use crate::diagnostic::{InputCode, Problem};
 use crate::k8s::kustomize::Kustomization;
 use crate::migrations::{self, MigrationFile};
@@ -21,7 +22,8 @@ pub(super) struct Parsed {
     pub kustomizations: Vec<Kustomization>,
 }
 
-/// Builds the indexes of a project whose files are loaded.
+/// Builds the indexes of a project whose files are loaded; returns the API fragments'
+/// problems (kept by a project in memory with the fragments).
 pub(super) fn build(
     p: &mut Project,
     mut parsed: Parsed,
@@ -29,13 +31,26 @@ pub(super) fn build(
     extra_read: Option<&ReadFile>,
     side: &Side,
     config: &Config,
-) {
+    reuse_fragments: Option<(HashMap<String, OpenApiFile>, Vec<Problem>)>,
+) -> Vec<Problem> {
     let texts: HashMap<&str, &RawFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let read = |path: &str| match texts.get(path) {
         Some(f) => String::from_utf8(f.bytes.clone()).ok(),
         None => extra_read.and_then(|r| r(path)),
     };
-    p.api_fragments = crate::api::refs::load_fragments(&p.openapi, &read, &mut p.problems);
+    // A project kept in memory gives back its fragments when no API file changed.
+    let fragment_problems = match reuse_fragments {
+        Some((fragments, problems)) => {
+            p.api_fragments = fragments;
+            problems
+        }
+        None => {
+            let mut problems = Vec::new();
+            p.api_fragments = crate::api::refs::load_fragments(&p.openapi, &read, &mut problems);
+            problems
+        }
+    };
+    p.problems.extend(fragment_problems.iter().cloned());
     for chart in parsed.charts {
         let path = if chart.is_empty() {
             "Chart.yaml".to_string()
@@ -79,4 +94,5 @@ pub(super) fn build(
     }
     p.problems.sort_by(|a, b| a.path.cmp(&b.path));
     (p.suppressions, p.bad_suppressions) = super::suppress::collect(p);
+    fragment_problems
 }

@@ -3,7 +3,6 @@
 //! parse `load_compose`, `load_openapi`, `load_aws`, `load_manifest`); `load_one` only
 //! decides which. The results go to `index::build`.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -27,7 +26,7 @@ use crate::source::SourceFile;
 use crate::sql::{self, SqlFile};
 use crate::yaml::{self, Flavor, Node};
 
-enum Loaded {
+pub(super) enum Loaded {
     Migration(MigrationFile),
     Manifest(ManifestFile),
     Compose(ComposeFile),
@@ -41,11 +40,11 @@ enum Loaded {
 
 /// What loading one file gives: its parse, its source (kept for snippets and
 /// suppressions), its problems, and the byte ranges of its secret values.
-struct LoadOut {
-    loaded: Loaded,
-    source: Option<(Arc<SourceFile>, FileKind)>,
-    problems: Vec<Problem>,
-    secrets: Vec<(usize, usize)>,
+pub(super) struct LoadOut {
+    pub(super) loaded: Loaded,
+    pub(super) source: Option<(Arc<SourceFile>, FileKind)>,
+    pub(super) problems: Vec<Problem>,
+    pub(super) secrets: Vec<(usize, usize)>,
 }
 
 impl LoadOut {
@@ -169,7 +168,7 @@ fn bad_text(path: &str, bytes: &[u8], at: usize, message: String, help: &str) ->
     }
 }
 
-fn load_one(
+pub(super) fn load_one(
     f: &RawFile,
     config: &Config,
     side: &Side,
@@ -656,9 +655,9 @@ type Secrets = Vec<(usize, usize)>;
 /// Reads a file by path, `None` when it does not exist.
 pub(super) type ReadFile = dyn Fn(&str) -> Option<String>;
 
-fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>) -> Project {
-    let side = side_facts(&files);
-    let overrides: Vec<(globset::GlobMatcher, String)> = config
+/// `[classify]` globs of the configuration, compiled.
+pub(super) fn overrides(config: &Config) -> Vec<(globset::GlobMatcher, String)> {
+    config
         .classify
         .iter()
         .filter_map(|(g, k)| {
@@ -666,7 +665,12 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
                 .ok()
                 .map(|g| (g.compile_matcher(), k.clone()))
         })
-        .collect();
+        .collect()
+}
+
+fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>) -> Project {
+    let side = side_facts(&files);
+    let overrides = overrides(config);
     let outs: Vec<LoadOut> = files
         .par_iter()
         .map(|f| load_one(f, config, &side, &overrides))
@@ -677,38 +681,16 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
         paths: files.iter().map(|f| f.path.clone()).collect(),
         ..Default::default()
     };
-    let mut mfiles = Vec::new();
-    let mut charts = BTreeSet::new();
-    let mut kustomizations = Vec::new();
-    for o in outs {
-        p.problems.extend(o.problems);
-        if let Some((src, _)) = &o.source
-            && !o.secrets.is_empty()
-        {
-            p.secrets.insert(src.path.clone(), o.secrets.into());
-        }
-        if let Some((src, kind)) = o.source {
-            p.sources.insert(src.path.clone(), (src, kind));
-        }
-        match o.loaded {
-            Loaded::Migration(m) => mfiles.push(m),
-            Loaded::Manifest(m) => p.manifests.push(m),
-            Loaded::Compose(c) => p.compose.push(c),
-            Loaded::Env(e) => p.env_files.push(e),
-            Loaded::OpenApi(a) => p.openapi.push(a),
-            Loaded::Aws(a) => p.aws.push(a),
-            Loaded::Kustomization(k) => kustomizations.push(k),
-            Loaded::Helm(chart) => {
-                charts.insert(chart);
-            }
-            Loaded::None => {}
-        }
+    let mut parts = super::live::Parts::default();
+    for (f, o) in files.iter().zip(outs) {
+        parts.add(&mut p, &f.path, o);
     }
+    p.problems = parts.problems;
     let parsed = index::Parsed {
-        migrations: mfiles,
-        charts,
-        kustomizations,
+        migrations: parts.migration_files,
+        charts: parts.charts.into_values().collect(),
+        kustomizations: parts.kustomizations,
     };
-    index::build(&mut p, parsed, &files, extra_read, &side, config);
+    index::build(&mut p, parsed, &files, extra_read, &side, config, None);
     p
 }

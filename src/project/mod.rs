@@ -8,6 +8,7 @@ pub mod classify;
 pub mod discover;
 mod index;
 pub mod listing;
+mod live;
 mod load;
 pub mod suppress;
 
@@ -23,6 +24,7 @@ pub use crate::model::aws::AwsFile;
 pub use crate::model::compose::ComposeFile;
 pub use crate::model::env::EnvFileParsed;
 pub use crate::model::manifest::ManifestFile;
+pub use live::Live;
 pub use load::{load, load_api_files};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +73,11 @@ pub struct Project {
     pub file_count: usize,
     /// A Flyway configuration allows out-of-order migrations (`outOfOrder = true`).
     pub flyway_out_of_order: bool,
+    /// The findings of the migration walk, by the rules and judgement they were made
+    /// with: a project kept in memory ([`Live`]) walks its migrations again only when one
+    /// of them changed.
+    pub migration_walk:
+        std::sync::Mutex<Option<(Vec<&'static str>, Vec<crate::diagnostic::Diagnostic>)>>,
 }
 
 impl Project {

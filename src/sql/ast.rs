@@ -399,7 +399,10 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
             name: table_name(&v.name),
         }],
         Statement::Drop {
-            object_type, names, ..
+            object_type,
+            names,
+            cascade,
+            ..
         } => names
             .iter()
             .map(|n| match object_type {
@@ -416,6 +419,10 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
                 },
                 ObjectType::View | ObjectType::MaterializedView => Op::DropView {
                     name: table_name(n),
+                },
+                ObjectType::Schema | ObjectType::Database => Op::DropSchema {
+                    name: name_parts(n).join("."),
+                    cascade: *cascade,
                 },
                 _ => Op::Other,
             })
@@ -485,6 +492,18 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
         Statement::Vacuum(v) if v.full => vec![Op::VacuumFull {
             table: v.table_name.as_ref().map(table_name),
         }],
+        Statement::Grant(g) => vec![privileges_op(
+            true,
+            &g.privileges,
+            g.objects.as_ref(),
+            &g.grantees,
+        )],
+        Statement::Revoke(r) => vec![privileges_op(
+            false,
+            &r.privileges,
+            r.objects.as_ref(),
+            &r.grantees,
+        )],
         Statement::StartTransaction { .. } => vec![Op::Begin],
         Statement::Commit { .. } => vec![Op::Commit],
         Statement::Rollback { .. } => vec![Op::Rollback],
@@ -496,6 +515,87 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
         | Statement::Execute { .. } => return None,
         _ => vec![Op::Other],
     })
+}
+
+/// A GRANT or REVOKE of the privileges an application needs to use tables; other
+/// privileges (CREATE on a schema, EXECUTE, TRIGGER…) are [`Op::Other`].
+fn privileges_op(
+    grant: bool,
+    privileges: &sqlparser::ast::Privileges,
+    objects: Option<&sqlparser::ast::GrantObjects>,
+    grantees: &[sqlparser::ast::Grantee],
+) -> Op {
+    use sqlparser::ast::{GrantObjects, Privileges};
+    let names = |p: &[&str]| -> Vec<String> {
+        match privileges {
+            Privileges::All { .. } => vec!["ALL".into()],
+            Privileges::Actions(a) => {
+                let mut v: Vec<String> = a
+                    .iter()
+                    .filter_map(|a| {
+                        let s = a.to_string().to_uppercase();
+                        let word = s.split([' ', '(']).next().unwrap_or("").to_string();
+                        p.contains(&word.as_str()).then_some(word)
+                    })
+                    .collect();
+                v.dedup();
+                v
+            }
+        }
+    };
+    let table_privs = ["SELECT", "INSERT", "UPDATE", "DELETE"];
+    let (privileges, mut tables, mut schemas) = match objects {
+        Some(GrantObjects::Tables(t)) => (
+            names(&table_privs),
+            t.iter().map(table_name).collect::<Vec<_>>(),
+            Vec::new(),
+        ),
+        Some(GrantObjects::AllTablesInSchema { schemas }) => (
+            names(&table_privs),
+            Vec::new(),
+            schemas.iter().map(|s| name_parts(s).join(".")).collect(),
+        ),
+        Some(GrantObjects::Schemas(s)) => (
+            names(&["USAGE"]),
+            Vec::new(),
+            s.iter().map(|s| name_parts(s).join(".")).collect(),
+        ),
+        _ => return Op::Other,
+    };
+    // MySQL `db.*`: every table of that database; `*.*` is a global privilege.
+    let mut star = Vec::new();
+    tables.retain(|t| match t.strip_suffix(".*") {
+        Some(db) => {
+            star.push(db.to_string());
+            false
+        }
+        None => t != "*",
+    });
+    schemas.extend(star.into_iter().filter(|d| d != "*"));
+    if privileges.is_empty() || (tables.is_empty() && schemas.is_empty()) {
+        return Op::Other;
+    }
+    Op::Privileges {
+        grant,
+        privileges,
+        tables,
+        schemas,
+        grantees: grantees
+            .iter()
+            .map(|g| {
+                let g = g.to_string();
+                // MySQL accounts keep their quotes (`'app'@'%'`); identifiers lose them.
+                if g.contains('@') {
+                    g.to_lowercase()
+                } else if g.starts_with(['"', '`']) {
+                    // A quoted identifier keeps its case, as the server does.
+                    g.trim_matches(['"', '`']).to_string()
+                } else {
+                    g.trim_matches('\'').to_lowercase()
+                }
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

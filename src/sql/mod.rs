@@ -172,7 +172,11 @@ impl SqlFile {
 fn mysql_delimiters(text: &str) -> Option<String> {
     let is_directive = |l: &str| {
         let t = l.trim_start();
-        t.len() > 10 && t[..10].eq_ignore_ascii_case("delimiter ")
+        // `get`: a line whose tenth byte falls inside a character is no directive, and
+        // must not panic (`no_panic`'s mutations found `CREATE T\u{202e}ABLE …`).
+        t.len() > 10
+            && t.get(..10)
+                .is_some_and(|p| p.eq_ignore_ascii_case("delimiter "))
     };
     if !text.lines().any(is_directive) {
         return None;
@@ -424,6 +428,67 @@ fn fallback_ops(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ops_of_text(text: &str, dialect: Dialect) -> Vec<ops::Op> {
+        let f = read(
+            SourceFile::new("m.sql", text.to_string()),
+            dialect,
+            Annotations::None,
+        );
+        f.statements().flat_map(|s| s.ops.clone()).collect()
+    }
+
+    #[test]
+    fn grants_revokes_and_schema_drops_are_read() {
+        use ops::Op;
+        let pg = ops_of_text(
+            "REVOKE INSERT, UPDATE ON TABLE public.invoices FROM billing_app;\nGRANT SELECT ON ALL TABLES IN SCHEMA reports TO \"Reader\";\nREVOKE CREATE ON SCHEMA public FROM PUBLIC;\nDROP SCHEMA legacy CASCADE;\n",
+            Dialect::Postgres,
+        );
+        assert_eq!(
+            pg[0],
+            Op::Privileges {
+                grant: false,
+                privileges: vec!["INSERT".into(), "UPDATE".into()],
+                tables: vec!["invoices".into()],
+                schemas: vec![],
+                grantees: vec!["billing_app".into()],
+            }
+        );
+        assert!(
+            matches!(&pg[1], Op::Privileges { grant: true, schemas, grantees, .. } if schemas == &["reports"] && grantees == &["Reader"]),
+            "{pg:?}"
+        );
+        // CREATE on a schema is no privilege an application needs to read or write.
+        assert_eq!(pg[2], Op::Other);
+        assert_eq!(
+            pg[3],
+            Op::DropSchema {
+                name: "legacy".into(),
+                cascade: true
+            }
+        );
+        let my = ops_of_text(
+            "REVOKE INSERT ON invoices FROM 'billing'@'%';\nDROP DATABASE reports;\n",
+            Dialect::Mysql,
+        );
+        assert!(
+            matches!(&my[0], Op::Privileges { grant: false, grantees, .. } if grantees == &["'billing'@'%'"]),
+            "{my:?}"
+        );
+        assert!(
+            matches!(&my[1], Op::DropSchema { name, .. } if name == "reports"),
+            "{my:?}"
+        );
+    }
+
+    #[test]
+    fn a_character_across_the_tenth_byte_is_no_delimiter_line() {
+        assert_eq!(
+            mysql_delimiters("CREATE T\u{202e}ABLE orders (id int);\n"),
+            None
+        );
+    }
 
     #[test]
     fn mysql_delimiter_scripts_split_at_the_custom_terminator() {

@@ -241,7 +241,24 @@ pub enum Op {
     Opaque {
         args: Vec<String>,
     },
-    /// Anything else: recognised and harmless for the rules (COMMENT, GRANT, functions…).
+    /// `DROP SCHEMA` (PostgreSQL; with CASCADE every object in it goes too) or MySQL
+    /// `DROP DATABASE|SCHEMA` (always with its tables).
+    DropSchema {
+        name: String,
+        cascade: bool,
+    },
+    /// `GRANT` (`grant: true`) or `REVOKE` of privileges that let an application use
+    /// tables: SELECT/INSERT/UPDATE/DELETE/ALL on tables (keys as [`table_key`]), and
+    /// USAGE/ALL on schemas or on all tables of a schema (`schemas`). Upper-cased
+    /// privilege names, lower-cased grantees (`public` for PUBLIC).
+    Privileges {
+        grant: bool,
+        privileges: Vec<String>,
+        tables: Vec<String>,
+        schemas: Vec<String>,
+        grantees: Vec<String>,
+    },
+    /// Anything else: recognised and harmless for the rules (COMMENT, functions…).
     Other,
 }
 

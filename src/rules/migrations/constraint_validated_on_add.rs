@@ -36,10 +36,12 @@ impl Rule for ConstraintValidatedOnAdd {
         }
         let n = name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default();
         let n_plain = name.clone().unwrap_or_else(|| "<name>".into());
+        // ALTER TABLE: ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables; the
+        // other forms of ADD table_constraint take ACCESS EXCLUSIVE.
         let lock = if *kind == ConstraintKind::ForeignKey {
-            "blocks writes to both tables"
+            "holds a SHARE ROW EXCLUSIVE lock on it and on the referenced table, blocking writes to both"
         } else {
-            "blocks writes to it"
+            "holds an ACCESS EXCLUSIVE lock, blocking reads and writes of it"
         };
         out.push(cx.diag(
             &META,

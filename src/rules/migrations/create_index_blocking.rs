@@ -16,6 +16,13 @@ fn trim_end(text: &str, start: usize, end: usize) -> usize {
     start + text[start..end].trim_end().len()
 }
 
+/// `CREATE INDEX IF NOT EXISTS` of an index the replayed schema already holds (a down
+/// part re-creating one its up part never dropped): PostgreSQL skips it with a notice and
+/// builds nothing.
+fn exists_already(cx: &OpCx, name: Option<&str>) -> bool {
+    cx.guarded && name.is_some_and(|n| cx.schema.indexes.contains_key(n))
+}
+
 impl Rule for CreateIndexBlocking {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -32,7 +39,7 @@ impl Rule for CreateIndexBlocking {
                 concurrently: false,
                 unique,
                 ..
-            } if !cx.is_new_table(table) => {
+            } if !cx.is_new_table(table) && !exists_already(cx, name.as_deref()) => {
                 let idx = name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default();
                 let uq = if *unique { "UNIQUE " } else { "" };
                 // From CREATE to the index name: `CREATE UNIQUE INDEX orders_x_idx`.

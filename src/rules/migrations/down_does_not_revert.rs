@@ -168,7 +168,7 @@ impl Rule for DownDoesNotRevert {
         let significant = down_ops.iter().any(|o| {
             !matches!(
                 o,
-                Op::Other | Op::Begin | Op::Commit | Op::SetTimeout { .. }
+                Op::Other | Op::Privileges { .. } | Op::Begin | Op::Commit | Op::SetTimeout { .. }
             )
         });
         let shown = left.iter().take(3).cloned().collect::<Vec<_>>().join(", ");

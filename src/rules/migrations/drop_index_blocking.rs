@@ -31,6 +31,16 @@ impl Rule for DropIndexBlocking {
         {
             return;
         }
+        // `DROP INDEX IF EXISTS` of an index the model is sure is not there (it follows
+        // every statement of the history): PostgreSQL skips it and takes no lock.
+        if cx.guarded
+            && !cx.schema.indexes.contains_key(name)
+            && !cx.schema.constraints.contains_key(name)
+            && cx.schema.dropped_names.contains_key(name)
+            && cx.schema.knows_everything()
+        {
+            return;
+        }
         let on = cx
             .schema
             .indexes

@@ -68,6 +68,11 @@ impl Rule for MysqlTableCopy {
                 let Some(old) = cx.schema.column(table, column) else {
                     return;
                 };
+                // A statement the model could not read touched the table: the column's
+                // type may no longer be the one it recorded.
+                if cx.schema.table(table).is_some_and(|t| t.unreadable()) {
+                    return;
+                }
                 if old.spec.data_type.is_empty()
                     || crate::sql::ops::mysql_canonical_type(&old.spec.data_type)
                         == crate::sql::ops::mysql_canonical_type(new_type)

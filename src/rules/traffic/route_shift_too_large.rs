@@ -22,17 +22,7 @@ impl Rule for RouteShiftTooLarge {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let Some(base) = cx.base else { return };
         let limit = max_step(cx);
-        let mut before: HashMap<(String, String, String, String), f64> = HashMap::new();
-        let mut existed: std::collections::HashSet<(String, String, String)> = Default::default();
-        for i in base.k8s.instances.iter().filter(|i| i.first) {
-            let obj = base.k8s.object(&base.manifests, i);
-            for s in splits(&i.group, &i.kind, &obj.node) {
-                existed.insert((i.kind.clone(), i.name.clone(), s.label.clone()));
-                for (b, share) in s.shares() {
-                    before.insert((i.kind.clone(), i.name.clone(), s.label.clone(), b), share);
-                }
-            }
-        }
+        let bix = &base.k8s;
         let managed = managed_routes(cx);
         let ix = &cx.head.k8s;
         for inst in ix
@@ -40,21 +30,31 @@ impl Rule for RouteShiftTooLarge {
             .iter()
             .filter(|i| i.first && !managed.contains(&i.name))
         {
+            // The same route in the previous release: same kind, namespace and name in the
+            // unit of the same identity (or the same file). Several files may define a
+            // route of one name (alternative sample bundles); each is compared with its own
+            // previous version, never with another file's.
+            let Some(b) = bix.counterpart(ix, inst) else {
+                continue;
+            };
+            let binst = &bix.instances[b];
+            let bobj = bix.object(&base.manifests, binst);
+            let mut before: HashMap<(String, String), f64> = HashMap::new();
+            let mut existed: std::collections::HashSet<String> = Default::default();
+            for s in splits(&binst.group, &binst.kind, &bobj.node) {
+                existed.insert(s.label.clone());
+                for (b, share) in s.shares() {
+                    before.insert((s.label.clone(), b), share);
+                }
+            }
             let obj = ix.object(&cx.head.manifests, inst);
             for s in splits(&inst.group, &inst.kind, &obj.node) {
                 // A route new in this release is not a shift of existing traffic.
-                if s.backends.len() < 2
-                    || !existed.contains(&(inst.kind.clone(), inst.name.clone(), s.label.clone()))
-                {
+                if s.backends.len() < 2 || !existed.contains(&s.label) {
                     continue;
                 }
                 for ((name, share), b) in s.shares().into_iter().zip(&s.backends) {
-                    let key = (
-                        inst.kind.clone(),
-                        inst.name.clone(),
-                        s.label.clone(),
-                        name.clone(),
-                    );
+                    let key = (s.label.clone(), name.clone());
                     // A backend new in this release starts from 0%.
                     let old = before.get(&key).copied().unwrap_or(0.0);
                     if share - old <= limit || share >= 100.0 && old == 0.0 && s.backends.len() == 1

@@ -1,6 +1,7 @@
 //! K204: an Ingress or Gateway API route whose backend names a Service the repository
-//! does not define in that namespace, or a port that Service does not have. The
-//! controller answers 503 (or drops the route) for every request to it.
+//! does not define in that namespace, or a port that Service does not have. An Ingress
+//! controller answers 503 for every request to it; the Gateway API requires a 500 for
+//! an HTTPRoute's invalid backendRef and `UNAVAILABLE` for a GRPCRoute's.
 
 use crate::diagnostic::catalogue::K204 as META;
 use crate::diagnostic::{Diagnostic, Location};
@@ -9,6 +10,21 @@ use crate::k8s::kustomize::scalar_text;
 use crate::rules::workloads::{object_span, span_at, who};
 use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
+
+/// What clients get from a route whose backend does not resolve: the Gateway API
+/// specifies it per route kind (`HTTPRouteRule.BackendRefs`, `GRPCRouteRule.BackendRefs`);
+/// Ingress controllers answer 503 (ingress-nginx's default backend for a missing Service).
+fn outcome(inst: &Instance) -> &'static str {
+    match inst.kind.as_str() {
+        "HTTPRoute" => {
+            "the Gateway API makes the gateway answer 500 for every request routed to it"
+        }
+        "GRPCRoute" => {
+            "the Gateway API makes the gateway answer `UNAVAILABLE` for every call routed to it"
+        }
+        _ => "requests get 503",
+    }
+}
 
 pub struct BackendNotFound;
 
@@ -152,7 +168,7 @@ impl Rule for BackendNotFound {
                             &META,
                             src,
                             span_at(src, b.name.pos),
-                            format!("{} routes to Service `{raw}`, which is not defined in namespace `{ns}`: requests get 503", who(inst)),
+                            format!("{} routes to Service `{raw}`, which is not defined in namespace `{ns}`: {}", who(inst), outcome(inst)),
                             "create the Service or correct the backend name",
                             format!("{}/{}/{raw}", inst.kind, inst.name),
                         ));
@@ -173,7 +189,7 @@ impl Rule for BackendNotFound {
                         &META,
                         src,
                         span_at(src, port.pos),
-                        format!("{} routes to port `{shown}` of Service `{raw}`, which has no such port: requests get 503", who(inst)),
+                        format!("{} routes to port `{shown}` of Service `{raw}`, which has no such port: {}", who(inst), outcome(inst)),
                         "use one of the Service's `spec.ports[].port` numbers (or their names)",
                         format!("{}/{}/{raw}/{shown}", inst.kind, inst.name),
                     )

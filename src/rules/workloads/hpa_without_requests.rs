@@ -11,14 +11,15 @@ use crate::yaml::Node;
 
 pub struct HpaWithoutRequests;
 
-/// (resource, node to point at) for each utilisation metric of an HPA.
-fn utilisation_metrics(hpa: &Node) -> Vec<(String, &Node)> {
+/// (resource, the one container a `containerResource` metric reads, node to point at)
+/// for each utilisation metric of an HPA.
+fn utilisation_metrics(hpa: &Node) -> Vec<(String, Option<String>, &Node)> {
     let mut out = Vec::new();
     let Some(spec) = hpa.get("spec") else {
         return out;
     };
     if let Some(n) = spec.get("targetCPUUtilizationPercentage") {
-        out.push(("cpu".to_string(), n));
+        out.push(("cpu".to_string(), None, n));
     }
     for metric in spec.get("metrics").map(Node::items).unwrap_or(&[]) {
         for key in ["resource", "containerResource"] {
@@ -33,11 +34,34 @@ fn utilisation_metrics(hpa: &Node) -> Vec<(String, &Node)> {
                 == Some("Utilization")
                 || r.get("targetAverageUtilization").is_some();
             if utilisation {
-                out.push((name.to_string(), r.get("name").expect("checked")));
+                // The HPA sums the requests of the named container only
+                // (`calculatePodRequests(pods, container, resource)`).
+                let container = (key == "containerResource")
+                    .then(|| {
+                        r.get("container")
+                            .and_then(Node::as_str)
+                            .map(str::to_string)
+                    })
+                    .flatten();
+                out.push((name.to_string(), container, r.get("name").expect("checked")));
             }
         }
     }
     out
+}
+
+/// The pod template's own `resources` (PodLevelResources) request or limit `resource`.
+fn pod_level_request(workload: &Node, resource: &str) -> bool {
+    let spec = workload.get("spec");
+    let pod_spec = spec
+        .and_then(|s| s.get("template"))
+        .and_then(|t| t.get("spec"))
+        .or(spec);
+    pod_spec.and_then(|p| p.get("resources")).is_some_and(|r| {
+        ["requests", "limits"]
+            .iter()
+            .any(|k| r.get(k).and_then(|m| m.get(resource)).is_some())
+    })
 }
 
 impl Rule for HpaWithoutRequests {
@@ -67,11 +91,18 @@ impl Rule for HpaWithoutRequests {
                 continue;
             };
             let src = &ix.files[a.file];
-            for (resource, at) in utilisation_metrics(&obj.node) {
+            let tobj = ix.object(m, target);
+            for (resource, only, at) in utilisation_metrics(&obj.node) {
+                // Pod-level resources (`spec.resources`, PodLevelResources) stand in for
+                // missing container requests.
+                if pod_level_request(&tobj.node, &resource) {
+                    continue;
+                }
                 let Some(c) = pod
                     .containers
                     .iter()
                     .filter(|c| matches!(c.role, Role::Main | Role::Sidecar))
+                    .filter(|c| only.as_deref().is_none_or(|o| o == c.name))
                     .find(|c| !c.requests(&resource))
                 else {
                     continue;

@@ -1,0 +1,213 @@
+//! `--base REV` compares with where the branch left REV (the merge base), `--base-exact
+//! REV` with REV itself, and a shallow clone that lacks either gets an error naming the
+//! fetch that helps. Built on real git repositories in a temporary folder.
+
+use crate::common;
+
+use assert_cmd::Command;
+use common::gitrepo::{self, git, have};
+
+fn rollsafe(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("rollsafe")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const AUDIT_M304: &str = "db/migrations/000004_audit.up.sql:1:1: error[M304]";
+
+#[test]
+fn base_is_the_merge_base_and_base_exact_the_tip() {
+    if !have("git") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let up = gitrepo::upstream(tmp.path());
+    let (code, out, err) = rollsafe(&up.dir, &["check", "--base", "main", "--format", "compact"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        !out.contains("M304"),
+        "main's new migration is not this branch's: {out}"
+    );
+    assert!(
+        out.contains("000003_order_status.up.sql:12:23: error[M101]"),
+        "{out}"
+    );
+    let (_, human, _) = rollsafe(&up.dir, &["check", "--base", "main"]);
+    assert!(
+        human.contains(&format!(
+            "note: main has moved on since this branch left it: compared with their merge base {}",
+            &up.fork_point[..12]
+        )),
+        "{human}"
+    );
+    let (code, exact, err) = rollsafe(
+        &up.dir,
+        &["check", "--base-exact", "main", "--format", "compact"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(exact.contains(AUDIT_M304), "{exact}");
+    // The same comparison, spelt with the merge base's commit.
+    let (_, by_commit, _) = rollsafe(
+        &up.dir,
+        &["check", "--base", &up.fork_point, "--format", "compact"],
+    );
+    assert_eq!(by_commit, out);
+    let (code, _, err) = rollsafe(
+        &up.dir,
+        &["check", "--base", "main", "--base-exact", "main"],
+    );
+    assert_eq!(code, 2, "{err}");
+    // `git diff` users' spelling of the same.
+    let (_, dots, _) = rollsafe(
+        &up.dir,
+        &["check", "--base", "main...HEAD", "--format", "compact"],
+    );
+    assert_eq!(dots, out);
+    let (code, _, err) = rollsafe(&up.dir, &["check", "--base", "main...feature"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the right side of `...` can only be HEAD"),
+        "{err}"
+    );
+    // `--show-settings` says which commit was taken and why.
+    let (code, settings, err) = rollsafe(&up.dir, &["check", "--base", "main", "--show-settings"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        settings.contains(&format!("base-resolved = \"{}\"", up.fork_point))
+            && settings.contains(&format!(
+                "# merge base of main (now {}) and HEAD",
+                &up.main_tip[..12]
+            )),
+        "{settings}"
+    );
+}
+
+#[test]
+fn shallow_clones_get_the_fetch_that_helps() {
+    if !have("git") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let up = gitrepo::upstream(tmp.path());
+    let clone = gitrepo::clone_feature(tmp.path(), &up, "clone", Some("1"));
+    assert_eq!(
+        git(&clone, &["rev-parse", "--is-shallow-repository"]),
+        "true"
+    );
+
+    // The base revision is not in the clone.
+    let (code, _, err) = rollsafe(&clone, &["check", "--base", "origin/main"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("this clone is shallow")
+            && err.contains("`git fetch --depth=1 origin main:refs/remotes/origin/main`")
+            && err.contains("never fetches"),
+        "{err}"
+    );
+    let (code, _, err) = rollsafe(&clone, &["check", "--base", "HEAD~1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`git fetch --deepen=1`"), "{err}");
+    let (code, _, err) = rollsafe(&clone, &["check", "--base", &up.main_tip[..10]]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "`git fetch --depth=1 origin {}`",
+            &up.main_tip[..10]
+        )),
+        "{err}"
+    );
+
+    // The fetch named brings the tip, but not the merge base.
+    git(
+        &clone,
+        &[
+            "fetch",
+            "-q",
+            "--depth=1",
+            "origin",
+            "main:refs/remotes/origin/main",
+        ],
+    );
+    let (code, _, err) = rollsafe(&clone, &["check", "--base", "origin/main"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("does not hold the merge base of origin/main and HEAD")
+            && err.contains("`fetch-depth: 0`")
+            && err.contains("`--base-exact origin/main`"),
+        "{err}"
+    );
+    let (code, out, err) = rollsafe(
+        &clone,
+        &[
+            "check",
+            "--base-exact",
+            "origin/main",
+            "--format",
+            "compact",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains(AUDIT_M304), "{out}");
+
+    // With the history, the merge base is found.
+    git(&clone, &["fetch", "-q", "--unshallow", "origin"]);
+    let (code, out, err) = rollsafe(
+        &clone,
+        &["check", "--base", "origin/main", "--format", "compact"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(!out.contains("M304"), "{out}");
+    assert_eq!(out.lines().count(), 6, "{out}");
+}
+
+#[test]
+fn a_directory_base_is_taken_as_is() {
+    let demo = common::repo().join("fixtures/demo");
+    let head = demo.join("head");
+    let (code, out, err) = rollsafe(
+        &head,
+        &["check", "--base-exact", "../base", "--format", "compact"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let (_, same, _) = rollsafe(
+        &head,
+        &["check", "--base", "../base", "--format", "compact"],
+    );
+    assert_eq!(out, same);
+    assert_eq!(out.lines().count(), 6, "{out}");
+}
+
+#[test]
+fn a_branch_only_the_remote_has_is_named() {
+    if !have("git") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let up = gitrepo::upstream(tmp.path());
+    let clone = gitrepo::clone_feature(tmp.path(), &up, "clone", None);
+    // A CI checkout has origin/main but no local main.
+    let (code, _, err) = rollsafe(&clone, &["check", "--base", "main"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "(there is no branch main here, but origin/main exists: pass `--base origin/main`)"
+        ),
+        "{err}"
+    );
+    // A complete clone is told to fetch without --depth, which would make it shallow.
+    let (code, _, err) = rollsafe(&clone, &["check", "--base", "origin/release"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("(if it lives on a remote, fetch it first: `git fetch origin release:refs/remotes/origin/release`)"),
+        "{err}"
+    );
+}

@@ -1,0 +1,214 @@
+//! Snapshot of the exact findings for every fixture repository (base/head pairs).
+
+use crate::common;
+
+use rollsafe::report;
+
+fn snapshot(dir: &str) -> String {
+    let o = common::check_fixture(dir);
+    report::compact::render(&o)
+}
+
+macro_rules! fixture {
+    ($name:ident, $dir:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(snapshot($dir));
+        }
+    };
+}
+
+fixture!(demo, "demo");
+fixture!(goose, "conventions/goose");
+fixture!(dbmate, "conventions/dbmate");
+fixture!(diesel, "conventions/diesel");
+fixture!(flyway, "conventions/flyway");
+fixture!(prisma_mysql, "conventions/prisma");
+fixture!(sqitch, "conventions/sqitch");
+fixture!(liquibase, "conventions/liquibase");
+fixture!(golang_migrate_mysql, "conventions/golang-migrate-mysql");
+fixture!(pop_variants, "conventions/pop-variants");
+fixture!(duplicate_versions, "conventions/duplicate-versions");
+fixture!(version_identity, "conventions/version-identity");
+fixture!(transactions, "conventions/transactions");
+fixture!(workloads_kustomize, "workloads");
+fixture!(workloads_rollouts, "rollouts");
+fixture!(workloads_compose, "compose");
+fixture!(secrets_references, "secrets");
+fixture!(traffic_shifting, "traffic");
+fixture!(api_contracts, "api");
+fixture!(regressions, "regressions");
+fixture!(kustomize_components, "kustomize-components");
+fixture!(job_ttl, "job-ttl");
+fixture!(deployment_units, "units");
+fixture!(open_world, "open-world");
+fixture!(probes, "probes");
+fixture!(api_open_schemas, "api-open-schemas");
+fixture!(rollback_fold, "rollback-fold");
+fixture!(sql_reading, "sql-reading");
+fixture!(locks, "locks");
+fixture!(flyway_transactions, "conventions/flyway-transactions");
+fixture!(flyway_mixed, "conventions/flyway-mixed");
+fixture!(goose_out_of_order, "conventions/goose-out-of-order");
+fixture!(lock_fold, "lock-fold");
+fixture!(data_kept, "data-kept");
+fixture!(name_references, "name-references");
+fixture!(rolling_updates, "rolling-updates");
+fixture!(helm_chart, "helm-chart");
+fixture!(duplicate_key, "duplicate-key");
+fixture!(suppressions, "suppressions");
+fixture!(probe_timing, "probe-timing");
+fixture!(table_rename, "table-rename");
+fixture!(drop_default, "drop-default");
+fixture!(truncate, "truncate");
+
+/// A monorepo (`fixtures/monorepo`, as a git history): each `rollsafe.toml` governs its
+/// own subtree — the top one ignores M209, billing's does not — a project never reads
+/// another's files (shop's ConfigMap moved into billing is missing for shop), and every
+/// path is named from the repository's top.
+#[test]
+fn monorepo() {
+    let repo = common::git_release_pair("monorepo");
+    let o = rollsafe::workspace::check(&rollsafe::check::Options {
+        base: Some("HEAD~1".into()),
+        cwd: Some(repo.path().to_path_buf()),
+        ..Default::default()
+    })
+    .unwrap();
+    insta::assert_snapshot!(report::compact::render(&o));
+}
+fixture!(schema_replay, "schema-replay");
+
+/// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
+#[test]
+fn api_changelog() {
+    // Relative paths: cargo runs tests from the package root, and the report shows them.
+    let o = rollsafe::diff::diff(&rollsafe::diff::DiffOptions {
+        old: "fixtures/api/base/services/billing/openapi.yaml".into(),
+        new: "fixtures/api/head/services/billing/openapi.yaml".into(),
+        changelog: true,
+        config: None,
+    })
+    .unwrap();
+    insta::assert_snapshot!(report::compact::render(&o));
+}
+
+#[test]
+fn every_fixture_folder_has_a_snapshot_test() {
+    let src = std::fs::read_to_string(common::repo().join("tests/it/fixtures.rs")).unwrap();
+    for e in std::fs::read_dir(common::repo().join("fixtures")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            name == "conventions" || src.contains(&format!("\"{name}\"")),
+            "fixtures/{name} has no snapshot test"
+        );
+    }
+    for e in std::fs::read_dir(common::repo().join("fixtures/conventions")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            src.contains(&format!("\"conventions/{name}\"")),
+            "fixtures/conventions/{name} has no snapshot test"
+        );
+    }
+}
+
+/// The deployment-units fixture read without its base: a finding repeated in two
+/// alternative bundles is reported once, naming the other bundle.
+#[test]
+fn deployment_units_without_base() {
+    let o = rollsafe::check::check(&rollsafe::check::Options {
+        root: Some(common::repo().join("fixtures/units/head")),
+        cwd: Some(common::repo()),
+        ..Default::default()
+    })
+    .unwrap();
+    insta::assert_snapshot!(report::compact::render(&o));
+}
+
+/// A release compared with itself changed nothing: no rule that compares with the base
+/// may report anything (T302 once compared a route with another file's route of the
+/// same name, and reported shifts between two unchanged sample bundles).
+#[test]
+fn a_base_equal_to_the_head_gives_no_release_comparison_findings() {
+    let mut dirs = Vec::new();
+    for group in ["", "conventions/"] {
+        for e in std::fs::read_dir(common::repo().join("fixtures").join(group)).unwrap() {
+            let name = format!("{group}{}", e.unwrap().file_name().to_string_lossy());
+            if common::repo()
+                .join("fixtures")
+                .join(&name)
+                .join("head")
+                .is_dir()
+            {
+                dirs.push(name);
+            }
+        }
+    }
+    assert!(dirs.len() > 10, "fixtures not found: {dirs:?}");
+    let mut found = Vec::new();
+    for dir in dirs {
+        let o = rollsafe::check::check(&rollsafe::check::Options {
+            root: Some(common::repo().join("fixtures").join(&dir).join("head")),
+            base: Some(format!("fixtures/{dir}/head")),
+            cwd: Some(common::repo()),
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{dir}: {}", e.0));
+        for d in &o.diagnostics {
+            let compares = rollsafe::rules::ALL
+                .iter()
+                .any(|r| r.meta().code == d.code && r.meta().needs_base);
+            if compares {
+                found.push(format!("{dir}: {} {}", d.code, d.message));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// Every rule of the registry fires, at a position, in at least one fixture snapshot: a
+/// line `path:line:column: severity[CODE] …` of a `it__fixtures__*.snap`. A rule only the
+/// document examples exercise has no realistic project pinning where it reports.
+#[test]
+fn every_rule_has_a_positioned_finding_in_a_fixture_snapshot() {
+    let dir = common::repo().join("tests/it/snapshots");
+    let mut positioned = std::collections::BTreeSet::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.starts_with("it__fixtures__") && name.ends_with(".snap")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines() {
+            if let Some(code) = positioned_code(line) {
+                positioned.insert(code.to_string());
+            }
+        }
+    }
+    let missing: Vec<&str> = rollsafe::rules::ALL
+        .iter()
+        .map(|r| r.meta().code)
+        .filter(|c| !positioned.contains(*c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules with no positioned finding in any fixture snapshot (add a fixture under \
+         fixtures/ and a `fixture!` line): {missing:?}"
+    );
+}
+
+/// The code of a compact finding line `path:line:column: severity[CODE] message`, or
+/// `None` for any other line.
+fn positioned_code(line: &str) -> Option<&str> {
+    let (at, rest) = line.split_once(": ")?;
+    let mut parts = at.rsplitn(3, ':');
+    let (col, ln, path) = (parts.next()?, parts.next()?, parts.next()?);
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s != "0";
+    if path.is_empty() || !number(ln) || !number(col) {
+        return None;
+    }
+    let (_, code) = rest.split_once('[')?;
+    let (code, _) = code.split_once(']')?;
+    Some(code)
+}
