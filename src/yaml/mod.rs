@@ -183,7 +183,7 @@ static SERDE_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool
 
 /// Reads every stream through the serde path only (the reader before `events::parse`):
 /// for the test that proves both give the same trees and findings
-/// (`tests/corpus.rs`, `yaml_readers_give_the_same_findings`). Not for other use.
+/// (`tests/it/corpus.rs`, `yaml_readers_give_the_same_findings`). Not for other use.
 #[doc(hidden)]
 pub fn set_serde_only(on: bool) {
     SERDE_ONLY.store(on, std::sync::atomic::Ordering::Relaxed);
