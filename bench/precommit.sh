@@ -43,9 +43,14 @@ printf 'CREATE INDEX "idx_bench" ON "website" ("created_at");\n' >"$new"
 git add "$new"
 trap 'git -C "$big" rm -q --cached "$new"; rm -rf "$big/$(dirname "$new")"' EXIT
 
-hyperfine -N -i -w 2 -r "$runs" --export-markdown "$work/precommit.md" \
+hyperfine -N -i -w 2 -r "$runs" --export-markdown "$work/precommit.md" --export-json "$work/precommit.json" \
     -n "one migration" "$rollsafe check --format compact $mig" \
     -n "one manifest" "$rollsafe check --format compact $manifest" \
     -n "whole project" "$rollsafe check --format compact" \
-    -n "--staged (one staged migration)" "$rollsafe check --staged --format compact"
+    -n "staged: one staged migration" "$rollsafe check --staged --format compact"
 cat "$work/precommit.md"
+python3 - "$work/precommit.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f'{r["command"]}: median {r["median"]*1000:.0f} ms, min {r["min"]*1000:.0f} ms, user {r["user"]*1000:.0f} ms')
+PY

@@ -1,7 +1,7 @@
 //! The `check` pipeline: load head (and base), run the rules, then suppress, filter and
 //! fingerprint the findings. Everything the CLI, tests and the language server need.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::baseline;
@@ -300,8 +300,11 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             .map(|d| format!("{}/**", globset::escape(d))),
     );
     let filter = Filter::new(&config.include, &exclude);
+    let skip_api = reports_only_non_api_yaml(opts, &config, &cwd);
     let filter = if reports_only_migrations(opts, &config, &cwd) {
         filter.migrations_only()
+    } else if reports_only_yaml(opts, &config, &cwd) {
+        filter.without_migrations()
     } else {
         filter
     };
@@ -348,19 +351,28 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             base_note = src.note();
             let (head_files, base_files) =
                 rayon::join(read_head, || base::read(&src, &root, &filter, max));
-            let (head_files, other_paths) = head_files.map_err(Failure)?;
-            let base_files = base_files.map_err(Failure)?;
+            let (mut head_files, mut other_paths) = head_files.map_err(Failure)?;
+            let mut base_files = base_files.map_err(Failure)?;
+            let mut base_api = Vec::new();
+            if skip_api && !api_may_reach(&opts.paths, &[&head_files, &base_files]) {
+                other_paths.extend(drop_api_descriptions(&mut head_files));
+                base_api = drop_api_descriptions(&mut base_files);
+            }
             lap("read files");
-            let (mut head, base) = rayon::join(
+            let (mut head, mut base) = rayon::join(
                 || project::load(head_files, &config),
                 || project::load(base_files, &config),
             );
             head.paths.extend(other_paths);
+            base.paths.extend(base_api);
             head.mark_new_migrations(&base);
             (head, Some((spec.clone(), base)))
         }
         None => {
-            let (head_files, other_paths) = read_head().map_err(Failure)?;
+            let (mut head_files, mut other_paths) = read_head().map_err(Failure)?;
+            if skip_api && !api_may_reach(&opts.paths, &[&head_files]) {
+                other_paths.extend(drop_api_descriptions(&mut head_files));
+            }
             lap("read files");
             let mut head = project::load(head_files, &config);
             head.paths.extend(other_paths);
@@ -618,6 +630,107 @@ fn reports_only_migrations(opts: &Options, config: &Config, cwd: &Path) -> bool 
             absolute(cwd, p).is_file()
                 && crate::project::discover::is_migration_input(&p.to_string_lossy())
         })
+}
+
+/// Whether every PATH is a YAML or JSON file (manifests, compose files, API descriptions,
+/// templates), so that no migration rule can report on them and the migrations need not
+/// be read (pre-commit passing one changed manifest). Not when the configuration reads
+/// other files as migrations (`include`, `[classify]`).
+fn reports_only_yaml(opts: &Options, config: &Config, cwd: &Path) -> bool {
+    !opts.paths.is_empty()
+        && config.include.is_empty()
+        && !config.classify.values().any(|k| k == "migration")
+        && opts.paths.iter().all(|p| {
+            let name = p.to_string_lossy().to_ascii_lowercase();
+            absolute(cwd, p).is_file()
+                && [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e))
+                && !crate::project::discover::is_migration_input(&name)
+        })
+}
+
+/// Whether every PATH is a YAML or JSON file that is not an API description, with no
+/// `[classify]` forcing kinds: then no API rule can report on them (no other rule reads
+/// API descriptions) and the descriptions — often the largest files of a repository —
+/// need not be parsed.
+fn reports_only_non_api_yaml(opts: &Options, config: &Config, cwd: &Path) -> bool {
+    reports_only_yaml(opts, config, cwd)
+        && config.classify.is_empty()
+        && opts.paths.iter().all(|p| {
+            let text = std::fs::read_to_string(absolute(cwd, p)).unwrap_or_default();
+            !crate::project::classify::is_api_description(&p.to_string_lossy(), &text)
+        })
+}
+
+/// Whether an API description may reach one of `paths` through `$ref` (a schema file
+/// beside the description gets the API findings): the file names the descriptions
+/// mention, then those the mentioned files mention, and so on. By name, not by resolved
+/// path, so it errs towards parsing.
+fn api_may_reach(paths: &[PathBuf], sides: &[&Vec<crate::project::discover::RawFile>]) -> bool {
+    use std::collections::HashSet;
+    let base_name = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_string();
+    let mut by_name: HashMap<String, Vec<&str>> = HashMap::new();
+    let mut todo: Vec<&str> = Vec::new();
+    for f in sides.iter().flat_map(|s| s.iter()) {
+        let Ok(t) = std::str::from_utf8(&f.bytes) else {
+            continue;
+        };
+        by_name.entry(base_name(&f.path)).or_default().push(t);
+        if f.unread.is_none() && crate::project::classify::is_api_description(&f.path, t) {
+            todo.push(t);
+        }
+    }
+    let mut reached: HashSet<String> = HashSet::new();
+    while let Some(text) = todo.pop() {
+        for name in mentioned_file_names(text) {
+            if reached.insert(name.clone())
+                && let Some(texts) = by_name.get(&name)
+            {
+                todo.extend(texts.iter().copied());
+            }
+        }
+    }
+    paths
+        .iter()
+        .any(|p| reached.contains(&base_name(&p.to_string_lossy())))
+}
+
+/// The YAML and JSON file names a text mentions (`./schemas/invoice.yaml#/Invoice` →
+/// `invoice.yaml`).
+fn mentioned_file_names(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for ext in [".yaml", ".yml", ".json"] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(ext) {
+            let end = from + i + ext.len();
+            let mut start = from + i;
+            while start > 0
+                && (b[start - 1].is_ascii_alphanumeric()
+                    || b[start - 1] >= 0x80
+                    || b"._-".contains(&b[start - 1]))
+            {
+                start -= 1;
+            }
+            out.push(text[start..end].to_string());
+            from = end;
+        }
+    }
+    out
+}
+
+/// Takes the API descriptions out of `files`; returns their paths (still listed).
+fn drop_api_descriptions(files: &mut Vec<crate::project::discover::RawFile>) -> Vec<String> {
+    let mut dropped = Vec::new();
+    files.retain(|f| {
+        let api = f.unread.is_none()
+            && std::str::from_utf8(&f.bytes)
+                .is_ok_and(|t| crate::project::classify::is_api_description(&f.path, t));
+        if api {
+            dropped.push(f.path.clone());
+        }
+        !api
+    });
+    dropped
 }
 
 /// Files that only say how other files are read: migration tool settings and

@@ -202,6 +202,23 @@ pub(super) fn is_env_name(path: &str) -> bool {
 /// A top-level `openapi:`/`swagger:` key anywhere (generators often sort keys, so it
 /// may be the last line of a 4 MB file), or the JSON key. One pass over the text: this
 /// runs on every YAML and JSON file of the repository.
+/// Whether the loader reads this file as an API description when `[classify]` does not
+/// force a kind (the tests of `load::load_one` and [`yaml_kind`]: a YAML or JSON file, not a
+/// kustomization, no Helm template, not a compose file by name or content, and an
+/// `openapi:`/`swagger:` top-level key).
+pub fn is_api_description(path: &str, text: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+        && !is_env_name(path)
+        && !crate::k8s::kustomize::is_kustomization_name(path)
+        && !text.contains("{{")
+        && !is_compose_name(path)
+        && (text.contains("apiVersion") || !text.lines().any(|l| l.trim_end() == "services:"))
+        && sniff_openapi(text)
+}
+
 fn sniff_openapi(text: &str) -> bool {
     if text.trim_start().starts_with('{') {
         return text.contains("\"openapi\"") || text.contains("\"swagger\"");

@@ -77,6 +77,8 @@ pub struct Filter {
     exclude: GlobSet,
     /// Read only what migration rules read (see [`Filter::migrations_only`]).
     migrations_only: bool,
+    /// Read no migration input (see [`Filter::without_migrations`]).
+    without_migrations: bool,
 }
 
 /// Files the migration rules read: the migrations and the settings of their tools.
@@ -114,6 +116,7 @@ impl Filter {
             include: (!include.is_empty()).then(|| globset(include)),
             exclude: globset(exclude),
             migrations_only: false,
+            without_migrations: false,
         }
     }
 
@@ -126,13 +129,26 @@ impl Filter {
         self
     }
 
+    /// The same filter reading no [`is_migration_input`] file: when every file to report on
+    /// is a YAML or JSON file (a manifest, compose file, API description), no migration can
+    /// change what is reported — no rule outside the migration domain reads them — and a
+    /// one-file manifest run need not parse the repository's SQL (the files are still
+    /// listed).
+    pub fn without_migrations(mut self) -> Filter {
+        self.without_migrations = true;
+        self
+    }
+
     /// Whether an `exclude` glob matches `path`.
     pub fn excludes(&self, path: &str) -> bool {
         self.exclude.is_match(path)
     }
 
     pub fn keep(&self, path: &str) -> bool {
-        if self.exclude.is_match(path) || (self.migrations_only && !is_migration_input(path)) {
+        if self.exclude.is_match(path)
+            || (self.migrations_only && !is_migration_input(path))
+            || (self.without_migrations && is_migration_input(path))
+        {
             return false;
         }
         match &self.include {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use granit_parser::{Event, Parser, ScalarStyle, Span};
 
-use super::{Key, Kind, Node, Pos};
+use super::{Flavor, Key, Kind, Node, Pos};
 
 /// Stop building past this many nodes (alias expansion included): the serde path has
 /// the budgets and the error message for such input.
@@ -20,8 +20,16 @@ const MAX_REPLAYED_EVENTS: usize = 1_000_000;
 
 enum Frame {
     Seq(Vec<Node>, Pos),
-    Map(Vec<(Key, Node)>, Pos, Option<Key>),
+    Map(MapFrame),
 }
+
+/// The serde path's other budgets (`options()` in yaml/mod.rs), so that what it rejects is
+/// declined here and rejected there with its message. go-yaml v2 guards the same way
+/// against alias bombs (`decode.go`, `allowedAliasRatio`, since v2.2.4 / CVE-2019-11253).
+const MAX_RECORDED_ANCHOR_EVENTS: usize = 200_000;
+const MAX_EVENTS: usize = 50_000_000;
+const MAX_DOCUMENTS: usize = 100_000;
+const MAX_DEPTH: usize = 256;
 
 fn pos(span: &Span) -> Option<Pos> {
     let start = span.start.byte_offset()?;
@@ -110,8 +118,91 @@ fn resolve(text: &str) -> Option<Kind> {
     Some(Kind::Str(text.to_string()))
 }
 
-/// Builds every document of `text`, or `None` to let the serde path handle it.
+/// Builds every document of a plain YAML 1.2 / JSON stream (API descriptions), or `None`
+/// to let the serde path handle it.
 pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
+    parse(text, Flavor::Core)
+}
+
+/// A Kubernetes reading of a plain scalar (sigs.k8s.io/yaml → go-yaml v2, YAML 1.1), as the
+/// serde path reads it with `legacy_octal_numbers` and YAML 1.1 booleans; `None` declines.
+///
+/// go-yaml v2 `resolve.go` (`resolveMapList`, `resolve`):
+/// - booleans are exactly `y Y yes Yes YES true True TRUE on On ON` and
+///   `n N no No NO false False FALSE off Off OFF`. serde-saphyr also takes other cases
+///   (`yEs`); those are declined here, so the serde path keeps reading them as before;
+/// - integers go through `strconv.ParseInt(plain, 0, 64)` with `_` removed, so a leading
+///   `0` is octal (`0644` = 420, `defaultMode` in the Kubernetes docs), `0x` hex, `0b` binary;
+///   underscored and other leading-zero spellings are declined (the serde path decides);
+/// - there is no sexagesimal (base 60) reading: `resolve.go` says "Base 60 floats are a
+///   bad idea, were dropped in YAML 1.2, and are purposefully unsupported here", so `1:30`
+///   is the string "1:30" — the core resolver leaves it a string (`:` is not numeric);
+/// - `<<` is the merge key (`yaml_MERGE_TAG`), handled by [`parse`].
+fn resolve_kubernetes(text: &str) -> Option<Kind> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Some(Kind::Bool(true));
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Some(Kind::Bool(false));
+        }
+        _ => {}
+    }
+    let lower = text.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "y" | "yes" | "true" | "on" | "n" | "no" | "false" | "off"
+    ) {
+        return None;
+    }
+    let (neg, unsigned) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let b = unsigned.as_bytes();
+    if b.len() > 1 && b[0] == b'0' && b.iter().all(u8::is_ascii_digit) {
+        // Legacy octal: `0644`; `08` is no octal number (declined).
+        let o = &unsigned[1..];
+        if !o.bytes().all(|c| (b'0'..=b'7').contains(&c)) {
+            return None;
+        }
+        let v = i128::from_str_radix(o, 8).ok()?;
+        let v = if neg { -v } else { v };
+        return (i64::MIN as i128..=u64::MAX as i128)
+            .contains(&v)
+            .then_some(Kind::Int(v));
+    }
+    resolve(text)
+}
+
+/// Compose reads YAML through go-yaml v3 (compose-go's loader); v3's `resolve.go` (read at
+/// go-yaml/yaml 0d383ff) has only `true`/`false` spellings as booleans, which is the
+/// core resolution here, as the serde path reads compose files. v3 still reads `0777` as
+/// octal ("Octals from the 1.1 spec, spelled as 0777, are still decoded by default in v3
+/// as well"), which the serde path does not: such scalars are declined (the core resolver
+/// declines every leading-zero number), so the serde path keeps reading them as before.
+fn resolve_flavor(text: &str, flavor: Flavor) -> Option<Kind> {
+    match flavor {
+        Flavor::Kubernetes => resolve_kubernetes(text),
+        Flavor::Compose | Flavor::Core => resolve(text),
+    }
+}
+
+/// One mapping being built: its entries, the batches its merge keys bring (applied at
+/// its end), and the key waiting for its value.
+struct MapFrame {
+    entries: Vec<(Key, Node)>,
+    merges: Vec<Vec<(Key, Node)>>,
+    pos: Pos,
+    pending: Option<Key>,
+    /// The pending key is a merge key (`<<`).
+    merge: bool,
+}
+
+/// Builds every document of `text` as `flavor` reads it, or `None` to let the serde path
+/// handle it (with the same result, or an error in words).
+pub fn parse(text: &str, flavor: Flavor) -> Option<Vec<Node>> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     // Anchored values, with the number of events an alias to them replays.
@@ -120,9 +211,11 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
     // them when they close.
     let mut open_anchors: Vec<(usize, usize)> = Vec::new();
     let mut nodes = 0usize;
-    // Events read or replayed so far, and those replayed by aliases.
+    // Events read or replayed so far, those replayed by aliases, and those recorded under
+    // anchors (the serde path's budgets, `options()` in yaml/mod.rs).
     let mut events = 0usize;
     let mut replayed = 0usize;
+    let mut recorded = 0usize;
     for ev in Parser::new_from_str(text) {
         let (event, span) = ev.ok()?;
         events += 1;
@@ -139,17 +232,26 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
                 }
                 let p = pos(&span)?;
                 // A mapping key is text whatever it looks like (`200:`, `on:`).
-                if let Some(Frame::Map(_, _, pending @ None)) = stack.last_mut() {
-                    if value == "<<" && style == ScalarStyle::Plain {
-                        return None;
-                    }
-                    *pending = Some(Key {
-                        text: value.into_owned(),
-                        pos: p,
-                    });
+                if let Some(Frame::Map(m)) = stack.last_mut()
+                    && m.pending.is_none()
+                {
                     if anchor != 0 {
                         return None;
                     }
+                    if value == "<<" && style == ScalarStyle::Plain {
+                        // YAML 1.1 merge key (go-yaml v2 `resolve.go`: `"<<"` →
+                        // `yaml_MERGE_TAG`; compose-go reads anchors and merges through
+                        // go-yaml v3 the same way). The core reading (API descriptions)
+                        // leaves it to the serde path.
+                        if flavor == Flavor::Core {
+                            return None;
+                        }
+                        m.merge = true;
+                    }
+                    m.pending = Some(Key {
+                        text: value.into_owned(),
+                        pos: p,
+                    });
                     continue;
                 }
                 let kind = if style == ScalarStyle::Plain {
@@ -161,12 +263,13 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
                     {
                         return None;
                     }
-                    resolve(&value)?
+                    resolve_flavor(&value, flavor)?
                 } else {
                     Kind::Str(value.into_owned())
                 };
                 let n = Node { kind, pos: p };
                 if anchor != 0 {
+                    recorded += 1;
                     anchors.insert(anchor, (n.clone(), 1));
                 }
                 n
@@ -175,15 +278,24 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
                 if tag.is_some() {
                     return None;
                 }
-                if matches!(stack.last(), Some(Frame::Map(_, _, None))) {
+                if matches!(stack.last(), Some(Frame::Map(m)) if m.pending.is_none()) {
                     // A collection as a mapping key.
+                    return None;
+                }
+                if stack.len() >= MAX_DEPTH {
                     return None;
                 }
                 let p = pos(&span)?;
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq(Vec::new(), p)
                 } else {
-                    Frame::Map(Vec::new(), p, None)
+                    Frame::Map(MapFrame {
+                        entries: Vec::new(),
+                        merges: Vec::new(),
+                        pos: p,
+                        pending: None,
+                        merge: false,
+                    })
                 });
                 open_anchors.push((anchor, events));
                 continue;
@@ -195,19 +307,25 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
                         kind: Kind::Seq(items),
                         pos: p,
                     },
-                    Frame::Map(entries, p, None) => Node {
-                        kind: Kind::Map(entries),
-                        pos: p,
-                    },
-                    Frame::Map(_, _, Some(_)) => return None,
+                    Frame::Map(m) => {
+                        if m.pending.is_some() {
+                            return None;
+                        }
+                        Node {
+                            kind: Kind::Map(apply_merges(m.entries, m.merges)),
+                            pos: m.pos,
+                        }
+                    }
                 };
                 if anchor != 0 {
-                    anchors.insert(anchor, (n.clone(), events + 1 - started));
+                    let size = events + 1 - started;
+                    recorded += size;
+                    anchors.insert(anchor, (n.clone(), size));
                 }
                 n
             }
             Event::Alias(id) => {
-                if matches!(stack.last(), Some(Frame::Map(_, _, None))) {
+                if matches!(stack.last(), Some(Frame::Map(m)) if m.pending.is_none()) {
                     return None;
                 }
                 let (n, size) = anchors.get(&id)?;
@@ -225,7 +343,7 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
             _ => continue,
         };
         nodes += 1;
-        if nodes > MAX_NODES {
+        if nodes > MAX_NODES || recorded > MAX_RECORDED_ANCHOR_EVENTS || events > MAX_EVENTS {
             return None;
         }
         match stack.last_mut() {
@@ -234,11 +352,18 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
                     continue;
                 }
                 docs.push(node);
+                if docs.len() > MAX_DOCUMENTS {
+                    return None;
+                }
             }
             Some(Frame::Seq(items, _)) => items.push(node),
-            Some(Frame::Map(entries, _, pending)) => {
-                let key = pending.take()?;
-                entries.push((key, node));
+            Some(Frame::Map(m)) => {
+                let key = m.pending.take()?;
+                if std::mem::take(&mut m.merge) {
+                    m.merges.push(merge_batch(node)?);
+                } else {
+                    m.entries.push((key, node));
+                }
             }
         }
     }
@@ -246,6 +371,54 @@ pub fn parse_plain(text: &str) -> Option<Vec<Node>> {
         return None;
     }
     Some(docs)
+}
+
+/// The entries a merge key's value brings: a mapping, or a sequence of mappings where
+/// the earlier ones win (YAML 1.1 merge type, https://yaml.org/type/merge.html; go-yaml v2
+/// `decode.go` `merge`). Anything else is an error the serde path words.
+/// The serde path locates merged keys and values, all the way down, where the merged
+/// mapping is referenced (the alias, or the inline mapping's start).
+fn merge_batch(node: Node) -> Option<Vec<(Key, Node)>> {
+    fn located(entries: Vec<(Key, Node)>, p: Pos, out: &mut Vec<(Key, Node)>) {
+        for (mut k, mut v) in entries {
+            k.pos = p;
+            relocate(&mut v, p);
+            out.push((k, v));
+        }
+    }
+    let mut out = Vec::new();
+    match node.kind {
+        Kind::Map(entries) => located(entries, node.pos, &mut out),
+        Kind::Seq(items) => {
+            for i in items {
+                match i.kind {
+                    Kind::Map(entries) => located(entries, i.pos, &mut out),
+                    _ => return None,
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+/// A mapping's own entries, then each merge batch's entries whose key is not there yet
+/// (own keys override merged ones; an earlier merge wins over a later one), as the serde
+/// path's `MergeKeyPolicy::Merge` does under `DuplicateKeyPolicy::PassThrough`.
+fn apply_merges(mut entries: Vec<(Key, Node)>, merges: Vec<Vec<(Key, Node)>>) -> Vec<(Key, Node)> {
+    if merges.is_empty() {
+        return entries;
+    }
+    let mut seen: std::collections::HashSet<String> =
+        entries.iter().map(|(k, _)| k.text.clone()).collect();
+    for batch in merges {
+        for (k, v) in batch {
+            if seen.insert(k.text.clone()) {
+                entries.push((k, v));
+            }
+        }
+    }
+    entries
 }
 
 /// An alias's copy is located, keys and values, at the alias (as the serde path does).
@@ -364,5 +537,149 @@ mod corpus {
         }
         println!("{same} identical, {declined} declined");
         assert!(same > 250);
+    }
+}
+
+/// The Kubernetes and compose readings: the fast reader gives the serde tree exactly.
+#[cfg(test)]
+mod yaml11 {
+    use super::*;
+    use crate::yaml::Flavor;
+
+    fn same(text: &str, flavor: Flavor) {
+        let slow = crate::yaml::serde_stream(text, flavor).unwrap();
+        // Compose keeps YAML 1.2 integers: `0644` is declined (the serde path reads it).
+        let Some(fast) = parse(text, flavor).or_else(|| {
+            assert!(
+                flavor == Flavor::Compose && text.contains("0644"),
+                "declined: {text}"
+            );
+            None
+        }) else {
+            return;
+        };
+        assert_eq!(fast, slow, "{flavor:?}: {text}");
+    }
+
+    #[test]
+    fn scalars_read_as_the_serde_path_reads_them() {
+        for flavor in [Flavor::Kubernetes, Flavor::Compose] {
+            same(
+                "a: [yes, Yes, YES, no, No, NO, on, On, ON, off, Off, OFF, y, Y, n, N]\n",
+                flavor,
+            );
+            same(
+                "a: [true, True, TRUE, false, False, FALSE, ~, null, '']\n",
+                flavor,
+            );
+            same(
+                "a: [0644, -0644, +0644, 0, 00, 0o17, 0x1f, 8080, -3, +7]\n",
+                flavor,
+            );
+            same(
+                "a: [1:30, 190:20:30, 1.5, -.5e3, 1e3, 10m, 100Mi, v1.2.3]\n",
+                flavor,
+            );
+            same(
+                "a: [2024-01-01, 06/11/2019 22:05:25 MST, nginx:1.25]\n",
+                flavor,
+            );
+            same("defaultMode: 0755\nmode: 0400\nport: \"0644\"\n", flavor);
+        }
+    }
+
+    #[test]
+    fn merges_read_as_the_serde_path_reads_them() {
+        for flavor in [Flavor::Kubernetes, Flavor::Compose] {
+            same(
+                "x: &d {restart: always, image: a}\ns:\n  <<: *d\n  image: b\n",
+                flavor,
+            );
+            same(
+                "x: &d\n  restart: always\n  env: {A: 1}\ny: &e {restart: no, pull: always}\ns:\n  image: b\n  <<: [*d, *e]\n  z: 1\n",
+                flavor,
+            );
+            same(
+                "x: &d {a: 1, b: 2}\ny: &e {b: 3, c: 4}\ns:\n  <<: *d\n  <<: *e\n  a: 0\n",
+                flavor,
+            );
+            same("s:\n  <<: {a: 1, b: 2}\n  b: 3\n", flavor);
+            same("x: &d {a: 1}\ns:\n  a: 2\n  a: 3\n  <<: *d\n", flavor);
+        }
+    }
+
+    #[test]
+    fn what_it_does_not_mirror_goes_to_the_serde_path() {
+        for t in ["a: yEs\n", "a: 08\n", "a: 1_000\n", "a: 0_644\n"] {
+            assert!(parse(t, Flavor::Kubernetes).is_none(), "{t}");
+        }
+        assert!(parse("s:\n  <<: 3\n", Flavor::Compose).is_none());
+    }
+}
+
+/// The Kubernetes, compose and traffic corpus: for every YAML and JSON file, read as a
+/// manifest and as a compose file, the fast reader gives the serde tree exactly, node for
+/// node and position for position, or declines (and the serde path reads it, as before).
+/// Fails in CI (`CI=true`) when the corpus is absent; elsewhere it skips with the reason.
+#[cfg(test)]
+mod manifests_corpus {
+    use super::*;
+    use crate::yaml::Flavor;
+
+    #[test]
+    fn every_manifest_and_compose_file_reads_the_same() {
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        if !shared.exists() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{} is absent in CI",
+                shared.display()
+            );
+            eprintln!("skipping: {} is absent", shared.display());
+            return;
+        }
+        let (mut same, mut declined, mut failed) = (0, 0, 0);
+        let mut stack: Vec<_> = ["k8s", "config", "traffic"]
+            .iter()
+            .map(|d| shared.join(d))
+            .collect();
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if !p
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+                {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                for flavor in [Flavor::Kubernetes, Flavor::Compose] {
+                    match (parse(text, flavor), crate::yaml::serde_stream(text, flavor)) {
+                        (Some(fast), Ok(slow)) => {
+                            assert!(fast == slow, "{} differs ({flavor:?})", p.display());
+                            same += 1;
+                        }
+                        (Some(_), Err(e)) => panic!(
+                            "{}: the serde path fails ({e:?}), the fast reader reads it",
+                            p.display()
+                        ),
+                        (None, Ok(_)) => {
+                            println!("declined ({flavor:?}): {}", p.display());
+                            declined += 1
+                        }
+                        (None, Err(_)) => failed += 1,
+                    }
+                }
+            }
+        }
+        println!("{same} identical, {declined} declined, {failed} errors in both");
+        assert!(same > 1000, "{same}");
     }
 }

@@ -89,3 +89,40 @@ fn migration_statements_parse_at_the_measured_rate() {
         parsed + recognised
     );
 }
+
+/// The event reader (`yaml::events::parse`) changes no finding: the Kubernetes, compose
+/// and traffic corpus gives the same report read by it and by the serde path alone. Fails
+/// in CI (`CI=true`) when the corpus is absent; elsewhere it skips with the reason.
+#[test]
+fn yaml_readers_give_the_same_findings() {
+    let Some(corpus) = corpus() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "../shared/corpus is absent in CI"
+        );
+        return;
+    };
+    for dir in ["k8s", "config", "traffic"] {
+        let root = corpus.join(dir);
+        let run = |serde_only: bool| {
+            rollsafe::yaml::set_serde_only(serde_only);
+            let o = check(&Options {
+                root: Some(root.clone()),
+                cwd: Some(root.clone()),
+                ..Default::default()
+            })
+            .expect("no usage, configuration or internal error");
+            rollsafe::yaml::set_serde_only(false);
+            o
+        };
+        let old = run(true);
+        let new = run(false);
+        assert!(!new.diagnostics.is_empty(), "{dir}: no findings at all");
+        assert_eq!(
+            rollsafe::report::json::render(&old),
+            rollsafe::report::json::render(&new),
+            "{dir}: findings differ"
+        );
+        eprintln!("{dir}: {} findings, identical", new.diagnostics.len());
+    }
+}

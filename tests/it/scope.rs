@@ -1,6 +1,7 @@
 //! A run whose PATHS are all migrations reads only migrations and their tools' settings
-//! (src/discover.rs `is_migration_input`). It must report exactly what the whole run
-//! reports for those files: checked on every migration of every fixture.
+//! (src/discover.rs `is_migration_input`); a run whose PATHS are all YAML or JSON files
+//! reads no migration. Each must report exactly what the whole run reports for those
+//! files: checked on every migration and every YAML/JSON file of every fixture.
 
 use crate::common;
 
@@ -22,6 +23,19 @@ fn findings(o: &rollsafe::check::Outcome, path: &str) -> Vec<String> {
 
 #[test]
 fn one_migration_reports_what_the_whole_run_reports_for_it() {
+    let compared = one_file_runs(rollsafe::discover::is_migration_input);
+    assert!(compared > 50, "only {compared} migrations compared");
+}
+
+#[test]
+fn one_yaml_file_reports_what_the_whole_run_reports_for_it() {
+    let compared = one_file_runs(|p| [".yaml", ".yml", ".json"].iter().any(|e| p.ends_with(e)));
+    assert!(compared > 50, "only {compared} YAML/JSON files compared");
+}
+
+/// Checks every file of every fixture that `pick` selects alone, against the whole run;
+/// returns how many were compared.
+fn one_file_runs(pick: impl Fn(&str) -> bool) -> usize {
     let mut compared = 0;
     let mut fixtures = Vec::new();
     for e in std::fs::read_dir(common::repo().join("fixtures")).unwrap() {
@@ -48,10 +62,7 @@ fn one_migration_reports_what_the_whole_run_reports_for_it() {
             ..Default::default()
         };
         let whole = check(&opts).unwrap();
-        let sql: Vec<String> = walk(&head)
-            .into_iter()
-            .filter(|p| rollsafe::discover::is_migration_input(p))
-            .collect();
+        let sql: Vec<String> = walk(&head).into_iter().filter(|p| pick(p)).collect();
         for path in sql {
             let one = check(&Options {
                 paths: vec![path.clone().into()],
@@ -67,7 +78,7 @@ fn one_migration_reports_what_the_whole_run_reports_for_it() {
             compared += 1;
         }
     }
-    assert!(compared > 50, "only {compared} migrations compared");
+    compared
 }
 
 fn walk(dir: &std::path::Path) -> Vec<String> {
