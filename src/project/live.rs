@@ -12,7 +12,7 @@ use crate::k8s::kustomize::Kustomization;
 use crate::migrations::{self, Convention, MigrationFile};
 use crate::project::classify::{Side, is_env_name, side_facts};
 use crate::project::discover::RawFile;
-use crate::project::load::{LoadOut, Loaded, load_one, overrides};
+use crate::project::load::{LoadOut, Loaded, load_each, load_one, overrides};
 use crate::project::{FileKind, Project, index};
 use crate::settings::Config;
 use crate::source::SourceFile;
@@ -132,10 +132,7 @@ impl Live {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let side = side_facts(&files);
         let overrides = overrides(config);
-        let outs: Vec<LoadOut> = files
-            .par_iter()
-            .map(|f| load_one(f, config, &side, &overrides))
-            .collect();
+        let outs = load_each(&files, config, &side, &overrides);
         let mut live = Live {
             project: Project::default(),
             hashes: files

@@ -668,13 +668,22 @@ pub(super) fn overrides(config: &Config) -> Vec<(globset::GlobMatcher, String)> 
         .collect()
 }
 
+/// Classifies and parses every file on its own, in parallel, in the order given.
+pub(super) fn load_each(
+    files: &[RawFile],
+    config: &Config,
+    side: &Side,
+    overrides: &[(globset::GlobMatcher, String)],
+) -> Vec<LoadOut> {
+    files
+        .par_iter()
+        .map(|f| load_one(f, config, side, overrides))
+        .collect()
+}
+
 fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>) -> Project {
     let side = side_facts(&files);
-    let overrides = overrides(config);
-    let outs: Vec<LoadOut> = files
-        .par_iter()
-        .map(|f| load_one(f, config, &side, &overrides))
-        .collect();
+    let outs = load_each(&files, config, &side, &overrides(config));
     let mut p = Project {
         file_count: files.iter().filter(|f| f.unread.is_none()).count(),
         dockerfiles: side.dockerfiles.clone(),
