@@ -394,7 +394,7 @@ pub fn shape_deploy(found: &mut [Diagnostic], config: &MigrationsConfig) {
         return;
     }
     for d in found.iter_mut() {
-        if is_lock_rule(d.code) && d.code != "M203" {
+        if is_lock_rule(d.code) && d.code != catalogue::M203.code {
             if d.severity > Severity::Info {
                 d.severity = Severity::Info;
                 d.message.push_str(
