@@ -8,6 +8,7 @@ mod context;
 pub mod input;
 pub mod migrations;
 pub mod secrets;
+pub mod text;
 pub mod traffic;
 pub mod workloads;
 

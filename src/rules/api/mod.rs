@@ -81,8 +81,10 @@ pub fn report(
         if !more.is_empty() {
             let at = d.message.rfind(" [").unwrap_or(d.message.len());
             let names: Vec<String> = more.iter().map(|c| format!("`{}`", element(c))).collect();
-            d.message
-                .insert_str(at, &format!("; the same for {}", and_list(&names)));
+            d.message.insert_str(
+                at,
+                &format!("; the same for {}", crate::rules::text::and_list(&names)),
+            );
         }
         if ch.tolerated {
             d.severity = Severity::Info;
@@ -139,13 +141,4 @@ fn element(c: &Change) -> &str {
         .and_then(|(_, rest)| rest.split_once('`'))
         .map(|(name, _)| name)
         .unwrap_or(&c.text)
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }

@@ -93,11 +93,10 @@ impl Rule for RollbackRestoresNotNull {
         }
         for (down_part, down_stmt, up_part, up_stmt, cols) in hits {
             let src = &down_part.file.source;
-            let what = match cols.as_slice() {
-                [one] => one.clone(),
-                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-                [] => continue,
-            };
+            if cols.is_empty() {
+                continue;
+            }
+            let what = crate::rules::text::and_list(&cols);
             out.push(
                 Diagnostic::new(
                     &META,

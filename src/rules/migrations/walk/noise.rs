@@ -252,12 +252,11 @@ fn table_of(d: &Diagnostic) -> String {
 }
 
 fn list(tables: &[String]) -> String {
-    let quoted: Vec<String> = tables.iter().map(|t| format!("`{t}`")).collect();
-    match quoted.len() {
-        0 => "a table".into(),
-        1 => quoted[0].clone(),
-        n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    if tables.is_empty() {
+        return "a table".into();
     }
+    let quoted: Vec<String> = tables.iter().map(|t| format!("`{t}`")).collect();
+    crate::rules::text::and_list(&quoted)
 }
 
 /// pop-style projects ship one file per database for one migration
