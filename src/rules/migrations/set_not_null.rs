@@ -5,7 +5,10 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M107 as META;
 use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Rule, RuleMeta};
-use crate::sql::{Dialect, Part, ops::Op};
+use crate::sql::{
+    Dialect, Part,
+    ops::{ConstraintKind, Op},
+};
 
 pub struct SetNotNull;
 
@@ -45,6 +48,22 @@ impl Rule for SetNotNull {
                 .column(table, column)
                 .is_none_or(|c| c.spec.default.is_some() || c.spec.generated)
         {
+            return;
+        }
+        // The same migration first added `CHECK (col IS NOT NULL)` on the new column: the
+        // previous release's INSERTs break there already, and M111 reports it at the CHECK.
+        let checked_earlier = added_here
+            && cx.migration.up_statements().any(|(_, st)| {
+                st.start < cx.stmt.start
+                    && st.ops.iter().any(|o| {
+                        matches!(o, Op::AddConstraint {
+                            table: t,
+                            kind: ConstraintKind::Check { not_null_of: Some(c) },
+                            ..
+                        } if t == table && c == column)
+                    })
+            });
+        if checked_earlier {
             return;
         }
         if cx
