@@ -489,20 +489,30 @@ mod corpus {
     use super::*;
     use crate::yaml::Flavor;
 
+    /// `../shared/corpus/<sub>` when present. As the integration tests' `common::shared`:
+    /// absent, it skips with the reason, but fails under CI, where passing without reading
+    /// the corpus would claim too much.
+    pub(super) fn shared_corpus(sub: &str) -> Option<std::path::PathBuf> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus")
+            .join(sub);
+        if dir.exists() {
+            return Some(dir);
+        }
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{} is absent, and CI=true",
+            dir.display()
+        );
+        eprintln!("skipping: {} is absent", dir.display());
+        None
+    }
+
     #[test]
     fn every_api_description_reads_the_same() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/openapi");
-        if !dir.exists() {
-            // As the integration tests' `common::shared`: skip with the reason, but fail
-            // under CI, where passing without reading the corpus would claim too much.
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{} is absent, and CI=true",
-                dir.display()
-            );
-            eprintln!("skipping: {} is absent", dir.display());
+        let Some(dir) = shared_corpus("openapi") else {
             return;
-        }
+        };
         let (mut same, mut declined) = (0, 0);
         let mut stack = vec![dir];
         while let Some(d) = stack.pop() {
@@ -628,16 +638,9 @@ mod manifests_corpus {
 
     #[test]
     fn every_manifest_and_compose_file_reads_the_same() {
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        if !shared.exists() {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{} is absent in CI",
-                shared.display()
-            );
-            eprintln!("skipping: {} is absent", shared.display());
+        let Some(shared) = super::corpus::shared_corpus("") else {
             return;
-        }
+        };
         let (mut same, mut declined, mut failed) = (0, 0, 0);
         let mut stack: Vec<_> = ["k8s", "config", "traffic"]
             .iter()
