@@ -3,6 +3,10 @@
 // name, domain, default severity and summary are written once, in its document.
 use std::fmt::Write;
 
+#[path = "src/lints/front_matter.rs"]
+mod front_matter;
+use front_matter::front_matter;
+
 fn main() {
     println!("cargo:rerun-if-changed=lints");
     // Read when the script runs, not when it was compiled: a build script reused from a
@@ -56,21 +60,6 @@ fn main() {
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("lints.rs"), out).unwrap();
     std::fs::write(out_dir.join("rule_meta.rs"), metas).unwrap();
-}
-
-/// The `key: value` pairs between the `---` lines that open a document.
-fn front_matter(text: &str) -> Vec<(String, String)> {
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return Vec::new();
-    };
-    let Some(end) = rest.find("\n---") else {
-        return Vec::new();
-    };
-    rest[..end]
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
-        .collect()
 }
 
 fn severity(s: &str) -> Result<&'static str, String> {

@@ -1,5 +1,8 @@
 //! The rule documents of `lints/`, compiled in: front matter, sections and examples.
 
+mod front_matter;
+pub use front_matter::front_matter;
+
 include!(concat!(env!("OUT_DIR"), "/lints.rs"));
 
 /// The document of a rule code (`M101`), with its front matter.
@@ -11,21 +14,6 @@ pub fn doc(code: &str) -> Option<&'static str> {
                 .is_some_and(|c| c.eq_ignore_ascii_case(code))
         })
         .map(|(_, text)| *text)
-}
-
-/// `key: value` pairs of the front matter.
-pub fn front_matter(doc: &str) -> Vec<(String, String)> {
-    let Some(rest) = doc.strip_prefix("---\n") else {
-        return Vec::new();
-    };
-    let Some(end) = rest.find("\n---") else {
-        return Vec::new();
-    };
-    rest[..end]
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
-        .collect()
 }
 
 /// The document without its front matter.
