@@ -2,6 +2,7 @@
 
 pub mod aws;
 pub mod compose;
+pub mod compose_private;
 pub mod compose_vars;
 pub mod credential_text;
 pub mod env;

@@ -395,8 +395,9 @@ pub fn yaml_value_ranges(docs: &[crate::yaml::Node]) -> Vec<(usize, usize)> {
 pub enum Verdict {
     /// The value's shape proves it, whatever the name (`an AWS access key id`).
     Shape(&'static str),
-    /// `scheme://user:password@host`.
-    UrlPassword,
+    /// `scheme://user:password@host`; `readable` when the password is a default a person
+    /// chose (`postgres:postgres`, `testpass`).
+    UrlPassword { readable: bool },
     /// A secret-like name with a literal value; `readable` when a person chose it.
     ByName { readable: bool },
 }
@@ -406,8 +407,10 @@ pub fn classify(name: &str, value: &str) -> Option<Verdict> {
     if let Some(what) = high_signal(value) {
         return Some(Verdict::Shape(what));
     }
-    if url_credentials(value) {
-        return Some(Verdict::UrlPassword);
+    if let Some(url) = url_parts(value) {
+        return Some(Verdict::UrlPassword {
+            readable: url.user == url.password || readable_default(url.password),
+        });
     }
     let v = value.trim().trim_matches(['"', '\'']);
     if secret_name(name) && !placeholder(v) && v.chars().count() >= 4 {
@@ -438,20 +441,40 @@ pub fn char_classes(v: &str) -> usize {
     .count()
 }
 
+/// The credential parts of `scheme://user:password@host[:port]/…`.
+pub struct UrlCredentials<'a> {
+    pub user: &'a str,
+    pub password: &'a str,
+    /// The host name, without port.
+    pub host: &'a str,
+}
+
 /// `scheme://user:password@host` with a real password.
 pub fn url_credentials(value: &str) -> bool {
+    url_parts(value).is_some()
+}
+
+/// The user, password and host of a URL with a real (non-placeholder) password.
+pub fn url_parts(value: &str) -> Option<UrlCredentials<'_>> {
     let v = value.trim().trim_matches(['"', '\'']);
-    let Some((_, rest)) = v.split_once("://") else {
-        return false;
-    };
+    let (_, rest) = v.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let Some((userinfo, _)) = authority.rsplit_once('@') else {
-        return false;
-    };
-    match userinfo.split_once(':') {
-        Some((_, pass)) => !placeholder(pass) && !pass.is_empty(),
-        None => false,
+    let (userinfo, hostport) = authority.rsplit_once('@')?;
+    let (user, password) = userinfo.split_once(':')?;
+    if password.is_empty() || placeholder(password) {
+        return None;
     }
+    // `[::1]:5432` keeps its brackets; `db:5432` loses the port.
+    let host = if hostport.starts_with('[') {
+        hostport.split_inclusive(']').next().unwrap_or(hostport)
+    } else {
+        hostport.split(':').next().unwrap_or(hostport)
+    };
+    Some(UrlCredentials {
+        user,
+        password,
+        host,
+    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ use std::sync::Arc;
 use crate::diagnostic::catalogue::S401 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
+use crate::model::compose_private::PrivateStores;
+use crate::model::compose_vars::dir;
 use crate::model::env_sets::{declared_not_for_production, is_dummy, is_example_path};
 use crate::model::secrets::{Verdict, classify};
 use crate::rules::workloads::who;
@@ -24,7 +26,11 @@ pub struct PlaintextSecret;
 fn judge(name: &str, value: &str) -> Option<(Severity, String)> {
     Some(match classify(name, value)? {
         Verdict::Shape(what) => (Severity::Error, format!("holds {what} in plain text")),
-        Verdict::UrlPassword => (
+        Verdict::UrlPassword { readable: true } => (
+            Severity::Info,
+            "holds a URL with a readable default password, as quick-start files ship; make sure deployments override it".into(),
+        ),
+        Verdict::UrlPassword { readable: false } => (
             Severity::Warning,
             "holds a URL with a password in plain text".into(),
         ),
@@ -37,6 +43,21 @@ fn judge(name: &str, value: &str) -> Option<(Severity, String)> {
             "is a secret by its name and has a literal value".into(),
         ),
     })
+}
+
+/// A warning whose value only logs in to a private data store of its compose project
+/// (see `model::compose_private`) is a quick-start default, not a leak: info.
+fn private_store(judged: (Severity, String), store: Option<&str>) -> (Severity, String) {
+    match (judged.0, store) {
+        (Severity::Warning, Some(store)) => (
+            Severity::Info,
+            format!(
+                "{}, but it only opens service `{store}` of its compose project, which publishes no port; make sure deployments override it",
+                judged.1
+            ),
+        ),
+        _ => judged,
+    }
 }
 
 fn finding(
@@ -129,6 +150,7 @@ impl Rule for PlaintextSecret {
                 }
             }
         }
+        let stores = PrivateStores::new(&cx.head.compose, &cx.head.env_files);
         // Compose environment (developer and test stacks hold dummies by design).
         for f in
             cx.head.compose.iter().filter(|f| {
@@ -140,6 +162,10 @@ impl Rule for PlaintextSecret {
                     continue;
                 };
                 let place = format!("(environment of service `{}`)", sk.text);
+                let folder = dir(&f.source.path);
+                let judge = |name: &str, val: &str| {
+                    judge(name, val).map(|j| private_store(j, stores.opened_by(folder, val)))
+                };
                 for (k, v) in env.entries() {
                     if let Some(val) = scalar(v)
                         && let Some((sev, why)) = judge(&k.text, &val)
@@ -188,7 +214,9 @@ impl Rule for PlaintextSecret {
                     .text
                     .get(v.value_range.0..v.value_range.1)
                     .unwrap_or("");
-                if let Some((sev, why)) = judge(&v.key, text) {
+                let judged = judge(&v.key, text)
+                    .map(|j| private_store(j, stores.opened_through_env_file(path, text)));
+                if let Some((sev, why)) = judged {
                     out.extend(finding(
                         &e.source,
                         (v.key_range.0, v.value_range.1),
