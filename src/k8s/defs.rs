@@ -89,9 +89,10 @@ pub fn definitions(
                 } else {
                     "ConfigMap"
                 };
-                // With no data at all, something else fills it (a controller, a token).
-                let fields = [n.get("data"), n.get("stringData"), n.get("binaryData")];
-                let keys = fields.iter().any(Option::is_some).then(|| keys_of(&fields));
+                // With no key at all (no data, or a `data: {}` shell), something else
+                // fills it: a controller, a token, a script that patches it at install.
+                let keys = keys_of(&[n.get("data"), n.get("stringData"), n.get("binaryData")]);
+                let keys = (!keys.is_empty()).then_some(keys);
                 let via = if is_sops(n) {
                     format!("SOPS-encrypted {kind}")
                 } else {
