@@ -80,6 +80,7 @@ fn monorepo() {
     insta::assert_snapshot!(report::compact::render(&o));
 }
 fixture!(schema_replay, "schema-replay");
+fixture!(forward_only_downs, "forward-only");
 
 /// `rollsafe diff --changelog` on one pair: the breaking changes and every other one.
 #[test]

@@ -1,8 +1,8 @@
 //! M302: the down part is empty or does not touch what the up part created, renamed,
 //! altered or dropped.
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M302 as META;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::schema::Difference;
 use crate::rules::migrations::walk::MigrationCx;
 use crate::rules::{Rule, RuleMeta};
@@ -115,6 +115,39 @@ fn foreign_index_drops(
         .collect()
 }
 
+/// Whether a down part's operations change anything (a `BEGIN`/`COMMIT`, a grant or a
+/// timeout alone does not).
+fn significant(ops: &[&Op]) -> bool {
+    ops.iter().any(|o| {
+        !matches!(
+            o,
+            Op::Other | Op::Privileges { .. } | Op::Begin | Op::Commit | Op::SetTimeout { .. }
+        )
+    })
+}
+
+/// A folder whose earlier migrations mostly leave their down parts empty (gophish: 19 of
+/// its 28) is forward-only by convention: it rolls back by redeploying the previous
+/// version, not by running downs, so one more empty down follows its practice. At least
+/// four earlier downs, so that one or two placeholders do not make a convention.
+fn forward_only(cx: &MigrationCx) -> bool {
+    let downs: Vec<bool> = cx.set.migrations[..cx.index]
+        .iter()
+        .filter(|m| !m.down.is_empty())
+        .map(|m| {
+            let ops: Vec<&Op> = m
+                .down
+                .iter()
+                .flat_map(|p| crate::migrations::section(p).statements.iter())
+                .flat_map(|s| s.ops.iter())
+                .collect();
+            significant(&ops)
+        })
+        .collect();
+    let empty = downs.iter().filter(|s| !**s).count();
+    downs.len() >= 4 && empty * 2 > downs.len()
+}
+
 impl Rule for DownDoesNotRevert {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -165,18 +198,22 @@ impl Rule for DownDoesNotRevert {
                 (p.file.clone(), span)
             }
         };
-        let significant = down_ops.iter().any(|o| {
-            !matches!(
-                o,
-                Op::Other | Op::Privileges { .. } | Op::Begin | Op::Commit | Op::SetTimeout { .. }
-            )
-        });
+        let significant = significant(&down_ops);
         let shown = left.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
         let more = match left.len() {
             n if n > 3 => format!(" and {} more", n - 3),
             _ => String::new(),
         };
-        let (message, detail) = if !significant {
+        let convention = !significant && forward_only(cx);
+        let (message, detail) = if convention {
+            (
+                format!(
+                    "the down part of migration `{}` does nothing, as most earlier down parts of this folder do (the project rolls forward): a rollback by down would leave {shown}{more}",
+                    m.label()
+                ),
+                "empty".to_string(),
+            )
+        } else if !significant {
             (
                 format!(
                     "the down part of migration `{}` does nothing, so a rollback leaves {shown}{more}",
@@ -193,13 +230,17 @@ impl Rule for DownDoesNotRevert {
                 left.join(","),
             )
         };
-        out.push(Diagnostic::new(
+        let mut d = Diagnostic::new(
             &META,
             &file.source,
             span,
             message,
             "make the down part reverse every change of the up part, in reverse order (drop what it created, re-create what it dropped under its old name, rename back what it renamed)",
             format!("{}|{detail}", m.label()),
-        ));
+        );
+        if convention {
+            d = d.with_severity(Severity::Info);
+        }
+        out.push(d);
     }
 }
