@@ -308,9 +308,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     } else {
         filter
     };
-    let max = config
-        .max_file_size
-        .unwrap_or(config::DEFAULT_MAX_FILE_SIZE);
+    let max = config.max_file_size;
 
     let timing = std::env::var_os("ROLLSAFE_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -541,7 +539,7 @@ pub(crate) fn postprocess(
             .severity
             .iter()
             .find(|(c, _)| rules::find(c).is_some_and(|m| m.code == d.code))
-            .and_then(|(_, s)| Severity::parse(s))
+            .map(|(_, s)| *s)
         {
             d.severity = sev;
         }

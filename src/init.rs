@@ -70,9 +70,7 @@ fn kind_label(k: FileKind) -> Option<&'static str> {
 
 fn load(root: &Path, config: &Config) -> project::Project {
     let filter = Filter::new(&config.include, &config.exclude);
-    let max = config
-        .max_file_size
-        .unwrap_or(config::DEFAULT_MAX_FILE_SIZE);
+    let max = config.max_file_size;
     project::load(walk_all(root, &filter, max).0, config)
 }
 

@@ -1,113 +1,91 @@
-//! The resolved settings: what the loader, the models and the rules read, with their
-//! defaults and the typed views of their values (`MigrationsConfig::dialect`,
-//! `parse_duration`). `crate::config` reads them from `rollsafe.toml`, checks them and
-//! points at the line of a bad value; nothing here knows about the file or the rules.
+//! The resolved settings: what the loader, the models and the rules read, with every
+//! default applied and every value typed (a `Dialect`, a `Severity`, seconds).
+//! `crate::config` reads `rollsafe.toml` into its own file model, checks it, points at
+//! the line of a bad value and resolves it into these; nothing here knows about the file
+//! or the rules (as ruff keeps `ruff_workspace` apart from `ruff_linter::settings`).
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
+use crate::diagnostic::Severity;
 use crate::migrations::Convention;
 use crate::sql::Dialect;
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Default previous release (git revision or directory).
     pub base: Option<String>,
-    #[serde(default)]
     pub include: Vec<String>,
-    #[serde(default)]
     pub exclude: Vec<String>,
-    pub max_file_size: Option<u64>,
-    #[serde(default)]
+    /// Files larger than this many bytes are skipped (E003).
+    pub max_file_size: u64,
     pub rules: RulesConfig,
-    /// Glob → file kind, overriding classification.
-    #[serde(default)]
+    /// Glob → file kind (`migration`, `manifest`, …), overriding classification.
     pub classify: BTreeMap<String, String>,
-    #[serde(default)]
     pub migrations: MigrationsConfig,
-    #[serde(default)]
     pub workloads: WorkloadsConfig,
-    #[serde(default)]
     pub secrets: SecretsConfig,
-    #[serde(default)]
     pub env: EnvConfig,
-    #[serde(default)]
     pub traffic: TrafficConfig,
-    #[serde(default)]
     pub api: ApiConfig,
 }
 
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            base: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            rules: RulesConfig::default(),
+            classify: BTreeMap::new(),
+            migrations: MigrationsConfig::default(),
+            workloads: WorkloadsConfig::default(),
+            secrets: SecretsConfig::default(),
+            env: EnvConfig::default(),
+            traffic: TrafficConfig::default(),
+            api: ApiConfig::default(),
+        }
+    }
+}
+
 /// Settings of the A rules.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone, Default)]
 pub struct ApiConfig {
     /// Descriptions that moved: new path → path in the previous release.
-    #[serde(default)]
     pub moved: BTreeMap<String, String>,
     /// Operations never compared: `"GET /internal/**"`, or a path glob for every method.
-    #[serde(default)]
     pub ignore: Vec<String>,
     /// A900: list the non-breaking changes too (what `rollsafe diff --changelog` does).
-    #[serde(default)]
     pub changelog: bool,
     /// Minimum days between deprecating a beta element and its `x-sunset` (0: no policy).
-    #[serde(default)]
     pub deprecation_days_beta: i64,
     /// The same for stable elements.
-    #[serde(default)]
     pub deprecation_days_stable: i64,
 }
 
 /// Thresholds of the T rules.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub struct TrafficConfig {
     /// T101/T202/T302: the largest increase of traffic in one step, in percentage points.
-    #[serde(default = "twenty_five")]
     pub max_step: u32,
-    /// T103: the shortest timed pause (`30s`, `5m`, `1h`).
-    #[serde(default = "five_minutes")]
-    pub min_pause: String,
-    /// T104/T203: the shortest total bake time before full traffic.
-    #[serde(default = "five_minutes")]
-    pub min_bake: String,
+    /// T103: the shortest timed pause, in seconds.
+    pub min_pause_secs: u64,
+    /// T104/T203: the shortest total bake time before full traffic, in seconds.
+    pub min_bake_secs: u64,
     /// T105: a canary with no analysis at all is reported.
-    #[serde(default = "yes")]
     pub require_analysis: bool,
-}
-
-fn twenty_five() -> u32 {
-    25
-}
-
-fn five_minutes() -> String {
-    "5m".to_string()
 }
 
 impl Default for TrafficConfig {
     fn default() -> Self {
         TrafficConfig {
             max_step: 25,
-            min_pause: five_minutes(),
-            min_bake: five_minutes(),
+            min_pause_secs: 300,
+            min_bake_secs: 300,
             require_analysis: true,
         }
-    }
-}
-
-impl TrafficConfig {
-    /// `min-pause` in seconds (5 minutes if it cannot be read, which `config` rejects).
-    pub fn min_pause_secs(&self) -> u64 {
-        parse_duration(&self.min_pause).unwrap_or(300)
-    }
-
-    /// `min-bake` in seconds (5 minutes if it cannot be read, which `config` rejects).
-    pub fn min_bake_secs(&self) -> u64 {
-        parse_duration(&self.min_bake).unwrap_or(300)
     }
 }
 
@@ -137,84 +115,46 @@ pub fn parse_duration(s: &str) -> Option<u64> {
 }
 
 /// Things the S rules accept as provided outside the repository.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone, Default)]
 pub struct SecretsConfig {
-    /// Secrets, ConfigMaps and ServiceAccounts created outside the repository: `"name"`,
-    /// `"namespace/name"`, or `{ name, namespace, kind, keys }`.
-    #[serde(default)]
+    /// Secrets, ConfigMaps and ServiceAccounts created outside the repository.
     pub external: Vec<External>,
     /// Files that compose reads but that are deliberately not committed (git-ignored
     /// secrets), relative to the repository root.
-    #[serde(default)]
     pub uncommitted_files: Vec<String>,
     /// Variables that the deploying environment provides to compose interpolation.
-    #[serde(default)]
     pub provided_variables: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum External {
-    Name(String),
-    Full(ExternalObject),
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ExternalObject {
-    pub name: String,
+/// An object created outside the repository (`"ns/name"` written as text is split here).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct External {
+    /// `None`: any namespace.
     pub namespace: Option<String>,
-    /// `Secret`, `ConfigMap` or `ServiceAccount`; unset means any of them.
+    pub name: String,
+    /// `Secret`, `ConfigMap` or `ServiceAccount`; `None` means any of them.
     pub kind: Option<String>,
-    /// Keys it holds; unset means unknown (keys are not checked).
+    /// Keys it holds; `None` means unknown (keys are not checked).
     pub keys: Option<Vec<String>>,
-}
-
-impl External {
-    /// (namespace, name, kind, keys)
-    pub fn parts(&self) -> (Option<&str>, &str, Option<&str>, Option<&[String]>) {
-        match self {
-            External::Name(s) => match s.split_once('/') {
-                Some((ns, n)) => (Some(ns), n, None, None),
-                None => (None, s.as_str(), None, None),
-            },
-            External::Full(o) => (
-                o.namespace.as_deref(),
-                &o.name,
-                o.kind.as_deref(),
-                o.keys.as_deref(),
-            ),
-        }
-    }
 }
 
 /// Environment files: which one is the template and which belong to which environment.
 /// Unset means detected (`.env.example`, `.env.<environment>`, `<environment>.env`,
 /// `deploy/<environment>/*.env`).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone, Default)]
 pub struct EnvConfig {
     pub template: Option<String>,
-    #[serde(default)]
     pub environments: BTreeMap<String, Vec<String>>,
 }
 
 /// Thresholds of the K rules.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub struct WorkloadsConfig {
     /// K102: seconds a liveness probe must leave a container to start when there is no
     /// startup probe (initialDelaySeconds + failureThreshold × periodSeconds).
-    #[serde(default = "fifteen")]
     pub min_startup_seconds: u32,
     /// K402: image tags that float (`latest` is always one).
-    #[serde(default)]
     pub floating_tags: Vec<String>,
-}
-
-fn fifteen() -> u32 {
-    15
 }
 
 impl Default for WorkloadsConfig {
@@ -226,53 +166,42 @@ impl Default for WorkloadsConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone, Default)]
 pub struct RulesConfig {
-    #[serde(default)]
     pub select: Vec<String>,
-    #[serde(default)]
     pub ignore: Vec<String>,
-    #[serde(default)]
-    pub severity: BTreeMap<String, String>,
-    #[serde(default)]
+    /// Severity overrides by rule code.
+    pub severity: BTreeMap<String, Severity>,
     pub per_path: Vec<PerPath>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone, Default)]
 pub struct PerPath {
     pub paths: Vec<String>,
     pub ignore: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub struct MigrationsConfig {
     /// Folders holding migrations; empty means detect.
-    #[serde(default)]
     pub paths: Vec<String>,
+    /// The migration tool as named in the file (`sqlx`, `goose`, …); `None`: detect.
     pub convention: Option<String>,
-    pub dialect: Option<String>,
+    /// The SQL dialect set in the file; `None`: detect, else PostgreSQL.
+    pub dialect: Option<Dialect>,
     /// For tools whose transaction handling is not known (golang-migrate): true means the
     /// runner wraps each file in a transaction.
     pub assume_in_transaction: Option<bool>,
-    #[serde(default = "yes")]
     pub lock_timeout_required: bool,
     /// Lock and availability findings on down parts (run only in a rollback) are one
     /// level lower.
-    #[serde(default = "yes")]
     pub demote_down_parts: bool,
-    /// How a release meets the database: `rolling` (the previous release keeps serving
-    /// while the new one migrates) or `stop-then-migrate` (the previous release is stopped
-    /// first; one instance migrates, then serves).
-    #[serde(default)]
+    /// How a release meets the database.
     pub deploy: DeployStyle,
 }
 
 /// `[migrations] deploy`: whether the previous release runs while a migration does.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum DeployStyle {
     /// The previous release serves during the migration and the rollout (the default:
     /// every mixed-version and lock rule applies).
@@ -281,10 +210,6 @@ pub enum DeployStyle {
     /// The previous release is stopped, the migration runs, then the new release starts:
     /// lock findings are info, mixed-version findings concern only a rollback.
     StopThenMigrate,
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl Default for MigrationsConfig {
@@ -302,11 +227,9 @@ impl Default for MigrationsConfig {
 }
 
 impl MigrationsConfig {
+    /// The dialect of SQL files that name none: the configured one, else PostgreSQL.
     pub fn dialect(&self) -> Dialect {
-        self.dialect
-            .as_deref()
-            .and_then(Dialect::parse)
-            .unwrap_or(Dialect::Postgres)
+        self.dialect.unwrap_or(Dialect::Postgres)
     }
 
     pub fn convention(&self) -> Option<Convention> {

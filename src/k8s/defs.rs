@@ -241,8 +241,8 @@ pub fn definitions(
         });
     }
     for e in external {
-        let (ns, name, kind, keys) = e.parts();
-        let kinds: &[&'static str] = match kind {
+        let (ns, name, keys) = (e.namespace.as_deref(), e.name.as_str(), e.keys.as_ref());
+        let kinds: &[&'static str] = match e.kind.as_deref() {
             Some("Secret") => &["Secret"],
             Some("ConfigMap") => &["ConfigMap"],
             Some("ServiceAccount") => &["ServiceAccount"],

@@ -235,9 +235,7 @@ pub(super) fn load_one(
 /// not text it can decode (E001, E003).
 fn read_text(f: &RawFile, config: &Config) -> Result<Arc<SourceFile>, Box<LoadOut>> {
     let path = f.path.as_str();
-    let max = config
-        .max_file_size
-        .unwrap_or(crate::settings::DEFAULT_MAX_FILE_SIZE);
+    let max = config.max_file_size;
     if f.size > max {
         return Err(Box::new(LoadOut::problem(Problem::file(
             InputCode::FileSkipped,

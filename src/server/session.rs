@@ -126,10 +126,7 @@ impl Session {
         };
         self.rules = check::selected(&self.config, &self.opts);
         self.filter = Filter::new(&self.config.include, &self.config.exclude);
-        self.max = self
-            .config
-            .max_file_size
-            .unwrap_or(config::DEFAULT_MAX_FILE_SIZE);
+        self.max = self.config.max_file_size;
         let (mut files, mut others) =
             crate::project::discover::walk_all(&self.root, &self.filter, self.max);
         self.overlay

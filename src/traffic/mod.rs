@@ -17,6 +17,15 @@ pub fn human(secs: u64) -> String {
     }
 }
 
+/// `secs` as Argo and Flagger take it in a manifest: `1h`, `5m` or `90s`.
+pub fn written(secs: u64) -> String {
+    match secs {
+        s if s > 0 && s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s > 0 && s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
 /// A duration as Argo and Flagger write it: an integer of seconds or `30s`/`5m`/`1h`.
 pub fn duration(n: &crate::yaml::Node) -> Option<u64> {
     match &n.kind {

@@ -153,7 +153,10 @@ fn init_writes_what_it_detects() {
         assert!(text.contains(expected), "lacks {expected:?}:\n{text}");
     }
     let config = rollsafe::config::parse(std::path::Path::new("rollsafe.toml"), &text).unwrap();
-    assert_eq!(config.migrations.dialect.as_deref(), Some("mysql"));
+    assert_eq!(
+        config.migrations.dialect,
+        Some(rollsafe::sql::Dialect::Mysql)
+    );
     let (code, _, err) = run(rollsafe().current_dir(tmp.path()).arg("check"));
     assert!(code < 2, "{err}");
 

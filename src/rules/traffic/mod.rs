@@ -33,11 +33,11 @@ pub fn max_step(cx: &ProjectCx) -> f64 {
 }
 
 pub fn min_pause(cx: &ProjectCx) -> u64 {
-    cx.config.traffic.min_pause_secs()
+    cx.config.traffic.min_pause_secs
 }
 
 pub fn min_bake(cx: &ProjectCx) -> u64 {
-    cx.config.traffic.min_bake_secs()
+    cx.config.traffic.min_bake_secs
 }
 
 /// `12.5` → `12.5%`, `50.0` → `50%`.

@@ -32,7 +32,7 @@ impl Rule for ShortPause {
                             src,
                             span_at(src, s.value_pos),
                             format!("{} pauses only {} at step {}, shorter than the {} `min-pause`: error rates and latency need minutes to move", who(inst), human(d), s.index + 1, human(min)),
-                            format!("pause at least {} (`pause: {{duration: {}}}`), or hold the step with an analysis", human(min), cx.config.traffic.min_pause),
+                            format!("pause at least {} (`pause: {{duration: {}}}`), or hold the step with an analysis", human(min), crate::traffic::written(min)),
                             format!("{}/{}/{}", inst.kind, inst.name, s.index),
                         ));
                     }

@@ -12,10 +12,13 @@ use crate::migrations::Convention;
 use crate::rules;
 use crate::sql::Dialect;
 
+pub mod file;
+
+use file::{FileConfig, FileDeploy, FileExternal};
+
 pub use crate::settings::{
-    ApiConfig, Config, DEFAULT_MAX_FILE_SIZE, EnvConfig, External, ExternalObject,
-    MigrationsConfig, PerPath, RulesConfig, SecretsConfig, TrafficConfig, WorkloadsConfig,
-    parse_duration,
+    ApiConfig, Config, DEFAULT_MAX_FILE_SIZE, DeployStyle, EnvConfig, External, MigrationsConfig,
+    PerPath, RulesConfig, SecretsConfig, TrafficConfig, WorkloadsConfig, parse_duration,
 };
 
 pub const FILE_NAME: &str = "rollsafe.toml";
@@ -87,10 +90,10 @@ pub(crate) fn key_offset(text: &str, key: &str) -> usize {
     text.find(key).unwrap_or(0)
 }
 
-/// Parses and validates a configuration file's text.
+/// Parses and validates a configuration file's text, and resolves it into the settings.
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let err_at = |offset: usize, message: String| error_at(path, text, offset, message);
-    let config: Config = toml::from_str(text).map_err(|e| {
+    let config: FileConfig = toml::from_str(text).map_err(|e| {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
         err_at(offset, e.message().trim().to_string())
     })?;
@@ -113,6 +116,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         ("min-pause", &config.traffic.min_pause),
         ("min-bake", &config.traffic.min_bake),
     ] {
+        let Some(value) = value else { continue };
         if parse_duration(value).is_none() {
             return Err(err_at(
                 find(&format!("\"{value}\"")),
@@ -187,13 +191,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ));
         }
     }
-    if !(1..=100).contains(&config.traffic.max_step) {
+    if let Some(step) = config.traffic.max_step
+        && !(1..=100).contains(&step)
+    {
         return Err(err_at(
             key_offset(text, "max-step"),
-            format!(
-                "`traffic.max-step` is {}: give percentage points from 1 to 100",
-                config.traffic.max_step
-            ),
+            format!("`traffic.max-step` is {step}: give percentage points from 1 to 100"),
         ));
     }
     for (g, kind) in &config.classify {
@@ -233,7 +236,113 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ),
         ));
     }
-    Ok(config)
+    Ok(resolve(config))
+}
+
+/// The settings a checked file gives: defaults applied, values typed.
+fn resolve(f: FileConfig) -> Config {
+    let defaults = Config::default();
+    let secs =
+        |v: Option<String>, default: u64| v.and_then(|v| parse_duration(&v)).unwrap_or(default);
+    Config {
+        base: f.base,
+        include: f.include,
+        exclude: f.exclude,
+        max_file_size: f.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        rules: RulesConfig {
+            select: f.rules.select,
+            ignore: f.rules.ignore,
+            severity: f
+                .rules
+                .severity
+                .into_iter()
+                .filter_map(|(code, s)| Some((code, Severity::parse(&s)?)))
+                .collect(),
+            per_path: f
+                .rules
+                .per_path
+                .into_iter()
+                .map(|p| PerPath {
+                    paths: p.paths,
+                    ignore: p.ignore,
+                })
+                .collect(),
+        },
+        classify: f.classify,
+        migrations: MigrationsConfig {
+            paths: f.migrations.paths,
+            convention: f.migrations.convention,
+            dialect: f.migrations.dialect.as_deref().and_then(Dialect::parse),
+            assume_in_transaction: f.migrations.assume_in_transaction,
+            lock_timeout_required: f
+                .migrations
+                .lock_timeout_required
+                .unwrap_or(defaults.migrations.lock_timeout_required),
+            demote_down_parts: f
+                .migrations
+                .demote_down_parts
+                .unwrap_or(defaults.migrations.demote_down_parts),
+            deploy: match f.migrations.deploy {
+                Some(FileDeploy::StopThenMigrate) => DeployStyle::StopThenMigrate,
+                Some(FileDeploy::Rolling) | None => DeployStyle::Rolling,
+            },
+        },
+        workloads: WorkloadsConfig {
+            min_startup_seconds: f
+                .workloads
+                .min_startup_seconds
+                .unwrap_or(defaults.workloads.min_startup_seconds),
+            floating_tags: f.workloads.floating_tags,
+        },
+        secrets: SecretsConfig {
+            external: f.secrets.external.into_iter().map(external).collect(),
+            uncommitted_files: f.secrets.uncommitted_files,
+            provided_variables: f.secrets.provided_variables,
+        },
+        env: EnvConfig {
+            template: f.env.template,
+            environments: f.env.environments,
+        },
+        traffic: TrafficConfig {
+            max_step: f.traffic.max_step.unwrap_or(defaults.traffic.max_step),
+            min_pause_secs: secs(f.traffic.min_pause, defaults.traffic.min_pause_secs),
+            min_bake_secs: secs(f.traffic.min_bake, defaults.traffic.min_bake_secs),
+            require_analysis: f
+                .traffic
+                .require_analysis
+                .unwrap_or(defaults.traffic.require_analysis),
+        },
+        api: ApiConfig {
+            moved: f.api.moved,
+            ignore: f.api.ignore,
+            changelog: f.api.changelog,
+            deprecation_days_beta: f.api.deprecation_days_beta,
+            deprecation_days_stable: f.api.deprecation_days_stable,
+        },
+    }
+}
+
+/// `"name"` or `"namespace/name"` as written, or the full table.
+fn external(e: FileExternal) -> External {
+    match e {
+        FileExternal::Name(s) => match s.split_once('/') {
+            Some((ns, n)) => External {
+                namespace: Some(ns.to_string()),
+                name: n.to_string(),
+                ..External::default()
+            },
+            None => External {
+                name: s,
+                ..External::default()
+            },
+        },
+        FileExternal::Full(o) => External {
+            namespace: o.namespace,
+            name: o.name,
+            kind: o.kind,
+            keys: o.keys,
+        },
+    }
 }
 
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
