@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod config_paths;
+pub mod credentials;
 pub mod decode;
 pub mod diagnostic;
 pub mod diff;

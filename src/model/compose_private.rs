@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::credentials::{secret_name, url_parts};
 use crate::model::compose::{self, ComposeFile};
 use crate::model::compose_vars::{by_folder, resolve_path};
 use crate::model::env::EnvFileParsed;
-use crate::model::secrets::{secret_name, url_parts};
 use crate::yaml::{Kind, Node};
 
 /// Images (the name without registry, owner and tag) of the data stores whose password

@@ -4,7 +4,6 @@ pub mod aws;
 pub mod compose;
 pub mod compose_private;
 pub mod compose_vars;
-pub mod credential_text;
 pub mod env;
 pub mod env_sets;
 pub mod manifest;

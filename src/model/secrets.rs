@@ -1,8 +1,10 @@
 //! Where secret values sit in a file, so that no report ever shows them: env file values,
 //! and the `data`/`stringData` values of Kubernetes Secrets. Computed from the text so it
-//! works even when the file does not parse.
+//! works even when the file does not parse. What counts as a credential is
+//! `crate::credentials`.
 
 use super::env::EnvFile;
+use crate::credentials::{high_signal, secret_name, url_credentials};
 
 /// Byte ranges of the values of an env file.
 pub fn env_ranges(env: &EnvFile) -> Vec<(usize, usize)> {
@@ -112,223 +114,6 @@ pub fn yaml_secret_ranges(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_values_are_found() {
-        let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n  cert: |\n    -----BEGIN-----\n    abc\ntype: Opaque\n";
-        let r = yaml_secret_ranges(text);
-        let masked: Vec<&str> = r.iter().map(|(s, e)| &text[*s..*e]).collect();
-        assert_eq!(masked, ["hunter2", "|", "-----BEGIN-----", "abc"]);
-        assert!(yaml_secret_ranges("kind: ConfigMap\ndata:\n  a: b\n").is_empty());
-    }
-
-    #[test]
-    fn webhook_urls_are_credentials_by_shape() {
-        let slack = "https://hooks.slack.com/services/T02ABCDEF/B0ABCDEFG/a1b2c3d4e5f6g7h8i9j0k1l2";
-        assert_eq!(high_signal(slack), Some("a Slack webhook URL"));
-        assert_eq!(high_signal("https://hooks.slack.com/services/"), None);
-        let discord = "https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
-        assert_eq!(high_signal(discord), Some("a Discord webhook URL"));
-        assert_eq!(high_signal("https://example.com/hooks"), None);
-    }
-
-    #[test]
-    fn every_env_line_that_may_hold_a_value_is_hidden() {
-        let text = "# a comment\nexport A=1\nPASSWORD=\"Broken_66yy\nOTHER='x\nBroken_55xx X Y\n  B = two words \r\n";
-        let r = env_line_ranges(text);
-        let masked: Vec<&str> = r.iter().map(|(s, e)| &text[*s..*e]).collect();
-        assert_eq!(
-            masked,
-            ["1", "\"Broken_66yy", "'x", "Broken_55xx X Y", " two words"]
-        );
-    }
-}
-
-/// Whether a variable's name says it holds a secret (`DB_PASSWORD`, `STRIPE_SECRET_KEY`,
-/// `GITHUB_TOKEN`), and not something about one (`PASSWORD_FILE`, `TOKEN_TTL`,
-/// `AWS_ACCESS_KEY_ID`).
-pub fn secret_name(name: &str) -> bool {
-    // Most keys of a manifest are none of these: decide them without allocating.
-    let ci = |needle: &str| {
-        name.as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    if !["pass", "secret", "token", "key", "pin", "cred"]
-        .iter()
-        .any(|n| ci(n))
-    {
-        return false;
-    }
-    let upper = name.to_ascii_uppercase();
-    let tokens: Vec<&str> = upper
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .collect();
-    let has = |t: &str| tokens.contains(&t);
-    let secretish = has("PASSWORD")
-        || has("PASSWD")
-        || has("PASSPHRASE")
-        || has("PASSCODE")
-        || has("PIN")
-        || has("SECRET")
-        || has("TOKEN")
-        || has("APIKEY")
-        || has("CREDENTIALS")
-        || (has("API") && has("KEY"))
-        || (has("PRIVATE") && has("KEY"))
-        || (has("ACCESS") && has("KEY"))
-        || (has("AUTH") && has("KEY"))
-        || (has("SIGNING") && has("KEY"))
-        || (has("ENCRYPTION") && has("KEY"));
-    let about = [
-        "FILE",
-        "PATH",
-        "NAME",
-        "ID",
-        "URL",
-        "URI",
-        "HOST",
-        "LENGTH",
-        "LEN",
-        "TTL",
-        "EXPIRY",
-        "EXPIRES",
-        "EXPIRATION",
-        "TIMEOUT",
-        "ENABLED",
-        "HEADER",
-        "TYPE",
-        "FIELD",
-        "PREFIX",
-        "REF",
-        "ARN",
-        "DIR",
-        "KIND",
-        "MODE",
-        "ROTATION",
-        "POLICY",
-        "COOKIE",
-    ];
-    secretish && !tokens.last().is_some_and(|t| about.contains(t))
-}
-
-/// Values that stand for a secret rather than being one.
-pub fn placeholder(value: &str) -> bool {
-    let v = value.trim().trim_matches(['"', '\'']);
-    let lower = v.to_ascii_lowercase();
-    v.is_empty()
-        || v.starts_with("${")
-        || v.starts_with("$(")
-        || v.starts_with('$')
-            && v[1..]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        || v.contains("{{")
-        || v.starts_with('<') && v.ends_with('>')
-        || v.starts_with("ENC[")
-        || v.starts_with("/run/secrets/")
-        || v.starts_with("vault:")
-        || v.starts_with("ref+")
-        || v.starts_with("arn:aws:secretsmanager")
-        || v.chars()
-            .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '-' | '_'))
-        || [
-            "changeme",
-            "change-me",
-            "change_me",
-            "replaceme",
-            "replace-me",
-            "replace_me",
-            "todo",
-            "tbd",
-            "none",
-            "null",
-            "secret",
-            "password",
-            "example",
-            "dummy",
-            "test",
-            "placeholder",
-            "redacted",
-            "your-secret",
-            "your_secret",
-            "yoursecret",
-        ]
-        .contains(&lower.as_str())
-        || lower.starts_with("your-")
-        || lower.starts_with("your_")
-        || lower.starts_with("insert")
-        || lower.starts_with("replace")
-        || lower.starts_with("change")
-        || lower.starts_with("set-")
-        || lower.starts_with("set_")
-        || lower.starts_with("enter")
-}
-
-/// A credential recognisable by its shape alone, whatever the variable is called.
-pub fn high_signal(value: &str) -> Option<&'static str> {
-    let v = value.trim().trim_matches(['"', '\'']);
-    let run = |prefix: &str, min: usize, ok: fn(char) -> bool| {
-        v.find(prefix)
-            .is_some_and(|i| v[i + prefix.len()..].chars().take_while(|c| ok(*c)).count() >= min)
-    };
-    let alnum = |c: char| c.is_ascii_alphanumeric();
-    let token = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
-        return Some("a private key");
-    }
-    if ["AKIA", "ASIA"].iter().any(|p| {
-        v.find(p).is_some_and(|i| {
-            let rest: String = v[i + 4..].chars().take(16).collect();
-            rest.len() == 16
-                && rest
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        })
-    }) {
-        return Some("an AWS access key id");
-    }
-    if run("sk_live_", 20, alnum) || run("rk_live_", 20, alnum) {
-        return Some("a Stripe live key");
-    }
-    if ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
-        .iter()
-        .any(|p| run(p, 36, alnum))
-        || run("github_pat_", 40, token)
-    {
-        return Some("a GitHub token");
-    }
-    if run("glpat-", 20, token) {
-        return Some("a GitLab token");
-    }
-    if ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"]
-        .iter()
-        .any(|p| run(p, 10, token))
-    {
-        return Some("a Slack token");
-    }
-    // Incoming-webhook URLs carry their secret in the path: whoever has one can post.
-    let url_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-');
-    if run("hooks.slack.com/services/", 20, url_char) {
-        return Some("a Slack webhook URL");
-    }
-    if run("discord.com/api/webhooks/", 40, url_char)
-        || run("discordapp.com/api/webhooks/", 40, url_char)
-    {
-        return Some("a Discord webhook URL");
-    }
-    if run(".webhook.office.com/webhookb2/", 40, url_char)
-        || run("outlook.office.com/webhook/", 40, url_char)
-    {
-        return Some("a Microsoft Teams webhook URL");
-    }
-    None
-}
-
 /// Byte ranges of values in parsed YAML that look like secrets — under a secret-like key,
 /// the `value` of an env entry whose `name` is secret-like, a compose `KEY=value` list
 /// item, or a value whose shape is a credential — so that every snippet masks them, not
@@ -389,136 +174,27 @@ pub fn yaml_value_ranges(docs: &[crate::yaml::Node]) -> Vec<(usize, usize)> {
     out
 }
 
-/// Why a (name, value) pair holds a secret in plain text; S401 turns it into a severity
-/// and the reports mask what it finds, so both judge alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// The value's shape proves it, whatever the name (`an AWS access key id`).
-    Shape(&'static str),
-    /// `scheme://user:password@host`; `readable` when the password is a default a person
-    /// chose (`postgres:postgres`, `testpass`).
-    UrlPassword { readable: bool },
-    /// A secret-like name with a literal value; `readable` when a person chose it.
-    ByName { readable: bool },
-}
-
-/// Whether `value`, named `name` (empty when unknown), is a plain-text secret.
-pub fn classify(name: &str, value: &str) -> Option<Verdict> {
-    if let Some(what) = high_signal(value) {
-        return Some(Verdict::Shape(what));
-    }
-    if let Some(url) = url_parts(value) {
-        return Some(Verdict::UrlPassword {
-            readable: url.user == url.password || readable_default(url.password),
-        });
-    }
-    let v = value.trim().trim_matches(['"', '\'']);
-    if secret_name(name) && !placeholder(v) && v.chars().count() >= 4 {
-        return Some(Verdict::ByName {
-            readable: readable_default(v),
-        });
-    }
-    None
-}
-
-/// A value a person chose rather than generated (`photoprism`, `insecure`, `admin123`):
-/// short, at most two character classes. Templates ship such defaults on purpose; a
-/// generated credential (`J5brHrAXFLQSif0K`, 32 hex digits) is not one.
-pub fn readable_default(v: &str) -> bool {
-    v.chars().count() <= 24 && char_classes(v) <= 2
-}
-
-/// How many of lower case, upper case, digits and other characters `v` uses.
-pub fn char_classes(v: &str) -> usize {
-    [
-        v.chars().any(|c| c.is_ascii_lowercase()),
-        v.chars().any(|c| c.is_ascii_uppercase()),
-        v.chars().any(|c| c.is_ascii_digit()),
-        v.chars().any(|c| !c.is_ascii_alphanumeric()),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count()
-}
-
-/// The credential parts of `scheme://user:password@host[:port]/…`.
-pub struct UrlCredentials<'a> {
-    pub user: &'a str,
-    pub password: &'a str,
-    /// The host name, without port.
-    pub host: &'a str,
-}
-
-/// `scheme://user:password@host` with a real password.
-pub fn url_credentials(value: &str) -> bool {
-    url_parts(value).is_some()
-}
-
-/// The user, password and host of a URL with a real (non-placeholder) password.
-pub fn url_parts(value: &str) -> Option<UrlCredentials<'_>> {
-    let v = value.trim().trim_matches(['"', '\'']);
-    let (_, rest) = v.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let (userinfo, hostport) = authority.rsplit_once('@')?;
-    let (user, password) = userinfo.split_once(':')?;
-    if password.is_empty() || placeholder(password) {
-        return None;
-    }
-    // `[::1]:5432` keeps its brackets; `db:5432` loses the port.
-    let host = if hostport.starts_with('[') {
-        hostport.split_inclusive(']').next().unwrap_or(hostport)
-    } else {
-        hostport.split(':').next().unwrap_or(hostport)
-    };
-    Some(UrlCredentials {
-        user,
-        password,
-        host,
-    })
-}
-
 #[cfg(test)]
-mod detection_tests {
+mod tests {
     use super::*;
 
     #[test]
-    fn names_values_and_shapes() {
-        assert!(secret_name("DB_PASSWORD"));
-        assert!(secret_name("stripe-secret-key"));
-        assert!(secret_name("GITHUB_TOKEN"));
-        assert!(!secret_name("PASSWORD_FILE"));
-        assert!(!secret_name("AWS_ACCESS_KEY_ID"));
-        assert!(!secret_name("TOKEN_TTL"));
-        assert!(!secret_name("LOG_LEVEL"));
-        assert!(placeholder("${DB_PASSWORD}"));
-        assert!(placeholder("changeme"));
-        assert!(placeholder("<your password>"));
-        assert!(!placeholder("hunter2-prod"));
-        assert_eq!(
-            high_signal("AKIAIOSFODNN7EXAMPLE"),
-            Some("an AWS access key id")
-        );
-        assert_eq!(
-            high_signal("-----BEGIN RSA PRIVATE KEY-----\nMIIE"),
-            Some("a private key")
-        );
-        assert!(high_signal("sk_test_abc").is_none());
-        assert!(url_credentials("postgres://app:s3cr3t@db:5432/app"));
-        assert!(!url_credentials("postgres://app:${PASSWORD}@db/app"));
-        assert!(!url_credentials("https://example.com/x@y"));
+    fn secret_values_are_found() {
+        let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n  cert: |\n    -----BEGIN-----\n    abc\ntype: Opaque\n";
+        let r = yaml_secret_ranges(text);
+        let masked: Vec<&str> = r.iter().map(|(s, e)| &text[*s..*e]).collect();
+        assert_eq!(masked, ["hunter2", "|", "-----BEGIN-----", "abc"]);
+        assert!(yaml_secret_ranges("kind: ConfigMap\ndata:\n  a: b\n").is_empty());
     }
 
     #[test]
-    fn readable_defaults_are_not_generated_secrets() {
-        for v in ["photoprism", "insecure", "admin123", "paperless"] {
-            assert!(readable_default(v), "{v}");
-        }
-        for v in [
-            "J5brHrAXFLQSif0K",
-            "0123456789abcdef0123456789abcdef",
-            "r(m)9nLGnz$(_q3N4z1k",
-        ] {
-            assert!(!readable_default(v), "{v}");
-        }
+    fn every_env_line_that_may_hold_a_value_is_hidden() {
+        let text = "# a comment\nexport A=1\nPASSWORD=\"Broken_66yy\nOTHER='x\nBroken_55xx X Y\n  B = two words \r\n";
+        let r = env_line_ranges(text);
+        let masked: Vec<&str> = r.iter().map(|(s, e)| &text[*s..*e]).collect();
+        assert_eq!(
+            masked,
+            ["1", "\"Broken_66yy", "'x", "Broken_55xx X Y", " two words"]
+        );
     }
 }

@@ -5,8 +5,8 @@
 
 use std::borrow::Cow;
 
+use crate::credentials::text::credential_ranges;
 use crate::diagnostic::Outcome;
-use crate::model::credential_text::credential_ranges;
 
 /// Characters that a terminal or a log reader acts on instead of showing: C0 controls
 /// but tab, DEL, C1 controls, and the bidirectional overrides that reorder a line.

@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use super::uri::{encode_path, root_uri};
 use crate::diagnostic::Outcome;
 use crate::diagnostic::{Location, Severity};
+use crate::diagnostic::{RuleMeta, catalogue};
 use crate::lints;
-use crate::rules;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -37,7 +37,7 @@ fn location(l: &Location) -> Value {
 }
 
 pub fn render(outcome: &Outcome) -> String {
-    let all: Vec<&rules::RuleMeta> = rules::ALL.iter().map(|r| r.meta()).collect();
+    let all: &[&RuleMeta] = catalogue::CATALOGUE;
     let rule_defs: Vec<Value> = all
         .iter()
         .map(|m| {

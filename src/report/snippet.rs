@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::safe::{escaped, is_unsafe, line};
-use crate::model::credential_text::credential_ranges;
+use crate::credentials::text::credential_ranges;
 use crate::source::SourceFile;
 
 pub struct Shown {

@@ -11,9 +11,12 @@ use std::path::{Path, PathBuf};
 /// Modules of one layer may use each other (the domain models do: `model::env_sets`
 /// reads the `k8s` index, `k8s` reads `model::manifest`).
 const LAYERS: &[(&str, &[&str])] = &[
-    // Leaves: a source file and its line index, byte decoding, git revision syntax, and
-    // the rule documents compiled in from `lints/`.
-    ("leaves", &["source", "decode", "git_rev", "lints"]),
+    // Leaves: a source file and its line index, byte decoding, git revision syntax, the
+    // rule documents compiled in from `lints/`, and what text is a credential.
+    (
+        "leaves",
+        &["source", "decode", "git_rev", "lints", "credentials"],
+    ),
     // The one diagnostic model: Diagnostic, RuleMeta/Domain, typed input problems
     // (InputCode), fingerprints, the outcome of a run. The parsers hash with its fnv1a.
     ("diagnostics", &["diagnostic"]),
@@ -48,12 +51,8 @@ const REPORTS_MAY_USE: &[(&str, &str)] = &[
     ("source", "the files findings point into"),
     ("lints", "the rule documents: SARIF's rule help"),
     (
-        "rules",
-        "SARIF's rule table lists every rule in registry order, and results point into it by index",
-    ),
-    (
-        "model",
-        "model::credential_text: credentials quoted in any message are masked once, for every format",
+        "credentials",
+        "credentials quoted in any message or snippet are masked once, for every format",
     ),
 ];
 

@@ -7,13 +7,13 @@
 
 use std::sync::Arc;
 
+use crate::credentials::{Verdict, classify};
 use crate::diagnostic::catalogue::S401 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
 use crate::model::compose_private::PrivateStores;
 use crate::model::compose_vars::dir;
 use crate::model::env_sets::{declared_not_for_production, is_dummy, is_example_path};
-use crate::model::secrets::{Verdict, classify};
 use crate::rules::workloads::who;
 use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::source::SourceFile;

@@ -3,10 +3,10 @@
 //! values and empty Secrets that a controller fills are not flagged; values are never
 //! shown.
 
+use crate::credentials::placeholder;
 use crate::diagnostic::catalogue::S402 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::k8s::defs::is_sops;
-use crate::model::secrets::placeholder;
 use crate::rules::workloads::{key_span, who};
 use crate::rules::{ProjectCx, Rule, RuleMeta};
 
@@ -99,8 +99,7 @@ fn config_without_credential(s: &str, field: &str) -> bool {
     } else {
         s.to_string()
     };
-    text.trim().lines().count() > 1
-        && crate::model::credential_text::credential_ranges(&text).is_empty()
+    text.trim().lines().count() > 1 && crate::credentials::text::credential_ranges(&text).is_empty()
 }
 
 /// A `data` value whose base64 decodes to a placeholder (`Y2hhbmdlbWU=` is `changeme`).

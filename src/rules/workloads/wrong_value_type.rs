@@ -26,7 +26,7 @@ fn shows_value(kind: &str, path: &str, text: &str) -> bool {
     if last == "value" {
         return boolean;
     }
-    !crate::model::secrets::secret_name(last)
+    !crate::credentials::secret_name(last)
 }
 
 fn shown(raw: &str) -> String {

@@ -9,7 +9,7 @@
 //! It works on lines and tokens, never on a parse, so it is linear in the text and
 //! cannot fail.
 
-use super::secrets::{char_classes, classify, high_signal};
+use super::{char_classes, classify, high_signal};
 
 /// Byte ranges (on char boundaries, sorted, possibly overlapping) of credential values in
 /// `text`.
