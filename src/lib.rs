@@ -32,6 +32,3 @@ pub mod sql;
 pub mod traffic;
 pub mod workspace;
 pub mod yaml;
-
-// Public paths kept for the integration tests and other users of the library.
-pub use project::{base, discover};

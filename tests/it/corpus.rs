@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use rollsafe::check::{Options, check};
 use rollsafe::config::Config;
-use rollsafe::discover::{Filter, walk};
 use rollsafe::project;
+use rollsafe::project::discover::{Filter, walk};
 use rollsafe::sql::{Dialect, Understood};
 
 fn corpus() -> Option<PathBuf> {

@@ -606,8 +606,8 @@ fn judged(
 /// after it is put back), the findings are exactly those of the release loaded afresh.
 #[test]
 fn incremental_reload_finds_what_a_fresh_load_finds() {
-    use rollsafe::discover::{Filter, RawFile, walk_all};
     use rollsafe::project::Live;
+    use rollsafe::project::discover::{Filter, RawFile, walk_all};
     let mut roots: Vec<std::path::PathBuf> = Vec::new();
     let mut stack = vec![common::repo().join("fixtures")];
     while let Some(d) = stack.pop() {

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use rollsafe::config::Config;
-use rollsafe::discover::{Filter, walk};
+use rollsafe::project::discover::{Filter, walk};
 
 /// `check --root dir` in `format`: (exit code, stdout, stderr).
 fn run(dir: &Path, format: &str) -> (Option<i32>, String, String) {

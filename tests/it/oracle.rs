@@ -21,10 +21,10 @@ use std::path::{Path, PathBuf};
 
 use rollsafe::check::{Options, check, load_config};
 use rollsafe::diagnostic::Diagnostic;
-use rollsafe::discover::{Filter, walk};
 use rollsafe::migrations::schema::BEFORE_HISTORY;
 use rollsafe::migrations::{MigrationSet, PartRef, replay::replay, section, set_variants};
 use rollsafe::project;
+use rollsafe::project::discover::{Filter, walk};
 use rollsafe::sql::ops::Op;
 use rollsafe::sql::{Dialect, Understood};
 

@@ -23,7 +23,7 @@ fn findings(o: &rollsafe::check::Outcome, path: &str) -> Vec<String> {
 
 #[test]
 fn one_migration_reports_what_the_whole_run_reports_for_it() {
-    let compared = one_file_runs(rollsafe::discover::is_migration_input);
+    let compared = one_file_runs(rollsafe::project::discover::is_migration_input);
     assert!(compared > 50, "only {compared} migrations compared");
 }
 
