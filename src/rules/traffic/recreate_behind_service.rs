@@ -1,6 +1,7 @@
 //! T401: a Deployment with `strategy: Recreate` whose pods a Service selects. Every
 //! release stops all old pods before starting new ones: the Service has no endpoints
-//! until the new pods are ready — downtime on every deploy.
+//! until the new pods are ready — downtime on every deploy. Services that only Prometheus
+//! scrapes (metrics ports, or a ServiceMonitor's) do not count.
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::T401 as META;
@@ -29,11 +30,14 @@ impl Rule for RecreateBehindService {
             if t.as_str() != Some("Recreate") {
                 continue;
             }
+            // A Service that only Prometheus scrapes loses a few scrapes during the
+            // restart, which nobody notices: not downtime.
             let served = ix
                 .service_pods(m)
                 .iter()
-                .find(|(_, pods)| pods.iter().any(|&p| ix.pods[p].inst == n))
-                .map(|(s, _)| &ix.instances[*s]);
+                .filter(|(_, pods)| pods.iter().any(|&p| ix.pods[p].inst == n))
+                .map(|(s, _)| &ix.instances[*s])
+                .find(|svc| !ix.is_scrape_only_service(m, svc));
             let Some(svc) = served else { continue };
             let src = &ix.files[w.file];
             out.push(Diagnostic::new(
