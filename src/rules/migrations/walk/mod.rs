@@ -409,7 +409,13 @@ fn run_set(
             {
                 continue;
             }
-            let parts = (m.parts_for(*variant, false), m.parts_for(*variant, true));
+            // A shipped migration is replayed as the databases ran it.
+            let up = if checked {
+                m.parts_for(*variant, false)
+            } else {
+                m.applied_up_for(*variant)
+            };
+            let parts = (up, m.parts_for(*variant, true));
             let found = walk_migration(
                 set,
                 index,
@@ -637,6 +643,7 @@ fn walk_part(
                 name,
                 kind,
                 not_valid: true,
+                ..
             } = op
                 && in_tx
             {
