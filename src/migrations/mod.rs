@@ -100,6 +100,9 @@ pub struct Migration {
     pub down_elsewhere: bool,
     /// Primary file (where findings about the migration as a whole point).
     pub primary: Arc<SqlFile>,
+    /// The up parts the base release shipped, when this release edited them (same tool):
+    /// the databases that applied the migration ran these, not the edited text.
+    pub shipped_up: Option<Vec<PartRef>>,
 }
 
 impl Migration {
@@ -190,19 +193,32 @@ impl Migration {
     /// else the dialect-neutral ones (pop and ory's popx apply a file without a dialect
     /// infix to every database that has no file of its own for that version).
     pub fn parts_for(&self, variant: Option<&str>, down: bool) -> Vec<&PartRef> {
-        let parts = if down { &self.down } else { &self.up };
-        let of = |v: Option<&str>| -> Vec<&PartRef> {
-            parts.iter().filter(|p| part_variant(p) == v).collect()
-        };
-        match of(variant) {
-            own if !own.is_empty() || variant.is_none() => own,
-            _ => of(None),
+        variant_parts(if down { &self.down } else { &self.up }, variant)
+    }
+
+    /// The up parts databases that applied this migration ran: the base release's text
+    /// when this release edited a shipped migration, else `parts_for`.
+    pub fn applied_up_for(&self, variant: Option<&str>) -> Vec<&PartRef> {
+        match &self.shipped_up {
+            Some(up) => variant_parts(up, variant),
+            None => self.parts_for(variant, false),
         }
     }
 
     /// Every statement of the down parts, in order, with the part it belongs to.
     pub fn down_statements(&self) -> impl Iterator<Item = (&PartRef, &crate::sql::Statement)> {
         parts_statements(&self.down)
+    }
+}
+
+/// The parts of `parts` a database of `variant` runs (see `Migration::parts_for`).
+fn variant_parts<'p>(parts: &'p [PartRef], variant: Option<&str>) -> Vec<&'p PartRef> {
+    let of = |v: Option<&str>| -> Vec<&PartRef> {
+        parts.iter().filter(|p| part_variant(p) == v).collect()
+    };
+    match of(variant) {
+        own if !own.is_empty() || variant.is_none() => own,
+        _ => of(None),
     }
 }
 
@@ -413,6 +429,7 @@ pub fn build_sets(
                 is_new: false,
                 down_elsewhere: false,
                 primary,
+                shipped_up: None,
             });
         }
         migrations.sort_by(|a, b| {

@@ -44,6 +44,9 @@ pub struct Table {
     pub columns: HashMap<String, Column>,
     /// Columns that a validated `CHECK (col IS NOT NULL)` already guarantees.
     pub not_null_checked: HashSet<String>,
+    /// Column sets kept unique by an unnamed key: `UNIQUE (…)` / `PRIMARY KEY (…)` in
+    /// `CREATE TABLE`, a column's own `UNIQUE` / `PRIMARY KEY`, an unnamed `ADD UNIQUE`.
+    pub unique_keys: Vec<Vec<String>>,
 }
 
 impl Table {
@@ -76,6 +79,8 @@ pub struct Constraint {
     pub table: String,
     pub kind: ConstraintKind,
     pub not_valid: bool,
+    /// Key columns of a unique or primary-key constraint (empty when unknown).
+    pub columns: Vec<String>,
 }
 
 /// The previous value of one entry, to undo a change.
@@ -211,6 +216,40 @@ impl Schema {
 
     pub fn column(&self, table: &str, column: &str) -> Option<&Column> {
         self.tables.get(table).and_then(|t| t.columns.get(column))
+    }
+
+    /// Whether a unique index, a unique or primary-key constraint, or a key declared with
+    /// the table already keeps exactly this set of columns of `table` unique (the columns
+    /// still exist: dropping one drops the keys on it).
+    pub fn has_unique_key(&self, table: &str, columns: &[String]) -> bool {
+        let Some(t) = self.tables.get(table) else {
+            return false;
+        };
+        let mut want: Vec<&str> = columns.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        want.dedup();
+        if want.is_empty() || want.iter().any(|c| !t.columns.contains_key(*c)) {
+            return false;
+        }
+        let same = |cols: &[String]| {
+            let mut have: Vec<&str> = cols.iter().map(String::as_str).collect();
+            have.sort_unstable();
+            have.dedup();
+            have == want
+        };
+        t.unique_keys.iter().any(|k| same(k))
+            || self.indexes_on(table).iter().any(|n| {
+                self.indexes
+                    .get(n)
+                    .is_some_and(|i| i.unique && same(&i.columns))
+            })
+            || self.constraints_on(table).iter().any(|n| {
+                self.constraints.get(n).is_some_and(|c| {
+                    matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
+                        && !c.not_valid
+                        && same(&c.columns)
+                })
+            })
     }
 
     /// A position in the journal, to undo back to or to compare with.
@@ -574,6 +613,7 @@ impl Schema {
                 table,
                 columns,
                 from_query,
+                unique_keys,
             } => {
                 if let Some((backup, when)) = self.renamed_tables.get(table).cloned()
                     && when == m
@@ -585,9 +625,13 @@ impl Schema {
                     created_in: m,
                     named_in: m,
                     copied: *from_query,
+                    unique_keys: unique_keys.clone(),
                     ..Default::default()
                 };
                 for c in columns {
+                    if c.unique || c.primary_key {
+                        t.unique_keys.push(vec![c.name.clone()]);
+                    }
                     t.columns.insert(
                         c.name.clone(),
                         Column {
@@ -722,14 +766,21 @@ impl Schema {
                 name,
                 kind,
                 not_valid,
+                columns,
             } => {
                 if let Some(n) = name {
                     let c = Constraint {
                         table: table.clone(),
                         kind: kind.clone(),
                         not_valid: *not_valid,
+                        columns: columns.clone(),
                     };
                     self.put_constraint(n, Some(c));
+                } else if matches!(kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
+                    && !columns.is_empty()
+                    && self.tables.contains_key(table)
+                {
+                    self.table_mut(table).unique_keys.push(columns.clone());
                 }
                 if let ConstraintKind::Check {
                     not_null_of: Some(col),
@@ -778,10 +829,19 @@ impl Schema {
                 }
                 self.note_dropped(name, m);
             }
-            Op::DropConstraint { name, .. } => {
+            Op::DropConstraint { name, table } => {
                 let known = self.constraints.contains_key(name);
                 if !known {
                     self.ghost("k", name);
+                    // Perhaps one of the unnamed keys (under the name the database gave
+                    // it): none of them is relied on any more.
+                    if self
+                        .tables
+                        .get(table)
+                        .is_some_and(|t| !t.unique_keys.is_empty())
+                    {
+                        self.table_mut(table).unique_keys.clear();
+                    }
                 }
                 self.put_constraint(name, None);
                 // A unique constraint's index goes with it; a plain index of that name
@@ -931,14 +991,27 @@ impl Schema {
             .filter(|(_, i)| i.columns.iter().any(|c| c == column))
             .collect();
         for (n, mut i) in hit {
-            if self.dialect == Some(Dialect::Mysql) {
-                i.columns.retain(|c| c != column);
-                if !i.columns.is_empty() {
-                    self.put_index(&n, Some(i));
-                    continue;
+            let keep = self.key_survives(&mut i.columns, column);
+            self.put_index(&n, keep.then_some(i));
+        }
+        // Unique and primary-key constraints are indexes too.
+        for n in self.constraints_on(table) {
+            match self.constraints.get(&n).cloned() {
+                Some(mut c) if c.columns.iter().any(|c| c == column) => {
+                    let keep = self.key_survives(&mut c.columns, column);
+                    self.put_constraint(&n, keep.then_some(c));
                 }
+                _ => {}
             }
-            self.put_index(&n, None);
+        }
+    }
+
+    /// MySQL takes a dropped column out of a key and keeps the key while columns remain;
+    /// the other databases drop the key.
+    fn key_survives(&self, columns: &mut Vec<String>, column: &str) -> bool {
+        self.dialect == Some(Dialect::Mysql) && {
+            columns.retain(|c| c != column);
+            !columns.is_empty()
         }
     }
 

@@ -87,17 +87,29 @@ impl Project {
     }
 
     /// Migrations the base release does not have are the release's new ones.
+    /// A shipped migration this release edited keeps the base's up parts: the databases
+    /// that applied it ran those.
     pub fn mark_new_migrations(&mut self, base: &Project) {
-        let new: Vec<bool> = {
+        type Marks = (bool, Option<Vec<migrations::PartRef>>);
+        let marks: Vec<Marks> = {
             let shipped = migrations::Shipped::new(base.migrations(), self.migrations());
-            self.migrations().map(|m| !shipped.has(m)).collect()
+            self.migrations()
+                .map(|m| {
+                    let old = shipped.counterpart(m).filter(|old| old.tool == m.tool);
+                    let edited = old.filter(|old| up_text(old) != up_text(m));
+                    (!shipped.has(m), edited.map(|old| old.up.clone()))
+                })
+                .collect()
         };
         let all = self
             .migration_sets
             .iter_mut()
             .flat_map(|s| s.migrations.iter_mut());
-        for (m, is_new) in all.zip(new) {
+        for (m, (is_new, shipped_up)) in all.zip(marks) {
             m.is_new = is_new;
+            if !is_new {
+                m.shipped_up = shipped_up;
+            }
         }
     }
 
@@ -112,4 +124,14 @@ impl Project {
     pub fn migrations(&self) -> impl Iterator<Item = &migrations::Migration> {
         self.migration_sets.iter().flat_map(|s| s.migrations.iter())
     }
+}
+
+/// Each up file of a migration (by name) with the statements it runs.
+fn up_text(m: &migrations::Migration) -> std::collections::BTreeMap<String, String> {
+    m.up.iter()
+        .map(|p| {
+            let name = p.file.source.path.rsplit('/').next().unwrap_or_default();
+            (format!("{name}#{}", p.section), migrations::part_tokens(p))
+        })
+        .collect()
 }

@@ -189,7 +189,26 @@ fn create_table(ct: &CreateTable) -> Vec<Op> {
         table,
         columns,
         from_query: ct.query.is_some() || ct.like.is_some(),
+        unique_keys: ct.constraints.iter().filter_map(key_columns).collect(),
     }]
+}
+
+/// The plain key columns of a `UNIQUE (…)` or `PRIMARY KEY (…)` table constraint (`None`
+/// for other constraints, or when a key part is an expression).
+fn key_columns(c: &TableConstraint) -> Option<Vec<String>> {
+    let parts = match c {
+        TableConstraint::Unique(u) => &u.columns,
+        TableConstraint::PrimaryKey(p) => &p.columns,
+        _ => return None,
+    };
+    parts
+        .iter()
+        .map(|col| match &col.column.expr {
+            Expr::Identifier(i) => Some(ident(i)),
+            _ => None,
+        })
+        .collect::<Option<Vec<String>>>()
+        .filter(|v| !v.is_empty())
 }
 
 fn create_index(ci: &CreateIndex) -> Vec<Op> {
@@ -279,6 +298,7 @@ fn alter_table(at: &AlterTable) -> Vec<Op> {
                     name,
                     kind,
                     not_valid: *not_valid,
+                    columns: key_columns(c).unwrap_or_default(),
                 });
             }
             AlterTableOperation::ValidateConstraint { name } => ops.push(Op::ValidateConstraint {
@@ -471,6 +491,16 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
         Statement::Update(u) => vec![Op::Update {
             table: factor_table(&u.table).unwrap_or_default(),
             has_where: u.selection.is_some() || u.limit.is_some(),
+            copies: u
+                .assignments
+                .iter()
+                .filter_map(|a| match (&a.target, &a.value) {
+                    (sqlparser::ast::AssignmentTarget::ColumnName(t), Expr::Identifier(v)) => {
+                        Some((name_parts(t).pop()?, ident(v)))
+                    }
+                    _ => None,
+                })
+                .collect(),
         }],
         Statement::Delete(d) => {
             let table = d

@@ -325,6 +325,7 @@ fn create(c: &mut Cur) -> Option<Vec<Op>> {
             table,
             columns: Vec::new(),
             from_query: false,
+            unique_keys: Vec::new(),
         }]);
     }
     c.i = save;
@@ -684,6 +685,7 @@ fn add_constraint(k: &mut Cur, table: String, name: Option<String>, end: usize) 
         name,
         kind,
         not_valid,
+        columns: Vec::new(),
     }
 }
 

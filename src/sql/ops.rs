@@ -77,6 +77,8 @@ pub enum Op {
         columns: Vec<ColumnSpec>,
         /// `CREATE TABLE … AS SELECT` / `LIKE`: a copy.
         from_query: bool,
+        /// Column lists of the table-level `UNIQUE (…)` and `PRIMARY KEY (…)` constraints.
+        unique_keys: Vec<Vec<String>>,
     },
     DropTable {
         table: String,
@@ -135,6 +137,9 @@ pub enum Op {
         name: Option<String>,
         kind: ConstraintKind,
         not_valid: bool,
+        /// The key columns of a `UNIQUE` / `PRIMARY KEY` constraint (plain columns only;
+        /// empty when unknown).
+        columns: Vec<String>,
     },
     ValidateConstraint {
         table: String,
@@ -202,6 +207,8 @@ pub enum Op {
     Update {
         table: String,
         has_where: bool,
+        /// `SET target = source` assignments whose value is a plain column of the table.
+        copies: Vec<(String, String)>,
     },
     /// `INSERT INTO table …`; `from_query` when the rows come from a query (`INSERT …
     /// SELECT`), not from `VALUES`.

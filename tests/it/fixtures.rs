@@ -63,6 +63,8 @@ fixture!(drop_default, "drop-default");
 fixture!(truncate, "truncate");
 fixture!(fresh_repos, "fresh-repos");
 fixture!(deploy_stop_then_migrate, "deploy-stop-then-migrate");
+fixture!(no_base_scratch, "no-base-scratch");
+fixture!(unique_keys, "unique-keys");
 
 /// A monorepo (`fixtures/monorepo`, as a git history): each `rollsafe.toml` governs its
 /// own subtree — the top one ignores M209, billing's does not — a project never reads

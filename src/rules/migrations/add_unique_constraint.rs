@@ -54,12 +54,46 @@ impl Rule for AddUniqueConstraint {
         if cx.part != Part::Up || cx.is_new_table(table) {
             return;
         }
+        let key: &[String] = match cx.op {
+            Op::CreateIndex { columns, .. } | Op::AddConstraint { columns, .. } => columns,
+            _ => &[],
+        };
         // A unique index on columns this release adds: the previous release never
         // writes them, and their values come from this release's own backfill.
-        if let Op::CreateIndex { columns, .. } = cx.op
-            && !columns.is_empty()
-            && columns.iter().all(|c| cx.is_new_column(table, c))
+        if !key.is_empty() && key.iter().all(|c| cx.is_new_column(table, c)) {
+            return;
+        }
+        // The same set of columns is already unique (an index, a constraint, a key of the
+        // table): no duplicates exist, and no write of the previous release can start
+        // failing.
+        if cx.schema.has_unique_key(table, key) {
+            return;
+        }
+        // `CREATE UNIQUE INDEX IF NOT EXISTS name` where that unique index exists: nothing
+        // happens.
+        if let Op::CreateIndex {
+            name: Some(name), ..
+        } = cx.op
+            && cx.guarded
+            && cx
+                .schema
+                .indexes
+                .get(name)
+                .is_some_and(|i| i.unique && &i.table == table)
         {
+            return;
+        }
+        // A column this release adds, filled by this migration with a copy of a column
+        // that is unique on its own (`SET slug = id`), makes every row's key distinct; the
+        // previous release never writes the new column.
+        if key.iter().any(|c| {
+            cx.is_new_column(table, c)
+                && cx
+                    .schema
+                    .column(table, c)
+                    .is_some_and(|col| col.spec.default.is_none())
+                && filled_from_unique(cx, table, c)
+        }) {
             return;
         }
         // One column this release adds as nullable with no default: the previous
@@ -97,4 +131,21 @@ impl Rule for AddUniqueConstraint {
             &what,
         ));
     }
+}
+
+/// Whether an earlier statement of this migration's up part sets `column` of `table` to a
+/// column that a unique key covers alone (the primary key, say).
+fn filled_from_unique(cx: &OpCx, table: &str, column: &str) -> bool {
+    cx.migration
+        .up_statements()
+        .filter(|(p, s)| !std::sync::Arc::ptr_eq(&p.file, cx.file) || s.start < cx.stmt.start)
+        .flat_map(|(_, s)| s.ops.iter())
+        .any(|o| match o {
+            Op::Update {
+                table: t, copies, ..
+            } if t == table => copies.iter().any(|(to, from)| {
+                to == column && cx.schema.has_unique_key(table, std::slice::from_ref(from))
+            }),
+            _ => false,
+        })
 }

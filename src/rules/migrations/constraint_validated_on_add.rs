@@ -22,6 +22,7 @@ impl Rule for ConstraintValidatedOnAdd {
             name,
             kind,
             not_valid: false,
+            ..
         } = cx.op
         else {
             return;

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M102 as META;
-use crate::rules::migrations::walk::OpCx;
+use crate::rules::migrations::walk::{OpCx, rows_discarded_in, shipped_assumption};
 use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
 
@@ -57,16 +57,20 @@ impl Rule for DropTable {
         {
             return;
         }
-        let data = if copied_before(cx, table) {
-            ""
-        } else {
-            ", and destroys the data a rollback would need"
-        };
+        // Rows copied elsewhere first, or rows the project already threw away once when
+        // it re-created the table empty: not data a rollback would need.
+        let data =
+            if copied_before(cx, table) || rows_discarded_in(cx.set, cx.index, table).is_some() {
+                ""
+            } else {
+                ", and destroys the data a rollback would need"
+            };
+        let assumed = shipped_assumption(cx.set, cx.judge, cx.index, table);
         out.push(cx.diag(
             &META,
             cx.span_of(&["DROP", "TABLE"]),
             format!(
-                "dropping table `{table}` breaks the previous release, which still queries it during the rollout{data}"
+                "dropping table `{table}` breaks the previous release, which still queries it during the rollout{data}{assumed}"
             ),
             format!(
                 "stop using `{table}` in one release, then drop it in a later one (rename it to `{table}_deprecated` first if you want a way back)"

@@ -5,7 +5,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M303 as META;
-use crate::rules::migrations::walk::MigrationCx;
+use crate::rules::migrations::walk::{MigrationCx, rows_discarded_in, shipped_assumption};
 use crate::rules::{Rule, RuleMeta};
 use crate::sql::ops::Op;
 
@@ -78,9 +78,14 @@ impl Rule for IrreversibleDataLoss {
                     Op::DropTable { table } | Op::DropColumn { table, .. } => table,
                     _ => continue,
                 };
-                if cx.table_made_in_release(table) {
+                // Rows the project already discarded once (it re-created the table empty
+                // in an earlier migration) are not data a rollback would need.
+                if cx.table_made_in_release(table)
+                    || rows_discarded_in(cx.set, cx.index, table).is_some()
+                {
                     continue;
                 }
+                let assumed = shipped_assumption(cx.set, cx.judge, cx.index, table);
                 let down_src = &down_part.file.source;
                 let related = crate::diagnostic::Location::new(
                     down_src,
@@ -92,7 +97,7 @@ impl Rule for IrreversibleDataLoss {
                     &p.file.source,
                     p.file.source.span(st.start, st.end),
                     format!(
-                        "the up part drops {what} and the down part re-creates it empty: a rollback restores the schema but the data is lost"
+                        "the up part drops {what} and the down part re-creates it empty: a rollback restores the schema but the data is lost{assumed}"
                     ),
                     "do not drop data in the release that stops using it: keep the column or table (or copy it to an archive table) until the release is final",
                     format!("{}|{what}", m.label()),

@@ -27,6 +27,7 @@ impl Rule for NotNullCheckOnNewColumn {
                 not_null_of: Some(column),
             },
             not_valid,
+            ..
         } = cx.op
         else {
             return;

@@ -18,6 +18,7 @@ impl Rule for UnbatchedDataChange {
             Op::Update {
                 table,
                 has_where: false,
+                ..
             } => ("UPDATE", table),
             Op::Delete {
                 table,

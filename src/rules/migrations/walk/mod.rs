@@ -56,6 +56,8 @@ pub struct OpCx<'a> {
     /// The dialect variant replayed (`mysql`, `postgres`, `cockroach`, …) when the set's
     /// files carry pop-style infixes.
     pub variant: Option<&'static str>,
+    /// Which migrations are judged (no base: the older ones are taken as shipped).
+    pub judge: Judge,
 }
 
 impl OpCx<'_> {
@@ -211,6 +213,7 @@ pub struct MigrationCx<'a> {
     pub down_differences: Option<&'a [crate::migrations::schema::Difference]>,
     pub uses_down: bool,
     pub config: &'a MigrationsConfig,
+    pub judge: Judge,
 }
 
 impl MigrationCx<'_> {
@@ -406,7 +409,13 @@ fn run_set(
             {
                 continue;
             }
-            let parts = (m.parts_for(*variant, false), m.parts_for(*variant, true));
+            // A shipped migration is replayed as the databases ran it.
+            let up = if checked {
+                m.parts_for(*variant, false)
+            } else {
+                m.applied_up_for(*variant)
+            };
+            let parts = (up, m.parts_for(*variant, true));
             let found = walk_migration(
                 set,
                 index,
@@ -417,7 +426,7 @@ fn run_set(
                 uses_down,
                 rules,
                 config,
-                *variant,
+                (*variant, judge),
             );
             all.extend(found);
         }
@@ -454,7 +463,7 @@ fn walk_migration(
     uses_down: bool,
     rules: &[&dyn Rule],
     config: &MigrationsConfig,
-    variant: Option<&'static str>,
+    (variant, judge): (Option<&'static str>, Judge),
 ) -> Vec<Diagnostic> {
     // The journal only has to reach back to the start of this migration.
     schema.forget();
@@ -471,7 +480,7 @@ fn walk_migration(
             checked,
             rules,
             config,
-            variant,
+            (variant, judge),
             &mut found,
         );
     }
@@ -490,7 +499,7 @@ fn walk_migration(
             checked,
             rules,
             config,
-            variant,
+            (variant, judge),
             &mut down_found,
         );
     }
@@ -515,6 +524,7 @@ fn walk_migration(
             down_differences: down_differences.as_deref(),
             uses_down,
             config,
+            judge,
         };
         for r in rules {
             r.check_migration(&cx, &mut found);
@@ -535,7 +545,7 @@ fn walk_part(
     checked: bool,
     rules: &[&dyn Rule],
     config: &MigrationsConfig,
-    variant: Option<&'static str>,
+    (variant, judge): (Option<&'static str>, Judge),
     out: &mut Vec<Diagnostic>,
 ) {
     let section = crate::migrations::section(part_ref);
@@ -608,6 +618,7 @@ fn walk_part(
                     config,
                     guarded,
                     variant,
+                    judge,
                 };
                 let before = out.len();
                 for r in &part_rules {
@@ -632,6 +643,7 @@ fn walk_part(
                 name,
                 kind,
                 not_valid: true,
+                ..
             } = op
                 && in_tx
             {
@@ -658,4 +670,57 @@ fn is_fresh_table(schema: &Schema, set: &MigrationSet, index: usize, table: &str
     schema
         .table(table)
         .is_some_and(|t| fresh(set, index, t.created_in))
+}
+
+/// The last migration before `index` whose up part creates `table` (or renames a table to
+/// it).
+pub fn creator(set: &MigrationSet, index: usize, table: &str) -> Option<usize> {
+    set.migrations[..index.min(set.migrations.len())]
+        .iter()
+        .rposition(|m| {
+            m.up_statements().flat_map(|(_, s)| s.ops.iter()).any(|o| {
+                matches!(o, Op::CreateTable { table: t, .. } | Op::RenameTable { to: t, .. } if t == table)
+            })
+        })
+}
+
+/// An earlier migration that dropped `table` (made by a migration before it) and created
+/// it again, empty, without copying rows into it: the project itself discards this
+/// table's rows when its shape changes, so they are not data a rollback would need.
+pub fn rows_discarded_in(set: &MigrationSet, index: usize, table: &str) -> Option<usize> {
+    (0..index.min(set.migrations.len())).rev().find(|&j| {
+        let ops: Vec<&Op> = set.migrations[j]
+            .up_statements()
+            .flat_map(|(_, s)| s.ops.iter())
+            .collect();
+        let Some(drop) = ops
+            .iter()
+            .position(|o| matches!(o, Op::DropTable { table: t } if t == table))
+        else {
+            return false;
+        };
+        ops[drop..]
+            .iter()
+            .any(|o| matches!(o, Op::CreateTable { table: t, .. } if t == table))
+            && !ops
+                .iter()
+                .any(|o| matches!(o, Op::Insert { table: t, .. } if t == table))
+            && creator(set, j, table).is_some()
+    })
+}
+
+/// Without a base, the claim that the previous release has `table` rests on taking every
+/// migration but the newest as shipped: say so, naming the migration that made it, so
+/// the reader can tell (`""` when a base is known or this migration made it).
+pub fn shipped_assumption(set: &MigrationSet, judge: Judge, index: usize, table: &str) -> String {
+    if judge != Judge::Newest {
+        return String::new();
+    }
+    match creator(set, index, table) {
+        Some(j) => format!(
+            " (no base given: `{}`, which creates `{table}`, is taken as shipped)",
+            set.migrations[j].label()
+        ),
+        None => String::new(),
+    }
 }
