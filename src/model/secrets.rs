@@ -395,8 +395,9 @@ pub fn yaml_value_ranges(docs: &[crate::yaml::Node]) -> Vec<(usize, usize)> {
 pub enum Verdict {
     /// The value's shape proves it, whatever the name (`an AWS access key id`).
     Shape(&'static str),
-    /// `scheme://user:password@host`.
-    UrlPassword,
+    /// `scheme://user:password@host`; `readable` when a person chose the password
+    /// (`postgres:postgres@`), as quick-start compose files ship it.
+    UrlPassword { readable: bool },
     /// A secret-like name with a literal value; `readable` when a person chose it.
     ByName { readable: bool },
 }
@@ -406,8 +407,10 @@ pub fn classify(name: &str, value: &str) -> Option<Verdict> {
     if let Some(what) = high_signal(value) {
         return Some(Verdict::Shape(what));
     }
-    if url_credentials(value) {
-        return Some(Verdict::UrlPassword);
+    if let Some(pass) = url_password(value) {
+        return Some(Verdict::UrlPassword {
+            readable: readable_default(pass),
+        });
     }
     let v = value.trim().trim_matches(['"', '\'']);
     if secret_name(name) && !placeholder(v) && v.chars().count() >= 4 {
@@ -440,18 +443,17 @@ pub fn char_classes(v: &str) -> usize {
 
 /// `scheme://user:password@host` with a real password.
 pub fn url_credentials(value: &str) -> bool {
+    url_password(value).is_some()
+}
+
+/// The real password of `scheme://user:password@host`.
+pub fn url_password(value: &str) -> Option<&str> {
     let v = value.trim().trim_matches(['"', '\'']);
-    let Some((_, rest)) = v.split_once("://") else {
-        return false;
-    };
+    let (_, rest) = v.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let Some((userinfo, _)) = authority.rsplit_once('@') else {
-        return false;
-    };
-    match userinfo.split_once(':') {
-        Some((_, pass)) => !placeholder(pass) && !pass.is_empty(),
-        None => false,
-    }
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, pass) = userinfo.split_once(':')?;
+    (!placeholder(pass) && !pass.is_empty()).then_some(pass)
 }
 
 #[cfg(test)]

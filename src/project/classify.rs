@@ -40,6 +40,9 @@ pub(super) struct Side {
     /// convention: decides the folders of that convention whose own files show no mark
     /// (one tool's folders of a project are usually written for one database).
     pub(super) sql_marks_unnamed: HashMap<Convention, migrations::dialect_marks::Marks>,
+    /// Migration folders for a database rollsafe does not check → their first migration
+    /// file (where the one skip notice of the folder goes) and the database.
+    pub(super) foreign_dirs: std::collections::BTreeMap<String, (String, &'static str)>,
 }
 
 impl Side {
@@ -71,7 +74,20 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 .entry(dir_of(&f.path).to_string())
                 .or_default()
                 .add(found);
-            if migrations::convention::dialect_hint(&f.path).is_none()
+            let foreign = migrations::convention::foreign_database(&f.path);
+            if let Some(db) = foreign
+                && migrations::convention::detect(&f.path, &sql, true).is_some()
+            {
+                let first = side
+                    .foreign_dirs
+                    .entry(dir_of(&f.path).to_string())
+                    .or_insert_with(|| (f.path.clone(), db));
+                if f.path < first.0 {
+                    first.0 = f.path.clone();
+                }
+            }
+            if foreign.is_none()
+                && migrations::convention::dialect_hint(&f.path).is_none()
                 && let Some(info) = migrations::convention::detect(&f.path, &sql, true)
             {
                 side.sql_marks_unnamed

@@ -94,6 +94,7 @@ impl Side {
             && self.flyway == o.flyway
             && self.flyway_script_tx == o.flyway_script_tx
             && self.json_paths == o.json_paths
+            && self.foreign_dirs == o.foreign_dirs
             && decided(&self.sql_marks) == decided(&o.sql_marks)
             && decided_unnamed(&self.sql_marks_unnamed) == decided_unnamed(&o.sql_marks_unnamed)
     }

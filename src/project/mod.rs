@@ -86,11 +86,28 @@ impl Project {
         self.paths.contains(path)
     }
 
-    /// Migrations the base release does not have are the release's new ones.
+    /// Migrations the base release does not have are the release's new ones (and the
+    /// repeatable ones it has with other contents, which Flyway applies again).
     pub fn mark_new_migrations(&mut self, base: &Project) {
         let new: Vec<bool> = {
             let shipped = migrations::Shipped::new(base.migrations(), self.migrations());
-            self.migrations().map(|m| !shipped.has(m)).collect()
+            let text = |m: &migrations::Migration| -> Vec<String> {
+                m.up.iter()
+                    .map(|p| p.file.source.text.to_string())
+                    .collect()
+            };
+            self.migrations()
+                .map(|m| {
+                    if m.repeatable {
+                        // Flyway applies a repeatable migration again whenever its
+                        // checksum changes: a changed one runs in this release.
+                        return shipped
+                            .counterpart(m)
+                            .is_none_or(|old| text(old) != text(m));
+                    }
+                    !shipped.has(m)
+                })
+                .collect()
         };
         let all = self
             .migration_sets
