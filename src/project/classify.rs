@@ -43,6 +43,8 @@ pub(super) struct Side {
     /// Migration folders for a database rollsafe does not check → their first migration
     /// file (where the one skip notice of the folder goes) and the database.
     pub(super) foreign_dirs: std::collections::BTreeMap<String, (String, &'static str)>,
+    /// Variables the project's shell scripts hand to `docker compose`.
+    pub(super) launcher_variables: BTreeSet<String>,
 }
 
 impl Side {
@@ -157,6 +159,10 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 } else if t.contains("executeintransaction=true") {
                     side.flyway_script_tx.insert(script, true);
                 }
+            }
+            n if n.ends_with(".sh") => {
+                side.launcher_variables
+                    .extend(crate::model::compose_vars::launcher_variables(&text()));
             }
             n if crate::model::compose::is_dockerfile_name(n) => {
                 let health = text().lines().any(|l| {
@@ -379,7 +385,8 @@ pub(super) fn is_side_file(path: &str) -> bool {
             | "Cargo.toml"
             | "flyway.conf"
             | "flyway.toml"
-    ) || crate::model::compose::is_dockerfile_name(name)
+    ) || name.ends_with(".sh")
+        || crate::model::compose::is_dockerfile_name(name)
 }
 
 /// What a YAML or JSON file is.

@@ -293,6 +293,7 @@ impl Live {
         let charts = self.parts.charts.values().cloned().collect();
         p.file_count = self.files.iter().filter(|f| f.unread.is_none()).count();
         p.dockerfiles = self.side.dockerfiles.clone();
+        p.launcher_variables = self.side.launcher_variables.clone();
         p.paths.extend(self.files.iter().map(|f| f.path.clone()));
         p.api_changes = Default::default();
         let parsed = index::Parsed {

@@ -37,13 +37,15 @@ impl Rule for ComposeVariableUnset {
             };
             // No `.env` in the repository (it is git-ignored): the deploy makes it from
             // the folder's template (`.env.example`), so what the template sets is set.
-            let known = known_variables(
+            let mut known = known_variables(
                 &cx.head.env_files,
                 &cx.config.secrets.provided_variables,
                 folder,
                 &files,
                 !cx.head.has_file(&env),
             );
+            // A launcher script of the project (`./docker/up.sh`) hands these to compose.
+            known.extend(cx.head.launcher_variables.iter().cloned());
             let in_env_files = env_file_variables(&cx.head.env_files, folder, &files);
             for f in &files {
                 let src = &f.source;
