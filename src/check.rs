@@ -205,22 +205,29 @@ const ABSENCE: &[&str] = &[
 /// One finding repeated identically in several deployment units (the same install bundle
 /// shipped as `install.yaml` and `ha/install.yaml`) is reported once, at the first file
 /// by path, naming the others. Keyed on code and message (which name the object, never the
-/// file).
+/// file). The same holds for API findings repeated in several descriptions of one API.
 pub fn dedupe_across_units(diags: &mut Vec<Diagnostic>) {
-    diagnostic::merge_repeats(
-        diags,
-        |d| d.code.starts_with(['K', 'S', 'T']).then_some(()),
-        |d| (d.location.path.clone(), d.location.line, d.location.column),
-        |paths| {
-            format!(
-                " (and {} other bundle{}: {})",
-                paths.len(),
-                if paths.len() == 1 { "" } else { "s" },
-                paths.join(", ")
-            )
-        },
-        "the same finding in this bundle",
-    );
+    // One API kept in several files (a generated spec copied into a second folder, a
+    // JSON and a YAML rendering): the same change of the same operation, reported once.
+    for (codes, intro, what) in [
+        (&['K', 'S', 'T'][..], "and", "bundle"),
+        (&['A'][..], "the same in", "API description"),
+    ] {
+        diagnostic::merge_repeats(
+            diags,
+            |d| d.code.starts_with(codes).then_some(()),
+            |d| (d.location.path.clone(), d.location.line, d.location.column),
+            |paths| {
+                format!(
+                    " ({intro} {} other {what}{}: {})",
+                    paths.len(),
+                    if paths.len() == 1 { "" } else { "s" },
+                    paths.join(", ")
+                )
+            },
+            &format!("the same finding in this {what}"),
+        );
+    }
 }
 
 pub fn load_config(opts: &Options, root: &Path, cwd: &Path) -> Result<Config, Failure> {

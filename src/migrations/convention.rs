@@ -260,6 +260,38 @@ pub fn dialect_hint(path: &str) -> Option<Dialect> {
     None
 }
 
+/// A database rollsafe does not check (H2, HSQLDB, Derby, Oracle, SQL Server, Db2,
+/// ClickHouse, Snowflake, Spanner), named by a folder of the path (`migrations/h2`,
+/// `jdbc-h2`, `clickhouse/migrations`) with no checked dialect named below it. Java
+/// projects keep a folder of H2 migrations for their tests beside the production ones;
+/// ClickHouse has neither transactions nor lock timeouts. Read as PostgreSQL or MySQL,
+/// their files give parse errors and lock findings that are not theirs.
+pub fn foreign_database(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    let dir = lower.rsplit_once('/').map(|x| x.0).unwrap_or("");
+    let mut last = None;
+    for seg in dir.split('/').flat_map(|d| d.split(['.', '_', '-'])) {
+        let named = match seg {
+            "h2" | "h2db" => Some("H2"),
+            "hsqldb" | "hsql" => Some("HSQLDB"),
+            "derby" => Some("Apache Derby"),
+            "oracle" | "oracledb" => Some("Oracle"),
+            "sqlserver" | "mssql" => Some("SQL Server"),
+            "db2" => Some("Db2"),
+            "clickhouse" => Some("ClickHouse"),
+            "snowflake" => Some("Snowflake"),
+            "spanner" => Some("Spanner"),
+            _ => None,
+        };
+        if named.is_some() {
+            last = named;
+        } else if dialect_hint(seg).is_some() {
+            last = None;
+        }
+    }
+    last
+}
+
 /// Reads what a path (and, for single-file conventions, the text) says about a migration.
 /// `in_migration_dir` is true when the file lies in a configured or conventional
 /// migrations folder, which is required before a bare numbered file counts.
@@ -591,5 +623,24 @@ mod tests {
         assert_eq!(m.unwrap().convention, Convention::Dbmate);
         let l = detect("changes/a.sql", "--liquibase formatted sql\n", false).unwrap();
         assert_eq!(l.convention, Convention::Liquibase);
+    }
+
+    #[test]
+    fn databases_rollsafe_does_not_check() {
+        let f = foreign_database;
+        assert_eq!(
+            f("jdbc-h2/src/main/resources/migrations/h2/V1_1__init.sql"),
+            Some("H2")
+        );
+        assert_eq!(
+            f("clickhouse/migrations/0001_traces.up.sql"),
+            Some("ClickHouse")
+        );
+        assert_eq!(f("db/migration_oracle/V1__init.sql"), Some("Oracle"));
+        // A checked dialect named below the foreign one decides.
+        assert_eq!(f("h2-compat/migrations/postgres/V1__init.sql"), None);
+        // The file name is not a folder: a migration about H2 is still read.
+        assert_eq!(f("db/migrations/V3__add_h2_support.sql"), None);
+        assert_eq!(f("db/migrations/postgres/V1__init.sql"), None);
     }
 }

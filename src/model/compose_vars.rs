@@ -84,3 +84,106 @@ pub fn env_file_variables(
 pub fn in_process_env(name: &str) -> bool {
     std::env::var_os(name).is_some()
 }
+
+/// Variables a shell script that runs compose (`docker compose`, `docker-compose`) hands
+/// to it: `export NAME=…` anywhere in the script, and `NAME=… NAME=… docker … compose …`
+/// assignments prefixed to the command (lines continued with `\` are joined). Projects
+/// document such a launcher (`./docker/up.sh`) instead of a `.env`.
+pub fn launcher_variables(script: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if !(script.contains("docker") && script.contains("compose")) {
+        return out;
+    }
+    let joined = script.replace("\\\n", " ");
+    for line in joined.lines() {
+        let words = shell_words(line.trim());
+        let Some(first) = words.first() else {
+            continue;
+        };
+        if first.starts_with('#') {
+            continue;
+        }
+        if first == "export" {
+            out.extend(words[1..].iter().filter_map(|w| assigned_name(w, true)));
+            continue;
+        }
+        let names: Vec<String> = words
+            .iter()
+            .map_while(|w| assigned_name(w, false))
+            .collect();
+        let runs_compose = words[names.len()..]
+            .iter()
+            .any(|w| w == "docker" || w == "docker-compose")
+            && words[names.len()..].iter().any(|w| w.contains("compose"));
+        if runs_compose {
+            out.extend(names);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `NAME=value` → `NAME` (with `bare`, a lone `NAME` too, as `export NAME` allows).
+fn assigned_name(word: &str, bare: bool) -> Option<String> {
+    let (name, assigned) = match word.split_once('=') {
+        Some((n, _)) => (n, true),
+        None => (word, false),
+    };
+    let ident = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (ident && (assigned || bare)).then(|| name.to_string())
+}
+
+/// A shell line split into words, quotes kept inside their word (`A="x y"` is one).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                cur.push(c);
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            (None, c) if c.is_whitespace() => {
+                if !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+            }
+            (None, ';' | '&' | '|') => {
+                if !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+                words.push(c.to_string());
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_a_launcher_hands_to_compose() {
+        let script = "#!/bin/bash\nexport TAG=1.2\nWEB_PORT=3000\nif [ x ]; then\n  SEARCH=true\nfi\nAPI_PORT=${API_PORT} SEARCH_ENABLED=\"${SEARCH}\" \\\n  docker --log-level ERROR compose -f docker-compose.yml up\n";
+        assert_eq!(
+            launcher_variables(script),
+            ["API_PORT", "SEARCH_ENABLED", "TAG"]
+        );
+        // A script that never runs compose hands nothing to it.
+        assert!(launcher_variables("export TAG=1\nmake build\n").is_empty());
+    }
+}

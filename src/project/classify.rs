@@ -40,6 +40,11 @@ pub(super) struct Side {
     /// convention: decides the folders of that convention whose own files show no mark
     /// (one tool's folders of a project are usually written for one database).
     pub(super) sql_marks_unnamed: HashMap<Convention, migrations::dialect_marks::Marks>,
+    /// Migration folders for a database rollsafe does not check → their first migration
+    /// file (where the one skip notice of the folder goes) and the database.
+    pub(super) foreign_dirs: std::collections::BTreeMap<String, (String, &'static str)>,
+    /// Variables the project's shell scripts hand to `docker compose`.
+    pub(super) launcher_variables: BTreeSet<String>,
 }
 
 impl Side {
@@ -71,7 +76,20 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 .entry(dir_of(&f.path).to_string())
                 .or_default()
                 .add(found);
-            if migrations::convention::dialect_hint(&f.path).is_none()
+            let foreign = migrations::convention::foreign_database(&f.path);
+            if let Some(db) = foreign
+                && migrations::convention::detect(&f.path, &sql, true).is_some()
+            {
+                let first = side
+                    .foreign_dirs
+                    .entry(dir_of(&f.path).to_string())
+                    .or_insert_with(|| (f.path.clone(), db));
+                if f.path < first.0 {
+                    first.0 = f.path.clone();
+                }
+            }
+            if foreign.is_none()
+                && migrations::convention::dialect_hint(&f.path).is_none()
                 && let Some(info) = migrations::convention::detect(&f.path, &sql, true)
             {
                 side.sql_marks_unnamed
@@ -141,6 +159,10 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 } else if t.contains("executeintransaction=true") {
                     side.flyway_script_tx.insert(script, true);
                 }
+            }
+            n if n.ends_with(".sh") => {
+                side.launcher_variables
+                    .extend(crate::model::compose_vars::launcher_variables(&text()));
             }
             n if crate::model::compose::is_dockerfile_name(n) => {
                 let health = text().lines().any(|l| {
@@ -363,7 +385,8 @@ pub(super) fn is_side_file(path: &str) -> bool {
             | "Cargo.toml"
             | "flyway.conf"
             | "flyway.toml"
-    ) || crate::model::compose::is_dockerfile_name(name)
+    ) || name.ends_with(".sh")
+        || crate::model::compose::is_dockerfile_name(name)
 }
 
 /// What a YAML or JSON file is.

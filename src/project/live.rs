@@ -94,6 +94,7 @@ impl Side {
             && self.flyway == o.flyway
             && self.flyway_script_tx == o.flyway_script_tx
             && self.json_paths == o.json_paths
+            && self.foreign_dirs == o.foreign_dirs
             && decided(&self.sql_marks) == decided(&o.sql_marks)
             && decided_unnamed(&self.sql_marks_unnamed) == decided_unnamed(&o.sql_marks_unnamed)
     }
@@ -292,6 +293,7 @@ impl Live {
         let charts = self.parts.charts.values().cloned().collect();
         p.file_count = self.files.iter().filter(|f| f.unread.is_none()).count();
         p.dockerfiles = self.side.dockerfiles.clone();
+        p.launcher_variables = self.side.launcher_variables.clone();
         p.paths.extend(self.files.iter().map(|f| f.path.clone()));
         p.api_changes = Default::default();
         let parsed = index::Parsed {

@@ -284,6 +284,22 @@ fn load_sql(
     let Some(mut info) = migrations::convention::detect(path, &src.text, in_dir) else {
         return LoadOut::none();
     };
+    // A folder for a database rollsafe does not check: skipped, said once per folder.
+    if forced != Some("migration")
+        && let Some(db) = migrations::convention::foreign_database(path)
+    {
+        let dir = dir_of(path);
+        return match side.foreign_dirs.get(dir) {
+            Some((first, _)) if first == path => LoadOut::problem(Problem::file(
+                InputCode::FileSkipped,
+                path,
+                format!(
+                    "the migrations in `{dir}` are for {db}, which rollsafe does not check (it reads PostgreSQL, MySQL and SQLite): the folder is skipped"
+                ),
+            )),
+            _ => LoadOut::none(),
+        };
+    }
     if info.convention == Convention::Sqitch {
         let plan = side
             .sqitch_plans
@@ -685,6 +701,7 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
     let mut p = Project {
         file_count: files.iter().filter(|f| f.unread.is_none()).count(),
         dockerfiles: side.dockerfiles.clone(),
+        launcher_variables: side.launcher_variables.clone(),
         paths: files.iter().map(|f| f.path.clone()).collect(),
         ..Default::default()
     };

@@ -67,6 +67,8 @@ pub struct Project {
     pub secrets: HashMap<String, Arc<[(usize, usize)]>>,
     /// Dockerfiles by path: whether they declare a HEALTHCHECK.
     pub dockerfiles: HashMap<String, bool>,
+    /// Variables the project's shell scripts hand to `docker compose` (S201).
+    pub launcher_variables: BTreeSet<String>,
     /// Every file of the release, read or not (only their existence matters).
     pub paths: BTreeSet<String>,
     /// Number of files read.
@@ -86,7 +88,8 @@ impl Project {
         self.paths.contains(path)
     }
 
-    /// Migrations the base release does not have are the release's new ones.
+    /// Migrations the base release does not have are the release's new ones (and the
+    /// repeatable ones it has with other contents, which Flyway applies again).
     /// A shipped migration this release edited keeps the base's up parts: the databases
     /// that applied it ran those.
     pub fn mark_new_migrations(&mut self, base: &Project) {
@@ -96,6 +99,14 @@ impl Project {
             self.migrations()
                 .map(|m| {
                     let old = shipped.counterpart(m).filter(|old| old.tool == m.tool);
+                    if m.repeatable {
+                        // Flyway applies a repeatable migration again whenever its
+                        // checksum changes: a changed one runs in this release.
+                        let changed = shipped
+                            .counterpart(m)
+                            .is_none_or(|old| up_text(old) != up_text(m));
+                        return (changed, None);
+                    }
                     let edited = old.filter(|old| up_text(old) != up_text(m));
                     (!shipped.has(m), edited.map(|old| old.up.clone()))
                 })

@@ -65,6 +65,7 @@ fixture!(fresh_repos, "fresh-repos");
 fixture!(deploy_stop_then_migrate, "deploy-stop-then-migrate");
 fixture!(no_base_scratch, "no-base-scratch");
 fixture!(unique_keys, "unique-keys");
+fixture!(fresh_set_2, "fresh-set-2");
 
 /// A monorepo (`fixtures/monorepo`, as a git history): each `rollsafe.toml` governs its
 /// own subtree — the top one ignores M209, billing's does not — a project never reads
@@ -123,6 +124,20 @@ fn every_fixture_folder_has_a_snapshot_test() {
 fn deployment_units_without_base() {
     let o = rollsafe::check::check(&rollsafe::check::Options {
         root: Some(common::repo().join("fixtures/units/head")),
+        cwd: Some(common::repo()),
+        ..Default::default()
+    })
+    .unwrap();
+    insta::assert_snapshot!(report::compact::render(&o));
+}
+
+/// The second fresh set's reproductions read without a base: the H2 and ClickHouse
+/// folders are skipped (one E003 each), any repeatable migration re-creating a dropped
+/// view counts, the template's variables are set, a readable URL password is info.
+#[test]
+fn fresh_set_2_without_base() {
+    let o = rollsafe::check::check(&rollsafe::check::Options {
+        root: Some(common::repo().join("fixtures/fresh-set-2/head")),
         cwd: Some(common::repo()),
         ..Default::default()
     })

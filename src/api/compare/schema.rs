@@ -378,6 +378,24 @@ impl<'v> Out<'v> {
 
 /// Where a keyword change points: the keyword in the new schema, else the schema
 /// itself with the old keyword as the related location.
+/// A schema that describes a value itself (a type or properties), not only through
+/// `oneOf`/`anyOf`/`allOf`.
+fn shaped(v: &Val) -> bool {
+    v.get("type").is_some() || v.get("properties").is_some()
+}
+
+/// The names a schema lists under `properties` (or, for `required`, that it requires).
+fn listed(v: &Val, key: &str) -> std::collections::BTreeSet<String> {
+    match v.get(key) {
+        Some(p) if key == "properties" => p.entries().map(|(k, _)| k.to_string()).collect(),
+        Some(r) => r
+            .items()
+            .filter_map(|x| x.str().map(String::from))
+            .collect(),
+        None => Default::default(),
+    }
+}
+
 fn at(b: &Val, h: &Val, key: &str) -> (Loc, Option<Loc>) {
     match h.get(key) {
         Some(k) => (k.loc(), b.get(key).map(|v| v.loc())),
@@ -599,6 +617,9 @@ impl<'a> Cmp<'a, '_> {
         if !b.is_map() || !h.is_map() {
             return;
         }
+        if self.one_of_keeping_old(b, h, cx, raws, depth, top) {
+            return;
+        }
         let mut out = Out { v: raws, cx, top };
         if self.composition_wrap(&b, &h, &mut out) {
             return;
@@ -620,9 +641,66 @@ impl<'a> Cmp<'a, '_> {
         }
     }
 
+    /// A schema that became a `oneOf` one of whose alternatives has the old schema's
+    /// type, properties and required ones, while every other alternative requires a
+    /// property the old schema does not have: whatever old clients send still matches
+    /// exactly one alternative (request: info), but responses may now carry the other
+    /// shapes (response: error, as an added `oneOf` alternative). The kept alternative
+    /// is compared with the old schema.
+    fn one_of_keeping_old(
+        &mut self,
+        b: Val<'a>,
+        h: Val<'a>,
+        cx: Cx,
+        raws: &mut Vec<Raw>,
+        depth: usize,
+        top: bool,
+    ) -> bool {
+        if b.get("oneOf").is_some() || b.get("anyOf").is_some() || !shaped(&b) || shaped(&h) {
+            return false;
+        }
+        let Some(list) = h.get("oneOf") else {
+            return false;
+        };
+        let old = self.base.resolve(b);
+        let (props, required) = (listed(&old, "properties"), listed(&old, "required"));
+        let ty = old.get("type").map(|t| t.show());
+        if props.is_empty() {
+            return false;
+        }
+        let branches: Vec<(usize, Val<'a>)> = list.items().enumerate().collect();
+        let kept = branches.iter().find(|(_, br)| {
+            let r = self.head.resolve(*br);
+            r.get("type").map(|t| t.show()) == ty
+                && listed(&r, "properties") == props
+                && listed(&r, "required") == required
+        });
+        let Some(&(i, branch)) = kept else {
+            return false;
+        };
+        let others_exclusive = branches.iter().filter(|(j, _)| *j != i).all(|(_, br)| {
+            listed(&self.head.resolve(*br), "required")
+                .iter()
+                .any(|n| !props.contains(n))
+        });
+        if !others_exclusive {
+            return false;
+        }
+        let mut out = Out { v: raws, cx, top };
+        let (head, base) = at(&b, &h, "oneOf");
+        out.kw(
+            "wrapped-in-one-of-kept",
+            "wrapped in `oneOf` with new alternatives (the old schema is kept as one of them)"
+                .into(),
+            head,
+            base.or(Some(b.loc())),
+        );
+        self.child(b, branch, cx, None, &["oneOf", &i.to_string()], raws, depth);
+        true
+    }
+
     /// A schema that became `oneOf: [old, …]`: reported once, not as a cascade.
     fn composition_wrap(&mut self, b: &Val<'a>, h: &Val<'a>, out: &mut Out) -> bool {
-        let shaped = |v: &Val| v.get("type").is_some() || v.get("properties").is_some();
         if b.get("oneOf").is_none() && h.get("oneOf").is_some() && shaped(b) && !shaped(h) {
             let (head, base) = at(b, h, "oneOf");
             out.kw(
@@ -648,7 +726,6 @@ impl<'a> Cmp<'a, '_> {
         depth: usize,
         top: bool,
     ) -> bool {
-        let shaped = |v: &Val| v.get("type").is_some() || v.get("properties").is_some();
         let composed = |v: &Val| v.get("anyOf").is_some() || v.get("oneOf").is_some();
         let (wrapped, plain, list, kw) = if shaped(&b) && !composed(&b) && !shaped(&h) {
             match h.get("anyOf") {
@@ -673,18 +750,16 @@ impl<'a> Cmp<'a, '_> {
             (self.base, self.head)
         };
         let pr = plain_docs.resolve(plain);
-        let names = |v: &Val| -> Vec<String> {
-            v.get("properties")
-                .map(|p| p.entries().map(|(k, _)| k.to_string()).collect())
-                .unwrap_or_default()
-        };
-        let (pn, pt) = (names(&pr), pr.get("type").map(|t| t.show()));
+        let (pn, pt) = (listed(&pr, "properties"), pr.get("type").map(|t| t.show()));
         let best = list
             .items()
             .enumerate()
             .map(|(i, br)| {
                 let r = branch_docs.resolve(br);
-                let shared = names(&r).iter().filter(|n| pn.contains(n)).count();
+                let shared = listed(&r, "properties")
+                    .iter()
+                    .filter(|n| pn.contains(*n))
+                    .count();
                 let same_type = (r.get("type").map(|t| t.show()) == pt && pt.is_some()) as usize;
                 (shared * 2 + same_type, i, br)
             })

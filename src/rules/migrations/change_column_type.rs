@@ -123,7 +123,7 @@ impl Rule for ChangeColumnType {
             column,
             new_type,
             spec,
-            ..
+            using,
         } = cx.op
         else {
             return;
@@ -165,6 +165,11 @@ impl Rule for ChangeColumnType {
         let col = super::qual(table, column);
         let was = old.map(|o| format!(" from `{o}`")).unwrap_or_default();
         let to_tz = new_type.contains("timestamptz") || new_type.contains("with time zone");
+        let at_time_zone = *using
+            && cx
+                .stmt
+                .find_words(&cx.file.source.text, &["AT", "TIME", "ZONE"])
+                .is_some();
         // A finding rollsafe cannot confirm is a warning, not an error.
         let severity = if kind == Change::Unknown {
             Severity::Warning
@@ -174,6 +179,11 @@ impl Rule for ChangeColumnType {
         let message = match (kind, cx.dialect()) {
             (Change::Narrow, _) => format!(
                 "changing {col}{was} to `{new_type}` narrows it: values the previous release still writes are rejected, and a rollback meets truncated data"
+            ),
+            // `USING col AT TIME ZONE 'UTC'` is a function of the column, not the plain
+            // cast that UTC sessions skip: PostgreSQL rewrites every row.
+            (Change::Widen, _) if to_tz && at_time_zone => format!(
+                "changing {col}{was} to `{new_type}` with `USING … AT TIME ZONE` rewrites `{table}` under an ACCESS EXCLUSIVE lock, whatever the session time zone"
             ),
             (Change::Widen, _) if to_tz => {
                 format!(

@@ -80,6 +80,20 @@ impl Rule for DropTable {
     }
 }
 
+/// Flyway applies the repeatable migrations (`R__`) that are new or changed after the
+/// versioned ones of the same run: a view a versioned migration drops (to change the
+/// columns under it) and a repeatable migration of the release creates again is back
+/// when the upgrade ends. Without a base, any repeatable migration that creates it counts.
+fn recreated_by_repeatable(cx: &OpCx, name: &str) -> bool {
+    cx.set.migrations.iter().any(|m| {
+        m.repeatable
+            && (m.is_new || !cx.migration.is_new)
+            && m.up_statements()
+                .flat_map(|(_, s)| s.ops.iter())
+                .any(|o| matches!(o, Op::CreateView { name: view } if view == name))
+    })
+}
+
 /// A view the previous release reads, dropped and not made again in this migration
 /// (dropping a view to re-create it with a new definition is how views change).
 fn drop_view(cx: &OpCx, name: &str, out: &mut Vec<Diagnostic>) {
@@ -88,6 +102,7 @@ fn drop_view(cx: &OpCx, name: &str, out: &mut Vec<Diagnostic>) {
         || cx.is_new_name(name)
         || cx.migration_creates_table(name)
         || cx.schema.table(name).is_none_or(|t| !t.view)
+        || recreated_by_repeatable(cx, name)
     {
         return;
     }

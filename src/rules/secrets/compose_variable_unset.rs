@@ -1,5 +1,6 @@
 //! S201: a compose interpolation (`${VAR}`, `$VAR`, `${VAR:?…}`) with no default, for a
-//! variable that neither the `.env` next to the compose file sets, nor the configuration
+//! variable that neither the `.env` next to the compose file sets (or, when the
+//! repository has no `.env`, the env template it is made from), nor the configuration
 //! or the environment rollsafe runs in (a service's env_file is not an interpolation
 //! source: a variable found only there is information). Compose substitutes an empty
 //! string (a broken image tag, an empty password) or, for `:?`, refuses to start.
@@ -29,13 +30,22 @@ impl Rule for ComposeVariableUnset {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         for (folder, files) in by_folder(&cx.head.compose) {
-            let known = known_variables(
+            let env = if folder.is_empty() {
+                ".env".to_string()
+            } else {
+                format!("{folder}/.env")
+            };
+            // No `.env` in the repository (it is git-ignored): the deploy makes it from
+            // the folder's template (`.env.example`), so what the template sets is set.
+            let mut known = known_variables(
                 &cx.head.env_files,
                 &cx.config.secrets.provided_variables,
                 folder,
                 &files,
-                false,
+                !cx.head.has_file(&env),
             );
+            // A launcher script of the project (`./docker/up.sh`) hands these to compose.
+            known.extend(cx.head.launcher_variables.iter().cloned());
             let in_env_files = env_file_variables(&cx.head.env_files, folder, &files);
             for f in &files {
                 let src = &f.source;
@@ -68,11 +78,6 @@ impl Rule for ComposeVariableUnset {
                             .map(|k| start + k + 1)
                             .filter(|e| *e <= n.pos.offset + n.pos.len)
                             .unwrap_or(start + 1 + i.name.len());
-                        let env = if folder.is_empty() {
-                            ".env".to_string()
-                        } else {
-                            format!("{folder}/.env")
-                        };
                         let only_in = in_env_files.get(&i.name);
                         let message = if let Some(file) = only_in {
                             format!(

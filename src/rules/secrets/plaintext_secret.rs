@@ -22,7 +22,8 @@ use crate::yaml::{Kind, Node};
 pub struct PlaintextSecret;
 
 /// Why a (name, value) pair is a plain-text secret, and how sure: error for a value whose
-/// shape proves it, warning for a name or a URL password, info for a readable default.
+/// shape proves it, warning for a name or a URL password, info for a readable default
+/// (under a secret's name or as a URL's password).
 fn judge(name: &str, value: &str) -> Option<(Severity, String)> {
     Some(match classify(name, value)? {
         Verdict::Shape(what) => (Severity::Error, format!("holds {what} in plain text")),
