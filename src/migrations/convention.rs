@@ -260,8 +260,8 @@ pub fn dialect_hint(path: &str) -> Option<Dialect> {
     None
 }
 
-/// A database rollsafe does not check (H2, HSQLDB, Derby, Oracle, SQL Server, Db2,
-/// ClickHouse, Snowflake, Spanner), named by a folder of the path (`migrations/h2`,
+/// A database rollsafe does not check (H2, HSQLDB, Derby, Oracle, SQL Server, ClickHouse,
+/// Snowflake, Spanner), named by a folder of the path (`migrations/h2`,
 /// `jdbc-h2`, `clickhouse/migrations`) with no checked dialect named below it. Java
 /// projects keep a folder of H2 migrations for their tests beside the production ones;
 /// ClickHouse has neither transactions nor lock timeouts. Read as PostgreSQL or MySQL,
@@ -270,23 +270,29 @@ pub fn foreign_database(path: &str) -> Option<&'static str> {
     let lower = path.to_ascii_lowercase();
     let dir = lower.rsplit_once('/').map(|x| x.0).unwrap_or("");
     let mut last = None;
-    for seg in dir.split('/').flat_map(|d| d.split(['.', '_', '-'])) {
-        let named = match seg {
-            "h2" | "h2db" => Some("H2"),
-            "hsqldb" | "hsql" => Some("HSQLDB"),
+    for folder in dir.split('/') {
+        // Words that name other things too (a price oracle, an id generator) count only
+        // as a whole folder name; the distinctive ones also inside one (`jdbc-h2`).
+        let whole = match folder {
+            "oracle" => Some("Oracle"),
             "derby" => Some("Apache Derby"),
-            "oracle" | "oracledb" => Some("Oracle"),
-            "sqlserver" | "mssql" => Some("SQL Server"),
-            "db2" => Some("Db2"),
-            "clickhouse" => Some("ClickHouse"),
             "snowflake" => Some("Snowflake"),
             "spanner" => Some("Spanner"),
             _ => None,
         };
-        if named.is_some() {
-            last = named;
-        } else if dialect_hint(seg).is_some() {
-            last = None;
+        for piece in folder.split(['.', '_', '-']) {
+            let named = whole.or(match piece {
+                "h2" | "h2db" => Some("H2"),
+                "hsqldb" => Some("HSQLDB"),
+                "sqlserver" | "mssql" => Some("SQL Server"),
+                "clickhouse" => Some("ClickHouse"),
+                _ => None,
+            });
+            if named.is_some() {
+                last = named;
+            } else if dialect_hint(piece).is_some() {
+                last = None;
+            }
         }
     }
     last
@@ -636,7 +642,9 @@ mod tests {
             f("clickhouse/migrations/0001_traces.up.sql"),
             Some("ClickHouse")
         );
-        assert_eq!(f("db/migration_oracle/V1__init.sql"), Some("Oracle"));
+        assert_eq!(f("db/migration/oracle/V1__init.sql"), Some("Oracle"));
+        // An ambiguous word inside a folder name is not a database.
+        assert_eq!(f("price-oracle/migrations/0001_init.up.sql"), None);
         // A checked dialect named below the foreign one decides.
         assert_eq!(f("h2-compat/migrations/postgres/V1__init.sql"), None);
         // The file name is not a folder: a migration about H2 is still read.
