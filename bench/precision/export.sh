@@ -6,6 +6,8 @@
 #
 #   bash bench/precision/export.sh
 set -euo pipefail
+# PRECISION_PAIRS=FILE exports a subset (same columns as PAIRS.tsv).
+pairs_file="$(realpath "${PRECISION_PAIRS:-$(dirname "$0")/PAIRS.tsv}")"
 cd "$(dirname "$0")"
 mirrors="${MIRRORS:-/work/.mirror}"
 data="${PRECISION_DATA:-/work/precision-data}"
@@ -55,5 +57,5 @@ while IFS=$'\t' read -r repo base head paths; do
     export_tag "$repo" "$gd" "$base" $paths
     # shellcheck disable=SC2086
     export_tag "$repo" "$gd" "$head" $paths
-done < PAIRS.tsv
+done < "$pairs_file"
 exit "$status"

@@ -13,7 +13,8 @@ set -euo pipefail
 rollsafe="$(realpath "${ROLLSAFE:-target/release/rollsafe}")"
 data="${PRECISION_DATA:-/work/precision-data}"
 out="${PRECISION_OUT:-/work/precision-out}"
-pairs="$(dirname "$0")/PAIRS.tsv"
+# PRECISION_PAIRS=FILE runs a subset (same columns as PAIRS.tsv).
+pairs="$(realpath "${PRECISION_PAIRS:-$(dirname "$0")/PAIRS.tsv}")"
 [ -x "$rollsafe" ] || { echo "no rollsafe binary at $rollsafe (build it, or set ROLLSAFE)" >&2; exit 2; }
 rm -rf "$out/json" && mkdir -p "$out/json"
 deploy_config="$out/deploy-stop-then-migrate.toml"
@@ -33,7 +34,7 @@ while IFS=$'\t' read -r repo base head _paths; do
         [ "$mode" = base ] && args+=(--base "$d/$base")
         # PRECISION_DEPLOY=1: projects whose upstream documents a stop-then-migrate
         # release (DEPLOY.tsv) run with that setting, as their users would write it.
-        if [ "${PRECISION_DEPLOY:-0}" = 1 ] && grep -q "^$repo	stop-then-migrate	" "$(dirname "$pairs")/DEPLOY.tsv"; then
+        if [ "${PRECISION_DEPLOY:-0}" = 1 ] && grep -q "^$repo	stop-then-migrate	" "$(dirname "$0")/DEPLOY.tsv"; then
             args+=(--config "$deploy_config")
         fi
         report="$out/json/${repo/\//__}/$base..$head.$mode.json"
