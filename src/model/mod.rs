@@ -8,3 +8,4 @@ pub mod env;
 pub mod env_sets;
 pub mod manifest;
 pub mod secrets;
+pub mod tilt;

@@ -45,6 +45,8 @@ pub(super) struct Side {
     pub(super) foreign_dirs: std::collections::BTreeMap<String, (String, &'static str)>,
     /// Variables the project's shell scripts hand to `docker compose`.
     pub(super) launcher_variables: BTreeSet<String>,
+    /// What each Tiltfile builds and deploys.
+    pub(super) tilt: Vec<crate::model::tilt::TiltBuilds>,
 }
 
 impl Side {
@@ -164,6 +166,7 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 side.launcher_variables
                     .extend(crate::model::compose_vars::launcher_variables(&text()));
             }
+            "Tiltfile" => side.tilt.push(crate::model::tilt::read(&f.path, &text())),
             n if crate::model::compose::is_dockerfile_name(n) => {
                 let health = text().lines().any(|l| {
                     let l = l.trim_start().to_ascii_uppercase();
@@ -385,6 +388,7 @@ pub(super) fn is_side_file(path: &str) -> bool {
             | "Cargo.toml"
             | "flyway.conf"
             | "flyway.toml"
+            | "Tiltfile"
     ) || name.ends_with(".sh")
         || crate::model::compose::is_dockerfile_name(name)
 }

@@ -70,6 +70,8 @@ pub fn is_candidate(path: &str) -> bool {
         || name == "dockerfile"
         || name.starts_with("dockerfile.")
         || name.ends_with(".dockerfile")
+        // Images a Tiltfile builds for development (K402).
+        || name == "tiltfile"
         // Shell scripts that launch compose (the variables they hand to it).
         || name.ends_with(".sh")
 }

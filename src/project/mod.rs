@@ -67,6 +67,8 @@ pub struct Project {
     pub secrets: HashMap<String, Arc<[(usize, usize)]>>,
     /// Dockerfiles by path: whether they declare a HEALTHCHECK.
     pub dockerfiles: HashMap<String, bool>,
+    /// What the project's Tiltfiles build and deploy (K402).
+    pub tilt: Vec<crate::model::tilt::TiltBuilds>,
     /// Variables the project's shell scripts hand to `docker compose` (S201).
     pub launcher_variables: BTreeSet<String>,
     /// Every file of the release, read or not (only their existence matters).

@@ -18,7 +18,8 @@ impl Rule for ImageNotPinned {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
         let floating = &cx.config.workloads.floating_tags;
-        // Images that skaffold builds get their tag at deploy time.
+        // Images that skaffold builds get their tag at deploy time (wherever they are used:
+        // skaffold's own `manifests` list is not read).
         let built: std::collections::HashSet<&str> = cx
             .head
             .manifests
@@ -38,6 +39,15 @@ impl Rule for ImageNotPinned {
             if has_digest(&image) || image.starts_with("ko://") || built.contains(parts(&image).0) {
                 continue;
             }
+            let Some(at) = &c.image else { continue };
+            // Tilt replaces the images it builds in the manifests it deploys.
+            let tilt = &cx.head.tilt;
+            if tilt
+                .iter()
+                .any(|t| t.replaces(parts(&image).0, &at.src.path))
+            {
+                continue;
+            }
             let (_, tag) = parts(&image);
             let why = match tag {
                 None => "has no tag (it means `latest`)".to_string(),
@@ -47,7 +57,6 @@ impl Rule for ImageNotPinned {
                 }
                 _ => continue,
             };
-            let Some(at) = &c.image else { continue };
             let inst = &ix.instances[pod.inst];
             out.push(Diagnostic::new(
                 &META,
