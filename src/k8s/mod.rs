@@ -4,6 +4,7 @@
 
 pub mod defs;
 pub mod image;
+pub mod imperative;
 pub mod kustomize;
 pub mod name_reference;
 pub mod pdb;
@@ -85,6 +86,8 @@ pub struct Index {
     /// that defines them (filled in after the build, with the configuration).
     pub refs: Vec<refs::Reference>,
     pub defs: Vec<defs::Definition>,
+    /// Objects the repository's scripts and docs create with `kubectl create`.
+    pub created: Vec<imperative::Created>,
     /// (file, object) → its first instance.
     first_of: HashMap<(usize, usize), usize>,
     /// Each Service (instance) with the pods (indexes into `pods`) its selector matches.

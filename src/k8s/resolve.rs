@@ -76,6 +76,14 @@ pub fn resolve<'a>(
         let unit = d.unit.map(|u| ix.units[u].as_str()).unwrap_or("");
         return Resolution::Elsewhere(format!("defined in another unit ({unit})"));
     }
+    // The repository's scripts or install guide create it with a command.
+    if let Some(c) = ix.created.iter().find(|c| {
+        c.kind == r.kind
+            && (c.name == effective || c.name == r.name)
+            && c.namespace.as_deref().is_none_or(|n| n == inst.namespace)
+    }) {
+        return Resolution::Elsewhere(format!("created by `kubectl create` at {}", c.at));
+    }
     let m = manifests;
     match crate::k8s::producers::may_create(ix, m, inst, r.kind, &effective)
         .or_else(|| crate::k8s::producers::may_create(ix, m, inst, r.kind, &r.name))

@@ -45,6 +45,8 @@ pub(super) struct Side {
     pub(super) foreign_dirs: std::collections::BTreeMap<String, (String, &'static str)>,
     /// Variables the project's shell scripts hand to `docker compose`.
     pub(super) launcher_variables: BTreeSet<String>,
+    /// Objects scripts, Makefiles and docs create with `kubectl create`.
+    pub(super) created: Vec<crate::k8s::imperative::Created>,
     /// What each Tiltfile builds and deploys.
     pub(super) tilt: Vec<crate::model::tilt::TiltBuilds>,
 }
@@ -163,8 +165,15 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 }
             }
             n if n.ends_with(".sh") => {
+                let text = text();
                 side.launcher_variables
-                    .extend(crate::model::compose_vars::launcher_variables(&text()));
+                    .extend(crate::model::compose_vars::launcher_variables(&text));
+                side.created
+                    .extend(crate::k8s::imperative::created_in(&f.path, &text));
+            }
+            n if n == "Makefile" || n.to_ascii_lowercase().ends_with(".md") => {
+                side.created
+                    .extend(crate::k8s::imperative::created_in(&f.path, &text()));
             }
             "Tiltfile" => side.tilt.push(crate::model::tilt::read(&f.path, &text())),
             n if crate::model::compose::is_dockerfile_name(n) => {
@@ -389,7 +398,9 @@ pub(super) fn is_side_file(path: &str) -> bool {
             | "flyway.conf"
             | "flyway.toml"
             | "Tiltfile"
+            | "Makefile"
     ) || name.ends_with(".sh")
+        || name.to_ascii_lowercase().ends_with(".md")
         || crate::model::compose::is_dockerfile_name(name)
 }
 

@@ -72,8 +72,11 @@ pub fn is_candidate(path: &str) -> bool {
         || name.ends_with(".dockerfile")
         // Images a Tiltfile builds for development (K402).
         || name == "tiltfile"
-        // Shell scripts that launch compose (the variables they hand to it).
+        // Shell scripts that launch compose (the variables they hand to it) or create
+        // objects with kubectl, as Makefiles and install guides do.
         || name.ends_with(".sh")
+        || name == "makefile"
+        || name.ends_with(".md")
 }
 
 pub struct Filter {

@@ -1,0 +1,206 @@
+//! Secrets, ConfigMaps and ServiceAccounts a repository creates with a command instead of
+//! a manifest: `kubectl create secret generic NAME …` in its shell scripts, Makefiles and
+//! the shell blocks of its documentation (an install guide's "create the database
+//! Secret first"). Such an object exists when the documented install is followed, so the
+//! absence rules (S101, S102, S103) cannot call it missing.
+//!
+//! Only the command's words are read (`kubectl` or `oc`, then `create`, the kind, the
+//! name, `-n`/`--namespace`); a name built from a variable is not a name.
+
+/// One object a command creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    /// `Secret`, `ConfigMap` or `ServiceAccount`.
+    pub kind: &'static str,
+    pub name: String,
+    /// `None` when the command names no namespace (the context's default).
+    pub namespace: Option<String>,
+    /// `path:line` of the command, for messages.
+    pub at: String,
+}
+
+/// Commands in a file: every line of a shell script or Makefile, the lines of fenced code
+/// blocks of a Markdown file.
+pub fn created_in(path: &str, text: &str) -> Vec<Created> {
+    let markdown = path.to_ascii_lowercase().ends_with(".md");
+    let mut out = Vec::new();
+    let mut fenced = false;
+    let mut logical = String::new();
+    let mut first_line = 0;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if markdown && (t.starts_with("```") || t.starts_with("~~~")) {
+            fenced = !fenced;
+            continue;
+        }
+        if markdown && !fenced {
+            continue;
+        }
+        if logical.is_empty() {
+            first_line = i + 1;
+        }
+        // A backslash continues the command on the next line.
+        if let Some(head) = line.trim_end().strip_suffix('\\') {
+            logical.push_str(head);
+            logical.push(' ');
+            continue;
+        }
+        logical.push_str(line);
+        let at = format!("{path}:{first_line}");
+        out.extend(command(&logical, &at));
+        logical.clear();
+    }
+    out
+}
+
+/// The object one command line creates, if it is `kubectl create <kind> …`. Pipes and
+/// `&&` chains are split first.
+fn command(line: &str, at: &str) -> Vec<Created> {
+    let line = line.trim_start().trim_start_matches("$ ");
+    if line.starts_with('#') {
+        return Vec::new();
+    }
+    line.split(['|', ';', '&'])
+        .filter_map(|part| one(&words(part), at))
+        .collect()
+}
+
+fn one(w: &[String], at: &str) -> Option<Created> {
+    let start = w.iter().position(|x| x == "kubectl" || x == "oc")?;
+    let w = &w[start + 1..];
+    let namespace = w.iter().enumerate().find_map(|(i, x)| {
+        if x == "-n" || x == "--namespace" {
+            w.get(i + 1).cloned()
+        } else {
+            x.strip_prefix("--namespace=").map(str::to_string)
+        }
+    });
+    // Positional words: flags and the values of the flags that take one are skipped.
+    let mut pos = Vec::new();
+    let mut i = 0;
+    while i < w.len() {
+        let x = &w[i];
+        if x.starts_with('-') {
+            let takes_value = !x.contains('=')
+                && matches!(
+                    x.as_str(),
+                    "-n" | "--namespace" | "--context" | "--kubeconfig" | "--cluster" | "--user"
+                );
+            i += if takes_value { 2 } else { 1 };
+            continue;
+        }
+        pos.push(x.as_str());
+        i += 1;
+    }
+    let (kind, rest) = match pos.as_slice() {
+        [
+            "create",
+            "secret",
+            "generic" | "docker-registry" | "tls",
+            rest @ ..,
+        ] => ("Secret", rest),
+        ["create", "configmap" | "cm", rest @ ..] => ("ConfigMap", rest),
+        ["create", "serviceaccount" | "sa", rest @ ..] => ("ServiceAccount", rest),
+        _ => return None,
+    };
+    let name = rest.first()?;
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+    valid.then(|| Created {
+        kind,
+        name: name.to_string(),
+        namespace: namespace.filter(|n| !n.contains('$')),
+        at: at.to_string(),
+    })
+}
+
+/// Shell words, quotes removed (no expansion: a `$VAR` stays as written).
+fn words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                any = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_kubectl_create_in_scripts() {
+        let c = created_in(
+            "hack/install.sh",
+            "#!/bin/sh\nkubectl -n argocd create secret generic repo-creds --from-literal=password=x\n\
+             kubectl create configmap app-config \\\n  --from-file=config.yaml -n prod\n\
+             oc create sa builder\n\
+             # kubectl create secret generic commented-out\n\
+             kubectl create secret generic \"$NAME\" --from-literal=a=b\n\
+             kubectl create secret docker-registry regcred --docker-server=x --dry-run=client -o yaml | kubectl apply -f -\n",
+        );
+        let got: Vec<_> = c
+            .iter()
+            .map(|c| {
+                (
+                    c.kind,
+                    c.name.as_str(),
+                    c.namespace.as_deref(),
+                    c.at.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Secret", "repo-creds", Some("argocd"), "hack/install.sh:2"),
+                ("ConfigMap", "app-config", Some("prod"), "hack/install.sh:3"),
+                ("ServiceAccount", "builder", None, "hack/install.sh:5"),
+                ("Secret", "regcred", None, "hack/install.sh:8"),
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_only_in_code_blocks() {
+        let c = created_in(
+            "docs/install.md",
+            "Run kubectl create secret generic prose-only first.\n\n```shell\n$ kubectl create secret tls web-tls --cert=c --key=k\n```\n",
+        );
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].name, "web-tls");
+        assert_eq!(c[0].at, "docs/install.md:4");
+    }
+
+    #[test]
+    fn other_commands_are_not_creations() {
+        assert!(
+            created_in(
+                "x.sh",
+                "kubectl get secret foo\nkubectl delete configmap bar\nkubectl create\n"
+            )
+            .is_empty()
+        );
+    }
+}
