@@ -115,6 +115,36 @@ pub enum Finding {
     },
 }
 
+/// A value that a template step replaces before the file is applied: envsubst and Flux
+/// `postBuild.substitute` (`${VAR}`, `$VAR`), kustomize vars (`$(VAR)`), Go templates
+/// (`{{ … }}`), and the fill-in markers of examples and sed scripts (`<replicas>`,
+/// `__PORT__`, `%PORT%`, `@PORT@`, `REPLACE_ME`). A value of the wrong type there says
+/// nothing about what the cluster will receive.
+fn placeholder(s: &str) -> bool {
+    let v = s.trim();
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
+    let wrapped = |open: &str, close: &str| {
+        v.len() > open.len() + close.len() && v.starts_with(open) && v.ends_with(close)
+    };
+    v.contains("${")
+        || v.contains("$(")
+        || v.contains("{{")
+        || v.strip_prefix('$').is_some_and(|w| {
+            !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        || wrapped("<", ">")
+        || wrapped("__", "__")
+        || wrapped("%", "%") && word(&v[1..v.len() - 1])
+        || wrapped("@", "@") && word(&v[1..v.len() - 1])
+        // An all-capitals word with an underscore (`REPLACE_ME`, `MY_PORT`) is a marker,
+        // not a mistyped value.
+        || word(v) && v.contains('_') && v.chars().any(|c| c.is_ascii_uppercase())
+}
+
 impl Schema {
     pub fn top_type(&self, api_version: &str, kind: &str) -> Option<&'static str> {
         self.kinds
@@ -143,6 +173,11 @@ impl Schema {
         };
         if node.kind == Kind::Null {
             return; // null means "unset" to the API server
+        }
+        if let Kind::Str(s) = &node.kind
+            && placeholder(s)
+        {
+            return; // a template step fills it in before anything is applied
         }
         match ty {
             Ty::Any => {}

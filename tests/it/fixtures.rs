@@ -68,6 +68,7 @@ fixture!(unique_keys, "unique-keys");
 fixture!(fresh_set_2, "fresh-set-2");
 fixture!(tilt_dev, "tilt-dev");
 fixture!(imperative_objects, "imperative-objects");
+fixture!(placeholders, "placeholders");
 
 /// A monorepo (`fixtures/monorepo`, as a git history): each `rollsafe.toml` governs its
 /// own subtree — the top one ignores M209, billing's does not — a project never reads
