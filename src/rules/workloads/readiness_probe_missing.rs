@@ -36,8 +36,14 @@ impl Rule for ReadinessProbeMissing {
                 .collect();
             for pod in pods.iter().map(|&p| &ix.pods[p]) {
                 let inst = &ix.instances[pod.inst];
-                // Run-to-completion pods are not served.
-                if matches!(inst.kind.as_str(), "Job" | "CronJob") {
+                // Run-to-completion pods are not served. A bare ReplicaSet or
+                // ReplicationController does not roll: a changed template replaces no
+                // running pod (the ReplicaSet controller only counts replicas), and an
+                // Argo Rollouts Experiment's pods are short-lived trial copies.
+                if matches!(
+                    inst.kind.as_str(),
+                    "Job" | "CronJob" | "ReplicaSet" | "ReplicationController" | "Experiment"
+                ) {
                     continue;
                 }
                 let main: Vec<_> = pod
