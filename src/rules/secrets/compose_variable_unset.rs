@@ -8,7 +8,9 @@
 use crate::diagnostic::catalogue::S201 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose::interpolations;
-use crate::model::compose_vars::{by_folder, env_file_variables, in_process_env, known_variables};
+use crate::model::compose_vars::{
+    by_folder, env_file_variables, has_env_source, in_process_env, known_variables,
+};
 use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::yaml::{Kind, Node};
 
@@ -47,6 +49,10 @@ impl Rule for ComposeVariableUnset {
             // A launcher script of the project (`./docker/up.sh`) hands these to compose.
             known.extend(cx.head.launcher_variables.iter().cloned());
             let in_env_files = env_file_variables(&cx.head.env_files, folder, &files);
+            // Neither a `.env` nor a template beside the compose file: the repository
+            // leaves every variable to whoever deploys it (a self-hosting template whose
+            // guide says to write the `.env`), so no single variable is a defect of it.
+            let no_source = !has_env_source(&cx.head.env_files, &cx.head.paths, folder);
             for f in &files {
                 let src = &f.source;
                 let mut nodes = Vec::new();
@@ -89,6 +95,16 @@ impl Rule for ComposeVariableUnset {
                                     ""
                                 }
                             )
+                        } else if no_source {
+                            format!(
+                                "`{}` is interpolated without a default, and this folder has no `{env}` or env template: the deploying environment must set it, or compose {}",
+                                i.name,
+                                if i.required {
+                                    "refuses to start (`:?`)"
+                                } else {
+                                    "substitutes an empty string"
+                                }
+                            )
                         } else if i.required {
                             format!(
                                 "`{}` is required by this compose file (`:?`) but set nowhere: not in `{env}`, not in `[secrets] provided-variables`; `docker compose up` refuses to start",
@@ -101,7 +117,7 @@ impl Rule for ComposeVariableUnset {
                             )
                         };
                         // Whether the deploy passes `--env-file` is not in the repository.
-                        let severity = if only_in.is_some() {
+                        let severity = if only_in.is_some() || no_source {
                             Severity::Info
                         } else {
                             META.severity
