@@ -24,6 +24,18 @@ pub struct Rejection {
 /// The first reason `dialect` rejects the statement made of `tokens` (non-trivia), if any.
 /// `ansi_quotes`: the file switches MySQL's `ANSI_QUOTES` mode on, so `"name"` is a name.
 pub fn rejection(tokens: &[Tok], dialect: Dialect, ansi_quotes: bool) -> Option<Rejection> {
+    if dialect != Dialect::Sqlite && tokens.first()?.is_kw("PRAGMA") {
+        let db = if dialect == Dialect::Mysql {
+            "MySQL"
+        } else {
+            "PostgreSQL"
+        };
+        return reject(
+            &tokens[..1],
+            format!("{db} has no PRAGMA statement (SQLite syntax)"),
+            "move the statement to the SQLite migrations, or use the database's own setting (`SET …`)",
+        );
+    }
     match dialect {
         Dialect::Postgres => postgres(tokens),
         Dialect::Mysql => mysql(tokens, ansi_quotes),

@@ -195,6 +195,9 @@ pub fn recognise(tokens: &[Tok]) -> Recognised {
         | "OPTIMIZE" | "INSERT" | "REFRESH" | "NOTIFY" | "DECLARE" | "SAVEPOINT" | "RELEASE"
         | "USE" | "SHOW" | "WITH" | "VALUES" | "COPY" | "DELIMITER" | "SECURITY" | "IMPORT"
         | "REASSIGN" | "DISCARD" | "LISTEN" | "LOAD" => Some(vec![Op::Other]),
+        // SQLite's settings (`PRAGMA foreign_keys = OFF` around a table rebuild): no
+        // schema change. Other databases reject it (see `dialect_check`).
+        "PRAGMA" => Some(vec![Op::Other]),
         _ => None,
     };
     match ops {
