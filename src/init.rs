@@ -48,6 +48,7 @@ fn convention_name(tool: Tool, convention: Convention) -> Option<&'static str> {
         Tool::Sqitch => "sqitch",
         Tool::Liquibase => "liquibase",
         Tool::Atlas => "atlas",
+        Tool::Drizzle => "drizzle",
         Tool::Unknown => match convention {
             Convention::Plain => "plain",
             _ => return None,

@@ -14,6 +14,8 @@ pub enum Convention {
     Prisma,
     Sqitch,
     Liquibase,
+    /// drizzle-kit: `<idx>_<tag>.sql` files listed in `meta/_journal.json`, no downs.
+    Drizzle,
     /// One file per version with no down (sqlx simple, Atlas, plain numbered files).
     Plain,
 }
@@ -29,6 +31,7 @@ impl Convention {
             "prisma" => Convention::Prisma,
             "sqitch" => Convention::Sqitch,
             "liquibase" => Convention::Liquibase,
+            "drizzle" => Convention::Drizzle,
             "plain" | "atlas" => Convention::Plain,
             _ => return None,
         })
@@ -46,6 +49,7 @@ impl Convention {
         "prisma",
         "sqitch",
         "liquibase",
+        "drizzle",
         "plain",
         "atlas",
     ];
@@ -60,6 +64,7 @@ impl Convention {
             Convention::Prisma => "Prisma",
             Convention::Sqitch => "sqitch",
             Convention::Liquibase => "Liquibase",
+            Convention::Drizzle => "drizzle",
             Convention::Plain => "plain",
         }
     }
@@ -75,7 +80,47 @@ impl Convention {
 
     /// Whether the tool has down migrations at all (so a missing one is a gap).
     pub fn has_down(self) -> bool {
-        !matches!(self, Convention::Prisma | Convention::Plain)
+        !matches!(
+            self,
+            Convention::Prisma | Convention::Drizzle | Convention::Plain
+        )
+    }
+}
+
+/// drizzle-kit's `meta/_journal.json`: the database and, per migration file (its `tag`),
+/// the time (`when`, milliseconds) drizzle-orm's migrator orders and compares it by.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DrizzleJournal {
+    pub dialect: Option<Dialect>,
+    pub entries: Vec<(String, u64)>,
+}
+
+impl DrizzleJournal {
+    pub fn parse(text: &str) -> Option<DrizzleJournal> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        let dialect = match v.get("dialect")?.as_str()? {
+            "postgresql" | "pg" => Some(Dialect::Postgres),
+            "mysql" | "singlestore" => Some(Dialect::Mysql),
+            "sqlite" | "turso" => Some(Dialect::Sqlite),
+            _ => None,
+        };
+        let entries = v
+            .get("entries")?
+            .as_array()?
+            .iter()
+            .filter_map(|e| {
+                Some((
+                    e.get("tag")?.as_str()?.to_string(),
+                    e.get("when")?.as_u64()?,
+                ))
+            })
+            .collect();
+        Some(DrizzleJournal { dialect, entries })
+    }
+
+    /// The journal time of the migration file `tag` (`0003_brave_hulk`).
+    pub fn when_of(&self, tag: &str) -> Option<u64> {
+        self.entries.iter().find(|(t, _)| t == tag).map(|(_, w)| *w)
     }
 }
 
@@ -95,6 +140,7 @@ pub enum Tool {
     Sqitch,
     Liquibase,
     Atlas,
+    Drizzle,
     /// A layout several tools share, with nothing in the repository naming the tool.
     Unknown,
 }
@@ -113,6 +159,7 @@ impl Tool {
             Tool::Sqitch => "sqitch",
             Tool::Liquibase => "Liquibase",
             Tool::Atlas => "Atlas",
+            Tool::Drizzle => "drizzle",
             Tool::Unknown => "the migration tool",
         }
     }
@@ -127,6 +174,7 @@ impl Tool {
             Convention::Prisma => Tool::Prisma,
             Convention::Sqitch => Tool::Sqitch,
             Convention::Liquibase => Tool::Liquibase,
+            Convention::Drizzle => Tool::Drizzle,
             Convention::UpDownFiles | Convention::Plain => Tool::Unknown,
         }
     }

@@ -331,6 +331,9 @@ fn tx_mode(f: &MigrationFile, section_no_tx: bool, assume: Option<bool>) -> TxMo
         | Convention::Diesel
         | Convention::Liquibase
         | Convention::Plain => TxMode::Wrapped,
+        // drizzle-orm's migrator runs every pending migration in one transaction
+        // (`PgDialect.migrate`: `session.transaction(…)`; SQLite: `BEGIN` … `COMMIT`).
+        Convention::Drizzle => TxMode::Wrapped,
         // Prisma sends migration.sql as one query: PostgreSQL makes a multi-statement
         // query one implicit transaction, a single statement runs on its own.
         Convention::Prisma if f.sql.dialect == Dialect::Postgres => TxMode::ImplicitIfMultiple,

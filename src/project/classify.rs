@@ -45,6 +45,8 @@ pub(super) struct Side {
     pub(super) foreign_dirs: std::collections::BTreeMap<String, (String, &'static str)>,
     /// Variables the project's shell scripts hand to `docker compose`.
     pub(super) launcher_variables: BTreeSet<String>,
+    /// drizzle-kit migration folders (holding `meta/_journal.json`) → their journal.
+    pub(super) drizzle: HashMap<String, migrations::convention::DrizzleJournal>,
     /// Objects scripts, Makefiles and docs create with `kubectl create`.
     pub(super) created: Vec<crate::k8s::imperative::Created>,
     /// What each Tiltfile builds and deploys.
@@ -120,6 +122,12 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                     l == "run_in_transaction=false"
                 }) {
                     side.diesel_no_tx.insert(dir_of(&f.path).to_string());
+                }
+            }
+            "_journal.json" if dir_of(&f.path).ends_with("meta") => {
+                if let Some(j) = migrations::convention::DrizzleJournal::parse(&text()) {
+                    let meta = dir_of(&f.path);
+                    side.drizzle.insert(dir_of(meta).to_string(), j);
                 }
             }
             "migration_lock.toml" => {
@@ -346,6 +354,14 @@ pub(super) fn dialect_for(
 ) -> (Dialect, Option<String>) {
     if let Some(d) = info.dialect {
         return (d, Some("its path names the database".into()));
+    }
+    if info.convention == Convention::Drizzle
+        && let Some(d) = side.drizzle.get(&info.set_dir).and_then(|j| j.dialect)
+    {
+        return (
+            d,
+            Some("drizzle's meta/_journal.json names the dialect".into()),
+        );
     }
     if info.convention == Convention::Prisma
         && let Some(d) = side.prisma_dialect.get(&info.set_dir)

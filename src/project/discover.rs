@@ -101,6 +101,8 @@ pub fn is_migration_input(path: &str) -> bool {
                 | "cargo.toml"
                 | "flyway.conf"
                 | "flyway.toml"
+                // drizzle-kit's journal (`meta/_journal.json`).
+                | "_journal.json"
         )
         // Flyway script configurations and Spring Boot's Flyway settings.
         || name.ends_with(".sql.conf")

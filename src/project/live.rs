@@ -90,6 +90,7 @@ impl Side {
         self.sqitch_plans == o.sqitch_plans
             && self.diesel_no_tx == o.diesel_no_tx
             && self.prisma_dialect == o.prisma_dialect
+            && self.drizzle == o.drizzle
             && self.charts == o.charts
             && self.flyway == o.flyway
             && self.flyway_script_tx == o.flyway_script_tx

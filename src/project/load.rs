@@ -275,8 +275,10 @@ fn load_sql(
     let mut problems = Vec::new();
     let mcfg = &config.migrations;
     let configured = !mcfg.paths.is_empty();
+    let drizzle = side.drizzle.get(dir_of(path));
     let in_dir = mcfg.paths.iter().any(|d| under(path, d))
         || side.sqitch_plans.keys().any(|d| under(path, d))
+        || drizzle.is_some()
         || forced == Some("migration");
     if configured && !in_dir {
         return LoadOut::none();
@@ -299,6 +301,28 @@ fn load_sql(
             )),
             _ => LoadOut::none(),
         };
+    }
+    // drizzle-kit: the journal lists the migrations; a file it does not list never runs.
+    if let Some(journal) = drizzle
+        && !matches!(
+            info.convention,
+            Convention::Goose | Convention::Dbmate | Convention::Liquibase
+        )
+    {
+        let stem = path
+            .rsplit('/')
+            .next()
+            .unwrap_or(path)
+            .trim_end_matches(".sql");
+        let Some(when) = journal.when_of(stem) else {
+            return LoadOut::none();
+        };
+        info.convention = Convention::Drizzle;
+        // Ordered as the migrator orders them: by the journal's time.
+        info.version = format!("{when:015}");
+        info.name = stem.to_string();
+        info.part = migrations::FilePart::Up;
+        info.set_dir = dir_of(path).to_string();
     }
     if info.convention == Convention::Sqitch {
         let plan = side

@@ -25,6 +25,7 @@ fixture!(diesel, "conventions/diesel");
 fixture!(flyway, "conventions/flyway");
 fixture!(prisma_mysql, "conventions/prisma");
 fixture!(sqitch, "conventions/sqitch");
+fixture!(drizzle, "conventions/drizzle");
 fixture!(liquibase, "conventions/liquibase");
 fixture!(golang_migrate_mysql, "conventions/golang-migrate-mysql");
 fixture!(pop_variants, "conventions/pop-variants");

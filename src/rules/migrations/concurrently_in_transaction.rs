@@ -41,6 +41,7 @@ impl Rule for ConcurrentlyInTransaction {
             ("dbmate", _) => "put it in its own migration with `-- migrate:up transaction:false`".to_string(),
             ("diesel", _) => "put it in its own migration whose metadata.toml says `run_in_transaction = false`".to_string(),
             ("Liquibase", _) => "put it in its own changeset with `runInTransaction:false`".to_string(),
+            ("drizzle", _) => "drizzle-orm's migrator has no way to run a migration outside its transaction: build the index without CONCURRENTLY while the table is small, or run this statement outside drizzle (a separate deploy step) and keep the migration idempotent (`IF NOT EXISTS`)".to_string(),
             ("plain", _) => "put it in its own migration starting with `-- no-transaction` (sqlx) or `-- atlas:txmode none` (Atlas)".to_string(),
             _ => "run it outside any transaction: remove the surrounding BEGIN/COMMIT or split it into its own migration".to_string(),
         };

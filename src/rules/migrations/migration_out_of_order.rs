@@ -74,6 +74,9 @@ fn behaviour(tool: Tool, flyway_out_of_order: bool) -> Option<&'static str> {
         Tool::Flyway if !flyway_out_of_order => {
             "Flyway refuses to migrate databases past it (validation: \"resolved migration not applied\") unless `outOfOrder` is set"
         }
+        Tool::Drizzle => {
+            "drizzle-orm's migrator applies only migrations whose journal time (`when`) is later than the last one the database recorded, so databases already past it skip this migration silently"
+        }
         Tool::Atlas => {
             "Atlas refuses to apply it to databases past it (\"migration file was added out of order\") unless `--exec-order non-linear`"
         }

@@ -289,6 +289,9 @@ fn tx_reason(convention: Convention, mode: TxMode, explicit: bool) -> String {
         (_, TxMode::ImplicitIfMultiple) => {
             "PostgreSQL runs a multi-statement file sent in one call (as golang-migrate does) as a single implicit transaction".into()
         }
+        (Convention::Drizzle, _) => {
+            "drizzle-orm's migrator runs all pending migrations in one transaction".into()
+        }
         (Convention::Plain, _) => {
             "the migration tool wraps each migration in a transaction unless the file starts with `-- no-transaction` (sqlx) or `-- atlas:txmode none` (Atlas)".into()
         }
