@@ -1,7 +1,7 @@
 //! Tokenizes a SQL file once with sqlparser's tokenizer and attaches byte ranges to every
 //! token (the tokenizer gives line and character column; reports and miette need bytes).
 
-use sqlparser::dialect::{Dialect as SqlDialect, GenericDialect, MySqlDialect, PostgreSqlDialect};
+use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::tokenizer::{Span as SqlSpan, Token, TokenWithSpan, Tokenizer, Whitespace};
 
 use super::Dialect;
@@ -68,7 +68,7 @@ pub fn sql_dialect(d: Dialect) -> Box<dyn SqlDialect> {
     match d {
         Dialect::Postgres => Box::new(PostgreSqlDialect {}),
         Dialect::Mysql => Box::new(MySqlDialect {}),
-        Dialect::Sqlite => Box::new(GenericDialect {}),
+        Dialect::Sqlite => Box::new(SQLiteDialect {}),
     }
 }
 
