@@ -26,6 +26,7 @@ fixture!(flyway, "conventions/flyway");
 fixture!(prisma_mysql, "conventions/prisma");
 fixture!(sqitch, "conventions/sqitch");
 fixture!(drizzle, "conventions/drizzle");
+fixture!(dropped_database, "conventions/dropped-database");
 fixture!(liquibase, "conventions/liquibase");
 fixture!(golang_migrate_mysql, "conventions/golang-migrate-mysql");
 fixture!(pop_variants, "conventions/pop-variants");

@@ -16,8 +16,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M304 as META;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::convention::file_variant;
 use crate::migrations::{Migration, Shipped, Tool, same_effect};
 use crate::rules::{ProjectCx, Rule, RuleMeta};
@@ -85,23 +85,55 @@ impl Rule for AppliedMigrationModified {
             .iter()
             .map(|s| (s.dir.as_str(), s.tool))
             .collect();
-        for old in base.migrations() {
-            let switched = tool_now
-                .get(old.set_dir().as_str())
-                .is_some_and(|t| *t != old.tool);
-            if old.repeatable || switched || !kept.insert(old.exact_key()) {
+        for set in &base.migration_sets {
+            let mut deleted = Vec::new();
+            for old in &set.migrations {
+                let switched = tool_now
+                    .get(old.set_dir().as_str())
+                    .is_some_and(|t| *t != old.tool);
+                if old.repeatable || switched || !kept.insert(old.exact_key()) {
+                    continue;
+                }
+                deleted.push(old);
+            }
+            // The whole folder is gone (every migration, and no set of that folder in
+            // the release) while the project keeps migrating elsewhere: one decision —
+            // support for that database dropped, or the folder moved where rollsafe does
+            // not see it — said once. With no migrations left at all, each deletion is
+            // reported: nothing suggests a deliberate move.
+            let whole = !deleted.is_empty()
+                && deleted.len() == set.migrations.len()
+                && !tool_now.contains_key(set.dir.as_str())
+                && !tool_now.is_empty();
+            if whole {
+                let first = deleted[0];
+                out.push(
+                    Diagnostic::at_path(
+                        &META,
+                        &first.primary.source.path,
+                        format!(
+                            "the migration folder `{}` ({} migrations shipped in the previous release) has been deleted: databases migrated with it get no further migrations from this release",
+                            set.dir,
+                            deleted.len()
+                        ),
+                        "if the release drops support for that database, say so in the upgrade notes; if the folder moved, configure `[migrations] paths` so the moved migrations are compared with these",
+                        )
+                    .with_severity(Severity::Warning),
+                );
                 continue;
             }
-            out.push(Diagnostic::at_path(
-                &META,
-                &old.primary.source.path,
-                format!(
-                    "migration `{}` shipped in the previous release has been deleted: databases created from now on never get its changes{}",
-                    old.label(),
-                    deletion_consequence(old.tool)
-                ),
-                "restore the file; to undo its effect, add a new migration",
-            ));
+            for old in deleted {
+                out.push(Diagnostic::at_path(
+                    &META,
+                    &old.primary.source.path,
+                    format!(
+                        "migration `{}` shipped in the previous release has been deleted: databases created from now on never get its changes{}",
+                        old.label(),
+                        deletion_consequence(old.tool)
+                    ),
+                    "restore the file; to undo its effect, add a new migration",
+                ));
+            }
         }
     }
 }
