@@ -368,8 +368,17 @@ impl Index {
             };
             walk.visit(root, &Transform::default(), 0);
         }
+        // A file beside a kustomization that no kustomization reaches is not deployed:
+        // `kubectl apply -k` builds only what is listed, and `kubectl apply -f` on the
+        // folder fails on the kustomization itself. Such files are optional fragments
+        // (kubebuilder's commented-out `manager_auth_proxy_patch.yaml`), not objects.
         let plain: Vec<usize> = (0..manifests.len())
             .filter(|f| !included.contains(f))
+            .filter(|&f| {
+                let path = manifests[f].source.path.as_str();
+                let dir = path.rsplit_once('/').map(|x| x.0).unwrap_or("");
+                !k_of.contains_key(dir)
+            })
             .collect();
         for (f, unit) in plain_units(manifests, &plain, &ix.patch_objects, &mut ix.units) {
             for (o, obj) in manifests[f].objects.iter().enumerate() {
