@@ -493,6 +493,8 @@ fn alter_table(c: &mut Cur) -> Option<Vec<Op>> {
         let t = table.clone();
         let op = if k.kw("ADD") {
             if k.kw("CONSTRAINT") {
+                // CockroachDB and MariaDB: `ADD CONSTRAINT IF NOT EXISTS name`.
+                k.skip_if_exists();
                 let name = k.name();
                 Some(add_constraint(&mut k, t, name, e))
             } else if k.peek().is_some_and(|x| {
@@ -775,6 +777,18 @@ mod tests {
         );
         assert!(
             matches!(&o[2], Op::AddConstraint { not_valid: true, kind: ConstraintKind::Check { not_null_of: Some(c) }, .. } if c == "a")
+        );
+    }
+
+    #[test]
+    fn add_constraint_if_not_exists_keeps_the_name() {
+        let o = ops(
+            "ALTER TABLE s ALTER identity_id SET NOT NULL, ADD CONSTRAINT IF NOT EXISTS \"s_fk\" FOREIGN KEY (identity_id) REFERENCES identities (id)",
+            Dialect::Postgres,
+        );
+        assert!(
+            o.iter().any(|op| matches!(op, Op::AddConstraint { name: Some(n), kind: ConstraintKind::ForeignKey, .. } if n == "s_fk")),
+            "{o:?}"
         );
     }
 

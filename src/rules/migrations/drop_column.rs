@@ -17,7 +17,10 @@ impl Rule for DropColumn {
         let Op::DropColumn { table, column } = cx.op else {
             return;
         };
-        if cx.part != Part::Up || cx.is_new_column(table, column) {
+        if cx.part != Part::Up
+            || cx.is_new_column(table, column)
+            || cx.part_recreates_column(table, column)
+        {
             return;
         }
         let span = cx.span_of(&["DROP", "COLUMN", column]);

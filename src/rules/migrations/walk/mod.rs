@@ -137,6 +137,25 @@ impl OpCx<'_> {
             })
     }
 
+    /// Whether a later statement of this part gives `table` a column called `column`
+    /// again (added, or renamed to it): the add-copy-drop-rename swap that changes a
+    /// column's type where ALTER cannot (SQLite), after which readers find the column.
+    pub fn part_recreates_column(&self, table: &str, column: &str) -> bool {
+        crate::migrations::section(self.part_ref)
+            .statements
+            .iter()
+            .filter(|s| s.start > self.stmt.start)
+            .flat_map(|s| s.ops.iter())
+            .any(|o| match o {
+                Op::AddColumn {
+                    table: t,
+                    column: c,
+                } => t == table && c.name == column,
+                Op::RenameColumn { table: t, to, .. } => t == table && to == column,
+                _ => false,
+            })
+    }
+
     pub fn is_new_column(&self, table: &str, column: &str) -> bool {
         self.is_new_table(table)
             || self
