@@ -354,6 +354,23 @@ fn tx_mode(f: &MigrationFile, section_no_tx: bool, assume: Option<bool>) -> TxMo
     }
 }
 
+/// Folders named `templates` beside another migration folder: the sources a generator
+/// renders into that folder (ory's `migrations/templates`, rendered into
+/// `migrations/sql`), which no database runs.
+fn template_dirs(files: &[MigrationFile]) -> std::collections::BTreeSet<String> {
+    let dirs: std::collections::BTreeSet<&str> =
+        files.iter().map(|f| f.info.set_dir.as_str()).collect();
+    let parent = |d: &str| d.rsplit_once('/').map_or("", |x| x.0).to_string();
+    dirs.iter()
+        .filter(|d| d.rsplit('/').next() == Some("templates"))
+        .filter(|d| {
+            let p = parent(d);
+            dirs.iter().any(|o| o != *d && parent(o) == p)
+        })
+        .map(|d| d.to_string())
+        .collect()
+}
+
 /// Groups classified files into ordered sets with paired parts.
 pub fn build_sets(
     files: Vec<MigrationFile>,
@@ -370,8 +387,9 @@ pub fn build_sets(
         .filter(|f| f.info.variant.is_some())
         .map(|f| f.info.set_dir.clone())
         .collect();
+    let templates = template_dirs(&files);
     for f in files {
-        if f.info.part == FilePart::Verify {
+        if f.info.part == FilePart::Verify || templates.contains(&f.info.set_dir) {
             continue;
         }
         let dialect = f.sql.dialect;
