@@ -46,6 +46,7 @@ fixture!(deployment_units, "units");
 fixture!(open_world, "open-world");
 fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");
+fixture!(api_twins, "api-twins");
 fixture!(rollback_fold, "rollback-fold");
 fixture!(sql_reading, "sql-reading");
 fixture!(locks, "locks");

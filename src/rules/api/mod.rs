@@ -76,8 +76,28 @@ pub fn report(
         .filter(|ch| ch.group == group && ch.level != Level::Info)
         .filter(|ch| !said_by_type_change(ch, all))
         .collect();
-    for (ch, more) in fold_same_schema(&chosen) {
+    for (ch, more, twins) in fold_same_api(fold_same_schema(&chosen)) {
         let mut d = diagnostic(meta, ch, &help(ch));
+        if !twins.is_empty() {
+            let at = d.message.rfind(" [").unwrap_or(d.message.len());
+            let files: Vec<String> = twins
+                .iter()
+                .map(|c| format!("`{}`", c.head.source.path))
+                .collect();
+            d.message.insert_str(
+                at,
+                &format!(" (also in {})", crate::rules::text::and_list(&files)),
+            );
+            for t in &twins {
+                let src = &t.head.source;
+                let start = t.head.offset.min(src.text.len());
+                let end = (start + t.head.len).min(src.text.len());
+                d = d.with_related(
+                    Location::new(src, src.span(start, end))
+                        .with_message("the same change in another description of this API"),
+                );
+            }
+        }
         if !more.is_empty() {
             let at = d.message.rfind(" [").unwrap_or(d.message.len());
             let names: Vec<String> = more.iter().map(|c| format!("`{}`", element(c))).collect();
@@ -132,6 +152,49 @@ fn fold_same_schema<'a>(chosen: &[&'a Change]) -> Vec<(&'a Change, Vec<&'a Chang
         out.push((ch, Vec::new()));
     }
     out
+}
+
+/// One API described twice (an OpenAPI 3 `api.json` beside the Swagger 2 `swagger.json`
+/// generated from the same source, as ory's projects ship): the same change of the same
+/// operation in both is one change, reported at the first description by path. Only
+/// descriptions in one folder are taken as one API: two services may share a change.
+#[allow(clippy::type_complexity)]
+fn fold_same_api<'a>(
+    folded: Vec<(&'a Change, Vec<&'a Change>)>,
+) -> Vec<(&'a Change, Vec<&'a Change>, Vec<&'a Change>)> {
+    let key = |c: &Change, more: &[&Change]| {
+        (
+            c.id.clone(),
+            c.operation.clone(),
+            c.text.clone(),
+            c.level,
+            c.tolerated,
+            more.iter().map(|m| m.text.clone()).collect::<Vec<_>>(),
+        )
+    };
+    let mut sorted = folded;
+    sorted.sort_by(|a, b| a.0.head.source.path.cmp(&b.0.head.source.path));
+    let mut out: Vec<(&Change, Vec<&Change>, Vec<&Change>)> = Vec::new();
+    for (ch, more) in sorted {
+        let k = key(ch, &more);
+        if let Some((_, _, twins)) = out.iter_mut().find(|(c, m, twins)| {
+            c.head.source.path != ch.head.source.path
+                && folder(&c.head.source.path) == folder(&ch.head.source.path)
+                && twins
+                    .iter()
+                    .all(|t| t.head.source.path != ch.head.source.path)
+                && key(c, m) == k
+        }) {
+            twins.push(ch);
+            continue;
+        }
+        out.push((ch, more, Vec::new()));
+    }
+    out
+}
+
+fn folder(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |x| x.0)
 }
 
 /// The property a change names (`property `x``), else its whole clause.
