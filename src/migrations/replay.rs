@@ -39,6 +39,57 @@ pub fn note_unreadable(schema: &mut Schema, stmt: &Statement, text: &str) {
     }
 }
 
+/// Applies the up parts `variant` runs of one migration to the schema, as made by
+/// migration number `made_in`, without judging them.
+pub fn apply_up(
+    schema: &mut Schema,
+    m: &crate::migrations::Migration,
+    variant: Option<&str>,
+    made_in: usize,
+) {
+    for p in m.parts_for(variant, false) {
+        for stmt in &crate::migrations::section(p).statements {
+            note_unreadable(schema, stmt, &p.file.source.text);
+            let guarded = is_guarded(stmt, &p.file.source.text);
+            for op in &stmt.ops {
+                schema.apply_statement_op(op, made_in, guarded);
+            }
+        }
+    }
+}
+
+/// The dialect-neutral migrations a set of one database's files does not hold: pop and
+/// ory's popx run a file without a dialect infix on every database that has no file of
+/// its own for that version, but such files are read once, into the set of the folder's
+/// guessed dialect. The sets of the other databases of the folder replay them too,
+/// ordered by version.
+pub fn borrowed<'s>(
+    set: &MigrationSet,
+    sets: &'s [MigrationSet],
+) -> Vec<&'s crate::migrations::Migration> {
+    use crate::migrations::part_variant;
+    let own_variants = set
+        .migrations
+        .iter()
+        .flat_map(|m| m.up.iter().chain(&m.down))
+        .any(|p| part_variant(p).is_some());
+    if !own_variants {
+        return Vec::new();
+    }
+    let own: std::collections::HashSet<&str> =
+        set.migrations.iter().map(|m| m.version.as_str()).collect();
+    let mut out: Vec<&crate::migrations::Migration> = sets
+        .iter()
+        .filter(|o| o.dir == set.dir && o.dialect != set.dialect)
+        .flat_map(|o| o.migrations.iter())
+        .filter(|m| !m.repeatable && !own.contains(m.version.as_str()))
+        .filter(|m| !m.up.is_empty() && m.up.iter().all(|p| part_variant(p).is_none()))
+        .collect();
+    out.sort_by_key(|m| crate::migrations::version_key(&m.version));
+    out.dedup_by(|a, b| a.version == b.version);
+    out
+}
+
 /// Replays the up parts of a set's first `upto` migrations, as the database `variant`
 /// runs them, into a schema model (what the rules see before migration `upto`).
 pub fn replay(set: &MigrationSet, upto: usize, variant: Option<&str>) -> Schema {

@@ -365,7 +365,7 @@ pub fn run(
         .par_iter()
         .map(|set| {
             let mut out = Vec::new();
-            run_set(set, rules, config, judge, &mut out);
+            run_set(set, sets, rules, config, judge, &mut out);
             out
         })
         .collect();
@@ -375,6 +375,10 @@ pub fn run(
     out.extend(found);
 }
 
+/// What a borrowed, shipped dialect-neutral migration made: before every migration of
+/// the set that is judged, and not "before history" (`schema::BEFORE_HISTORY`).
+const BORROWED_SHIPPED: usize = usize::MAX - 1;
+
 /// The index of the newest ordered migration of a set.
 pub fn newest_index(set: &MigrationSet) -> Option<usize> {
     set.migrations.iter().rposition(|m| !m.repeatable)
@@ -382,6 +386,7 @@ pub fn newest_index(set: &MigrationSet) -> Option<usize> {
 
 fn run_set(
     set: &MigrationSet,
+    sets: &[MigrationSet],
     rules: &[&dyn Rule],
     config: &MigrationsConfig,
     judge: Judge,
@@ -407,6 +412,7 @@ fn run_set(
         .copied()
         .filter(|r| [catalogue::M302.code, catalogue::M307.code].contains(&r.meta().code))
         .collect();
+    let borrowed = crate::migrations::replay::borrowed(set, sets);
     let mut all = Vec::new();
     for variant in &variants {
         let rules = if *variant == Some(NEUTRAL) {
@@ -415,7 +421,23 @@ fn run_set(
             rules
         };
         let mut schema = Schema::new(set.dialect);
+        let mut pending = borrowed.iter().peekable();
         for (index, m) in set.migrations.iter().enumerate() {
+            let key = crate::migrations::version_key(&m.version);
+            while let Some(b) =
+                pending.next_if(|b| crate::migrations::version_key(&b.version) < key)
+            {
+                // Made "by" a migration of this set that is new exactly when it is, so
+                // what it adds counts as the release's own (or as shipped).
+                let made_in = if b.is_new {
+                    (index..set.migrations.len())
+                        .find(|&i| set.migrations[i].is_new)
+                        .unwrap_or(BORROWED_SHIPPED)
+                } else {
+                    BORROWED_SHIPPED
+                };
+                crate::migrations::replay::apply_up(&mut schema, b, *variant, made_in);
+            }
             let checked = match judge {
                 Judge::All => true,
                 Judge::New => m.is_new,
