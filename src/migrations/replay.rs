@@ -83,7 +83,7 @@ pub fn borrowed<'s>(
         .filter(|o| o.dir == set.dir && o.dialect != set.dialect)
         .flat_map(|o| o.migrations.iter())
         .filter(|m| !m.repeatable && !own.contains(m.version.as_str()))
-        .filter(|m| !m.up.is_empty() && m.up.iter().all(|p| part_variant(p).is_none()))
+        .filter(|m| m.up.iter().any(|p| part_variant(p).is_none()))
         .collect();
     out.sort_by_key(|m| crate::migrations::version_key(&m.version));
     out.dedup_by(|a, b| a.version == b.version);

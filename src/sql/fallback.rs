@@ -278,6 +278,42 @@ fn drop(c: &mut Cur) -> Option<Vec<Op>> {
     Some(vec![Op::Other])
 }
 
+/// The plain column names of an index's key (`[USING method] (a, b DESC)`), read when
+/// the parser gave up on the statement (CockroachDB's `USING HASH` after the list, say);
+/// empty when an element is an expression, whose columns the rules cannot use.
+fn index_columns(c: &mut Cur) -> Vec<String> {
+    if c.kw("USING") {
+        c.i += 1;
+    }
+    if !c.tok(&Token::LParen) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    loop {
+        let Some(name) = c.peek().and_then(|t| t.ident()) else {
+            return Vec::new();
+        };
+        c.i += 1;
+        // Ordering and collation words may follow a plain column; anything else
+        // (a call, an operator) makes the element an expression.
+        while c.peek().is_some_and(|t| {
+            ["ASC", "DESC", "NULLS", "FIRST", "LAST"]
+                .iter()
+                .any(|k| t.is_kw(k))
+        }) {
+            c.i += 1;
+        }
+        out.push(name);
+        if c.tok(&Token::Comma) {
+            continue;
+        }
+        if c.tok(&Token::RParen) {
+            return out;
+        }
+        return Vec::new();
+    }
+}
+
 fn create(c: &mut Cur) -> Option<Vec<Op>> {
     let unique = c.kw("UNIQUE");
     if c.kw("INDEX") {
@@ -293,10 +329,11 @@ fn create(c: &mut Cur) -> Option<Vec<Op>> {
         }
         c.kw("ONLY");
         let table = c.name()?;
+        let columns = index_columns(c);
         return Some(vec![Op::CreateIndex {
             table,
             name,
-            columns: Vec::new(),
+            columns,
             unique,
             concurrently,
         }]);
@@ -777,6 +814,26 @@ mod tests {
         );
         assert!(
             matches!(&o[2], Op::AddConstraint { not_valid: true, kind: ConstraintKind::Check { not_null_of: Some(c) }, .. } if c == "a")
+        );
+    }
+
+    #[test]
+    fn index_columns_are_read_when_the_parser_gives_up() {
+        let o = ops(
+            "CREATE UNIQUE INDEX IF NOT EXISTS i ON identities (external_id, nid DESC) USING HASH WHERE external_id IS NOT NULL",
+            Dialect::Postgres,
+        );
+        assert!(
+            matches!(&o[0], Op::CreateIndex { columns, unique: true, .. } if columns == &["external_id", "nid"]),
+            "{o:?}"
+        );
+        let o = ops(
+            "CREATE INDEX i ON t USING gin (lower(a))",
+            Dialect::Postgres,
+        );
+        assert!(
+            matches!(&o[0], Op::CreateIndex { columns, .. } if columns.is_empty()),
+            "{o:?}"
         );
     }
 
