@@ -360,7 +360,14 @@ impl Schema {
                         continue;
                     }
                     let restored = |c: &str| ghost("c", &format!("{k}.{c}"));
-                    table_differences(k, before.as_deref(), self.table(k), &restored, &mut out)
+                    table_differences(
+                        k,
+                        before.as_deref(),
+                        self.table(k),
+                        &restored,
+                        self.dialect == Some(Dialect::Sqlite),
+                        &mut out,
+                    )
                 }
                 Undo::Index(k, before) if seen.insert((1, k)) => {
                     let now = self.indexes.get(k);
@@ -1090,6 +1097,7 @@ fn table_differences(
     before: Option<&Table>,
     now: Option<&Table>,
     restored: &dyn Fn(&str) -> bool,
+    sqlite: bool,
     out: &mut Vec<Difference>,
 ) {
     let object = |t: &Table| {
@@ -1149,7 +1157,11 @@ fn table_differences(
                             continue;
                         }
                         let mut what = Vec::new();
-                        if !same_type(&x.spec.data_type, &y.spec.data_type) {
+                        // SQLite stores any value in any column of an ordinary table; a
+                        // declared type only picks the affinity ("Datatypes In SQLite",
+                        // section 3): a rebuild that spells `uuid` as `TEXT` changes no
+                        // value the application reads.
+                        if !sqlite && !same_type(&x.spec.data_type, &y.spec.data_type) {
                             what.push(format!(
                                 "type {} instead of {}",
                                 y.spec.data_type, x.spec.data_type

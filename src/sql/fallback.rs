@@ -244,15 +244,27 @@ fn drop(c: &mut Cur) -> Option<Vec<Op>> {
     if c.kw("INDEX") {
         let concurrently = c.kw("CONCURRENTLY");
         c.skip_if_exists();
-        let names = c.names();
+        // CockroachDB names an index within its table: `DROP INDEX t@i`.
+        let mut names: Vec<(String, Option<String>)> = Vec::new();
+        while let Some(first) = c.name() {
+            if c.tok(&Token::AtSign) {
+                let Some(index) = c.name() else { break };
+                names.push((index, Some(first)));
+            } else {
+                names.push((first, None));
+            }
+            if !c.tok(&Token::Comma) {
+                break;
+            }
+        }
         let table = if c.kw("ON") { c.name() } else { None };
         return Some(
             names
                 .into_iter()
-                .map(|name| Op::DropIndex {
+                .map(|(name, own)| Op::DropIndex {
                     name,
                     concurrently,
-                    table: table.clone(),
+                    table: own.or_else(|| table.clone()),
                 })
                 .collect(),
         );
@@ -833,6 +845,18 @@ mod tests {
         );
         assert!(
             matches!(&o[0], Op::CreateIndex { columns, .. } if columns.is_empty()),
+            "{o:?}"
+        );
+    }
+
+    #[test]
+    fn cockroach_names_an_index_within_its_table() {
+        let o = ops(
+            "DROP INDEX IF EXISTS sessions@sessions_identity_idx, devices@devices_idx",
+            Dialect::Postgres,
+        );
+        assert!(
+            matches!(&o[..], [Op::DropIndex { name: a, table: Some(t), .. }, Op::DropIndex { name: b, .. }] if a == "sessions_identity_idx" && t == "sessions" && b == "devices_idx"),
             "{o:?}"
         );
     }
