@@ -193,8 +193,8 @@ pub struct MigrationsConfig {
     /// runner wraps each file in a transaction.
     pub assume_in_transaction: Option<bool>,
     pub lock_timeout_required: bool,
-    /// Lock and availability findings on down parts (run only in a rollback) are one
-    /// level lower.
+    /// Lock and availability findings on down parts (run only in a rollback) are
+    /// information.
     pub demote_down_parts: bool,
     /// How a release meets the database.
     pub deploy: DeployStyle,

@@ -433,7 +433,7 @@ dialect = "postgres"
 # Require `SET lock_timeout` before statements that block a busy table (M209).
 lock-timeout-required = true
 # Lock and availability findings (M2xx) on down parts, which run only in a rollback, are
-# one level lower (error → warning → info).
+# information.
 demote-down-parts = true
 # How a release meets the database: "rolling" (the previous release serves while the new
 # one migrates) or "stop-then-migrate" (it is stopped first, as a single instance that

@@ -25,8 +25,10 @@ fn lower(s: Severity) -> Severity {
 }
 
 /// Findings of one operation: on a down part (run only in a rollback, an emergency whose
-/// locks are not the release's risk) availability findings are one level lower, unless
-/// `[migrations] demote-down-parts = false`.
+/// locks are not the release's risk) availability findings are information, unless
+/// `[migrations] demote-down-parts = false`. Measured: of 37 such findings judged on real
+/// release pairs at warning level, none was one a reviewer would act on
+/// (bench/precision/JUDGED.tsv).
 pub fn shape_op(found: &mut [Diagnostic], part: Part, config: &MigrationsConfig) {
     if part != Part::Down || !config.demote_down_parts {
         return;
@@ -36,7 +38,7 @@ pub fn shape_op(found: &mut [Diagnostic], part: Part, config: &MigrationsConfig)
         .iter_mut()
         .filter(|d| d.code.starts_with("M2") && d.code != catalogue::M203.code)
     {
-        d.severity = lower(d.severity);
+        d.severity = Severity::Info;
     }
 }
 
