@@ -9,12 +9,25 @@ use crate::sql::{Part, ops::Op};
 pub struct DropTable;
 
 /// SQLite's table rebuild (copy into a new table, drop the old one, rename the new one to
-/// the old name, as its ALTER TABLE documentation prescribes): the table survives.
+/// the old name, as its ALTER TABLE documentation prescribes): the table survives. So it
+/// does when the rows were copied aside first and a later statement of the file creates
+/// the table again (authelia copies to a backup table, drops, re-creates and copies back).
 fn rebuilt_later(cx: &OpCx, table: &str) -> bool {
-    cx.migration
+    let renamed_back = cx
+        .migration
         .up_statements()
         .flat_map(|(_, s)| s.ops.iter())
-        .any(|o| matches!(o, Op::RenameTable { to, .. } if to == table))
+        .any(|o| matches!(o, Op::RenameTable { to, .. } if to == table));
+    renamed_back
+        || (copied_before(cx, table)
+            && cx
+                .migration
+                .up_statements()
+                .filter(|(p, s)| {
+                    std::sync::Arc::ptr_eq(&p.file, cx.file) && s.start > cx.stmt.start
+                })
+                .flat_map(|(_, s)| s.ops.iter())
+                .any(|o| matches!(o, Op::CreateTable { table: t, .. } if t == table)))
 }
 
 /// Whether an earlier statement of the same part copies the table's rows elsewhere
