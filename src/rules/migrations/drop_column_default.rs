@@ -1,7 +1,7 @@
 //! M110: dropping a default the previous release relies on when it omits the column.
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M110 as META;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
@@ -17,7 +17,29 @@ impl Rule for DropColumnDefault {
         let Op::DropDefault { table, column } = cx.op else {
             return;
         };
-        if cx.part != Part::Up || cx.is_new_column(table, column) {
+        if cx.part != Part::Up || cx.is_new_table(table) {
+            return;
+        }
+        if cx.is_new_column(table, column) {
+            // Added by this release with a default that backfilled the rows, then the
+            // default dropped: the previous release never writes the column, so once it is
+            // NOT NULL without a default, every INSERT of the previous release fails.
+            if cx
+                .schema
+                .column(table, column)
+                .is_some_and(|c| c.spec.not_null && c.spec.default.is_some() && !c.spec.generated)
+            {
+                out.push(cx.diag(
+                    &META,
+                    cx.span_of(&["DROP", "DEFAULT"]),
+                    format!(
+                        "{} is added by this release, so the previous release's INSERTs never write it: without its default they fail, because the column is NOT NULL, during the rollout and after a rollback",
+                        super::qual(table, column)
+                    ),
+                    "keep the default until no running version omits the column, and drop it in a later release",
+                    &format!("{table}.{column}"),
+                ).with_severity(Severity::Error));
+            }
             return;
         }
         // A column the model saw created with no default has none to lose (`SET DEFAULT
