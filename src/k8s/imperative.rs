@@ -22,6 +22,54 @@ pub struct Created {
 /// Commands in a file: every line of a shell script or Makefile, the lines of fenced code
 /// blocks of a Markdown file.
 pub fn created_in(path: &str, text: &str) -> Vec<Created> {
+    commands(path, text)
+        .into_iter()
+        .flat_map(|(line, at)| command(&line, &at))
+        .collect()
+}
+
+/// Images a build step rewrites with `kustomize edit set image NAME=…` (kubebuilder's
+/// Makefile sets `controller` to the released image before rendering the bundle): the
+/// name written in the manifests is a placeholder, never what a cluster pulls.
+pub fn set_images_in(path: &str, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (line, _) in commands(path, text) {
+        for part in line.split(['|', ';', '&']) {
+            let w = words(part);
+            let Some(k) = w
+                .iter()
+                .position(|x| x.to_ascii_lowercase().contains("kustomize"))
+            else {
+                continue;
+            };
+            if w.get(k + 1..k + 4)
+                .is_some_and(|s| s == ["edit", "set", "image"])
+            {
+                for arg in &w[k + 4..] {
+                    let name = arg.split(['=', '@']).next().unwrap_or("");
+                    // `name:tag` without `=`: the tag follows the last colon after the
+                    // last slash (a registry port is not a tag).
+                    let name = if arg.contains('=') {
+                        name
+                    } else {
+                        match name.rfind(':') {
+                            Some(i) if !name[i..].contains('/') => &name[..i],
+                            _ => name,
+                        }
+                    };
+                    if !name.is_empty() && !name.starts_with('-') && !name.contains('$') {
+                        out.push(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The logical command lines of a file (backslash continuations joined), each with
+/// `path:line` of its first line.
+fn commands(path: &str, text: &str) -> Vec<(String, String)> {
     let markdown = path.to_ascii_lowercase().ends_with(".md");
     let mut out = Vec::new();
     let mut fenced = false;
@@ -46,9 +94,7 @@ pub fn created_in(path: &str, text: &str) -> Vec<Created> {
             continue;
         }
         logical.push_str(line);
-        let at = format!("{path}:{first_line}");
-        out.extend(command(&logical, &at));
-        logical.clear();
+        out.push((std::mem::take(&mut logical), format!("{path}:{first_line}")));
     }
     out
 }
@@ -180,6 +226,16 @@ mod tests {
                 ("Secret", "regcred", None, "hack/install.sh:8"),
             ]
         );
+    }
+
+    #[test]
+    fn images_set_by_kustomize_edit() {
+        let text = "build:\n\tcd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}\n\tbin/kustomize edit set image registry:5000/app:v1 other@sha256:abc\n";
+        assert_eq!(
+            set_images_in("Makefile", text),
+            vec!["controller", "registry:5000/app", "other"]
+        );
+        assert!(set_images_in("x.sh", "kustomize build config/default\n").is_empty());
     }
 
     #[test]

@@ -88,6 +88,8 @@ pub struct Index {
     pub defs: Vec<defs::Definition>,
     /// Objects the repository's scripts and docs create with `kubectl create`.
     pub created: Vec<imperative::Created>,
+    /// Image names a build step rewrites with `kustomize edit set image` (placeholders).
+    pub set_images: std::collections::BTreeSet<String>,
     /// (file, object) → its first instance.
     first_of: HashMap<(usize, usize), usize>,
     /// Each Service (instance) with the pods (indexes into `pods`) its selector matches.

@@ -49,6 +49,8 @@ pub(super) struct Side {
     pub(super) drizzle: HashMap<String, migrations::convention::DrizzleJournal>,
     /// Objects scripts, Makefiles and docs create with `kubectl create`.
     pub(super) created: Vec<crate::k8s::imperative::Created>,
+    /// Image names a build step rewrites (`kustomize edit set image NAME=…`).
+    pub(super) set_images: Vec<String>,
     /// What each Tiltfile builds and deploys.
     pub(super) tilt: Vec<crate::model::tilt::TiltBuilds>,
 }
@@ -178,10 +180,15 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                     .extend(crate::model::compose_vars::launcher_variables(&text));
                 side.created
                     .extend(crate::k8s::imperative::created_in(&f.path, &text));
+                side.set_images
+                    .extend(crate::k8s::imperative::set_images_in(&f.path, &text));
             }
             n if n == "Makefile" || n.to_ascii_lowercase().ends_with(".md") => {
+                let text = text();
                 side.created
-                    .extend(crate::k8s::imperative::created_in(&f.path, &text()));
+                    .extend(crate::k8s::imperative::created_in(&f.path, &text));
+                side.set_images
+                    .extend(crate::k8s::imperative::set_images_in(&f.path, &text));
             }
             "Tiltfile" => side.tilt.push(crate::model::tilt::read(&f.path, &text())),
             n if crate::model::compose::is_dockerfile_name(n) => {

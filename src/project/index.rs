@@ -88,6 +88,7 @@ pub(super) fn build(
     let t = std::time::Instant::now();
     p.k8s = crate::k8s::Index::build(&p.manifests, parsed.kustomizations, &read);
     p.k8s.created = side.created.clone();
+    p.k8s.set_images = side.set_images.iter().cloned().collect();
     p.k8s.refs = crate::k8s::refs::references(&p.k8s, &p.manifests);
     p.k8s.defs = crate::k8s::defs::definitions(&p.k8s, &p.manifests, &config.secrets.external);
     if std::env::var_os("ROLLSAFE_TIMING").is_some() {

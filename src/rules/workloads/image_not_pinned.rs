@@ -36,7 +36,11 @@ impl Rule for ImageNotPinned {
             .filter_map(|a| a.get("image").and_then(crate::yaml::Node::as_str))
             .collect();
         for (pod, c, image) in containers(ix) {
-            if has_digest(&image) || image.starts_with("ko://") || built.contains(parts(&image).0) {
+            if has_digest(&image)
+                || image.starts_with("ko://")
+                || built.contains(parts(&image).0)
+                || ix.set_images.contains(parts(&image).0)
+            {
                 continue;
             }
             let Some(at) = &c.image else { continue };
