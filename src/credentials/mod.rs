@@ -71,6 +71,8 @@ pub fn secret_name(name: &str) -> bool {
         "ROTATION",
         "POLICY",
         "COOKIE",
+        "NAMESPACE",
+        "HOSTS",
     ];
     secretish && !tokens.last().is_some_and(|t| about.contains(t))
 }
@@ -116,6 +118,9 @@ pub fn placeholder(value: &str) -> bool {
             "your-secret",
             "your_secret",
             "yoursecret",
+            // A switch, not a secret (`require-git-ssh-secret-known-hosts: "false"`).
+            "true",
+            "false",
         ]
         .contains(&lower.as_str())
         || lower.starts_with("your-")
@@ -299,6 +304,10 @@ mod detection_tests {
         assert!(!secret_name("AWS_ACCESS_KEY_ID"));
         assert!(!secret_name("TOKEN_TTL"));
         assert!(!secret_name("LOG_LEVEL"));
+        // Tekton's ConfigMaps: the namespace a token Secret lives in, and a switch.
+        assert!(!secret_name("api-token-secret-namespace"));
+        assert!(!secret_name("require-git-ssh-secret-known-hosts"));
+        assert!(placeholder("\"false\""));
         assert!(placeholder("${DB_PASSWORD}"));
         assert!(placeholder("changeme"));
         assert!(placeholder("<your password>"));

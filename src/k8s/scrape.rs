@@ -8,9 +8,20 @@ use crate::k8s::{Index, Instance};
 use crate::model::manifest::ManifestFile;
 use crate::yaml::Node;
 
+/// A port name for the operators' tools rather than the application's clients: metrics,
+/// profiling and the kubelet's probe port (Tekton's and Knative's controllers expose
+/// `http-metrics`, `http-profiling` and `probes` on a Service that serves nothing else).
+fn operational_port(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("metrics")
+        || n.contains("profiling")
+        || n.contains("pprof")
+        || matches!(n.as_str(), "probes" | "health" | "healthz")
+}
+
 impl Index {
-    /// True when every port of the Service is a metrics port: its name or target port
-    /// name says `metrics`, or a Prometheus-operator ServiceMonitor of the same
+    /// True when every port of the Service is an operational port: its name or target
+    /// port name says `metrics`, `profiling` or `pprof`, or is `probes`/`health`/`healthz`, or a Prometheus-operator ServiceMonitor of the same
     /// deployment unit that selects the Service scrapes it.
     pub fn is_scrape_only_service(&self, manifests: &[ManifestFile], svc: &Instance) -> bool {
         let ports = self.service_ports(manifests, svc);
@@ -20,9 +31,11 @@ impl Index {
         let scraped = self.scraped_port_names(manifests, svc);
         ports.iter().all(|p| {
             let names = [p.get("name"), p.get("targetPort")];
-            names.iter().flatten().filter_map(|n| n.as_str()).any(|n| {
-                n.to_ascii_lowercase().contains("metrics") || scraped.iter().any(|s| s == n)
-            })
+            names
+                .iter()
+                .flatten()
+                .filter_map(|n| n.as_str())
+                .any(|n| operational_port(n) || scraped.iter().any(|s| s == n))
         })
     }
 
