@@ -31,7 +31,7 @@ impl Rule for DropColumnDefault {
             {
                 out.push(cx.diag(
                     &META,
-                    cx.span_of(&["DROP", "DEFAULT"]),
+                    default_span(cx, column),
                     format!(
                         "{} is added by this release, so the previous release's INSERTs never write it: without its default they fail, because the column is NOT NULL, during the rollout and after a rollback",
                         super::qual(table, column)
@@ -63,10 +63,21 @@ impl Rule for DropColumnDefault {
         };
         out.push(cx.diag(
             &META,
-            cx.span_of(&["DROP", "DEFAULT"]),
+            default_span(cx, column),
             format!("dropping the default of {col} makes INSERTs of the previous release that omit the column {effect}"),
             format!("first ship code that always writes `{column}`, then drop the default in a later release"),
             &format!("{table}.{column}"),
         ));
+    }
+}
+
+/// The column's own `… DROP DEFAULT` clause (one ALTER may drop several defaults), else
+/// the statement's first.
+fn default_span(cx: &OpCx, column: &str) -> crate::source::Span {
+    let own = cx.span_of(&[column, "DROP", "DEFAULT"]);
+    if own == cx.stmt_span() {
+        cx.span_of(&["DROP", "DEFAULT"])
+    } else {
+        own
     }
 }
