@@ -1,7 +1,7 @@
 //! The `check` pipeline: load head (and base), run the rules, then suppress, filter and
 //! fingerprint the findings. Everything the CLI, tests and the language server need.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::baseline;
@@ -359,9 +359,15 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             let (mut head_files, mut other_paths) = head_files.map_err(Failure)?;
             let mut base_files = base_files.map_err(Failure)?;
             let mut base_api = Vec::new();
-            if skip_api && !api_may_reach(&opts.paths, &[&head_files, &base_files]) {
-                other_paths.extend(drop_api_descriptions(&mut head_files));
-                base_api = drop_api_descriptions(&mut base_files);
+            let flags = skip_api.then(|| (api_flags(&head_files), api_flags(&base_files)));
+            if let Some((head_flags, base_flags)) = flags
+                && !api_may_reach(
+                    &opts.paths,
+                    &[(&head_files, &head_flags), (&base_files, &base_flags)],
+                )
+            {
+                other_paths.extend(drop_api_descriptions(&mut head_files, &head_flags));
+                base_api = drop_api_descriptions(&mut base_files, &base_flags);
             }
             lap("read files");
             let (mut head, mut base) = rayon::join(
@@ -375,8 +381,11 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         }
         None => {
             let (mut head_files, mut other_paths) = read_head().map_err(Failure)?;
-            if skip_api && !api_may_reach(&opts.paths, &[&head_files]) {
-                other_paths.extend(drop_api_descriptions(&mut head_files));
+            if skip_api {
+                let flags = api_flags(&head_files);
+                if !api_may_reach(&opts.paths, &[(&head_files, &flags)]) {
+                    other_paths.extend(drop_api_descriptions(&mut head_files, &flags));
+                }
             }
             lap("read files");
             let mut head = project::load(head_files, &config);
@@ -666,74 +675,95 @@ fn reports_only_non_api_yaml(opts: &Options, config: &Config, cwd: &Path) -> boo
         })
 }
 
-/// Whether an API description may reach one of `paths` through `$ref` (a schema file
-/// beside the description gets the API findings): the file names the descriptions
-/// mention, then those the mentioned files mention, and so on. By name, not by resolved
-/// path, so it errs towards parsing.
-fn api_may_reach(paths: &[PathBuf], sides: &[&Vec<crate::project::discover::RawFile>]) -> bool {
-    use std::collections::HashSet;
-    let base_name = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_string();
-    let mut by_name: HashMap<String, Vec<&str>> = HashMap::new();
-    let mut todo: Vec<&str> = Vec::new();
-    for f in sides.iter().flat_map(|s| s.iter()) {
-        let Ok(t) = std::str::from_utf8(&f.bytes) else {
-            continue;
-        };
-        by_name.entry(base_name(&f.path)).or_default().push(t);
-        if f.unread.is_none() && crate::project::classify::is_api_description(&f.path, t) {
-            todo.push(t);
-        }
-    }
-    let mut reached: HashSet<String> = HashSet::new();
-    while let Some(text) = todo.pop() {
-        for name in mentioned_file_names(text) {
-            if reached.insert(name.clone())
-                && let Some(texts) = by_name.get(&name)
-            {
-                todo.extend(texts.iter().copied());
-            }
-        }
-    }
-    paths
-        .iter()
-        .any(|p| reached.contains(&base_name(&p.to_string_lossy())))
+/// Which files are API descriptions (decided once, for the reach test and the drop).
+fn api_flags(files: &[crate::project::discover::RawFile]) -> Vec<bool> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| {
+            f.unread.is_none()
+                && std::str::from_utf8(&f.bytes)
+                    .is_ok_and(|t| crate::project::classify::is_api_description(&f.path, t))
+        })
+        .collect()
 }
 
-/// The YAML and JSON file names a text mentions (`./schemas/invoice.yaml#/Invoice` →
-/// `invoice.yaml`).
-fn mentioned_file_names(text: &str) -> Vec<String> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    for ext in [".yaml", ".yml", ".json"] {
-        let mut from = 0;
-        while let Some(i) = text[from..].find(ext) {
-            let end = from + i + ext.len();
-            let mut start = from + i;
-            while start > 0
-                && (b[start - 1].is_ascii_alphanumeric()
-                    || b[start - 1] >= 0x80
-                    || b"._-".contains(&b[start - 1]))
-            {
-                start -= 1;
-            }
-            out.push(text[start..end].to_string());
-            from = end;
+/// Whether an API description may reach one of `paths` through `$ref` (a schema file
+/// beside the description gets the API findings): a description mentions the file's
+/// name, or mentions a file that mentions it, and so on. Searched backwards from the few
+/// PATH names (one substring search per file and name) rather than by listing every
+/// name every description mentions. By name, not by resolved path, so it errs towards
+/// parsing.
+fn api_may_reach(
+    paths: &[PathBuf],
+    sides: &[(&Vec<crate::project::discover::RawFile>, &Vec<bool>)],
+) -> bool {
+    use std::collections::HashSet;
+    let base_name = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_string();
+    // `$ref`s name YAML and JSON files only.
+    let yaml_or_json = |p: &str| {
+        let lower = p.to_ascii_lowercase();
+        [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+    };
+    let files: Vec<(&str, &str, bool)> = sides
+        .iter()
+        .flat_map(|(files, flags)| files.iter().zip(flags.iter()))
+        .filter(|(f, _)| yaml_or_json(&f.path))
+        .filter_map(|(f, api)| Some((f.path.as_str(), std::str::from_utf8(&f.bytes).ok()?, *api)))
+        .collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut frontier: Vec<String> = paths
+        .iter()
+        .map(|p| base_name(&p.to_string_lossy()))
+        .filter(|n| yaml_or_json(n))
+        .filter(|n| seen.insert(n.clone()))
+        .collect();
+    while !frontier.is_empty() {
+        use rayon::prelude::*;
+        let hits: Vec<(&str, bool)> = files
+            .par_iter()
+            .filter(|(_, text, _)| frontier.iter().any(|n| mentions(text, n)))
+            .map(|&(path, _, api)| (path, api))
+            .collect();
+        if hits.iter().any(|&(_, api)| api) {
+            return true;
         }
+        frontier = hits
+            .into_iter()
+            .map(|(path, _)| base_name(path))
+            .filter(|n| seen.insert(n.clone()))
+            .collect();
     }
-    out
+    false
+}
+
+/// Whether `text` names the file `name` as a whole word of a file name
+/// (`./schemas/invoice.yaml#/Invoice` names `invoice.yaml`, `sales-invoice.yaml` does not).
+fn mentions(text: &str, name: &str) -> bool {
+    let b = text.as_bytes();
+    text.match_indices(name).any(|(i, _)| {
+        i == 0 || {
+            let c = b[i - 1];
+            !(c.is_ascii_alphanumeric() || c >= 0x80 || b"._-".contains(&c))
+        }
+    })
 }
 
 /// Takes the API descriptions out of `files`; returns their paths (still listed).
-fn drop_api_descriptions(files: &mut Vec<crate::project::discover::RawFile>) -> Vec<String> {
+fn drop_api_descriptions(
+    files: &mut Vec<crate::project::discover::RawFile>,
+    flags: &[bool],
+) -> Vec<String> {
     let mut dropped = Vec::new();
+    let mut api = flags.iter();
     files.retain(|f| {
-        let api = f.unread.is_none()
-            && std::str::from_utf8(&f.bytes)
-                .is_ok_and(|t| crate::project::classify::is_api_description(&f.path, t));
-        if api {
+        let is_api = api.next().copied().unwrap_or(false);
+        if is_api {
             dropped.push(f.path.clone());
         }
-        !api
+        !is_api
     });
     dropped
 }
@@ -764,5 +794,25 @@ pub fn fails(diags: &[Diagnostic], fail_on: Option<Severity>) -> bool {
     match fail_on {
         None => false,
         Some(level) => diags.iter().any(|d| d.severity >= level),
+    }
+}
+
+#[cfg(test)]
+mod reach_tests {
+    use super::mentions;
+
+    #[test]
+    fn a_file_name_is_mentioned_only_as_a_whole_name() {
+        assert!(mentions(
+            "$ref: \"schemas/invoice.yaml#/Invoice\"",
+            "invoice.yaml"
+        ));
+        assert!(mentions("invoice.yaml", "invoice.yaml"));
+        assert!(!mentions("$ref: sales-invoice.yaml", "invoice.yaml"));
+        assert!(!mentions("$ref: old_invoice.yaml", "invoice.yaml"));
+        assert!(mentions(
+            "a: x-invoice.yaml, b: ./invoice.yaml",
+            "invoice.yaml"
+        ));
     }
 }

@@ -262,18 +262,26 @@ pub fn is_api_description(path: &str, text: &str) -> bool {
         .any(|e| lower.ends_with(e))
         && !is_env_name(path)
         && !crate::k8s::kustomize::is_kustomization_name(path)
-        && !text.contains("{{")
         && !is_compose_name(path)
-        && (text.contains("apiVersion") || !text.lines().any(|l| l.trim_end() == "services:"))
+        // The sniff first: most files are not descriptions, and it settles them in one
+        // pass (the checks after it each read the whole text again).
         && sniff_openapi(text)
+        && !text.contains("{{")
+        && (text.contains("apiVersion") || !text.lines().any(|l| l.trim_end() == "services:"))
 }
 
 fn sniff_openapi(text: &str) -> bool {
     if text.trim_start().starts_with('{') {
         return text.contains("\"openapi\"") || text.contains("\"swagger\"");
     }
-    text.lines()
-        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"))
+    // A top-level `openapi:` or `swagger:` key: at the start of a line (a substring search
+    // instead of a walk over every line; most YAML files of a repository are not
+    // descriptions and are read to the end).
+    let b = text.as_bytes();
+    ["openapi:", "swagger:"].iter().any(|k| {
+        text.match_indices(k)
+            .any(|(i, _)| i == 0 || b[i - 1] == b'\n')
+    })
 }
 
 /// CloudFormation or SAM templates (`AWSTemplateFormatVersion`, or `AWS::` resource
