@@ -308,9 +308,12 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
     );
     let filter = Filter::new(&config.include, &exclude);
     let skip_api = reports_only_non_api_yaml(opts, &config, &cwd);
-    let filter = if reports_only_migrations(opts, &config, &cwd) {
+    let staged_kinds = staged_change_kinds(opts, &config, &root);
+    let filter = if reports_only_migrations(opts, &config, &cwd)
+        || staged_kinds == Some(ChangeKinds::Migrations)
+    {
         filter.migrations_only()
-    } else if reports_only_yaml(opts, &config, &cwd) {
+    } else if reports_only_yaml(opts, &config, &cwd) || staged_kinds == Some(ChangeKinds::Yaml) {
         filter.without_migrations()
     } else {
         filter
@@ -636,6 +639,74 @@ pub(crate) fn postprocess(
 /// Whether every PATH is a migration file or a migration tool's setting, so that only
 /// the migration rules can report on them (pre-commit passing one new migration). Not
 /// when the configuration reads other files as migrations (`include`, `[classify]`).
+/// What a `--staged` change touches, when it is all of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChangeKinds {
+    /// Only migrations and their tools' settings: no other rule can report anything the
+    /// change introduces, so only migration inputs are read (both sides).
+    Migrations,
+    /// Only YAML or JSON files that are not migration inputs: no migration rule can.
+    Yaml,
+}
+
+/// The kind of every path the index changes against HEAD (`git diff --cached`,
+/// deletions included), for a `--staged` run over the whole project: the findings it
+/// reports are those the change introduces, so files no rule of that kind reads need not
+/// be read on either side. `None` when the change mixes kinds, is empty, or git cannot
+/// say.
+fn staged_change_kinds(opts: &Options, config: &Config, root: &Path) -> Option<ChangeKinds> {
+    if !opts.staged
+        || !opts.paths.is_empty()
+        || !config.include.is_empty()
+        || !config.classify.is_empty()
+    {
+        return None;
+    }
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "diff",
+            "--cached",
+            "--name-only",
+            "--no-renames",
+            "--relative",
+            "-z",
+            "HEAD",
+            "--",
+            ".",
+        ])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let paths: Vec<String> = out
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    if paths.is_empty() {
+        return None;
+    }
+    let migration = |p: &str| crate::project::discover::is_migration_input(p);
+    let yaml = |p: &str| {
+        let lower = p.to_ascii_lowercase();
+        [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+            && !migration(p)
+    };
+    if paths.iter().all(|p| migration(p)) {
+        Some(ChangeKinds::Migrations)
+    } else if paths.iter().all(|p| yaml(p)) {
+        Some(ChangeKinds::Yaml)
+    } else {
+        None
+    }
+}
+
 fn reports_only_migrations(opts: &Options, config: &Config, cwd: &Path) -> bool {
     !opts.paths.is_empty()
         && config.include.is_empty()
