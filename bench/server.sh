@@ -9,7 +9,7 @@ keystrokes="${1:-60}"
 workspace="${2:-$(pwd)/../shared/corpus}"
 cargo build --release -q
 bin="${CARGO_TARGET_DIR:-$(pwd)/target}/release/rollsafe"
-for debounce in 0 25; do
+for debounce in 0 10; do
     python3 bench/server.py "$bin" "$workspace" --keystrokes "$keystrokes" --debounce-ms "$debounce"
     echo
 done
