@@ -202,10 +202,33 @@ const ABSENCE: &[&str] = &[
     catalogue::T601.code,
 ];
 
+/// A message with every backquoted `namespace/name` read as `name`: a bundle rendered
+/// without a namespace (applied with `-n`) and the kustomize build that sets one describe
+/// the same object (argo-cd's `manifests/base/dex` and `manifests/ha/install.yaml`).
+fn unqualified(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            let quoted = i % 2 == 1;
+            match part.split_once('/') {
+                Some((_, name))
+                    if quoted && !name.contains('/') && !part.contains(char::is_whitespace) =>
+                {
+                    name
+                }
+                _ => part,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
 /// One finding repeated identically in several deployment units (the same install bundle
 /// shipped as `install.yaml` and `ha/install.yaml`) is reported once, at the first file
 /// by path, naming the others. Keyed on code and message (which name the object, never the
-/// file). The same holds for API findings repeated in several descriptions of one API.
+/// file), with namespaces set by one unit and not by another ignored (`unqualified`). The
+/// same holds for API findings repeated in several descriptions of one API.
 pub fn dedupe_across_units(diags: &mut Vec<Diagnostic>) {
     // One API kept in several files (a generated spec copied into a second folder, a
     // JSON and a YAML rendering): the same change of the same operation, reported once.
@@ -215,7 +238,7 @@ pub fn dedupe_across_units(diags: &mut Vec<Diagnostic>) {
     ] {
         diagnostic::merge_repeats(
             diags,
-            |d| d.code.starts_with(codes).then_some(()),
+            |d| d.code.starts_with(codes).then(|| unqualified(&d.message)),
             |d| (d.location.path.clone(), d.location.line, d.location.column),
             |paths| {
                 format!(

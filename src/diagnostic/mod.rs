@@ -293,8 +293,9 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
-/// Reports a finding repeated in other files once. Findings with the same code and
-/// message whose `group` is the same (`None`: left alone) are one finding when they lie in
+/// Reports a finding repeated in other files once. Findings with the same code whose
+/// `group` key is the same (`None`: left alone; the key usually holds the message, or a
+/// normalised form of it) are one finding when they lie in
 /// different files: the first by `rank` stays, its message gains `suffix(other paths)`,
 /// and the others become related locations labelled `label`. Repeats inside the kept
 /// finding's own file are separate findings and stay.
@@ -305,14 +306,10 @@ pub fn merge_repeats<G: Ord, R: Ord>(
     suffix: impl Fn(&[&str]) -> String,
     label: &str,
 ) {
-    let mut groups: std::collections::BTreeMap<(&'static str, String, G), Vec<usize>> =
-        Default::default();
+    let mut groups: std::collections::BTreeMap<(&'static str, G), Vec<usize>> = Default::default();
     for (i, d) in diags.iter().enumerate() {
         if let Some(g) = group(d) {
-            groups
-                .entry((d.code, d.message.clone(), g))
-                .or_default()
-                .push(i);
+            groups.entry((d.code, g)).or_default().push(i);
         }
     }
     let mut drop = vec![false; diags.len()];

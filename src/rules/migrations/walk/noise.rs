@@ -293,7 +293,7 @@ pub fn merge_variants(sets: &[MigrationSet], found: &mut Vec<Diagnostic>) {
             let path = d.location.path.as_str();
             migration_of
                 .get(path)
-                .map(|&mig| (mig, path.ends_with(".down.sql")))
+                .map(|&mig| (mig, path.ends_with(".down.sql"), d.message.clone()))
         },
         // CockroachDB variants last: their findings are the least typical.
         |d| {
