@@ -6,7 +6,9 @@
 Every error and warning of the run (run.sh's findings.tsv) is looked up in the judged
 table by (repo, base, head, mode, code, location); the script prints true / noise /
 false shares overall, per mode and per repository, and lists the findings no verdict
-covers yet (judge them, then add them to JUDGED.tsv)."""
+covers yet (judge them, then add them to JUDGED.tsv). A verdict that records the message
+it judged (the optional `message` column) is listed as stale when the finding at that
+place now says something else: read it again."""
 import collections, csv, os, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -23,8 +25,10 @@ def key(r, loc):
     return (r["repo"], r["base"], r["head"], r["mode"], r["code"], r[loc])
 
 with open(judged) as f:
-    verdicts = {key(r, "location"): r["verdict"] for r in csv.DictReader(f, delimiter="\t")}
-total, by_mode, by_repo, missing = collections.Counter(), {}, {}, []
+    rows = list(csv.DictReader(f, delimiter="\t"))
+verdicts = {key(r, "location"): r["verdict"] for r in rows}
+judged_message = {key(r, "location"): r.get("message") for r in rows if r.get("message")}
+total, by_mode, by_repo, missing, stale = collections.Counter(), {}, {}, [], []
 with open(findings) as f:
     for r in csv.DictReader(f, delimiter="\t"):
         if only is not None and r["repo"] not in only:
@@ -33,6 +37,9 @@ with open(findings) as f:
         if v is None:
             missing.append(r)
             continue
+        said = judged_message.get(key(r, "file:line"))
+        if said is not None and said != r["message"]:
+            stale.append(r)
         total[v] += 1
         by_mode.setdefault(r["mode"], collections.Counter())[v] += 1
         by_repo.setdefault(r["repo"], collections.Counter())[v] += 1
@@ -48,4 +55,7 @@ for repo, c in sorted(by_repo.items()):
     print(line(repo, c))
 print(f"unjudged: {len(missing)}")
 for r in missing:
+    print("\t".join([r["repo"], r["base"], r["head"], r["mode"], r["code"], r["severity"], r["file:line"], r["message"][:160]]))
+print(f"judged against another message: {len(stale)}")
+for r in stale:
     print("\t".join([r["repo"], r["base"], r["head"], r["mode"], r["code"], r["severity"], r["file:line"], r["message"][:160]]))
