@@ -96,6 +96,21 @@ pub struct Index {
     service_pods: std::sync::OnceLock<Vec<(usize, Vec<usize>)>>,
     /// K501/K502 findings per object, computed once for both rules.
     schema_findings: std::sync::OnceLock<Vec<ObjectFindings>>,
+    /// Pods by (namespace, unit) and label, for selectors (built on first use).
+    pod_lookup: std::sync::OnceLock<PodLookup>,
+}
+
+/// The pods a selector can match, found without testing every pod of the namespace: a
+/// selector with `matchLabels` reaches only pods that carry one of its pairs (in their
+/// labels or a variant's) or that get its key from their controller at run time.
+#[derive(Debug, Default)]
+struct PodLookup {
+    /// (namespace, unit) → every pod of that scope.
+    scope: HashMap<(String, usize), Vec<usize>>,
+    /// (namespace, unit, key, value) → pods carrying `key: value`.
+    pair: HashMap<(String, usize, String, String), Vec<usize>>,
+    /// (namespace, unit, key) → pods whose controller adds `key`.
+    added: HashMap<(String, usize, String), Vec<usize>>,
 }
 
 impl Instance {
@@ -231,15 +246,62 @@ impl Index {
         let sel_scoped = selector
             .clone()
             .with_labels(&inst.transform.selector_labels);
-        self.pods
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| {
-                let o = &self.instances[p.inst];
-                o.namespace == inst.namespace && o.unit == inst.unit && p.selected_by(&sel_scoped)
-            })
-            .map(|(i, _)| i)
+        let lookup = self.pod_lookup.get_or_init(|| self.build_pod_lookup());
+        let ns = inst.namespace.clone();
+        let candidates: Vec<usize> = match sel_scoped.match_labels.iter().next() {
+            Some((k, v)) => {
+                let mut c: Vec<usize> = lookup
+                    .pair
+                    .get(&(ns.clone(), inst.unit, k.clone(), v.clone()))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .collect();
+                if let Some(added) = lookup.added.get(&(ns.clone(), inst.unit, k.clone())) {
+                    c.extend(added);
+                    c.sort_unstable();
+                    c.dedup();
+                }
+                c
+            }
+            None => lookup
+                .scope
+                .get(&(ns, inst.unit))
+                .cloned()
+                .unwrap_or_default(),
+        };
+        candidates
+            .into_iter()
+            .filter(|&i| self.pods[i].selected_by(&sel_scoped))
             .collect()
+    }
+
+    fn build_pod_lookup(&self) -> PodLookup {
+        let mut l = PodLookup::default();
+        for (i, p) in self.pods.iter().enumerate() {
+            let o = &self.instances[p.inst];
+            let ns = o.namespace.clone();
+            l.scope.entry((ns.clone(), o.unit)).or_default().push(i);
+            let mut pairs: Vec<(&String, &String)> = p.labels.iter().collect();
+            for v in &p.variants {
+                pairs.extend(v.iter());
+            }
+            pairs.sort();
+            pairs.dedup();
+            for (k, v) in pairs {
+                l.pair
+                    .entry((ns.clone(), o.unit, k.clone(), v.clone()))
+                    .or_default()
+                    .push(i);
+            }
+            for (k, _) in &p.added {
+                l.added
+                    .entry((ns.clone(), o.unit, k.to_string()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        l
     }
 
     /// Whether pods of `inst`'s namespace may carry the selector's labels anywhere in the
