@@ -253,6 +253,26 @@ pub fn dedupe_across_units(diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Manifest findings (K, S, T) on files that only quick-start, demo or example units deploy
+/// are information: people try those, nobody releases them (`k8s::examples`).
+fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
+    let examples = head.k8s.example_only_files();
+    if examples.is_empty() {
+        return;
+    }
+    for d in diags
+        .iter_mut()
+        .filter(|d| d.code.starts_with(['K', 'S', 'T']) && d.severity > diagnostic::Severity::Info)
+    {
+        if let Some(unit) = examples.get(d.location.path.as_str()) {
+            d.severity = diagnostic::Severity::Info;
+            d.message.push_str(&format!(
+                " (information: only `{unit}`, a quick-start or example, deploys this file)"
+            ));
+        }
+    }
+}
+
 pub fn load_config(opts: &Options, root: &Path, cwd: &Path) -> Result<Config, Failure> {
     let path = match &opts.config {
         Some(p) => Some(absolute(cwd, p)),
@@ -530,6 +550,9 @@ pub fn judge(
             ABSENCE.contains(&d.code) && old_absent.contains(&(d.code, d.message.as_str()))
         };
         diags.retain(|d| !(old.contains(d.fingerprint.as_str()) || was_absent(d)));
+    }
+    if config.workloads.demote_examples {
+        demote_example_units(&mut diags, head);
     }
     dedupe_across_units(&mut diags);
     postprocess(diags, head, config, opts, root, cwd, rules)

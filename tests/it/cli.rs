@@ -32,7 +32,7 @@ fn exit_code_table() {
         ("migrations/000001_a.up.sql", "CREATE TABLE a (id int);\n"),
     ]);
     let warn = project(&[
-        ("rollsafe.toml", ""),
+        ("rollsafe.toml", "[migrations]\nhot-tables = [\"users\"]\n"),
         ("migrations/000002_a.up.sql", WARN_ONLY),
     ]);
     let bad_config = project(&[("rollsafe.toml", "colour = true\n")]);

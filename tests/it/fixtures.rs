@@ -44,6 +44,7 @@ fixture!(kustomize_components, "kustomize-components");
 fixture!(kubebuilder, "kubebuilder");
 fixture!(job_ttl, "job-ttl");
 fixture!(deployment_units, "units");
+fixture!(example_units, "example-units");
 fixture!(open_world, "open-world");
 fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");

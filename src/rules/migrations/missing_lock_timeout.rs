@@ -1,9 +1,12 @@
 //! M209: a statement that waits for a table-blocking lock with no lock timeout set: while
 //! it waits behind a long query, every other query on the table queues behind it. Fires
 //! on every such statement; `noise::shape_migration` folds them into one finding per file.
+//! A warning only on the tables `[migrations] hot-tables` lists: whether anything queues
+//! behind the lock depends on how busy the table is, which no file says (on the judged
+//! release pairs, 141 of 170 such warnings were on small or idle tables).
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M209 as META;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::migrations::walk::{OpCx, takes_blocking_lock};
 use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Dialect, ops::Op};
@@ -34,14 +37,25 @@ impl Rule for MissingLockTimeout {
         } else {
             "SET lock_timeout = '5s';"
         };
-        out.push(cx.diag(
+        let hot = cx.config.is_hot(table);
+        let mut d = cx.diag(
             &META,
             cx.stmt_span(),
             format!(
                 "this migration locks `{table}` without a lock timeout: if a long query holds the table, the migration waits and every query on `{table}` queues behind it"
             ),
-            format!("start the migration with `{set}` and retry the deploy if it times out (or set `lock-timeout-required = false` if your runner sets one)"),
+            if hot {
+                format!("start the migration with `{set}` and retry the deploy if it times out (or set `lock-timeout-required = false` if your runner sets one)")
+            } else {
+                format!("start the migration with `{set}` if the table is busy (list busy tables in `[migrations] hot-tables` to make this a warning)")
+            },
             table,
-        ));
+        );
+        d.severity = if hot {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        out.push(d);
     }
 }

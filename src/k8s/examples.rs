@@ -1,0 +1,69 @@
+//! Quick-start and example units: manifests a project publishes so that people can try it
+//! (`manifests/quick-start/`, `examples/`, `demo/`), not what its users run in production.
+//! Their findings are information: on real release pairs every warning in such units was
+//! judged not worth acting on (argo-workflows' quick-start Secrets and telemetry demo).
+
+use std::collections::HashMap;
+
+use super::Index;
+
+/// Whether a unit identity (`kustomize:<dir>`, `bundle:<file>`, `dir:<folder>`) names a
+/// quick-start, demo, example or sample folder or file, or end-to-end test data.
+pub fn is_example_unit(unit: &str) -> bool {
+    let path = unit.split_once(':').map_or(unit, |(_, p)| p);
+    path.split('/').any(|segment| {
+        let s = segment.to_ascii_lowercase();
+        let stem = s.split('.').next().unwrap_or("");
+        [
+            "quick-start",
+            "quickstart",
+            "quick_start",
+            "demo",
+            "example",
+            "sample",
+        ]
+        .iter()
+        .any(|p| stem.starts_with(p))
+            || matches!(stem, "e2e" | "testdata")
+    })
+}
+
+impl Index {
+    /// Manifest files whose objects only example units deploy, with the first such unit's
+    /// path (for the message). A file that any other unit also deploys is not one.
+    pub fn example_only_files(&self) -> HashMap<&str, &str> {
+        let mut verdict: HashMap<&str, Option<&str>> = HashMap::new();
+        for inst in &self.instances {
+            let path = self.files[inst.file].path.as_str();
+            let unit = self.units[inst.unit].as_str();
+            let example = is_example_unit(unit).then(|| unit.split_once(':').map_or(unit, |x| x.1));
+            let entry = verdict.entry(path).or_insert(example);
+            if example.is_none() {
+                *entry = None;
+            }
+        }
+        verdict
+            .into_iter()
+            .filter_map(|(path, unit)| unit.map(|u| (path, u)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_example_unit;
+
+    #[test]
+    fn example_units_are_named_by_a_folder_or_file() {
+        assert!(is_example_unit("kustomize:manifests/quick-start/minimal"));
+        assert!(is_example_unit(
+            "bundle:manifests/quick-start-postgres.yaml"
+        ));
+        assert!(is_example_unit("dir:examples/guestbook"));
+        assert!(is_example_unit("dir:test/e2e"));
+        assert!(!is_example_unit("kustomize:overlays/dev"));
+        assert!(!is_example_unit("kustomize:deploy/production"));
+        assert!(!is_example_unit("dir:manifests/base"));
+        assert!(!is_example_unit("dir:tests/fixtures"));
+    }
+}
