@@ -90,6 +90,33 @@ pub fn borrowed<'s>(
     out
 }
 
+/// For the migrations of a set that have down files of their own but no up file (pop's
+/// `V.mysql.down.sql` beside a neutral `V.up.sql`), the migration of another database's
+/// set holding that neutral up: the database runs it, as it runs any neutral file it has
+/// no own file for. Keyed by version.
+pub fn neutral_ups<'s>(
+    set: &MigrationSet,
+    sets: &'s [MigrationSet],
+) -> std::collections::HashMap<&'s str, &'s crate::migrations::Migration> {
+    use crate::migrations::part_variant;
+    let missing: std::collections::HashSet<&str> = set
+        .migrations
+        .iter()
+        .filter(|m| m.up.is_empty())
+        .map(|m| m.version.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Default::default();
+    }
+    sets.iter()
+        .filter(|o| o.dir == set.dir && o.dialect != set.dialect)
+        .flat_map(|o| o.migrations.iter())
+        .filter(|m| missing.contains(m.version.as_str()))
+        .filter(|m| m.up.iter().any(|p| part_variant(p).is_none()))
+        .map(|m| (m.version.as_str(), m))
+        .collect()
+}
+
 /// Replays the up parts of a set's first `upto` migrations, as the database `variant`
 /// runs them, into a schema model (what the rules see before migration `upto`).
 pub fn replay(set: &MigrationSet, upto: usize, variant: Option<&str>) -> Schema {

@@ -621,6 +621,7 @@ impl Schema {
                 columns,
                 from_query,
                 unique_keys,
+                named,
             } => {
                 if let Some((backup, when)) = self.renamed_tables.get(table).cloned()
                     && when == m
@@ -648,16 +649,26 @@ impl Schema {
                     );
                 }
                 self.put_table(table, Some(Arc::new(t)));
+                for (name, kind, columns) in named {
+                    let c = Constraint {
+                        table: table.clone(),
+                        kind: kind.clone(),
+                        not_valid: false,
+                        columns: columns.clone(),
+                    };
+                    self.put_constraint(name, Some(c));
+                }
             }
             Op::DropTable { table } | Op::DropView { name: table } => {
                 self.dropped_tables.insert(table.clone());
-                if !self.tables.contains_key(table) {
-                    self.ghost("t", table);
-                }
                 if self.tables.contains_key(table) {
                     self.put_table(table, None);
-                    self.drop_dependents(table);
+                } else {
+                    self.ghost("t", table);
                 }
+                // Also when the table was made by a statement the replay could not read:
+                // its indexes and constraints go with it all the same.
+                self.drop_dependents(table);
             }
             Op::DropSchema { name, .. } => {
                 for table in self.tables_in_schema(name) {

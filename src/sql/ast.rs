@@ -185,11 +185,35 @@ fn create_table(ct: &CreateTable) -> Vec<Op> {
             }
         }
     }
+    let mut named: Vec<(String, ConstraintKind, Vec<String>)> = ct
+        .constraints
+        .iter()
+        .filter_map(|c| {
+            let (name, kind) = constraint(c);
+            name.map(|n| (n, kind, key_columns(c).unwrap_or_default()))
+        })
+        .collect();
+    for col in &ct.columns {
+        for o in &col.options {
+            let Some(name) = &o.name else { continue };
+            let kind = match &o.option {
+                ColumnOption::ForeignKey(_) => ConstraintKind::ForeignKey,
+                ColumnOption::Check(ch) => ConstraintKind::Check {
+                    not_null_of: not_null_check(&ch.expr),
+                },
+                ColumnOption::Unique(_) => ConstraintKind::Unique,
+                ColumnOption::PrimaryKey(_) => ConstraintKind::PrimaryKey,
+                _ => continue,
+            };
+            named.push((ident(name), kind, vec![ident(&col.name)]));
+        }
+    }
     vec![Op::CreateTable {
         table,
         columns,
         from_query: ct.query.is_some() || ct.like.is_some(),
         unique_keys: ct.constraints.iter().filter_map(key_columns).collect(),
+        named,
     }]
 }
 

@@ -373,11 +373,14 @@ fn create(c: &mut Cur) -> Option<Vec<Op>> {
     if c.kw("TABLE") {
         c.skip_if_exists();
         let table = c.name()?;
+        // The parser could not read the definition: its columns and constraints are
+        // unknown, as those of a copy are.
         return Some(vec![Op::CreateTable {
             table,
             columns: Vec::new(),
-            from_query: false,
+            from_query: true,
             unique_keys: Vec::new(),
+            named: Vec::new(),
         }]);
     }
     c.i = save;

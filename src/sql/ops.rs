@@ -75,10 +75,14 @@ pub enum Op {
     CreateTable {
         table: String,
         columns: Vec<ColumnSpec>,
-        /// `CREATE TABLE … AS SELECT` / `LIKE`: a copy.
+        /// `CREATE TABLE … AS SELECT` / `LIKE` (a copy), or a definition only the token
+        /// recogniser read: the columns are not known.
         from_query: bool,
         /// Column lists of the table-level `UNIQUE (…)` and `PRIMARY KEY (…)` constraints.
         unique_keys: Vec<Vec<String>>,
+        /// Constraints the statement names (`CONSTRAINT n FOREIGN KEY …`, table or column
+        /// level, and MySQL/CockroachDB inline `INDEX n (…)`): (name, kind, key columns).
+        named: Vec<(String, ConstraintKind, Vec<String>)>,
     },
     DropTable {
         table: String,

@@ -550,6 +550,40 @@ fn without_a_base_only_the_newest_migration_is_judged() {
     assert!(out.contains("000001_a.up.sql"), "{out}");
 }
 
+/// In a folder of pop dialect files, the newest migration may have no MySQL file: then
+/// the MySQL set's own files are all older, and none is the release's (ory/keto).
+#[test]
+fn without_a_base_a_dialect_set_whose_files_are_older_is_not_judged() {
+    let tmp = project(&[
+        ("rollsafe.toml", ""),
+        (
+            "go.mod",
+            "module x\n\nrequire github.com/ory/pop/v6 v6.1.1\n",
+        ),
+        (
+            "migrations/20220101000000000000_a.up.sql",
+            "CREATE TABLE t (id int);\n",
+        ),
+        (
+            "migrations/20220101000000000000_a.mysql.down.sql",
+            "DROP TABLE t;\n",
+        ),
+        ("migrations/20220101000000000000_a.down.sql", "SELECT 1;\n"),
+        (
+            "migrations/20230101000000000000_b.up.sql",
+            "ALTER TABLE t ADD COLUMN note text;\n",
+        ),
+    ]);
+    let (_, out, _) = stdout(
+        rollsafe()
+            .arg("check")
+            .arg(tmp.path())
+            .args(["--format", "compact"]),
+    );
+    assert!(!out.contains("20220101000000000000_a"), "{out}");
+    assert!(out.contains("20230101000000000000_b.up.sql"), "{out}");
+}
+
 #[test]
 fn a_yaml_twin_of_a_json_api_description_is_read_once() {
     let spec = |paths: &str| {

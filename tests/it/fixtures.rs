@@ -45,6 +45,7 @@ fixture!(kubebuilder, "kubebuilder");
 fixture!(job_ttl, "job-ttl");
 fixture!(deployment_units, "units");
 fixture!(example_units, "example-units");
+fixture!(replay_names, "replay-names");
 fixture!(open_world, "open-world");
 fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");

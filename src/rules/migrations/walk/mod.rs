@@ -393,7 +393,19 @@ fn run_set(
     out: &mut Vec<Diagnostic>,
 ) {
     let uses_down = crate::migrations::set_uses_down(set);
-    let newest = newest_index(set);
+    // Without a base, the newest migration of the folder: in a folder of pop dialect files
+    // another database's set may hold it, and then every file of this set is older.
+    let folder_newest = sets
+        .iter()
+        .filter(|o| o.dir == set.dir)
+        .filter_map(|o| newest_index(o).map(|i| &o.migrations[i].version))
+        .max_by_key(|v| crate::migrations::version_key(v));
+    let newest = newest_index(set).filter(|&i| {
+        folder_newest.is_none_or(|v| {
+            crate::migrations::version_key(v)
+                <= crate::migrations::version_key(&set.migrations[i].version)
+        })
+    });
     let mut variants = crate::migrations::set_variants(set);
     // A database with no files of its own in a folder of dialect files runs only the
     // dialect-neutral ones (pop): replayed too, for the rules about what fails or is not
@@ -413,6 +425,7 @@ fn run_set(
         .filter(|r| [catalogue::M302.code, catalogue::M307.code].contains(&r.meta().code))
         .collect();
     let borrowed = crate::migrations::replay::borrowed(set, sets);
+    let neutral_ups = crate::migrations::replay::neutral_ups(set, sets);
     let mut all = Vec::new();
     for variant in &variants {
         let rules = if *variant == Some(NEUTRAL) {
@@ -464,6 +477,7 @@ fn run_set(
                 set,
                 index,
                 m,
+                neutral_ups.get(m.version.as_str()).copied(),
                 &parts,
                 &mut schema,
                 checked,
@@ -498,6 +512,9 @@ fn walk_migration(
     set: &MigrationSet,
     index: usize,
     m: &Migration,
+    // Only a down file of its own: the database runs this neutral up, replayed here but
+    // judged in the set that holds it.
+    neutral_up: Option<&Migration>,
     (up, down): &(
         Vec<&crate::migrations::PartRef>,
         Vec<&crate::migrations::PartRef>,
@@ -512,6 +529,9 @@ fn walk_migration(
     // The journal only has to reach back to the start of this migration.
     schema.forget();
     let before_up = schema.mark();
+    if let Some(n) = neutral_up {
+        crate::migrations::replay::apply_up(schema, n, variant, index);
+    }
     let mut found = Vec::new();
     for part in up {
         walk_part(
