@@ -117,20 +117,35 @@ pub fn neutral_ups<'s>(
         .collect()
 }
 
-/// Replays the up parts of a set's first `upto` migrations, as the database `variant`
-/// runs them, into a schema model (what the rules see before migration `upto`).
-pub fn replay(set: &MigrationSet, upto: usize, variant: Option<&str>) -> Schema {
+/// Replays what a database of `variant` runs before the set's migration `upto`, into a
+/// schema model (what the rules see there): the set's own up parts, the neutral up of a
+/// version it has only a down file for, and the dialect-neutral migrations of other
+/// versions it borrows (pop), in version order, as the rules' walk does.
+pub fn replay(
+    set: &MigrationSet,
+    sets: &[MigrationSet],
+    upto: usize,
+    variant: Option<&str>,
+) -> Schema {
     let mut schema = Schema::new(set.dialect);
+    let borrowed = borrowed(set, sets);
+    let neutral_ups = neutral_ups(set, sets);
+    let mut pending = borrowed.iter().peekable();
     for (index, m) in set.migrations.iter().enumerate().take(upto) {
+        let key = crate::migrations::version_key(&m.version);
+        while let Some(b) = pending.next_if(|b| crate::migrations::version_key(&b.version) < key) {
+            apply_up(&mut schema, b, variant, index);
+        }
         schema.forget();
-        for p in m.parts_for(variant, false) {
-            for stmt in &crate::migrations::section(p).statements {
-                note_unreadable(&mut schema, stmt, &p.file.source.text);
-                let guarded = is_guarded(stmt, &p.file.source.text);
-                for op in &stmt.ops {
-                    schema.apply_statement_op(op, index, guarded);
-                }
-            }
+        match neutral_ups.get(m.version.as_str()) {
+            Some(n) if m.up.is_empty() => apply_up(&mut schema, n, variant, index),
+            _ => apply_up(&mut schema, m, variant, index),
+        }
+    }
+    // Borrowed migrations newer than every migration of the set run after them.
+    if upto >= set.migrations.len() {
+        for b in pending {
+            apply_up(&mut schema, b, variant, upto);
         }
     }
     schema.forget();

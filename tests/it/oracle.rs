@@ -142,6 +142,19 @@ struct Rejection {
 }
 
 /// Runs the statements of `parts` in order; the first the server rejects stops them.
+/// The up parts a database of `variant` runs for `m`: its own, or the neutral up of that
+/// version when it has only a down file of its own.
+fn ups_run<'a>(
+    m: &'a rollsafe::migrations::Migration,
+    neutral_ups: &std::collections::HashMap<&str, &'a rollsafe::migrations::Migration>,
+    variant: Option<&str>,
+) -> Vec<&'a PartRef> {
+    match neutral_ups.get(m.version.as_str()) {
+        Some(n) if m.up.is_empty() => n.parts_for(variant, false),
+        _ => m.parts_for(variant, false),
+    }
+}
+
 fn apply(server: &mut dyn Server, parts: &[&PartRef]) -> Result<(), Rejection> {
     for p in parts {
         let text = &p.file.source.text;
@@ -235,8 +248,10 @@ fn at_statement(d: &Diagnostic, path: &str, start: usize, end: usize) -> bool {
     d.location.path == path && d.location.offset >= start && d.location.offset <= end.max(start)
 }
 
+/// The finding is on one of the files, or names one as a variant where the same holds (a
+/// finding repeated in several dialect files is reported once, the others related).
 fn about_migration(d: &Diagnostic, paths: &[String]) -> bool {
-    paths.contains(&d.location.path)
+    paths.contains(&d.location.path) || d.related.iter().any(|r| paths.contains(&r.path))
 }
 
 /// The variant of a set a server of `dialect` runs, if any.
@@ -290,8 +305,47 @@ fn run_project(
             .unwrap_or_else(|e| panic!("{}: {e}", server.name()));
         let mut reached = set.migrations.len();
         let mut clean = true;
+        // What this database runs besides its own files (pop): the dialect-neutral
+        // migrations of versions it has no file for, and the neutral up of a version for
+        // which it has only its own down.
+        let borrowed = rollsafe::migrations::replay::borrowed(set, &p.migration_sets);
+        let neutral_ups = rollsafe::migrations::replay::neutral_ups(set, &p.migration_sets);
+        let ups_of = |mm| ups_run(mm, &neutral_ups, variant);
+        let borrowed_before = |version: &str| -> Vec<&rollsafe::migrations::Migration> {
+            let key = rollsafe::migrations::version_key(version);
+            borrowed
+                .iter()
+                .copied()
+                .filter(|b| rollsafe::migrations::version_key(&b.version) < key)
+                .collect()
+        };
+        // Every up this database runs before set migration `upto` (exclusive).
+        let replay_upto = |server: &mut dyn Server, upto: usize| {
+            let before: Vec<&rollsafe::migrations::Migration> = match set.migrations.get(upto) {
+                Some(next) => borrowed_before(&next.version),
+                None => borrowed.clone(),
+            };
+            let mut runs: Vec<(&str, Vec<&PartRef>)> = before
+                .into_iter()
+                .map(|b| (b.version.as_str(), b.parts_for(variant, false)))
+                .collect();
+            runs.extend(
+                set.migrations[..upto]
+                    .iter()
+                    .map(|mm| (mm.version.as_str(), ups_of(mm))),
+            );
+            runs.sort_by_key(|(v, _)| rollsafe::migrations::version_key(v));
+            for (_, parts) in runs {
+                let _ = apply(server, &parts);
+            }
+        };
+        let mut borrowed_done = 0;
         for (i, m) in set.migrations.iter().enumerate() {
-            let ups = m.parts_for(variant, false);
+            for b in borrowed_before(&m.version).into_iter().skip(borrowed_done) {
+                borrowed_done += 1;
+                let _ = apply(server, &b.parts_for(variant, false));
+            }
+            let ups = ups_of(m);
             let downs = m.parts_for(variant, true);
             applied_paths.extend(ups.iter().chain(&downs).map(|p| p.file.source.path.clone()));
             let before = if downs.is_empty() {
@@ -306,9 +360,7 @@ fn run_project(
                 // The statements before the rejected one ran (MySQL DDL commits at once):
                 // rebuild the database as it was before this migration, for the model.
                 server.fresh(&db).expect("fresh database");
-                for mm in &set.migrations[..i] {
-                    let _ = apply(server, &mm.parts_for(variant, false));
-                }
+                replay_upto(server, i);
                 break;
             }
             fig.migrations_applied += 1;
@@ -333,7 +385,7 @@ fn run_project(
             });
             let bad = down_failed || !differs.is_empty();
             fig.downs_compared += 1;
-            let after_up = replay(set, i + 1, variant);
+            let after_up = replay(set, &p.migration_sets, i + 1, variant);
             let unreadable_down = downs.iter().any(|p| {
                 section(p).statements.iter().any(|s| {
                     !matches!(s.understood, Understood::Parsed | Understood::Recognised(_))
@@ -378,9 +430,7 @@ fn run_project(
                 // The down did not bring back the state before the up, so the up may not
                 // run again: rebuild the database up to and including this migration.
                 server.fresh(&db).expect("fresh database");
-                for mm in &set.migrations[..=i] {
-                    let _ = apply(server, &mm.parts_for(variant, false));
-                }
+                replay_upto(server, i + 1);
             } else if apply(server, &ups).is_err() {
                 reached = i + 1;
                 clean = false;
@@ -393,8 +443,12 @@ fn run_project(
         }
         if clean {
             fig.sets_clean += 1;
+            // Borrowed migrations newer than every one of the set's own run last.
+            for b in borrowed.iter().skip(borrowed_done) {
+                let _ = apply(server, &b.parts_for(variant, false));
+            }
         }
-        let model = replay(set, reached, variant);
+        let model = replay(set, &p.migration_sets, reached, variant);
         let db_schema = server.snapshot().expect("catalogs readable");
         fig.agreement
             .add(compare::compare(&model, &db_schema, dialect, &at));
@@ -415,7 +469,7 @@ fn run_project(
             let named = quoted_name(&r.error).or(r.table.clone());
             let prehistory = missing_table
                 && named.as_ref().is_some_and(|t| {
-                    replay(set, set.migrations.len(), variant)
+                    replay(set, &p.migration_sets, set.migrations.len(), variant)
                         .table(t)
                         .is_none_or(|t| t.created_in == BEFORE_HISTORY)
                 });
