@@ -135,6 +135,81 @@ pub fn launcher_variables(script: &str) -> Vec<String> {
     out
 }
 
+/// Whether `path` is a CI pipeline definition whose jobs may run compose: a GitHub Actions
+/// workflow (`.github/workflows/*.yml`) or a GitLab CI file (`.gitlab-ci.yml`).
+pub fn is_ci_pipeline(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    (yaml && path.contains(".github/workflows/")) || name == ".gitlab-ci.yml"
+}
+
+/// Variables a CI pipeline that runs compose sets for it: the keys of GitHub's `env:` and
+/// GitLab's `variables:` mappings (workflow, job or step level), `NAME=value` lines a step
+/// appends to `$GITHUB_ENV` or to a `.env` file, and what its shell steps hand to compose as a launcher script
+/// does. Compose files kept for CI jobs take their tags and settings from there
+/// (tensorzero's `ui/fixtures`), not from a `.env`.
+pub fn ci_variables(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if !(text.contains("docker") && text.contains("compose")) {
+        return out;
+    }
+    let Some(docs) = crate::yaml::events::parse_plain(text) else {
+        return out;
+    };
+    fn visit(node: &crate::yaml::Node, out: &mut Vec<String>) {
+        use crate::yaml::Kind;
+        match &node.kind {
+            Kind::Map(entries) => {
+                for (k, v) in entries {
+                    match (k.text.as_str(), &v.kind) {
+                        ("env" | "variables", Kind::Map(vars)) => out.extend(
+                            vars.iter()
+                                .map(|(name, _)| name.text.clone())
+                                .filter(|n| assigned_name(&format!("{n}="), false).is_some()),
+                        ),
+                        ("run" | "script" | "before_script", _) => scripts(v, out),
+                        _ => {}
+                    }
+                    visit(v, out);
+                }
+            }
+            Kind::Seq(items) => items.iter().for_each(|i| visit(i, out)),
+            _ => {}
+        }
+    }
+    fn scripts(node: &crate::yaml::Node, out: &mut Vec<String>) {
+        use crate::yaml::Kind;
+        match &node.kind {
+            Kind::Str(script) => {
+                out.extend(launcher_variables(script));
+                for line in script.lines() {
+                    // `echo "NAME=…" >> $GITHUB_ENV`, or into the `.env` compose reads.
+                    let target = line.rsplit(">>").next().unwrap_or("").trim();
+                    if line.contains(">>")
+                        && (target.contains("GITHUB_ENV")
+                            || target.trim_matches('"').ends_with(".env"))
+                    {
+                        let words = shell_words(line.trim());
+                        out.extend(
+                            words
+                                .iter()
+                                .filter_map(|w| assigned_name(w.trim_matches(['"', '\'']), false)),
+                        );
+                    }
+                }
+            }
+            Kind::Seq(items) => items.iter().for_each(|i| scripts(i, out)),
+            _ => {}
+        }
+    }
+    for doc in &docs {
+        visit(doc, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// `NAME=value` → `NAME` (with `bare`, a lone `NAME` too, as `export NAME` allows).
 fn assigned_name(word: &str, bare: bool) -> Option<String> {
     let (name, assigned) = match word.split_once('=') {
@@ -186,6 +261,20 @@ fn shell_words(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variables_a_ci_pipeline_sets_for_compose() {
+        let workflow = "on: push\nenv:\n  TENSORZERO_COMMIT_TAG: sha-1\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    env: {UI_TAG: x}\n    steps:\n      - run: |\n          echo \"GATEWAY_TAG=sha-1\" >> $GITHUB_ENV\n          echo \"E2E_TAG=sha-1\" >> fixtures/.env\n          docker compose -f ui/fixtures/docker-compose.yml up -d\n";
+        assert_eq!(
+            ci_variables(workflow),
+            ["E2E_TAG", "GATEWAY_TAG", "TENSORZERO_COMMIT_TAG", "UI_TAG"]
+        );
+        // A pipeline that never runs compose sets nothing for it.
+        assert!(ci_variables("env:\n  TAG: 1\njobs: {}\n").is_empty());
+        assert!(is_ci_pipeline(".github/workflows/e2e.yml"));
+        assert!(is_ci_pipeline(".gitlab-ci.yml"));
+        assert!(!is_ci_pipeline("deploy/workflows/e2e.yml"));
+    }
 
     #[test]
     fn variables_a_launcher_hands_to_compose() {

@@ -174,6 +174,10 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                     side.flyway_script_tx.insert(script, true);
                 }
             }
+            _ if crate::model::compose_vars::is_ci_pipeline(&f.path) => {
+                side.launcher_variables
+                    .extend(crate::model::compose_vars::ci_variables(&text()));
+            }
             n if n.ends_with(".sh") => {
                 let text = text();
                 side.launcher_variables

@@ -361,7 +361,10 @@ impl Reader<'_> {
 
     /// What one statement does, and whether the file's database accepts it.
     fn judge(&self, tokens: &[lexer::Tok], snippet: &str) -> (Vec<Op>, Understood) {
-        let (ops, understood) = self.understand(tokens, snippet);
+        let (mut ops, understood) = self.understand(tokens, snippet);
+        if self.dialect != Dialect::Mysql {
+            keep_schema_on_rename(&mut ops);
+        }
         match understood {
             Understood::Parsed | Understood::Recognised(_) if self.known => {
                 match dialect_check::rejection(tokens, self.dialect, self.ansi_quotes) {
@@ -397,6 +400,20 @@ impl Reader<'_> {
                 templated,
             ),
             Err(e) => fallback_ops(tokens, e.to_string(), templated),
+        }
+    }
+}
+
+/// `ALTER TABLE s.t RENAME TO u` keeps the table in schema `s` in PostgreSQL (and SQLite's
+/// attached databases): the new name is `s.u`. MySQL's moves an unqualified name to the
+/// default database, so it is left as written there.
+fn keep_schema_on_rename(ops: &mut [Op]) {
+    for op in ops {
+        if let Op::RenameTable { from, to } = op
+            && !to.contains('.')
+            && let Some((schema, _)) = from.rsplit_once('.')
+        {
+            *to = format!("{schema}.{to}");
         }
     }
 }

@@ -46,6 +46,7 @@ fixture!(job_ttl, "job-ttl");
 fixture!(deployment_units, "units");
 fixture!(example_units, "example-units");
 fixture!(replay_names, "replay-names");
+fixture!(fresh_set_8, "fresh-set-8");
 fixture!(open_world, "open-world");
 fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");
