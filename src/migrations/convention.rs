@@ -244,6 +244,68 @@ pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
     out
 }
 
+/// The databases a Go module or Rust crate talks to, by the drivers it requires directly
+/// (`github.com/mattn/go-sqlite3`, `github.com/lib/pq`, `rusqlite`, sqlx's `postgres`
+/// feature, …). Indirect Go requirements are not counted.
+pub fn drivers_in_manifest(file_name: &str, text: &str) -> Vec<Dialect> {
+    let mut out = Vec::new();
+    let mut add = |d| {
+        if !out.contains(&d) {
+            out.push(d)
+        }
+    };
+    if file_name == "go.mod" {
+        for line in text.lines().filter(|l| !l.contains("// indirect")) {
+            let module = line
+                .trim()
+                .trim_start_matches("require")
+                .trim_start_matches(['(', ' '])
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            match module {
+                "github.com/mattn/go-sqlite3"
+                | "modernc.org/sqlite"
+                | "github.com/glebarez/go-sqlite"
+                | "github.com/glebarez/sqlite"
+                | "github.com/ncruces/go-sqlite3"
+                | "zombiezen.com/go/sqlite"
+                | "gorm.io/driver/sqlite" => add(Dialect::Sqlite),
+                "github.com/lib/pq" | "gorm.io/driver/postgres" => add(Dialect::Postgres),
+                m if m.starts_with("github.com/jackc/pgx") => add(Dialect::Postgres),
+                "github.com/go-sql-driver/mysql" | "gorm.io/driver/mysql" => add(Dialect::Mysql),
+                _ => {}
+            }
+        }
+    } else if file_name.eq_ignore_ascii_case("cargo.toml") {
+        for line in text.lines() {
+            let line = line.trim();
+            let key = line.split(['=', '.', ' ']).next().unwrap_or("");
+            match key {
+                "rusqlite" | "libsqlite3-sys" => add(Dialect::Sqlite),
+                "tokio-postgres" | "postgres" => add(Dialect::Postgres),
+                "mysql" | "mysql_async" => add(Dialect::Mysql),
+                "sqlx" | "diesel" | "sea-orm" => {
+                    for (feature, d) in [
+                        ("\"sqlite\"", Dialect::Sqlite),
+                        ("\"postgres\"", Dialect::Postgres),
+                        ("\"mysql\"", Dialect::Mysql),
+                        ("\"sqlx-sqlite\"", Dialect::Sqlite),
+                        ("\"sqlx-postgres\"", Dialect::Postgres),
+                        ("\"sqlx-mysql\"", Dialect::Mysql),
+                    ] {
+                        if line.contains(feature) {
+                            add(d);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilePart {
     Up,
@@ -600,6 +662,20 @@ pub fn looks_like_migration_dir(dir: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn drivers_name_the_database_of_a_go_module_or_crate() {
+        let go = "module x\n\nrequire (\n\tgithub.com/mattn/go-sqlite3 v1.14.22\n\tgithub.com/pressly/goose/v3 v3.21.1\n\tgithub.com/lib/pq v1.10.9 // indirect\n)\n";
+        assert_eq!(drivers_in_manifest("go.mod", go), [Dialect::Sqlite]);
+        let go = "require github.com/jackc/pgx/v5 v5.5.0\nrequire github.com/go-sql-driver/mysql v1.8.0\n";
+        assert_eq!(
+            drivers_in_manifest("go.mod", go),
+            [Dialect::Postgres, Dialect::Mysql]
+        );
+        let cargo = "[dependencies]\nsqlx = { version = \"0.8\", features = [\"runtime-tokio\", \"postgres\"] }\n";
+        assert_eq!(drivers_in_manifest("Cargo.toml", cargo), [Dialect::Postgres]);
+        assert!(drivers_in_manifest("go.mod", "module x\n").is_empty());
+    }
+
     use super::*;
 
     fn d(path: &str) -> (Convention, String, String, FilePart) {

@@ -15,6 +15,10 @@ pub struct Marks {
     pub postgres: usize,
     pub mysql: usize,
     pub sqlite: usize,
+    /// Of those, marks that are only type names (`JSONB`, `TIMESTAMPTZ`, `TINYINT`, …):
+    /// SQLite accepts any type name, so they tell PostgreSQL from MySQL but do not rule
+    /// SQLite out.
+    pub type_names: usize,
 }
 
 impl Marks {
@@ -22,6 +26,12 @@ impl Marks {
         self.postgres += other.postgres;
         self.mysql += other.mysql;
         self.sqlite += other.sqlite;
+        self.type_names += other.type_names;
+    }
+
+    /// Whether SQLite would accept everything that marked the folder (only type names).
+    pub fn allows_sqlite(&self) -> bool {
+        self.postgres + self.mysql <= self.type_names
     }
 
     /// The only dialect with marks, if exactly one has any.
@@ -42,15 +52,22 @@ pub fn marks(text: &str) -> Marks {
     for (i, w) in words.iter().enumerate() {
         let next = |k: usize| words.get(i + k).map(String::as_str).unwrap_or("");
         match w.as_str() {
-            "AUTO_INCREMENT" | "UNSIGNED" | "TINYINT" | "MEDIUMINT" | "MEDIUMTEXT" | "LONGTEXT"
-            | "TINYTEXT" | "LONGBLOB" | "MEDIUMBLOB" => m.mysql += 1,
+            "UNSIGNED" | "TINYINT" | "MEDIUMINT" | "MEDIUMTEXT" | "LONGTEXT" | "TINYTEXT"
+            | "LONGBLOB" | "MEDIUMBLOB" => {
+                m.mysql += 1;
+                m.type_names += 1;
+            }
+            "AUTO_INCREMENT" => m.mysql += 1,
             "ENGINE" if next(1) == "=" => m.mysql += 1,
             // `ALTER TABLE t MODIFY [COLUMN] c …` / `CHANGE [COLUMN] a b …`.
             "MODIFY" if is_alter(&words, i) => m.mysql += 1,
             // `DROP INDEX name ON table`.
             "DROP" if next(1) == "INDEX" && next(3) == "ON" => m.mysql += 1,
-            "BIGSERIAL" | "SMALLSERIAL" | "JSONB" | "TIMESTAMPTZ" | "BYTEA" | "CONCURRENTLY"
-            | "PLPGSQL" | "ILIKE" => m.postgres += 1,
+            "BIGSERIAL" | "SMALLSERIAL" | "JSONB" | "TIMESTAMPTZ" | "BYTEA" => {
+                m.postgres += 1;
+                m.type_names += 1;
+            }
+            "CONCURRENTLY" | "PLPGSQL" | "ILIKE" => m.postgres += 1,
             "CREATE" if next(1) == "EXTENSION" => m.postgres += 1,
             "AUTOINCREMENT" | "PRAGMA" => m.sqlite += 1,
             "WITHOUT" if next(1) == "ROWID" => m.sqlite += 1,

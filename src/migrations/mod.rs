@@ -297,6 +297,9 @@ pub struct MigrationSet {
     pub convention: Convention,
     pub tool: Tool,
     pub migrations: Vec<Migration>,
+    /// Versions of the folder's migrations written in code (goose's `00042_x.go`): the
+    /// replay cannot know what they change.
+    pub code_versions: Vec<String>,
 }
 
 /// One classified migration file, parsed.
@@ -492,6 +495,7 @@ pub fn build_sets(
             convention,
             tool,
             migrations,
+            code_versions: Vec::new(),
         });
     }
     // Dialect-neutral down files (no dialect in the path) count for every dialect's set.

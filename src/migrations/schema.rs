@@ -449,6 +449,12 @@ impl Schema {
         self.table(table).is_none_or(|t| !t.fully_known())
     }
 
+    /// A migration written in code ran (goose's Go migrations): any table may have changed.
+    pub fn mark_all_uncertain(&mut self) {
+        let names: Vec<String> = self.tables.keys().cloned().collect();
+        self.mark_uncertain(names.iter().map(String::as_str));
+    }
+
     /// Marks the tables named in a statement rollsafe could not read as uncertain.
     pub fn mark_uncertain<'a>(&mut self, names: impl Iterator<Item = &'a str>) {
         self.unreadable_seen = true;

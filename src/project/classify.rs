@@ -26,6 +26,10 @@ pub(super) struct Side {
     pub(super) dockerfiles: HashMap<String, bool>,
     /// Folders holding a `go.mod` or `Cargo.toml`, with the migration tools it depends on.
     pub(super) tool_manifests: Vec<(String, Vec<Tool>)>,
+    /// Folders holding a `go.mod` or `Cargo.toml`, with the databases its drivers reach.
+    pub(super) driver_manifests: Vec<(String, &'static str, Vec<Dialect>)>,
+    /// goose Go migrations: (folder, version).
+    pub(super) code_migrations: Vec<(String, String)>,
     /// A Flyway configuration sets `outOfOrder = true`.
     pub(super) flyway_out_of_order: bool,
     /// The project's Flyway configuration: `mixed`, `executeInTransaction`.
@@ -147,9 +151,18 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 side.charts.insert(dir_of(&f.path).to_string());
             }
             "go.mod" | "Cargo.toml" => {
-                let tools = migrations::convention::tools_in_manifest(name, &text());
+                let text = text();
+                let tools = migrations::convention::tools_in_manifest(name, &text);
                 side.tool_manifests
                     .push((dir_of(&f.path).to_string(), tools));
+                let drivers = migrations::convention::drivers_in_manifest(name, &text);
+                let file = if name == "go.mod" {
+                    "go.mod"
+                } else {
+                    "Cargo.toml"
+                };
+                side.driver_manifests
+                    .push((dir_of(&f.path).to_string(), file, drivers));
             }
             "flyway.conf" | "flyway.toml" => {
                 let t = flyway_settings_text(&text());
@@ -173,6 +186,11 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 } else if t.contains("executeintransaction=true") {
                     side.flyway_script_tx.insert(script, true);
                 }
+            }
+            n if crate::project::discover::is_code_migration(&n.to_ascii_lowercase()) => {
+                let version: String = n.chars().take_while(char::is_ascii_digit).collect();
+                side.code_migrations
+                    .push((dir_of(&f.path).to_string(), version));
             }
             _ if crate::model::compose_vars::is_ci_pipeline(&f.path) => {
                 side.launcher_variables
@@ -389,6 +407,40 @@ pub(super) fn dialect_for(
             *d,
             Some("Prisma's migration_lock.toml names the provider".into()),
         );
+    }
+    // The database drivers the project's go.mod or Cargo.toml requires, when it is one
+    // and the folder's marks do not contradict it (type names such as `JSONB` are marks of
+    // PostgreSQL against MySQL, but SQLite accepts any type name: navidrome).
+    if mcfg.dialect.is_none()
+        && let Some((_, file, drivers)) = side
+            .driver_manifests
+            .iter()
+            .filter(|(_, _, drivers)| !drivers.is_empty())
+            .filter(|(d, _, _)| d.is_empty() || *d == info.set_dir || under(&info.set_dir, d))
+            .max_by_key(|(d, _, _)| d.len())
+        && let [d] = drivers.as_slice()
+    {
+        let marks = side
+            .sql_marks
+            .get(&info.set_dir)
+            .copied()
+            .unwrap_or_default();
+        let agrees = match marks.decide() {
+            None => {
+                marks.postgres + marks.mysql + marks.sqlite == 0
+                    || (*d == Dialect::Sqlite && marks.allows_sqlite())
+            }
+            Some(m) => m == *d || (*d == Dialect::Sqlite && marks.allows_sqlite()),
+        };
+        if agrees {
+            return (
+                *d,
+                Some(format!(
+                    "the project's {file} requires only a {} driver",
+                    d.name()
+                )),
+            );
+        }
     }
     if mcfg.dialect.is_none() {
         if let Some(d) = side.sql_marks.get(&info.set_dir).and_then(|m| m.decide()) {

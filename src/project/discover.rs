@@ -77,6 +77,17 @@ pub fn is_candidate(path: &str) -> bool {
         || name.ends_with(".sh")
         || name == "makefile"
         || name.ends_with(".md")
+        // goose's Go migrations (`00042_backfill.go`): their schema changes are unknown.
+        || is_code_migration(&name)
+}
+
+/// A goose Go migration's file name: `<version>_<name>.go`, not a test.
+pub fn is_code_migration(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".go") else {
+        return false;
+    };
+    let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && stem.as_bytes().get(digits) == Some(&b'_') && !stem.ends_with("_test")
 }
 
 pub struct Filter {
@@ -92,6 +103,7 @@ pub struct Filter {
 pub fn is_migration_input(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     name.ends_with(".sql")
+        || is_code_migration(&name)
         || matches!(
             name.as_str(),
             "sqitch.plan"
@@ -222,5 +234,21 @@ fn read_one(r: String, p: &Path, max_size: u64) -> RawFile {
     match std::fs::read(p) {
         Ok(bytes) => RawFile::read(r, bytes, size),
         Err(e) => cannot(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_candidate, is_code_migration};
+
+    #[test]
+    fn goose_go_migrations_are_read_and_other_go_files_are_not() {
+        assert!(is_code_migration("00042_backfill_users.go"));
+        assert!(is_code_migration("20241026183640_support_new_scanner.go"));
+        assert!(!is_code_migration("00042_backfill_users_test.go"));
+        assert!(!is_code_migration("migrations.go"));
+        assert!(!is_code_migration("v2_helpers.go"));
+        assert!(is_candidate("db/migrations/00042_backfill_users.go"));
+        assert!(!is_candidate("cmd/main.go"));
     }
 }

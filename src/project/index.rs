@@ -74,6 +74,14 @@ pub(super) fn build(
         migration_tool(dir, convention, has_variants, mcfg, &side.tool_manifests)
     };
     p.migration_sets = migrations::build_sets(parsed.migrations, mcfg.dialect(), assume, &tool_of);
+    for set in &mut p.migration_sets {
+        set.code_versions = side
+            .code_migrations
+            .iter()
+            .filter(|(dir, _)| *dir == set.dir)
+            .map(|(_, v)| v.clone())
+            .collect();
+    }
     p.flyway_out_of_order = side.flyway_out_of_order;
     // Walk order must not depend on the parallel load.
     p.manifests

@@ -90,6 +90,8 @@ impl Side {
         self.sqitch_plans == o.sqitch_plans
             && self.diesel_no_tx == o.diesel_no_tx
             && self.prisma_dialect == o.prisma_dialect
+            && self.driver_manifests == o.driver_manifests
+            && self.code_migrations == o.code_migrations
             && self.drizzle == o.drizzle
             && self.charts == o.charts
             && self.flyway == o.flyway
