@@ -672,7 +672,10 @@ mod tests {
             [Dialect::Postgres, Dialect::Mysql]
         );
         let cargo = "[dependencies]\nsqlx = { version = \"0.8\", features = [\"runtime-tokio\", \"postgres\"] }\n";
-        assert_eq!(drivers_in_manifest("Cargo.toml", cargo), [Dialect::Postgres]);
+        assert_eq!(
+            drivers_in_manifest("Cargo.toml", cargo),
+            [Dialect::Postgres]
+        );
         assert!(drivers_in_manifest("go.mod", "module x\n").is_empty());
     }
 

@@ -2,6 +2,7 @@
 //! ordered by version, up parts paired with their down parts, each with the transaction
 //! mode its tool runs it in.
 
+pub mod code;
 pub mod convention;
 pub mod dialect_marks;
 pub mod mysql_inplace;
@@ -297,9 +298,10 @@ pub struct MigrationSet {
     pub convention: Convention,
     pub tool: Tool,
     pub migrations: Vec<Migration>,
-    /// Versions of the folder's migrations written in code (goose's `00042_x.go`): the
-    /// replay cannot know what they change.
-    pub code_versions: Vec<String>,
+    /// Versions of the folder's migrations written in code (goose's `00042_x.go`,
+    /// concourse's `…up.go`), with the tables their SQL strings name (`None`: any table):
+    /// the replay cannot know what they change.
+    pub code_versions: Vec<(String, Option<Vec<String>>)>,
 }
 
 /// One classified migration file, parsed.

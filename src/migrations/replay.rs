@@ -94,20 +94,26 @@ pub fn borrowed<'s>(
 /// `V.mysql.down.sql` beside a neutral `V.up.sql`), the migration of another database's
 /// set holding that neutral up: the database runs it, as it runs any neutral file it has
 /// no own file for. Keyed by version.
-/// Whether a migration written in code (goose's `00042_x.go`) runs after the set's
+/// The migrations written in code (goose's `00042_x.go`) that run after the set's
 /// migration `index - 1` and before migration `index` (or after the last one, for
-/// `index == len`).
-pub fn code_runs_before(set: &MigrationSet, index: usize) -> bool {
+/// `index == len`): after them the replay stops vouching for the tables they name, or for
+/// every table when they name none.
+pub fn apply_code_migrations(schema: &mut Schema, set: &MigrationSet, index: usize) {
     use crate::migrations::version_key;
     let after = index
         .checked_sub(1)
         .and_then(|i| set.migrations.get(i))
         .map(|m| version_key(&m.version));
     let before = set.migrations.get(index).map(|m| version_key(&m.version));
-    set.code_versions.iter().any(|v| {
+    for (v, tables) in &set.code_versions {
         let k = version_key(v);
-        after.as_ref().is_none_or(|a| &k > a) && before.as_ref().is_none_or(|b| &k < b)
-    })
+        if after.as_ref().is_none_or(|a| &k > a) && before.as_ref().is_none_or(|b| &k < b) {
+            match tables {
+                Some(names) => schema.mark_uncertain(names.iter().map(String::as_str)),
+                None => schema.mark_all_uncertain(),
+            }
+        }
+    }
 }
 
 pub fn neutral_ups<'s>(
@@ -152,9 +158,7 @@ pub fn replay(
         while let Some(b) = pending.next_if(|b| crate::migrations::version_key(&b.version) < key) {
             apply_up(&mut schema, b, variant, index);
         }
-        if code_runs_before(set, index) {
-            schema.mark_all_uncertain();
-        }
+        apply_code_migrations(&mut schema, set, index);
         schema.forget();
         match neutral_ups.get(m.version.as_str()) {
             Some(n) if m.up.is_empty() => apply_up(&mut schema, n, variant, index),

@@ -28,8 +28,9 @@ pub(super) struct Side {
     pub(super) tool_manifests: Vec<(String, Vec<Tool>)>,
     /// Folders holding a `go.mod` or `Cargo.toml`, with the databases its drivers reach.
     pub(super) driver_manifests: Vec<(String, &'static str, Vec<Dialect>)>,
-    /// goose Go migrations: (folder, version).
-    pub(super) code_migrations: Vec<(String, String)>,
+    /// Migrations written in Go: (folder, version, the tables their SQL strings name, or
+    /// `None` when they name none).
+    pub(super) code_migrations: Vec<(String, String, Option<Vec<String>>)>,
     /// A Flyway configuration sets `outOfOrder = true`.
     pub(super) flyway_out_of_order: bool,
     /// The project's Flyway configuration: `mixed`, `executeInTransaction`.
@@ -189,8 +190,9 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
             }
             n if crate::project::discover::is_code_migration(&n.to_ascii_lowercase()) => {
                 let version: String = n.chars().take_while(char::is_ascii_digit).collect();
+                let tables = migrations::code::tables_named(&text());
                 side.code_migrations
-                    .push((dir_of(&f.path).to_string(), version));
+                    .push((dir_of(&f.path).to_string(), version, tables));
             }
             _ if crate::model::compose_vars::is_ci_pipeline(&f.path) => {
                 side.launcher_variables

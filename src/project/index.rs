@@ -78,8 +78,8 @@ pub(super) fn build(
         set.code_versions = side
             .code_migrations
             .iter()
-            .filter(|(dir, _)| *dir == set.dir)
-            .map(|(_, v)| v.clone())
+            .filter(|(dir, _, _)| *dir == set.dir)
+            .map(|(_, v, tables)| (v.clone(), tables.clone()))
             .collect();
     }
     p.flyway_out_of_order = side.flyway_out_of_order;

@@ -451,9 +451,7 @@ fn run_set(
                 };
                 crate::migrations::replay::apply_up(&mut schema, b, *variant, made_in);
             }
-            if crate::migrations::replay::code_runs_before(set, index) {
-                schema.mark_all_uncertain();
-            }
+            crate::migrations::replay::apply_code_migrations(&mut schema, set, index);
             let checked = match judge {
                 Judge::All => true,
                 Judge::New => m.is_new,
