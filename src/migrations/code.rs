@@ -23,7 +23,10 @@ pub fn tables_named(text: &str) -> Option<Vec<String>> {
             let mut j = i + 1;
             while j < words.len()
                 && matches!(
-                    words[j].trim_matches(['"', '`']).to_ascii_uppercase().as_str(),
+                    words[j]
+                        .trim_matches(['"', '`'])
+                        .to_ascii_uppercase()
+                        .as_str(),
                     "IF" | "NOT" | "EXISTS" | "ONLY"
                 )
             {
