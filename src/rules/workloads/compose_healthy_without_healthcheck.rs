@@ -25,7 +25,21 @@ struct Defined<'a> {
     extends: bool,
     /// Dockerfile path when the service is built from one.
     dockerfile: Option<String>,
+    /// The image it runs, when it names one.
+    image: Option<String>,
     at: Option<(&'a ComposeFile, &'a Key)>,
+}
+
+/// A Docker official image (`postgres:16`, `library/redis`, `docker.io/library/nginx`):
+/// those deliberately declare no HEALTHCHECK (docker-library/faq, "HEALTHCHECK").
+fn is_official_image(image: &str) -> bool {
+    let name = image.split('@').next().unwrap_or(image);
+    let name = name
+        .strip_prefix("docker.io/")
+        .or_else(|| name.strip_prefix("index.docker.io/"))
+        .unwrap_or(name);
+    let name = name.strip_prefix("library/").unwrap_or(name);
+    !name.contains('/') && !name.contains('$')
 }
 
 fn dockerfile_of(file: &ComposeFile, svc: &Node) -> Option<String> {
@@ -61,6 +75,7 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                         health: Health::Absent,
                         extends: false,
                         dockerfile: None,
+                        image: None,
                         at: None,
                     });
                     match compose::health(svc) {
@@ -70,6 +85,9 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                     d.extends |= svc.get("extends").is_some();
                     if let Some(df) = dockerfile_of(f, svc) {
                         d.dockerfile = Some(df);
+                    }
+                    if let Some(image) = svc.get("image").and_then(|i| i.as_str()) {
+                        d.image = Some(image.to_string());
                     }
                     d.at.get_or_insert((f, k));
                 }
@@ -99,8 +117,15 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                                 // Built from a Dockerfile rollsafe cannot see: it may declare one.
                                 None => continue,
                             },
-                            _ => "has no healthcheck (unless its image declares a HEALTHCHECK)"
-                                .to_string(),
+                            // An image rollsafe cannot see may declare one (mailcow's
+                            // unbound does); a Docker official image never does.
+                            (_, None) => match &d.image {
+                                Some(image) if is_official_image(image) => format!(
+                                    "has no healthcheck (and `{image}`, a Docker official image, declares none)"
+                                ),
+                                Some(_) => continue,
+                                None => "has no healthcheck".to_string(),
+                            },
                         };
                         missing.push((dep, why, cond));
                     }
