@@ -73,6 +73,11 @@ pub fn secret_name(name: &str) -> bool {
         "COOKIE",
         "NAMESPACE",
         "HOSTS",
+        // How a secret is named, not its value (postgres-operator's
+        // `secret_name_template: "{username}.{cluster}.credentials…"`).
+        "TEMPLATE",
+        "FORMAT",
+        "PATTERN",
     ];
     secretish && !tokens.last().is_some_and(|t| about.contains(t))
 }
@@ -284,6 +289,14 @@ pub fn url_parts(value: &str) -> Option<UrlCredentials<'_>> {
 #[cfg(test)]
 mod detection_tests {
     use super::*;
+
+    #[test]
+    fn names_about_a_secret_are_not_secrets() {
+        assert!(secret_name("DB_PASSWORD"));
+        assert!(!secret_name("secret_name_template"));
+        assert!(!secret_name("PASSWORD_FILE"));
+        assert!(!secret_name("TOKEN_FORMAT"));
+    }
 
     #[test]
     fn webhook_urls_are_credentials_by_shape() {

@@ -184,6 +184,16 @@ fn postgres(t: &[Tok]) -> Option<Rejection> {
                 PG_HELP,
             );
         }
+        // `DROP IF EXISTS COLUMN c`: PostgreSQL's grammar is `DROP [COLUMN] [IF EXISTS] c`,
+        // and COLUMN is reserved, so this is a syntax error at `COLUMN` (quickwit's downs).
+        let kw = |j: usize, k: &str| c.get(j).is_some_and(|x| x.is_kw(k));
+        if kw(0, "DROP") && kw(1, "IF") && kw(2, "EXISTS") && kw(3, "COLUMN") {
+            return reject(
+                &c[..4],
+                "PostgreSQL rejects `DROP IF EXISTS COLUMN`: its syntax is `DROP COLUMN IF EXISTS name` (syntax error at or near \"COLUMN\")".into(),
+                "write `DROP COLUMN IF EXISTS <name>`",
+            );
+        }
     }
     None
 }
@@ -401,6 +411,20 @@ mod tests {
         assert!(check("DROP INDEX CONCURRENTLY IF EXISTS a, b", Dialect::Postgres).is_none());
         let r = check("ALTER TABLE t MODIFY name varchar(10)", Dialect::Postgres).unwrap();
         assert!(r.starts_with("MODIFY|"), "{r}");
+        // Verified against PostgreSQL 15: `syntax error at or near "COLUMN"`.
+        let r = check(
+            "ALTER TABLE splits DROP IF EXISTS COLUMN node_id",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        assert!(r.starts_with("DROP IF EXISTS COLUMN|"), "{r}");
+        assert!(
+            check(
+                "ALTER TABLE splits DROP COLUMN IF EXISTS node_id",
+                Dialect::Postgres
+            )
+            .is_none()
+        );
         let r = check(
             "ALTER TABLE t ADD COLUMN a int, ENGINE = InnoDB",
             Dialect::Postgres,
