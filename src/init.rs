@@ -49,6 +49,8 @@ fn convention_name(tool: Tool, convention: Convention) -> Option<&'static str> {
         Tool::Liquibase => "liquibase",
         Tool::Atlas => "atlas",
         Tool::Drizzle => "drizzle",
+        // Detected from go.mod only; not a `convention` value.
+        Tool::Maragu => return None,
         Tool::Unknown => match convention {
             Convention::Plain => "plain",
             _ => return None,

@@ -154,6 +154,40 @@ pub fn may_create(
     kind: &str,
     name: &str,
 ) -> Option<String> {
+    // Every namespace gets these from the cluster: kube-controller-manager's root CA
+    // publisher (Kubernetes 1.20+) and OpenShift's service CA operator.
+    if kind == "ConfigMap" && matches!(name, "kube-root-ca.crt" | "openshift-service-ca.crt") {
+        return Some("the cluster (published into every namespace)".into());
+    }
+    // OpenShift's service CA operator writes a serving certificate into the Secret a
+    // Service's annotation names.
+    if kind == "Secret"
+        && let Some(svc) = ix.instances.iter().find(|i| {
+            i.unit == from.unit
+                && i.namespace == from.namespace
+                && i.kind == "Service"
+                && [
+                    "service.beta.openshift.io/serving-cert-secret-name",
+                    "service.alpha.openshift.io/serving-cert-secret-name",
+                ]
+                .iter()
+                .any(|k| ix.object(manifests, i).annotation(k) == Some(name))
+        })
+    {
+        return Some(format!(
+            "OpenShift's service CA (annotation on Service `{}`)",
+            svc.name
+        ));
+    }
+    // The Operator Lifecycle Manager writes the serving certificate of a Deployment that
+    // backs a webhook or API service into `<deployment>-service-cert` (OLM's
+    // `install/certresources.go`); operator repositories ship such manifests for OLM.
+    if kind == "Secret"
+        && from.kind == "Deployment"
+        && name.strip_suffix("-service-cert") == Some(from.name.as_str())
+    {
+        return Some("OLM (the service certificate of this Deployment)".into());
+    }
     let res = resource(kind);
     if ix
         .patched_rules

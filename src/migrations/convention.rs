@@ -141,6 +141,9 @@ pub enum Tool {
     Liquibase,
     Atlas,
     Drizzle,
+    /// maragu.dev/migrate (formerly github.com/maragudk/migrate): `NAME.up.sql` files, the
+    /// whole name is the version, compared as text.
+    Maragu,
     /// A layout several tools share, with nothing in the repository naming the tool.
     Unknown,
 }
@@ -160,6 +163,7 @@ impl Tool {
             Tool::Liquibase => "Liquibase",
             Tool::Atlas => "Atlas",
             Tool::Drizzle => "drizzle",
+            Tool::Maragu => "maragudk/migrate",
             Tool::Unknown => "the migration tool",
         }
     }
@@ -228,6 +232,7 @@ pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
                 "github.com/ory/x" | "github.com/ory/pop/v6" => add(Tool::Pop),
                 m if m.starts_with("github.com/pressly/goose") => add(Tool::Goose),
                 m if m.starts_with("github.com/amacneil/dbmate") => add(Tool::Dbmate),
+                "github.com/maragudk/migrate" | "maragu.dev/migrate" => add(Tool::Maragu),
                 _ => {}
             }
         }

@@ -377,6 +377,40 @@ fn template_dirs(files: &[MigrationFile]) -> std::collections::BTreeSet<String> 
 }
 
 /// Groups classified files into ordered sets with paired parts.
+/// `<ver>_<name>_up.sql` beside `<ver>_<name>_down.sql`: an up and a down part of one
+/// migration. maragudk/migrate matches `^([\w-]+).up.sql$` with an unescaped dot, so it
+/// runs such files as the parts of migration `<ver>_<name>` (harness' early migrations);
+/// read one by one they would be two single-file migrations, the down one dropping what
+/// the up made. Only a complete pair is read so: a lone `…_down.sql` may be named for
+/// what it does.
+fn pair_underscore_parts(mut files: Vec<MigrationFile>) -> Vec<MigrationFile> {
+    let key = |f: &MigrationFile, suffix: &str| {
+        (f.info.convention == Convention::Plain && f.info.part != FilePart::Repeatable)
+            .then(|| f.info.name.strip_suffix(suffix))
+            .flatten()
+            .map(|base| {
+                (
+                    f.info.set_dir.clone(),
+                    f.info.version.clone(),
+                    base.to_string(),
+                )
+            })
+    };
+    let ups: std::collections::BTreeSet<_> = files.iter().filter_map(|f| key(f, "_up")).collect();
+    let downs: std::collections::BTreeSet<_> =
+        files.iter().filter_map(|f| key(f, "_down")).collect();
+    for f in &mut files {
+        if let Some(k) = key(f, "_up").filter(|k| downs.contains(k)) {
+            f.info.name = k.2;
+            f.info.part = FilePart::Up;
+        } else if let Some(k) = key(f, "_down").filter(|k| ups.contains(k)) {
+            f.info.name = k.2;
+            f.info.part = FilePart::Down;
+        }
+    }
+    files
+}
+
 pub fn build_sets(
     files: Vec<MigrationFile>,
     default_dialect: Dialect,
@@ -393,6 +427,7 @@ pub fn build_sets(
         .map(|f| f.info.set_dir.clone())
         .collect();
     let templates = template_dirs(&files);
+    let files = pair_underscore_parts(files);
     for f in files {
         if f.info.part == FilePart::Verify || templates.contains(&f.info.set_dir) {
             continue;
@@ -483,7 +518,9 @@ pub fn build_sets(
             m.tool = tool;
             // pop and ory's popx run every migration in a transaction (`Migrator.UpTo`,
             // `isolatedTransaction`) unless the file is `.autocommit.` (already AsGiven).
-            if tool == Tool::Pop && assume_in_transaction.is_none() {
+            // maragudk/migrate runs each file in a transaction with its version update
+            // (`Migrator.apply`).
+            if matches!(tool, Tool::Pop | Tool::Maragu) && assume_in_transaction.is_none() {
                 for p in m.up.iter_mut().chain(m.down.iter_mut()) {
                     if p.tx == TxMode::ImplicitIfMultiple {
                         p.tx = TxMode::Wrapped;

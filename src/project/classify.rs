@@ -356,7 +356,10 @@ pub(super) fn migration_tool(
         return by_layout;
     }
     let fits = |t: &Tool| match convention {
-        Convention::UpDownFiles => matches!(t, Tool::GolangMigrate | Tool::Pop | Tool::Sqlx),
+        Convention::UpDownFiles => matches!(
+            t,
+            Tool::GolangMigrate | Tool::Pop | Tool::Sqlx | Tool::Maragu
+        ),
         _ => matches!(t, Tool::Sqlx),
     };
     let nearest = manifests

@@ -49,6 +49,7 @@ fixture!(replay_names, "replay-names");
 fixture!(fresh_set_8, "fresh-set-8");
 fixture!(fresh_set_9, "fresh-set-9");
 fixture!(fresh_set_10, "fresh-set-10");
+fixture!(fresh_set_11, "fresh-set-11");
 fixture!(open_world, "open-world");
 fixture!(probes, "probes");
 fixture!(api_open_schemas, "api-open-schemas");

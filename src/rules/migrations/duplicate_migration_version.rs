@@ -22,10 +22,11 @@ impl Rule for DuplicateMigrationVersion {
             if matches!(
                 set.convention,
                 Convention::Sqitch | Convention::Liquibase | Convention::Prisma
-            ) || set.tool == Tool::Unknown
+            ) || matches!(set.tool, Tool::Unknown | Tool::Maragu)
             {
                 // A layout several tools share, none named: some runners (concourse's,
-                // shiori's) key migrations by file name and accept equal numbers.
+                // shiori's) key migrations by file name and accept equal numbers, as
+                // maragudk/migrate does (the whole name is the version).
                 continue;
             }
             let newest = crate::rules::migrations::walk::newest_index(set)

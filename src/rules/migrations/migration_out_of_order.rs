@@ -77,6 +77,9 @@ fn behaviour(tool: Tool, flyway_out_of_order: bool) -> Option<&'static str> {
         Tool::Drizzle => {
             "drizzle-orm's migrator applies only migrations whose journal time (`when`) is later than the last one the database recorded, so databases already past it skip this migration silently"
         }
+        Tool::Maragu => {
+            "maragudk/migrate records only the name of the last applied migration and runs only files whose name sorts after it, so databases already past it skip this migration silently"
+        }
         Tool::Atlas => {
             "Atlas refuses to apply it to databases past it (\"migration file was added out of order\") unless `--exec-order non-linear`"
         }
