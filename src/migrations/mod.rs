@@ -376,7 +376,6 @@ fn template_dirs(files: &[MigrationFile]) -> std::collections::BTreeSet<String> 
         .collect()
 }
 
-/// Groups classified files into ordered sets with paired parts.
 /// `<ver>_<name>_up.sql` beside `<ver>_<name>_down.sql`: an up and a down part of one
 /// migration. maragudk/migrate matches `^([\w-]+).up.sql$` with an unescaped dot, so it
 /// runs such files as the parts of migration `<ver>_<name>` (harness' early migrations);
@@ -411,6 +410,7 @@ fn pair_underscore_parts(mut files: Vec<MigrationFile>) -> Vec<MigrationFile> {
     files
 }
 
+/// Groups classified files into ordered sets with paired parts.
 pub fn build_sets(
     files: Vec<MigrationFile>,
     default_dialect: Dialect,
