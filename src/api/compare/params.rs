@@ -303,7 +303,22 @@ pub(crate) fn compare<'a>(
             continue;
         }
         let what = format!("{} parameter `{}`", h.location, h.name);
-        let (id, level, text) = if h.location == "path" {
+        // Operations are paired by their path template, so the segment a path parameter
+        // fills was in the previous release's path too: old clients already send it, and
+        // only its declaration is new (an undeclared `{sliderId}` fixed in overseerr's
+        // description).
+        let (id, level, text) = if h.location == "path"
+            && op.name.contains(&format!("{{{}}}", h.name))
+        {
+            (
+                "new-request-path-parameter",
+                Level::Info,
+                format!(
+                    "{what} now declared (the path already had `{{{}}}`: old clients send it)",
+                    h.name
+                ),
+            )
+        } else if h.location == "path" {
             (
                 "new-request-path-parameter",
                 Level::Error,

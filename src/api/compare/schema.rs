@@ -522,6 +522,18 @@ impl<'a> Cmp<'a, '_> {
             self.body(b, h, cx, out, depth, false);
             return;
         }
+        // A `$ref` beside a `type` (OpenAPI 3.0 ignores the sibling; usually an indentation
+        // slip: `items:` left empty and the `$ref` one level too far out, as in overseerr's
+        // `results`), and the release now states that same type: the description was
+        // corrected to what it said beside the reference. Compared as written.
+        let (bs, hs) = (
+            b.get("type").and_then(|t| t.str().map(str::to_string)),
+            h.get("type").and_then(|t| t.str().map(str::to_string)),
+        );
+        if b.get("$ref").is_some() && h.get("$ref").is_none() && bs.is_some() && bs == hs {
+            self.body(b, h, cx, out, depth, false);
+            return;
+        }
         let (Some(bt), Some(ht)) = (self.base.deref(b), self.head.deref(h)) else {
             return;
         };
