@@ -51,6 +51,26 @@ impl Rule for ComposeFileMissing {
                         );
                         return;
                     }
+                    // A dot-env env_file (`.env`, `.db.env`) is the secret-holding kind that
+                    // is git-ignored by convention and written by whoever installs the
+                    // project (firefly-iii's `.db.env` from `database.env`): on every judged
+                    // release pair such findings were the documented install step, never a
+                    // file the release forgot.
+                    let file_name = path.rsplit('/').next().unwrap_or(&path);
+                    if what.starts_with("env_file") && file_name.starts_with('.') {
+                        out.push(
+                            Diagnostic::new(
+                                &META,
+                                src,
+                                span_at(src, node.pos),
+                                format!("{what} `{written}` is not in the repository (`{path}`): a dot-env file, kept out of git as secret-holding files are, which the install step must create before `docker compose up`"),
+                                format!("document how `{path}` is made (a committed `{path}.example`), or list it in `[secrets] uncommitted-files`"),
+                                format!("{what}/{path}"),
+                            )
+                            .with_severity(Severity::Info),
+                        );
+                        return;
+                    }
                     out.push(Diagnostic::new(
                         &META,
                         src,
