@@ -159,6 +159,15 @@ impl Schema {
         if let Some(t) = self.top_type(api_version, kind) {
             self.walk(obj, &Ty::Named(t), String::new(), &mut out);
         }
+        // A SOPS-encrypted file carries its metadata in a top-level `sops:` mapping, which
+        // the decrypting step (Flux's kustomize-controller, ksops, `sops -d`) removes
+        // before anything is applied.
+        if obj
+            .get("sops")
+            .is_some_and(|s| s.get("mac").is_some() || s.get("lastmodified").is_some())
+        {
+            out.retain(|f| !matches!(f, Finding::UnknownField { path, .. } if path == "sops"));
+        }
         out
     }
 
