@@ -8,6 +8,7 @@ use crate::diagnostic::catalogue::T401 as META;
 use crate::k8s::pod::at_path;
 use crate::rules::workloads::{span_at, who};
 use crate::rules::{ProjectCx, Rule, RuleMeta};
+use crate::yaml::{Kind, Node};
 
 pub struct RecreateBehindService;
 
@@ -28,6 +29,19 @@ impl Rule for RecreateBehindService {
                 continue;
             };
             if t.as_str() != Some("Recreate") {
+                continue;
+            }
+            // One replica with a persistent volume claim (a database, an object store):
+            // Recreate is the deliberate choice, since a rolling update would start the new
+            // pod beside the old one on the same volume (T402 recommends exactly this).
+            let replicas = at_path(&obj.node, &["spec", "replicas"]).map(|n| &n.kind);
+            let single = matches!(replicas, None | Some(Kind::Int(0 | 1)));
+            let claims = at_path(&obj.node, &["spec", "template", "spec", "volumes"])
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .any(|v| v.get("persistentVolumeClaim").is_some());
+            if single && claims {
                 continue;
             }
             // A Service that only Prometheus scrapes loses a few scrapes during the
