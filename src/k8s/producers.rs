@@ -155,8 +155,14 @@ pub fn may_create(
     name: &str,
 ) -> Option<String> {
     // Every namespace gets these from the cluster: kube-controller-manager's root CA
-    // publisher (Kubernetes 1.20+) and OpenShift's service CA operator.
-    if kind == "ConfigMap" && matches!(name, "kube-root-ca.crt" | "openshift-service-ca.crt") {
+    // publisher (Kubernetes 1.20+), OpenShift's service CA operator, and istiod's
+    // namespace controller (the mesh's root certificate).
+    if kind == "ConfigMap"
+        && matches!(
+            name,
+            "kube-root-ca.crt" | "openshift-service-ca.crt" | "istio-ca-root-cert"
+        )
+    {
         return Some("the cluster (published into every namespace)".into());
     }
     // OpenShift's service CA operator writes a serving certificate into the Secret a
