@@ -253,8 +253,8 @@ pub fn dedupe_across_units(diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Manifest findings (K, S, T) on files that only quick-start, demo or example units deploy
-/// are information: people try those, nobody releases them (`k8s::examples`).
+/// Manifest findings (K, S, T) on files that only quick-start, demo or sample units deploy
+/// are information: people try those, nobody releases them (not `example` folders: some projects install from them) (`k8s::examples`).
 fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
     let examples = head.k8s.example_only_files();
     if examples.is_empty() {
@@ -267,7 +267,7 @@ fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
         if let Some(unit) = examples.get(d.location.path.as_str()) {
             d.severity = diagnostic::Severity::Info;
             d.message.push_str(&format!(
-                " (information: only `{unit}`, a quick-start or example, deploys this file)"
+                " (information: only `{unit}`, a quick-start or demo, deploys this file)"
             ));
         }
     }

@@ -155,7 +155,7 @@ pub struct WorkloadsConfig {
     pub min_startup_seconds: u32,
     /// K402: image tags that float (`latest` is always one).
     pub floating_tags: Vec<String>,
-    /// Findings on manifests only quick-start, demo or example units deploy are
+    /// Findings on manifests only quick-start, demo or sample units deploy are
     /// information (`k8s::examples`).
     pub demote_examples: bool,
 }

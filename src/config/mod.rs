@@ -455,8 +455,8 @@ deploy = "rolling"
 min-startup-seconds = 15
 # K402: tags that move like `latest` does (e.g. "stable", "main").
 floating-tags = []
-# Findings on manifests that only quick-start, demo, example or sample units (a folder or
-# file so named, e2e, testdata) deploy are information.
+# Findings on manifests that only quick-start, demo or sample units (a folder or file so
+# named, e2e, testdata) deploy are information.
 demote-examples = true
 
 [secrets]

@@ -1,5 +1,5 @@
-//! Quick-start and example units: manifests a project publishes so that people can try it
-//! (`manifests/quick-start/`, `examples/`, `demo/`), not what its users run in production.
+//! Quick-start and demo units: manifests a project publishes so that people can try it
+//! (`manifests/quick-start/`, `demo/`, `samples/`), not what its users run in production.
 //! Their findings are information: on real release pairs every warning in such units was
 //! judged not worth acting on (argo-workflows' quick-start Secrets and telemetry demo).
 
@@ -8,22 +8,17 @@ use std::collections::HashMap;
 use super::Index;
 
 /// Whether a unit identity (`kustomize:<dir>`, `bundle:<file>`, `dir:<folder>`) names a
-/// quick-start, demo, example or sample folder or file, or end-to-end test data.
+/// quick-start, demo or sample folder or file, or end-to-end test data.
 pub fn is_example_unit(unit: &str) -> bool {
     let path = unit.split_once(':').map_or(unit, |(_, p)| p);
     path.split('/').any(|segment| {
         let s = segment.to_ascii_lowercase();
         let stem = s.split('.').next().unwrap_or("");
-        [
-            "quick-start",
-            "quickstart",
-            "quick_start",
-            "demo",
-            "example",
-            "sample",
-        ]
-        .iter()
-        .any(|p| stem.starts_with(p))
+        // Not `example`: projects such as kubeflow (`kustomize build example`) and rook
+        // (`deploy/examples/operator.yaml`) install from their examples folder.
+        ["quick-start", "quickstart", "quick_start", "demo", "sample"]
+            .iter()
+            .any(|p| stem.starts_with(p))
             || matches!(stem, "e2e" | "testdata")
     })
 }
@@ -59,7 +54,9 @@ mod tests {
         assert!(is_example_unit(
             "bundle:manifests/quick-start-postgres.yaml"
         ));
-        assert!(is_example_unit("dir:examples/guestbook"));
+        assert!(!is_example_unit("dir:examples/guestbook"));
+        assert!(!is_example_unit("kustomize:example"));
+        assert!(is_example_unit("dir:config/samples"));
         assert!(is_example_unit("dir:test/e2e"));
         assert!(!is_example_unit("kustomize:overlays/dev"));
         assert!(!is_example_unit("kustomize:deploy/production"));
