@@ -254,7 +254,8 @@ pub fn dedupe_across_units(diags: &mut Vec<Diagnostic>) {
 }
 
 /// Manifest findings (K, S, T) on files that only quick-start, demo or sample units deploy
-/// are information: people try those, nobody releases them (not `example` folders: some projects install from them) (`k8s::examples`).
+/// are information: people try those, nobody releases them (`k8s::examples`; `example`
+/// folders are not among them, as some projects install from them).
 fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
     let examples = head.k8s.example_only_files();
     if examples.is_empty() {

@@ -437,24 +437,20 @@ impl Index {
         // `kubectl apply -k` builds only what is listed, and `kubectl apply -f` on the
         // folder fails on the kustomization itself. Such files are optional fragments
         // (kubebuilder's commented-out `manager_auth_proxy_patch.yaml`), not objects.
-        // So is one in a folder whose other files kustomizations use (a `patches/` folder
-        // one of whose patches a kustomization lists): kubeflow's unlisted
-        // `patches/add_service_account.yaml`.
+        // So is one in a folder of patches (a kustomization lists another file of the
+        // folder as a patch): kubeflow's unlisted `patches/add_service_account.yaml`. A
+        // folder of listed resources is not one: its other files may be applied apart.
         let dir_of = |f: usize| {
             let path = manifests[f].source.path.as_str();
             path.rsplit_once('/').map(|x| x.0).unwrap_or("").to_string()
         };
-        let used_dirs: HashSet<String> = included
-            .iter()
-            .copied()
-            .chain(ix.patch_objects.iter().map(|(f, _)| *f))
-            .map(dir_of)
-            .collect();
+        let patch_dirs: HashSet<String> =
+            ix.patch_objects.iter().map(|(f, _)| dir_of(*f)).collect();
         let plain: Vec<usize> = (0..manifests.len())
             .filter(|f| !included.contains(f))
             .filter(|&f| {
                 let dir = dir_of(f);
-                !k_of.contains_key(dir.as_str()) && !used_dirs.contains(&dir)
+                !k_of.contains_key(dir.as_str()) && !patch_dirs.contains(&dir)
             })
             .collect();
         for (f, unit) in plain_units(manifests, &plain, &ix.patch_objects, &mut ix.units) {

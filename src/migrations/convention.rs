@@ -208,42 +208,98 @@ impl Tool {
     }
 }
 
-/// Migration tools named as dependencies in a `go.mod` or `Cargo.toml`.
-pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
+/// One dependency a `go.mod` or `Cargo.toml` declares: the Go module path or crate name,
+/// the text declaring it (for Cargo's `features = [...]`), and whether go.mod marks it
+/// `// indirect`.
+struct Dependency<'a> {
+    name: &'a str,
+    declaration: &'a str,
+    indirect: bool,
+}
+
+/// The dependencies of a manifest, read once for both [`tools_in_manifest`] and
+/// [`drivers_in_manifest`]. In a `Cargo.toml` only the dependency tables count
+/// (`[dependencies]`, `[dev-dependencies]`, `[workspace.dependencies]`,
+/// `[target.….dependencies]`, and `[dependencies.NAME]` tables), not `[features]`.
+fn dependencies<'a>(file_name: &str, text: &'a str) -> Vec<Dependency<'a>> {
     let mut out = Vec::new();
-    let mut add = |t| {
-        if !out.contains(&t) {
-            out.push(t)
-        }
-    };
     if file_name == "go.mod" {
         for line in text.lines() {
-            let module = line
+            let name = line
                 .trim()
                 .trim_start_matches("require")
                 .trim_start_matches(['(', ' '])
                 .split_whitespace()
                 .next()
                 .unwrap_or("");
-            match module {
-                m if m.starts_with("github.com/golang-migrate/migrate") => add(Tool::GolangMigrate),
-                m if m.starts_with("github.com/gobuffalo/pop") => add(Tool::Pop),
-                // popx (ory/x) runs pop-style migration folders.
-                "github.com/ory/x" | "github.com/ory/pop/v6" => add(Tool::Pop),
-                m if m.starts_with("github.com/pressly/goose") => add(Tool::Goose),
-                m if m.starts_with("github.com/amacneil/dbmate") => add(Tool::Dbmate),
-                "github.com/maragudk/migrate" | "maragu.dev/migrate" => add(Tool::Maragu),
-                _ => {}
+            if !name.is_empty() {
+                out.push(Dependency {
+                    name,
+                    declaration: line,
+                    indirect: line.contains("// indirect"),
+                });
             }
         }
     } else if file_name.eq_ignore_ascii_case("cargo.toml") {
+        let mut in_table = false;
         for line in text.lines() {
-            let key = line.trim().split(['=', '.', ' ']).next().unwrap_or("");
-            match key {
-                "sqlx" => add(Tool::Sqlx),
-                "diesel" | "diesel_migrations" => add(Tool::Diesel),
-                _ => {}
+            let line = line.trim();
+            if let Some(header) = line.strip_prefix('[') {
+                let header = header.trim_end_matches(']');
+                // `[dependencies.sqlx]`: the table is that one dependency.
+                if let Some((_, name)) = header.split_once("dependencies.") {
+                    out.push(Dependency {
+                        name,
+                        declaration: line,
+                        indirect: false,
+                    });
+                    in_table = false;
+                } else {
+                    in_table = header.ends_with("dependencies");
+                }
+                continue;
             }
+            if let Some(last) = out.last_mut()
+                && !in_table
+                && last.declaration.starts_with('[')
+                && line.starts_with("features")
+            {
+                last.declaration = line;
+                continue;
+            }
+            if in_table {
+                let name = line.split(['=', '.', ' ']).next().unwrap_or("");
+                if !name.is_empty() && !name.starts_with('#') {
+                    out.push(Dependency {
+                        name,
+                        declaration: line,
+                        indirect: false,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Migration tools named as dependencies in a `go.mod` or `Cargo.toml`.
+pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
+    let mut out = Vec::new();
+    for dep in dependencies(file_name, text) {
+        let tool = match dep.name {
+            m if m.starts_with("github.com/golang-migrate/migrate") => Tool::GolangMigrate,
+            m if m.starts_with("github.com/gobuffalo/pop") => Tool::Pop,
+            // popx (ory/x) runs pop-style migration folders.
+            "github.com/ory/x" | "github.com/ory/pop/v6" => Tool::Pop,
+            m if m.starts_with("github.com/pressly/goose") => Tool::Goose,
+            m if m.starts_with("github.com/amacneil/dbmate") => Tool::Dbmate,
+            "github.com/maragudk/migrate" | "maragu.dev/migrate" => Tool::Maragu,
+            "sqlx" => Tool::Sqlx,
+            "diesel" | "diesel_migrations" => Tool::Diesel,
+            _ => continue,
+        };
+        if !out.contains(&tool) {
+            out.push(tool);
         }
     }
     out
@@ -254,57 +310,56 @@ pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
 /// feature, …). Indirect Go requirements are not counted.
 pub fn drivers_in_manifest(file_name: &str, text: &str) -> Vec<Dialect> {
     let mut out = Vec::new();
-    let mut add = |d| {
-        if !out.contains(&d) {
-            out.push(d)
-        }
-    };
-    if file_name == "go.mod" {
-        for line in text.lines().filter(|l| !l.contains("// indirect")) {
-            let module = line
-                .trim()
-                .trim_start_matches("require")
-                .trim_start_matches(['(', ' '])
-                .split_whitespace()
-                .next()
-                .unwrap_or("");
-            match module {
-                "github.com/mattn/go-sqlite3"
-                | "modernc.org/sqlite"
-                | "github.com/glebarez/go-sqlite"
-                | "github.com/glebarez/sqlite"
-                | "github.com/ncruces/go-sqlite3"
-                | "zombiezen.com/go/sqlite"
-                | "gorm.io/driver/sqlite" => add(Dialect::Sqlite),
-                "github.com/lib/pq" | "gorm.io/driver/postgres" => add(Dialect::Postgres),
-                m if m.starts_with("github.com/jackc/pgx") => add(Dialect::Postgres),
-                "github.com/go-sql-driver/mysql" | "gorm.io/driver/mysql" => add(Dialect::Mysql),
-                _ => {}
+    for dep in dependencies(file_name, text)
+        .into_iter()
+        .filter(|d| !d.indirect)
+    {
+        let found: &[Dialect] = match dep.name {
+            "github.com/mattn/go-sqlite3"
+            | "modernc.org/sqlite"
+            | "github.com/glebarez/go-sqlite"
+            | "github.com/glebarez/sqlite"
+            | "github.com/ncruces/go-sqlite3"
+            | "zombiezen.com/go/sqlite"
+            | "gorm.io/driver/sqlite"
+            | "rusqlite"
+            | "libsqlite3-sys" => &[Dialect::Sqlite],
+            "github.com/lib/pq" | "gorm.io/driver/postgres" | "tokio-postgres" | "postgres" => {
+                &[Dialect::Postgres]
             }
-        }
-    } else if file_name.eq_ignore_ascii_case("cargo.toml") {
-        for line in text.lines() {
-            let line = line.trim();
-            let key = line.split(['=', '.', ' ']).next().unwrap_or("");
-            match key {
-                "rusqlite" | "libsqlite3-sys" => add(Dialect::Sqlite),
-                "tokio-postgres" | "postgres" => add(Dialect::Postgres),
-                "mysql" | "mysql_async" => add(Dialect::Mysql),
-                "sqlx" | "diesel" | "sea-orm" => {
-                    for (feature, d) in [
-                        ("\"sqlite\"", Dialect::Sqlite),
-                        ("\"postgres\"", Dialect::Postgres),
-                        ("\"mysql\"", Dialect::Mysql),
-                        ("\"sqlx-sqlite\"", Dialect::Sqlite),
-                        ("\"sqlx-postgres\"", Dialect::Postgres),
-                        ("\"sqlx-mysql\"", Dialect::Mysql),
-                    ] {
-                        if line.contains(feature) {
-                            add(d);
-                        }
+            m if m.starts_with("github.com/jackc/pgx") => &[Dialect::Postgres],
+            "github.com/go-sql-driver/mysql" | "gorm.io/driver/mysql" | "mysql" | "mysql_async" => {
+                &[Dialect::Mysql]
+            }
+            // Drivers chosen by features: `sqlx = { features = ["postgres"] }`.
+            "sqlx" | "diesel" | "sea-orm" => {
+                let f = |names: &[&str]| {
+                    names
+                        .iter()
+                        .any(|n| dep.declaration.contains(&format!("\"{n}\"")))
+                };
+                let mut by_feature = Vec::new();
+                if f(&["sqlite", "sqlx-sqlite"]) {
+                    by_feature.push(Dialect::Sqlite);
+                }
+                if f(&["postgres", "sqlx-postgres"]) {
+                    by_feature.push(Dialect::Postgres);
+                }
+                if f(&["mysql", "sqlx-mysql"]) {
+                    by_feature.push(Dialect::Mysql);
+                }
+                for d in by_feature {
+                    if !out.contains(&d) {
+                        out.push(d);
                     }
                 }
-                _ => {}
+                continue;
+            }
+            _ => continue,
+        };
+        for d in found {
+            if !out.contains(d) {
+                out.push(*d);
             }
         }
     }
@@ -682,6 +737,10 @@ mod tests {
             [Dialect::Postgres]
         );
         assert!(drivers_in_manifest("go.mod", "module x\n").is_empty());
+        // `[features]` names are not dependencies; `[dependencies.sqlx]` tables are.
+        let cargo = "[features]\npostgres = [\"sqlx/postgres\"]\nmysql = []\n\n[dependencies.sqlx]\nversion = \"0.8\"\nfeatures = [\"sqlite\"]\n";
+        assert_eq!(drivers_in_manifest("Cargo.toml", cargo), [Dialect::Sqlite]);
+        assert_eq!(tools_in_manifest("Cargo.toml", cargo), [Tool::Sqlx]);
     }
 
     use super::*;

@@ -35,50 +35,47 @@ impl Rule for ComposeFileMissing {
                     {
                         return;
                     }
-                    // A committed template beside it (`.env.example`) means the file is
-                    // made at install time, by the documented copy step.
-                    if let Some(t) = template_of(&path, |p| cx.head.has_file(p)) {
-                        out.push(
-                            Diagnostic::new(
-                                &META,
-                                src,
-                                span_at(src, node.pos),
-                                format!("{what} `{written}` is not in the repository (`{path}`); it is made from the committed template `{t}` at install time, and `docker compose up` stops until it exists"),
-                                format!("keep `{t}` listing every variable the services need, or list `{path}` in `[secrets] uncommitted-files`"),
-                                format!("{what}/{path}"),
-                            )
-                            .with_severity(Severity::Info),
-                        );
-                        return;
-                    }
-                    // A dot-env env_file (`.env`, `.db.env`) is the secret-holding kind that
-                    // is git-ignored by convention and written by whoever installs the
-                    // project (firefly-iii's `.db.env` from `database.env`): on every judged
-                    // release pair such findings were the documented install step, never a
-                    // file the release forgot.
                     let file_name = path.rsplit('/').next().unwrap_or(&path);
-                    if what.starts_with("env_file") && file_name.starts_with('.') {
-                        out.push(
-                            Diagnostic::new(
-                                &META,
-                                src,
-                                span_at(src, node.pos),
-                                format!("{what} `{written}` is not in the repository (`{path}`): a dot-env file, kept out of git as secret-holding files are, which the install step must create before `docker compose up`"),
-                                format!("document how `{path}` is made (a committed `{path}.example`), or list it in `[secrets] uncommitted-files`"),
-                                format!("{what}/{path}"),
+                    let (message, remedy, severity) =
+                        // A committed template beside it (`.env.example`) means the file is
+                        // made at install time, by the documented copy step.
+                        if let Some(t) = template_of(&path, |p| cx.head.has_file(p)) {
+                            (
+                                format!("; it is made from the committed template `{t}` at install time, and `docker compose up` stops until it exists"),
+                                format!("keep `{t}` listing every variable the services need, or list `{path}` in `[secrets] uncommitted-files`"),
+                                Severity::Info,
                             )
-                            .with_severity(Severity::Info),
-                        );
-                        return;
-                    }
-                    out.push(Diagnostic::new(
-                        &META,
-                        src,
-                        span_at(src, node.pos),
-                        format!("{what} `{written}` is not in the repository (`{path}`): `docker compose up` stops before starting anything"),
-                        format!("commit the file, mark the env_file `required: false`, or — if it is deliberately kept out of git — list `{path}` in `[secrets] uncommitted-files`"),
-                        format!("{what}/{path}"),
-                    ));
+                        // A dot-env env_file (`.env`, `.db.env`) is the secret-holding kind,
+                        // git-ignored by convention and written by whoever installs the
+                        // project (firefly-iii's `.db.env` from `database.env`): on every
+                        // judged release pair such findings were the documented install
+                        // step, never a file the release forgot.
+                        } else if what.starts_with("env_file") && file_name.starts_with('.') {
+                            (
+                                ": a dot-env file, kept out of git as secret-holding files are, which the install step must create before `docker compose up`".to_string(),
+                                format!("document how `{path}` is made (a committed `{path}.example`), or list it in `[secrets] uncommitted-files`"),
+                                Severity::Info,
+                            )
+                        } else {
+                            (
+                                ": `docker compose up` stops before starting anything".to_string(),
+                                format!("commit the file, mark the env_file `required: false`, or — if it is deliberately kept out of git — list `{path}` in `[secrets] uncommitted-files`"),
+                                Severity::Error,
+                            )
+                        };
+                    out.push(
+                        Diagnostic::new(
+                            &META,
+                            src,
+                            span_at(src, node.pos),
+                            format!(
+                                "{what} `{written}` is not in the repository (`{path}`){message}"
+                            ),
+                            remedy,
+                            format!("{what}/{path}"),
+                        )
+                        .with_severity(severity),
+                    );
                 };
                 for (name, svc) in compose::services(&f.doc) {
                     for (p, required, node) in compose::env_files(svc) {
