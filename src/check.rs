@@ -1,7 +1,7 @@
 //! The `check` pipeline: load head (and base), run the rules, then suppress, filter and
 //! fingerprint the findings. Everything the CLI, tests and the language server need.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::baseline;
@@ -509,6 +509,7 @@ pub fn base_findings(
         config,
         check_all: true,
         no_inline_ignores: opts.no_inline_ignores,
+        base_run: true,
     };
     run_rules(&bcx, rules)
 }
@@ -533,6 +534,7 @@ pub fn judge(
         config,
         check_all: all,
         no_inline_ignores: opts.no_inline_ignores,
+        base_run: false,
     };
     let mut diags = run_rules(&cx, rules);
     // Only what is new relative to the base, unless --all.
@@ -550,13 +552,47 @@ pub fn judge(
         let was_absent = |d: &Diagnostic| {
             ABSENCE.contains(&d.code) && old_absent.contains(&(d.code, d.message.as_str()))
         };
+        let head_prints: BTreeSet<String> = diags.iter().map(|d| d.fingerprint.clone()).collect();
         diags.retain(|d| !(old.contains(d.fingerprint.as_str()) || was_absent(d)));
+        drop_moved_findings(&mut diags, before, &head_prints);
     }
     if config.workloads.demote_examples {
         demote_example_units(&mut diags, head);
     }
     dedupe_across_units(&mut diags);
     postprocess(diags, head, config, opts, root, cwd, rules)
+}
+
+/// Drops manifest findings (K, S, T) the base already had in another file: their
+/// message names the object, container and value, not the file, so a folder renamed
+/// between releases (kubeflow's `apps/` → `applications/`) changes every fingerprint but
+/// no finding. Counted, so a second copy of a finding the release adds is still reported.
+fn drop_moved_findings(
+    diags: &mut Vec<Diagnostic>,
+    before: &[Diagnostic],
+    head_prints: &BTreeSet<String>,
+) {
+    let by_object = |d: &Diagnostic| matches!(d.code.as_bytes().first(), Some(b'K' | b'S' | b'T'));
+    // Base findings that kept their fingerprint were matched already.
+    let mut left: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    for d in before
+        .iter()
+        .filter(|d| by_object(d) && !head_prints.contains(&d.fingerprint))
+    {
+        *left.entry((d.code, d.message.clone())).or_default() += 1;
+    }
+    diags.retain(|d| {
+        if !by_object(d) {
+            return true;
+        }
+        match left.get_mut(&(d.code, d.message.clone())) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        }
+    });
 }
 
 /// Inline suppressions, severity overrides, per-path ignores, PATHS filtering and secret

@@ -98,6 +98,7 @@ pub fn diff(opts: &DiffOptions) -> Result<Outcome, Failure> {
         config: &config,
         check_all: true,
         no_inline_ignores: false,
+        base_run: false,
     };
     let diagnostics = run_rules(&cx, &selected);
     // Suppressions in the new file and `[rules]` settings apply as in `check`.

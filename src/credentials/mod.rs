@@ -223,6 +223,11 @@ pub fn classify(name: &str, value: &str) -> Option<Verdict> {
     }
     let v = value.trim().trim_matches(['"', '\'']);
     if secret_name(name) && !placeholder(v) && v.chars().count() >= 4 {
+        // A whole document under a secret-like name (kserve's `credentials:` JSON that
+        // names the Secrets to read) is a secret only for the credentials inside it.
+        if v.trim().lines().count() > 1 && text::credential_ranges(v).is_empty() {
+            return None;
+        }
         return Some(Verdict::ByName {
             readable: readable_default(v),
         });

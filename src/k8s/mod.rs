@@ -181,6 +181,21 @@ impl Index {
         &manifests[i.file].objects[i.obj]
     }
 
+    /// An annotation as the build produces it: from the last strategic-merge patch that
+    /// sets it (an OpenShift overlay's serving-cert annotation), else from the object.
+    pub fn annotation<'a>(
+        &self,
+        manifests: &'a [ManifestFile],
+        i: &Instance,
+        key: &str,
+    ) -> Option<&'a str> {
+        i.patches
+            .iter()
+            .rev()
+            .find_map(|&(f, o)| manifests[f].objects[o].annotation(key))
+            .or_else(|| self.object(manifests, i).annotation(key))
+    }
+
     /// `spec.<key>` as the build produces it: from the last strategic-merge patch that
     /// sets it (an overlay's or component's `replicas: 2`), else from the object.
     pub fn spec_field<'a>(
@@ -625,7 +640,17 @@ impl Walk<'_> {
         }
         self.stack.push(k);
         for g in kz.generated(k, self.read) {
-            let namespace = t.namespace.clone().unwrap_or_else(|| "default".into());
+            // The build's namespace wins over a generator's own `namespace:`.
+            let namespace = t
+                .namespace
+                .clone()
+                .or_else(|| {
+                    g.node
+                        .get("namespace")
+                        .and_then(crate::yaml::Node::as_str)
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| "default".into());
             self.generated.push(GeneratedObject {
                 scope: self.scope,
                 unit: self.unit,

@@ -177,7 +177,7 @@ pub fn may_create(
                     "service.alpha.openshift.io/serving-cert-secret-name",
                 ]
                 .iter()
-                .any(|k| ix.object(manifests, i).annotation(k) == Some(name))
+                .any(|k| ix.annotation(manifests, i, k) == Some(name))
         })
     {
         return Some(format!(

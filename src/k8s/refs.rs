@@ -200,6 +200,72 @@ impl Collect<'_> {
         }
     }
 
+    /// Applies a strategic-merge patch of the pod spec, as kustomize does: env and
+    /// volumes merge by name (a patch entry replaces the one of the same name; `$patch:
+    /// delete` removes it; a `$patch: replace` item replaces the whole list), `envFrom`
+    /// has no merge key and is replaced whole, `serviceAccountName` is a scalar.
+    fn patch_pod_spec(&mut self, src: &Arc<SourceFile>, spec: &Node) {
+        let mut patch = Collect {
+            inst: self.inst,
+            api_version: self.api_version,
+            kind: self.kind,
+            src,
+            out: Vec::new(),
+        };
+        patch.pod_spec(spec);
+        // `what` of the references a patch entry replaces or removes.
+        let mut gone: Vec<String> = Vec::new();
+        let mut replaced_lists: Vec<String> = Vec::new();
+        let directive = |n: &Node| n.get("$patch").and_then(Node::as_str).map(str::to_string);
+        for list in ["containers", "initContainers", "ephemeralContainers"] {
+            for c in spec.get(list).map(Node::items).unwrap_or(&[]) {
+                let cname = c.get("name").and_then(Node::as_str).unwrap_or("?");
+                for e in c.get("env").map(Node::items).unwrap_or(&[]) {
+                    match (
+                        directive(e).as_deref(),
+                        e.get("name").and_then(Node::as_str),
+                    ) {
+                        (Some("replace"), _) => {
+                            replaced_lists.push(format!("of container `{cname}`"));
+                        }
+                        (_, Some(var)) => gone.push(format!("env `{var}` of container `{cname}`")),
+                        _ => {}
+                    }
+                }
+                if c.get("envFrom").is_some() {
+                    gone.push(format!("envFrom of container `{cname}`"));
+                }
+            }
+        }
+        for v in spec.get("volumes").map(Node::items).unwrap_or(&[]) {
+            match (
+                directive(v).as_deref(),
+                v.get("name").and_then(Node::as_str),
+            ) {
+                (Some("replace"), _) => replaced_lists.push("volume `".into()),
+                (_, Some(name)) => gone.push(format!("volume `{name}`")),
+                _ => {}
+            }
+        }
+        let sa = spec
+            .get("serviceAccountName")
+            .or(spec.get("serviceAccount"));
+        if sa.is_some() {
+            gone.push("serviceAccountName".into());
+        }
+        self.out.retain(|r| {
+            let env_list = |suffix: &str| {
+                if suffix.starts_with("volume") {
+                    r.what.starts_with(suffix)
+                } else {
+                    r.what.starts_with("env `") && r.what.ends_with(suffix)
+                }
+            };
+            !gone.contains(&r.what) && !replaced_lists.iter().any(|s| env_list(s))
+        });
+        self.out.extend(patch.out);
+    }
+
     fn volume(
         &mut self,
         kind: &'static str,
@@ -240,6 +306,17 @@ pub fn references(ix: &Index, manifests: &[ManifestFile]) -> Vec<Reference> {
             };
             if let Some(spec) = template.and_then(|t| t.get("spec")) {
                 c.pod_spec(spec);
+            }
+            for &(pf, po) in &inst.patches {
+                let patch = &manifests[pf].objects[po].node;
+                let spec = if path.is_empty() {
+                    patch.get("spec")
+                } else {
+                    at_path(patch, path).and_then(|t| t.get("spec"))
+                };
+                if let Some(spec) = spec {
+                    c.patch_pod_spec(&ix.files[pf], spec);
+                }
             }
         }
         let pod_refs = c.out.len();

@@ -11,4 +11,15 @@ pub struct ProjectCx<'a> {
     pub config: &'a Config,
     pub check_all: bool,
     pub no_inline_ignores: bool,
+    /// The rules run on the base release to learn what it already had: word findings as
+    /// a run with a base would, so the head's can be matched against them.
+    pub base_run: bool,
+}
+
+impl ProjectCx<'_> {
+    /// Whether findings are judged against a previous release (a head run with a base, or
+    /// the base run that learns what that release already had).
+    pub fn release_compared(&self) -> bool {
+        self.base.is_some() || self.base_run
+    }
 }

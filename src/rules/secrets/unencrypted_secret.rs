@@ -37,9 +37,11 @@ impl Rule for UnencryptedSecret {
                 let real: Vec<&str> = map
                     .entries()
                     .iter()
-                    .filter(|(_, v)| {
-                        v.as_str()
-                            .is_some_and(|s| !placeholder(s) && !decodes_to_placeholder(s, field))
+                    .filter(|(k, v)| {
+                        !names_a_setting(&k.text)
+                            && v.as_str().is_some_and(|s| {
+                                !placeholder(s) && !decodes_to_placeholder(s, field)
+                            })
                     })
                     .map(|(k, _)| k.text.as_str())
                     .collect();
@@ -86,6 +88,36 @@ impl Rule for UnencryptedSecret {
             }
         }
     }
+}
+
+/// A key whose name says it holds where to connect and as whom, not a credential
+/// (`username`, `POSTGRES_USER`, `DB_HOST`, `POSTGRES_DB`): committed in plain text, it
+/// exposes nothing (kubeflow's `mysql-secret` holds `username: root` and an empty
+/// password).
+fn names_a_setting(key: &str) -> bool {
+    if crate::credentials::secret_name(key) {
+        return false;
+    }
+    let upper = key.to_ascii_uppercase();
+    let last = upper
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .find(|t| !t.is_empty())
+        .unwrap_or("");
+    matches!(
+        last,
+        "USER"
+            | "USERNAME"
+            | "HOST"
+            | "HOSTNAME"
+            | "PORT"
+            | "DB"
+            | "DATABASE"
+            | "DBNAME"
+            | "SCHEMA"
+            | "REGION"
+            | "BUCKET"
+            | "ENDPOINT"
+    )
 }
 
 /// A multi-line value (a configuration file mounted from the Secret) in which the

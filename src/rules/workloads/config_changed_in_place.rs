@@ -127,6 +127,47 @@ fn pod_volumes<'m>(ix: &Index, manifests: &'m [ManifestFile], inst: usize) -> &'
         .unwrap_or(&[])
 }
 
+/// The pod template of an instance, as written.
+fn template<'m>(ix: &Index, manifests: &'m [ManifestFile], inst: usize) -> Option<&'m Node> {
+    let i = &ix.instances[inst];
+    let obj = ix.object(manifests, i);
+    let path = template_path(&obj.api_version.value, &i.kind)?;
+    if path.is_empty() {
+        Some(&obj.node)
+    } else {
+        at_path(&obj.node, path)
+    }
+}
+
+/// Whether the release changes the workload's pod template too (its text, or an image the
+/// build sets): then its pods are replaced and start with the new values, and only a
+/// rollback of it mixes old code with new configuration.
+fn template_changes(cx: &ProjectCx, base: &crate::project::Project, w: usize) -> bool {
+    let (ix, bix) = (&cx.head.k8s, &base.k8s);
+    let inst = &ix.instances[w];
+    let Some(bw) = bix.counterpart(ix, inst) else {
+        return true;
+    };
+    let (now, was) = (
+        template(ix, &cx.head.manifests, w),
+        template(bix, &base.manifests, bw),
+    );
+    if !matches!((now, was), (Some(a), Some(b)) if a.same_value(b)) {
+        return true;
+    }
+    let images = |ix: &Index, i: usize| -> Vec<String> {
+        let inst = &ix.instances[i];
+        ix.pods
+            .iter()
+            .filter(|p| p.inst == i)
+            .flat_map(|p| &p.containers)
+            .filter_map(|c| c.image.as_ref().and_then(|n| n.value.as_str()))
+            .map(|raw| inst.transform.image(raw))
+            .collect()
+    };
+    images(ix, w) != images(bix, bw)
+}
+
 impl Rule for ConfigChangedInPlace {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -183,6 +224,17 @@ impl Rule for ConfigChangedInPlace {
                         "{} is immutable, but this release changes {} in place: the API server rejects the update",
                         who(inst),
                         names.join(", ")
+                    ),
+                )
+            } else if template_changes(cx, base, w) {
+                (
+                    Severity::Info,
+                    format!(
+                        "{} changes {} in place, and {} reads it through {how}: the release replaces its pods too, so they start with the new values, but rolling {} back does not restore the old ones",
+                        who(inst),
+                        names.join(", "),
+                        who(workload),
+                        workload.name
                     ),
                 )
             } else {

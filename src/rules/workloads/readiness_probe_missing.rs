@@ -76,7 +76,7 @@ impl Rule for ReadinessProbeMissing {
                 // Without a base nothing says the release adds it: a standing property of
                 // the manifests that earlier rollouts lived with (judged on real release
                 // pairs: 25 of 30 such warnings were not worth acting on).
-                let (severity, standing) = if cx.base.is_some() {
+                let (severity, standing) = if cx.release_compared() {
                     (Severity::Warning, "")
                 } else {
                     (
