@@ -173,7 +173,7 @@ fn shown_dialect(s: &crate::migrations::MigrationSet) -> Option<Dialect> {
     let mut named = convention::dialect_hint(&s.dir) == Some(s.dialect);
     for m in &s.migrations {
         for part in m.up.iter().chain(&m.down) {
-            named |= convention::dialect_hint(&part.file.source.path) == Some(s.dialect);
+            named |= convention::file_dialect_hint(&part.file.source.path) == Some(s.dialect);
             marks.add(dialect_marks::marks(&part.file.source.text));
         }
     }

@@ -414,20 +414,32 @@ fn leading_version(s: &str) -> Option<(&str, &str)> {
     Some((v, rest))
 }
 
+/// A dialect a migration file's path names: a folder (`migrations/postgres`,
+/// `mysql-migrations`) or a dot infix of the file name (`0001_init.postgres.up.sql`). Words
+/// of the migration's own name are not one: `007_outbox_sqlite_jsonb.up.sql` (river) and
+/// `0023_enable_pg_trgm.sql` are written for the folder's database.
+pub fn file_dialect_hint(path: &str) -> Option<Dialect> {
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    dialect_hint(dir).or_else(|| file.to_ascii_lowercase().split('.').find_map(dialect_named))
+}
+
 /// A dialect named by a path segment or file-name infix.
 pub fn dialect_hint(path: &str) -> Option<Dialect> {
-    let lower = path.to_ascii_lowercase();
-    for seg in lower.split(['/', '.', '_', '-']) {
-        match seg {
-            "mysql" | "mariadb" => return Some(Dialect::Mysql),
-            "postgres" | "postgresql" | "pg" | "psql" | "cockroach" | "cockroachdb" => {
-                return Some(Dialect::Postgres);
-            }
-            "sqlite" | "sqlite3" => return Some(Dialect::Sqlite),
-            _ => {}
+    path.to_ascii_lowercase()
+        .split(['/', '.', '_', '-'])
+        .find_map(dialect_named)
+}
+
+/// The dialect a word (lower case) names.
+fn dialect_named(word: &str) -> Option<Dialect> {
+    match word {
+        "mysql" | "mariadb" => Some(Dialect::Mysql),
+        "postgres" | "postgresql" | "pg" | "psql" | "cockroach" | "cockroachdb" => {
+            Some(Dialect::Postgres)
         }
+        "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
+        _ => None,
     }
-    None
 }
 
 /// A database rollsafe does not check (H2, HSQLDB, Derby, Oracle, SQL Server, ClickHouse,
@@ -478,7 +490,7 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
         return None;
     }
     let stem = &file[..file.len() - 4];
-    let hint = dialect_hint(path);
+    let hint = file_dialect_hint(path);
     let info = |convention, version: &str, name: &str, part, set_dir: &str| FileInfo {
         convention,
         version: version.to_string(),

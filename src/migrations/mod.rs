@@ -544,7 +544,7 @@ pub fn build_sets(
         .filter(|(_, m)| {
             m.down
                 .iter()
-                .any(|p| convention::dialect_hint(&p.file.source.path).is_none())
+                .any(|p| convention::file_dialect_hint(&p.file.source.path).is_none())
         })
         .map(|(s, m)| (s.dir.clone(), m.version.clone(), m.name.clone()))
         .collect();

@@ -10,7 +10,8 @@
 //! - one `ALTER TABLE t a, b` against `ALTER TABLE t a; ALTER TABLE t b` (PostgreSQL
 //!   manual, ALTER TABLE: "All the forms of ALTER TABLE that act on a single table …
 //!   can be combined into a list of multiple alterations to be applied together");
-//! - the optional `COLUMN` keyword of `ADD [COLUMN]` and `DROP [COLUMN]`.
+//! - the optional `COLUMN` keyword of `ADD [COLUMN]` and `DROP [COLUMN]`;
+//! - a plain `SELECT` (no call, no `INTO`), which reads and changes nothing.
 
 use super::PartRef;
 
@@ -32,7 +33,7 @@ fn normalise(words: &[&str], out: &mut Vec<String>) {
         .copied()
         .filter(|w| *w != "concurrently")
         .collect();
-    if is_transaction_control(&words) {
+    if is_transaction_control(&words) || is_plain_select(&words) {
         return;
     }
     if let Some((head, actions)) = alter_table_actions(&words) {
@@ -46,6 +47,13 @@ fn normalise(words: &[&str], out: &mut Vec<String>) {
         return;
     }
     out.push(words.join(" "));
+}
+
+/// `SELECT 1` and the like: a query with no function call and no `INTO` changes nothing
+/// (river added one to a comment-only SQLite migration because Turso refuses an empty
+/// one). A call may (`SELECT setval(…)`), so those count.
+fn is_plain_select(w: &[&str]) -> bool {
+    w.first() == Some(&"select") && !w.iter().any(|t| *t == "into" || t.contains('('))
 }
 
 fn is_transaction_control(w: &[&str]) -> bool {
@@ -151,6 +159,16 @@ mod tests {
                 "alter table hydra_client rename pk to pk_deprecated , add column pk uuid not null default gen_random_uuid ( )"
             ])
         );
+    }
+
+    #[test]
+    fn a_plain_select_changes_nothing_but_a_call_may() {
+        assert!(norm(&["select 1"]).is_empty());
+        assert_eq!(
+            norm(&["select setval ( 'users_id_seq' , 100 )"]),
+            ["select setval ( 'users_id_seq' , 100 )"]
+        );
+        assert_eq!(norm(&["select 1 into t"]), ["select 1 into t"]);
     }
 
     #[test]

@@ -131,7 +131,7 @@ impl Object {
             Object::View(v) => format!("view `{v}`"),
             Object::Column(t, c) => format!("column `{t}.{c}`"),
             Object::Index(i, t) => format!("index `{i}` on `{t}`"),
-            Object::Constraint(c, t) => format!("constraint `{c}` on `{t}`"),
+            Object::Constraint(c, t) => format!("constraint `{}` on `{t}`", bare_name(c)),
             Object::Type(n) => format!("type `{n}`"),
         }
     }
@@ -167,6 +167,14 @@ pub struct Schema {
     /// migrations with down parts spent about a second there).
     index_names: HashMap<String, BTreeSet<String>>,
     constraint_names: HashMap<String, BTreeSet<String>>,
+}
+
+/// Separates a constraint's name from its table in a key (see `Schema::constraint_key`).
+const QUALIFIER: char = '\u{1f}';
+
+/// A constraint's name as written, without the table a key may carry.
+pub fn bare_name(key: &str) -> &str {
+    key.split(QUALIFIER).next().unwrap_or(key)
 }
 
 /// Sets `map[name]` and keeps `names` (table → names) in step; returns the old value.
@@ -328,6 +336,8 @@ impl Schema {
             })
             .collect();
         let ghost = |kind: &str, name: &str| ghosts.contains(format!("{kind}:{name}").as_str());
+        let mut constraints_before: BTreeSet<(&str, &str)> = BTreeSet::new();
+        let mut constraints_now: BTreeSet<(&str, &str)> = BTreeSet::new();
         for u in &self.journal[mark.min(self.journal.len())..down.min(self.journal.len())] {
             let Some(k) = (match u {
                 Undo::Ghost(k) => k.strip_prefix('!'),
@@ -405,14 +415,17 @@ impl Schema {
                     if before.iter().chain(now).any(|c| unreadable(&c.table)) {
                         continue;
                     }
-                    let on = |c: &Constraint| Object::Constraint(k.clone(), c.table.clone());
                     if before.is_none() && ghost("k", k) {
                         continue;
                     }
-                    match (before, now) {
-                        (Some(b), None) => out.push(Difference::Removed(on(b))),
-                        (None, Some(n)) => out.push(Difference::Added(on(n))),
-                        _ => {}
+                    // Compared by (name, table), not by key: a SQLite rebuild re-creates
+                    // a table's constraints while the renamed copy still holds their
+                    // names, so the same constraint can end under another key.
+                    if let Some(b) = before {
+                        constraints_before.insert((bare_name(k), b.table.as_str()));
+                    }
+                    if let Some(n) = now {
+                        constraints_now.insert((bare_name(k), n.table.as_str()));
                     }
                 }
                 Undo::Enum(k, before) if seen.insert((3, k)) => {
@@ -424,6 +437,14 @@ impl Schema {
                 }
                 _ => {}
             }
+        }
+        let on =
+            |(name, table): &(&str, &str)| Object::Constraint(name.to_string(), table.to_string());
+        for c in constraints_before.difference(&constraints_now) {
+            out.push(Difference::Removed(on(c)));
+        }
+        for c in constraints_now.difference(&constraints_before) {
+            out.push(Difference::Added(on(c)));
         }
         out
     }
@@ -555,7 +576,10 @@ impl Schema {
                 name: Some(n),
                 ..
             } if known(table).is_some()
-                && self.constraints.get(n).is_some_and(|c| &c.table == table) =>
+                && self
+                    .constraints
+                    .get(&self.constraint_key(table, n))
+                    .is_some_and(|c| &c.table == table) =>
             {
                 Some(format!("constraint `{n}` already exists on `{table}`"))
             }
@@ -602,7 +626,9 @@ impl Schema {
                 Some(format!("index `{name}` does not exist"))
             }
             Op::DropConstraint { table, name }
-                if !self.constraints.contains_key(name)
+                if !self
+                    .constraints
+                    .contains_key(&self.constraint_key(table, name))
                     && !server_named(name)
                     && known(table).is_some()
                     && self.knows_everything() =>
@@ -662,7 +688,8 @@ impl Schema {
                         not_valid: false,
                         columns: columns.clone(),
                     };
-                    self.put_constraint(name, Some(c));
+                    let key = self.constraint_key(table, name);
+                    self.put_constraint(&key, Some(c));
                 }
             }
             Op::DropTable { table } | Op::DropView { name: table } => {
@@ -799,7 +826,8 @@ impl Schema {
                         not_valid: *not_valid,
                         columns: columns.clone(),
                     };
-                    self.put_constraint(n, Some(c));
+                    let key = self.constraint_key(table, n);
+                    self.put_constraint(&key, Some(c));
                 } else if matches!(kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
                     && !columns.is_empty()
                     && self.tables.contains_key(table)
@@ -815,6 +843,7 @@ impl Schema {
                 }
             }
             Op::ValidateConstraint { table, name } => {
+                let name = &self.constraint_key(table, name);
                 if let Some(mut c) = self.constraints.get(name).cloned() {
                     c.not_valid = false;
                     if let ConstraintKind::Check {
@@ -854,6 +883,7 @@ impl Schema {
                 self.note_dropped(name, m);
             }
             Op::DropConstraint { name, table } => {
+                let name = &self.constraint_key(table, name);
                 let known = self.constraints.contains_key(name);
                 if !known {
                     self.ghost("k", name);
@@ -940,6 +970,24 @@ impl Schema {
         );
         if old.is_some() || self.indexes.contains_key(name) {
             self.journal.push(Undo::Index(name.to_string(), old));
+        }
+    }
+
+    /// The key of constraint `name` on `table`. PostgreSQL and SQLite name a CHECK or
+    /// foreign-key constraint per table (river's `river_client` and `river_client_queue`
+    /// both have `name_length`); MySQL names them per schema. The first table keeps the
+    /// bare name; another table's constraint of the same name is keyed with its table.
+    fn constraint_key(&self, table: &str, name: &str) -> String {
+        if self.dialect == Some(Dialect::Mysql) {
+            return name.to_string();
+        }
+        let qualified = format!("{name}{QUALIFIER}{table}");
+        if self.constraints.contains_key(&qualified) {
+            return qualified;
+        }
+        match self.constraints.get(name) {
+            Some(c) if c.table != table => qualified,
+            _ => name.to_string(),
         }
     }
 
@@ -1055,8 +1103,10 @@ impl Schema {
             .filter_map(|n| self.constraints.get(&n).cloned().map(|c| (n, c)))
             .collect();
         for (n, mut c) in cons {
+            self.put_constraint(&n, None);
             c.table = to.to_string();
-            self.put_constraint(&n, Some(c));
+            let key = self.constraint_key(to, bare_name(&n));
+            self.put_constraint(&key, Some(c));
         }
     }
 

@@ -102,7 +102,7 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 }
             }
             if foreign.is_none()
-                && migrations::convention::dialect_hint(&f.path).is_none()
+                && migrations::convention::file_dialect_hint(&f.path).is_none()
                 && let Some(info) = migrations::convention::detect(&f.path, &sql, true)
             {
                 side.sql_marks_unnamed

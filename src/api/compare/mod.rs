@@ -119,7 +119,9 @@ fn operations<'a>(d: &Docs<'a>) -> Operations<'a> {
         let norm = normalise_path(template);
         items.entry(norm.clone()).or_insert(raw_item);
         for m in METHODS {
-            if let Some(node) = item.get(m).filter(|v| v.is_map()) {
+            // An operation written as a `$ref` to a file (DigitalOcean's description: `get:
+            // {$ref: resources/…yml}`, which Redocly bundles) is compared as that file says.
+            if let Some(node) = item.get(m).map(|v| d.resolve(v)).filter(|v| v.is_map()) {
                 ops.entry((norm.clone(), m)).or_insert(Op {
                     template,
                     item,

@@ -159,6 +159,30 @@ const ANNOTATIONS: &[&str] = &[
     "xml",
 ];
 
+/// `allOf: [X, {description: …}]`, the OpenAPI 3.0 way to describe a `$ref` (whose
+/// siblings are ignored), is X: DigitalOcean wraps `$ref: image.yml` so to say which token
+/// scope reads it. A schema whose own keys besides `allOf` are annotations, and whose
+/// `allOf` has exactly one member that is more than annotations, stands for that member.
+fn unwrap_annotated<'a>(docs: &crate::api::doc::Docs<'a>, v: Val<'a>) -> Val<'a> {
+    let Some(list) = v.get("allOf") else {
+        return v;
+    };
+    let own_annotations = v.node.entries().iter().all(|(k, _)| {
+        k.text == "allOf" || ANNOTATIONS.contains(&k.text.as_str()) || k.text.starts_with("x-")
+    });
+    if !own_annotations {
+        return v;
+    }
+    let mut real = list
+        .items()
+        .map(|m| docs.resolve(m))
+        .filter(|m| !annotation_only(m));
+    match (real.next(), real.next()) {
+        (Some(one), None) if one.is_map() => one,
+        _ => v,
+    }
+}
+
 fn annotation_only(v: &Val) -> bool {
     v.node
         .entries()
@@ -629,6 +653,10 @@ impl<'a> Cmp<'a, '_> {
         if !b.is_map() || !h.is_map() {
             return;
         }
+        let (b, h) = (
+            unwrap_annotated(self.base, b),
+            unwrap_annotated(self.head, h),
+        );
         if self.one_of_keeping_old(b, h, cx, raws, depth, top) {
             return;
         }

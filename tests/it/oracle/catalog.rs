@@ -22,6 +22,7 @@ pub struct Snapshot {
     /// constraint stands for them).
     pub indexes: BTreeMap<String, (String, bool)>,
     /// Constraint name → (table, kind letter, validated).
+    /// `name on table` (see [`constraint_id`]) → (table, kind letter, validated).
     pub constraints: BTreeMap<String, (String, char, bool)>,
     pub enums: BTreeMap<String, Vec<String>>,
     pub sequences: BTreeSet<String>,
@@ -168,10 +169,11 @@ pub fn read_postgres(c: &mut postgres::Client) -> Result<Snapshot, postgres::Err
         &[],
     )? {
         let kind: String = r.get(3);
+        let table = qualified(r.get(1), r.get(2));
         s.constraints.insert(
-            r.get(0),
+            constraint_id(r.get(0), &table),
             (
-                qualified(r.get(1), r.get(2)),
+                table,
                 kind.chars().next().unwrap_or('?'),
                 r.get(4),
             ),
@@ -241,7 +243,14 @@ pub fn read_mysql(c: &mut mysql::Conn, db: &str) -> Result<Snapshot, mysql::Erro
             "CHECK" => 'c',
             _ => '?',
         };
-        s.constraints.insert(name, (table, letter, true));
+        s.constraints
+            .insert(constraint_id(&name, &table), (table, letter, true));
     }
     Ok(s)
+}
+
+/// A constraint's identity: PostgreSQL and SQLite name CHECK and foreign-key constraints
+/// per table, so two tables may both have `name_length`.
+pub fn constraint_id(name: &str, table: &str) -> String {
+    format!("{name} on {table}")
 }

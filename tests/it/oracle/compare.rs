@@ -3,12 +3,12 @@
 //! statements or stored procedures, made by `CREATE TABLE … AS`) are counted apart: the
 //! rules stay quiet on them, so a difference there is not a wrong claim.
 
-use rollsafe::migrations::schema::{BEFORE_HISTORY, Schema};
+use rollsafe::migrations::schema::{BEFORE_HISTORY, Schema, bare_name};
 use rollsafe::migrations::types::canonical;
 use rollsafe::sql::Dialect;
 use rollsafe::sql::ops::{ConstraintKind, mysql_canonical_type};
 
-use super::catalog::Snapshot;
+use super::catalog::{Snapshot, constraint_id};
 
 #[derive(Debug, Default)]
 pub struct Agreement {
@@ -164,7 +164,9 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
         }
         if model.is_uncertain(table) {
             a.uncertain += 1;
-        } else if dialect == Dialect::Mysql && db.constraints.contains_key(name) {
+        } else if dialect == Dialect::Mysql
+            && db.constraints.contains_key(&constraint_id(name, table))
+        {
             // A MySQL UNIQUE/FOREIGN KEY constraint is also an index by the same name.
             a.not_modelled += 1;
         } else if dialect == Dialect::Mysql && made_inside_create_table(model, table) {
@@ -177,14 +179,18 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
             );
         }
     }
-    for (name, c) in &model.constraints {
+    let mut model_ids = std::collections::BTreeSet::new();
+    for (key, c) in &model.constraints {
+        let name = bare_name(key);
+        let id = constraint_id(name, &c.table);
+        model_ids.insert(id.clone());
         if model.is_uncertain(&c.table) {
             a.uncertain += 1;
             continue;
         }
         // MySQL keeps no NOT VALID state, and PostgreSQL's USING INDEX renames the index.
         a.compared += 1;
-        match db.constraints.get(name) {
+        match db.constraints.get(&id) {
             None if matches!(c.kind, ConstraintKind::UsingIndex) && dialect == Dialect::Mysql => {
                 // MySQL `ADD INDEX name` inside ALTER TABLE: an index, not a constraint.
                 if !db.indexes.contains_key(name) {
@@ -219,8 +225,8 @@ pub fn compare(model: &Schema, db: &Snapshot, dialect: Dialect, at: &str) -> Agr
             }
         }
     }
-    for (name, (table, _, _)) in &db.constraints {
-        if !model.constraints.contains_key(name) {
+    for (id, (table, _, _)) in &db.constraints {
+        if !model_ids.contains(id) {
             if model.is_uncertain(table) {
                 a.uncertain += 1;
             } else {
