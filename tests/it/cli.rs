@@ -278,7 +278,7 @@ fn baseline_hides_known_findings_only() {
     assert_eq!(
         out.lines().collect::<Vec<_>>(),
         [
-            "migrations/000003_b.up.sql:2:1: error[M102] dropping table `pagers` breaks the previous release, which still queries it during the rollout, and destroys the data a rollback would need"
+            "migrations/000003_b.up.sql:2:1: error[M102] dropping table `pagers` breaks the previous release wherever it still reads or writes it, during the rollout and after a rollback, and destroys the data a rollback would need"
         ]
     );
 }

@@ -65,7 +65,7 @@ impl Rule for DropSchema {
             &META,
             cx.span_of(&["DROP", kw]),
             format!(
-                "dropping {what} `{name}` drops {listed} with it, which the previous release still queries during the rollout; a rollback finds {them} gone with the data"
+                "dropping {what} `{name}` drops {listed} with it: wherever the previous release still reads or writes {them}, it breaks during the rollout, and a rollback finds {them} gone with the data"
             ),
             format!(
                 "stop using the tables in `{name}` in one release, then drop the {what} in a later one"

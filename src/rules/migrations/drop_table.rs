@@ -70,6 +70,9 @@ impl Rule for DropTable {
         {
             return;
         }
+        // Whether the previous release's code uses the table is not in the migrations (river
+        // drops two tables no release ever queried): the message says what breaks if it
+        // does, not that it does.
         // Rows copied elsewhere first, or rows the project already threw away once when
         // it re-created the table empty: not data a rollback would need.
         let data =
@@ -83,7 +86,7 @@ impl Rule for DropTable {
             &META,
             cx.span_of(&["DROP", "TABLE"]),
             format!(
-                "dropping table `{table}` breaks the previous release, which still queries it during the rollout{data}{assumed}"
+                "dropping table `{table}` breaks the previous release wherever it still reads or writes it, during the rollout and after a rollback{data}{assumed}"
             ),
             format!(
                 "stop using `{table}` in one release, then drop it in a later one (rename it to `{table}_deprecated` first if you want a way back)"
@@ -123,7 +126,7 @@ fn drop_view(cx: &OpCx, name: &str, out: &mut Vec<Diagnostic>) {
         &META,
         cx.span_of(&["DROP", "VIEW"]),
         format!(
-            "dropping view `{name}` breaks the previous release, which still queries it during the rollout and after a rollback"
+            "dropping view `{name}` breaks the previous release wherever it still reads it, during the rollout and after a rollback"
         ),
         format!("stop reading `{name}` in one release, then drop the view in a later one"),
         name,
