@@ -165,6 +165,17 @@ pub fn may_create(
     {
         return Some("the cluster (published into every namespace)".into());
     }
+    // cert-manager's ingress-shim (and gateway-shim) issues a Certificate for each TLS
+    // entry of an Ingress or Gateway annotated with an issuer, into the Secret the entry
+    // names (cert-manager.io/docs/usage/ingress/).
+    if kind == "Secret"
+        && matches!(from.kind.as_str(), "Ingress" | "Gateway")
+        && ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"]
+            .iter()
+            .any(|k| ix.annotation(manifests, from, k).is_some())
+    {
+        return Some("cert-manager (the issuer annotation of this object)".into());
+    }
     // OpenShift's service CA operator writes a serving certificate into the Secret a
     // Service's annotation names.
     if kind == "Secret"

@@ -33,7 +33,7 @@ impl Rule for DropColumn {
             &META,
             span,
             format!(
-                "dropping column {} breaks the previous release, which still selects and inserts it during the rollout and after a rollback",
+                "dropping column {} breaks the previous release wherever it still reads or writes it (ORMs name every mapped column), during the rollout and after a rollback",
                 super::qual(table, column)
             ),
             format!(

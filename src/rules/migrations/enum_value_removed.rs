@@ -86,7 +86,7 @@ impl Rule for EnumValueRemoved {
             &META,
             cx.span_of(words),
             format!(
-                "{what} breaks the previous release, which still writes and reads {} (and the migration fails if rows hold it)",
+                "{what} breaks the previous release wherever it still writes or reads {} (and the migration fails if rows hold it)",
                 list(&removed)
             ),
             "add the new value first and ship code that writes it; migrate rows in batches; remove the old value only in a later release, once no running version uses it",

@@ -113,7 +113,32 @@ impl Rule for ServiceSelectsNothing {
                 o.namespace != inst.namespace && o.unit == inst.unit && p.selected_by(&selector)
             });
             let p = match (nearest, elsewhere) {
-                (Some((_, _, p)), _) => p,
+                (Some((shared, _, p)), _) => {
+                    // Every selector label the template has matches, and the others are
+                    // absent from it (none with another value): a label the pods or their
+                    // controller add at run time, as leader election does (minio-operator's
+                    // `operator=leader`, Patroni's `spilo-role=master`).
+                    let missing: Vec<String> = selector
+                        .match_labels
+                        .iter()
+                        .filter(|(k, _)| !p.labels.contains_key(*k))
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                    if shared > 0
+                        && shared + missing.len() == selector.match_labels.len()
+                        && selector.expressions.is_empty()
+                    {
+                        d.severity = crate::diagnostic::Severity::Info;
+                        d.message = format!(
+                            "{} selects {}; the pods of {} carry all of it but {}, which no manifest sets: unless the pods or a controller add it at run time (a leader-election label), the Service has no endpoints",
+                            who(inst),
+                            selector.describe(),
+                            who(&ix.instances[p.inst]),
+                            missing.join(", ")
+                        );
+                    }
+                    p
+                }
                 (None, Some(p)) => {
                     d.message = format!(
                         "{} selects {}, but the pods carrying these labels are in namespace `{}`: a Service only reaches pods of its own namespace",
