@@ -55,6 +55,12 @@ impl Rule for UnencryptedSecret {
                         || v.as_str()
                             .is_some_and(|s| config_without_credential(s, field))
                 });
+                // Values a person chose (`katib`, `minio123`), as S401 rates them: defaults an
+                // install bundle publishes for everyone, not a leaked credential.
+                let readable = map.entries().iter().all(|(k, v)| {
+                    !real.contains(&k.text.as_str())
+                        || v.as_str().is_some_and(|s| readable_value(s, field))
+                });
                 let keys: Vec<String> = real.iter().map(|k| format!("`{k}`")).collect();
                 let mut d = Diagnostic::new(
                     &META,
@@ -83,6 +89,11 @@ impl Rule for UnencryptedSecret {
                 );
                 if no_credential {
                     d.severity = Severity::Info;
+                } else if readable {
+                    d.severity = Severity::Info;
+                    d.message.push_str(
+                        "; the values are readable defaults such as install bundles publish: make sure deployments override them",
+                    );
                 }
                 out.push(d);
             }
@@ -118,6 +129,21 @@ fn names_a_setting(key: &str) -> bool {
             | "BUCKET"
             | "ENDPOINT"
     )
+}
+
+/// A value (decoded, for `data`) that is a readable default a person chose and no
+/// credential by its shape.
+fn readable_value(s: &str, field: &str) -> bool {
+    let text = if field == "data" {
+        match decode_base64(s) {
+            Some(t) => t,
+            None => return false,
+        }
+    } else {
+        s.to_string()
+    };
+    let t = text.trim();
+    crate::credentials::high_signal(t).is_none() && crate::credentials::readable_default(t)
 }
 
 /// A multi-line value (a configuration file mounted from the Secret) in which the
