@@ -131,16 +131,20 @@ fn names_a_setting(key: &str) -> bool {
     )
 }
 
+/// A value's text: `data` values decoded from base64 (`None` when they do not decode).
+fn value_text(s: &str, field: &str) -> Option<String> {
+    if field == "data" {
+        decode_base64(s)
+    } else {
+        Some(s.to_string())
+    }
+}
+
 /// A value (decoded, for `data`) that is a readable default a person chose and no
 /// credential by its shape.
 fn readable_value(s: &str, field: &str) -> bool {
-    let text = if field == "data" {
-        match decode_base64(s) {
-            Some(t) => t,
-            None => return false,
-        }
-    } else {
-        s.to_string()
+    let Some(text) = value_text(s, field) else {
+        return false;
     };
     let t = text.trim();
     crate::credentials::high_signal(t).is_none() && crate::credentials::readable_default(t)
@@ -149,13 +153,8 @@ fn readable_value(s: &str, field: &str) -> bool {
 /// A multi-line value (a configuration file mounted from the Secret) in which the
 /// credential detector finds nothing: a password line, a URL with a password, a token.
 fn config_without_credential(s: &str, field: &str) -> bool {
-    let text = if field == "data" {
-        match decode_base64(s) {
-            Some(t) => t,
-            None => return false,
-        }
-    } else {
-        s.to_string()
+    let Some(text) = value_text(s, field) else {
+        return false;
     };
     text.trim().lines().count() > 1 && crate::credentials::text::credential_ranges(&text).is_empty()
 }
