@@ -58,6 +58,10 @@ pub fn secret_name(name: &str) -> bool {
         "EXPIRES",
         "EXPIRATION",
         "TIMEOUT",
+        // How long a token lives (wger's `ACCESS_TOKEN_LIFETIME=10`).
+        "LIFETIME",
+        "DURATION",
+        "AGE",
         "ENABLED",
         "HEADER",
         "TYPE",
@@ -294,6 +298,13 @@ pub fn url_parts(value: &str) -> Option<UrlCredentials<'_>> {
 #[cfg(test)]
 mod detection_tests {
     use super::*;
+
+    #[test]
+    fn lifetimes_of_tokens_are_not_secrets() {
+        assert!(!secret_name("ACCESS_TOKEN_LIFETIME"));
+        assert!(!secret_name("SESSION_TOKEN_MAX_AGE"));
+        assert!(secret_name("ACCESS_TOKEN"));
+    }
 
     #[test]
     fn names_about_a_secret_are_not_secrets() {

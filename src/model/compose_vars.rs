@@ -26,6 +26,52 @@ pub fn by_folder(compose: &[ComposeFile]) -> BTreeMap<&str, Vec<&ComposeFile>> {
     m
 }
 
+/// [`by_folder`], each group with the files its files `include:` (Compose 2.20+ loads them
+/// into the project: wger keeps its database service, healthcheck included, in
+/// `services/postgres.yaml`). Paths inside an included file stay relative to its own
+/// folder, so rules that resolve paths keep to [`by_folder`].
+pub fn by_project(compose: &[ComposeFile]) -> BTreeMap<&str, Vec<&ComposeFile>> {
+    let mut m = by_folder(compose);
+    for files in m.values_mut() {
+        let mut i = 0;
+        while i < files.len() {
+            for path in included(files[i]) {
+                if let Some(g) = compose.iter().find(|c| c.source.path == path)
+                    && !files.iter().any(|f| std::ptr::eq(*f, g))
+                {
+                    files.push(g);
+                }
+            }
+            i += 1;
+        }
+    }
+    m
+}
+
+/// The files a compose file's top-level `include:` loads (a path, or `path:` holding one
+/// or several), resolved against its folder.
+fn included(f: &ComposeFile) -> Vec<String> {
+    let here = dir(&f.source.path);
+    let mut out = Vec::new();
+    for item in f
+        .doc
+        .get("include")
+        .map(crate::yaml::Node::items)
+        .unwrap_or(&[])
+    {
+        let paths: Vec<&str> = match item.as_str() {
+            Some(p) => vec![p],
+            None => match item.get("path") {
+                Some(p) if p.as_str().is_some() => p.as_str().into_iter().collect(),
+                Some(list) => list.items().iter().filter_map(|x| x.as_str()).collect(),
+                None => Vec::new(),
+            },
+        };
+        out.extend(paths.into_iter().filter_map(|p| resolve_path(here, p)));
+    }
+    out
+}
+
 /// Variables compose interpolates from for the folder: the project `.env` (and, with
 /// `with_templates`, the folder's env templates) and `[secrets] provided-variables`.
 /// A service's `env_file` is not a source: it sets the container's environment only

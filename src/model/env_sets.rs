@@ -40,6 +40,15 @@ pub fn is_template(path: &str) -> bool {
     })
 }
 
+/// A file named as an example or template of another (`docker-compose.override.example.yml`,
+/// `compose.sample.yaml`): one dot-separated part of its name is a template suffix.
+pub fn is_example_name(path: &str) -> bool {
+    let n = name(path).to_ascii_lowercase();
+    n.split('.')
+        .skip(1)
+        .any(|part| TEMPLATE_SUFFIXES.contains(&part))
+}
+
 /// The environment an env file belongs to, from its name or folder.
 pub fn environment_of(path: &str) -> Option<String> {
     if is_template(path) {

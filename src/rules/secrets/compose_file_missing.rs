@@ -20,7 +20,12 @@ impl Rule for ComposeFileMissing {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let declared = &cx.config.secrets.uncommitted_files;
         for (folder, files) in by_folder(&cx.head.compose) {
-            for f in files {
+            // An example override (`docker-compose.override.example.yml`) names the files
+            // of the setup the user copies it into, not files the repository must hold.
+            for f in files
+                .iter()
+                .filter(|f| !crate::model::env_sets::is_example_name(&f.source.path))
+            {
                 let src = &f.source;
                 let mut check = |written: &str, node: &Node, what: String| {
                     let Some(path) = resolve_path(folder, written) else {

@@ -63,11 +63,8 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
-        let mut by_dir: BTreeMap<&str, Vec<&ComposeFile>> = BTreeMap::new();
-        for f in &cx.head.compose {
-            by_dir.entry(dir(&f.source.path)).or_default().push(f);
-        }
-        for files in by_dir.values() {
+        let by_dir = crate::model::compose_vars::by_project(&cx.head.compose);
+        for (folder, files) in &by_dir {
             let mut defined: BTreeMap<&str, Defined> = BTreeMap::new();
             for f in files {
                 for (k, svc) in compose::services(&f.doc) {
@@ -92,7 +89,8 @@ impl Rule for ComposeHealthyWithoutHealthcheck {
                     d.at.get_or_insert((f, k));
                 }
             }
-            for f in files {
+            // Files another folder includes are judged with that folder's own group.
+            for f in files.iter().filter(|f| dir(&f.source.path) == *folder) {
                 for (sk, svc) in compose::services(&f.doc) {
                     // One finding per waiting service: a shared `depends_on` anchor would
                     // otherwise repeat it for every dependency.
