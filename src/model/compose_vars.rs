@@ -189,6 +189,36 @@ pub fn is_ci_pipeline(path: &str) -> bool {
     (yaml && path.contains(".github/workflows/")) || name == ".gitlab-ci.yml"
 }
 
+/// How [`ci_variables`] names an env file compose reads for interpolation (not a variable:
+/// its variables are known only once env files are read; see [`launcher_known`]).
+const ENV_FILE_ENTRY: &str = "@env-file:";
+
+fn env_file_entry(path: &str) -> String {
+    format!("{ENV_FILE_ENTRY}{}", path.trim_start_matches("./"))
+}
+
+/// The variables launchers (CI pipelines, scripts) give compose: the names they set, and
+/// every variable of the env files they pass (`COMPOSE_ENV_FILES`, `--env-file`).
+pub fn launcher_known(
+    launcher_variables: &BTreeSet<String>,
+    env_files: &[EnvFileParsed],
+) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    for v in launcher_variables {
+        match v.strip_prefix(ENV_FILE_ENTRY) {
+            Some(path) => {
+                for e in env_files.iter().filter(|e| e.source.path == path) {
+                    set.extend(e.env.vars.iter().map(|x| x.key.clone()));
+                }
+            }
+            None => {
+                set.insert(v.clone());
+            }
+        }
+    }
+    set
+}
+
 /// Variables a CI pipeline that runs compose sets for it: the keys of GitHub's `env:` and
 /// GitLab's `variables:` mappings (workflow, job or step level), `NAME=value` lines a step
 /// appends to `$GITHUB_ENV` or to a `.env` file, and what its shell steps hand to compose as a launcher script
@@ -208,11 +238,22 @@ pub fn ci_variables(text: &str) -> Vec<String> {
             Kind::Map(entries) => {
                 for (k, v) in entries {
                     match (k.text.as_str(), &v.kind) {
-                        ("env" | "variables", Kind::Map(vars)) => out.extend(
-                            vars.iter()
-                                .map(|(name, _)| name.text.clone())
-                                .filter(|n| assigned_name(&format!("{n}="), false).is_some()),
-                        ),
+                        ("env" | "variables", Kind::Map(vars)) => {
+                            out.extend(
+                                vars.iter()
+                                    .map(|(name, _)| name.text.clone())
+                                    .filter(|n| assigned_name(&format!("{n}="), false).is_some()),
+                            );
+                            // Compose reads these env files for interpolation (zulip's CI:
+                            // `COMPOSE_ENV_FILES: ci/base.env`).
+                            for (name, value) in vars {
+                                if name.text == "COMPOSE_ENV_FILES"
+                                    && let Some(list) = value.as_str()
+                                {
+                                    out.extend(list.split(',').map(|p| env_file_entry(p.trim())));
+                                }
+                            }
+                        }
                         ("run" | "script" | "before_script", _) => scripts(v, out),
                         _ => {}
                     }
@@ -228,6 +269,13 @@ pub fn ci_variables(text: &str) -> Vec<String> {
         match &node.kind {
             Kind::Str(script) => {
                 out.extend(launcher_variables(script));
+                // `docker compose --env-file ci/base.env …`: interpolation variables.
+                let words = shell_words(script);
+                for pair in words.windows(2) {
+                    if pair[0] == "--env-file" {
+                        out.push(env_file_entry(pair[1].trim_matches(['"', '\''])));
+                    }
+                }
                 for line in script.lines() {
                     // `echo "NAME=…" >> $GITHUB_ENV`, or into the `.env` compose reads.
                     let target = line.rsplit(">>").next().unwrap_or("").trim();

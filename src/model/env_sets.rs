@@ -40,6 +40,15 @@ pub fn is_template(path: &str) -> bool {
     })
 }
 
+/// A file name without a trailing template suffix (`compose.yaml.example` →
+/// `compose.yaml`).
+pub fn strip_template_suffix(name: &str) -> &str {
+    TEMPLATE_SUFFIXES
+        .iter()
+        .find_map(|s| name.strip_suffix(&format!(".{s}")))
+        .unwrap_or(name)
+}
+
 /// A file named as an example or template of another (`docker-compose.override.example.yml`,
 /// `compose.sample.yaml`): one dot-separated part of its name is a template suffix.
 pub fn is_example_name(path: &str) -> bool {

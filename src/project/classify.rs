@@ -249,8 +249,11 @@ pub(super) fn under(path: &str, dir: &str) -> bool {
     dir.is_empty() || path.starts_with(&format!("{dir}/"))
 }
 
-fn is_compose_name(path: &str) -> bool {
+/// A compose file by its name; also an example of one the setup copies
+/// (`compose.override.yaml.example`, zulip's), whose top-level definitions then count.
+pub(crate) fn is_compose_name(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let name = crate::model::env_sets::strip_template_suffix(&name);
     let stem = name
         .strip_suffix(".yaml")
         .or_else(|| name.strip_suffix(".yml"));

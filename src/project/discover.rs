@@ -79,6 +79,8 @@ pub fn is_candidate(path: &str) -> bool {
         || name.ends_with(".md")
         // goose's Go migrations (`00042_backfill.go`): their schema changes are unknown.
         || is_code_migration(&name)
+        // An example compose override the setup copies (`compose.override.yaml.example`).
+        || crate::project::classify::is_compose_name(&name)
 }
 
 /// A goose Go migration's file name: `<version>_<name>.go`, not a test.

@@ -204,7 +204,10 @@ pub(super) fn load_one(
     if crate::k8s::kustomize::is_kustomization_name(path) {
         return load_kustomization(path, src);
     }
-    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json");
+    let is_yaml = lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || lower.ends_with(".json")
+        || crate::project::classify::is_compose_name(path);
     if !is_yaml && forced.is_none() {
         return LoadOut::none();
     }

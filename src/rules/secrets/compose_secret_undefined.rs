@@ -29,14 +29,23 @@ impl Rule for ComposeSecretUndefined {
                     .collect()
             };
             let (secrets, configs) = (defined("secrets"), defined("configs"));
-            let known = known_variables(
+            let mut known = known_variables(
                 &cx.head.env_files,
                 &cx.config.secrets.provided_variables,
                 folder,
                 &files,
                 true,
             );
-            for f in &files {
+            known.extend(crate::model::compose_vars::launcher_known(
+                &cx.head.launcher_variables,
+                &cx.head.env_files,
+            ));
+            // An example the user copies (`compose.override.yaml.example`) counts for what
+            // it defines, but is not judged itself: the copy is completed by hand.
+            for f in files
+                .iter()
+                .filter(|f| !crate::model::env_sets::is_example_name(&f.source.path))
+            {
                 let src = &f.source;
                 for (sname, svc) in compose::services(&f.doc) {
                     for (top, set) in [("secrets", &secrets), ("configs", &configs)] {

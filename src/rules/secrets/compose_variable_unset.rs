@@ -47,7 +47,10 @@ impl Rule for ComposeVariableUnset {
                 !cx.head.has_file(&env),
             );
             // A launcher script of the project (`./docker/up.sh`) hands these to compose.
-            known.extend(cx.head.launcher_variables.iter().cloned());
+            known.extend(crate::model::compose_vars::launcher_known(
+                &cx.head.launcher_variables,
+                &cx.head.env_files,
+            ));
             let in_env_files = env_file_variables(&cx.head.env_files, folder, &files);
             // Neither a `.env` nor a template beside the compose file: the repository
             // leaves every variable to whoever deploys it (a self-hosting template whose
