@@ -183,6 +183,64 @@ fn unwrap_annotated<'a>(docs: &crate::api::doc::Docs<'a>, v: Val<'a>) -> Val<'a>
     }
 }
 
+/// Properties an object schema takes from its `allOf` members (resolved; one level):
+/// `allOf: [{$ref: registry_base.yml}, {properties: {subscription}}]` is one object whose
+/// properties are the members' (DigitalOcean's registry).
+fn member_property<'a>(
+    docs: &crate::api::doc::Docs<'a>,
+    v: &Val<'a>,
+    name: &str,
+) -> Option<Val<'a>> {
+    v.get("allOf")?
+        .items()
+        .find_map(|m| docs.resolve(m).get("properties").and_then(|p| p.get(name)))
+}
+
+/// The `required` names of an object schema's `allOf` members (resolved; one level).
+fn member_required(docs: &crate::api::doc::Docs<'_>, v: &Val<'_>) -> Vec<String> {
+    let Some(list) = v.get("allOf") else {
+        return Vec::new();
+    };
+    list.items()
+        .flat_map(|m| {
+            docs.resolve(m)
+                .get("required")
+                .map(|r| {
+                    r.items()
+                        .filter_map(|x| x.str().map(String::from))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Whether `split`'s `allOf` only spreads `whole`'s properties over members: every member
+/// (resolved) holds annotations or properties `whole` has, and nothing else that constrains.
+fn spreads_properties<'a>(
+    docs: &crate::api::doc::Docs<'a>,
+    split: &Val<'a>,
+    whole: &Val<'a>,
+) -> bool {
+    let Some(list) = split.get("allOf") else {
+        return false;
+    };
+    let Some(props) = whole.get("properties") else {
+        return false;
+    };
+    list.items().all(|m| {
+        let m = docs.resolve(m);
+        annotation_only(&m)
+            || (m.node.entries().iter().all(|(k, _)| {
+                matches!(k.text.as_str(), "type" | "properties" | "required")
+                    || ANNOTATIONS.contains(&k.text.as_str())
+                    || k.text.starts_with("x-")
+            }) && m
+                .get("properties")
+                .is_some_and(|p| p.entries().all(|(n, _)| props.get(n).is_some())))
+    })
+}
+
 fn annotation_only(v: &Val) -> bool {
     v.node
         .entries()
@@ -875,7 +933,9 @@ impl<'a> Cmp<'a, '_> {
                 })
                 .unwrap_or_default()
         };
-        let (breq, hreq) = (req(&b), req(&h));
+        let (mut breq, mut hreq) = (req(&b), req(&h));
+        breq.extend(member_required(self.base, &b));
+        hreq.extend(member_required(self.head, &h));
         let request = cx.place.is_request();
         let dir = if request { "request" } else { "response" };
         let flag = |doc: &super::super::doc::Docs<'a>, v: Val<'a>, key: &str| {
@@ -885,6 +945,11 @@ impl<'a> Cmp<'a, '_> {
         if let Some(bp) = bp {
             for (name, bv) in bp.entries() {
                 if hp.and_then(|hp| hp.get(name)).is_some() {
+                    continue;
+                }
+                // Moved into an `allOf` member of the new schema: still there.
+                if let Some(hv) = member_property(self.head, &h, name) {
+                    self.child(bv, hv, cx, Some(name), &["properties", name], raws, depth);
                     continue;
                 }
                 let required = breq.iter().any(|r| r == name);
@@ -950,6 +1015,10 @@ impl<'a> Cmp<'a, '_> {
         if let Some(hp) = hp {
             for (name, hv) in hp.entries() {
                 if bp.and_then(|bp| bp.get(name)).is_some() {
+                    continue;
+                }
+                if let Some(bv) = member_property(self.base, &b, name) {
+                    self.child(bv, hv, cx, Some(name), &["properties", name], raws, depth);
                     continue;
                 }
                 let required = hreq.iter().any(|r| r == name);
@@ -1299,6 +1368,14 @@ impl<'a> Cmp<'a, '_> {
     ) {
         let (bl, hl) = (b.get(kw), h.get(kw));
         if bl.is_none() && hl.is_none() {
+            return;
+        }
+        // An object's properties spread over `allOf` members (or gathered back): compared
+        // property by property, not as members added or removed.
+        if kw == "allOf"
+            && ((bl.is_none() && spreads_properties(self.head, &h, &b))
+                || (hl.is_none() && spreads_properties(self.base, &b, &h)))
+        {
             return;
         }
         let (added, removed): (&'static str, &'static str) = match kw {
