@@ -22,16 +22,79 @@ pub struct Reference {
     pub optional: bool,
     /// What refers: `env DATABASE_URL of container web`, `volume config`, …
     pub what: String,
-    /// Pull secrets fail softly (ImagePullBackOff) and may be unneeded for public images.
-    pub pull_secret: bool,
+    /// Where in the pod spec it is written (what a strategic-merge patch replaces).
+    pub slot: Slot,
     /// Whether kustomize rewrites this reference when it renames the object it names
     /// (see `name_reference`).
     pub rewritten: bool,
-    /// Route TLS (Ingress `tls`, Gateway `certificateRefs`): a missing Secret makes the
-    /// controller serve its default certificate; no pod is involved.
-    pub route_tls: bool,
     pub inst: usize,
     pub src: Arc<SourceFile>,
+}
+
+/// Where a reference is written, as kustomize's strategic merge sees it: env entries
+/// merge by name within their container, `envFrom` has no merge key (replaced whole),
+/// volumes merge by name, the service account is a scalar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slot {
+    Env {
+        container: String,
+        var: String,
+    },
+    EnvFrom {
+        container: String,
+    },
+    Volume(String),
+    ServiceAccount,
+    PullSecret,
+    /// Ingress/Gateway TLS (`TLS`, ``TLS of listener `https` ``): not in a pod spec.
+    Route(String),
+}
+
+impl Slot {
+    /// What refers, for messages: ``env `DATABASE_URL` of container `web` ``, …
+    fn describe(&self) -> String {
+        match self {
+            Slot::Env { container, var } => format!("env `{var}` of container `{container}`"),
+            Slot::EnvFrom { container } => format!("envFrom of container `{container}`"),
+            Slot::Volume(v) => format!("volume `{v}`"),
+            Slot::ServiceAccount => "serviceAccountName".into(),
+            Slot::PullSecret => "imagePullSecrets".into(),
+            Slot::Route(what) => what.clone(),
+        }
+    }
+}
+
+/// What a strategic-merge patch of the pod spec takes away from the references.
+enum Replaced {
+    Slot(Slot),
+    /// `env: [{$patch: replace}, …]` of a container.
+    AllEnv(String),
+    /// `volumes: [{$patch: replace}, …]`.
+    AllVolumes,
+}
+
+impl Reference {
+    /// Pull secrets fail softly (ImagePullBackOff) and may be unneeded for public images.
+    pub fn pull_secret(&self) -> bool {
+        self.slot == Slot::PullSecret
+    }
+
+    /// Route TLS (Ingress `tls`, Gateway `certificateRefs`): a missing Secret makes the
+    /// controller serve its default certificate; no pod is involved.
+    pub fn route_tls(&self) -> bool {
+        matches!(self.slot, Slot::Route(_))
+    }
+}
+
+impl Replaced {
+    fn covers(&self, slot: &Slot) -> bool {
+        match (self, slot) {
+            (Replaced::Slot(s), _) => s == slot,
+            (Replaced::AllEnv(c), Slot::Env { container, .. }) => c == container,
+            (Replaced::AllVolumes, Slot::Volume(_)) => true,
+            _ => false,
+        }
+    }
 }
 
 fn is_templated(s: &str) -> bool {
@@ -58,7 +121,7 @@ impl Collect<'_> {
         name: Option<&Node>,
         key: Option<&Node>,
         optional: bool,
-        what: String,
+        slot: Slot,
         field: &str,
     ) {
         let Some(n) = name else { return };
@@ -77,10 +140,9 @@ impl Collect<'_> {
             name_pos: n.pos,
             key,
             optional,
-            what,
-            pull_secret: false,
+            what: slot.describe(),
+            slot,
             rewritten: name_reference::rewrites(self.api_version, self.kind, kind, field),
-            route_tls: false,
             inst: self.inst,
             src: self.src.clone(),
         });
@@ -99,23 +161,19 @@ impl Collect<'_> {
                 Some(sa),
                 None,
                 false,
-                "serviceAccountName".into(),
+                Slot::ServiceAccount,
                 field,
             );
         }
         for p in spec.get("imagePullSecrets").map(Node::items).unwrap_or(&[]) {
-            let before = self.out.len();
             self.push(
                 "Secret",
                 p.get("name"),
                 None,
                 false,
-                "imagePullSecrets".into(),
+                Slot::PullSecret,
                 "imagePullSecrets/name",
             );
-            if let Some(r) = self.out.get_mut(before) {
-                r.pull_secret = true;
-            }
         }
         for list in ["containers", "initContainers", "ephemeralContainers"] {
             for c in spec.get(list).map(Node::items).unwrap_or(&[]) {
@@ -134,7 +192,10 @@ impl Collect<'_> {
                                 r.get("name"),
                                 r.get("key"),
                                 optional(r),
-                                format!("env `{var}` of container `{cname}`"),
+                                Slot::Env {
+                                    container: cname.to_string(),
+                                    var: var.to_string(),
+                                },
                                 &format!("{list}/env/valueFrom/{field}/name"),
                             );
                         }
@@ -148,7 +209,9 @@ impl Collect<'_> {
                                 r.get("name"),
                                 None,
                                 optional(r),
-                                format!("envFrom of container `{cname}`"),
+                                Slot::EnvFrom {
+                                    container: cname.to_string(),
+                                },
                                 &format!("{list}/envFrom/{field}/name"),
                             );
                         }
@@ -182,7 +245,7 @@ impl Collect<'_> {
                     c.get("claimName"),
                     None,
                     false,
-                    format!("volume `{vname}`"),
+                    Slot::Volume(vname.to_string()),
                     "volumes/persistentVolumeClaim/claimName",
                 );
             }
@@ -213,27 +276,30 @@ impl Collect<'_> {
             out: Vec::new(),
         };
         patch.pod_spec(spec);
-        // `what` of the references a patch entry replaces or removes.
-        let mut gone: Vec<String> = Vec::new();
-        let mut replaced_lists: Vec<String> = Vec::new();
+        let mut replaced: Vec<Replaced> = Vec::new();
         let directive = |n: &Node| n.get("$patch").and_then(Node::as_str).map(str::to_string);
         for list in ["containers", "initContainers", "ephemeralContainers"] {
             for c in spec.get(list).map(Node::items).unwrap_or(&[]) {
-                let cname = c.get("name").and_then(Node::as_str).unwrap_or("?");
+                let container = c.get("name").and_then(Node::as_str).unwrap_or("?");
                 for e in c.get("env").map(Node::items).unwrap_or(&[]) {
                     match (
                         directive(e).as_deref(),
                         e.get("name").and_then(Node::as_str),
                     ) {
                         (Some("replace"), _) => {
-                            replaced_lists.push(format!("of container `{cname}`"));
+                            replaced.push(Replaced::AllEnv(container.to_string()));
                         }
-                        (_, Some(var)) => gone.push(format!("env `{var}` of container `{cname}`")),
+                        (_, Some(var)) => replaced.push(Replaced::Slot(Slot::Env {
+                            container: container.to_string(),
+                            var: var.to_string(),
+                        })),
                         _ => {}
                     }
                 }
                 if c.get("envFrom").is_some() {
-                    gone.push(format!("envFrom of container `{cname}`"));
+                    replaced.push(Replaced::Slot(Slot::EnvFrom {
+                        container: container.to_string(),
+                    }));
                 }
             }
         }
@@ -242,27 +308,20 @@ impl Collect<'_> {
                 directive(v).as_deref(),
                 v.get("name").and_then(Node::as_str),
             ) {
-                (Some("replace"), _) => replaced_lists.push("volume `".into()),
-                (_, Some(name)) => gone.push(format!("volume `{name}`")),
+                (Some("replace"), _) => replaced.push(Replaced::AllVolumes),
+                (_, Some(name)) => replaced.push(Replaced::Slot(Slot::Volume(name.to_string()))),
                 _ => {}
             }
         }
-        let sa = spec
+        if spec
             .get("serviceAccountName")
-            .or(spec.get("serviceAccount"));
-        if sa.is_some() {
-            gone.push("serviceAccountName".into());
+            .or(spec.get("serviceAccount"))
+            .is_some()
+        {
+            replaced.push(Replaced::Slot(Slot::ServiceAccount));
         }
-        self.out.retain(|r| {
-            let env_list = |suffix: &str| {
-                if suffix.starts_with("volume") {
-                    r.what.starts_with(suffix)
-                } else {
-                    r.what.starts_with("env `") && r.what.ends_with(suffix)
-                }
-            };
-            !gone.contains(&r.what) && !replaced_lists.iter().any(|s| env_list(s))
-        });
+        self.out
+            .retain(|r| !replaced.iter().any(|x| x.covers(&r.slot)));
         self.out.extend(patch.out);
     }
 
@@ -276,12 +335,12 @@ impl Collect<'_> {
     ) {
         let opt = optional(v);
         let items = v.get("items").map(Node::items).unwrap_or(&[]);
-        let what = format!("volume `{vname}`");
+        let slot = Slot::Volume(vname.to_string());
         if items.is_empty() {
-            self.push(kind, name, None, opt, what.clone(), field);
+            self.push(kind, name, None, opt, slot.clone(), field);
         }
         for i in items {
-            self.push(kind, name, i.get("key"), opt, what.clone(), field);
+            self.push(kind, name, i.get("key"), opt, slot.clone(), field);
         }
     }
 }
@@ -319,7 +378,6 @@ pub fn references(ix: &Index, manifests: &[ManifestFile]) -> Vec<Reference> {
                 }
             }
         }
-        let pod_refs = c.out.len();
         match (inst.group.as_str(), inst.kind.as_str()) {
             ("networking.k8s.io" | "extensions", "Ingress") => {
                 let tls = at_path(&obj.node, &["spec", "tls"]);
@@ -329,7 +387,7 @@ pub fn references(ix: &Index, manifests: &[ManifestFile]) -> Vec<Reference> {
                         t.get("secretName"),
                         None,
                         false,
-                        "TLS".into(),
+                        Slot::Route("TLS".into()),
                         "spec/tls/secretName",
                     );
                 }
@@ -349,7 +407,7 @@ pub fn references(ix: &Index, manifests: &[ManifestFile]) -> Vec<Reference> {
                                 r.get("name"),
                                 None,
                                 false,
-                                format!("TLS of listener `{lname}`"),
+                                Slot::Route(format!("TLS of listener `{lname}`")),
                                 "spec/listeners/tls/certificateRefs/name",
                             );
                         }
@@ -357,9 +415,6 @@ pub fn references(ix: &Index, manifests: &[ManifestFile]) -> Vec<Reference> {
                 }
             }
             _ => {}
-        }
-        for r in &mut c.out[pod_refs..] {
-            r.route_tls = true;
         }
         all.extend(c.out);
     }

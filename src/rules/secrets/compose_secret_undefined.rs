@@ -20,9 +20,11 @@ impl Rule for ComposeSecretUndefined {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let projects = crate::model::compose_vars::by_project(&cx.head.compose);
         for (folder, files) in by_folder(&cx.head.compose) {
+            // What the folder's files `include:` defines counts too (compose imports it).
             let defined = |top: &str| -> BTreeSet<&str> {
-                files
+                projects[folder]
                     .iter()
                     .flat_map(|f| f.doc.get(top).map(Node::entries).unwrap_or(&[]))
                     .map(|(k, _)| k.text.as_str())

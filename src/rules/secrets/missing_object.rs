@@ -21,7 +21,7 @@ impl Rule for MissingObject {
         let mut done = std::collections::HashSet::new();
         for r in &ix.refs {
             if r.optional
-                || r.pull_secret
+                || r.pull_secret()
                 || r.kind == "ServiceAccount"
                 || r.kind == "PersistentVolumeClaim"
             {
@@ -38,9 +38,9 @@ impl Rule for MissingObject {
             }
             let inst = &ix.instances[r.inst];
             // No pod reads a route certificate: nothing fails to start.
-            let consequence = if r.route_tls && inst.kind == "Gateway" {
+            let consequence = if r.route_tls() && inst.kind == "Gateway" {
                 "the listener is marked ResolvedRefs=False (InvalidCertificateRef), and HTTPS on it fails or falls back to a certificate clients reject, depending on the implementation"
-            } else if r.route_tls {
+            } else if r.route_tls() {
                 // ingress-nginx: its default certificate, self-signed unless
                 // `--default-ssl-certificate` names one.
                 "the ingress controller serves its default certificate for these hosts instead (self-signed unless one is configured), and HTTPS clients reject it"
@@ -59,7 +59,7 @@ impl Rule for MissingObject {
                     who(inst),
                     inst.namespace
                 ),
-                if r.route_tls {
+                if r.route_tls() {
                     "define the certificate's Secret (a cert-manager Certificate, an ExternalSecret, a SealedSecret or a manifest), or declare it in `[secrets] external` if it is created outside this repository".to_string()
                 } else {
                     format!(
@@ -69,7 +69,7 @@ impl Rule for MissingObject {
                 },
                 format!("{}/{}/{}/{}", inst.kind, inst.name, r.kind, r.name),
             );
-            if r.route_tls {
+            if r.route_tls() {
                 // The release's pods run; HTTPS to these hosts fails unless the controller's
                 // default certificate happens to cover them.
                 d = d.with_severity(Severity::Warning);

@@ -20,7 +20,7 @@ impl Rule for MissingServiceAccount {
         let ix = &cx.head.k8s;
         let mut done = std::collections::HashSet::new();
         for r in &ix.refs {
-            if r.kind != "ServiceAccount" && !r.pull_secret {
+            if r.kind != "ServiceAccount" && !r.pull_secret() {
                 continue;
             }
             if !matches!(
@@ -33,7 +33,7 @@ impl Rule for MissingServiceAccount {
                 continue;
             }
             let inst = &ix.instances[r.inst];
-            let (severity, message, help) = if r.pull_secret {
+            let (severity, message, help) = if r.pull_secret() {
                 (
                     Severity::Warning,
                     format!(
