@@ -88,8 +88,12 @@ fn compare_requirements(
                             None,
                         );
                         // Tokens issued without the scope are refused, unless another
-                        // requirement still lets them in.
-                        if br.len() == 1 && hr.len() == 1 {
+                        // requirement still lets them in. Only OAuth2 and OpenID Connect
+                        // scopes are granted in-band; for other schemes the list is
+                        // documentation (OpenAPI 3.0: "MUST be empty"; 3.1: roles "not
+                        // otherwise defined or exchanged in-band"), so the description
+                        // cannot tell an enforced requirement from a documented one.
+                        if br.len() == 1 && hr.len() == 1 && grants_scopes(c.head, name) {
                             c.mark_locks_out();
                         }
                     }
@@ -142,6 +146,18 @@ pub(crate) fn operation(c: &mut Cmp, b: &Val, h: &Val, op: &OpCx) {
         "api-security",
         format!("{}/security", op.pointer),
     );
+}
+
+/// Whether scheme `name` hands out scopes in-band (OAuth2, OpenID Connect). A scheme
+/// that cannot be found is assumed to, so the warning is kept where nothing says otherwise.
+fn grants_scopes(d: &Docs, name: &str) -> bool {
+    let Some(scheme) = schemes(d).and_then(|s| s.get(name)) else {
+        return true;
+    };
+    match d.resolve(scheme).get("type").and_then(|t| t.str()) {
+        Some(t) => matches!(t, "oauth2" | "openIdConnect"),
+        None => true,
+    }
 }
 
 fn schemes<'a>(d: &Docs<'a>) -> Option<Val<'a>> {
