@@ -253,14 +253,12 @@ pub fn dedupe_across_units(diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Manifest findings (K, S, T) on files that only quick-start, demo or sample units deploy
-/// are information: people try those, nobody releases them (`k8s::examples`; `example`
-/// folders are not among them, as some projects install from them).
+/// Manifest findings (K, S, T) on files that only quick-start, demo, sample or test units
+/// deploy are information: people try those, nobody releases them (`k8s::examples`;
+/// `example` folders are not among them, as some projects install from them). So is every
+/// finding on a file of the test suite.
 fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
     let examples = head.k8s.example_only_files();
-    if examples.is_empty() {
-        return;
-    }
     for d in diags
         .iter_mut()
         .filter(|d| d.code.starts_with(['K', 'S', 'T']) && d.severity > diagnostic::Severity::Info)
@@ -268,9 +266,20 @@ fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
         if let Some(unit) = examples.get(d.location.path.as_str()) {
             d.severity = diagnostic::Severity::Info;
             d.message.push_str(&format!(
-                " (information: only `{unit}`, a quick-start or demo, deploys this file)"
+                " (information: only `{unit}`, a quick-start, demo or test, deploys this file)"
             ));
         }
+    }
+    // Whatever sits in the test suite (manifests its scripts apply, migrations and API
+    // descriptions its tests load, templates that do not parse before substitution) is
+    // not released.
+    for d in diags.iter_mut().filter(|d| {
+        d.severity > diagnostic::Severity::Info
+            && crate::k8s::examples::is_test_path(&d.location.path)
+    }) {
+        d.severity = diagnostic::Severity::Info;
+        d.message
+            .push_str(" (information: a file of the test suite, which no release deploys)");
     }
 }
 

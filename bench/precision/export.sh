@@ -38,8 +38,23 @@ export_tag() { # repo gitdir tag paths...
     rm -rf "$out" && mkdir -p "$out"
     # Snapshots may lack their largest blobs; git archive then warns "invalid object"
     # about files outside the requested paths, which is harmless.
+    # A blob a snapshot lacks inside the requested paths would abort the archive: only
+    # files whose blob is present are archived (the missing are counted).
     if [ ${#present[@]} -gt 0 ]; then
-        git --git-dir="$gd" archive "$tag" -- "${present[@]}" | tar -x -C "$out"
+        local listing
+        listing="$(mktemp)"
+        paste -d' ' \
+            <(git --git-dir="$gd" ls-tree -r --format='%(objectname)' "$tag" -- "${present[@]}" |
+                git --git-dir="$gd" cat-file --batch-check='%(objecttype)' --buffer) \
+            <(git --git-dir="$gd" ls-tree -r --format='%(path)' "$tag" -- "${present[@]}") |
+            sed -n 's/^blob //p' >"$listing"
+        local missing
+        missing=$(( $(git --git-dir="$gd" ls-tree -r --name-only "$tag" -- "${present[@]}" | wc -l) - $(wc -l <"$listing") ))
+        [ "$missing" -gt 0 ] && echo "  $repo $tag: $missing files whose blob the snapshot lacks are left out" >&2
+        if [ -s "$listing" ]; then
+            tr '\n' '\0' <"$listing" | xargs -0 git --git-dir="$gd" archive "$tag" -- | tar -x -i -C "$out"
+        fi
+        rm -f "$listing"
     fi
     touch "$done_marker"
     echo "exported $repo $tag (${#present[@]}/$# paths, $(find "$out" -type f | wc -l) files)"

@@ -456,7 +456,8 @@ min-startup-seconds = 15
 # K402: tags that move like `latest` does (e.g. "stable", "main").
 floating-tags = []
 # Findings on manifests that only quick-start, demo or sample units (a folder or file so
-# named, e2e, testdata) deploy are information.
+# named, e2e, testdata) deploy, and every finding on a file of the test suite (top-level
+# test/ or tests/, e2e, testdata, __tests__), are information.
 demote-examples = true
 
 [secrets]

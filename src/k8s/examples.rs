@@ -8,19 +8,33 @@ use std::collections::HashMap;
 use super::Index;
 
 /// Whether a unit identity (`kustomize:<dir>`, `bundle:<file>`, `dir:<folder>`) names a
-/// quick-start, demo or sample folder or file, or end-to-end test data.
+/// quick-start, demo or sample folder or file, or test data.
 pub fn is_example_unit(unit: &str) -> bool {
     let path = unit.split_once(':').map_or(unit, |(_, p)| p);
-    path.split('/').any(|segment| {
-        let s = segment.to_ascii_lowercase();
-        let stem = s.split('.').next().unwrap_or("");
-        // Not `example`: projects such as kubeflow (`kustomize build example`) and rook
-        // (`deploy/examples/operator.yaml`) install from their examples folder.
-        ["quick-start", "quickstart", "quick_start", "demo", "sample"]
-            .iter()
-            .any(|p| stem.starts_with(p))
-            || matches!(stem, "e2e" | "testdata")
-    })
+    is_test_path(path)
+        || path.split('/').any(|segment| {
+            let s = segment.to_ascii_lowercase();
+            let stem = s.split('.').next().unwrap_or("");
+            // Not `example`: projects such as kubeflow (`kustomize build example`) and rook
+            // (`deploy/examples/operator.yaml`) install from their examples folder.
+            ["quick-start", "quickstart", "quick_start", "demo", "sample"]
+                .iter()
+                .any(|p| stem.starts_with(p))
+                || matches!(stem, "e2e" | "testdata")
+        })
+}
+
+/// A repository's test suite: a top-level `test/` or `tests/` folder, or `e2e`, `testdata`
+/// and `__tests__` folders anywhere. Their manifests are applied by test scripts that
+/// create what they reference (secrets-store-csi-driver's bats suites run `kubectl create
+/// secret` before applying), never by a release. Only the top level counts for `test`:
+/// `overlays/test` is an environment that is deployed.
+pub fn is_test_path(path: &str) -> bool {
+    let mut segments = path.split('/');
+    matches!(segments.next(), Some("test" | "tests"))
+        || path
+            .split('/')
+            .any(|s| matches!(s, "e2e" | "testdata" | "__tests__"))
 }
 
 impl Index {
@@ -61,6 +75,9 @@ mod tests {
         assert!(!is_example_unit("kustomize:overlays/dev"));
         assert!(!is_example_unit("kustomize:deploy/production"));
         assert!(!is_example_unit("dir:manifests/base"));
-        assert!(!is_example_unit("dir:tests/fixtures"));
+        assert!(is_example_unit("dir:tests/fixtures"));
+        assert!(is_example_unit("dir:test/bats/tests/azure"));
+        assert!(!is_example_unit("kustomize:overlays/test"));
+        assert!(!is_example_unit("dir:deploy/tests-runner"));
     }
 }
