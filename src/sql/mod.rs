@@ -9,6 +9,7 @@ pub mod mysql_types;
 pub mod ops;
 pub mod split;
 pub mod template;
+mod template_branches;
 
 use std::sync::Arc;
 
@@ -220,8 +221,10 @@ pub fn read_as(
     let text = source.text.as_str();
     // Template expressions become placeholders, then MySQL DELIMITER lines are read; both
     // keep every byte offset.
-    let filled = template::fill(text);
-    let base = filled.as_deref().unwrap_or(text);
+    let chosen = template_branches::select(text, dialect);
+    let text_in = chosen.as_deref().unwrap_or(text);
+    let filled = template::fill(text_in);
+    let base = filled.as_deref().unwrap_or(text_in);
     let prepared = (dialect == Dialect::Mysql)
         .then(|| mysql_delimiters(base))
         .flatten();
