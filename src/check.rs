@@ -1,7 +1,7 @@
 //! The `check` pipeline: load head (and base), run the rules, then suppress, filter and
 //! fingerprint the findings. Everything the CLI, tests and the language server need.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::baseline;
@@ -568,8 +568,29 @@ pub fn judge(
     if config.workloads.demote_examples {
         demote_example_units(&mut diags, head);
     }
+    show_template_names(&mut diags, head);
     dedupe_across_units(&mut diags);
     postprocess(diags, head, config, opts, root, cwd, rules)
+}
+
+/// Migration findings name tables as the checks read them, with template expressions
+/// replaced by placeholders (`_b90b6753c9blocks`); the message shows what the file says
+/// (`{{.prefix}}blocks`). Fingerprints were taken before, so they do not change.
+fn show_template_names(diags: &mut [Diagnostic], head: &Project) {
+    let mut by_path: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for d in diags.iter_mut().filter(|d| d.code.starts_with('M')) {
+        let names = by_path.entry(d.location.path.clone()).or_insert_with(|| {
+            head.sources
+                .get(&d.location.path)
+                .map(|(src, _)| crate::sql::template::names(&src.text))
+                .unwrap_or_default()
+        });
+        for (placeholder, expression) in names.iter() {
+            if d.message.contains(placeholder.as_str()) {
+                d.message = d.message.replace(placeholder.as_str(), expression);
+            }
+        }
+    }
 }
 
 /// Drops manifest findings (K, S, T) the base already had in another file: their

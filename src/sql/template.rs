@@ -26,6 +26,28 @@ pub fn is_schema_placeholder(name: &str) -> bool {
 /// The text with every template expression replaced (same length), or `None` when there
 /// is none.
 pub fn fill(text: &str) -> Option<String> {
+    fill_recording(text, &mut Vec::new())
+}
+
+/// The names that stand for template expressions in `text` (placeholder, expression),
+/// longest first, so that messages can show `{{.prefix}}blocks` rather than the
+/// placeholder `_b90b6753c9blocks` the checks read.
+pub fn names(text: &str) -> Vec<(String, String)> {
+    let mut ranges = Vec::new();
+    let Some(out) = fill_recording(text, &mut ranges) else {
+        return Vec::new();
+    };
+    let mut pairs: Vec<(String, String)> = ranges
+        .into_iter()
+        .filter(|&(start, end)| kind_at(text, start, end) == Kind::Name && end - start >= 5)
+        .map(|(start, end)| (out[start..end].to_string(), text[start..end].to_string()))
+        .collect();
+    pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+    pairs.dedup();
+    pairs
+}
+
+fn fill_recording(text: &str, ranges: &mut Vec<(usize, usize)>) -> Option<String> {
     if !text.contains("{{") && !text.contains("${") {
         return None;
     }
@@ -45,6 +67,7 @@ pub fn fill(text: &str) -> Option<String> {
             b'$' if b.get(i + 1) == Some(&b'{') => match closing(b, i + 2, b"}", 200) {
                 Some(end) => {
                     write_placeholder(&mut out, text, i, end);
+                    ranges.push((i, end));
                     found = true;
                     i = end;
                 }
@@ -57,6 +80,7 @@ pub fn fill(text: &str) -> Option<String> {
             b'{' if b.get(i + 1) == Some(&b'{') => match closing(b, i + 2, b"}}", 500) {
                 Some(end) => {
                     write_placeholder(&mut out, text, i, end);
+                    ranges.push((i, end));
                     found = true;
                     i = end;
                 }
@@ -197,6 +221,20 @@ mod tests {
         assert!(fill("select ${ \nfrom t; {{ x").is_none());
         let lb = fill("--rollback DROP TABLE ${schema}.t;").unwrap();
         assert!(lb.contains("DROP TABLE _________.t"), "{lb}");
+    }
+
+    #[test]
+    fn names_map_placeholders_back_to_their_expressions() {
+        let text = "ALTER TABLE {{.prefix}}blocks ADD c int DEFAULT {{ .value }};";
+        let names = names(text);
+        assert_eq!(names.len(), 1, "{names:?}");
+        let (placeholder, expression) = &names[0];
+        assert_eq!(expression, "{{.prefix}}");
+        assert!(
+            fill(text)
+                .unwrap()
+                .contains(&format!("{placeholder}blocks"))
+        );
     }
 
     #[test]
