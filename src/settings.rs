@@ -63,6 +63,9 @@ pub struct ApiConfig {
     pub deprecation_days_beta: i64,
     /// The same for stable elements.
     pub deprecation_days_stable: i64,
+    /// The server validates requests against the description: a request bound set where
+    /// none was documented is a new limit (warning), not information.
+    pub validates_requests: bool,
 }
 
 /// Thresholds of the T rules.

@@ -139,6 +139,16 @@ fn verdicts(suffix: &str) -> (Level, Level) {
     }
 }
 
+/// A bound (`maximum`, `maxLength`, `minItems`, …) set on a request where none was
+/// documented.
+pub fn is_bound_set(place: Place, suffix: &str) -> bool {
+    place.is_request()
+        && suffix.ends_with("-set")
+        && (suffix.starts_with("max")
+            || suffix.starts_with("min")
+            || suffix.starts_with("exclusive-"))
+}
+
 /// The level of a keyword change at a place, with the scopes where oasdiff differs from
 /// the general table.
 pub fn level(place: Place, top: bool, suffix: &str) -> Level {
@@ -148,6 +158,13 @@ pub fn level(place: Place, top: bool, suffix: &str) -> Level {
         // (oasdiff rates these INFO, effect "none", since its 2026 rule table). On the
         // judged release pairs all ten were corrections of the description only.
         (Place::Parameter | Place::HeaderParameter, true, s) if s.starts_with("default-value") => I,
+        // A bound set on a request where the description documented none: oasdiff warns,
+        // but the server always had a limit (a column's size, a validator), and the
+        // description cannot tell a new limit from one newly written down. On the judged
+        // release pairs all nine were the latter (vikunja 2.4's swag annotations for the
+        // `valid:"runelength(1|250)"` tags it already had, keto's page_size). A documented
+        // bound tightened (`-decreased`, `-increased`) is still an error.
+        (p, _, s) if is_bound_set(p, s) => I,
         // Query strings are text: a nested parameter property that changes type may
         // still parse.
         (Place::Parameter | Place::HeaderParameter, false, "type-changed") => W,
@@ -174,7 +191,8 @@ mod tests {
         assert_eq!(level(Place::ResponseBody, false, "enum-value-added"), W);
         assert_eq!(level(Place::RequestBody, true, "max-length-decreased"), E);
         assert_eq!(level(Place::ResponseBody, true, "max-length-increased"), E);
-        assert_eq!(level(Place::RequestBody, true, "max-length-set"), W);
+        assert_eq!(level(Place::RequestBody, true, "max-length-set"), I);
+        assert_eq!(level(Place::Parameter, true, "max-set"), I);
         assert_eq!(level(Place::Parameter, true, "default-value-changed"), I);
         assert_eq!(level(Place::RequestBody, false, "default-value-changed"), I);
         assert_eq!(level(Place::ResponseBody, false, "became-nullable"), E);

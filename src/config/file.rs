@@ -143,4 +143,6 @@ pub struct FileApi {
     pub deprecation_days_beta: i64,
     #[serde(default)]
     pub deprecation_days_stable: i64,
+    #[serde(default)]
+    pub validates_requests: bool,
 }

@@ -323,6 +323,7 @@ fn resolve(f: FileConfig) -> Config {
             changelog: f.api.changelog,
             deprecation_days_beta: f.api.deprecation_days_beta,
             deprecation_days_stable: f.api.deprecation_days_stable,
+            validates_requests: f.api.validates_requests,
         },
     }
 }
@@ -496,6 +497,10 @@ changelog = false
 # Days of notice between deprecation and `x-sunset` (0: no policy), by stability.
 deprecation-days-beta = 0
 deprecation-days-stable = 0
+# The server validates requests against the description (connexion,
+# express-openapi-validator, kin-openapi middleware): a bound set on a request where none
+# was documented is then a new limit, a warning, rather than information (A301).
+validates-requests = false
 "#;
 
 #[cfg(test)]

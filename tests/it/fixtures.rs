@@ -55,6 +55,7 @@ fixture!(fresh_set_13, "fresh-set-13");
 fixture!(fresh_set_14, "fresh-set-14");
 fixture!(fresh_set_15, "fresh-set-15");
 fixture!(fresh_set_16, "fresh-set-16");
+fixture!(api_validating, "api-validating");
 fixture!(api_corrections, "api-corrections");
 fixture!(open_world, "open-world");
 fixture!(probes, "probes");

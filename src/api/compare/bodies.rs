@@ -339,9 +339,43 @@ pub(crate) fn responses_cmp<'a>(c: &mut Cmp<'a, '_>, b: &Val<'a>, h: &Val<'a>, o
     let br = responses(c.base, b, &op.pointer);
     let hr = responses(c.head, h, &op.pointer);
     let at_responses = h.get("responses").unwrap_or(*h);
-    for (status, bresp) in &br {
+    // One success status replaced by another (`200` → `201`): HTTP clients treat a 2xx
+    // they do not know as `200` (RFC 9110 §15), so the swap is information and the old
+    // body is compared with the new one, where a break would show.
+    let only_new = |a: &[(String, Response<'a>)], b: &[(String, Response<'a>)]| -> Vec<usize> {
+        a.iter()
+            .enumerate()
+            .filter(|(_, (s, _))| success(s) && !b.iter().any(|(t, _)| t.eq_ignore_ascii_case(s)))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let (gone, came) = (only_new(&br, &hr), only_new(&hr, &br));
+    let replaced = (gone.len() == 1 && came.len() == 1).then(|| (gone[0], came[0]));
+    for (i, (status, bresp)) in br.iter().enumerate() {
         let ptr = format!("{}/responses/{}", op.pointer, escape(status));
-        let Some((_, hresp)) = hr.iter().find(|(s, _)| s.eq_ignore_ascii_case(status)) else {
+        let paired = match replaced.filter(|&(old, _)| old == i) {
+            Some((_, new)) => {
+                let (new_status, hresp) = &hr[new];
+                c.push(
+                    "response-success-status-removed",
+                    Level::Info,
+                    Group::Response,
+                    Some(op),
+                    ptr.clone(),
+                    format!(
+                        "success response `{status}` replaced by `{new_status}`: clients treat a success status they do not know as `200` (RFC 9110 §15); only clients generated to accept the documented code alone (go-swagger's) fail"
+                    ),
+                    hresp.node.loc(),
+                    Some(bresp.node.loc()),
+                );
+                Some((hresp, format!("response {status} (now {new_status})")))
+            }
+            None => hr
+                .iter()
+                .find(|(s, _)| s.eq_ignore_ascii_case(status))
+                .map(|(_, h)| (h, format!("response {status}"))),
+        };
+        let Some((hresp, what)) = paired else {
             let (id, level, text) = if success(status) {
                 (
                     "response-success-status-removed",
@@ -367,7 +401,6 @@ pub(crate) fn responses_cmp<'a>(c: &mut Cmp<'a, '_>, b: &Val<'a>, h: &Val<'a>, o
             );
             continue;
         };
-        let what = format!("response {status}");
         media_types(
             c,
             &bresp.media,

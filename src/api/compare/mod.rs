@@ -25,6 +25,9 @@ pub struct Options {
     pub days_stable: i64,
     /// Operations never compared: `"GET /internal/**"` or `"/admin/**"`.
     pub ignore: Vec<String>,
+    /// `[api] validates-requests`: a request bound set where none was documented is a
+    /// warning (the description is what the server enforces), not information.
+    pub validates_requests: bool,
 }
 
 impl Default for Options {
@@ -34,6 +37,7 @@ impl Default for Options {
             days_beta: 0,
             days_stable: 0,
             ignore: Vec::new(),
+            validates_requests: false,
         }
     }
 }

@@ -527,7 +527,13 @@ impl<'a> Cmp<'a, '_> {
                     } else {
                         format!("{}-{s}", cx.place.scope(top))
                     };
-                    (id, levels::level(cx.place, top, s))
+                    let level = if self.opts.validates_requests && levels::is_bound_set(cx.place, s)
+                    {
+                        Level::Warn
+                    } else {
+                        levels::level(cx.place, top, s)
+                    };
+                    (id, level)
                 }
                 RawId::Full(id, level) => (id.clone(), *level),
             };

@@ -23,6 +23,7 @@ pub fn changes<'c>(cx: &'c ProjectCx) -> &'c [Change] {
             days_beta: c.deprecation_days_beta,
             days_stable: c.deprecation_days_stable,
             ignore: c.ignore.clone(),
+            validates_requests: c.validates_requests,
             ..api::Options::default()
         };
         api::changes(base.api(), cx.head.api(), &c.moved, &opts)
