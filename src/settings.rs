@@ -166,7 +166,7 @@ pub struct WorkloadsConfig {
 impl Default for WorkloadsConfig {
     fn default() -> Self {
         WorkloadsConfig {
-            min_startup_seconds: 15,
+            min_startup_seconds: 10,
             floating_tags: Vec::new(),
             demote_examples: true,
         }

@@ -453,7 +453,7 @@ deploy = "rolling"
 [workloads]
 # K102: a liveness probe with no startup probe must leave the container at least this many
 # seconds to start (initialDelaySeconds + failureThreshold × periodSeconds).
-min-startup-seconds = 15
+min-startup-seconds = 10
 # K402: tags that move like `latest` does (e.g. "stable", "main").
 floating-tags = []
 # Findings on manifests that only quick-start, demo or sample units (a folder or file so

@@ -1,5 +1,5 @@
 //! Quick-start and demo units: manifests a project publishes so that people can try it
-//! (`manifests/quick-start/`, `demo/`, `samples/`), not what its users run in production.
+//! (`manifests/quick-start/`, `demo/`, `samples/`, `tutorials/`), not what its users run in production.
 //! Their findings are information: on real release pairs every warning in such units was
 //! judged not worth acting on (argo-workflows' quick-start Secrets and telemetry demo).
 
@@ -17,9 +17,16 @@ pub fn is_example_unit(unit: &str) -> bool {
             let stem = s.split('.').next().unwrap_or("");
             // Not `example`: projects such as kubeflow (`kustomize build example`) and rook
             // (`deploy/examples/operator.yaml`) install from their examples folder.
-            ["quick-start", "quickstart", "quick_start", "demo", "sample"]
-                .iter()
-                .any(|p| stem.starts_with(p))
+            [
+                "quick-start",
+                "quickstart",
+                "quick_start",
+                "demo",
+                "sample",
+                "tutorial",
+            ]
+            .iter()
+            .any(|p| stem.starts_with(p))
                 || matches!(stem, "e2e" | "testdata")
         })
 }
@@ -71,6 +78,7 @@ mod tests {
         assert!(!is_example_unit("dir:examples/guestbook"));
         assert!(!is_example_unit("kustomize:example"));
         assert!(is_example_unit("dir:config/samples"));
+        assert!(is_example_unit("dir:examples/tutorials/09-http-trigger"));
         assert!(is_example_unit("dir:test/e2e"));
         assert!(!is_example_unit("kustomize:overlays/dev"));
         assert!(!is_example_unit("kustomize:deploy/production"));

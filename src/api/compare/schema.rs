@@ -1390,12 +1390,24 @@ impl<'a> Cmp<'a, '_> {
             _ => ("one-of-added", "one-of-removed"),
         };
         // A branch is named by its `$ref` target or title; an inline one by its position
-        // among the inline branches of its side.
+        // among the inline branches of its side. A title that several branches of a side
+        // share names none of them (OpenAI's embedding `input` has three `title: array`
+        // branches: strings, integers, arrays of integers).
+        let title = |v: &Val| v.get("title").and_then(|t| t.str()).map(String::from);
+        let mut shared_titles = std::collections::HashSet::new();
+        for l in [bl, hl].into_iter().flatten() {
+            let mut seen = std::collections::HashSet::new();
+            for t in l.items().filter_map(|v| title(&v)) {
+                if !seen.insert(t.clone()) {
+                    shared_titles.insert(t);
+                }
+            }
+        }
         let key_of = |v: &Val, inline_ix: &mut usize| -> String {
             if let Some(r) = v.get("$ref").and_then(|r| r.str()) {
                 return format!("ref:{}", r.rsplit('/').next().unwrap_or(r));
             }
-            if let Some(t) = v.get("title").and_then(|t| t.str()) {
+            if let Some(t) = title(v).filter(|t| !shared_titles.contains(t)) {
                 return format!("title:{t}");
             }
             *inline_ix += 1;
