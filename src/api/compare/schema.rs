@@ -1500,8 +1500,27 @@ impl<'a> Cmp<'a, '_> {
                 None,
             );
         }
+        // An enum beside a branch that takes any value of its type (`anyOf: [{type:
+        // string}, {type: string, enum: [...]}]`, how OpenAI lists its model ids) is an open
+        // enum on both sides: a value added to it (response) or removed (request) was
+        // allowed already.
+        let open = |docs: &crate::api::doc::Docs<'a>, l: &[(String, Val<'a>)]| -> Vec<String> {
+            l.iter()
+                .flat_map(|(_, v)| open_types(docs, *v, 0))
+                .collect()
+        };
+        let open_both: Vec<String> = if kw == "allOf" {
+            Vec::new()
+        } else {
+            let ob = open(self.base, &bs);
+            open(self.head, &hs)
+                .into_iter()
+                .filter(|t| ob.contains(t))
+                .collect()
+        };
         for (i, j) in pairs {
             let seg = format!("{kw}[{}]", describe(&hs[j].0).trim_matches('`'));
+            let from = raws.len();
             self.child(
                 bs[i].1,
                 hs[j].1,
@@ -1511,8 +1530,64 @@ impl<'a> Cmp<'a, '_> {
                 raws,
                 depth,
             );
+            let branch_type = types(&self.head.resolve(hs[j].1)).0;
+            if branch_type.len() != 1 || !open_both.contains(&branch_type[0]) {
+                continue;
+            }
+            for r in &mut raws[from..] {
+                let suffix = match r.id {
+                    RawId::Kw(s @ ("enum-value-added" | "enum-value-removed")) => s,
+                    _ => continue,
+                };
+                if r.props_rev.len() != 1 {
+                    continue;
+                }
+                let side = if cx.place.is_request() {
+                    "request"
+                } else {
+                    "response"
+                };
+                r.id = RawId::Full(format!("{side}-open-enum-{}", &suffix[5..]), Level::Info);
+                r.text.push_str(&format!(
+                    ": the `{kw}` also takes any {}, so clients already handle values they do not know",
+                    branch_type[0]
+                ));
+            }
         }
     }
+}
+
+/// The types a branch takes any value of: a single scalar `type` with nothing that
+/// narrows it (`enum`, `const`, `pattern`, `format`, bounds), also through an
+/// `anyOf`/`oneOf` it holds (OpenAI's `ModelIdsResponses` is `anyOf: [$ref:
+/// ModelIdsShared, …]`, itself `anyOf: [{type: string}, {enum}]`).
+fn open_types<'a>(docs: &crate::api::doc::Docs<'a>, v: Val<'a>, depth: usize) -> Vec<String> {
+    let v = docs.resolve(v);
+    let mut out = Vec::new();
+    if depth < 4 {
+        for kw in ["anyOf", "oneOf"] {
+            for b in v.get(kw).iter().flat_map(|l| l.items()) {
+                out.extend(open_types(docs, b, depth + 1));
+            }
+        }
+    }
+    let (t, _) = types(&v);
+    let narrowed = [
+        "enum",
+        "const",
+        "pattern",
+        "maxLength",
+        "minLength",
+        "maximum",
+        "minimum",
+        "format",
+    ]
+    .iter()
+    .any(|k| v.get(k).is_some());
+    if t.len() == 1 && !narrowed && t[0] != "object" && t[0] != "array" {
+        out.push(t[0].clone());
+    }
+    out
 }
 
 fn type_changes(b: &Val, h: &Val, out: &mut Out) {
