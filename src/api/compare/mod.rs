@@ -74,6 +74,9 @@ pub(crate) struct Cmp<'a, 'o> {
     reached_by: Vec<Vec<u32>>,
     /// Memo numbers being compared (a pair met again is a reference cycle).
     stack: Vec<u32>,
+    /// `allOf` members being compared, each with the other members of its `allOf` on the
+    /// head side: a property that moved from one member to another is still there.
+    siblings: Vec<(usize, Vec<Val<'a>>)>,
     /// The operation being compared.
     op_ix: u32,
     /// Per change: the operation it was found in and the memo numbers it lies under.
@@ -165,6 +168,7 @@ pub fn compare(base: &Docs, head: &Docs, opts: &Options) -> Vec<Change> {
         done: Vec::new(),
         reached_by: Vec::new(),
         stack: Vec::new(),
+        siblings: Vec::new(),
         op_ix: 0,
         origin: Vec::new(),
     };

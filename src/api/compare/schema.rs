@@ -953,8 +953,11 @@ impl<'a> Cmp<'a, '_> {
                 if hp.and_then(|hp| hp.get(name)).is_some() {
                     continue;
                 }
-                // Moved into an `allOf` member of the new schema: still there.
-                if let Some(hv) = member_property(self.head, &h, name) {
+                // Moved into an `allOf` member of the new schema, or from this `allOf`
+                // member into another one of the same `allOf`: still there.
+                if let Some(hv) =
+                    member_property(self.head, &h, name).or_else(|| self.sibling_property(&h, name))
+                {
                     self.child(bv, hv, cx, Some(name), &["properties", name], raws, depth);
                     continue;
                 }
@@ -1521,6 +1524,16 @@ impl<'a> Cmp<'a, '_> {
         for (i, j) in pairs {
             let seg = format!("{kw}[{}]", describe(&hs[j].0).trim_matches('`'));
             let from = raws.len();
+            if kw == "allOf" {
+                let others = hs
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != j)
+                    .map(|(_, (_, v))| self.head.resolve(*v))
+                    .collect();
+                self.siblings
+                    .push((self.head.resolve(hs[j].1).id(), others));
+            }
             self.child(
                 bs[i].1,
                 hs[j].1,
@@ -1530,6 +1543,10 @@ impl<'a> Cmp<'a, '_> {
                 raws,
                 depth,
             );
+            if kw == "allOf" {
+                self.siblings.pop();
+                continue;
+            }
             let branch_type = types(&self.head.resolve(hs[j].1)).0;
             if branch_type.len() != 1 || !open_both.contains(&branch_type[0]) {
                 continue;
@@ -1554,6 +1571,18 @@ impl<'a> Cmp<'a, '_> {
                 ));
             }
         }
+    }
+}
+
+impl<'a> Cmp<'a, '_> {
+    /// A property of one of the other members of the `allOf` whose member `h` is (head
+    /// side): OpenAI moved `service_tier` from the shared `ModelResponseProperties` member
+    /// into `Response`'s own member.
+    fn sibling_property(&self, h: &Val<'a>, name: &str) -> Option<Val<'a>> {
+        let (_, others) = self.siblings.iter().rev().find(|(id, _)| *id == h.id())?;
+        others
+            .iter()
+            .find_map(|m| m.get("properties").and_then(|p| p.get(name)))
     }
 }
 
