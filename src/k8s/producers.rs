@@ -146,7 +146,8 @@ fn resource(kind: &str) -> &'static str {
 /// What in `from`'s unit may create `kind` `name` in its namespace at install or run
 /// time, for messages: a Job or CronJob that names it, a custom resource whose spec
 /// names it (an operator's), or a Role/ClusterRole letting a workload of the unit create
-/// objects of that kind. `None` when nothing could.
+/// objects of that kind; failing those, a Job of another unit in the namespace that
+/// names it or may create such objects (`job_elsewhere`). `None` when nothing could.
 pub fn may_create(
     ix: &Index,
     manifests: &[ManifestFile],
@@ -238,6 +239,54 @@ pub fn may_create(
                 _ => None,
             }
         })
+        .or_else(|| job_elsewhere(ix, manifests, from, kind, name))
+}
+
+/// A writer in another unit of the repository, in the same namespace: a Job, CronJob or
+/// custom resource whose spec names `name`, or a Job or CronJob beside a Role that lets
+/// it create objects of that kind. The folder is applied beside that unit: contour's
+/// `examples/deployment` swaps the Envoy DaemonSet of `examples/contour`, whose
+/// `contour-certgen` Job (with a Role to create Secrets) writes the `envoycert` Secret
+/// both mount.
+fn job_elsewhere(
+    ix: &Index,
+    manifests: &[ManifestFile],
+    from: &Instance,
+    kind: &str,
+    name: &str,
+) -> Option<String> {
+    let res = resource(kind);
+    let others = || {
+        ix.instances
+            .iter()
+            .filter(|i| i.unit != from.unit && i.namespace == from.namespace)
+    };
+    let is_job = |i: &Instance| i.group == "batch" && matches!(i.kind.as_str(), "Job" | "CronJob");
+    let label = |i: &Instance| {
+        let unit = ix.units[i.unit].as_str();
+        let unit = unit.split_once(':').map_or(unit, |(_, p)| p);
+        format!("{} `{}` of `{unit}`", i.kind, i.name)
+    };
+    let naming = others().find(|i| {
+        (is_job(i) || is_custom(&i.group))
+            && ix
+                .object(manifests, i)
+                .node
+                .get("spec")
+                .is_some_and(|s| mentions(s, name))
+    });
+    if let Some(i) = naming {
+        return Some(label(i));
+    }
+    others().filter(|i| is_job(i)).find_map(|job| {
+        let allowed = ix.instances.iter().any(|r| {
+            r.unit == job.unit
+                && r.group == "rbac.authorization.k8s.io"
+                && (r.kind == "ClusterRole" || (r.kind == "Role" && r.namespace == job.namespace))
+                && grants_create(&ix.object(manifests, r).node, res)
+        });
+        allowed.then(|| label(job))
+    })
 }
 
 /// Whether a Role's rules allow creating `resource` in the core group.
