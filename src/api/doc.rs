@@ -242,6 +242,17 @@ pub fn escape(seg: &str) -> String {
 }
 
 impl<'a> Docs<'a> {
+    /// Generated from protobuf by protoc-gen-connect-openapi, which always writes the
+    /// `connect.error` schema: its responses are protojson, which omits unset fields and
+    /// never writes `null`, although proto3 `optional` fields are described as nullable.
+    pub fn is_connect_protobuf(&self) -> bool {
+        self.root_val()
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(|s| s.get("connect.error"))
+            .is_some()
+    }
+
     pub fn root_val(&self) -> Val<'a> {
         Val {
             node: &self.root.doc,

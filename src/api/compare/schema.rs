@@ -516,9 +516,24 @@ impl<'a> Cmp<'a, '_> {
         );
         self.body(bt, ht, cx, &mut raws, 0, true);
         let param = matches!(cx.place, Place::Parameter | Place::HeaderParameter);
-        for r in raws {
+        let connect = self.head.is_connect_protobuf();
+        for mut r in raws {
             // A parameter's array items are its values, not a property.
             let top = r.props_rev.iter().all(|p| param && p == "items");
+            // protojson never writes null: a proto3 field made `optional` (described as
+            // nullable) is still absent or a value on the wire.
+            if connect
+                && cx.place == Place::ResponseBody
+                && matches!(r.id, RawId::Kw("became-nullable"))
+            {
+                r.id = RawId::Full(
+                    format!("{}-became-nullable", cx.place.scope(top)),
+                    Level::Info,
+                );
+                r.text.push_str(
+                    " (a Connect description generated from protobuf: protojson omits unset fields and never sends null)",
+                );
+            }
             let (id, level) = match &r.id {
                 RawId::Kw(s) => {
                     let id = if top && cx.place == Place::ResponseBody && *s == "enum-value-removed"
