@@ -334,6 +334,19 @@ impl Transform {
         }
     }
 
+    /// What a component's transformers do to the objects its parent accumulated: images
+    /// and labels. Its namespace, prefix and suffix are left out: the parent's own
+    /// (applied after it) would override them, and `then` lets the outer one win.
+    pub fn carried_by_component(&self) -> Transform {
+        Transform {
+            labels: self.labels.clone(),
+            selector_labels: self.selector_labels.clone(),
+            images: self.images.clone(),
+            replaced_images: self.replaced_images.clone(),
+            ..Transform::default()
+        }
+    }
+
     /// Whether a `replacements:` entry writes the image of container `index` (named
     /// `name`) of the object `kind`/`object`: its value then comes from another object at
     /// build time.

@@ -666,7 +666,18 @@ impl Walk<'_> {
         };
         for path in kz.includes() {
             if let Some(&child) = self.k_of.get(&path) {
+                let before = self.out.len();
                 self.visit(child, &t, start);
+                // A component's transformers run on what its parent accumulated before
+                // it (crunchy's `images-by-tag` component pins the image its parent's
+                // base named `image-postgres-operator-5.8`).
+                let ck = &self.kustomizations[child];
+                if ck.is_component() {
+                    let own = ck.transform().carried_by_component();
+                    for inst in &mut self.out[start..before] {
+                        inst.transform = Arc::new(inst.transform.then(&own));
+                    }
+                }
             } else if let Some(&f) = self.file_of.get(path.as_str()) {
                 self.included.insert(f);
                 for (o, obj) in self.manifests[f].objects.iter().enumerate() {

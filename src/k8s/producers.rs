@@ -206,6 +206,14 @@ pub fn may_create(
     {
         return Some("OLM (the service certificate of this Deployment)".into());
     }
+    // Secrets the common database and messaging operators write for their resources.
+    if kind == "Secret"
+        && let Some(cr) = ix.instances.iter().find(|i| {
+            i.namespace == from.namespace && operator_writes(&i.group, &i.kind, &i.name, name)
+        })
+    {
+        return Some(format!("the operator of {} `{}`", cr.kind, cr.name));
+    }
     let res = resource(kind);
     if ix
         .patched_rules
@@ -287,6 +295,83 @@ fn job_elsewhere(
         });
         allowed.then(|| label(job))
     })
+}
+
+/// Secrets operators write for a resource, by API group and kind: `{}` is the resource's
+/// name, a leading or trailing `*` any text. From each operator's documentation: Crunchy
+/// PGO (user Secrets `<cluster>-pguser-<user>`), CloudNativePG (`<cluster>-app`,
+/// `-superuser`, `-ca`, `-server`, `-replication`), Zalando's postgres-operator
+/// (`<user>.<cluster>.credentials.postgresql.acid.zalan.do`), Strimzi (cluster and clients
+/// CAs; a KafkaUser's own Secret), the RabbitMQ cluster operator (`-default-user`,
+/// `-erlang-cookie`), ECK (`<name>-es-…`, `<name>-kb-…`) and the Keycloak operator
+/// (`-initial-admin`). Other custom resources are not assumed to write Secrets named
+/// after them: many operators (Redis ones among them) read one the user creates.
+const OPERATOR_SECRETS: &[(&str, &str, &[&str])] = &[
+    (
+        "postgres-operator.crunchydata.com",
+        "PostgresCluster",
+        &[
+            "{}-pguser-*",
+            "{}-cluster-cert",
+            "{}-replication-cert",
+            "{}-pgbouncer",
+        ],
+    ),
+    (
+        "postgresql.cnpg.io",
+        "Cluster",
+        &[
+            "{}-app",
+            "{}-superuser",
+            "{}-ca",
+            "{}-server",
+            "{}-replication",
+        ],
+    ),
+    (
+        "acid.zalan.do",
+        "postgresql",
+        &["*.{}.credentials.postgresql.acid.zalan.do"],
+    ),
+    (
+        "kafka.strimzi.io",
+        "Kafka",
+        &[
+            "{}-cluster-ca-cert",
+            "{}-clients-ca-cert",
+            "{}-cluster-ca",
+            "{}-clients-ca",
+        ],
+    ),
+    ("kafka.strimzi.io", "KafkaUser", &["{}"]),
+    (
+        "rabbitmq.com",
+        "RabbitmqCluster",
+        &["{}-default-user", "{}-erlang-cookie"],
+    ),
+    (
+        "elasticsearch.k8s.elastic.co",
+        "Elasticsearch",
+        &["{}-es-*"],
+    ),
+    ("kibana.k8s.elastic.co", "Kibana", &["{}-kb-*"]),
+    ("k8s.keycloak.org", "Keycloak", &["{}-initial-admin"]),
+];
+
+/// Whether the operator of resource `group`/`kind` `owner` writes Secret `secret`.
+fn operator_writes(group: &str, kind: &str, owner: &str, secret: &str) -> bool {
+    OPERATOR_SECRETS
+        .iter()
+        .filter(|(g, k, _)| *g == group && *k == kind)
+        .flat_map(|(_, _, patterns)| patterns.iter())
+        .any(|p| {
+            let p = p.replace("{}", owner);
+            match (p.strip_prefix('*'), p.strip_suffix('*')) {
+                (Some(tail), _) => secret.len() > tail.len() && secret.ends_with(tail),
+                (_, Some(head)) => secret.len() > head.len() && secret.starts_with(head),
+                _ => secret == p,
+            }
+        })
 }
 
 /// Whether a Role's rules allow creating `resource` in the core group.
