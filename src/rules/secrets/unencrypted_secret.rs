@@ -128,6 +128,8 @@ fn names_a_setting(key: &str) -> bool {
             | "REGION"
             | "BUCKET"
             | "ENDPOINT"
+            | "PROTOCOL"
+            | "SCHEME"
     )
 }
 
