@@ -300,7 +300,13 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Vec<std::path::Pat
         for e in entries {
             let p = e.path();
             let dest = to.join(p.strip_prefix(from).unwrap());
-            if p.is_dir() {
+            if p.is_symlink() {
+                // A fixture's link (dangling on purpose, like a `.env -> ../.env` the
+                // deploy creates) is kept as a link, not mutated.
+                std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(std::fs::read_link(&p).unwrap(), &dest).unwrap();
+            } else if p.is_dir() {
                 std::fs::create_dir_all(&dest).unwrap();
                 stack.push(p);
             } else {

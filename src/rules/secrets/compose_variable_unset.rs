@@ -39,12 +39,17 @@ impl Rule for ComposeVariableUnset {
             };
             // No `.env` in the repository (it is git-ignored): the deploy makes it from
             // the folder's template (`.env.example`), so what the template sets is set.
+            // A `.env` that is listed but was not read is a link to a file the checkout
+            // does not hold (trigger.dev's `webapp/.env -> ../.env`, made from
+            // `../.env.example` by its setup script): what it sets is unknown.
+            let env_unread =
+                cx.head.has_file(&env) && !cx.head.env_files.iter().any(|e| e.source.path == env);
             let mut known = known_variables(
                 &cx.head.env_files,
                 &cx.config.secrets.provided_variables,
                 folder,
                 &files,
-                !cx.head.has_file(&env),
+                !cx.head.has_file(&env) || env_unread,
             );
             // A launcher script of the project (`./docker/up.sh`) hands these to compose.
             known.extend(crate::model::compose_vars::launcher_known(
@@ -55,7 +60,11 @@ impl Rule for ComposeVariableUnset {
             // Neither a `.env` nor a template beside the compose file: the repository
             // leaves every variable to whoever deploys it (a self-hosting template whose
             // guide says to write the `.env`), so no single variable is a defect of it.
-            let no_source = !has_env_source(&cx.head.env_files, &cx.head.paths, folder);
+            let no_source = if env_unread {
+                !has_env_source(&cx.head.env_files, &Default::default(), folder)
+            } else {
+                !has_env_source(&cx.head.env_files, &cx.head.paths, folder)
+            };
             for f in &files {
                 let src = &f.source;
                 let mut nodes = Vec::new();
@@ -96,6 +105,16 @@ impl Rule for ComposeVariableUnset {
                                     " (refuses to start, for `:?`)"
                                 } else {
                                     ""
+                                }
+                            )
+                        } else if no_source && env_unread {
+                            format!(
+                                "`{}` is interpolated without a default, and this folder's `{env}` is a link to a file the checkout does not hold: the deploying environment must set it there, or compose {}",
+                                i.name,
+                                if i.required {
+                                    "refuses to start (`:?`)"
+                                } else {
+                                    "substitutes an empty string"
                                 }
                             )
                         } else if no_source {
