@@ -140,6 +140,11 @@ pub fn placeholder(value: &str) -> bool {
         || lower.starts_with("set-")
         || lower.starts_with("set_")
         || lower.starts_with("enter")
+        // Named as fake by its author (trigger.dev's `dummy-encryption-keeeey-32-bytes`).
+        || lower.starts_with("dummy-")
+        || lower.starts_with("dummy_")
+        // A file holding the secret, read at run time.
+        || lower.starts_with("file://")
 }
 
 /// A credential recognisable by its shape alone, whatever the variable is called.
@@ -278,7 +283,7 @@ pub fn url_parts(value: &str) -> Option<UrlCredentials<'_>> {
     let (_, rest) = v.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let (userinfo, hostport) = authority.rsplit_once('@')?;
-    let (user, password) = userinfo.split_once(':')?;
+    let (user, password) = split_userinfo(userinfo)?;
     if password.is_empty() || placeholder(password) {
         return None;
     }
@@ -295,9 +300,41 @@ pub fn url_parts(value: &str) -> Option<UrlCredentials<'_>> {
     })
 }
 
+/// `user:password`, split at the first `:` outside `${…}`, so that a compose
+/// interpolation with a default (`${USER:-default}:${PASSWORD}`) is two placeholders.
+fn split_userinfo(userinfo: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    let b = userinfo.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'{' if i > 0 && b[i - 1] == b'$' => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => return Some((&userinfo[..i], &userinfo[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod detection_tests {
     use super::*;
+
+    #[test]
+    fn interpolated_url_passwords_and_file_references_are_placeholders() {
+        // trigger.dev's self-hosting compose.
+        let url = "${CLICKHOUSE_URL:-http://${CLICKHOUSE_USER:-default}:${CLICKHOUSE_PASSWORD}@clickhouse:8123?secure=false}";
+        assert!(url_parts(url).is_none());
+        assert!(url_parts("postgres://app:s3cretPassw0rd@db:5432/app").is_some());
+        assert!(
+            classify(
+                "TRIGGER_WORKER_TOKEN",
+                "file:///home/node/shared/worker_token"
+            )
+            .is_none()
+        );
+        assert!(classify("ENCRYPTION_KEY", "dummy-encryption-keeeey-32-bytes").is_none());
+    }
 
     #[test]
     fn lifetimes_of_tokens_are_not_secrets() {
