@@ -22,10 +22,74 @@ pub struct Created {
 /// Commands in a file: every line of a shell script or Makefile, the lines of fenced code
 /// blocks of a Markdown file.
 pub fn created_in(path: &str, text: &str) -> Vec<Created> {
-    commands(path, text)
+    let mut out: Vec<Created> = commands(path, text)
         .into_iter()
         .flat_map(|(line, at)| command(&line, &at))
-        .collect()
+        .collect();
+    if path.to_ascii_lowercase().ends_with(".md") {
+        out.extend(prose(path, text));
+    }
+    out
+}
+
+/// Secrets a guide's prose tells the reader to create, by a quoted name in a paragraph
+/// that says so: microservices-demo's alerting README, "a Kubernetes secret called
+/// \"slack-hook-url\" needs to be created". Code blocks are read as commands instead.
+fn prose(path: &str, text: &str) -> Vec<Created> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    // (first line, text) of each paragraph outside code blocks.
+    let mut paragraphs: Vec<(usize, String)> = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+            paragraphs.extend(current.take());
+            continue;
+        }
+        if fenced || t.is_empty() {
+            paragraphs.extend(current.take());
+            continue;
+        }
+        let p = current.get_or_insert_with(|| (i + 1, String::new()));
+        p.1.push(' ');
+        p.1.push_str(line);
+    }
+    paragraphs.extend(current);
+    for (first, para) in paragraphs {
+        let lower = para.to_ascii_lowercase();
+        if !lower.contains("secret") || !lower.contains("creat") {
+            continue;
+        }
+        for quote in ['"', '`', '\''] {
+            let parts: Vec<&str> = para.split(quote).collect();
+            // Odd positions sit between a pair of quotes.
+            for name in parts.iter().skip(1).step_by(2).take(parts.len() / 2) {
+                if is_object_name(name) {
+                    out.push(Created {
+                        kind: "Secret",
+                        name: name.to_string(),
+                        namespace: None,
+                        at: format!("{path}:{first}"),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A DNS-1123 name, as Kubernetes object names are (and with a `-` or `.`, so that a
+/// quoted ordinary word is not taken for one).
+fn is_object_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && (s.contains('-') || s.contains('.'))
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+        && s.as_bytes()[s.len() - 1].is_ascii_alphanumeric()
 }
 
 /// Images a build step rewrites with `kustomize edit set image NAME=…` (kubebuilder's
@@ -194,6 +258,27 @@ fn words(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_secrets_a_guide_says_to_create() {
+        let md = "In order for the alerting component to work, a Kubernetes secret called \"slack-hook-url\"\n\
+                  needs to be created.\n\n\
+                  The `grafana` Secret is read from `values.yaml`.\n\
+                  ```\nkubectl apply -f secret \"not-this-one\" create\n```\n";
+        let names: Vec<_> = created_in("deploy/alerting/README.md", md)
+            .into_iter()
+            .map(|c| (c.kind, c.name, c.at))
+            .collect();
+        assert_eq!(
+            names,
+            vec![(
+                "Secret",
+                "slack-hook-url".to_string(),
+                "deploy/alerting/README.md:1".to_string()
+            )]
+        );
+        assert!(created_in("install.sh", "# a secret \"x-y\" must be created\n").is_empty());
+    }
 
     #[test]
     fn reads_kubectl_create_in_scripts() {
