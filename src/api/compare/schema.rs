@@ -784,27 +784,30 @@ impl<'a> Cmp<'a, '_> {
         let old = self.base.resolve(b);
         let (props, required) = (listed(&old, "properties"), listed(&old, "required"));
         let ty = old.get("type").map(|t| t.show());
-        if props.is_empty() {
-            return false;
-        }
         let branches: Vec<(usize, Val<'a>)> = list.items().enumerate().collect();
-        let kept = branches.iter().find(|(_, br)| {
-            let r = self.head.resolve(*br);
-            r.get("type").map(|t| t.show()) == ty
-                && listed(&r, "properties") == props
-                && listed(&r, "required") == required
-        });
-        let Some(&(i, branch)) = kept else {
+        let kept = if props.is_empty() {
+            // A scalar or array kept as the one alternative of its type, the others of
+            // other types (resend's `to`: an array of addresses, now `oneOf: [string,
+            // array]`): old values match exactly that alternative.
+            self.kept_by_type(&old, &branches)
+        } else {
+            let kept = branches.iter().find(|(_, br)| {
+                let r = self.head.resolve(*br);
+                r.get("type").map(|t| t.show()) == ty
+                    && listed(&r, "properties") == props
+                    && listed(&r, "required") == required
+            });
+            kept.copied().filter(|&(i, _)| {
+                branches.iter().filter(|(j, _)| *j != i).all(|(_, br)| {
+                    listed(&self.head.resolve(*br), "required")
+                        .iter()
+                        .any(|n| !props.contains(n))
+                })
+            })
+        };
+        let Some((i, branch)) = kept else {
             return false;
         };
-        let others_exclusive = branches.iter().filter(|(j, _)| *j != i).all(|(_, br)| {
-            listed(&self.head.resolve(*br), "required")
-                .iter()
-                .any(|n| !props.contains(n))
-        });
-        if !others_exclusive {
-            return false;
-        }
         let mut out = Out { v: raws, cx, top };
         let (head, base) = at(&b, &h, "oneOf");
         out.kw(
@@ -816,6 +819,33 @@ impl<'a> Cmp<'a, '_> {
         );
         self.child(b, branch, cx, None, &["oneOf", &i.to_string()], raws, depth);
         true
+    }
+
+    /// The one `oneOf` branch of the old schema's single, non-object type when every other
+    /// branch has other types only.
+    fn kept_by_type(
+        &self,
+        old: &Val<'a>,
+        branches: &[(usize, Val<'a>)],
+    ) -> Option<(usize, Val<'a>)> {
+        let (t, _) = types(old);
+        if t.len() != 1 || t[0] == "object" {
+            return None;
+        }
+        let of = |br: &Val<'a>| types(&self.head.resolve(*br)).0;
+        let mut same = branches.iter().filter(|(_, br)| of(br) == t);
+        let (i, branch) = *same.next()?;
+        if same.next().is_some() {
+            return None;
+        }
+        branches
+            .iter()
+            .filter(|(j, _)| *j != i)
+            .all(|(_, br)| {
+                let other = of(br);
+                !other.is_empty() && other.iter().all(|x| !t.contains(x))
+            })
+            .then_some((i, branch))
     }
 
     /// A schema that became `oneOf: [old, …]`: reported once, not as a cascade.
