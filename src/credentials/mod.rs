@@ -83,7 +83,35 @@ pub fn secret_name(name: &str) -> bool {
         "FORMAT",
         "PATTERN",
     ];
-    secretish && !tokens.last().is_some_and(|t| about.contains(t))
+    // Where to reach the holder of a credential, not the credential: a setting word after
+    // the last secret word (peerdb's `PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_REGION`,
+    // `…_CREDENTIALS_AWS_ENDPOINT_URL_S3`).
+    let setting = [
+        "REGION", "ENDPOINT", "BUCKET", "PORT", "USER", "USERNAME", "PROTOCOL", "SCHEME",
+    ];
+    let secret_word = |t: &&str| {
+        matches!(
+            *t,
+            "PASSWORD"
+                | "PASSWD"
+                | "PASSPHRASE"
+                | "PASSCODE"
+                | "PIN"
+                | "SECRET"
+                | "TOKEN"
+                | "APIKEY"
+                | "CREDENTIALS"
+                | "KEY"
+        )
+    };
+    let after_last_secret = tokens
+        .iter()
+        .rposition(secret_word)
+        .map_or(&tokens[..0], |i| &tokens[i + 1..]);
+    let describes_setting = after_last_secret
+        .iter()
+        .any(|t| setting.contains(t) || (about.contains(t) && *t != "TYPE" && *t != "KIND"));
+    secretish && !tokens.last().is_some_and(|t| about.contains(t)) && !describes_setting
 }
 
 /// Values that stand for a secret rather than being one.
@@ -334,6 +362,20 @@ mod detection_tests {
             .is_none()
         );
         assert!(classify("ENCRYPTION_KEY", "dummy-encryption-keeeey-32-bytes").is_none());
+    }
+
+    #[test]
+    fn settings_after_the_secret_word_are_not_secrets() {
+        assert!(!secret_name("PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_REGION"));
+        assert!(!secret_name(
+            "PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_ENDPOINT_URL_S3"
+        ));
+        assert!(secret_name(
+            "PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_SECRET_ACCESS_KEY"
+        ));
+        assert!(secret_name("AWS_SECRET_ACCESS_KEY"));
+        assert!(secret_name("SECRET_KEY_BASE"));
+        assert!(secret_name("DB_PASSWORD"));
     }
 
     #[test]
