@@ -1,5 +1,5 @@
 //! Secrets, ConfigMaps and ServiceAccounts a repository creates with a command instead of
-//! a manifest: `kubectl create secret generic NAME …` in its shell scripts, Makefiles and
+//! a manifest: `kubectl create secret generic NAME …` in its shell scripts, Makefiles, Tiltfiles and
 //! the shell blocks of its documentation (an install guide's "create the database
 //! Secret first"). Such an object exists when the documented install is followed, so the
 //! absence rules (S101, S102, S103) cannot call it missing.

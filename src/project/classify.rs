@@ -214,7 +214,14 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 side.set_images
                     .extend(crate::k8s::imperative::set_images_in(&f.path, &text));
             }
-            "Tiltfile" => side.tilt.push(crate::model::tilt::read(&f.path, &text())),
+            "Tiltfile" => {
+                let text = text();
+                // `local_resource` commands create objects too (unkey's
+                // `kubectl -n frontline create configmap frontline-certs …`).
+                side.created
+                    .extend(crate::k8s::imperative::created_in(&f.path, &text));
+                side.tilt.push(crate::model::tilt::read(&f.path, &text));
+            }
             n if crate::model::compose::is_dockerfile_name(n) => {
                 let health = text().lines().any(|l| {
                     let l = l.trim_start().to_ascii_uppercase();
