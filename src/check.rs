@@ -275,7 +275,7 @@ fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
     // not released.
     for d in diags.iter_mut().filter(|d| {
         d.severity > diagnostic::Severity::Info
-            && crate::k8s::examples::is_test_path(&d.location.path)
+            && crate::model::env_sets::is_test_path(&d.location.path)
     }) {
         d.severity = diagnostic::Severity::Info;
         d.message

@@ -9,6 +9,14 @@ pub mod text;
 /// Whether a variable's name says it holds a secret (`DB_PASSWORD`, `STRIPE_SECRET_KEY`,
 /// `GITHUB_TOKEN`), and not something about one (`PASSWORD_FILE`, `TOKEN_TTL`,
 /// `AWS_ACCESS_KEY_ID`).
+/// Words that end the name of a setting — where to connect and as whom — rather than of a
+/// credential (`POSTGRES_USER`, `DB_HOST`, `…_AWS_REGION`). S401 reads them after a
+/// name's last secret word, S402 as the last word of a Secret's key.
+pub const SETTING_WORDS: &[&str] = &[
+    "USER", "USERNAME", "HOST", "HOSTNAME", "PORT", "DB", "DATABASE", "DBNAME", "SCHEMA", "REGION",
+    "BUCKET", "ENDPOINT", "PROTOCOL", "SCHEME",
+];
+
 pub fn secret_name(name: &str) -> bool {
     // Most keys of a manifest are none of these: decide them without allocating.
     let ci = |needle: &str| {
@@ -86,9 +94,6 @@ pub fn secret_name(name: &str) -> bool {
     // Where to reach the holder of a credential, not the credential: a setting word after
     // the last secret word (peerdb's `PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_REGION`,
     // `…_CREDENTIALS_AWS_ENDPOINT_URL_S3`).
-    let setting = [
-        "REGION", "ENDPOINT", "BUCKET", "PORT", "USER", "USERNAME", "PROTOCOL", "SCHEME",
-    ];
     let secret_word = |t: &&str| {
         matches!(
             *t,
@@ -110,7 +115,7 @@ pub fn secret_name(name: &str) -> bool {
         .map_or(&tokens[..0], |i| &tokens[i + 1..]);
     let describes_setting = after_last_secret
         .iter()
-        .any(|t| setting.contains(t) || (about.contains(t) && *t != "TYPE" && *t != "KIND"));
+        .any(|t| SETTING_WORDS.contains(t) || (about.contains(t) && *t != "TYPE" && *t != "KIND"));
     secretish && !tokens.last().is_some_and(|t| about.contains(t)) && !describes_setting
 }
 

@@ -11,7 +11,7 @@ use super::Index;
 /// quick-start, demo or sample folder or file, or test data.
 pub fn is_example_unit(unit: &str) -> bool {
     let path = unit.split_once(':').map_or(unit, |(_, p)| p);
-    is_test_path(path)
+    crate::model::env_sets::is_test_path(path)
         || path.split('/').any(|segment| {
             let s = segment.to_ascii_lowercase();
             let stem = s.split('.').next().unwrap_or("");
@@ -29,19 +29,6 @@ pub fn is_example_unit(unit: &str) -> bool {
             .any(|p| stem.starts_with(p))
                 || matches!(stem, "e2e" | "testdata")
         })
-}
-
-/// A repository's test suite: a top-level `test/` or `tests/` folder, or `e2e`, `testdata`
-/// and `__tests__` folders anywhere. Their manifests are applied by test scripts that
-/// create what they reference (secrets-store-csi-driver's bats suites run `kubectl create
-/// secret` before applying), never by a release. Only the top level counts for `test`:
-/// `overlays/test` is an environment that is deployed.
-pub fn is_test_path(path: &str) -> bool {
-    let mut segments = path.split('/');
-    matches!(segments.next(), Some("test" | "tests"))
-        || path
-            .split('/')
-            .any(|s| matches!(s, "e2e" | "testdata" | "__tests__"))
 }
 
 impl Index {

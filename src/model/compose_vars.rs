@@ -101,11 +101,15 @@ pub fn known_variables(
 /// either, the repository leaves every variable to the deploying environment.
 pub fn has_env_source(env_files: &[EnvFileParsed], paths: &BTreeSet<String>, folder: &str) -> bool {
     let dot_env = resolve_path(folder, ".env").unwrap_or_else(|| ".env".into());
-    paths.contains(&dot_env)
-        || env_files.iter().any(|e| {
-            let path = &e.source.path;
-            dir(path) == folder && crate::model::env_sets::is_template(path)
-        })
+    paths.contains(&dot_env) || has_env_template(env_files, folder)
+}
+
+/// Whether the folder holds an env template (`.env.example`…).
+pub fn has_env_template(env_files: &[EnvFileParsed], folder: &str) -> bool {
+    env_files.iter().any(|e| {
+        let path = &e.source.path;
+        dir(path) == folder && crate::model::env_sets::is_template(path)
+    })
 }
 
 /// Variables set only by the services' `env_file`s of the folder, with the file: a

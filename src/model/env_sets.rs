@@ -119,6 +119,19 @@ pub fn is_dummy(path: &str) -> bool {
             .any(|d| matches!(d, "test" | "tests" | "testdata" | "fixtures" | "e2e"))
 }
 
+/// A repository's test suite: a top-level `test/` or `tests/` folder, or `e2e`, `testdata`
+/// and `__tests__` folders anywhere. Their manifests are applied by test scripts that
+/// create what they reference (secrets-store-csi-driver's bats suites run `kubectl create
+/// secret` before applying), never by a release. Only the top level counts for `test`:
+/// `overlays/test` is an environment that is deployed.
+pub fn is_test_path(path: &str) -> bool {
+    let mut segments = path.split('/');
+    matches!(segments.next(), Some("test" | "tests"))
+        || path
+            .split('/')
+            .any(|s| matches!(s, "e2e" | "testdata" | "__tests__"))
+}
+
 /// Documentation and example folders: their secrets are fake by design (`my-token`,
 /// `S3cr3tP@ss`), and they are not deployed. The plain-text rules skip them.
 pub fn is_example_path(path: &str) -> bool {

@@ -61,7 +61,7 @@ impl Rule for ComposeVariableUnset {
             // leaves every variable to whoever deploys it (a self-hosting template whose
             // guide says to write the `.env`), so no single variable is a defect of it.
             let no_source = if env_unread {
-                !has_env_source(&cx.head.env_files, &Default::default(), folder)
+                !crate::model::compose_vars::has_env_template(&cx.head.env_files, folder)
             } else {
                 !has_env_source(&cx.head.env_files, &cx.head.paths, folder)
             };

@@ -114,23 +114,7 @@ fn names_a_setting(key: &str) -> bool {
         .rsplit(|c: char| !c.is_ascii_alphanumeric())
         .find(|t| !t.is_empty())
         .unwrap_or("");
-    matches!(
-        last,
-        "USER"
-            | "USERNAME"
-            | "HOST"
-            | "HOSTNAME"
-            | "PORT"
-            | "DB"
-            | "DATABASE"
-            | "DBNAME"
-            | "SCHEMA"
-            | "REGION"
-            | "BUCKET"
-            | "ENDPOINT"
-            | "PROTOCOL"
-            | "SCHEME"
-    )
+    crate::credentials::SETTING_WORDS.contains(&last)
 }
 
 /// A value's text: `data` values decoded from base64 (`None` when they do not decode).
