@@ -66,6 +66,8 @@ pub struct ApiConfig {
     /// The server validates requests against the description: a request bound set where
     /// none was documented is a new limit (warning), not information.
     pub validates_requests: bool,
+    /// Clients treat response enums as closed: a value added to one is a warning (A401).
+    pub closed_response_enums: bool,
 }
 
 /// Thresholds of the T rules.

@@ -81,7 +81,10 @@ fn verdicts(suffix: &str) -> (Level, Level) {
         | "unevaluated-items-removed"
         | "unevaluated-properties-removed" => (I, E),
         "dependent-required-changed" => (E, E),
-        "enum-value-added" => (I, W),
+        // A value added to a response enum is information unless `[api]
+        // closed-response-enums` says clients treat the enums as closed (see A401's
+        // document): API guidelines tell clients to expect new values.
+        "enum-value-added" => (I, I),
         // `null` added to the enum of a schema that was already nullable (see schema.rs).
         "enum-null-listed" => (I, I),
         // A property old clients still send: accepted and ignored, or rejected.
@@ -188,7 +191,7 @@ mod tests {
     fn the_same_change_has_opposite_verdicts() {
         assert_eq!(level(Place::RequestBody, false, "enum-value-removed"), E);
         assert_eq!(level(Place::ResponseBody, false, "enum-value-removed"), I);
-        assert_eq!(level(Place::ResponseBody, false, "enum-value-added"), W);
+        assert_eq!(level(Place::ResponseBody, false, "enum-value-added"), I);
         assert_eq!(level(Place::RequestBody, true, "max-length-decreased"), E);
         assert_eq!(level(Place::ResponseBody, true, "max-length-increased"), E);
         assert_eq!(level(Place::RequestBody, true, "max-length-set"), I);

@@ -145,4 +145,6 @@ pub struct FileApi {
     pub deprecation_days_stable: i64,
     #[serde(default)]
     pub validates_requests: bool,
+    #[serde(default)]
+    pub closed_response_enums: bool,
 }

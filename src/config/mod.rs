@@ -324,6 +324,7 @@ fn resolve(f: FileConfig) -> Config {
             deprecation_days_beta: f.api.deprecation_days_beta,
             deprecation_days_stable: f.api.deprecation_days_stable,
             validates_requests: f.api.validates_requests,
+            closed_response_enums: f.api.closed_response_enums,
         },
     }
 }
@@ -501,6 +502,10 @@ deprecation-days-stable = 0
 # express-openapi-validator, kin-openapi middleware): a bound set on a request where none
 # was documented is then a new limit, a warning, rather than information (A301).
 validates-requests = false
+# Clients treat response enums as closed (exhaustive switches, generated enums that reject
+# unknown values): a value added to a response enum is then a warning (A401), not
+# information.
+closed-response-enums = false
 "#;
 
 #[cfg(test)]

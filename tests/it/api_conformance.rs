@@ -85,7 +85,9 @@ fn oasdiff_expected_changes() {
         // Likewise a security requirement or scope added where none was needed is a
         // warning (clients without the credential are refused), where oasdiff says info.
         // A request bound set where none was documented is info (lints/A301), and a
-        // success status replaced by another is info (lints/A401, RFC 9110 §15).
+        // success status replaced by another is info (lints/A401, RFC 9110 §15), and so
+        // is a value added to a response enum (lints/A401: providers treat it as
+        // compatible; `closed-response-enums` makes it a warning).
         let deliberate = |f: &str, sev: &str| {
             (f == "request-property-removed" && sev == "info")
                 || (f.starts_with("request-")
@@ -93,6 +95,7 @@ fn oasdiff_expected_changes() {
                     && (f.contains("-max") || f.contains("-min") || f.contains("-exclusive-"))
                     && sev == "info")
                 || (f == "response-success-status-removed" && sev == "info")
+                || (f == "response-property-enum-value-added" && sev == "info")
                 || ((f.ends_with("security-added") || f.ends_with("security-scope-added"))
                     && sev == "warning")
         };

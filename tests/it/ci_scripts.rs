@@ -148,7 +148,7 @@ fn pull_request_head_checkout_is_compared_at_the_merge_base() {
     assert_eq!(r.stdout.lines().count(), 6, "{}", r.stdout);
     assert!(
         r.summary.starts_with(
-            "earlier step\n### ❌ rollsafe: 3 errors, 2 warnings, 1 info in 2 files, compared with <code>"
+            "earlier step\n### ❌ rollsafe: 3 errors, 1 warning, 2 infos in 2 files, compared with <code>"
         ),
         "{}",
         r.summary

@@ -51,7 +51,7 @@ fn statistics_count_findings_per_rule() {
          1  M101  drop-column            error\n\
          1  M106  add-required-column    error\n\
          1  M201  create-index-blocking  error\n\
-         1  M303  irreversible-data-loss warning\n"
+         1  M303  irreversible-data-loss info\n"
     );
     let (_, out, _) = run(demo(&mut rollsafe()).args(["--statistics", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

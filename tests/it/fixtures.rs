@@ -252,3 +252,6 @@ fn positioned_code(line: &str) -> Option<&str> {
     let (code, _) = code.split_once(']')?;
     Some(code)
 }
+fixture!(standing_practices, "standing-practices");
+fixture!(standing_practices_base, "standing-practices-base");
+fixture!(api_closed_enums, "api-closed-enums");

@@ -28,6 +28,10 @@ pub struct Options {
     /// `[api] validates-requests`: a request bound set where none was documented is a
     /// warning (the description is what the server enforces), not information.
     pub validates_requests: bool,
+    /// `[api] closed-response-enums`: clients treat response enums as closed (exhaustive
+    /// switches, generated enums that reject unknown values), so a value added to one is
+    /// a warning, not information.
+    pub closed_response_enums: bool,
 }
 
 impl Default for Options {
@@ -38,6 +42,7 @@ impl Default for Options {
             days_stable: 0,
             ignore: Vec::new(),
             validates_requests: false,
+            closed_response_enums: false,
         }
     }
 }

@@ -543,6 +543,9 @@ impl<'a> Cmp<'a, '_> {
                         format!("{}-{s}", cx.place.scope(top))
                     };
                     let level = if self.opts.validates_requests && levels::is_bound_set(cx.place, s)
+                        || self.opts.closed_response_enums
+                            && !cx.place.is_request()
+                            && *s == "enum-value-added"
                     {
                         Level::Warn
                     } else {

@@ -24,6 +24,7 @@ pub fn changes<'c>(cx: &'c ProjectCx) -> &'c [Change] {
             days_stable: c.deprecation_days_stable,
             ignore: c.ignore.clone(),
             validates_requests: c.validates_requests,
+            closed_response_enums: c.closed_response_enums,
             ..api::Options::default()
         };
         api::changes(base.api(), cx.head.api(), &c.moved, &opts)

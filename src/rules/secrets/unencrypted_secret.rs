@@ -18,6 +18,7 @@ impl Rule for UnencryptedSecret {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         let ix = &cx.head.k8s;
         for inst in ix
             .instances
@@ -98,6 +99,7 @@ impl Rule for UnencryptedSecret {
                 out.push(d);
             }
         }
+        cx.standing_practice(&mut out[start..]);
     }
 }
 

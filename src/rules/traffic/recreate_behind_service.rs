@@ -18,6 +18,7 @@ impl Rule for RecreateBehindService {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         let ix = &cx.head.k8s;
         let m = &cx.head.manifests;
         for (n, w) in ix.instances.iter().enumerate() {
@@ -63,5 +64,6 @@ impl Rule for RecreateBehindService {
                 format!("{}/{}", w.kind, w.name),
             ));
         }
+        cx.standing_practice(&mut out[start..]);
     }
 }

@@ -16,6 +16,8 @@ impl Rule for ImageNotPinned {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
+        let mut defects = Vec::new();
         let ix = &cx.head.k8s;
         let floating = &cx.config.workloads.floating_tags;
         // Images that skaffold builds get their tag at deploy time (wherever they are used:
@@ -52,6 +54,19 @@ impl Rule for ImageNotPinned {
             {
                 continue;
             }
+            let inst = &ix.instances[pod.inst];
+            if image.trim().is_empty() {
+                // A defect, not a practice: it stays a warning without a base.
+                defects.push(Diagnostic::new(
+                    &META,
+                    &at.src,
+                    span_at(&at.src, at.value.pos),
+                    format!("the image of container `{}` in {} is empty: Kubernetes creates no pod without an image, so the workload never runs", c.name, who(inst)),
+                    "set the image (`app:1.4.2`), or the kustomize `images:` entry or Helm value meant to fill it",
+                    format!("{}/{}/{}", inst.kind, inst.name, c.name),
+                ));
+                continue;
+            }
             let (_, tag) = parts(&image);
             let why = match tag {
                 None => "has no tag (it means `latest`)".to_string(),
@@ -61,7 +76,6 @@ impl Rule for ImageNotPinned {
                 }
                 _ => continue,
             };
-            let inst = &ix.instances[pod.inst];
             out.push(Diagnostic::new(
                 &META,
                 &at.src,
@@ -71,5 +85,7 @@ impl Rule for ImageNotPinned {
                 format!("{}/{}/{}", inst.kind, inst.name, c.name),
             ));
         }
+        cx.standing_practice(&mut out[start..]);
+        out.append(&mut defects);
     }
 }

@@ -18,6 +18,7 @@ impl Rule for ImageTagMismatch {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         let ix = &cx.head.k8s;
         // (unit, repository) → tag → uses
         let mut groups: BTreeMap<(String, String), BTreeMap<String, Vec<usize>>> = BTreeMap::new();
@@ -87,5 +88,6 @@ impl Rule for ImageTagMismatch {
                 }
             }
         }
+        cx.standing_practice(&mut out[start..]);
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::catalogue::K103 as META;
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::k8s::pod::{ProbeKind, Role};
 use crate::rules::workloads::{entry, key_span, span_at, who};
 use crate::rules::{ProjectCx, Rule, RuleMeta};
@@ -19,6 +19,7 @@ impl Rule for ReadinessProbeMissing {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         let ix = &cx.head.k8s;
         let m = &cx.head.manifests;
         let mut done = HashSet::new();
@@ -73,23 +74,12 @@ impl Rule for ReadinessProbeMissing {
                     .map(|(k, _)| key_span(src, k))
                     .unwrap_or_else(|| span_at(src, serving.node.pos));
                 let ssrc = &ix.files[svc.file];
-                // Without a base nothing says the release adds it: a standing property of
-                // the manifests that earlier rollouts lived with (judged on real release
-                // pairs: 25 of 30 such warnings were not worth acting on).
-                let (severity, standing) = if cx.release_compared() {
-                    (Severity::Warning, "")
-                } else {
-                    (
-                        Severity::Info,
-                        " (information without a base: not known to be new in this release)",
-                    )
-                };
-                let mut d = Diagnostic::new(
+                let d = Diagnostic::new(
                         &META,
                         src,
                         at,
                         format!(
-                            "container `{}` of {} has no readiness probe, but {} sends it traffic: during a rollout new pods get requests before they can answer{standing}",
+                            "container `{}` of {} has no readiness probe, but {} sends it traffic: during a rollout new pods get requests before they can answer",
                             serving.name,
                             who(inst),
                             who(svc)
@@ -101,9 +91,9 @@ impl Rule for ReadinessProbeMissing {
                         Location::new(ssrc, crate::rules::workloads::object_span(ssrc, sobj))
                             .with_message("the Service selecting these pods"),
                     );
-                d.severity = severity;
                 out.push(d);
             }
         }
+        cx.standing_practice(&mut out[start..]);
     }
 }
