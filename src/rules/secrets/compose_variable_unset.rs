@@ -31,6 +31,8 @@ impl Rule for ComposeVariableUnset {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
+        let mut refusing = Vec::new();
         for (folder, files) in by_folder(&cx.head.compose) {
             let env = if folder.is_empty() {
                 ".env".to_string()
@@ -144,20 +146,26 @@ impl Rule for ComposeVariableUnset {
                         } else {
                             META.severity
                         };
-                        out.push(
-                            Diagnostic::new(
-                                &META,
-                                src,
-                                src.first_line_span(start, end),
-                                message,
-                                format!("set `{}` in `{env}`, give it a default (`${{{}:-value}}`), or list it in `[secrets] provided-variables` if the deploying environment sets it", i.name, i.name),
-                                i.name.clone(),
-                            )
-                            .with_severity(severity),
-                        );
+                        let d = Diagnostic::new(
+                            &META,
+                            src,
+                            src.first_line_span(start, end),
+                            message,
+                            format!("set `{}` in `{env}`, give it a default (`${{{}:-value}}`), or list it in `[secrets] provided-variables` if the deploying environment sets it", i.name, i.name),
+                            i.name.clone(),
+                        )
+                        .with_severity(severity);
+                        // `:?` stops compose: a defect whether or not the release adds it.
+                        if i.required {
+                            refusing.push(d);
+                        } else {
+                            out.push(d);
+                        }
                     }
                 }
             }
         }
+        cx.standing_practice(&mut out[start..]);
+        out.append(&mut refusing);
     }
 }
