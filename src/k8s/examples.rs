@@ -1,5 +1,5 @@
 //! Quick-start and demo units: manifests a project publishes so that people can try it
-//! (`manifests/quick-start/`, `demo/`, `samples/`, `tutorials/`), not what its users run in production.
+//! (`manifests/quick-start/`, `demo/`, `samples/`, `tutorials/`, a top-level `examples/`), not what its users run in production.
 //! Their findings are information: on real release pairs every warning in such units was
 //! judged not worth acting on (argo-workflows' quick-start Secrets and telemetry demo).
 
@@ -11,7 +11,12 @@ use super::Index;
 /// quick-start, demo or sample folder or file, or test data.
 pub fn is_example_unit(unit: &str) -> bool {
     let path = unit.split_once(':').map_or(unit, |(_, p)| p);
+    // A top-level `examples/` holds demonstrations of the project's features
+    // (argo-rollouts' canaries, contour's tracing add-on, minio's sample tenants); installs
+    // that live in an examples folder sit deeper (rook's `deploy/examples`) or are singular
+    // (kubeflow's `example`).
     crate::model::env_sets::is_test_path(path)
+        || path.split('/').next() == Some("examples")
         || path.split('/').any(|segment| {
             let s = segment.to_ascii_lowercase();
             let stem = s.split('.').next().unwrap_or("");
@@ -62,7 +67,8 @@ mod tests {
         assert!(is_example_unit(
             "bundle:manifests/quick-start-postgres.yaml"
         ));
-        assert!(!is_example_unit("dir:examples/guestbook"));
+        assert!(is_example_unit("dir:examples/guestbook"));
+        assert!(!is_example_unit("bundle:deploy/examples/operator.yaml"));
         assert!(!is_example_unit("kustomize:example"));
         assert!(is_example_unit("dir:config/samples"));
         assert!(is_example_unit("dir:examples/tutorials/09-http-trigger"));
