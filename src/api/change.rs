@@ -67,6 +67,9 @@ pub struct Change {
     /// A security requirement or scope added where clients did not need it: oasdiff
     /// rates it informational, but clients without the credential are now refused.
     pub locks_out: bool,
+    /// The root description the change was found in (`openapi.yaml`), which may differ
+    /// from the file it is located in (`schemas/Pet.yaml`).
+    pub root: String,
 }
 
 impl Change {

@@ -53,6 +53,7 @@ fn verdicts(suffix: &str) -> (Level, Level) {
         "one-of-added" => (I, E),
         "became-enum" | "became-not-nullable" | "became-required" => (E, I),
         "became-nullable" | "became-optional" => (I, E),
+        "deprecated-became-optional" => (I, I),
         "became-required-with-default" => (E, I),
         "const-added" => (E, I),
         "const-changed" | "content-encoding-changed" | "content-media-type-changed" => (E, E),

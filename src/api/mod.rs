@@ -73,7 +73,10 @@ pub fn changes(
         let (Some(bd), Some(hd)) = (docs(b, base), docs(h, head)) else {
             continue;
         };
-        out.extend(compare::compare(&bd, &hd, opts));
+        out.extend(compare::compare(&bd, &hd, opts).into_iter().map(|mut c| {
+            c.root = h.source.path.clone();
+            c
+        }));
     }
     out
 }

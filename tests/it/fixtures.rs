@@ -255,3 +255,4 @@ fn positioned_code(line: &str) -> Option<&str> {
 fixture!(standing_practices, "standing-practices");
 fixture!(standing_practices_base, "standing-practices-base");
 fixture!(api_closed_enums, "api-closed-enums");
+fixture!(api_bundle, "api-bundle");

@@ -284,6 +284,7 @@ impl<'a, 'o> Cmp<'a, 'o> {
             base,
             tolerated: false,
             locks_out: false,
+            root: String::new(),
         });
     }
 

@@ -1168,6 +1168,16 @@ impl<'a> Cmp<'a, '_> {
                     hreq_at,
                     b.get("required").map(|r| r.loc()),
                 );
+            } else if !request && flag(self.head, hv, "deprecated") {
+                // Deprecated, then made optional: the removal was announced, and
+                // clients were told to move off it (lago's `invoice_custom_section_id`,
+                // still sent by its serializer).
+                o.kw(
+                    "deprecated-became-optional",
+                    "became optional, deprecated".into(),
+                    hreq_at,
+                    b.get("required").map(|r| r.loc()),
+                );
             } else {
                 o.kw(
                     "became-optional",

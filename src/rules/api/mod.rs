@@ -148,7 +148,10 @@ fn fold_same_schema<'a>(chosen: &[&'a Change]) -> Vec<(&'a Change, Vec<&'a Chang
         if ch.id.contains("property")
             && let Some((_, more)) = out.iter_mut().find(|(c, _)| same(c))
         {
-            more.push(ch);
+            // A bundle may reach one schema twice: name each element once.
+            if more.iter().all(|m| element(m) != element(ch)) {
+                more.push(ch);
+            }
             continue;
         }
         out.push((ch, Vec::new()));
@@ -157,35 +160,46 @@ fn fold_same_schema<'a>(chosen: &[&'a Change]) -> Vec<(&'a Change, Vec<&'a Chang
 }
 
 /// One API described twice (an OpenAPI 3 `api.json` beside the Swagger 2 `swagger.json`
-/// generated from the same source, as ory's projects ship): the same change of the same
-/// operation in both is one change, reported at the first description by path. Only
-/// descriptions in one folder are taken as one API: two services may share a change.
+/// generated from the same source, as ory's projects ship; a bundled `openapi.yaml`
+/// beside the split `src/openapi.yaml` it is made from, as lago ships): the same change of
+/// the same operation in both is one change, reported where it is written by hand (in a
+/// file the root references, else the first description by path). Only descriptions in
+/// one folder, or of one file name with one folder inside the other, are taken as one
+/// API: two services may share a change.
 #[allow(clippy::type_complexity)]
 fn fold_same_api<'a>(
     folded: Vec<(&'a Change, Vec<&'a Change>)>,
 ) -> Vec<(&'a Change, Vec<&'a Change>, Vec<&'a Change>)> {
-    let key = |c: &Change, more: &[&Change]| {
+    // A bundle names a referenced schema by its component, its source by its file.
+    let name = |t: &str| {
+        t.replace(".yaml`", "`")
+            .replace(".yml`", "`")
+            .replace(".json`", "`")
+    };
+    // Not what was folded with it: a bundle can repeat a schema the source references
+    // once, so the same change may gather more elements there.
+    let key = |c: &Change| {
         (
             c.id.clone(),
             c.operation.clone(),
-            c.text.clone(),
+            name(&c.text),
             c.level,
             c.tolerated,
-            more.iter().map(|m| m.text.clone()).collect::<Vec<_>>(),
         )
     };
     let mut sorted = folded;
-    sorted.sort_by(|a, b| a.0.head.source.path.cmp(&b.0.head.source.path));
+    sorted.sort_by(|a, b| {
+        let at_root = |c: &Change| c.head.source.path == c.root;
+        (at_root(a.0), &a.0.head.source.path).cmp(&(at_root(b.0), &b.0.head.source.path))
+    });
     let mut out: Vec<(&Change, Vec<&Change>, Vec<&Change>)> = Vec::new();
     for (ch, more) in sorted {
-        let k = key(ch, &more);
-        if let Some((_, _, twins)) = out.iter_mut().find(|(c, m, twins)| {
-            c.head.source.path != ch.head.source.path
-                && folder(&c.head.source.path) == folder(&ch.head.source.path)
-                && twins
-                    .iter()
-                    .all(|t| t.head.source.path != ch.head.source.path)
-                && key(c, m) == k
+        let k = key(ch);
+        if let Some((_, _, twins)) = out.iter_mut().find(|(c, _, twins)| {
+            c.root != ch.root
+                && one_api(&c.root, &ch.root)
+                && twins.iter().all(|t| t.root != ch.root)
+                && key(c) == k
         }) {
             twins.push(ch);
             continue;
@@ -193,6 +207,16 @@ fn fold_same_api<'a>(
         out.push((ch, more, Vec::new()));
     }
     out
+}
+
+/// Two root descriptions of one API: in one folder, or of one file name with one folder
+/// inside the other (a bundle made from its split source).
+fn one_api(a: &str, b: &str) -> bool {
+    let (fa, fb) = (folder(a), folder(b));
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let inside =
+        |outer: &str, inner: &str| outer.is_empty() || inner.starts_with(&format!("{outer}/"));
+    fa == fb || (name(a) == name(b) && (inside(fa, fb) || inside(fb, fa)))
 }
 
 fn folder(path: &str) -> &str {
