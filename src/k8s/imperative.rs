@@ -22,10 +22,20 @@ pub struct Created {
 /// Commands in a file: every line of a shell script or Makefile, the lines of fenced code
 /// blocks of a Markdown file.
 pub fn created_in(path: &str, text: &str) -> Vec<Created> {
-    let mut out: Vec<Created> = commands(path, text)
-        .into_iter()
-        .flat_map(|(line, at)| command(&line, &at))
-        .collect();
+    // Constants the script set before (`export KSA_NAME="boa-ksa"`, bank-of-anthos'
+    // setup_workload_identity.sh) name the object as if written out.
+    let mut vars: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut out: Vec<Created> = Vec::new();
+    for (line, at) in commands(path, text) {
+        if let Some((name, value)) = assignment(&line) {
+            match value {
+                Some(v) => vars.insert(name, v),
+                None => vars.remove(&name),
+            };
+            continue;
+        }
+        out.extend(command(&expand(&line, &vars), &at));
+    }
     if path.to_ascii_lowercase().ends_with(".md") {
         out.extend(prose(path, text));
     }
@@ -226,6 +236,58 @@ fn one(w: &[String], at: &str) -> Option<Created> {
     })
 }
 
+/// `NAME=value` or `export NAME=value` on a line of its own: the name, and the value when
+/// it is a constant (no expansion, no command substitution).
+fn assignment(line: &str) -> Option<(String, Option<String>)> {
+    let t = line.trim();
+    let t = t.strip_prefix("export ").map(str::trim_start).unwrap_or(t);
+    let (name, value) = t.split_once('=')?;
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return None;
+    }
+    let w = words(value);
+    let constant = w.len() == 1 && !value.contains(['$', '`', '(']);
+    Some((name.to_string(), constant.then(|| w[0].clone())))
+}
+
+/// `$NAME` and `${NAME}` replaced by the constants the script set; others stay.
+fn expand(line: &str, vars: &std::collections::HashMap<String, String>) -> String {
+    if vars.is_empty() || !line.contains('$') {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, len) = if let Some(inner) = after.strip_prefix('{') {
+            match inner.find('}') {
+                Some(end) => (&inner[..end], end + 2),
+                None => ("", 0),
+            }
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], end)
+        };
+        match vars.get(name) {
+            Some(v) if len > 0 => {
+                out.push_str(v);
+                rest = &after[len..];
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Shell words, quotes removed (no expansion: a `$VAR` stays as written).
 fn words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -278,6 +340,21 @@ mod tests {
             )]
         );
         assert!(created_in("install.sh", "# a secret \"x-y\" must be created\n").is_empty());
+    }
+
+    #[test]
+    fn names_from_constants_the_script_set() {
+        let c = created_in(
+            "extras/setup.sh",
+            "export KSA_NAME=\"boa-ksa\"\nkubectl create namespace $NAMESPACE\n\
+             kubectl create serviceaccount --namespace $NAMESPACE $KSA_NAME\n\
+             NAME=$(whoami)\nkubectl create secret generic \"${NAME}\" --from-literal=a=b\n",
+        );
+        let got: Vec<_> = c
+            .iter()
+            .map(|c| (c.kind, c.name.as_str(), c.namespace.as_deref()))
+            .collect();
+        assert_eq!(got, [("ServiceAccount", "boa-ksa", None)]);
     }
 
     #[test]

@@ -412,6 +412,28 @@ impl Index {
                 }
             }
         }
+        // Nor are the files of a `patches/` folder inside a kustomization's tree that no
+        // kustomization lists as a resource: partial objects kept for a component or an
+        // example that uses them (sourcegraph's `components/clusters/old-base/patches`,
+        // a StatefulSet with only a securityContext).
+        let listed: HashSet<String> = ix
+            .kustomizations
+            .iter()
+            .flat_map(|k| k.includes())
+            .collect();
+        for (f, m) in manifests.iter().enumerate() {
+            let path = m.source.path.as_str();
+            let in_patches = path.split('/').rev().skip(1).any(|s| s == "patches");
+            let in_tree = ix
+                .kustomizations
+                .iter()
+                .any(|k| k.dir.is_empty() || path.starts_with(&format!("{}/", k.dir)));
+            if in_patches && in_tree && !listed.contains(path) {
+                for o in 0..m.objects.len() {
+                    ix.patch_objects.insert((f, o));
+                }
+            }
+        }
 
         let referenced: BTreeSet<usize> = ix
             .kustomizations

@@ -84,6 +84,14 @@ pub fn resolve<'a>(
     }) {
         return Resolution::Elsewhere(format!("created by `kubectl create` at {}", c.at));
     }
+    // A kustomize Component that no kustomization includes is built into a parent the
+    // user writes (sourcegraph's `components/executors/dind`, whose instance template
+    // generates `executor-secret`): the parent provides what the component reads.
+    if inst.scope != 0 && component_root(ix, inst.scope) {
+        return Resolution::Elsewhere(
+            "left to the kustomization that includes this component".to_string(),
+        );
+    }
     let m = manifests;
     match crate::k8s::producers::may_create(ix, m, inst, r.kind, &effective)
         .or_else(|| crate::k8s::producers::may_create(ix, m, inst, r.kind, &r.name))
@@ -91,6 +99,14 @@ pub fn resolve<'a>(
         Some(what) => Resolution::Elsewhere(format!("may be created by {what}")),
         None => Resolution::Missing,
     }
+}
+
+/// Whether a build's root is a `kind: Component`, which a parent kustomization completes.
+fn component_root(ix: &Index, scope: usize) -> bool {
+    let dir = &ix.scopes[scope];
+    ix.kustomizations
+        .iter()
+        .any(|k| &k.dir == dir && k.is_component())
 }
 
 /// Whether the build's kustomization teaches kustomize other field specs

@@ -74,6 +74,14 @@ pub struct Index {
     pub columns: Vec<String>,
 }
 
+/// A dropped index or constraint: the migration that dropped it, and its table and key
+/// columns when it was a unique key (a rule the data obeyed until then).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    pub migration: usize,
+    pub unique_key: Option<(String, Vec<String>)>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Constraint {
     pub table: String,
@@ -90,7 +98,7 @@ enum Undo {
     Enum(String, Option<(Vec<String>, usize)>),
     Index(String, Option<Index>),
     Constraint(String, Option<Constraint>),
-    Dropped(String, Option<usize>),
+    Dropped(String, Option<Dropped>),
     RenamedTable(String, Option<(String, usize)>),
     RenamedEnum(String, Option<Vec<String>>),
     /// A drop of an object the model did not know (older than the kept history): an
@@ -148,7 +156,7 @@ pub struct Schema {
     pub constraints: HashMap<String, Constraint>,
     /// Index and constraint names dropped, with the migration that dropped them: a unique
     /// index re-created under the same name restores a rule that already held.
-    pub dropped_names: HashMap<String, usize>,
+    pub dropped_names: HashMap<String, Dropped>,
     /// Table renames: old name → (new name, migration), to recognise backups.
     renamed_tables: HashMap<String, (String, usize)>,
     /// Enum types renamed away (old name → values), kept to spot a "recreate with fewer
@@ -620,7 +628,7 @@ impl Schema {
                 if self.dialect != Some(Dialect::Mysql)
                     && !self.indexes.contains_key(name)
                     && !self.constraints.contains_key(name)
-                    && self.dropped_names.get(name) == Some(&m)
+                    && self.dropped_names.get(name).map(|d| d.migration) == Some(m)
                     && self.knows_everything() =>
             {
                 Some(format!("index `{name}` does not exist"))
@@ -874,17 +882,19 @@ impl Schema {
                 if !self.indexes.contains_key(name) && !self.constraints.contains_key(name) {
                     self.ghost("i", name);
                 }
+                let key = self.unique_key_named(name);
                 self.put_index(name, None);
                 // PostgreSQL: a unique or primary key constraint is dropped with its
                 // index only through ALTER TABLE; MySQL's DROP INDEX drops a UNIQUE key.
                 if self.dialect == Some(Dialect::Mysql) {
                     self.put_constraint(name, None);
                 }
-                self.note_dropped(name, m);
+                self.note_dropped(name, m, key);
             }
             Op::DropConstraint { name, table } => {
                 let name = &self.constraint_key(table, name);
                 let known = self.constraints.contains_key(name);
+                let key = self.unique_key_named(name);
                 if !known {
                     self.ghost("k", name);
                     // Perhaps one of the unnamed keys (under the name the database gave
@@ -903,7 +913,7 @@ impl Schema {
                 if known {
                     self.put_index(name, None);
                 }
-                self.note_dropped(name, m);
+                self.note_dropped(name, m, key);
             }
             Op::CreateEnum { name, values } => {
                 let old = self.enums.insert(name.clone(), (values.clone(), m));
@@ -1004,8 +1014,54 @@ impl Schema {
         }
     }
 
-    fn note_dropped(&mut self, name: &str, m: usize) {
-        let old = self.dropped_names.insert(name.to_string(), m);
+    /// The table and columns of the unique index or unique/primary-key constraint `name`.
+    fn unique_key_named(&self, name: &str) -> Option<(String, Vec<String>)> {
+        let index = self
+            .indexes
+            .get(name)
+            .filter(|i| i.unique && !i.columns.is_empty())
+            .map(|i| (i.table.clone(), i.columns.clone()));
+        index.or_else(|| {
+            self.constraints
+                .get(name)
+                .filter(|c| {
+                    matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
+                        && !c.not_valid
+                        && !c.columns.is_empty()
+                })
+                .map(|c| (c.table.clone(), c.columns.clone()))
+        })
+    }
+
+    /// Whether a unique key on some of `columns` of `table` holds, or held until this
+    /// migration (`m`) dropped it: then the data has no duplicates of `columns` either.
+    pub fn unique_on_subset(&self, table: &str, columns: &[String], m: usize) -> bool {
+        let within = |cols: &[String]| !cols.is_empty() && cols.iter().all(|c| columns.contains(c));
+        let now = self
+            .tables
+            .get(table)
+            .is_some_and(|t| t.unique_keys.iter().any(|k| within(k)))
+            || self.indexes_on(table).iter().any(|n| {
+                self.indexes
+                    .get(n)
+                    .is_some_and(|i| i.unique && within(&i.columns))
+            });
+        now || self.dropped_names.values().any(|d| {
+            d.migration == m
+                && d.unique_key
+                    .as_ref()
+                    .is_some_and(|(t, cols)| t == table && within(cols))
+        })
+    }
+
+    fn note_dropped(&mut self, name: &str, m: usize, unique_key: Option<(String, Vec<String>)>) {
+        let old = self.dropped_names.insert(
+            name.to_string(),
+            Dropped {
+                migration: m,
+                unique_key,
+            },
+        );
         self.journal.push(Undo::Dropped(name.to_string(), old));
     }
 

@@ -256,3 +256,4 @@ fixture!(standing_practices, "standing-practices");
 fixture!(standing_practices_base, "standing-practices-base");
 fixture!(api_closed_enums, "api-closed-enums");
 fixture!(api_bundle, "api-bundle");
+fixture!(fresh_set_17, "fresh-set-17");

@@ -69,6 +69,13 @@ impl Rule for AddUniqueConstraint {
         if cx.schema.has_unique_key(table, key) {
             return;
         }
+        // A unique key on some of these columns holds, or held until this migration
+        // dropped it (dittofeed's `(workspaceId, name)` widened to `(workspaceId,
+        // occupantId, name)`): rows unique on fewer columns are unique on more, and no
+        // write of the previous release that its own key let through can collide here.
+        if cx.schema.unique_on_subset(table, key, cx.index) {
+            return;
+        }
         // `CREATE UNIQUE INDEX IF NOT EXISTS name` where that unique index exists: nothing
         // happens.
         if let Op::CreateIndex {
@@ -116,7 +123,8 @@ impl Rule for AddUniqueConstraint {
             Op::AddConstraint { name, .. } | Op::CreateIndex { name, .. } => name.as_deref(),
             _ => None,
         };
-        if name.is_some_and(|n| cx.schema.dropped_names.get(n) == Some(&cx.index))
+        if name
+            .is_some_and(|n| cx.schema.dropped_names.get(n).map(|d| d.migration) == Some(cx.index))
             || cx.schema.table(table).and_then(|t| t.opaque_in) == Some(cx.index)
         {
             return;
