@@ -11,7 +11,10 @@
 //!   manual, ALTER TABLE: "All the forms of ALTER TABLE that act on a single table …
 //!   can be combined into a list of multiple alterations to be applied together");
 //! - the optional `COLUMN` keyword of `ADD [COLUMN]` and `DROP [COLUMN]`;
-//! - a plain `SELECT` (no call, no `INTO`), which reads and changes nothing.
+//! - a plain `SELECT` (no call, no `INTO`), which reads and changes nothing;
+//! - a comment on a column or table (MySQL's `COMMENT 'text'` clause, PostgreSQL's
+//!   `COMMENT ON … IS 'text'`): documentation in the catalog, read by no query that stores
+//!   or returns data (dataease added "7-URL" to a column comment of a shipped migration).
 
 use super::PartRef;
 
@@ -28,11 +31,36 @@ pub fn effect(p: &PartRef) -> Vec<String> {
 }
 
 fn normalise(words: &[&str], out: &mut Vec<String>) {
-    let words: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|w| *w != "concurrently")
-        .collect();
+    if words.starts_with(&["comment", "on"]) {
+        return;
+    }
+    let mut kept: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if w == "comment" {
+            let value = if words.get(i + 1) == Some(&"=") {
+                i + 2
+            } else {
+                i + 1
+            };
+            if words.get(value).is_some_and(|v| v.starts_with('\'')) {
+                // The literal may hold spaces: it ends at the word that closes it.
+                let closes = |k: usize| {
+                    let v = words[k];
+                    v.ends_with('\'') && (k > value || v.len() > 1)
+                };
+                let end = (value..words.len()).find(|&k| closes(k)).unwrap_or(value);
+                i = end + 1;
+                continue;
+            }
+        }
+        if w != "concurrently" {
+            kept.push(w);
+        }
+        i += 1;
+    }
+    let words = kept;
     if is_transaction_control(&words) || is_plain_select(&words) {
         return;
     }
@@ -192,5 +220,20 @@ mod tests {
             norm(&["alter table t add column a bigint"])
         );
         assert_ne!(norm(&["drop table t"]), norm(&["drop table if exists t"]));
+    }
+
+    #[test]
+    fn comments_on_columns_and_tables_are_documentation() {
+        assert_eq!(
+            norm(&[
+                "create table t ( a int not null comment '0-text 1-time' , b int ) comment = 'types'"
+            ]),
+            norm(&["create table t ( a int not null comment '0-text 1-time 7-url' , b int )"])
+        );
+        assert!(norm(&["comment on column t . a is 'the kind'"]).is_empty());
+        assert_ne!(
+            norm(&["create table t ( a int comment 'x' )"]),
+            norm(&["create table t ( a bigint comment 'x' )"])
+        );
     }
 }

@@ -33,6 +33,8 @@ pub(super) struct Side {
     pub(super) code_migrations: Vec<(String, String, Option<Vec<String>>)>,
     /// A Flyway configuration sets `outOfOrder = true`.
     pub(super) flyway_out_of_order: bool,
+    /// A Flyway configuration sets `validateOnMigrate = false`.
+    pub(super) flyway_validate_off: bool,
     /// The project's Flyway configuration: `mixed`, `executeInTransaction`.
     pub(super) flyway: migrations::FlywaySettings,
     /// Script configurations (`V1__x.sql.conf`): the script's path → `executeInTransaction`.
@@ -168,6 +170,7 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
             "flyway.conf" | "flyway.toml" => {
                 let t = flyway_settings_text(&text());
                 side.flyway_out_of_order |= t.contains("outoforder=true");
+                side.flyway_validate_off |= t.contains("validateonmigrate=false");
                 side.flyway.mixed |= t.contains("mixed=true");
                 if t.contains("executeintransaction=false") {
                     side.flyway.execute_in_transaction = Some(false);
@@ -177,7 +180,30 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
             n if n.starts_with("application") && n.ends_with(".properties") => {
                 let t = flyway_settings_text(&text());
                 side.flyway_out_of_order |= t.contains("spring.flyway.out-of-order=true");
+                side.flyway_validate_off |= t.contains("spring.flyway.validate-on-migrate=false");
                 side.flyway.mixed |= t.contains("spring.flyway.mixed=true");
+            }
+            // The same in YAML (`spring: {flyway: {out-of-order: true}}`, dataease).
+            n if n.starts_with("application") && (n.ends_with(".yml") || n.ends_with(".yaml")) => {
+                for doc in crate::yaml::events::parse_plain(&text()).unwrap_or_default() {
+                    let Some(fw) = doc.get("spring").and_then(|s| s.get("flyway")) else {
+                        continue;
+                    };
+                    // Spring's relaxed binding: kebab-case or camelCase.
+                    let flag = |kebab: &str, camel: &str| {
+                        fw.get(kebab)
+                            .or_else(|| fw.get(camel))
+                            .and_then(|v| match &v.kind {
+                                crate::yaml::Kind::Bool(b) => Some(*b),
+                                crate::yaml::Kind::Str(s) => s.parse::<bool>().ok(),
+                                _ => None,
+                            })
+                    };
+                    side.flyway_out_of_order |= flag("out-of-order", "outOfOrder") == Some(true);
+                    side.flyway_validate_off |=
+                        flag("validate-on-migrate", "validateOnMigrate") == Some(false);
+                    side.flyway.mixed |= flag("mixed", "mixed") == Some(true);
+                }
             }
             n if n.ends_with(".sql.conf") => {
                 let t = flyway_settings_text(&text());

@@ -65,7 +65,7 @@ pub fn is_candidate(path: &str) -> bool {
         || name == "flyway.toml"
         // Flyway script configurations and Spring Boot's Flyway settings.
         || name.ends_with(".sql.conf")
-        || (name.starts_with("application") && name.ends_with(".properties"))
+        || is_spring_settings(&name)
         || name == "kustomization"
         || name == "dockerfile"
         || name.starts_with("dockerfile.")
@@ -102,6 +102,14 @@ pub struct Filter {
 }
 
 /// Files the migration rules read: the migrations and the settings of their tools.
+/// Spring Boot's configuration files (`application.properties`, `application-prod.yml`),
+/// where its Flyway settings live.
+pub fn is_spring_settings(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.starts_with("application")
+        && (name.ends_with(".properties") || name.ends_with(".yml") || name.ends_with(".yaml"))
+}
+
 pub fn is_migration_input(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     name.ends_with(".sql")
@@ -120,7 +128,7 @@ pub fn is_migration_input(path: &str) -> bool {
         )
         // Flyway script configurations and Spring Boot's Flyway settings.
         || name.ends_with(".sql.conf")
-        || (name.starts_with("application") && name.ends_with(".properties"))
+        || is_spring_settings(&name)
 }
 
 fn globset(globs: &[String]) -> GlobSet {

@@ -83,6 +83,7 @@ pub(super) fn build(
             .collect();
     }
     p.flyway_out_of_order = side.flyway_out_of_order;
+    p.flyway_validate_off = side.flyway_validate_off;
     // Walk order must not depend on the parallel load.
     p.manifests
         .sort_by(|a, b| a.source.path.cmp(&b.source.path));

@@ -77,6 +77,9 @@ pub struct Project {
     pub file_count: usize,
     /// A Flyway configuration allows out-of-order migrations (`outOfOrder = true`).
     pub flyway_out_of_order: bool,
+    /// A Flyway configuration turns checksum and description validation off
+    /// (`validateOnMigrate = false`).
+    pub flyway_validate_off: bool,
     /// The findings of the migration walk, by the rules and judgement they were made
     /// with: a project kept in memory ([`Live`]) walks its migrations again only when one
     /// of them changed.

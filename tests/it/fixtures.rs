@@ -257,3 +257,4 @@ fixture!(standing_practices_base, "standing-practices-base");
 fixture!(api_closed_enums, "api-closed-enums");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
+fixture!(flyway_no_validate, "conventions/flyway-no-validate");

@@ -48,8 +48,12 @@ impl Rule for AppliedMigrationModified {
             if m.tool != old.tool {
                 continue;
             }
-            // Flyway validates each applied migration's description against the file name.
-            if m.tool == Tool::Flyway && m.name != old.name {
+            // Flyway validates each applied migration's checksum and description,
+            // unless the project turned validation off (`validateOnMigrate = false`):
+            // then it behaves as the tools that never look back.
+            let validates = m.tool.verifies_checksums()
+                && !(m.tool == Tool::Flyway && cx.head.flyway_validate_off);
+            if m.tool == Tool::Flyway && validates && m.name != old.name {
                 out.push(Diagnostic::new(
                     &META,
                     &m.primary.source,
@@ -64,7 +68,7 @@ impl Rule for AppliedMigrationModified {
                     format!("{}|{:?}|renamed", m.label(), m.dialect),
                 ));
             }
-            if let Some((file, span)) = first_edit(m, old) {
+            if let Some((file, span)) = first_edit(m, old, validates) {
                 out.push(Diagnostic::new(
                     &META,
                     &file,
@@ -72,7 +76,7 @@ impl Rule for AppliedMigrationModified {
                     format!(
                         "migration `{}` was already shipped in the previous release and has been edited: {}",
                         m.label(),
-                        consequence(m.tool)
+                        consequence(m.tool, validates)
                     ),
                     "revert the edit and put the change in a new migration",
                     format!("{}|{:?}|modified", m.label(), m.dialect),
@@ -129,7 +133,11 @@ impl Rule for AppliedMigrationModified {
                     format!(
                         "migration `{}` shipped in the previous release has been deleted: databases created from now on never get its changes{}",
                         old.label(),
-                        deletion_consequence(old.tool)
+                        if old.tool == Tool::Flyway && cx.head.flyway_validate_off {
+                            ""
+                        } else {
+                            deletion_consequence(old.tool)
+                        }
                     ),
                     "restore the file; to undo its effect, add a new migration",
                 ));
@@ -140,8 +148,7 @@ impl Rule for AppliedMigrationModified {
 
 /// The first up file whose applied content changed, and its first changed line. Files
 /// are paired by path, else by dialect variant: each variant with itself.
-fn first_edit(m: &Migration, old: &Migration) -> Option<(Arc<SourceFile>, Span)> {
-    let checksum = m.tool.verifies_checksums();
+fn first_edit(m: &Migration, old: &Migration, checksum: bool) -> Option<(Arc<SourceFile>, Span)> {
     for part in &m.up {
         let src = &part.file.source;
         // The same file, else (a renamed file or a moved folder) the file of the same
@@ -175,8 +182,8 @@ fn first_edit(m: &Migration, old: &Migration) -> Option<(Arc<SourceFile>, Span)>
 }
 
 /// What the tool does with an edited applied migration.
-fn consequence(tool: Tool) -> String {
-    if tool.verifies_checksums() {
+fn consequence(tool: Tool, validates: bool) -> String {
+    if validates {
         format!(
             "{} stores a checksum of every applied migration and refuses to migrate a database that applied the old text",
             tool.label()
