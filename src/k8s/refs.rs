@@ -219,8 +219,23 @@ impl Collect<'_> {
                 }
             }
         }
+        // The kubelet sets up only the volumes a container mounts (the volume manager's
+        // desired-state populator skips "unused volume"s): a Secret or ConfigMap behind
+        // a volume no container mounts stops nothing (n8n-hosting's `n8n-secret`).
+        let mounted: std::collections::HashSet<&str> =
+            ["containers", "initContainers", "ephemeralContainers"]
+                .iter()
+                .flat_map(|list| spec.get(list).map(Node::items).unwrap_or(&[]))
+                .flat_map(|c| {
+                    ["volumeMounts", "volumeDevices"]
+                        .iter()
+                        .flat_map(|k| c.get(k).map(Node::items).unwrap_or(&[]))
+                })
+                .filter_map(|m| m.get("name").and_then(Node::as_str))
+                .collect();
         for v in spec.get("volumes").map(Node::items).unwrap_or(&[]) {
             let vname = v.get("name").and_then(Node::as_str).unwrap_or("?");
+            let unused = !mounted.contains(vname);
             if let Some(s) = v.get("secret") {
                 self.volume(
                     "Secret",
@@ -228,6 +243,7 @@ impl Collect<'_> {
                     s.get("secretName"),
                     vname,
                     "volumes/secret/secretName",
+                    unused,
                 );
             }
             if let Some(c) = v.get("configMap") {
@@ -237,6 +253,7 @@ impl Collect<'_> {
                     c.get("name"),
                     vname,
                     "volumes/configMap/name",
+                    unused,
                 );
             }
             if let Some(c) = v.get("persistentVolumeClaim") {
@@ -253,11 +270,11 @@ impl Collect<'_> {
             for src in sources.map(Node::items).unwrap_or(&[]) {
                 if let Some(s) = src.get("secret") {
                     let field = "volumes/projected/sources/secret/name";
-                    self.volume("Secret", s, s.get("name"), vname, field);
+                    self.volume("Secret", s, s.get("name"), vname, field, unused);
                 }
                 if let Some(c) = src.get("configMap") {
                     let field = "volumes/projected/sources/configMap/name";
-                    self.volume("ConfigMap", c, c.get("name"), vname, field);
+                    self.volume("ConfigMap", c, c.get("name"), vname, field, unused);
                 }
             }
         }
@@ -332,8 +349,9 @@ impl Collect<'_> {
         name: Option<&Node>,
         vname: &str,
         field: &str,
+        unused: bool,
     ) {
-        let opt = optional(v);
+        let opt = optional(v) || unused;
         let items = v.get("items").map(Node::items).unwrap_or(&[]);
         let slot = Slot::Volume(vname.to_string());
         if items.is_empty() {
