@@ -258,3 +258,4 @@ fixture!(api_closed_enums, "api-closed-enums");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");
+fixture!(api_deprecated, "api-deprecated");

@@ -1045,6 +1045,13 @@ impl<'a> Cmp<'a, '_> {
                             format!("response-{kind}-write-only-property-removed"),
                             Level::Info,
                         ),
+                        // Deprecated in the previous release (`deprecated: true`, or the
+                        // "DEPRECATED: use …" description Kubernetes-style generators
+                        // write): the announced end of the deprecation.
+                        _ if announced_deprecated(self.base, bv) => (
+                            format!("response-deprecated-{kind}-property-removed"),
+                            Level::Info,
+                        ),
                         (false, true) => (
                             "response-required-property-removed".to_string(),
                             Level::Error,
@@ -1822,6 +1829,17 @@ fn enum_changes(b: &Val, h: &Val, out: &mut Out) {
             _ => {}
         }
     }
+}
+
+/// Whether a property was marked deprecated: `deprecated: true`, or a description that
+/// says so in the words generators use ("DEPRECATED: Use PodPriorityClassName instead.",
+/// "Deprecated: …").
+fn announced_deprecated(doc: &super::super::doc::Docs, v: Val) -> bool {
+    let r = doc.resolve(v);
+    r.get("deprecated").is_some_and(|x| x.is_true())
+        || r.get("description").and_then(|d| d.str()).is_some_and(|d| {
+            d.starts_with("Deprecated") || d.contains("DEPRECATED") || d.contains("Deprecated:")
+        })
 }
 
 /// `const` and `default`.
