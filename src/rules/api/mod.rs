@@ -170,18 +170,33 @@ fn fold_same_schema<'a>(chosen: &[&'a Change]) -> Vec<(&'a Change, Vec<&'a Chang
 fn fold_same_api<'a>(
     folded: Vec<(&'a Change, Vec<&'a Change>)>,
 ) -> Vec<(&'a Change, Vec<&'a Change>, Vec<&'a Change>)> {
-    // A bundle names a referenced schema by its component, its source by its file.
+    // A bundle names a referenced schema by its component, its source by its file; a
+    // Swagger 2 rendering of protobuf prefixes the package (`v1Workflow`), the OpenAPI 3
+    // one does not: the schema's name is not part of the change.
     let name = |t: &str| {
-        t.replace(".yaml`", "`")
+        let t = t
+            .replace(".yaml`", "`")
             .replace(".yml`", "`")
-            .replace(".json`", "`")
+            .replace(".json`", "`");
+        match t.find("schema `") {
+            Some(i) => match t[i + 8..].find("`, ") {
+                Some(j) => format!("{}{}", &t[..i], &t[i + 8 + j + 3..]),
+                None => t,
+            },
+            None => t,
+        }
     };
     // Not what was folded with it: a bundle can repeat a schema the source references
-    // once, so the same change may gather more elements there.
+    // once, so the same change may gather more elements there; nor how many other
+    // operations share it, which differs with how each rendering names its schemas.
     let key = |c: &Change| {
         (
             c.id.clone(),
-            c.operation.clone(),
+            c.operation
+                .split(" and ")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
             name(&c.text),
             c.level,
             c.tolerated,
