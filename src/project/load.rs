@@ -79,9 +79,23 @@ fn yaml_problem(src: &Arc<SourceFile>, e: &yaml::YamlError, what: &str) -> Probl
         src,
         start,
         end,
-        format!("{what} cannot be parsed: {}", e.message),
+        format!(
+            "{what} cannot be parsed: {}",
+            json_reason(&src.path, &e.message)
+        ),
         "fix the syntax: the deploying tool rejects this file, and rollsafe cannot check it",
     )
+}
+
+/// The YAML parser's words for JSON's own rule: a JSON text is one value (RFC 8259 §2),
+/// so more text after it (a second object pasted after the first, as a bad merge leaves
+/// it) is what "expected <document start>" means in a `.json` file.
+fn json_reason<'m>(path: &str, message: &'m str) -> std::borrow::Cow<'m, str> {
+    if path.ends_with(".json") && message.contains("expected <document start>") {
+        "more text follows the end of the JSON value (a JSON file holds exactly one)".into()
+    } else {
+        message.into()
+    }
 }
 
 fn duplicate_problems(src: &Arc<SourceFile>, docs: &[Node], out: &mut Vec<Problem>) {
