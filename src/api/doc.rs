@@ -91,6 +91,10 @@ impl<'a> Val<'a> {
         matches!(self.node.kind, Kind::Bool(true))
     }
 
+    pub fn is_null(&self) -> bool {
+        matches!(self.node.kind, Kind::Null)
+    }
+
     pub fn num(&self) -> Option<f64> {
         match &self.node.kind {
             Kind::Int(i) => Some(*i as f64),

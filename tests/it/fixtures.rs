@@ -259,3 +259,4 @@ fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");
 fixture!(api_deprecated, "api-deprecated");
+fixture!(api_generator_switch, "api-generator-switch");

@@ -200,27 +200,49 @@ pub fn compare(base: &Docs, head: &Docs, opts: &Options) -> Vec<Change> {
 }
 
 /// A change in a shared component is seen from every operation using it: report it
-/// once, naming the first operation and how many others share it.
+/// once, naming the first operation and how many others share it. So is the same change
+/// of one element of the previous release that the release copied into each operation
+/// (typebot 3.18 inlined its shared error schemas, each now `oneOf` the same two errors):
+/// one decision, seen from many operations.
 fn merge_duplicates(changes: Vec<Change>, reached: Vec<Vec<u32>>) -> Vec<Change> {
-    // (id, head file, head offset, base place): the same element, whatever operation.
+    // (id, head file, head offset, base place): the same element, whatever operation;
+    // (id, what changed, base place): the same change of one element of the previous
+    // release, wherever the release put it.
     type Place = (String, String, usize, Option<(String, usize)>);
-    let mut index: HashMap<Place, usize> = HashMap::new();
+    type Same = (String, String, String, usize);
+    let mut by_place: HashMap<Place, usize> = HashMap::new();
+    let mut by_change: HashMap<Same, usize> = HashMap::new();
     let mut out: Vec<Change> = Vec::new();
     let mut ops: Vec<Vec<u32>> = Vec::new();
     for (ch, r) in changes.into_iter().zip(reached) {
-        let key = (
+        let base = ch.base.as_ref().map(|b| (b.source.path.clone(), b.offset));
+        let place = (
             ch.id.clone(),
             ch.head.source.path.clone(),
             ch.head.offset,
-            ch.base.as_ref().map(|b| (b.source.path.clone(), b.offset)),
+            base.clone(),
         );
-        match index.get(&key) {
-            Some(&i) => ops[i].extend(r),
+        let same = base
+            .as_ref()
+            .map(|(file, offset)| (ch.id.clone(), ch.text.clone(), file.clone(), *offset));
+        let known = by_place
+            .get(&place)
+            .or_else(|| same.as_ref().and_then(|k| by_change.get(k)))
+            .copied();
+        let i = match known {
+            Some(i) => {
+                ops[i].extend(r);
+                i
+            }
             None => {
-                index.insert(key, out.len());
                 out.push(ch);
                 ops.push(r);
+                out.len() - 1
             }
+        };
+        by_place.entry(place).or_insert(i);
+        if let Some(k) = same {
+            by_change.entry(k).or_insert(i);
         }
     }
     let more = ops.into_iter().map(|mut v| {

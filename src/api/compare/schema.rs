@@ -742,6 +742,9 @@ impl<'a> Cmp<'a, '_> {
         if self.one_of_keeping_old(b, h, cx, raws, depth, top) {
             return;
         }
+        if self.one_of_all_readable(b, h, cx, raws, depth, top) {
+            return;
+        }
         let mut out = Out { v: raws, cx, top };
         if self.composition_wrap(&b, &h, &mut out) {
             return;
@@ -821,6 +824,69 @@ impl<'a> Cmp<'a, '_> {
             base.or(Some(b.loc())),
         );
         self.child(b, branch, cx, None, &["oneOf", &i.to_string()], raws, depth);
+        true
+    }
+
+    /// A response schema that became a `oneOf` every alternative of which old clients read
+    /// as they read the old schema (compared one by one, none breaks anything: each
+    /// keeps the properties, types and bounds they rely on). Whatever the server sends
+    /// matches one of them, so old clients get what they read: information. typebot
+    /// 3.18's error bodies, now `oneOf` a defined and an undefined error, each with the
+    /// old `message` and `code`.
+    fn one_of_all_readable(
+        &mut self,
+        b: Val<'a>,
+        h: Val<'a>,
+        cx: Cx,
+        raws: &mut Vec<Raw>,
+        depth: usize,
+        top: bool,
+    ) -> bool {
+        if cx.place.is_request()
+            || b.get("oneOf").is_some()
+            || b.get("anyOf").is_some()
+            || !shaped(&b)
+            || shaped(&h)
+        {
+            return false;
+        }
+        let Some(list) = h.get("oneOf") else {
+            return false;
+        };
+        let branches: Vec<Val<'a>> = list.items().collect();
+        if branches.is_empty() {
+            return false;
+        }
+        for (i, br) in branches.iter().enumerate() {
+            let mut trial = Vec::new();
+            self.child(
+                b,
+                *br,
+                cx,
+                None,
+                &["oneOf", &i.to_string()],
+                &mut trial,
+                depth,
+            );
+            let breaks = trial.iter().any(|r| {
+                let level = match &r.id {
+                    RawId::Kw(s) => levels::level(cx.place, r.props_rev.is_empty() && top, s),
+                    RawId::Full(_, l) => *l,
+                };
+                level != Level::Info
+            });
+            if breaks {
+                return false;
+            }
+        }
+        let (head, base) = at(&b, &h, "oneOf");
+        Out { v: raws, cx, top }.full(
+            format!("{}-wrapped-in-one-of-readable", cx.place.scope(top)),
+            Level::Info,
+            "wrapped in `oneOf`, every alternative of which old clients read as before".into(),
+            head,
+            base.or(Some(b.loc())),
+        );
         true
     }
 
@@ -920,11 +986,37 @@ impl<'a> Cmp<'a, '_> {
             return false;
         };
         let single = list.items().count() == 1;
-        if score == 0 && !single {
+        // `anyOf: [X, {type: "null"}]` is OpenAPI 3.1's spelling of 3.0's `X` with
+        // `nullable: true` (typebot 3.18's generator switch): only nullability can
+        // differ.
+        let null_only = !single
+            && list
+                .items()
+                .enumerate()
+                .all(|(j, br)| j == i || is_null_schema(&branch_docs.resolve(br)));
+        if score == 0 && !single && !null_only {
             return false;
         }
         let mut out = Out { v: raws, cx, top };
-        if single {
+        if null_only {
+            let plain_nullable = accepts_null(&pr);
+            match (wrapped, plain_nullable) {
+                (true, false) => {
+                    let (head, base) = at(&b, &h, kw);
+                    out.kw("became-nullable", "became nullable".into(), head, base);
+                }
+                (false, false) => {
+                    let (head, base) = at(&b, &h, "type");
+                    out.kw(
+                        "became-not-nullable",
+                        "became not nullable".into(),
+                        head,
+                        base.or(Some(b.loc())),
+                    );
+                }
+                _ => {}
+            }
+        } else if single {
             // `anyOf: [X]` is X (generators write it to attach `nullable` or a
             // description to a `$ref`): only nullability can differ.
             let nullable = |v: &Val| v.get("nullable").is_some_and(|n| n.is_true());
@@ -965,11 +1057,20 @@ impl<'a> Cmp<'a, '_> {
                 base.or(Some(b.loc())),
             );
         }
+        let mut sub = Vec::new();
         if wrapped {
-            self.child(b, branch, cx, None, &[kw, &i.to_string()], raws, depth);
+            self.child(b, branch, cx, None, &[kw, &i.to_string()], &mut sub, depth);
         } else {
-            self.child(branch, h, cx, None, &[], raws, depth);
+            self.child(branch, h, cx, None, &[], &mut sub, depth);
         }
+        // The null alternative carries the nullability, already judged above.
+        if null_only {
+            sub.retain(|r| {
+                !(r.props_rev.is_empty()
+                    && matches!(r.id, RawId::Kw("became-nullable" | "became-not-nullable")))
+            });
+        }
+        raws.extend(sub);
         true
     }
 
@@ -1840,6 +1941,24 @@ fn announced_deprecated(doc: &super::super::doc::Docs, v: Val) -> bool {
         || r.get("description").and_then(|d| d.str()).is_some_and(|d| {
             d.starts_with("Deprecated") || d.contains("DEPRECATED") || d.contains("Deprecated:")
         })
+}
+
+/// A schema that admits only null: `{type: "null"}`, `{const: null}`, `{enum: [null]}`.
+fn is_null_schema(v: &Val) -> bool {
+    v.get("type").and_then(|t| t.str()) == Some("null")
+        || v.get("const").is_some_and(|c| c.is_null())
+        || v.get("enum").is_some_and(|e| {
+            let items: Vec<_> = e.items().collect();
+            items.len() == 1 && items[0].is_null()
+        })
+}
+
+/// Whether a schema admits null by its own words: `nullable: true` (OpenAPI 3.0) or
+/// `"null"` among its types (3.1).
+fn accepts_null(v: &Val) -> bool {
+    v.get("nullable").is_some_and(|n| n.is_true())
+        || v.get("type")
+            .is_some_and(|t| t.items().any(|x| x.str() == Some("null")))
 }
 
 /// `const` and `default`.
