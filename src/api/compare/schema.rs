@@ -781,10 +781,7 @@ impl<'a> Cmp<'a, '_> {
         depth: usize,
         top: bool,
     ) -> bool {
-        if b.get("oneOf").is_some() || b.get("anyOf").is_some() || !shaped(&b) || shaped(&h) {
-            return false;
-        }
-        let Some(list) = h.get("oneOf") else {
+        let Some(list) = became_one_of(&b, &h) else {
             return false;
         };
         let old = self.base.resolve(b);
@@ -842,15 +839,10 @@ impl<'a> Cmp<'a, '_> {
         depth: usize,
         top: bool,
     ) -> bool {
-        if cx.place.is_request()
-            || b.get("oneOf").is_some()
-            || b.get("anyOf").is_some()
-            || !shaped(&b)
-            || shaped(&h)
-        {
+        if cx.place.is_request() {
             return false;
         }
-        let Some(list) = h.get("oneOf") else {
+        let Some(list) = became_one_of(&b, &h) else {
             return false;
         };
         let branches: Vec<Val<'a>> = list.items().collect();
@@ -1941,6 +1933,14 @@ fn announced_deprecated(doc: &super::super::doc::Docs, v: Val) -> bool {
         || r.get("description").and_then(|d| d.str()).is_some_and(|d| {
             d.starts_with("Deprecated") || d.contains("DEPRECATED") || d.contains("Deprecated:")
         })
+}
+
+/// The `oneOf` list of a schema that was a plain (uncomposed) schema before.
+fn became_one_of<'a>(b: &Val<'a>, h: &Val<'a>) -> Option<Val<'a>> {
+    if b.get("oneOf").is_some() || b.get("anyOf").is_some() || !shaped(b) || shaped(h) {
+        return None;
+    }
+    h.get("oneOf")
 }
 
 /// A schema that admits only null: `{type: "null"}`, `{const: null}`, `{enum: [null]}`.
