@@ -93,8 +93,14 @@ pub fn split(
     for tok in tokens {
         if let Some(text) = annotation(tok) {
             let lower = text.to_ascii_lowercase();
-            // sqlx `-- no-transaction` and Atlas `-- atlas:txmode none` apply to the file.
-            if lower == "no-transaction" || lower.starts_with("atlas:txmode none") {
+            // sqlx `-- no-transaction` and Atlas `-- atlas:txmode none` apply to the file;
+            // so does a project runner's marker that sends the statements it heads
+            // outside a transaction (stack-auth's `-- RUN_OUTSIDE_TRANSACTION_SENTINEL`,
+            // read by its auto-migration runner, which executes them one by one).
+            if lower == "no-transaction"
+                || lower.starts_with("atlas:txmode none")
+                || lower == "run_outside_transaction_sentinel"
+            {
                 file_no_tx = true;
             }
             let mut opened: Option<RawSection> = None;
@@ -487,6 +493,11 @@ mod tests {
     fn sqlx_and_atlas_file_markers_turn_the_transaction_off() {
         let s = texts(
             "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);",
+            Annotations::None,
+        );
+        assert!(s[0].2);
+        let s = texts(
+            "-- SPLIT_STATEMENT_SENTINEL\n-- RUN_OUTSIDE_TRANSACTION_SENTINEL\nCREATE INDEX CONCURRENTLY i ON t (a);",
             Annotations::None,
         );
         assert!(s[0].2);
