@@ -178,6 +178,10 @@ pub fn placeholder(value: &str) -> bool {
         || lower.starts_with("dummy_")
         // A file holding the secret, read at run time.
         || lower.starts_with("file://")
+        // A comment where the value goes (`KEY=# enter your OpenRouter API key`,
+        // stack-auth's `docker/server/.env`): Node's dotenv reads no value, and the text
+        // is an instruction, not a credential.
+        || v.starts_with('#')
 }
 
 /// A credential recognisable by its shape alone, whatever the variable is called.
@@ -424,6 +428,7 @@ mod detection_tests {
         assert!(placeholder("${DB_PASSWORD}"));
         assert!(placeholder("changeme"));
         assert!(placeholder("<your password>"));
+        assert!(placeholder("# enter your OpenRouter API key"));
         assert!(!placeholder("hunter2-prod"));
         assert_eq!(
             high_signal("AKIAIOSFODNN7EXAMPLE"),
