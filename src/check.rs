@@ -970,7 +970,7 @@ fn is_setting_file(p: &Path) -> bool {
             | "go.mod"
             | "cargo.toml"
     ) || name.ends_with(".sql.conf")
-        || crate::project::discover::is_spring_settings(&name)
+        || (name.starts_with("application") && name.ends_with(".properties"))
 }
 
 /// Exit status for a set of findings: 1 when any is at or above `fail_on`.

@@ -184,7 +184,12 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 side.flyway.mixed |= t.contains("spring.flyway.mixed=true");
             }
             // The same in YAML (`spring: {flyway: {out-of-order: true}}`, dataease).
-            n if n.starts_with("application") && (n.ends_with(".yml") || n.ends_with(".yaml")) => {
+            // Only a file that names Flyway is parsed here: most `application.yaml` files
+            // are Argo CD Applications, parsed once, as manifests.
+            n if n.starts_with("application")
+                && (n.ends_with(".yml") || n.ends_with(".yaml"))
+                && f.bytes.windows(6).any(|w| w == b"flyway") =>
+            {
                 for doc in crate::yaml::events::parse_plain(&text()).unwrap_or_default() {
                     let Some(fw) = doc.get("spring").and_then(|s| s.get("flyway")) else {
                         continue;

@@ -104,7 +104,7 @@ pub struct Filter {
 /// Files the migration rules read: the migrations and the settings of their tools.
 /// Spring Boot's configuration files (`application.properties`, `application-prod.yml`),
 /// where its Flyway settings live.
-pub fn is_spring_settings(name: &str) -> bool {
+fn is_spring_settings(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     name.starts_with("application")
         && (name.ends_with(".properties") || name.ends_with(".yml") || name.ends_with(".yaml"))

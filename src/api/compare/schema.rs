@@ -542,16 +542,7 @@ impl<'a> Cmp<'a, '_> {
                     } else {
                         format!("{}-{s}", cx.place.scope(top))
                     };
-                    let level = if self.opts.validates_requests && levels::is_bound_set(cx.place, s)
-                        || self.opts.closed_response_enums
-                            && !cx.place.is_request()
-                            && *s == "enum-value-added"
-                    {
-                        Level::Warn
-                    } else {
-                        levels::level(cx.place, top, s)
-                    };
-                    (id, level)
+                    (id, self.kw_level(cx.place, top, s))
                 }
                 RawId::Full(id, level) => (id.clone(), *level),
             };
@@ -766,6 +757,19 @@ impl<'a> Cmp<'a, '_> {
         }
     }
 
+    /// The level of a change named by its keyword, as the project's settings adjust it:
+    /// a request bound newly documented is a warning where the server validates
+    /// requests, a response enum value added where clients treat enums as closed.
+    fn kw_level(&self, place: Place, top: bool, s: &str) -> Level {
+        if self.opts.validates_requests && levels::is_bound_set(place, s)
+            || self.opts.closed_response_enums && !place.is_request() && s == "enum-value-added"
+        {
+            Level::Warn
+        } else {
+            levels::level(place, top, s)
+        }
+    }
+
     /// A schema that became a `oneOf` one of whose alternatives has the old schema's
     /// type, properties and required ones, while every other alternative requires a
     /// property the old schema does not have: whatever old clients send still matches
@@ -849,6 +853,8 @@ impl<'a> Cmp<'a, '_> {
         if branches.is_empty() {
             return false;
         }
+        // What each alternative changes is information, kept for the changelog.
+        let mut trials = Vec::new();
         for (i, br) in branches.iter().enumerate() {
             let mut trial = Vec::new();
             self.child(
@@ -862,7 +868,7 @@ impl<'a> Cmp<'a, '_> {
             );
             let breaks = trial.iter().any(|r| {
                 let level = match &r.id {
-                    RawId::Kw(s) => levels::level(cx.place, r.props_rev.is_empty() && top, s),
+                    RawId::Kw(s) => self.kw_level(cx.place, r.props_rev.is_empty() && top, s),
                     RawId::Full(_, l) => *l,
                 };
                 level != Level::Info
@@ -870,6 +876,7 @@ impl<'a> Cmp<'a, '_> {
             if breaks {
                 return false;
             }
+            trials.extend(trial);
         }
         let (head, base) = at(&b, &h, "oneOf");
         Out { v: raws, cx, top }.full(
@@ -879,6 +886,7 @@ impl<'a> Cmp<'a, '_> {
             head,
             base.or(Some(b.loc())),
         );
+        raws.extend(trials);
         true
     }
 

@@ -55,33 +55,43 @@ impl Rule for ImageNotPinned {
                 continue;
             }
             let inst = &ix.instances[pod.inst];
-            if image.trim().is_empty() {
-                // A defect, not a practice: it stays a warning without a base.
-                defects.push(Diagnostic::new(
-                    &META,
-                    &at.src,
-                    span_at(&at.src, at.value.pos),
-                    format!("the image of container `{}` in {} is empty: Kubernetes creates no pod without an image, so the workload never runs", c.name, who(inst)),
+            // An empty image is a defect, not a practice: it stays a warning without a
+            // base, so it is kept apart from what `standing_practice` demotes.
+            let (message, help, into) = if image.trim().is_empty() {
+                (
+                    format!(
+                        "the image of container `{}` in {} is empty: Kubernetes creates no pod without an image, so the workload never runs",
+                        c.name,
+                        who(inst)
+                    ),
                     "set the image (`app:1.4.2`), or the kustomize `images:` entry or Helm value meant to fill it",
-                    format!("{}/{}/{}", inst.kind, inst.name, c.name),
-                ));
-                continue;
-            }
-            let (_, tag) = parts(&image);
-            let why = match tag {
-                None => "has no tag (it means `latest`)".to_string(),
-                Some("latest") => "uses the `latest` tag".to_string(),
-                Some(t) if floating.iter().any(|f| f == t) => {
-                    format!("uses the floating tag `{t}`")
-                }
-                _ => continue,
+                    &mut defects,
+                )
+            } else {
+                let why = match parts(&image).1 {
+                    None => "has no tag (it means `latest`)".to_string(),
+                    Some("latest") => "uses the `latest` tag".to_string(),
+                    Some(t) if floating.iter().any(|f| f == t) => {
+                        format!("uses the floating tag `{t}`")
+                    }
+                    _ => continue,
+                };
+                (
+                    format!(
+                        "image `{image}` of container `{}` in {} {why}: nodes run whatever they pulled last, and a rollback does not bring the old code back",
+                        c.name,
+                        who(inst)
+                    ),
+                    "pin a version tag (`app:1.4.2`) or a digest (`app@sha256:…`), e.g. with kustomize `images:`",
+                    &mut *out,
+                )
             };
-            out.push(Diagnostic::new(
+            into.push(Diagnostic::new(
                 &META,
                 &at.src,
                 span_at(&at.src, at.value.pos),
-                format!("image `{image}` of container `{}` in {} {why}: nodes run whatever they pulled last, and a rollback does not bring the old code back", c.name, who(inst)),
-                "pin a version tag (`app:1.4.2`) or a digest (`app@sha256:…`), e.g. with kustomize `images:`",
+                message,
+                help,
                 format!("{}/{}/{}", inst.kind, inst.name, c.name),
             ));
         }
