@@ -1877,9 +1877,15 @@ fn enum_changes(b: &Val, h: &Val, out: &mut Out) {
             ),
             (Some(bl), Some(hl)) => {
                 let (bs, hs) = (scalars(Some(bl)), scalars(Some(hl)));
+                // `null` dropped from the enum of a schema that was nullable by its own
+                // words is the nullability's change, judged once with it (typebot 3.18:
+                // `enum: [MOUSE, TRACKPAD, null]` became `anyOf: [{enum: [MOUSE,
+                // TRACKPAD]}, {type: "null"}]`, which still accepts null).
+                let nullable_before = kw == "enum" && types(b).1;
                 let removed: Vec<String> = bs
                     .iter()
                     .filter(|(k, _)| !hs.iter().any(|(h, _)| h == k))
+                    .filter(|(k, _)| !(nullable_before && k == "null"))
                     .map(|(k, _)| k.clone())
                     .collect();
                 let mut added: Vec<String> = hs
