@@ -260,3 +260,4 @@ fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");
 fixture!(api_deprecated, "api-deprecated");
 fixture!(api_generator_switch, "api-generator-switch");
+fixture!(api_annotated_refs, "api-annotated-refs");

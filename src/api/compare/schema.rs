@@ -164,21 +164,43 @@ const ANNOTATIONS: &[&str] = &[
 /// scope reads it. A schema whose own keys besides `allOf` are annotations, and whose
 /// `allOf` has exactly one member that is more than annotations, stands for that member.
 fn unwrap_annotated<'a>(docs: &crate::api::doc::Docs<'a>, v: Val<'a>) -> Val<'a> {
-    let Some(list) = v.get("allOf") else {
+    let Some(list) = annotated_all_of(&v) else {
         return v;
     };
-    let own_annotations = v.node.entries().iter().all(|(k, _)| {
-        k.text == "allOf" || ANNOTATIONS.contains(&k.text.as_str()) || k.text.starts_with("x-")
-    });
-    if !own_annotations {
-        return v;
-    }
     let mut real = list
         .items()
         .map(|m| docs.resolve(m))
         .filter(|m| !annotation_only(m));
     match (real.next(), real.next()) {
         (Some(one), None) if one.is_map() => one,
+        _ => v,
+    }
+}
+
+/// The `allOf` list of a schema that has nothing else but annotations.
+fn annotated_all_of<'a>(v: &Val<'a>) -> Option<Val<'a>> {
+    let list = v.get("allOf")?;
+    v.node
+        .entries()
+        .iter()
+        .all(|(k, _)| {
+            k.text == "allOf" || ANNOTATIONS.contains(&k.text.as_str()) || k.text.starts_with("x-")
+        })
+        .then_some(list)
+}
+
+/// `allOf: [{$ref: X}]` with only annotations beside it (how swag and other generators
+/// attach a description to a reference) as the reference itself, so that a cycle through
+/// it is met as a cycle and its changes are named after X (homebox's ent schemas:
+/// `Item.edges.parent` is such a wrapped `Item`, and followed as inline schemas it gave
+/// a property path twenty `edges/parent` deep).
+fn annotated_ref(v: Val<'_>) -> Val<'_> {
+    let Some(list) = annotated_all_of(&v) else {
+        return v;
+    };
+    let mut real = list.items().filter(|m| !annotation_only(m));
+    match (real.next(), real.next()) {
+        (Some(one), None) if one.get("$ref").is_some() => Val { key: v.key, ..one },
         _ => v,
     }
 }
@@ -615,6 +637,7 @@ impl<'a> Cmp<'a, '_> {
         if depth > MAX_DEPTH {
             return;
         }
+        let (b, h) = (annotated_ref(b), annotated_ref(h));
         if b.get("$ref").is_none() && h.get("$ref").is_none() {
             self.body(b, h, cx, out, depth, false);
             return;
