@@ -261,3 +261,4 @@ fixture!(flyway_no_validate, "conventions/flyway-no-validate");
 fixture!(api_deprecated, "api-deprecated");
 fixture!(api_generator_switch, "api-generator-switch");
 fixture!(api_annotated_refs, "api-annotated-refs");
+fixture!(fresh_set_40, "fresh-set-40");

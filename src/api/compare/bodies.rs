@@ -102,12 +102,17 @@ pub(crate) fn request<'a>(c: &mut Cmp<'a, '_>, b: &Val<'a>, h: &Val<'a>, op: &Op
     ) {
         (None, None) => {}
         (None, Some((hb, req, _))) => {
-            let (id, level) = if req {
-                ("request-body-added-required", Level::Error)
-            } else {
-                ("request-body-added-optional", Level::Info)
+            let catching_up = req && update_without_input(c.base, b, &op.pointer);
+            let (id, level) = match (req, catching_up) {
+                (true, true) => ("request-body-documented-for-update", Level::Info),
+                (true, false) => ("request-body-added-required", Level::Error),
+                _ => ("request-body-added-optional", Level::Info),
             };
-            let text = if req {
+            let text = if catching_up {
+                "required request body documented for an update whose previous release \
+                 documented no input but the path: the handler read a body all along"
+                    .into()
+            } else if req {
                 "required request body added: old clients send none".into()
             } else {
                 "optional request body added".into()
@@ -517,4 +522,24 @@ fn headers<'a>(
             );
         }
     }
+}
+
+/// A `PUT` or `PATCH` whose description had no input but the path's identifiers (no body,
+/// no query or form parameter): as written it could not have updated anything, so a body
+/// it now documents is the description catching up with its handler, not a new demand
+/// (homebox 0.26's `PUT /v1/tags/{id}`, whose handler decoded a `TagUpdate` in 0.25
+/// already).
+fn update_without_input(d: &Docs, op: &Val, op_ptr: &str) -> bool {
+    let method = op_ptr.rsplit('/').next().unwrap_or("");
+    if !matches!(method, "put" | "patch") {
+        return false;
+    }
+    let inputs = op.get("parameters").map(|list| {
+        list.items().any(|raw| {
+            let p = d.resolve(raw);
+            let at = p.get("in").and_then(|v| v.str()).unwrap_or("");
+            matches!(at, "query" | "formData" | "body")
+        })
+    });
+    !inputs.unwrap_or(false)
 }
