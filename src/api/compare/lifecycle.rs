@@ -12,6 +12,8 @@ pub(crate) enum Removal {
     BeforeSunset,
     BadSunset,
     Allowed,
+    /// Marked draft, alpha or experimental: no stability was promised.
+    Unstable,
 }
 
 /// `draft` < `alpha` < `beta` < `stable`; `None` for an unknown word.
@@ -26,11 +28,27 @@ pub(crate) fn stability(v: &Val) -> Option<Option<u8>> {
     })
 }
 
+/// An operation its description marks experimental: tagged `experimental`, `alpha` or
+/// `preview`, or `x-experimental: true`. lakeFS tags such operations `experimental` and
+/// removed eight of them in 1.81 (endpoints its open-source server never implemented).
+fn experimental(v: &Val) -> bool {
+    let tagged = v.get("tags").is_some_and(|tags| {
+        tags.items().any(|t| {
+            t.str().is_some_and(|t| {
+                ["experimental", "alpha", "preview"]
+                    .iter()
+                    .any(|w| t.eq_ignore_ascii_case(w))
+            })
+        })
+    });
+    tagged || v.get("x-experimental").is_some_and(|x| x.is_true())
+}
+
 /// Whether removing this deprecated-or-not element now is allowed.
 pub(crate) fn removal(v: &Val, opts: &Options) -> Removal {
-    // Draft and alpha elements carry no promise.
-    if matches!(stability(v), Some(Some(0 | 1))) {
-        return Removal::Allowed;
+    // Draft, alpha and experimental elements carry no promise.
+    if matches!(stability(v), Some(Some(0 | 1))) || experimental(v) {
+        return Removal::Unstable;
     }
     if !v.get("deprecated").is_some_and(|d| d.is_true()) {
         return Removal::NotDeprecated;

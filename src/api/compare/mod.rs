@@ -423,6 +423,16 @@ impl<'a, 'o> Cmp<'a, 'o> {
                 Level::Info,
                 "removed after deprecation",
             ),
+            (lifecycle::Removal::Unstable, true) => (
+                "api-path-removed-unstable",
+                Level::Info,
+                "removed; it was marked draft, alpha or experimental, which promises no stability",
+            ),
+            (lifecycle::Removal::Unstable, false) => (
+                "api-removed-unstable",
+                Level::Info,
+                "removed; it was marked draft, alpha or experimental, which promises no stability",
+            ),
         };
         self.push(
             id,

@@ -202,6 +202,11 @@ pub(crate) fn compare<'a>(
                     Level::Info,
                     "removed after deprecation",
                 ),
+                Removal::Unstable => (
+                    "request-parameter-removed-unstable",
+                    Level::Info,
+                    "removed; it was marked draft, alpha or experimental, which promises no stability",
+                ),
             };
             let at = h_op.get("parameters").unwrap_or(h_op);
             c.push(
