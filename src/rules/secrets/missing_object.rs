@@ -75,10 +75,14 @@ impl Rule for MissingObject {
                 d = d.with_severity(Severity::Warning);
             }
             // The nearest definition: the same name in another namespace.
-            if let Some(other) = ix
+            let elsewhere = ix
                 .defs
                 .iter()
-                .find(|d| d.kind == r.kind && (d.raw_name == r.name || d.name == r.name))
+                .find(|d| d.kind == r.kind && (d.raw_name == r.name || d.name == r.name));
+            if r.kind == "Secret" {
+                cx.external_prerequisite(elsewhere.is_some(), &mut d);
+            }
+            if let Some(other) = elsewhere
                 && let Some((src, pos)) = &other.at
             {
                 d = d.with_related(Location::new(src, span_at(src, *pos)).with_message(format!(

@@ -56,17 +56,23 @@ impl Rule for MissingServiceAccount {
                     "add the ServiceAccount manifest, or declare it in `[secrets] external` if it is created outside this repository",
                 )
             };
-            out.push(
-                Diagnostic::new(
-                    &META,
-                    &r.src,
-                    name_span(r),
-                    message,
-                    help,
-                    format!("{}/{}/{}/{}", inst.kind, inst.name, r.kind, r.name),
-                )
-                .with_severity(severity),
-            );
+            let mut d = Diagnostic::new(
+                &META,
+                &r.src,
+                name_span(r),
+                message,
+                help,
+                format!("{}/{}/{}/{}", inst.kind, inst.name, r.kind, r.name),
+            )
+            .with_severity(severity);
+            if r.pull_secret() {
+                let anywhere = ix
+                    .defs
+                    .iter()
+                    .any(|d| d.kind == "Secret" && (d.raw_name == r.name || d.name == r.name));
+                cx.external_prerequisite(anywhere, &mut d);
+            }
+            out.push(d);
         }
     }
 }
