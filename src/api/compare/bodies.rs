@@ -26,13 +26,17 @@ fn media_key(name: &str) -> String {
 /// Swagger 2.0 `consumes`/`produces` of an operation, else of the document.
 fn swagger_types(d: &Docs, op: &Val, key: &str) -> Vec<String> {
     let list = op.get(key).or_else(|| d.root_val().get(key));
-    let v: Vec<String> = list
+    let mut v: Vec<String> = list
         .map(|l| {
             l.items()
                 .filter_map(|x| x.str().map(String::from))
                 .collect()
         })
         .unwrap_or_default();
+    // One schema serves every listed type, and a change is reported once, under the
+    // first: name it by JSON, what clients send and read, when it is listed (weaviate
+    // lists `application/yaml` first).
+    v.sort_by_key(|t| !t.contains("json"));
     if v.is_empty() {
         vec!["application/json".into()]
     } else {
