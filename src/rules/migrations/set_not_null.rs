@@ -81,12 +81,15 @@ impl Rule for SetNotNull {
                 "{col} is added by this release, so the previous release's INSERTs never write it: made NOT NULL with no default, every one of them fails during the rollout and after a rollback"
             )
         } else if cx.dialect() == Dialect::Postgres {
+            // The column existed before: whether the previous release ever writes NULL into
+            // it is its code's business (Plume 0.7.2's diesel models never did), so that
+            // half is said as a condition; the scan under the lock is certain.
             format!(
-                "setting {col} NOT NULL scans all of `{table}` under an ACCESS EXCLUSIVE lock, and INSERTs of the previous release that leave it NULL start failing"
+                "setting {col} NOT NULL scans all of `{table}` under an ACCESS EXCLUSIVE lock (reads and writes wait; a NULL left in a row fails the migration), and any write of the previous release that leaves it NULL starts failing"
             )
         } else {
             format!(
-                "making {col} NOT NULL rebuilds `{table}` and INSERTs of the previous release that leave it NULL start failing"
+                "making {col} NOT NULL rebuilds `{table}` (a NULL left in a row fails the migration), and any write of the previous release that leaves it NULL starts failing"
             )
         };
         out.push(cx.diag(

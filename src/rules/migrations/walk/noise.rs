@@ -177,7 +177,8 @@ pub fn drop_covered_lock_timeouts(found: &mut Vec<Diagnostic>) {
 /// other statements, not thirty. Only rules whose findings on one table say the same
 /// thing: M207 and M211 name different operations (a type change, `LOCK=EXCLUSIVE`, a
 /// charset conversion), each its own fix.
-const FOLDED_PER_TABLE: [&str; 4] = [
+const FOLDED_PER_TABLE: [&str; 5] = [
+    catalogue::M107.code,
     catalogue::M201.code,
     catalogue::M204.code,
     catalogue::M206.code,
@@ -214,11 +215,13 @@ pub fn fold_same_table(found: &mut Vec<Diagnostic>) {
 /// (`table `index``, `table:what`).
 fn table_key(d: &Diagnostic) -> String {
     let detail = d.anchor.split_once('|').map(|x| x.1).unwrap_or("");
-    detail
-        .split([' ', ':'])
-        .next()
-        .unwrap_or(detail)
-        .to_string()
+    let first = detail.split([' ', ':']).next().unwrap_or(detail);
+    // M107 anchors on `table.column`: its table is what comes before the last dot.
+    if d.code == catalogue::M107.code {
+        first.rsplit_once('.').map_or(first, |(t, _)| t).to_string()
+    } else {
+        first.to_string()
+    }
 }
 
 /// A rollback that repeats one lock finding (re-creating every index the up part
