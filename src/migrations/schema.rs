@@ -1045,6 +1045,14 @@ impl Schema {
                 self.indexes
                     .get(n)
                     .is_some_and(|i| i.unique && within(&i.columns))
+            })
+            // A named key (`ADD CONSTRAINT apps_pkey PRIMARY KEY (app_id)`, capgo's base).
+            || self.constraints_on(table).iter().any(|n| {
+                self.constraints.get(n).is_some_and(|c| {
+                    matches!(c.kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey)
+                        && !c.not_valid
+                        && within(&c.columns)
+                })
             });
         now || self.dropped_names.values().any(|d| {
             d.migration == m
