@@ -117,7 +117,9 @@ type Operations<'a> = (
     BTreeMap<(String, &'static str), Op<'a>>,
 );
 
-fn operations<'a>(d: &Docs<'a>) -> Operations<'a> {
+/// Path items and operations keyed by the path clients request: `prefix` (the server's
+/// base path, when the two releases' base paths differ) before each template.
+fn operations<'a>(d: &Docs<'a>, prefix: &str) -> Operations<'a> {
     let mut items = BTreeMap::new();
     let mut ops = BTreeMap::new();
     let Some(paths) = d.root_val().get("paths") else {
@@ -128,7 +130,7 @@ fn operations<'a>(d: &Docs<'a>) -> Operations<'a> {
             continue;
         }
         let item = d.resolve(raw_item);
-        let norm = normalise_path(template);
+        let norm = normalise_path(&format!("{prefix}{template}"));
         items.entry(norm.clone()).or_insert(raw_item);
         for m in METHODS {
             // An operation written as a `$ref` to a file (DigitalOcean's description: `get:
@@ -332,9 +334,40 @@ impl<'a, 'o> Cmp<'a, 'o> {
         root.get("paths").unwrap_or(root).loc()
     }
 
+    /// The base paths to put before templates when they differ between the releases, so
+    /// that an endpoint is matched by the path clients request: Mattermost's reference
+    /// moved `/api/v4` from its server URL into every path, and no endpoint moved.
+    fn path_prefixes(&self) -> (String, String) {
+        let first = |d: &Docs<'a>| {
+            Self::server_paths(d)
+                .into_iter()
+                .next()
+                .map(|(p, _)| p)
+                .unwrap_or_default()
+        };
+        let (b, h) = (first(self.base), first(self.head));
+        if b == h {
+            return (String::new(), String::new());
+        }
+        // Matched by template, a real move keeps every endpoint paired (and `servers`
+        // reports the move once); matched by requested path, a prefix moved into the
+        // paths does. Whichever pairs more endpoints is what happened.
+        let pairs = |bp: &str, hp: &str| {
+            let (_, bo) = operations(self.base, bp);
+            let (_, ho) = operations(self.head, hp);
+            bo.keys().filter(|k| ho.contains_key(*k)).count()
+        };
+        if pairs(&b, &h) > pairs("", "") {
+            (b, h)
+        } else {
+            (String::new(), String::new())
+        }
+    }
+
     fn endpoints(&mut self) {
-        let (b_items, b_ops) = operations(self.base);
-        let (h_items, h_ops) = operations(self.head);
+        let (bp, hp) = self.path_prefixes();
+        let (b_items, b_ops) = operations(self.base, &bp);
+        let (h_items, h_ops) = operations(self.head, &hp);
         for ((norm, method), bop) in &b_ops {
             let name = format!("{} {}", method.to_uppercase(), bop.template);
             match h_ops.get(&(norm.clone(), *method)) {
@@ -549,6 +582,17 @@ impl<'a, 'o> Cmp<'a, 'o> {
         }
         let shared = b.iter().any(|(p, _)| h.iter().any(|(q, _)| p == q));
         if shared {
+            return;
+        }
+        // The prefix moved into the paths (see `path_prefixes`): every endpoint is
+        // requested where it was. With no operation in the previous description (a file
+        // holding only the `servers`, its paths kept in fragments), none is known to move.
+        let (bp, hp) = self.path_prefixes();
+        if bp != hp {
+            return;
+        }
+        let (_, b_ops) = operations(self.base, "");
+        if b_ops.is_empty() {
             return;
         }
         let root = self.head.root_val();
