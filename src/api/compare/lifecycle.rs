@@ -28,14 +28,15 @@ pub(crate) fn stability(v: &Val) -> Option<Option<u8>> {
     })
 }
 
-/// An operation its description marks experimental: tagged `experimental`, `alpha` or
-/// `preview`, or `x-experimental: true`. lakeFS tags such operations `experimental` and
+/// An operation its description marks experimental: tagged `experimental` or `alpha`, or
+/// `x-experimental: true` (not `preview`, which APIs also use for a feature: previews of
+/// documents). lakeFS tags such operations `experimental` and
 /// removed eight of them in 1.81 (endpoints its open-source server never implemented).
 fn experimental(v: &Val) -> bool {
     let tagged = v.get("tags").is_some_and(|tags| {
         tags.items().any(|t| {
             t.str().is_some_and(|t| {
-                ["experimental", "alpha", "preview"]
+                ["experimental", "alpha"]
                     .iter()
                     .any(|w| t.eq_ignore_ascii_case(w))
             })

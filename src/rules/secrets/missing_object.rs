@@ -80,7 +80,14 @@ impl Rule for MissingObject {
                 .iter()
                 .find(|d| d.kind == r.kind && (d.raw_name == r.name || d.name == r.name));
             if r.kind == "Secret" {
-                cx.external_prerequisite(elsewhere.is_some(), &mut d);
+                // A near miss of a Secret the repository defines is a typo, not a
+                // prerequisite made outside it.
+                let limit = (r.name.len() / 4).clamp(1, 3);
+                let near_miss = ix.defs.iter().any(|d| {
+                    d.kind == "Secret"
+                        && crate::k8s::schema::edit_distance(&d.name, &r.name) <= limit
+                });
+                cx.external_prerequisite(elsewhere.is_some() || near_miss, &mut d);
             }
             if let Some(other) = elsewhere
                 && let Some((src, pos)) = &other.at
