@@ -128,6 +128,39 @@ fn scalars<'a>(v: Option<Val<'a>>) -> Vec<(String, Val<'a>)> {
         .unwrap_or_default()
 }
 
+/// The values of a union every member of which is a `const` or an `enum` of scalars with
+/// only annotations beside it: an enumeration, each value documented on its own.
+fn union_values<'a>(
+    docs: &crate::api::doc::Docs<'a>,
+    v: &Val<'a>,
+) -> Option<Vec<(String, Val<'a>)>> {
+    let list = v.get("oneOf").or_else(|| v.get("anyOf"))?;
+    let mut out = Vec::new();
+    for m in list.items() {
+        let r = docs.resolve(m);
+        let only_values = r.node.entries().iter().all(|(k, _)| {
+            matches!(k.text.as_str(), "enum" | "const" | "type")
+                || ANNOTATIONS.contains(&k.text.as_str())
+                || k.text.starts_with("x-")
+        });
+        if !only_values {
+            return None;
+        }
+        if let Some(c) = r.get("const") {
+            out.push((canon(c.node), c));
+        } else {
+            let e = r.get("enum")?;
+            let values = scalars(Some(e));
+            // Scalars only (`canon` names them `s:`, `n:`, `b:` or `null`).
+            if values.is_empty() || values.iter().any(|(k, _)| !k.contains(':') && k != "null") {
+                return None;
+            }
+            out.extend(values);
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// "value `a`", "values `a`, `b`", "values `a`, `b`, `c`, `d` and 12 more".
 fn values_text(vals: &[String]) -> String {
     let shown: Vec<String> = vals
@@ -760,6 +793,9 @@ impl<'a> Cmp<'a, '_> {
             return;
         }
         let mut out = Out { v: raws, cx, top };
+        if self.enum_union(&b, &h, &mut out) {
+            return;
+        }
         if self.composition_wrap(&b, &h, &mut out) {
             return;
         }
@@ -778,6 +814,56 @@ impl<'a> Cmp<'a, '_> {
         for kw in ["allOf", "anyOf", "oneOf"] {
             self.composition(kw, b, h, cx, raws, depth);
         }
+    }
+
+    /// An enumeration written as a union of single values on either side (`oneOf:
+    /// [{enum: [Memory], description: …}, {enum: [Mmap], …}]`, what schemars writes for a
+    /// documented Rust enum; qdrant's `VectorStorageType`), compared as the enum it is:
+    /// a member added is a value added (information in a response, as for `enum`), not a
+    /// `oneOf` branch that breaks clients.
+    fn enum_union(&self, b: &Val<'a>, h: &Val<'a>, out: &mut Out) -> bool {
+        let (bu, hu) = (union_values(self.base, b), union_values(self.head, h));
+        if bu.is_none() && hu.is_none() {
+            return false;
+        }
+        let plain = |v: &Val<'a>| v.get("enum").map(|e| scalars(Some(e)));
+        let (Some(bs), Some(hs)) = (bu.or_else(|| plain(b)), hu.or_else(|| plain(h))) else {
+            return false;
+        };
+        let at = |v: &Val<'a>| {
+            v.get("oneOf")
+                .or_else(|| v.get("anyOf"))
+                .or_else(|| v.get("enum"))
+                .map(|x| x.loc())
+        };
+        let removed: Vec<String> = bs
+            .iter()
+            .filter(|(k, _)| k != "null" && !hs.iter().any(|(x, _)| x == k))
+            .map(|(k, _)| k.clone())
+            .collect();
+        let added: Vec<String> = hs
+            .iter()
+            .filter(|(k, _)| k != "null" && !bs.iter().any(|(x, _)| x == k))
+            .map(|(k, _)| k.clone())
+            .collect();
+        let head_at = at(h).unwrap_or(h.loc());
+        if !removed.is_empty() {
+            out.kw(
+                "enum-value-removed",
+                format!("enum {} removed", values_text(&removed)),
+                head_at.clone(),
+                at(b),
+            );
+        }
+        if !added.is_empty() {
+            out.kw(
+                "enum-value-added",
+                format!("enum {} added", values_text(&added)),
+                head_at,
+                None,
+            );
+        }
+        true
     }
 
     /// The level of a change named by its keyword, as the project's settings adjust it:
@@ -1271,7 +1357,7 @@ impl<'a> Cmp<'a, '_> {
             .filter(|r| !hreq.contains(r))
             .chain(hreq.iter().filter(|r| !breq.contains(r)))
         {
-            let (Some(_), Some(hv)) = (bp.and_then(|p| p.get(name)), hp.and_then(|p| p.get(name)))
+            let (Some(bv), Some(hv)) = (bp.and_then(|p| p.get(name)), hp.and_then(|p| p.get(name)))
             else {
                 continue;
             };
@@ -1306,6 +1392,20 @@ impl<'a> Cmp<'a, '_> {
                 o.kw(
                     "deprecated-became-optional",
                     "became optional, deprecated".into(),
+                    hreq_at,
+                    b.get("required").map(|r| r.loc()),
+                );
+            } else if !request
+                && self.head.resolve(hv).get("default").is_some()
+                && self.base.resolve(bv).get("default").is_none()
+            {
+                // Made optional while gaining a `default`: what generators write for a
+                // field given a default (schemars for serde's `#[serde(default)]`, qdrant
+                // 1.18's `deleted_threshold`). The server still writes it, and a client
+                // that misses it is told the value to assume.
+                o.kw(
+                    "became-optional-with-default",
+                    "became optional, with a default".into(),
                     hreq_at,
                     b.get("required").map(|r| r.loc()),
                 );
