@@ -168,7 +168,15 @@ pub(crate) fn request<'a>(c: &mut Cmp<'a, '_>, b: &Val<'a>, h: &Val<'a>, op: &Op
                     Some(bb.loc()),
                 );
             }
-            media_types(c, &bm, &hm, hb, op, Place::RequestBody, "request body");
+            media_types(
+                c,
+                &bm,
+                &hm,
+                hb,
+                op,
+                Cx::new(Place::RequestBody),
+                "request body",
+            );
         }
     }
 }
@@ -180,9 +188,10 @@ fn media_types<'a>(
     hm: &[Media<'a>],
     parent: Val<'a>,
     op: &OpCx,
-    place: Place,
+    base_cx: Cx,
     what: &str,
 ) {
+    let place = base_cx.place;
     let (group, removed, added) = if place == Place::RequestBody {
         (
             Group::RequestBody,
@@ -214,7 +223,7 @@ fn media_types<'a>(
         let what = format!("{what} ({})", h.name);
         match (b.schema, h.schema) {
             (Some(bs), Some(hs)) => {
-                let mut cx = Cx::new(place);
+                let mut cx = base_cx;
                 cx.xml = media_key(&h.name).contains("xml");
                 c.schema_top(
                     bs,
@@ -410,15 +419,11 @@ pub(crate) fn responses_cmp<'a>(c: &mut Cmp<'a, '_>, b: &Val<'a>, h: &Val<'a>, o
             );
             continue;
         };
-        media_types(
-            c,
-            &bresp.media,
-            &hresp.media,
-            hresp.node,
-            op,
-            Place::ResponseBody,
-            &what,
-        );
+        let mut cx = Cx::new(Place::ResponseBody);
+        cx.error_body = status.starts_with('4')
+            || status.starts_with('5')
+            || status.eq_ignore_ascii_case("default");
+        media_types(c, &bresp.media, &hresp.media, hresp.node, op, cx, &what);
         headers(c, bresp, hresp, op, &ptr, &what);
     }
     for (status, hresp) in &hr {

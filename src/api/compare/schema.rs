@@ -28,6 +28,8 @@ pub(crate) struct Cx {
     pub mode: Mode,
     /// XML bodies: a string and an object are the same text on the wire.
     pub xml: bool,
+    /// The body of an error response (4xx, 5xx, `default`).
+    pub error_body: bool,
 }
 
 impl Cx {
@@ -36,6 +38,7 @@ impl Cx {
             place,
             mode: Mode::Normal,
             xml: false,
+            error_body: false,
         }
     }
 }
@@ -1265,6 +1268,13 @@ impl<'a> Cmp<'a, '_> {
                         (false, true) => (
                             "response-required-property-removed".to_string(),
                             Level::Error,
+                        ),
+                        // An error body's optional details: clients branch on the status
+                        // and read what the error schema requires (a code, a message);
+                        // optional details were never promised (see A401's document).
+                        (false, false) if cx.error_body => (
+                            "response-error-optional-property-removed".to_string(),
+                            Level::Info,
                         ),
                         (false, false) => (
                             "response-optional-property-removed".to_string(),
