@@ -120,6 +120,41 @@ pub fn container_ports(svc: &Node) -> Vec<u32> {
     out
 }
 
+/// (host port, container port) of each published single port: `[ip:]host:container`
+/// and the long syntax's `published`/`target` (ranges left out).
+pub fn published_ports(svc: &Node) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let num = |n: &Node| match &n.kind {
+        Kind::Int(i) => u32::try_from(*i).ok(),
+        Kind::Str(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    for p in svc.get("ports").map(Node::items).unwrap_or(&[]) {
+        match &p.kind {
+            Kind::Str(s) => {
+                let spec = s.split('/').next().unwrap_or(s);
+                let mut parts = spec.rsplit(':');
+                let (Some(container), Some(host)) = (parts.next(), parts.next()) else {
+                    continue;
+                };
+                if let (Ok(h), Ok(c)) = (host.trim().parse(), container.trim().parse()) {
+                    out.push((h, c));
+                }
+            }
+            Kind::Map(_) => {
+                if let (Some(h), Some(c)) = (
+                    p.get("published").and_then(num),
+                    p.get("target").and_then(num),
+                ) {
+                    out.push((h, c));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 fn push_range(spec: &str, out: &mut Vec<u32>) {
     let (a, b) = spec.split_once('-').unwrap_or((spec, spec));
     if let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {

@@ -265,3 +265,4 @@ fixture!(fresh_set_40, "fresh-set-40");
 fixture!(fresh_set_41, "fresh-set-41");
 fixture!(fresh_set_42, "fresh-set-42");
 fixture!(fresh_set_43, "fresh-set-43");
+fixture!(fresh_set_44, "fresh-set-44");

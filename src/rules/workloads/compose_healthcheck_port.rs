@@ -1,6 +1,7 @@
-//! K602: a compose healthcheck that probes a local port the service does not listen on,
-//! where the file says which ports it listens on. The check never passes: the service
-//! stays `unhealthy` and everything waiting on `service_healthy` never starts.
+//! K602: a compose healthcheck that probes, from inside the container, the host side of
+//! one of the service's port mappings instead of the port the service listens on. The
+//! check never passes: the service stays `unhealthy` and everything waiting on
+//! `service_healthy` never starts.
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K602 as META;
@@ -44,16 +45,24 @@ impl Rule for ComposeHealthcheckPort {
                 if ports.is_empty() || ports.contains(&port) || mentions(svc, port) {
                     continue;
                 }
-                let listed: Vec<String> = ports.iter().map(u32::to_string).collect();
+                // `ports:` and `expose:` list what is published, not everything the
+                // process listens on (an OpenTelemetry collector's health endpoint on
+                // 13133 beside its published 4317, docs.rs): only the host side of a
+                // mapping, probed from inside the container, is known to be wrong.
+                let Some((_, inside)) = compose::published_ports(svc)
+                    .into_iter()
+                    .find(|(host, container)| *host == port && *container != port)
+                else {
+                    continue;
+                };
                 let src = &f.source;
                 out.push(Diagnostic::new(
                     &META,
                     src,
                     span_at(src, node.pos),
                     format!(
-                        "healthcheck of service `{}` probes port {port}, but the service listens on {}: the check never passes",
-                        k.text,
-                        listed.join(", ")
+                        "healthcheck of service `{}` probes port {port}, the host side of `{port}:{inside}`, from inside the container, where the service listens on {inside}: the check never passes",
+                        k.text
                     ),
                     "probe the port the service serves on (the container side of `ports:` or `expose:`)",
                     format!("{}/{port}", k.text),
