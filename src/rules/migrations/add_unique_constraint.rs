@@ -129,6 +129,24 @@ impl Rule for AddUniqueConstraint {
         {
             return;
         }
+        // The same migration deletes duplicates first (openpanel's `DELETE FROM members m
+        // USING members keep WHERE …` before its unique key): the build cannot fail, and
+        // what is left is the rule the key states.
+        if deduplicated_first(cx, table) {
+            out.push(
+                cx.diag(
+                    &META,
+                    cx.span_of(words),
+                    format!(
+                        "adding {what} on existing table `{table}` after this migration deletes its duplicates: the build succeeds, and writes of the previous release that would duplicate a value now fail, as the key means them to"
+                    ),
+                    "make sure the previous release handles the unique violation where it may write a duplicate",
+                    &what,
+                )
+                .with_severity(crate::diagnostic::Severity::Info),
+            );
+            return;
+        }
         out.push(cx.diag(
             &META,
             cx.span_of(words),
@@ -156,4 +174,14 @@ fn filled_from_unique(cx: &OpCx, table: &str, column: &str) -> bool {
             }),
             _ => false,
         })
+}
+
+/// Whether an earlier statement of this migration's up part deletes rows of `table`
+/// selectively (a `DELETE … WHERE`/`USING`, how duplicates are removed before a key).
+fn deduplicated_first(cx: &OpCx, table: &str) -> bool {
+    cx.migration
+        .up_statements()
+        .filter(|(p, s)| !std::sync::Arc::ptr_eq(&p.file, cx.file) || s.start < cx.stmt.start)
+        .flat_map(|(_, s)| s.ops.iter())
+        .any(|o| matches!(o, Op::Delete { table: t, has_where: true } if t == table))
 }
