@@ -1,7 +1,9 @@
-//! M210: UPDATE or DELETE of a whole existing table inside a schema migration.
+//! M210: UPDATE or DELETE of a whole existing table inside a schema migration. A warning
+//! only on the tables `[migrations] hot-tables` lists (as M209): whether holding every
+//! row's lock matters depends on how big and busy the table is, which no file says.
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::M210 as META;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::migrations::walk::OpCx;
 use crate::rules::{Rule, RuleMeta};
 use crate::sql::{Part, ops::Op};
@@ -34,14 +36,25 @@ impl Rule for UnbatchedDataChange {
         {
             return;
         }
-        out.push(cx.diag(
+        let hot = cx.config.is_hot(table);
+        let mut d = cx.diag(
             &META,
             cx.span_of(&[verb]),
             format!(
                 "{verb} without WHERE rewrites every row of `{table}` in one transaction, holding row locks on all of them and bloating the table while the running version writes to it"
             ),
-            "backfill in batches (e.g. `WHERE id BETWEEN …` in a loop) from a script or job outside the schema migration",
+            if hot {
+                "backfill in batches (e.g. `WHERE id BETWEEN …` in a loop) from a script or job outside the schema migration"
+            } else {
+                "if the table is big and busy, backfill in batches from a job outside the schema migration (list busy tables in `[migrations] hot-tables` to make this a warning)"
+            },
             &format!("{verb}:{table}"),
-        ));
+        );
+        d.severity = if hot {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        out.push(d);
     }
 }
