@@ -18,16 +18,16 @@ fn rebuilt_later(cx: &OpCx, table: &str) -> bool {
         .up_statements()
         .flat_map(|(_, s)| s.ops.iter())
         .any(|o| matches!(o, Op::RenameTable { to, .. } if to == table));
-    renamed_back
-        || (copied_before(cx, table)
-            && cx
-                .migration
-                .up_statements()
-                .filter(|(p, s)| {
-                    std::sync::Arc::ptr_eq(&p.file, cx.file) && s.start > cx.stmt.start
-                })
-                .flat_map(|(_, s)| s.ops.iter())
-                .any(|o| matches!(o, Op::CreateTable { table: t, .. } if t == table)))
+    renamed_back || (copied_before(cx, table) && created_again(cx, table))
+}
+
+/// Whether a later statement of this file creates the table again.
+fn created_again(cx: &OpCx, table: &str) -> bool {
+    cx.migration
+        .up_statements()
+        .filter(|(p, s)| std::sync::Arc::ptr_eq(&p.file, cx.file) && s.start > cx.stmt.start)
+        .flat_map(|(_, s)| s.ops.iter())
+        .any(|o| matches!(o, Op::CreateTable { table: t, .. } if t == table))
 }
 
 /// Whether an earlier statement of the same part copies the table's rows elsewhere
@@ -82,12 +82,22 @@ impl Rule for DropTable {
                 ", and destroys the data a rollback would need"
             };
         let assumed = shipped_assumption(cx.set, cx.judge, cx.index, table);
+        // Created again by the same file with another definition (rauthy's
+        // `login_locations`, now keyed by a NOT NULL `browser_id`): the name stays, what
+        // breaks is what no longer fits it.
+        let message = if created_again(cx, table) {
+            format!(
+                "dropping table `{table}` and creating it again discards its rows, and the previous release's reads and writes fail wherever they do not fit the new definition (a column gone, a new NOT NULL column it does not write), during the rollout and after a rollback{assumed}"
+            )
+        } else {
+            format!(
+                "dropping table `{table}` breaks the previous release wherever it still reads or writes it, during the rollout and after a rollback{data}{assumed}"
+            )
+        };
         out.push(cx.diag(
             &META,
             cx.span_of(&["DROP", "TABLE"]),
-            format!(
-                "dropping table `{table}` breaks the previous release wherever it still reads or writes it, during the rollout and after a rollback{data}{assumed}"
-            ),
+            message,
             format!(
                 "stop using `{table}` in one release, then drop it in a later one (rename it to `{table}_deprecated` first if you want a way back)"
             ),
