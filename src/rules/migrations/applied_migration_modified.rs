@@ -68,7 +68,14 @@ impl Rule for AppliedMigrationModified {
                     format!("{}|{:?}|renamed", m.label(), m.dialect),
                 ));
             }
-            if let Some((file, span)) = first_edit(m, old, validates) {
+            if let Some((file, span, data_only)) = first_edit(m, old, validates) {
+                // Only rows differ (a seed edited): every database has the same schema,
+                // so no statement of the release fails for it; a warning.
+                let severity = if data_only && !validates {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
                 out.push(Diagnostic::new(
                     &META,
                     &file,
@@ -76,11 +83,11 @@ impl Rule for AppliedMigrationModified {
                     format!(
                         "migration `{}` was already shipped in the previous release and has been edited: {}",
                         m.label(),
-                        consequence(m.tool, validates)
+                        consequence(m.tool, validates, data_only)
                     ),
                     "revert the edit and put the change in a new migration",
                     format!("{}|{:?}|modified", m.label(), m.dialect),
-                ));
+                ).with_severity(severity));
             }
         }
         let tool_now: HashMap<&str, Tool> = cx
@@ -146,9 +153,15 @@ impl Rule for AppliedMigrationModified {
     }
 }
 
-/// The first up file whose applied content changed, and its first changed line. Files
-/// are paired by path, else by dialect variant: each variant with itself.
-fn first_edit(m: &Migration, old: &Migration, checksum: bool) -> Option<(Arc<SourceFile>, Span)> {
+/// The first up file whose applied content changed, its first changed line, and whether
+/// every statement that changed writes rows rather than schema (`INSERT`, `UPDATE`,
+/// `DELETE`: chirpstack's seeded admin password hash). Files are paired by path, else by
+/// dialect variant: each variant with itself.
+fn first_edit(
+    m: &Migration,
+    old: &Migration,
+    checksum: bool,
+) -> Option<(Arc<SourceFile>, Span, bool)> {
     for part in &m.up {
         let src = &part.file.source;
         // The same file, else (a renamed file or a moved folder) the file of the same
@@ -162,30 +175,47 @@ fn first_edit(m: &Migration, old: &Migration, checksum: bool) -> Option<(Arc<Sou
         else {
             continue;
         };
+        let (before, after) = (same_effect::effect(o), same_effect::effect(part));
         let changed = if checksum {
             o.file.source.text != src.text
         } else {
-            same_effect::effect(o) != same_effect::effect(part)
+            before != after
         };
         if !changed {
             continue;
         }
+        let differing: Vec<&String> = before
+            .iter()
+            .filter(|x| !after.contains(x))
+            .chain(after.iter().filter(|x| !before.contains(x)))
+            .collect();
+        let data_only = !differing.is_empty()
+            && differing.iter().all(|st| {
+                ["insert ", "update ", "delete "]
+                    .iter()
+                    .any(|verb| st.starts_with(verb))
+            });
         let old_src = &o.file.source;
         let n = src.line_count().max(old_src.line_count());
         let line = (1..=n)
             .find(|&l| src.line_text(l) != old_src.line_text(l) || l > src.line_count())
             .unwrap_or(1)
             .min(src.line_count().max(1));
-        return Some((src.clone(), src.line_span(line)));
+        return Some((src.clone(), src.line_span(line), data_only));
     }
     None
 }
 
 /// What the tool does with an edited applied migration.
-fn consequence(tool: Tool, validates: bool) -> String {
+fn consequence(tool: Tool, validates: bool, data_only: bool) -> String {
     if validates {
         format!(
             "{} stores a checksum of every applied migration and refuses to migrate a database that applied the old text",
+            tool.label()
+        )
+    } else if data_only {
+        format!(
+            "{} never re-runs an applied migration, so databases that applied it keep the rows it wrote before while new databases get the edited ones (the schema is the same)",
             tool.label()
         )
     } else {
