@@ -543,6 +543,13 @@ pub fn ops_of(stmt: &Statement) -> Option<Vec<Op>> {
                 has_where: d.selection.is_some() || d.limit.is_some(),
             }]
         }
+        Statement::CreateTrigger(t) => vec![Op::CreateTrigger {
+            table: table_name(&t.table_name),
+            before_insert: matches!(t.period, Some(sqlparser::ast::TriggerPeriod::Before))
+                && t.events
+                    .iter()
+                    .any(|e| matches!(e, sqlparser::ast::TriggerEvent::Insert)),
+        }],
         Statement::Vacuum(v) if v.full => vec![Op::VacuumFull {
             table: v.table_name.as_ref().map(table_name),
         }],

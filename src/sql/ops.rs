@@ -224,6 +224,12 @@ pub enum Op {
         table: String,
         has_where: bool,
     },
+    /// `CREATE TRIGGER`: `before_insert` when it fires BEFORE INSERT (and may fill columns
+    /// the INSERT omits).
+    CreateTrigger {
+        table: String,
+        before_insert: bool,
+    },
     SetTimeout {
         lock: bool,
         local: bool,
@@ -295,6 +301,7 @@ impl Op {
             | Update { table, .. }
             | Insert { table, .. }
             | Delete { table, .. }
+            | CreateTrigger { table, .. }
             | MysqlOnlineOptions { table, .. }
             | MysqlRebuild { table, .. } => Some(table),
             RenameTable { from, .. } => Some(from),

@@ -162,26 +162,19 @@ impl Rule for AddUniqueConstraint {
 /// Whether an earlier statement of this migration's up part sets `column` of `table` to a
 /// column that a unique key covers alone (the primary key, say).
 fn filled_from_unique(cx: &OpCx, table: &str, column: &str) -> bool {
-    cx.migration
-        .up_statements()
-        .filter(|(p, s)| !std::sync::Arc::ptr_eq(&p.file, cx.file) || s.start < cx.stmt.start)
-        .flat_map(|(_, s)| s.ops.iter())
-        .any(|o| match o {
-            Op::Update {
-                table: t, copies, ..
-            } if t == table => copies.iter().any(|(to, from)| {
-                to == column && cx.schema.has_unique_key(table, std::slice::from_ref(from))
-            }),
-            _ => false,
-        })
+    cx.earlier_up_ops().any(|o| match o {
+        Op::Update {
+            table: t, copies, ..
+        } if t == table => copies.iter().any(|(to, from)| {
+            to == column && cx.schema.has_unique_key(table, std::slice::from_ref(from))
+        }),
+        _ => false,
+    })
 }
 
 /// Whether an earlier statement of this migration's up part deletes rows of `table`
 /// selectively (a `DELETE … WHERE`/`USING`, how duplicates are removed before a key).
 fn deduplicated_first(cx: &OpCx, table: &str) -> bool {
-    cx.migration
-        .up_statements()
-        .filter(|(p, s)| !std::sync::Arc::ptr_eq(&p.file, cx.file) || s.start < cx.stmt.start)
-        .flat_map(|(_, s)| s.ops.iter())
+    cx.earlier_up_ops()
         .any(|o| matches!(o, Op::Delete { table: t, has_where: true } if t == table))
 }

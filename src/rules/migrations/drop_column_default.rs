@@ -17,7 +17,7 @@ impl Rule for DropColumnDefault {
         let Op::DropDefault { table, column } = cx.op else {
             return;
         };
-        if cx.part != Part::Up || cx.is_new_table(table) {
+        if cx.part != Part::Up || cx.is_new_table(table) || trigger_fills(cx, table) {
             return;
         }
         if cx.is_new_column(table, column) {
@@ -80,4 +80,14 @@ fn default_span(cx: &OpCx, column: &str) -> crate::source::Span {
     } else {
         own
     }
+}
+
+/// Whether an earlier statement of this migration creates a BEFORE INSERT trigger on the
+/// table: it may write the column an INSERT omits (civitai creates `set_image_sort_at()`
+/// before it drops `Image.sortAt`'s default, so no INSERT window lacks a value). What the
+/// trigger's function writes is not read; a trigger that leaves the column alone would
+/// make this a missed finding, never a false one.
+fn trigger_fills(cx: &OpCx, table: &str) -> bool {
+    cx.earlier_up_ops()
+        .any(|o| matches!(o, Op::CreateTrigger { table: t, before_insert: true } if t == table))
 }

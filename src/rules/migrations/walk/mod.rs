@@ -60,6 +60,17 @@ pub struct OpCx<'a> {
     pub judge: Judge,
 }
 
+impl<'a> OpCx<'a> {
+    /// The operations of the up part's statements before this one (every statement of
+    /// the migration's other up files, which run as one unit with this one).
+    pub fn earlier_up_ops(&self) -> impl Iterator<Item = &'a Op> + '_ {
+        self.migration
+            .up_statements()
+            .filter(|(p, s)| !Arc::ptr_eq(&p.file, self.file) || s.start < self.stmt.start)
+            .flat_map(|(_, s)| s.ops.iter())
+    }
+}
+
 impl OpCx<'_> {
     /// Flyway refuses this part (`mixed = false` and both kinds of statement).
     pub fn flyway_refuses(&self) -> bool {
