@@ -360,6 +360,30 @@ fn create(c: &mut Cur) -> Option<Vec<Op>> {
     for k in ["TEMPORARY", "TEMP", "UNLOGGED", "GLOBAL", "LOCAL"] {
         c.kw(k);
     }
+    // `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER name {BEFORE|AFTER|INSTEAD OF} events ON
+    // table` (PostgreSQL 14's OR REPLACE is beyond the AST parser).
+    c.kw("CONSTRAINT");
+    if c.kw("TRIGGER") {
+        c.name()?;
+        let before = c.kw("BEFORE");
+        let mut insert = false;
+        // Events up to `ON`: `INSERT OR UPDATE OF "a", "b"` (commas are not words).
+        while let Some(t) = c.peek() {
+            if t.is_kw("ON") {
+                break;
+            }
+            insert |= t.is_kw("INSERT");
+            c.i += 1;
+        }
+        if !c.kw("ON") {
+            return None;
+        }
+        let table = c.name()?;
+        return Some(vec![Op::CreateTrigger {
+            table,
+            before_insert: before && insert,
+        }]);
+    }
     c.kw("MATERIALIZED");
     if c.kw("VIEW") {
         c.skip_if_exists();
