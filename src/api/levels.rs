@@ -86,7 +86,7 @@ fn verdicts(suffix: &str) -> (Level, Level) {
         // closed-response-enums` says clients treat the enums as closed (see A401's
         // document): API guidelines tell clients to expect new values.
         "enum-value-added" => (I, I),
-        // `null` added to the enum of a schema that was already nullable (see schema.rs).
+        // `null` added to the enum of a schema that was already nullable (see compare/schema/keywords.rs).
         "enum-null-listed" => (I, I),
         // A property old clients still send: accepted and ignored, or rejected.
         "removed" => (W, I),

@@ -1,0 +1,221 @@
+//! What schemas say, read without comparing: their types, scalar values, annotations,
+//! and the `allOf` wrappers generators put around references and properties.
+
+use super::*;
+
+/// Types a schema allows, and whether it allows null (3.0 `nullable`, 3.1 `"null"`,
+/// 2.0 `x-nullable`).
+pub(super) fn types(v: &Val) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    let mut nullable = v.get("nullable").is_some_and(|n| n.is_true())
+        || v.get("x-nullable").is_some_and(|n| n.is_true());
+    if let Some(t) = v.get("type") {
+        match &t.node.kind {
+            Kind::Str(s) => out.push(s.clone()),
+            Kind::Seq(items) => {
+                out.extend(items.iter().filter_map(|i| i.as_str().map(String::from)))
+            }
+            _ => {}
+        }
+    }
+    if let Some(i) = out.iter().position(|t| t == "null") {
+        out.remove(i);
+        nullable = true;
+    }
+    out.sort();
+    out.dedup();
+    (out, nullable)
+}
+
+/// A scalar's identity for enum comparisons.
+pub(super) fn canon(n: &Node) -> String {
+    match &n.kind {
+        Kind::Str(s) => format!("s:{s}"),
+        Kind::Int(i) => format!("n:{i}"),
+        Kind::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("n:{}", *f as i128),
+        Kind::Float(f) => format!("n:{f}"),
+        Kind::Bool(b) => format!("b:{b}"),
+        Kind::Null => "null".into(),
+        _ => format!("{:?}", n.kind),
+    }
+}
+
+pub(super) fn scalars<'a>(v: Option<Val<'a>>) -> Vec<(String, Val<'a>)> {
+    v.map(|l| l.items().map(|i| (canon(i.node), i)).collect())
+        .unwrap_or_default()
+}
+
+/// The values of a union every member of which is a `const` or an `enum` of scalars with
+/// only annotations beside it: an enumeration, each value documented on its own.
+pub(super) fn union_values<'a>(
+    docs: &crate::api::doc::Docs<'a>,
+    v: &Val<'a>,
+) -> Option<Vec<(String, Val<'a>)>> {
+    let list = v.get("oneOf").or_else(|| v.get("anyOf"))?;
+    let mut out = Vec::new();
+    for m in list.items() {
+        let r = docs.resolve(m);
+        let only_values = r.node.entries().iter().all(|(k, _)| {
+            matches!(k.text.as_str(), "enum" | "const" | "type")
+                || ANNOTATIONS.contains(&k.text.as_str())
+                || k.text.starts_with("x-")
+        });
+        if !only_values {
+            return None;
+        }
+        if let Some(c) = r.get("const") {
+            out.push((canon(c.node), c));
+        } else {
+            let e = r.get("enum")?;
+            let values = scalars(Some(e));
+            // Scalars only (`canon` names them `s:`, `n:`, `b:` or `null`).
+            if values.is_empty() || values.iter().any(|(k, _)| !k.contains(':') && k != "null") {
+                return None;
+            }
+            out.extend(values);
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// "value `a`", "values `a`, `b`", "values `a`, `b`, `c`, `d` and 12 more".
+pub(super) fn values_text(vals: &[String]) -> String {
+    let shown: Vec<String> = vals
+        .iter()
+        .take(4)
+        .map(|s| format!("`{}`", s.split_once(':').map(|(_, v)| v).unwrap_or(s)))
+        .collect();
+    let more = if vals.len() > 4 {
+        format!(" and {} more", vals.len() - 4)
+    } else {
+        String::new()
+    };
+    let word = if vals.len() == 1 { "value" } else { "values" };
+    format!("{word} {}{more}", shown.join(", "))
+}
+
+/// Keywords that say nothing about what is valid.
+pub(super) const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "examples",
+    "example",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+    "default",
+    "externalDocs",
+    "xml",
+];
+
+/// `allOf: [X, {description: …}]`, the OpenAPI 3.0 way to describe a `$ref` (whose
+/// siblings are ignored), is X: DigitalOcean wraps `$ref: image.yml` so to say which token
+/// scope reads it. A schema whose own keys besides `allOf` are annotations, and whose
+/// `allOf` has exactly one member that is more than annotations, stands for that member.
+pub(super) fn unwrap_annotated<'a>(docs: &crate::api::doc::Docs<'a>, v: Val<'a>) -> Val<'a> {
+    let Some(list) = annotated_all_of(&v) else {
+        return v;
+    };
+    let mut real = list
+        .items()
+        .map(|m| docs.resolve(m))
+        .filter(|m| !annotation_only(m));
+    match (real.next(), real.next()) {
+        (Some(one), None) if one.is_map() => one,
+        _ => v,
+    }
+}
+
+/// The `allOf` list of a schema that has nothing else but annotations.
+pub(super) fn annotated_all_of<'a>(v: &Val<'a>) -> Option<Val<'a>> {
+    let list = v.get("allOf")?;
+    v.node
+        .entries()
+        .iter()
+        .all(|(k, _)| {
+            k.text == "allOf" || ANNOTATIONS.contains(&k.text.as_str()) || k.text.starts_with("x-")
+        })
+        .then_some(list)
+}
+
+/// `allOf: [{$ref: X}]` with only annotations beside it (how swag and other generators
+/// attach a description to a reference) as the reference itself, so that a cycle through
+/// it is met as a cycle and its changes are named after X (homebox's ent schemas:
+/// `Item.edges.parent` is such a wrapped `Item`, and followed as inline schemas it gave
+/// a property path twenty `edges/parent` deep).
+pub(super) fn annotated_ref(v: Val<'_>) -> Val<'_> {
+    let Some(list) = annotated_all_of(&v) else {
+        return v;
+    };
+    let mut real = list.items().filter(|m| !annotation_only(m));
+    match (real.next(), real.next()) {
+        (Some(one), None) if one.get("$ref").is_some() => Val { key: v.key, ..one },
+        _ => v,
+    }
+}
+
+/// Properties an object schema takes from its `allOf` members (resolved; one level):
+/// `allOf: [{$ref: registry_base.yml}, {properties: {subscription}}]` is one object whose
+/// properties are the members' (DigitalOcean's registry).
+pub(super) fn member_property<'a>(
+    docs: &crate::api::doc::Docs<'a>,
+    v: &Val<'a>,
+    name: &str,
+) -> Option<Val<'a>> {
+    v.get("allOf")?
+        .items()
+        .find_map(|m| docs.resolve(m).get("properties").and_then(|p| p.get(name)))
+}
+
+/// The `required` names of an object schema's `allOf` members (resolved; one level).
+pub(super) fn member_required(docs: &crate::api::doc::Docs<'_>, v: &Val<'_>) -> Vec<String> {
+    let Some(list) = v.get("allOf") else {
+        return Vec::new();
+    };
+    list.items()
+        .flat_map(|m| {
+            docs.resolve(m)
+                .get("required")
+                .map(|r| {
+                    r.items()
+                        .filter_map(|x| x.str().map(String::from))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Whether `split`'s `allOf` only spreads `whole`'s properties over members: every member
+/// (resolved) holds annotations or properties `whole` has, and nothing else that constrains.
+pub(super) fn spreads_properties<'a>(
+    docs: &crate::api::doc::Docs<'a>,
+    split: &Val<'a>,
+    whole: &Val<'a>,
+) -> bool {
+    let Some(list) = split.get("allOf") else {
+        return false;
+    };
+    let Some(props) = whole.get("properties") else {
+        return false;
+    };
+    list.items().all(|m| {
+        let m = docs.resolve(m);
+        annotation_only(&m)
+            || (m.node.entries().iter().all(|(k, _)| {
+                matches!(k.text.as_str(), "type" | "properties" | "required")
+                    || ANNOTATIONS.contains(&k.text.as_str())
+                    || k.text.starts_with("x-")
+            }) && m
+                .get("properties")
+                .is_some_and(|p| p.entries().all(|(n, _)| props.get(n).is_some())))
+    })
+}
+
+pub(super) fn annotation_only(v: &Val) -> bool {
+    v.node
+        .entries()
+        .iter()
+        .all(|(k, _)| ANNOTATIONS.contains(&k.text.as_str()) || k.text.starts_with("x-"))
+}
