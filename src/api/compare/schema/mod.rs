@@ -188,19 +188,9 @@ impl<'a> Cmp<'a, '_> {
         let mut raws = Vec::new();
         // The top is compared here, not memoised: whether a change is the body's own
         // or a property's decides its id.
-        let (Some(bt), Some(ht)) = (self.base.deref(b), self.head.deref(h)) else {
+        let Some((bt, ht)) = self.deref_pair(b, h) else {
             return;
         };
-        let (bt, ht) = (
-            Val {
-                key: bt.key.or(b.key),
-                ..bt
-            },
-            Val {
-                key: ht.key.or(h.key),
-                ..ht
-            },
-        );
         self.body(bt, ht, cx, &mut raws, 0, true);
         let param = matches!(cx.place, Place::Parameter | Place::HeaderParameter);
         let connect = self.head.is_connect_protobuf();
@@ -319,20 +309,9 @@ impl<'a> Cmp<'a, '_> {
             self.body(b, h, cx, out, depth, false);
             return;
         }
-        let (Some(bt), Some(ht)) = (self.base.deref(b), self.head.deref(h)) else {
+        let Some((bt, ht)) = self.deref_pair(b, h) else {
             return;
         };
-        // Keep the reference site's key so locations stay where the reader is.
-        let (bt, ht) = (
-            Val {
-                key: bt.key.or(b.key),
-                ..bt
-            },
-            Val {
-                key: ht.key.or(h.key),
-                ..ht
-            },
-        );
         let key = (bt.id(), ht.id(), cx);
         let next = self.done.len() as u32;
         let m = *self.memo.entry(key).or_insert(next);
@@ -1149,6 +1128,22 @@ impl<'a> Cmp<'a, '_> {
 }
 
 impl<'a> Cmp<'a, '_> {
+    /// Both schemas with their `$ref`s followed, each keeping its reference site's key so
+    /// locations stay where the reader is.
+    fn deref_pair(&self, b: Val<'a>, h: Val<'a>) -> Option<(Val<'a>, Val<'a>)> {
+        let (bt, ht) = (self.base.deref(b)?, self.head.deref(h)?);
+        Some((
+            Val {
+                key: bt.key.or(b.key),
+                ..bt
+            },
+            Val {
+                key: ht.key.or(h.key),
+                ..ht
+            },
+        ))
+    }
+
     /// A property of one of the other members of the `allOf` whose member `h` is (head
     /// side): OpenAI moved `service_tier` from the shared `ModelResponseProperties` member
     /// into `Response`'s own member.
