@@ -40,15 +40,19 @@ impl<'a> Walk<'_, 'a> {
         }
         match (&b.node.kind, &h.node.kind) {
             (Kind::Map(_), Kind::Map(_)) => {
-                let keys = |v: &Val<'a>| {
-                    let mut k: Vec<&'a str> = v.entries().map(|(k, _)| k).collect();
+                let (bv, hv) = (single_value_view(&b), single_value_view(&h));
+                let keys = |v: &[(&'a str, Val<'a>)]| {
+                    let mut k: Vec<&'a str> = v.iter().map(|(k, _)| *k).collect();
                     k.sort_unstable();
                     k.dedup();
                     k
                 };
-                let bk = keys(&b);
-                bk == keys(&h)
-                    && bk.iter().all(|k| match (b.get(k), h.get(k)) {
+                let bk = keys(&bv);
+                let get = |v: &[(&'a str, Val<'a>)], k: &str| {
+                    v.iter().rev().find(|(n, _)| *n == k).map(|(_, x)| *x)
+                };
+                bk == keys(&hv)
+                    && bk.iter().all(|k| match (get(&bv, k), get(&hv, k)) {
                         (Some(x), Some(y)) => self.same(x, y, depth + 1),
                         _ => false,
                     })
@@ -62,4 +66,36 @@ impl<'a> Walk<'_, 'a> {
             (x, y) => x == y,
         }
     }
+}
+
+/// A schema's entries, with the one spelling difference that changes nothing: a
+/// single-value `enum` is a `const` (zod 3 and 4 write `enum: [x]` and `const: x` for
+/// the same literal), and beside a scalar `const` a `type` naming the constant's own type
+/// says nothing more (`{type: string, enum: [start]}` accepts exactly what
+/// `{const: start}` accepts).
+fn single_value_view<'a>(v: &Val<'a>) -> Vec<(&'a str, Val<'a>)> {
+    let mut entries: Vec<(&'a str, Val<'a>)> = v
+        .entries()
+        .map(|(k, x)| match (k, &x.node.kind) {
+            ("enum", Kind::Seq(items)) if items.len() == 1 => {
+                ("const", x.items().next().unwrap_or(x))
+            }
+            _ => (k, x),
+        })
+        .collect();
+    let constant_type =
+        entries
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == "const")
+            .and_then(|(_, c)| match &c.node.kind {
+                Kind::Str(_) => Some("string"),
+                Kind::Bool(_) => Some("boolean"),
+                Kind::Int(_) => Some("integer"),
+                _ => None,
+            });
+    if let Some(t) = constant_type {
+        entries.retain(|(k, x)| !(*k == "type" && x.str() == Some(t)));
+    }
+    entries
 }

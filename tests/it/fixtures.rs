@@ -267,3 +267,4 @@ fixture!(fresh_set_42, "fresh-set-42");
 fixture!(fresh_set_43, "fresh-set-43");
 fixture!(fresh_set_44, "fresh-set-44");
 fixture!(fresh_set_47, "fresh-set-47");
+fixture!(api_literal_spellings, "api-literal-spellings");

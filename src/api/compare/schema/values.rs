@@ -219,3 +219,32 @@ pub(super) fn annotation_only(v: &Val) -> bool {
         .iter()
         .all(|(k, _)| ANNOTATIONS.contains(&k.text.as_str()) || k.text.starts_with("x-"))
 }
+
+/// The properties of an object schema that hold exactly one literal (`{const: x}` or
+/// `{enum: [x]}`), as `(property, value)`: the tags by which a union's members tell
+/// themselves apart.
+pub(super) fn literal_tags<'a>(
+    docs: &crate::api::doc::Docs<'a>,
+    v: Val<'a>,
+) -> Vec<(String, String)> {
+    let r = docs.resolve(v);
+    let Some(props) = r.get("properties") else {
+        return Vec::new();
+    };
+    props
+        .entries()
+        .filter_map(|(name, p)| {
+            let p = docs.resolve(p);
+            let value = p.get("const").or_else(|| {
+                let e = p.get("enum")?;
+                let mut items = e.items();
+                match (items.next(), items.next()) {
+                    (Some(x), None) => Some(x),
+                    _ => None,
+                }
+            })?;
+            matches!(value.node.kind, Kind::Str(_) | Kind::Int(_) | Kind::Bool(_))
+                .then(|| (name.to_string(), canon(value.node)))
+        })
+        .collect()
+}
