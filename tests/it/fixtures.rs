@@ -268,3 +268,4 @@ fixture!(fresh_set_43, "fresh-set-43");
 fixture!(fresh_set_44, "fresh-set-44");
 fixture!(fresh_set_47, "fresh-set-47");
 fixture!(api_literal_spellings, "api-literal-spellings");
+fixture!(fresh_set_48, "fresh-set-48");

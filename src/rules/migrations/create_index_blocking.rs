@@ -23,6 +23,41 @@ fn exists_already(cx: &OpCx, name: Option<&str>) -> bool {
     cx.guarded && name.is_some_and(|n| cx.schema.indexes.contains_key(n))
 }
 
+/// The byte offsets of `CREATE` and of the `ON` after it in the `CREATE [UNIQUE] INDEX`
+/// clause that names `word` (the index, or the table of an unnamed one). A goose
+/// `StatementBegin` block is one statement holding several: the clause is looked for
+/// among them, not taken from the block's first token.
+fn create_clause(cx: &OpCx, word: &str) -> Option<(usize, usize)> {
+    let text = &cx.file.source.text;
+    let toks = &cx.stmt.token_ranges;
+    let tok = |i: usize| {
+        toks.get(i)
+            .and_then(|(s, e)| text.get(*s..*e))
+            .unwrap_or("")
+    };
+    let is = |i: usize, w: &str| tok(i).eq_ignore_ascii_case(w);
+    let names = |i: usize| {
+        let t = tok(i).trim_matches(['"', '`']);
+        t.eq_ignore_ascii_case(word)
+            || t.rsplit('.')
+                .next()
+                .is_some_and(|n| n.eq_ignore_ascii_case(word))
+    };
+    (0..toks.len())
+        .filter(|&i| {
+            is(i, "CREATE") && (is(i + 1, "INDEX") || (is(i + 1, "UNIQUE") && is(i + 2, "INDEX")))
+        })
+        .find_map(|i| {
+            let clause_end = (i..toks.len())
+                .find(|&j| tok(j) == ";")
+                .unwrap_or(toks.len());
+            let on = (i..clause_end).find(|&j| is(j, "ON"))?;
+            (i..clause_end)
+                .any(|j| names(j) || (j + 1 < toks.len() && tok(j).ends_with('.') && names(j + 1)))
+                .then(|| (toks[i].0, toks[on].0))
+        })
+}
+
 impl Rule for CreateIndexBlocking {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -43,12 +78,9 @@ impl Rule for CreateIndexBlocking {
                 let idx = name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default();
                 let uq = if *unique { "UNIQUE " } else { "" };
                 // From CREATE to the index name: `CREATE UNIQUE INDEX orders_x_idx`.
-                let span = match (
-                    cx.stmt.token_ranges.first(),
-                    cx.stmt.find_words(&cx.file.source.text, &["ON"]),
-                ) {
-                    (Some((s, _)), Some((on, _))) if on > *s => cx.file.source.span(*s, on),
-                    _ => cx.span_of(&["INDEX"]),
+                let span = match create_clause(cx, name.as_deref().unwrap_or(table)) {
+                    Some((s, on)) => cx.file.source.span(s, on),
+                    None => cx.span_of(&["INDEX"]),
                 };
                 let span = crate::source::Span {
                     end: cx.file.source.pos(trim_end(

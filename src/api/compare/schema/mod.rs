@@ -959,9 +959,31 @@ impl<'a> Cmp<'a, '_> {
                 }
             }
         }
+        // A reference is named by its last segment (`Pet` whether written
+        // `#/components/schemas/Pet` or `./schemas/Pet.yaml`), unless two references of a
+        // side end alike (PagerDuty's `…/last_run_by/oneOf/1` and `…/created_by/oneOf/1`):
+        // then by the whole reference.
+        fn last(r: &str) -> &str {
+            r.rsplit('/').next().unwrap_or(r)
+        }
+        let mut shared_ends = std::collections::HashSet::new();
+        for l in [bl, hl].into_iter().flatten() {
+            let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+            for r in l
+                .items()
+                .filter_map(|v| v.get("$ref").and_then(|r| r.str()))
+            {
+                if seen.insert(last(r), r).is_some_and(|other| other != r) {
+                    shared_ends.insert(last(r));
+                }
+            }
+        }
         let key_of = |v: &Val, inline_ix: &mut usize| -> String {
             if let Some(r) = v.get("$ref").and_then(|r| r.str()) {
-                return format!("ref:{}", r.rsplit('/').next().unwrap_or(r));
+                if shared_ends.contains(last(r)) {
+                    return format!("ref:{r}");
+                }
+                return format!("ref:{}", last(r));
             }
             if let Some(t) = title(v).filter(|t| !shared_titles.contains(t)) {
                 return format!("title:{t}");
@@ -980,7 +1002,8 @@ impl<'a> Cmp<'a, '_> {
         let mut b_left: Vec<usize> = Vec::new();
         // 1. The same component or title on both sides.
         for (i, (k, _)) in bs.iter().enumerate() {
-            match hs.iter().position(|(hk, _)| named(k) && hk == k) {
+            let taken = |j: usize| pairs.iter().any(|&(_, pj)| pj == j);
+            match (0..hs.len()).find(|&j| named(k) && hs[j].0 == *k && !taken(j)) {
                 Some(j) => pairs.push((i, j)),
                 None => b_left.push(i),
             }
