@@ -27,6 +27,70 @@ pub struct Docs<'a> {
     pub root: &'a OpenApiFile,
     pub files: HashMap<&'a str, &'a OpenApiFile>,
     pub version: Version,
+    /// The schemas that name themselves with `$id` (OpenAPI 3.1 uses JSON Schema
+    /// 2020-12, where a `$ref` is resolved against the enclosing `$id`): by `$id`.
+    pub ids: HashMap<&'a str, (&'a OpenApiFile, &'a Node)>,
+}
+
+/// Every schema of a file that names itself with a string `$id`.
+pub fn collect_ids<'n>(node: &'n Node, out: &mut Vec<(&'n str, &'n Node)>) {
+    match &node.kind {
+        Kind::Map(entries) => {
+            if let Some(Node {
+                kind: Kind::Str(id),
+                ..
+            }) = node.get("$id")
+            {
+                out.push((id, node));
+            }
+            entries.iter().for_each(|(_, v)| collect_ids(v, out));
+        }
+        Kind::Seq(items) => items.iter().for_each(|i| collect_ids(i, out)),
+        _ => {}
+    }
+}
+
+/// The `$id` a relative reference's file part names, among `ids`: the one that is the
+/// reference itself or ends with `/` and it (`vulnerability.schema.json` inside a schema
+/// whose `$id` is `https://clairproject.org/api/http/v1/affected_manifests.schema.json`
+/// is `https://clairproject.org/api/http/v1/vulnerability.schema.json`). Only a single
+/// match counts: the enclosing `$id` is not tracked, so an ambiguous name is left
+/// unresolved rather than guessed.
+pub fn id_target<'i, T>(ids: impl Iterator<Item = (&'i str, T)>, file_part: &str) -> Option<T> {
+    let rel = file_part.trim_start_matches("./");
+    if rel.is_empty() || rel.contains("..") {
+        return None;
+    }
+    let mut found = ids.filter(|(id, _)| {
+        let id = id.split('#').next().unwrap_or(id);
+        id == rel || id.strip_suffix(rel).is_some_and(|head| head.ends_with('/'))
+    });
+    match (found.next(), found.next()) {
+        (Some((_, t)), None) => Some(t),
+        _ => None,
+    }
+}
+
+impl<'a> Docs<'a> {
+    /// The `$id` index of a 3.1 description's files (empty for 2.0 and 3.0, where `$id`
+    /// is not a keyword).
+    pub fn index_ids(
+        version: Version,
+        files: &HashMap<&'a str, &'a OpenApiFile>,
+    ) -> HashMap<&'a str, (&'a OpenApiFile, &'a Node)> {
+        let mut ids = HashMap::new();
+        if version != Version::V31 {
+            return ids;
+        }
+        for f in files.values() {
+            let mut found = Vec::new();
+            collect_ids(&f.doc, &mut found);
+            for (id, node) in found {
+                ids.entry(id).or_insert((*f, node));
+            }
+        }
+        ids
+    }
 }
 
 /// A place in a file (byte range), kept with the file so reports can show it.
@@ -287,12 +351,23 @@ impl<'a> Docs<'a> {
         let RefTarget::Local { file, pointer } = parse_ref(&from.source.path, reference) else {
             return None;
         };
-        let f = *self.files.get(file.as_str())?;
-        let mut cur = Val {
-            node: &f.doc,
-            file: f,
-            key: None,
+        let mut cur = match self.files.get(file.as_str()) {
+            Some(f) => Val {
+                node: &f.doc,
+                file: f,
+                key: None,
+            },
+            None => {
+                let file_part = reference.split('#').next().unwrap_or(reference);
+                let (f, node) = id_target(self.ids.iter().map(|(k, v)| (*k, *v)), file_part)?;
+                Val {
+                    node,
+                    file: f,
+                    key: None,
+                }
+            }
         };
+        let f = cur.file;
         for seg in pointer.split('/').skip(1) {
             let seg = unescape(seg);
             cur = match &cur.node.kind {

@@ -35,10 +35,12 @@ pub fn docs<'a>(root: &'a OpenApiFile, release: Release<'a>) -> Option<Docs<'a>>
     for (path, f) in release.fragments {
         map.insert(path.as_str(), f);
     }
+    let ids = Docs::index_ids(version, &map);
     Some(Docs {
         root,
         files: map,
         version,
+        ids,
     })
 }
 

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::doc::{Docs, RefTarget, Version, parse_ref, version_of};
+use super::doc::{Docs, RefTarget, Version, collect_ids, id_target, parse_ref, version_of};
 use crate::api::doc::OpenApiFile;
 use crate::diagnostic::{InputCode, Problem};
 use crate::source::SourceFile;
@@ -75,6 +75,18 @@ pub fn load_fragments(
         .map(|r| (r.source.clone(), collect_owned(&r.doc)))
         .collect();
     let mut seen: HashSet<String> = known.iter().map(|s| s.to_string()).collect();
+    // The `$id`s of each 3.1 file, by path: a relative `$ref` may name one of them.
+    let mut ids_of: HashMap<String, Vec<String>> = HashMap::new();
+    for r in roots {
+        if version_of(&r.doc) == Some(Version::V31) {
+            let mut found = Vec::new();
+            collect_ids(&r.doc, &mut found);
+            ids_of.insert(
+                r.source.path.clone(),
+                found.into_iter().map(|(id, _)| id.to_string()).collect(),
+            );
+        }
+    }
     let mut remote_reported: HashSet<(String, String)> = HashSet::new();
     // Every file's references, kept for the pointer check once all files are loaded.
     let mut followed: Vec<(Arc<SourceFile>, Refs)> = Vec::new();
@@ -99,7 +111,18 @@ pub fn load_fragments(
                         continue;
                     }
                     seen.insert(file.clone());
+                    let file_part = r.split('#').next().unwrap_or(r);
+                    let names_id = || {
+                        ids_of.get(src.path.as_str()).is_some_and(|ids| {
+                            id_target(ids.iter().map(|id| (id.as_str(), ())), file_part).is_some()
+                        })
+                    };
                     let Some(text) = read(&file) else {
+                        // A reference to a schema's `$id` (3.1), not to a file.
+                        if names_id() {
+                            seen.remove(&file);
+                            continue;
+                        }
                         problems.push(problem(
                             &src,
                             node,
@@ -158,10 +181,12 @@ fn check_pointers(
     files.extend(roots.iter().map(|r| (r.source.path.as_str(), r)));
     // Pointer lookups do not depend on the root or the version.
     let version = version_of(&root.doc).unwrap_or(Version::V30);
+    let ids = Docs::index_ids(version, &files);
     let docs = Docs {
         root,
         files,
         version,
+        ids,
     };
     for (src, refs) in followed {
         let Some(from) = docs.files.get(src.path.as_str()) else {

@@ -269,3 +269,4 @@ fixture!(fresh_set_44, "fresh-set-44");
 fixture!(fresh_set_47, "fresh-set-47");
 fixture!(api_literal_spellings, "api-literal-spellings");
 fixture!(fresh_set_48, "fresh-set-48");
+fixture!(fresh_set_49, "fresh-set-49");
