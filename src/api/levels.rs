@@ -54,7 +54,10 @@ fn verdicts(suffix: &str) -> (Level, Level) {
         "became-enum" | "became-not-nullable" | "became-required" => (E, I),
         "became-nullable" | "became-optional" => (I, E),
         "deprecated-became-optional" => (I, I),
-        "became-required-with-default" => (E, I),
+        // Required with a default: old requests work if the server applies the default,
+        // fail if it enforces `required`; the description does not say which (oasdiff
+        // keeps it a warning for that reason).
+        "became-required-with-default" => (W, I),
         "const-added" => (E, I),
         "const-changed" | "content-encoding-changed" | "content-media-type-changed" => (E, E),
         "const-removed" => (I, E),

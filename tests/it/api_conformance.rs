@@ -88,8 +88,12 @@ fn oasdiff_expected_changes() {
         // success status replaced by another is info (lints/A401, RFC 9110 §15), and so
         // is a value added to a response enum (lints/A401: providers treat it as
         // compatible; `closed-response-enums` makes it a warning).
+        // A required request property with a default is a warning (lints/A301: whether
+        // old requests work depends on the server; oasdiff's own comment on the check
+        // calls them warnings although its table says error).
         let deliberate = |f: &str, sev: &str| {
             (f == "request-property-removed" && sev == "info")
+                || (f.ends_with("-with-default") && f.contains("required") && sev == "warning")
                 || (f.starts_with("request-")
                     && f.ends_with("-set")
                     && (f.contains("-max") || f.contains("-min") || f.contains("-exclusive-"))
@@ -143,8 +147,9 @@ fn oasdiff_expected_changes() {
             .map(|(ok, n)| *ok as f64 / *n as f64)
             .unwrap_or(1.0)
     };
-    // Measured: error 122/123 (the one miss is deliberate, see README "Limits"),
-    // warn 16/16, info 123/123.
+    // Measured: error 121/123 (the misses are deliberate, see README "Limits"),
+    // warn 16/16, info 120/123 (the three `*-all-of-added-annotation-only`: an allOf that
+    // only annotates a reference is compared as that reference, so nothing is reported).
     assert!(recall("error") >= 0.98, "error-id recall below 98%");
     assert!(recall("warn") >= 0.95, "warn-id recall below 95%");
     assert!(recall("info") >= 0.95, "info-id recall below 95%");

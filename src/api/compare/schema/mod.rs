@@ -562,7 +562,6 @@ impl<'a> Cmp<'a, '_> {
                 let required = hreq.iter().any(|r| r == name);
                 let mut sub = Vec::new();
                 let mut o = Out::nested(&mut sub, cx);
-                let resolved = self.head.resolve(hv);
                 if request {
                     if flag(self.head, hv, "readOnly") {
                         continue;
@@ -573,18 +572,30 @@ impl<'a> Cmp<'a, '_> {
                             Place::Parameter => "parameter-",
                             _ => "",
                         };
-                        let dflt = if resolved.get("default").is_some() {
-                            "-with-default"
+                        if has_default(self.head, hv) {
+                            // Required and defaulted at once: what zod writes for a
+                            // `.default()` field under `.required()` (Dokploy 0.29.14's
+                            // `additionalFlags`), whose server fills it in; a server that
+                            // enforces `required` (class-validator without
+                            // `@IsOptional`) rejects old requests. oasdiff's comment on
+                            // this check: "depends on the server … which the spec does not
+                            // say".
+                            o.full(
+                                format!("new-required-request-{scope}property-with-default"),
+                                Level::Warn,
+                                "new required property, with a default: old clients do not send it, so their requests work only if the server applies the default rather than enforcing `required`".into(),
+                                hv.loc(),
+                                None,
+                            );
                         } else {
-                            ""
-                        };
-                        o.full(
-                            format!("new-required-request-{scope}property{dflt}"),
-                            Level::Error,
-                            "new required property: old clients do not send it".into(),
-                            hv.loc(),
-                            None,
-                        );
+                            o.full(
+                                format!("new-required-request-{scope}property"),
+                                Level::Error,
+                                "new required property: old clients do not send it".into(),
+                                hv.loc(),
+                                None,
+                            );
+                        }
                     } else {
                         o.full(
                             "new-optional-request-property".into(),
@@ -638,7 +649,7 @@ impl<'a> Cmp<'a, '_> {
             let mut o = Out::nested(&mut sub, cx);
             let hreq_at = h.get("required").map(|r| r.loc()).unwrap_or(hv.loc());
             if became_required {
-                let suffix = if request && self.head.resolve(hv).get("default").is_some() {
+                let suffix = if request && has_default(self.head, hv) {
                     "became-required-with-default"
                 } else {
                     "became-required"

@@ -248,3 +248,15 @@ pub(super) fn literal_tags<'a>(
         })
         .collect()
 }
+
+/// Whether a schema declares a `default`, itself or in a branch of the `anyOf`/`oneOf`
+/// it is written as (3.1 generators write a nullable field as `anyOf: [{…, default:
+/// []}, {type: "null"}]`).
+pub(super) fn has_default<'a>(docs: &crate::api::doc::Docs<'a>, v: Val<'a>) -> bool {
+    let r = docs.resolve(v);
+    r.get("default").is_some()
+        || ["anyOf", "oneOf"].iter().any(|kw| {
+            r.get(kw)
+                .is_some_and(|l| l.items().any(|b| docs.resolve(b).get("default").is_some()))
+        })
+}
