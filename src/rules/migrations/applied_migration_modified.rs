@@ -134,6 +134,43 @@ impl Rule for AppliedMigrationModified {
                 continue;
             }
             for old in deleted {
+                // The same migration under a new version (AppFlowy Cloud 0.9.49 moved
+                // `20231130150000_user_id_foreign_key` to `…150001_…`, rewritten to be
+                // idempotent): databases that applied the old version run it again.
+                let reversioned = cx
+                    .head
+                    .migration_sets
+                    .iter()
+                    .filter(|s| s.dir == set.dir)
+                    .flat_map(|s| s.migrations.iter())
+                    .find(|m| {
+                        !m.name.is_empty()
+                            && m.name == old.name
+                            && m.version != old.version
+                            && m.dialect == old.dialect
+                            && !set.migrations.iter().any(|b| b.version == m.version)
+                    });
+                if let Some(new) = reversioned {
+                    out.push(
+                        Diagnostic::at_path(
+                            &META,
+                            &new.primary.source.path,
+                            format!(
+                                "migration `{}` shipped in the previous release is now `{}`: databases that applied it run it again under the new version, so it must succeed on a schema that already has its changes{}",
+                                old.label(),
+                                new.label(),
+                                if old.tool == Tool::Flyway && cx.head.flyway_validate_off {
+                                    ""
+                                } else {
+                                    deletion_consequence(old.tool)
+                                }
+                            ),
+                            "keep the old version's file; put what changed in a new migration",
+                        )
+                        .with_severity(Severity::Warning),
+                    );
+                    continue;
+                }
                 out.push(Diagnostic::at_path(
                     &META,
                     &old.primary.source.path,
@@ -232,7 +269,9 @@ fn deletion_consequence(tool: Tool) -> &'static str {
         Tool::Flyway => {
             ", and Flyway's validation refuses databases that applied it (\"applied migration not resolved locally\")"
         }
-        Tool::Sqlx => ", and sqlx refuses databases that applied it (`VersionMissing`)",
+        Tool::Sqlx => {
+            ", and sqlx refuses databases that applied it (`VersionMissing`) unless the migrator ignores missing versions (`set_ignore_missing(true)`, `sqlx migrate run --ignore-missing`)"
+        }
         Tool::GolangMigrate => {
             ", and golang-migrate fails on databases whose current version it was (\"no migration found for version\")"
         }
