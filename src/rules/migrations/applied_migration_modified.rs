@@ -150,24 +150,32 @@ impl Rule for AppliedMigrationModified {
                             && m.dialect == old.dialect
                             && !set.migrations.iter().any(|b| b.version == m.version)
                     });
+                let refusal = if old.tool == Tool::Flyway && cx.head.flyway_validate_off {
+                    ""
+                } else {
+                    deletion_consequence(old.tool)
+                };
                 if let Some(new) = reversioned {
+                    // An error where the tool refuses a database that applied a version
+                    // it no longer has (Flyway validating, sqlx by default); else the
+                    // re-run is the only risk, and an idempotent migration survives it.
+                    let severity = if refusal.is_empty() {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    };
                     out.push(
                         Diagnostic::at_path(
                             &META,
                             &new.primary.source.path,
                             format!(
-                                "migration `{}` shipped in the previous release is now `{}`: databases that applied it run it again under the new version, so it must succeed on a schema that already has its changes{}",
+                                "migration `{}` shipped in the previous release is now `{}`: databases that applied it run it again under the new version, so it must succeed on a schema that already has its changes{refusal}",
                                 old.label(),
                                 new.label(),
-                                if old.tool == Tool::Flyway && cx.head.flyway_validate_off {
-                                    ""
-                                } else {
-                                    deletion_consequence(old.tool)
-                                }
                             ),
                             "keep the old version's file; put what changed in a new migration",
                         )
-                        .with_severity(Severity::Warning),
+                        .with_severity(severity),
                     );
                     continue;
                 }
@@ -177,11 +185,7 @@ impl Rule for AppliedMigrationModified {
                     format!(
                         "migration `{}` shipped in the previous release has been deleted: databases created from now on never get its changes{}",
                         old.label(),
-                        if old.tool == Tool::Flyway && cx.head.flyway_validate_off {
-                            ""
-                        } else {
-                            deletion_consequence(old.tool)
-                        }
+                        refusal
                     ),
                     "restore the file; to undo its effect, add a new migration",
                 ));
