@@ -428,8 +428,8 @@ ignore = []
 [migrations]
 # Folders holding migrations; empty means detect them from the tool conventions.
 paths = []
-# Migration tool: golang-migrate, sqlx, migrate-rs, pop, flyway, dbmate, goose, diesel,
-# prisma, sqitch, liquibase, plain. Unset means detect from file names and annotations.
+# Migration tool: golang-migrate, sqlx, migrate-rs, pop, flyway, dbmate, goose,
+# sql-migrate, diesel, prisma, sqitch, liquibase, plain. Unset means detect from file names and annotations.
 # convention = "goose"
 # SQL dialect when the path does not name one: postgres, mysql or sqlite.
 dialect = "postgres"

@@ -10,6 +10,8 @@ pub enum Convention {
     Flyway,
     Dbmate,
     Goose,
+    /// rubenv/sql-migrate: `-- +migrate Up` / `-- +migrate Down` sections in one file.
+    SqlMigrate,
     Diesel,
     Prisma,
     Sqitch,
@@ -27,6 +29,7 @@ impl Convention {
             "flyway" => Convention::Flyway,
             "dbmate" => Convention::Dbmate,
             "goose" => Convention::Goose,
+            "sql-migrate" => Convention::SqlMigrate,
             "diesel" => Convention::Diesel,
             "prisma" => Convention::Prisma,
             "sqitch" => Convention::Sqitch,
@@ -45,6 +48,7 @@ impl Convention {
         "flyway",
         "dbmate",
         "goose",
+        "sql-migrate",
         "diesel",
         "prisma",
         "sqitch",
@@ -60,6 +64,7 @@ impl Convention {
             Convention::Flyway => "Flyway",
             Convention::Dbmate => "dbmate",
             Convention::Goose => "goose",
+            Convention::SqlMigrate => "sql-migrate",
             Convention::Diesel => "diesel",
             Convention::Prisma => "Prisma",
             Convention::Sqitch => "sqitch",
@@ -72,6 +77,7 @@ impl Convention {
     pub fn annotations(self) -> Annotations {
         match self {
             Convention::Goose => Annotations::Goose,
+            Convention::SqlMigrate => Annotations::SqlMigrate,
             Convention::Dbmate => Annotations::Dbmate,
             Convention::Liquibase => Annotations::Liquibase,
             _ => Annotations::None,
@@ -179,7 +185,9 @@ impl Tool {
             Convention::Sqitch => Tool::Sqitch,
             Convention::Liquibase => Tool::Liquibase,
             Convention::Drizzle => Tool::Drizzle,
-            Convention::UpDownFiles | Convention::Plain => Tool::Unknown,
+            // Several runners read sql-migrate's markers (rubenv/sql-migrate, GoAlert's
+            // own): the layout does not name one.
+            Convention::UpDownFiles | Convention::Plain | Convention::SqlMigrate => Tool::Unknown,
         }
     }
 
@@ -191,7 +199,9 @@ impl Tool {
             "sqlx" => Tool::Sqlx,
             "atlas" => Tool::Atlas,
             other => match Convention::parse(other)? {
-                Convention::UpDownFiles | Convention::Plain => return None,
+                Convention::UpDownFiles | Convention::Plain | Convention::SqlMigrate => {
+                    return None;
+                }
                 c => Tool::of_convention(c),
             },
         })
@@ -518,6 +528,10 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
         let (v, n) = leading_version(stem).unwrap_or(("", stem));
         return Some(info(Convention::Goose, v, n, FilePart::Both, dir));
     }
+    if has_marker(text, "+migrate up") {
+        let (v, n) = leading_version(stem).unwrap_or(("", stem));
+        return Some(info(Convention::SqlMigrate, v, n, FilePart::Both, dir));
+    }
     if has_marker(text, "migrate:up") {
         let (v, n) = leading_version(stem).unwrap_or(("", stem));
         return Some(info(Convention::Dbmate, v, n, FilePart::Both, dir));
@@ -824,6 +838,16 @@ mod tests {
     fn conventions_from_content() {
         let g = detect("assets/001_init.sql", "-- +goose Up\nSELECT 1;", false).unwrap();
         assert_eq!(g.convention, Convention::Goose);
+        // sql-migrate's markers; the version ends at the first `-` followed by a name.
+        let s = detect(
+            "migrate/migrations/20250327120521-om-history.sql",
+            "-- +migrate Up\nSELECT 1;\n-- +migrate Down\nSELECT 2;\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(s.convention, Convention::SqlMigrate);
+        assert_eq!(s.version, "20250327120521");
+        assert_eq!(Tool::of_convention(s.convention), Tool::Unknown);
         let m = detect(
             "db/20200101_x.sql",
             "-- migrate:up\nSELECT 1;\n-- migrate:down\n",

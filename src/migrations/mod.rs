@@ -332,6 +332,7 @@ fn tx_mode(f: &MigrationFile, section_no_tx: bool, assume: Option<bool>) -> TxMo
     }
     match f.info.convention {
         Convention::Goose
+        | Convention::SqlMigrate
         | Convention::Dbmate
         | Convention::Diesel
         | Convention::Liquibase

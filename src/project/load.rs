@@ -323,7 +323,7 @@ fn load_sql(
     if let Some(journal) = drizzle
         && !matches!(
             info.convention,
-            Convention::Goose | Convention::Dbmate | Convention::Liquibase
+            Convention::Goose | Convention::SqlMigrate | Convention::Dbmate | Convention::Liquibase
         )
     {
         let stem = path

@@ -18,6 +18,9 @@ pub enum Annotations {
     /// The whole file is one part.
     None,
     Goose,
+    /// rubenv/sql-migrate's markers (`-- +migrate Up [notransaction]`), which goose's
+    /// come from; GoAlert's runner reads the same.
+    SqlMigrate,
     Dbmate,
     Liquibase,
 }
@@ -119,6 +122,21 @@ pub fn split(
                         stmt.flush_into(&mut current, &mut stray);
                     } else if rest.starts_with("no transaction") {
                         file_no_tx = true;
+                    }
+                }
+                Annotations::SqlMigrate if lower.starts_with("+migrate") => {
+                    let rest = lower.trim_start_matches("+migrate").trim();
+                    let no_tx = rest.contains("notransaction");
+                    if rest.starts_with("up") {
+                        opened = Some(section(Part::Up, tok.start, no_tx, None));
+                    } else if rest.starts_with("down") {
+                        opened = Some(section(Part::Down, tok.start, no_tx, None));
+                    } else if rest.starts_with("statementbegin") {
+                        stmt.flush_into(&mut current, &mut stray);
+                        in_block = true;
+                    } else if rest.starts_with("statementend") {
+                        in_block = false;
+                        stmt.flush_into(&mut current, &mut stray);
                     }
                 }
                 Annotations::Dbmate if lower.starts_with("migrate:") => {
@@ -479,6 +497,17 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].1.len(), 2);
         assert!(s[0].2 && s[1].2);
+        assert_eq!(s[1].1, vec!["DROP INDEX i"]);
+    }
+
+    #[test]
+    fn sql_migrate_sections_and_notransaction_per_part() {
+        let src = "-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +migrate StatementBegin\nCREATE FUNCTION f() RETURNS int AS 'select 1; select 2' LANGUAGE sql;\n-- +migrate StatementEnd\n-- +migrate Down\nDROP INDEX i;";
+        let s = texts(src, Annotations::SqlMigrate);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].1.len(), 2);
+        // `notransaction` is said per part: the down part still runs in a transaction.
+        assert!(s[0].2 && !s[1].2);
         assert_eq!(s[1].1, vec!["DROP INDEX i"]);
     }
 

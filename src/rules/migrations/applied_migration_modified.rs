@@ -203,16 +203,28 @@ fn first_edit(
     old: &Migration,
     checksum: bool,
 ) -> Option<(Arc<SourceFile>, Span, bool)> {
-    for part in &m.up {
+    for (i, part) in m.up.iter().enumerate() {
         let src = &part.file.source;
         // The same file, else (a renamed file or a moved folder) the file of the same
-        // variant: the variants of one migration are one file each.
+        // variant: the variants of one migration are one file each. A file with several
+        // up sections (convoy's `-- +migrate Up` repeated in one file) is paired section
+        // by section, by their order in the file.
         let variant = |p: &crate::migrations::PartRef| file_variant(&p.file.source.path);
+        let nth = m.up[..i]
+            .iter()
+            .filter(|x| x.file.source.path == src.path)
+            .count();
         let Some(o) = old
             .up
             .iter()
-            .find(|x| x.file.source.path == src.path)
-            .or_else(|| old.up.iter().find(|x| variant(x) == variant(part)))
+            .filter(|x| x.file.source.path == src.path)
+            .nth(nth)
+            .or_else(|| {
+                old.up
+                    .iter()
+                    .filter(|x| variant(x) == variant(part))
+                    .nth(nth)
+            })
         else {
             continue;
         };

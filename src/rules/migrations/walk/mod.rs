@@ -303,6 +303,9 @@ fn tx_reason(convention: Convention, mode: TxMode, explicit: bool) -> String {
         (Convention::Goose, _) => {
             "goose runs each migration in a transaction unless the file says `-- +goose NO TRANSACTION`".into()
         }
+        (Convention::SqlMigrate, _) => {
+            "sql-migrate's runners (rubenv/sql-migrate, GoAlert's) run each migration in a transaction unless its `-- +migrate Up` line says `notransaction`".into()
+        }
         (Convention::Dbmate, _) => {
             "dbmate runs each part in a transaction unless the marker says `transaction:false`".into()
         }
