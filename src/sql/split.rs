@@ -108,25 +108,19 @@ pub fn split(
             }
             let mut opened: Option<RawSection> = None;
             match style {
-                Annotations::Goose if lower.starts_with("+goose") => {
-                    let rest = lower.trim_start_matches("+goose").trim();
-                    if rest.starts_with("up") {
-                        opened = Some(section(Part::Up, tok.start, false, None));
-                    } else if rest.starts_with("down") {
-                        opened = Some(section(Part::Down, tok.start, false, None));
-                    } else if rest.starts_with("statementbegin") {
-                        stmt.flush_into(&mut current, &mut stray);
-                        in_block = true;
-                    } else if rest.starts_with("statementend") {
-                        in_block = false;
-                        stmt.flush_into(&mut current, &mut stray);
-                    } else if rest.starts_with("no transaction") {
-                        file_no_tx = true;
-                    }
-                }
-                Annotations::SqlMigrate if lower.starts_with("+migrate") => {
-                    let rest = lower.trim_start_matches("+migrate").trim();
-                    let no_tx = rest.contains("notransaction");
+                // goose's markers are sql-migrate's renamed; sql-migrate turns the
+                // transaction off per part (`-- +migrate Up notransaction`), goose per
+                // file (`-- +goose NO TRANSACTION`).
+                Annotations::Goose | Annotations::SqlMigrate
+                    if let Some(rest) = lower
+                        .strip_prefix(if style == Annotations::Goose {
+                            "+goose"
+                        } else {
+                            "+migrate"
+                        })
+                        .map(str::trim) =>
+                {
+                    let no_tx = style == Annotations::SqlMigrate && rest.contains("notransaction");
                     if rest.starts_with("up") {
                         opened = Some(section(Part::Up, tok.start, no_tx, None));
                     } else if rest.starts_with("down") {
@@ -137,6 +131,8 @@ pub fn split(
                     } else if rest.starts_with("statementend") {
                         in_block = false;
                         stmt.flush_into(&mut current, &mut stray);
+                    } else if rest.starts_with("no transaction") {
+                        file_no_tx = true;
                     }
                 }
                 Annotations::Dbmate if lower.starts_with("migrate:") => {
