@@ -527,6 +527,42 @@ impl Schema {
 
     /// PostgreSQL keeps tables, views and indexes in one namespace of relation names;
     /// MySQL's index names are per table.
+    /// The name PostgreSQL gives an index created without one (`ChooseIndexName` →
+    /// `ChooseRelationName`): `<table>_<column>[_<column>…]_idx`, the longer of the two
+    /// parts cut until it fits in 63 bytes (`makeObjectName`), and `idx1`, `idx2`, … while
+    /// the name is taken.
+    fn pg_index_name(&self, table: &str, columns: &[String]) -> String {
+        const NAMEDATALEN: usize = 64;
+        let table = table.rsplit('.').next().unwrap_or(table);
+        let cols = columns.join("_");
+        let cut = |s: &str, n: usize| -> String {
+            let mut end = n.min(s.len());
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s[..end].to_string()
+        };
+        let make = |label: &str| {
+            let avail = NAMEDATALEN - 1 - (label.len() + 2);
+            let (mut a, mut b) = (table.len(), cols.len());
+            while a + b > avail {
+                if a > b {
+                    a -= 1;
+                } else {
+                    b -= 1;
+                }
+            }
+            format!("{}_{}_{label}", cut(table, a), cut(&cols, b))
+        };
+        let mut name = make("idx");
+        let mut pass = 0;
+        while self.relation_name_taken(&name) || self.constraints.contains_key(&name) {
+            pass += 1;
+            name = make(&format!("idx{pass}"));
+        }
+        name
+    }
+
     fn relation_name_taken(&self, name: &str) -> bool {
         self.indexes.contains_key(name)
             || (self.dialect != Some(Dialect::Mysql) && self.tables.contains_key(name))
@@ -865,18 +901,29 @@ impl Schema {
             }
             Op::CreateIndex {
                 table,
-                name: Some(n),
+                name,
                 columns,
                 unique,
                 ..
             } => {
+                // PostgreSQL names an unnamed index itself (GoAlert's `CREATE INDEX ON
+                // message_status_history(message_id)`, dropped later as
+                // `message_status_history_message_id_idx`); with an expression key the
+                // name is not known here.
+                let n = match name {
+                    Some(n) => n.clone(),
+                    None if self.dialect == Some(Dialect::Postgres) && !columns.is_empty() => {
+                        self.pg_index_name(table, columns)
+                    }
+                    None => return,
+                };
                 let i = Index {
                     table: table.clone(),
                     made_in: m,
                     unique: *unique,
                     columns: columns.clone(),
                 };
-                self.put_index(n, Some(i));
+                self.put_index(&n, Some(i));
             }
             Op::DropIndex { name, .. } => {
                 if !self.indexes.contains_key(name) && !self.constraints.contains_key(name) {
@@ -1342,4 +1389,59 @@ fn server_named(name: &str) -> bool {
         || n.contains("_ibfk_")
         || n.contains("_chk_")
         || n == "primary"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::sql::{Annotations, read};
+
+    fn replay(sql: &str) -> Schema {
+        let file = read(
+            SourceFile::new("m.sql", sql.to_string()),
+            Dialect::Postgres,
+            Annotations::None,
+        );
+        let mut schema = Schema::new(Dialect::Postgres);
+        for st in file.statements() {
+            for op in &st.ops {
+                schema.apply(op, 0);
+            }
+        }
+        schema
+    }
+
+    #[test]
+    fn unnamed_indexes_get_postgresql_names() {
+        let s = replay(
+            "CREATE TABLE message_status_history (id bigint, message_id uuid, status text);
+             CREATE INDEX ON message_status_history (message_id);
+             CREATE INDEX ON message_status_history (message_id);
+             CREATE INDEX ON message_status_history (message_id, status);",
+        );
+        for name in [
+            "message_status_history_message_id_idx",
+            "message_status_history_message_id_idx1",
+            "message_status_history_message_id_status_idx",
+        ] {
+            assert!(
+                s.indexes.contains_key(name),
+                "{name}: {:?}",
+                s.indexes.keys()
+            );
+        }
+        // 63 bytes at most: the longer part is cut first.
+        let long = replay(
+            "CREATE TABLE a_table_with_a_rather_long_name_for_testing (a_column_with_an_even_longer_name_than_the_table int);
+             CREATE INDEX ON a_table_with_a_rather_long_name_for_testing (a_column_with_an_even_longer_name_than_the_table);",
+        );
+        let name = long.indexes.keys().next().unwrap();
+        assert_eq!(name.len(), 63, "{name}");
+        assert_eq!(
+            name,
+            "a_table_with_a_rather_long_na_a_column_with_an_even_longer__idx"
+        );
+        assert!(name.ends_with("_idx"), "{name}");
+    }
 }
