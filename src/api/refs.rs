@@ -11,21 +11,71 @@ use crate::diagnostic::{InputCode, Problem};
 use crate::source::SourceFile;
 use crate::yaml::{self, Flavor, Kind, Node, Pos};
 
-/// Every `$ref` string in a tree, with the node holding it.
+/// Every `$ref` string in a tree, with the node holding it. Literal values are data,
+/// not references: an `example`, `default`, `const` or `enum`, a JSON Schema `examples`
+/// list and an Example Object's `value` may hold a `$ref` key that is only text (Okta's
+/// `example: {LogDeviceObject: {$ref: …}}`). Keys under `properties` and the other maps
+/// of names are names, so a property called `example` is still followed.
 fn collect<'n>(node: &'n Node, out: &mut Vec<(&'n str, &'n Node)>) {
+    collect_in(node, Keys::Keywords, out);
+}
+
+/// What the keys of a mapping are.
+#[derive(Clone, Copy, PartialEq)]
+enum Keys {
+    /// OpenAPI or JSON Schema keywords.
+    Keywords,
+    /// Names (of properties, components, paths…), each holding an object.
+    Names,
+    /// Names of Example Objects (an `examples` map outside a schema).
+    ExampleNames,
+    /// The keywords of one Example Object.
+    Example,
+}
+
+fn collect_in<'n>(node: &'n Node, keys: Keys, out: &mut Vec<(&'n str, &'n Node)>) {
     match &node.kind {
         Kind::Map(entries) => {
             for (k, v) in entries {
-                if k.text == "$ref"
-                    && let Kind::Str(s) = &v.kind
-                {
-                    out.push((s, v));
-                } else {
-                    collect(v, out);
+                let k = k.text.as_str();
+                if k == "$ref" && keys != Keys::Names {
+                    if let Kind::Str(s) = &v.kind {
+                        out.push((s, v));
+                    }
+                    continue;
                 }
+                let inner = match keys {
+                    Keys::Names => Keys::Keywords,
+                    Keys::ExampleNames => Keys::Example,
+                    Keys::Example if k == "value" => continue,
+                    Keys::Keywords | Keys::Example => match k {
+                        "example" | "default" | "const" | "enum" => continue,
+                        // JSON Schema's `examples` is a list of values; OpenAPI's a map of
+                        // Example Objects (which may themselves be `$ref`s).
+                        "examples" if matches!(v.kind, Kind::Seq(_)) => continue,
+                        "examples" => Keys::ExampleNames,
+                        "properties" | "patternProperties" | "definitions" | "$defs"
+                        | "schemas" | "responses" | "parameters" | "requestBodies" | "headers"
+                        | "securitySchemes" | "links" | "callbacks" | "paths" | "pathItems"
+                        | "webhooks" | "dependentSchemas" | "mapping" | "content" | "encoding" => {
+                            Keys::Names
+                        }
+                        _ => Keys::Keywords,
+                    },
+                };
+                collect_in(v, inner, out);
             }
         }
-        Kind::Seq(items) => items.iter().for_each(|i| collect(i, out)),
+        // A list's items are objects of keywords (an operation's `parameters`), whatever
+        // key holds the list.
+        Kind::Seq(items) => {
+            let keys = if keys == Keys::Names {
+                Keys::Keywords
+            } else {
+                keys
+            };
+            items.iter().for_each(|i| collect_in(i, keys, out))
+        }
         _ => {}
     }
 }
