@@ -73,20 +73,21 @@ pub fn id_target<'i, T>(ids: impl Iterator<Item = (&'i str, T)>, file_part: &str
 
 impl<'a> Docs<'a> {
     /// The `$id` index of a 3.1 description's files (empty for 2.0 and 3.0, where `$id`
-    /// is not a keyword).
+    /// is not a keyword), the first file naming an `$id` winning: callers pass the root
+    /// first and the rest in path order, so the index is the same on every run.
     pub fn index_ids(
         version: Version,
-        files: &HashMap<&'a str, &'a OpenApiFile>,
+        files: impl IntoIterator<Item = &'a OpenApiFile>,
     ) -> HashMap<&'a str, (&'a OpenApiFile, &'a Node)> {
         let mut ids = HashMap::new();
         if version != Version::V31 {
             return ids;
         }
-        for f in files.values() {
+        for f in files {
             let mut found = Vec::new();
             collect_ids(&f.doc, &mut found);
             for (id, node) in found {
-                ids.entry(id).or_insert((*f, node));
+                ids.entry(id).or_insert((f, node));
             }
         }
         ids
@@ -135,6 +136,19 @@ impl<'a> Val<'a> {
                     key: Some(k),
                 },
             )
+        })
+    }
+
+    /// The one value a schema admits by its own words: its `const`, or the only value
+    /// of its `enum` (`enum: [x]` and `const: x` say the same; zod 3 writes the first,
+    /// zod 4 the second).
+    pub fn single_value(&self) -> Option<Val<'a>> {
+        self.get("const").or_else(|| {
+            let mut items = self.get("enum")?.items();
+            match (items.next(), items.next()) {
+                (Some(x), None) => Some(x),
+                _ => None,
+            }
         })
     }
 

@@ -35,7 +35,15 @@ pub fn docs<'a>(root: &'a OpenApiFile, release: Release<'a>) -> Option<Docs<'a>>
     for (path, f) in release.fragments {
         map.insert(path.as_str(), f);
     }
-    let ids = Docs::index_ids(version, &map);
+    // The root and the fragments a description references: another description of the
+    // release is not where this one's `$id`s are (and walking every one of them for each
+    // pair would cost a walk per description and pair).
+    let mut fragments: Vec<(&String, &OpenApiFile)> = release.fragments.iter().collect();
+    fragments.sort_by_key(|(p, _)| *p);
+    let ids = Docs::index_ids(
+        version,
+        std::iter::once(root).chain(fragments.into_iter().map(|(_, f)| f)),
+    );
     Some(Docs {
         root,
         files: map,

@@ -231,12 +231,12 @@ fn check_pointers(
     files.extend(roots.iter().map(|r| (r.source.path.as_str(), r)));
     // Pointer lookups do not depend on the root or the version.
     let version = version_of(&root.doc).unwrap_or(Version::V30);
-    let ids = Docs::index_ids(version, &files);
+    // Only references to files that exist are looked up here: no `$id` index needed.
     let docs = Docs {
         root,
         files,
         version,
-        ids,
+        ids: HashMap::new(),
     };
     for (src, refs) in followed {
         let Some(from) = docs.files.get(src.path.as_str()) else {

@@ -406,10 +406,7 @@ pub(super) fn value_changes(b: &Val, h: &Val, out: &mut Out) {
         // `enum: [x]` on one side and `const: x` on the other: the same single value,
         // spelled differently (zod 3 writes the first, zod 4 the second).
         let single = |v: &Val, c: &Val| {
-            v.get("enum").is_some_and(|e| {
-                let mut items = e.items();
-                matches!((items.next(), items.next()), (Some(x), None) if x.node.same_value(c.node))
-            })
+            v.get("const").is_none() && v.single_value().is_some_and(|x| x.node.same_value(c.node))
         };
         match (b.get(kw), h.get(kw)) {
             (None, Some(hv)) if kw == "const" && single(b, &hv) => {}

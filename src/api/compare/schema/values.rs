@@ -235,14 +235,7 @@ pub(super) fn literal_tags<'a>(
         .entries()
         .filter_map(|(name, p)| {
             let p = docs.resolve(p);
-            let value = p.get("const").or_else(|| {
-                let e = p.get("enum")?;
-                let mut items = e.items();
-                match (items.next(), items.next()) {
-                    (Some(x), None) => Some(x),
-                    _ => None,
-                }
-            })?;
+            let value = p.single_value()?;
             matches!(value.node.kind, Kind::Str(_) | Kind::Int(_) | Kind::Bool(_))
                 .then(|| (name.to_string(), canon(value.node)))
         })
