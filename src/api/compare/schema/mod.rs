@@ -1040,33 +1040,19 @@ impl<'a> Cmp<'a, '_> {
         // {const: start}`, `kind: {enum: [text]}`), as a discriminated union's members
         // do, is the branch with the same tag on the other side, even when it was also
         // moved into a component and edited. Only a tag one branch on each side holds.
-        let (base_docs, head_docs) = (self.base, self.head);
-        let b_tags: Vec<(usize, Vec<(String, String)>)> = b_left
-            .iter()
-            .map(|&i| (i, literal_tags(base_docs, bs[i].1)))
-            .collect();
-        let h_tags: Vec<(usize, Vec<(String, String)>)> = h_left
-            .iter()
-            .map(|&j| (j, literal_tags(head_docs, hs[j].1)))
-            .collect();
-        let holders = |side: &[(usize, Vec<(String, String)>)], tag: &(String, String)| {
-            side.iter()
-                .filter(|(_, t)| t.contains(tag))
-                .map(|(x, _)| *x)
-                .collect::<Vec<_>>()
+        let tags = |docs, side: &[(String, Val<'a>)], left: &[usize]| -> Vec<(usize, Vec<Tag>)> {
+            left.iter()
+                .map(|&i| (i, literal_tags(docs, side[i].1)))
+                .collect()
         };
-        for (i, tags) in &b_tags {
-            let found = tags.iter().find_map(|tag| {
-                match (&holders(&b_tags, tag)[..], &holders(&h_tags, tag)[..]) {
-                    ([_], [j]) => Some(*j),
-                    _ => None,
-                }
-            });
-            if let Some(j) = found.filter(|j| h_left.contains(j)) {
-                pairs.push((*i, j));
-                b_left.retain(|&x| x != *i);
-                h_left.retain(|&x| x != j);
-            }
+        let by_tag = tag_pairs(
+            &tags(self.base, &bs, &b_left),
+            &tags(self.head, &hs, &h_left),
+        );
+        for (i, j) in by_tag {
+            pairs.push((i, j));
+            b_left.retain(|&x| x != i);
+            h_left.retain(|&x| x != j);
         }
         // 4. Inline branches left on both sides, in order: the same branch, edited.
         let b_inline: Vec<usize> = b_left

@@ -223,10 +223,7 @@ pub(super) fn annotation_only(v: &Val) -> bool {
 /// The properties of an object schema that hold exactly one literal (`{const: x}` or
 /// `{enum: [x]}`), as `(property, value)`: the tags by which a union's members tell
 /// themselves apart.
-pub(super) fn literal_tags<'a>(
-    docs: &crate::api::doc::Docs<'a>,
-    v: Val<'a>,
-) -> Vec<(String, String)> {
+pub(super) fn literal_tags<'a>(docs: &crate::api::doc::Docs<'a>, v: Val<'a>) -> Vec<Tag> {
     let r = docs.resolve(v);
     let Some(props) = r.get("properties") else {
         return Vec::new();
@@ -252,4 +249,35 @@ pub(super) fn has_default<'a>(docs: &crate::api::doc::Docs<'a>, v: Val<'a>) -> b
             r.get(kw)
                 .is_some_and(|l| l.items().any(|b| docs.resolve(b).get("default").is_some()))
         })
+}
+
+/// A property holding one literal: `(property, value)`.
+pub(super) type Tag = (String, String);
+
+/// Union branches paired by a tag only one branch on each side holds, from each side's
+/// `(branch index, tags)`; each head branch is paired once.
+pub(super) fn tag_pairs(
+    base: &[(usize, Vec<Tag>)],
+    head: &[(usize, Vec<Tag>)],
+) -> Vec<(usize, usize)> {
+    let holders = |side: &[(usize, Vec<Tag>)], tag: &Tag| -> Vec<usize> {
+        side.iter()
+            .filter(|(_, t)| t.contains(tag))
+            .map(|(x, _)| *x)
+            .collect()
+    };
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (i, tags) in base {
+        let found =
+            tags.iter().find_map(
+                |tag| match (&holders(base, tag)[..], &holders(head, tag)[..]) {
+                    ([_], [j]) => Some(*j),
+                    _ => None,
+                },
+            );
+        if let Some(j) = found.filter(|j| !pairs.iter().any(|(_, pj)| pj == j)) {
+            pairs.push((*i, j));
+        }
+    }
+    pairs
 }
