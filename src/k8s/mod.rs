@@ -498,6 +498,7 @@ impl Index {
                 raw.push(instance(obj, f, o, 0, unit, Arc::new(Transform::default())));
             }
         }
+        release_namespace(manifests, &mut raw);
         let mut seen = HashSet::new();
         for mut i in raw {
             i.first = seen.insert((i.file, i.obj));
@@ -551,6 +552,51 @@ fn instance(
         patches: Vec::new(),
     }
 }
+
+/// Objects without `metadata.namespace` land in the namespace the file is applied to
+/// (`kubectl apply -n`, `helm install --namespace`), not necessarily `default`. A file
+/// whose other namespaced objects all name one namespace is applied to that one: `helm
+/// template --namespace X` writes `namespace: X` only where a template asks for
+/// `.Release.Namespace` (opentelemetry-demo's rendered manifest), and a file that
+/// split its objects between `default` and X on purpose would name both.
+fn release_namespace(manifests: &[ManifestFile], raw: &mut [Instance]) {
+    let explicit = |i: &Instance| {
+        i.transform.namespace.is_none() && manifests[i.file].objects[i.obj].namespace.is_some()
+    };
+    let mut named: HashMap<usize, BTreeSet<String>> = HashMap::new();
+    for i in raw.iter().filter(|i| explicit(i)) {
+        named.entry(i.file).or_default().insert(i.namespace.clone());
+    }
+    for i in raw.iter_mut() {
+        if i.transform.namespace.is_some()
+            || explicit(i)
+            || CLUSTER_SCOPED.contains(&i.kind.as_str())
+        {
+            continue;
+        }
+        if let Some(only) = named.get(&i.file).filter(|n| n.len() == 1) {
+            i.namespace = only.iter().next().cloned().unwrap_or_default();
+        }
+    }
+}
+
+/// Kinds that have no namespace, so a file's namespace is not theirs.
+const CLUSTER_SCOPED: [&str; 14] = [
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "StorageClass",
+    "PersistentVolume",
+    "PriorityClass",
+    "IngressClass",
+    "RuntimeClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "APIService",
+    "CSIDriver",
+    "Node",
+];
 
 /// The deployment unit of each plain file (not reached by a kustomization). The files of
 /// one folder are applied together (`kubectl apply -f folder/`, which does not recurse),

@@ -144,3 +144,13 @@ pub fn resolve_amount(node: &Node, total: i128, round_up: bool) -> Option<i128> 
         _ => None,
     }
 }
+
+/// The port a Service port sends to: `targetPort`, or `port` when it is absent, 0 or ""
+/// (the API server's default: `SetDefaults_Service` in pkg/apis/core/v1/defaults.go).
+pub fn target_port(service_port: &Node) -> Option<&Node> {
+    let unset = |n: &&Node| matches!(&n.kind, crate::yaml::Kind::Int(0)) || n.as_str() == Some("");
+    service_port
+        .get("targetPort")
+        .filter(|n| !unset(n))
+        .or(service_port.get("port"))
+}

@@ -16,6 +16,10 @@ pub enum Ty {
     Any,
     /// intOrString port: a number 1–65535 or a port name.
     Port,
+    /// A Service port's `targetPort`: a port, or 0 or "" for "the same as `port`" (the
+    /// API server defaults them so: `SetDefaults_Service` in
+    /// pkg/apis/core/v1/defaults.go).
+    TargetPort,
     /// A port's name (IANA_SVC_NAME).
     PortName,
     /// intOrString amount: a number or a percentage.
@@ -45,6 +49,7 @@ fn parse_ty(s: &'static str) -> Ty {
         "num" => Ty::Num,
         "any" => Ty::Any,
         "port" => Ty::Port,
+        "targetport" => Ty::TargetPort,
         "portname" => Ty::PortName,
         "ios" => Ty::Ios,
         "quantity" => Ty::Quantity,
@@ -216,7 +221,9 @@ impl Schema {
                 Kind::Str(_) => wrong("an integer or a percentage such as \"25%\"", out),
                 _ => wrong("an integer or a percentage", out),
             },
-            Ty::Port => match &node.kind {
+            Ty::TargetPort | Ty::Port => match &node.kind {
+                Kind::Int(0) if *ty == Ty::TargetPort => {}
+                Kind::Str(s) if s.is_empty() && *ty == Ty::TargetPort => {}
                 Kind::Int(n) if (1..=65535).contains(n) => {}
                 Kind::Int(_) => wrong("a port number between 1 and 65535", out),
                 Kind::Str(s) => {

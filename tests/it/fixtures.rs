@@ -274,3 +274,4 @@ fixture!(fresh_set_50, "fresh-set-50");
 fixture!(fresh_set_51, "fresh-set-51");
 fixture!(fresh_set_52, "fresh-set-52");
 fixture!(fresh_set_54, "fresh-set-54");
+fixture!(fresh_set_55, "fresh-set-55");

@@ -33,7 +33,7 @@ impl Rule for ReadinessProbeMissing {
             let ports: Vec<&Node> = ix
                 .service_ports(m, svc)
                 .iter()
-                .filter_map(|p| p.get("targetPort").or(p.get("port")))
+                .filter_map(crate::k8s::query::target_port)
                 .collect();
             for pod in pods.iter().map(|&p| &ix.pods[p]) {
                 let inst = &ix.instances[pod.inst];

@@ -38,7 +38,7 @@ impl Rule for TargetPortNotExposed {
                 .map(Node::items)
                 .unwrap_or(&[]);
             for port in ports {
-                let Some(target) = port.get("targetPort").or(port.get("port")) else {
+                let Some(target) = crate::k8s::query::target_port(port) else {
                     continue;
                 };
                 let (severity, message) = match &target.kind {
