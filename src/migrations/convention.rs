@@ -633,7 +633,16 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
         let versioned =
             leading_version(base).or_else(|| base.strip_prefix('V').and_then(leading_version));
         if let Some((v, n)) = versioned {
-            let mut i = info(Convention::UpDownFiles, v, n, part, dir);
+            let mut i = match major_folder(dir) {
+                Some((parent, major)) => info(
+                    Convention::UpDownFiles,
+                    &format!("{major}.{v}"),
+                    n,
+                    part,
+                    parent,
+                ),
+                None => info(Convention::UpDownFiles, v, n, part, dir),
+            };
             i.autocommit = autocommit;
             i.variant = variant;
             return Some(i);
@@ -694,6 +703,21 @@ pub fn is_cockroach(path: &str) -> bool {
     lower
         .split(['/', '.', '_', '-'])
         .any(|s| matches!(s, "cockroach" | "cockroachdb" | "crdb" | "clickhouse"))
+}
+
+/// A numbered folder of a migrations tree holding one major version's files
+/// (`migrations/oss/postgres/99/01_refactor.up.sql`): the set is the parent folder and
+/// the version is major then minor. This is Boundary's schema layout
+/// (`<majorVersion>/<minorVersion>_<description>.up.sql`, version `major*1000+minor`,
+/// internal/db/schema/internal/edition/edition.go); reading every folder as a set of
+/// its own would take each folder's last file for the newest migration.
+fn major_folder(dir: &str) -> Option<(&str, &str)> {
+    let (parent, name) = split_dir(dir);
+    (!parent.is_empty()
+        && !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_digit())
+        && looks_like_migration_dir(parent))
+    .then_some((parent, name))
 }
 
 /// A folder named like a release: `0.27`, `v1.2`, `1.2.3` (a dot is required, so a
@@ -825,6 +849,16 @@ mod tests {
             FilePart::Down
         );
         assert_eq!(d("db/migrations/0005_users.sql").0, Convention::Plain);
+        let major = detect(
+            "internal/db/schema/migrations/oss/postgres/99/01_refactor.up.sql",
+            "",
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (major.version.as_str(), major.set_dir.as_str()),
+            ("99.01", "internal/db/schema/migrations/oss/postgres")
+        );
         let per_release =
             detect("store/migration/postgres/0.27/01__add_uid.sql", "", false).unwrap();
         assert_eq!(

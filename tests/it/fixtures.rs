@@ -275,3 +275,4 @@ fixture!(fresh_set_51, "fresh-set-51");
 fixture!(fresh_set_52, "fresh-set-52");
 fixture!(fresh_set_54, "fresh-set-54");
 fixture!(fresh_set_55, "fresh-set-55");
+fixture!(fresh_set_56, "fresh-set-56");
