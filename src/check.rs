@@ -647,7 +647,11 @@ pub(crate) fn postprocess(
         if e005 {
             let active: BTreeSet<&str> = rules.iter().map(|r| r.meta().code).collect();
             let mut unused = Vec::new();
-            for (s, _) in sups.iter().zip(&used).filter(|(_, used)| !**used) {
+            for (s, _) in sups
+                .iter()
+                .zip(&used)
+                .filter(|(s, used)| !**used && !s.foreign)
+            {
                 if !s.codes.iter().all(|c| active.contains(c.as_str())) {
                     continue;
                 }

@@ -720,10 +720,12 @@ fn major_folder(dir: &str) -> Option<(&str, &str)> {
     .then_some((parent, name))
 }
 
-/// A folder named like a release: `0.27`, `v1.2`, `1.2.3` (a dot is required, so a
-/// plain numbered folder is not mistaken for one).
+/// A folder named like a release: `0.27`, `v1.2`, `1.2.3`, also with a pre-release
+/// suffix (`0.7.0-beta.1.dev`, promscale's `versions/dev/0.1.1-dev`). A dot is required,
+/// so a plain numbered folder is not mistaken for one.
 fn is_release_name(s: &str) -> bool {
     let s = s.trim_start_matches(['v', 'V']);
+    let s = s.split_once('-').map_or(s, |(core, _)| core);
     s.contains('.')
         && s.split('.')
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))

@@ -20,6 +20,9 @@ pub struct Suppression {
     pub lines: (usize, usize),
     pub range: Option<(usize, usize)>,
     pub reason: String,
+    /// Written for another linter: a diesel-guard `-- safety-assured:start` … `end` block,
+    /// which covers every migration rule and is never reported as unused.
+    pub foreign: bool,
 }
 
 /// A malformed suppression (E005).
@@ -69,7 +72,7 @@ pub fn collect(project: &Project) -> (Vec<Suppression>, Vec<BadSuppression>) {
     };
     let mut paths: Vec<&String> = project.sources.keys().collect();
     paths.sort();
-    for path in paths {
+    for &path in &paths {
         let (src, kind) = &project.sources[path];
         if !src.text.contains(MARK) {
             continue;
@@ -99,6 +102,12 @@ pub fn collect(project: &Project) -> (Vec<Suppression>, Vec<BadSuppression>) {
             if let Some(s) = good.get_mut(before) {
                 s.lines = (line_no, last);
             }
+        }
+    }
+    for path in &paths {
+        let (src, kind) = &project.sources[path.as_str()];
+        if *kind == FileKind::Migration && src.text.contains(ASSURED_START) {
+            good.extend(safety_assured(src));
         }
     }
     for mf in &project.manifests {
@@ -131,6 +140,52 @@ pub fn collect(project: &Project) -> (Vec<Suppression>, Vec<BadSuppression>) {
         }
     }
     (good, bad)
+}
+
+const ASSURED_START: &str = "safety-assured:start";
+const ASSURED_END: &str = "safety-assured:end";
+
+/// diesel-guard's `-- safety-assured:start` … `-- safety-assured:end` blocks: the author
+/// has checked the statements inside and says so in the migration (crates.io writes why:
+/// "The previous release stopped reading and writing `checksum` entirely"). rollsafe
+/// respects the assurance as it respects its own suppressions. An unclosed block runs to
+/// the end of the file.
+fn safety_assured(src: &Arc<SourceFile>) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, Span)> = None;
+    for line_no in 1..=src.line_count() {
+        let line = src.line_text(line_no);
+        let Some(c) = line.find("--") else {
+            continue;
+        };
+        let comment = line[c + 2..].trim();
+        if comment.starts_with(ASSURED_START) && open.is_none() {
+            let (line_start, _) = src.line_range(line_no);
+            open = Some((line_no, src.span(line_start + c, line_start + line.len())));
+        } else if comment.starts_with(ASSURED_END)
+            && let Some((first, span)) = open.take()
+        {
+            out.push(assured(src, span, first, line_no));
+        }
+    }
+    if let Some((first, span)) = open {
+        out.push(assured(src, span, first, src.line_count()));
+    }
+    out
+}
+
+fn assured(src: &Arc<SourceFile>, span: Span, first: usize, last: usize) -> Suppression {
+    Suppression {
+        path: src.path.clone(),
+        source: src.clone(),
+        span,
+        codes: Vec::new(),
+        file: false,
+        lines: (first, last),
+        range: None,
+        reason: "asserted safe in a diesel-guard safety-assured block".into(),
+        foreign: true,
+    }
 }
 
 fn parse_one(
@@ -195,6 +250,7 @@ fn parse_one(
         lines: (line, line + 1),
         range,
         reason,
+        foreign: false,
     });
 }
 
@@ -206,7 +262,8 @@ pub fn apply(diags: Vec<Diagnostic>, sups: &[Suppression]) -> (Vec<Diagnostic>, 
         .filter(|d| {
             let hit = sups.iter().position(|s| {
                 s.path == d.location.path
-                    && s.codes.iter().any(|c| c == d.code)
+                    && (s.codes.iter().any(|c| c == d.code)
+                        || (s.foreign && d.code.starts_with('M')))
                     && (s.file
                         || match s.range {
                             Some((a, b)) => d.location.offset >= a && d.location.offset < b,

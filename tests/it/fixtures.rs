@@ -276,3 +276,5 @@ fixture!(fresh_set_52, "fresh-set-52");
 fixture!(fresh_set_54, "fresh-set-54");
 fixture!(fresh_set_55, "fresh-set-55");
 fixture!(fresh_set_56, "fresh-set-56");
+fixture!(fresh_set_58, "fresh-set-58");
+fixture!(fresh_set_58_prerelease, "fresh-set-58-prerelease");
