@@ -603,7 +603,13 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
                 && v.chars()
                     .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
             {
-                return Some(info(Convention::Flyway, v, &rest[i + 2..], part, dir));
+                return Some(info(
+                    Convention::Flyway,
+                    v,
+                    &rest[i + 2..],
+                    part,
+                    flyway_location(dir),
+                ));
             }
         }
     }
@@ -703,6 +709,33 @@ pub fn is_cockroach(path: &str) -> bool {
     lower
         .split(['/', '.', '_', '-'])
         .any(|s| matches!(s, "cockroach" | "cockroachdb" | "crdb" | "clickhouse"))
+}
+
+/// The folder of a Flyway location: Flyway scans a location recursively and orders all
+/// its files by version (`Scanner` reads every subfolder of `classpath:db/migration`), so
+/// MeterSphere's `migration/3.0.0/ddl/V3.0.0_12__x.sql` and `migration/3.1.0/dml/…` are one
+/// set. The location is taken as the nearest folder named like a migrations folder, unless
+/// a folder below it names a database (`db/migration/postgres` beside `…/mysql`: one set
+/// per database) or tests.
+fn flyway_location(dir: &str) -> &str {
+    let segments: Vec<&str> = dir.split('/').collect();
+    let Some(root) = segments
+        .iter()
+        .rposition(|s| s.to_ascii_lowercase().contains("migration"))
+    else {
+        return dir;
+    };
+    let separate = segments[root + 1..].iter().any(|s| {
+        let s = s.to_ascii_lowercase();
+        dialect_named(&s).is_some()
+            || s.contains("test")
+            || foreign_database(&format!("{s}/x")).is_some()
+    });
+    if separate {
+        return dir;
+    }
+    let len: usize = segments[..=root].iter().map(|s| s.len() + 1).sum::<usize>() - 1;
+    &dir[..len]
 }
 
 /// A numbered folder of a migrations tree holding one major version's files
@@ -851,6 +884,15 @@ mod tests {
             FilePart::Down
         );
         assert_eq!(d("db/migrations/0005_users.sql").0, Convention::Plain);
+        let location = detect(
+            "resources/migration/3.1.0/dml/V3.1.0_2_1__data.sql",
+            "",
+            false,
+        )
+        .unwrap();
+        assert_eq!(location.set_dir, "resources/migration");
+        let per_database = detect("db/migration/postgres/V2__x.sql", "", false).unwrap();
+        assert_eq!(per_database.set_dir, "db/migration/postgres");
         let major = detect(
             "internal/db/schema/migrations/oss/postgres/99/01_refactor.up.sql",
             "",

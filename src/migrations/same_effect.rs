@@ -14,7 +14,9 @@
 //! - a plain `SELECT` (no call, no `INTO`), which reads and changes nothing;
 //! - a comment on a column or table (MySQL's `COMMENT 'text'` clause, PostgreSQL's
 //!   `COMMENT ON … IS 'text'`): documentation in the catalog, read by no query that stores
-//!   or returns data (dataease added "7-URL" to a column comment of a shipped migration).
+//!   or returns data (dataease added "7-URL" to a column comment of a shipped migration);
+//! - a session limit on waiting (`SET SESSION innodb_lock_wait_timeout = DEFAULT`,
+//!   `SET lock_timeout = '5s'`): how long the migration waits, not what it makes.
 
 use super::PartRef;
 
@@ -61,7 +63,7 @@ fn normalise(words: &[&str], out: &mut Vec<String>) {
         i += 1;
     }
     let words = kept;
-    if is_transaction_control(&words) || is_plain_select(&words) {
+    if is_transaction_control(&words) || is_plain_select(&words) || is_wait_setting(&words) {
         return;
     }
     if let Some((head, actions)) = alter_table_actions(&words) {
@@ -75,6 +77,23 @@ fn normalise(words: &[&str], out: &mut Vec<String>) {
         return;
     }
     out.push(words.join(" "));
+}
+
+/// `SET [SESSION | LOCAL] lock_timeout = …` and the other waiting limits
+/// (`innodb_lock_wait_timeout`, `statement_timeout`): they bound how long the migration
+/// waits, not what it makes (MeterSphere appended `SET SESSION innodb_lock_wait_timeout =
+/// DEFAULT` to a shipped migration). Other settings (`search_path`) can change where
+/// objects go, so they count.
+fn is_wait_setting(words: &[&str]) -> bool {
+    let rest = match words {
+        ["set", "session" | "local" | "global", rest @ ..] => rest,
+        ["set", rest @ ..] => rest,
+        _ => return false,
+    };
+    rest.first().is_some_and(|name| {
+        let name = name.trim_start_matches('@');
+        name.ends_with("timeout")
+    })
 }
 
 /// `SELECT 1` and the like: a query with no function call and no `INTO` changes nothing
@@ -220,6 +239,13 @@ mod tests {
             norm(&["alter table t add column a bigint"])
         );
         assert_ne!(norm(&["drop table t"]), norm(&["drop table if exists t"]));
+    }
+
+    #[test]
+    fn limits_on_waiting_are_not_effects_but_other_settings_are() {
+        assert!(norm(&["set session innodb_lock_wait_timeout = default"]).is_empty());
+        assert!(norm(&["set lock_timeout = '5s'", "set local statement_timeout = 0"]).is_empty());
+        assert_eq!(norm(&["set search_path = app"]), ["set search_path = app"]);
     }
 
     #[test]

@@ -176,8 +176,13 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                     side.flyway.execute_in_transaction = Some(false);
                 }
             }
-            // Spring Boot's Flyway settings.
-            n if n.starts_with("application") && n.ends_with(".properties") => {
+            // Spring Boot's Flyway settings: `application*.properties`, or any properties
+            // file that sets them (MeterSphere's `commons.properties`, loaded with
+            // `@PropertySource`).
+            n if n.ends_with(".properties")
+                && (n.starts_with("application")
+                    || f.bytes.windows(13).any(|w| w == b"spring.flyway")) =>
+            {
                 let t = flyway_settings_text(&text());
                 side.flyway_out_of_order |= t.contains("spring.flyway.out-of-order=true");
                 side.flyway_validate_off |= t.contains("spring.flyway.validate-on-migrate=false");

@@ -65,7 +65,7 @@ pub fn is_candidate(path: &str) -> bool {
         || name == "flyway.toml"
         // Flyway script configurations and Spring Boot's Flyway settings.
         || name.ends_with(".sql.conf")
-        || is_spring_settings(&name)
+        || is_spring_settings(path)
         || name == "kustomization"
         || name == "dockerfile"
         || name.starts_with("dockerfile.")
@@ -103,11 +103,18 @@ pub struct Filter {
 
 /// Files the migration rules read: the migrations and the settings of their tools.
 /// Spring Boot's configuration files (`application.properties`, `application-prod.yml`),
-/// where its Flyway settings live.
-fn is_spring_settings(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name.starts_with("application")
-        && (name.ends_with(".properties") || name.ends_with(".yml") || name.ends_with(".yaml"))
+/// where its Flyway settings live, and the other properties files at the top of a
+/// `resources` folder, which `@PropertySource` loads the same way (MeterSphere's
+/// `commons.properties` sets `spring.flyway.*`); message bundles are not settings.
+fn is_spring_settings(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let (dir, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    let application = name.starts_with("application")
+        && (name.ends_with(".properties") || name.ends_with(".yml") || name.ends_with(".yaml"));
+    let resource = name.ends_with(".properties")
+        && (dir == "resources" || dir.ends_with("/resources"))
+        && !name.starts_with("messages");
+    application || resource
 }
 
 pub fn is_migration_input(path: &str) -> bool {
@@ -128,7 +135,7 @@ pub fn is_migration_input(path: &str) -> bool {
         )
         // Flyway script configurations and Spring Boot's Flyway settings.
         || name.ends_with(".sql.conf")
-        || is_spring_settings(&name)
+        || is_spring_settings(path)
 }
 
 fn globset(globs: &[String]) -> GlobSet {

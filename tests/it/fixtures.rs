@@ -278,3 +278,5 @@ fixture!(fresh_set_55, "fresh-set-55");
 fixture!(fresh_set_56, "fresh-set-56");
 fixture!(fresh_set_58, "fresh-set-58");
 fixture!(fresh_set_58_prerelease, "fresh-set-58-prerelease");
+fixture!(fresh_set_59, "fresh-set-59");
+fixture!(fresh_set_59_validate_off, "fresh-set-59-validate-off");
