@@ -657,6 +657,12 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
     // Plain numbered files inside a migrations folder (sqlx simple, Atlas, …).
     if in_migration_dir || looks_like_migration_dir(dir) {
         if let Some((v, n)) = leading_version(stem) {
+            // `up/` and `down/` folders side by side (`migrations/up/003_b.sql` beside
+            // `migrations/down/003_b.sql`): one set in the parent, whose down parts are
+            // the files of the down folder.
+            if let Some((parent, part)) = direction_folder(dir) {
+                return Some(info(Convention::Plain, v, n, part, parent));
+            }
             // One folder per release (`0.27/01__x.sql`): the release is part of the
             // version and the parent folder holds the set.
             let (parent, release) = split_dir(dir);
@@ -709,6 +715,21 @@ pub fn is_cockroach(path: &str) -> bool {
     lower
         .split(['/', '.', '_', '-'])
         .any(|s| matches!(s, "cockroach" | "cockroachdb" | "crdb" | "clickhouse"))
+}
+
+/// A folder that holds one direction of a set's migrations: `up`/`upgrade`, or
+/// `down`/`downgrade`/`rollback`/`revert`/`undo` (the set is its parent).
+fn direction_folder(dir: &str) -> Option<(&str, FilePart)> {
+    let (parent, leaf) = split_dir(dir);
+    if parent.is_empty() {
+        return None;
+    }
+    let part = match leaf.to_ascii_lowercase().as_str() {
+        "up" | "upgrade" => FilePart::Up,
+        "down" | "downgrade" | "rollback" | "revert" | "undo" => FilePart::Down,
+        _ => return None,
+    };
+    Some((parent, part))
 }
 
 /// The folder of a Flyway location: Flyway scans a location recursively and orders all
