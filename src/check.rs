@@ -281,6 +281,14 @@ fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
         d.message
             .push_str(" (information: a file of the test suite, which no release deploys)");
     }
+    for d in diags.iter_mut().filter(|d| {
+        d.severity > diagnostic::Severity::Info
+            && crate::model::env_sets::is_archived_path(&d.location.path)
+    }) {
+        d.severity = diagnostic::Severity::Info;
+        d.message
+            .push_str(" (information: an archived file, which no release deploys)");
+    }
 }
 
 pub fn load_config(opts: &Options, root: &Path, cwd: &Path) -> Result<Config, Failure> {

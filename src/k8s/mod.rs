@@ -553,19 +553,21 @@ fn instance(
     }
 }
 
-/// Objects without `metadata.namespace` land in the namespace the file is applied to
-/// (`kubectl apply -n`, `helm install --namespace`), not necessarily `default`. A file
-/// whose other namespaced objects all name one namespace is applied to that one: `helm
-/// template --namespace X` writes `namespace: X` only where a template asks for
-/// `.Release.Namespace` (opentelemetry-demo's rendered manifest), and a file that
-/// split its objects between `default` and X on purpose would name both.
+/// Objects without `metadata.namespace` land in the namespace their files are applied
+/// to (`kubectl apply -n`, `helm install --namespace`), not necessarily `default`. A
+/// deployment unit (the files of a folder, a kustomization) whose other namespaced
+/// objects all name one namespace is applied to that one: `helm template --namespace X`
+/// writes `namespace: X` only where a template asks for `.Release.Namespace`
+/// (opentelemetry-demo's rendered manifest), GKE's samples name the namespace only on
+/// the Role of a folder applied with `-n elastic`, and a unit that split its objects
+/// between `default` and X on purpose would name both.
 fn release_namespace(manifests: &[ManifestFile], raw: &mut [Instance]) {
     let explicit = |i: &Instance| {
         i.transform.namespace.is_none() && manifests[i.file].objects[i.obj].namespace.is_some()
     };
     let mut named: HashMap<usize, BTreeSet<String>> = HashMap::new();
     for i in raw.iter().filter(|i| explicit(i)) {
-        named.entry(i.file).or_default().insert(i.namespace.clone());
+        named.entry(i.unit).or_default().insert(i.namespace.clone());
     }
     for i in raw.iter_mut() {
         if i.transform.namespace.is_some()
@@ -574,7 +576,7 @@ fn release_namespace(manifests: &[ManifestFile], raw: &mut [Instance]) {
         {
             continue;
         }
-        if let Some(only) = named.get(&i.file).filter(|n| n.len() == 1) {
+        if let Some(only) = named.get(&i.unit).filter(|n| n.len() == 1) {
             i.namespace = only.iter().next().cloned().unwrap_or_default();
         }
     }

@@ -97,8 +97,11 @@ impl Replaced {
     }
 }
 
+/// A name a template step fills in: `{{ … }}`, `${VAR}`, `<KSA_NAME>`, `MY_SECRET`.
+/// Secret, ConfigMap and ServiceAccount names are lower-case DNS names, so one with
+/// capitals cannot name an object and is a fill-in marker, not a reference.
 fn is_templated(s: &str) -> bool {
-    s.contains("{{") || s.contains("${") || s.contains("$(")
+    crate::k8s::schema::placeholder(s) || s.chars().any(|c| c.is_ascii_uppercase())
 }
 
 fn optional(n: &Node) -> bool {

@@ -123,9 +123,10 @@ pub enum Finding {
 /// A value that a template step replaces before the file is applied: envsubst and Flux
 /// `postBuild.substitute` (`${VAR}`, `$VAR`), kustomize vars (`$(VAR)`), Go templates
 /// (`{{ … }}`), and the fill-in markers of examples and sed scripts (`<replicas>`,
-/// `__PORT__`, `%PORT%`, `@PORT@`, `REPLACE_ME`). A value of the wrong type there says
-/// nothing about what the cluster will receive.
-fn placeholder(s: &str) -> bool {
+/// `__PORT__`, `%PORT%`, `@PORT@`, `REPLACE_ME`, and a bare capitalised word such as
+/// `PORT` or `CONTAINER_IMAGE`, which GKE's samples replace with sed). A value of the wrong
+/// type there says nothing about what the cluster will receive.
+pub(crate) fn placeholder(s: &str) -> bool {
     let v = s.trim();
     let word = |w: &str| {
         !w.is_empty()
@@ -145,9 +146,11 @@ fn placeholder(s: &str) -> bool {
         || wrapped("__", "__")
         || wrapped("%", "%") && word(&v[1..v.len() - 1])
         || wrapped("@", "@") && word(&v[1..v.len() - 1])
-        // An all-capitals word with an underscore (`REPLACE_ME`, `MY_PORT`) is a marker,
-        // not a mistyped value.
-        || word(v) && v.contains('_') && v.chars().any(|c| c.is_ascii_uppercase())
+        // An all-capitals word (`REPLACE_ME`, `MY_PORT`, `PORT`) is a marker, not a
+        // mistyped value: port names and object names are lower case, and no integer is
+        // spelt so. Two letters could be an abbreviation, so three are required.
+        || word(v)
+            && v.chars().filter(|c| c.is_ascii_uppercase()).count() >= 3
 }
 
 impl Schema {

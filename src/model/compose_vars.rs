@@ -8,8 +8,17 @@ use crate::model::compose;
 use crate::model::compose::ComposeFile;
 use crate::model::env::EnvFileParsed;
 
+/// The project folder of a compose file: its folder, or for a Docker Dev Environments
+/// file in `.docker/` the folder above, whose paths it is written against (awesome-compose's
+/// `.docker/docker-compose.yaml` builds `backend` and reads `db/password.txt` of the
+/// sample's root; Docker Desktop 4.13 moves such a file to `../compose-dev.yaml` as it is).
 pub fn dir(path: &str) -> &str {
-    path.rsplit_once('/').map(|x| x.0).unwrap_or("")
+    let folder = path.rsplit_once('/').map(|x| x.0).unwrap_or("");
+    match folder.rsplit_once('/') {
+        Some((parent, ".docker")) => parent,
+        None if folder == ".docker" => "",
+        _ => folder,
+    }
 }
 
 /// `dir` joined with a path written in a compose file.

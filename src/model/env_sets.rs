@@ -132,6 +132,18 @@ pub fn is_test_path(path: &str) -> bool {
             .any(|s| matches!(s, "e2e" | "testdata" | "__tests__"))
 }
 
+/// Folders that keep what is no longer maintained (kubernetes/examples' `_archived/`,
+/// an `attic/`, a `deprecated/` set of manifests): nothing in them is released.
+pub fn is_archived_path(path: &str) -> bool {
+    let dirs = path.rsplit_once('/').map_or("", |x| x.0);
+    dirs.split('/').any(|d| {
+        matches!(
+            d.to_ascii_lowercase().as_str(),
+            "_archived" | "archived" | "_archive" | "attic" | "deprecated" | "_deprecated" | "_old"
+        )
+    })
+}
+
 /// Documentation and example folders: their secrets are fake by design (`my-token`,
 /// `S3cr3tP@ss`), and they are not deployed. The plain-text rules skip them.
 pub fn is_example_path(path: &str) -> bool {

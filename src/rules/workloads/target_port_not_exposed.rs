@@ -43,7 +43,11 @@ impl Rule for TargetPortNotExposed {
                 };
                 let (severity, message) = match &target.kind {
                     // A numeric string is a (bad) name: K502 reports it.
-                    Kind::Str(name) if name.parse::<u32>().is_err() => {
+                    // A fill-in marker (`PORT`) is replaced before anything is applied.
+                    Kind::Str(name)
+                        if name.parse::<u32>().is_err()
+                            && !crate::k8s::schema::placeholder(name) =>
+                    {
                         if containers.iter().any(|c| c.port_named(name).is_some()) {
                             continue;
                         }
