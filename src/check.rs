@@ -271,23 +271,23 @@ fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
         }
     }
     // Whatever sits in the test suite (manifests its scripts apply, migrations and API
-    // descriptions its tests load, templates that do not parse before substitution) is
-    // not released.
-    for d in diags.iter_mut().filter(|d| {
-        d.severity > diagnostic::Severity::Info
-            && crate::model::env_sets::is_test_path(&d.location.path)
-    }) {
+    // descriptions its tests load, templates that do not parse before substitution) or
+    // in an archive of what is no longer maintained is not released.
+    for d in diags
+        .iter_mut()
+        .filter(|d| d.severity > diagnostic::Severity::Info)
+    {
+        let path = &d.location.path;
+        let what = if crate::model::env_sets::is_test_path(path) {
+            "a file of the test suite"
+        } else if crate::model::env_sets::is_archived_path(path) {
+            "an archived file"
+        } else {
+            continue;
+        };
         d.severity = diagnostic::Severity::Info;
         d.message
-            .push_str(" (information: a file of the test suite, which no release deploys)");
-    }
-    for d in diags.iter_mut().filter(|d| {
-        d.severity > diagnostic::Severity::Info
-            && crate::model::env_sets::is_archived_path(&d.location.path)
-    }) {
-        d.severity = diagnostic::Severity::Info;
-        d.message
-            .push_str(" (information: an archived file, which no release deploys)");
+            .push_str(&format!(" (information: {what}, which no release deploys)"));
     }
 }
 
