@@ -560,25 +560,41 @@ fn instance(
 /// writes `namespace: X` only where a template asks for `.Release.Namespace`
 /// (opentelemetry-demo's rendered manifest), GKE's samples name the namespace only on
 /// the Role of a folder applied with `-n elastic`, and a unit that split its objects
-/// between `default` and X on purpose would name both.
+/// between `default` and X on purpose would name both. An object the unit already defines
+/// in X under the same name is an alternative to it, not a part of the same apply (rook's
+/// `pvc.yaml` beside `kube-registry.yaml`, whose claim of the same name says
+/// `kube-system`): it keeps `default`.
 fn release_namespace(manifests: &[ManifestFile], raw: &mut [Instance]) {
     let explicit = |i: &Instance| {
         i.transform.namespace.is_none() && manifests[i.file].objects[i.obj].namespace.is_some()
     };
     let mut named: HashMap<usize, BTreeSet<String>> = HashMap::new();
+    let mut defined: HashSet<(usize, &str, &str, &str)> = HashSet::new();
     for i in raw.iter().filter(|i| explicit(i)) {
         named.entry(i.unit).or_default().insert(i.namespace.clone());
     }
-    for i in raw.iter_mut() {
-        if i.transform.namespace.is_some()
-            || explicit(i)
-            || CLUSTER_SCOPED.contains(&i.kind.as_str())
-        {
+    let mut moves = Vec::new();
+    for (n, i) in raw.iter().enumerate() {
+        if explicit(i) {
+            defined.insert((i.unit, &i.kind, &i.name, &i.namespace));
+            continue;
+        }
+        if i.transform.namespace.is_some() || CLUSTER_SCOPED.contains(&i.kind.as_str()) {
             continue;
         }
         if let Some(only) = named.get(&i.unit).filter(|n| n.len() == 1) {
-            i.namespace = only.iter().next().cloned().unwrap_or_default();
+            moves.push((n, only.iter().next().cloned().unwrap_or_default()));
         }
+    }
+    let moves: Vec<(usize, String)> = moves
+        .into_iter()
+        .filter(|(n, ns)| {
+            let i = &raw[*n];
+            !defined.contains(&(i.unit, i.kind.as_str(), i.name.as_str(), ns.as_str()))
+        })
+        .collect();
+    for (n, ns) in moves {
+        raw[n].namespace = ns;
     }
 }
 

@@ -282,3 +282,4 @@ fixture!(fresh_set_58_prerelease, "fresh-set-58-prerelease");
 fixture!(fresh_set_59, "fresh-set-59");
 fixture!(fresh_set_59_validate_off, "fresh-set-59-validate-off");
 fixture!(fresh_set_60, "fresh-set-60");
+fixture!(fresh_set_60_alternatives, "fresh-set-60-alternatives");
