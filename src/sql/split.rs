@@ -207,7 +207,9 @@ pub fn split(
     if let Some(done) = current.take() {
         sections.push(done);
     }
-    sections.extend(downs);
+    // Liquibase rolls changesets back newest first (`rollback-count`: "rolls back … in
+    // reverse order"), so the down parts run in the reverse of the file's order.
+    sections.extend(downs.into_iter().rev());
     if file_no_tx {
         for s in &mut sections {
             s.no_transaction = true;
@@ -540,5 +542,24 @@ mod tests {
         assert!(s[0].2);
         assert_eq!(s[1].0, Part::Down);
         assert_eq!(s[1].1, vec!["DROP INDEX i"]);
+    }
+
+    #[test]
+    fn liquibase_rollbacks_run_newest_changeset_first() {
+        let src = "--liquibase formatted sql
+--changeset a:1
+CREATE TABLE t (a int);
+--rollback DROP TABLE t;
+--changeset a:2
+ALTER TABLE t ADD b int;
+--rollback ALTER TABLE t DROP b;
+";
+        let s = texts(src, Annotations::Liquibase);
+        let downs: Vec<String> = s
+            .iter()
+            .filter(|x| x.0 == Part::Down)
+            .map(|x| x.1.join("; "))
+            .collect();
+        assert_eq!(downs, ["ALTER TABLE t DROP b", "DROP TABLE t"]);
     }
 }

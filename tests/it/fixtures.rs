@@ -67,6 +67,10 @@ fixture!(locks, "locks");
 fixture!(flyway_transactions, "conventions/flyway-transactions");
 fixture!(flyway_mixed, "conventions/flyway-mixed");
 fixture!(up_down_folders, "conventions/up-down-folders");
+fixture!(
+    liquibase_rollback_order,
+    "conventions/liquibase-rollback-order"
+);
 fixture!(goose_out_of_order, "conventions/goose-out-of-order");
 fixture!(lock_fold, "lock-fold");
 fixture!(data_kept, "data-kept");
