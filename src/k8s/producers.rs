@@ -166,6 +166,14 @@ pub fn may_create(
     {
         return Some("the cluster (published into every namespace)".into());
     }
+    // A kustomization of the unit that inflates Helm charts (`helmCharts:`, built with
+    // `kustomize build --enable-helm`) adds the charts' objects, which rollsafe does not
+    // render: any of them may be the one referred to.
+    if let Some(chart) = inflated_chart(ix, from) {
+        return Some(format!(
+            "the Helm chart `{chart}` its kustomization inflates (`helmCharts`), which rollsafe does not render"
+        ));
+    }
     // cert-manager's ingress-shim (and gateway-shim) issues a Certificate for each TLS
     // entry of an Ingress or Gateway annotated with an issuer, into the Secret the entry
     // names (cert-manager.io/docs/usage/ingress/).
@@ -398,4 +406,37 @@ fn grants(r: &Node, resource: &str) -> bool {
     groups.iter().any(|g| g.is_empty() || g == "*")
         && resources.iter().any(|x| x == resource || x == "*")
         && verbs.iter().any(|v| v == "create" || v == "*")
+}
+
+/// The first Helm chart a kustomization of `from`'s build inflates (`helmCharts:`): the
+/// root kustomization of its unit and every kustomization it reaches.
+fn inflated_chart(ix: &Index, from: &Instance) -> Option<String> {
+    let root = ix.units.get(from.unit)?.strip_prefix("kustomize:")?;
+    let by_dir: std::collections::HashMap<&str, &crate::k8s::kustomize::Kustomization> = ix
+        .kustomizations
+        .iter()
+        .map(|k| (k.dir.as_str(), k))
+        .collect();
+    let mut todo = vec![root.to_string()];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(dir) = todo.pop() {
+        if !seen.insert(dir.clone()) {
+            continue;
+        }
+        let Some(k) = by_dir.get(dir.as_str()) else {
+            continue;
+        };
+        if let Some(chart) = k
+            .doc
+            .get("helmCharts")
+            .map(crate::yaml::Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .find_map(|c| c.get("name").and_then(crate::yaml::Node::as_str))
+        {
+            return Some(chart.to_string());
+        }
+        todo.extend(k.includes());
+    }
+    None
 }

@@ -41,6 +41,7 @@ fixture!(traffic_shifting, "traffic");
 fixture!(api_contracts, "api");
 fixture!(regressions, "regressions");
 fixture!(kustomize_components, "kustomize-components");
+fixture!(kustomize_helm_charts, "kustomize-helm-charts");
 fixture!(kubebuilder, "kubebuilder");
 fixture!(job_ttl, "job-ttl");
 fixture!(deployment_units, "units");
