@@ -663,6 +663,16 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
             if let Some((parent, part)) = direction_folder(dir) {
                 return Some(info(Convention::Plain, v, n, part, parent));
             }
+            // Numbered folders (`migrations/2024/01/20240115_x.sql`): one set above them.
+            if let Some((parent, prefix)) = major_folder(dir) {
+                return Some(info(
+                    Convention::Plain,
+                    &format!("{prefix}.{v}"),
+                    n,
+                    FilePart::Up,
+                    parent,
+                ));
+            }
             // One folder per release (`0.27/01__x.sql`): the release is part of the
             // version and the parent folder holds the set.
             let (parent, release) = split_dir(dir);
@@ -765,13 +775,21 @@ fn flyway_location(dir: &str) -> &str {
 /// (`<majorVersion>/<minorVersion>_<description>.up.sql`, version `major*1000+minor`,
 /// internal/db/schema/internal/edition/edition.go); reading every folder as a set of
 /// its own would take each folder's last file for the newest migration.
-fn major_folder(dir: &str) -> Option<(&str, &str)> {
-    let (parent, name) = split_dir(dir);
-    (!parent.is_empty()
-        && !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_digit())
-        && looks_like_migration_dir(parent))
-    .then_some((parent, name))
+/// Nested numbered folders count the same way, outermost first (`migrations/2024/01/…`:
+/// version `2024.01.…`).
+fn major_folder(dir: &str) -> Option<(&str, String)> {
+    let mut parent = dir;
+    let mut numbers = Vec::new();
+    loop {
+        let (up, name) = split_dir(parent);
+        if up.is_empty() || name.is_empty() || !name.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        numbers.push(name);
+        parent = up;
+    }
+    numbers.reverse();
+    (!numbers.is_empty() && looks_like_migration_dir(parent)).then(|| (parent, numbers.join(".")))
 }
 
 /// A folder named like a release: `0.27`, `v1.2`, `1.2.3`, also with a pre-release
@@ -923,6 +941,11 @@ mod tests {
         assert_eq!(
             (major.version.as_str(), major.set_dir.as_str()),
             ("99.01", "internal/db/schema/migrations/oss/postgres")
+        );
+        let dated = detect("db/migrations/2024/01/20240115_orders.sql", "", false).unwrap();
+        assert_eq!(
+            (dated.version.as_str(), dated.set_dir.as_str()),
+            ("2024.01.20240115", "db/migrations")
         );
         let per_release =
             detect("store/migration/postgres/0.27/01__add_uid.sql", "", false).unwrap();

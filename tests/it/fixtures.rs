@@ -68,6 +68,7 @@ fixture!(locks, "locks");
 fixture!(flyway_transactions, "conventions/flyway-transactions");
 fixture!(flyway_mixed, "conventions/flyway-mixed");
 fixture!(up_down_folders, "conventions/up-down-folders");
+fixture!(dated_folders, "conventions/dated-folders");
 fixture!(
     liquibase_rollback_order,
     "conventions/liquibase-rollback-order"
