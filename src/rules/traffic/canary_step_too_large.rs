@@ -41,7 +41,20 @@ impl Rule for CanaryStepTooLarge {
                                 &META,
                                 src,
                                 at,
-                                format!("{} sends all traffic to the new version at step {} after {} of bake time (traffic goes from {} to 100%), before any analysis has judged it", who(inst), s.index + 1, human(baked), pct(prev)),
+                                format!(
+                                    "{} sends all traffic to the new version at step {} after {} of bake time (traffic goes from {} to 100%), {}",
+                                    who(inst),
+                                    s.index + 1,
+                                    human(baked),
+                                    pct(prev),
+                                    // A background analysis watches from its starting step but
+                                    // never holds a step: it can only abort what it has seen.
+                                    if c.background_from.is_some_and(|from| from <= s.index) {
+                                        "with only that long for the background analysis to see a failure"
+                                    } else {
+                                        "before any analysis has judged it"
+                                    }
+                                ),
                                 format!("ramp up in steps of at most {}% with a pause of at least {} after each, or gate the last step with an analysis; the controller promotes to 100% by itself after the last step", limit, human(bake_min)),
                                 format!("{}/{}/{}", inst.kind, inst.name, s.index),
                             ).with_severity(Severity::Error));
