@@ -642,7 +642,7 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
             let mut i = match major_folder(dir) {
                 Some((parent, major)) => info(
                     Convention::UpDownFiles,
-                    &format!("{major}.{v}"),
+                    &in_folders(&major, v),
                     n,
                     part,
                     parent,
@@ -667,7 +667,7 @@ pub fn detect(path: &str, text: &str, in_migration_dir: bool) -> Option<FileInfo
             if let Some((parent, prefix)) = major_folder(dir) {
                 return Some(info(
                     Convention::Plain,
-                    &format!("{prefix}.{v}"),
+                    &in_folders(&prefix, v),
                     n,
                     FilePart::Up,
                     parent,
@@ -790,6 +790,18 @@ fn major_folder(dir: &str) -> Option<(&str, String)> {
     }
     numbers.reverse();
     (!numbers.is_empty() && looks_like_migration_dir(parent)).then(|| (parent, numbers.join(".")))
+}
+
+/// The version of a file `v` under numbered folders `prefix` (`2024.12`): the folders'
+/// numbers, then the file's — unless the file's version already starts with them, as a
+/// date does in date folders (`2024/12/20241210_x.sql` is `20241210`), which then orders
+/// with loose files of the set by their dates alone.
+fn in_folders(prefix: &str, v: &str) -> String {
+    if v.starts_with(&prefix.replace('.', "")) {
+        v.to_string()
+    } else {
+        format!("{prefix}.{v}")
+    }
 }
 
 /// A folder named like a release: `0.27`, `v1.2`, `1.2.3`, also with a pre-release
@@ -945,7 +957,7 @@ mod tests {
         let dated = detect("db/migrations/2024/01/20240115_orders.sql", "", false).unwrap();
         assert_eq!(
             (dated.version.as_str(), dated.set_dir.as_str()),
-            ("2024.01.20240115", "db/migrations")
+            ("20240115", "db/migrations")
         );
         let per_release =
             detect("store/migration/postgres/0.27/01__add_uid.sql", "", false).unwrap();
