@@ -216,6 +216,23 @@ impl Tool {
             Tool::Flyway | Tool::Liquibase | Tool::Sqlx | Tool::Atlas
         )
     }
+
+    /// What the tool's checksum covers of a file's text. Flyway feeds its CRC32 each line
+    /// without its line break (`ChecksumCalculator`: "the checksum is encoding and
+    /// line-ending independent"), so line endings, a final newline and blank lines do not
+    /// count (HertzBeat 1.8 removed blank lines from a shipped migration); the others
+    /// hash the bytes.
+    pub fn checksummed(self, text: &str) -> std::borrow::Cow<'_, str> {
+        if self == Tool::Flyway {
+            text.trim_start_matches('\u{feff}')
+                .chars()
+                .filter(|c| *c != '\n' && *c != '\r')
+                .collect::<String>()
+                .into()
+        } else {
+            text.into()
+        }
+    }
 }
 
 /// One dependency a `go.mod` or `Cargo.toml` declares: the Go module path or crate name,
@@ -743,7 +760,8 @@ fn direction_folder(dir: &str) -> Option<(&str, FilePart)> {
 }
 
 /// The folder of a Flyway location: Flyway scans a location recursively and orders all
-/// its files by version (`Scanner` reads every subfolder of `classpath:db/migration`), so
+/// its files by version (its `locations` setting: "Locations to scan recursively for
+/// migrations"), so
 /// MeterSphere's `migration/3.0.0/ddl/V3.0.0_12__x.sql` and `migration/3.1.0/dml/…` are one
 /// set. The location is taken as the nearest folder named like a migrations folder, unless
 /// a folder below it names a database (`db/migration/postgres` beside `…/mysql`: one set

@@ -207,8 +207,9 @@ pub fn split(
     if let Some(done) = current.take() {
         sections.push(done);
     }
-    // Liquibase rolls changesets back newest first (`rollback-count`: "rolls back … in
-    // reverse order"), so the down parts run in the reverse of the file's order.
+    // Liquibase rolls changesets back newest first (`rollback-count` reverts changes
+    // "starting from the most recent changes"), so the down parts run in the reverse of
+    // the file's order.
     sections.extend(downs.into_iter().rev());
     if file_no_tx {
         for s in &mut sections {
@@ -489,24 +490,29 @@ mod tests {
     }
 
     #[test]
-    fn goose_sections_blocks_and_no_transaction() {
-        let src = "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS int AS 'select 1; select 2' LANGUAGE sql;\n-- +goose StatementEnd\n-- +goose Down\nDROP INDEX i;";
-        let s = texts(src, Annotations::Goose);
-        assert_eq!(s.len(), 2);
-        assert_eq!(s[0].1.len(), 2);
-        assert!(s[0].2 && s[1].2);
-        assert_eq!(s[1].1, vec!["DROP INDEX i"]);
-    }
-
-    #[test]
-    fn sql_migrate_sections_and_notransaction_per_part() {
-        let src = "-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +migrate StatementBegin\nCREATE FUNCTION f() RETURNS int AS 'select 1; select 2' LANGUAGE sql;\n-- +migrate StatementEnd\n-- +migrate Down\nDROP INDEX i;";
-        let s = texts(src, Annotations::SqlMigrate);
-        assert_eq!(s.len(), 2);
-        assert_eq!(s[0].1.len(), 2);
-        // `notransaction` is said per part: the down part still runs in a transaction.
-        assert!(s[0].2 && !s[1].2);
-        assert_eq!(s[1].1, vec!["DROP INDEX i"]);
+    fn goose_and_sql_migrate_sections_blocks_and_no_transaction() {
+        // (file, style, whether the down part runs outside a transaction): goose's
+        // `NO TRANSACTION` covers the file, sql-migrate's `notransaction` only its part.
+        let cases = [
+            (
+                "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS int AS 'select 1; select 2' LANGUAGE sql;\n-- +goose StatementEnd\n-- +goose Down\nDROP INDEX i;",
+                Annotations::Goose,
+                true,
+            ),
+            (
+                "-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +migrate StatementBegin\nCREATE FUNCTION f() RETURNS int AS 'select 1; select 2' LANGUAGE sql;\n-- +migrate StatementEnd\n-- +migrate Down\nDROP INDEX i;",
+                Annotations::SqlMigrate,
+                false,
+            ),
+        ];
+        for (src, style, down_no_tx) in cases {
+            let s = texts(src, style);
+            assert_eq!(s.len(), 2);
+            assert_eq!(s[0].1.len(), 2);
+            assert!(s[0].2);
+            assert_eq!(s[1].2, down_no_tx);
+            assert_eq!(s[1].1, vec!["DROP INDEX i"]);
+        }
     }
 
     #[test]

@@ -229,10 +229,8 @@ fn first_edit(
             continue;
         };
         let (before, after) = (same_effect::effect(o), same_effect::effect(part));
-        let changed = if checksum && m.tool == Tool::Flyway {
-            flyway_checksummed(&o.file.source.text) != flyway_checksummed(&src.text)
-        } else if checksum {
-            o.file.source.text != src.text
+        let changed = if checksum {
+            m.tool.checksummed(&o.file.source.text) != m.tool.checksummed(&src.text)
         } else {
             before != after
         };
@@ -259,17 +257,6 @@ fn first_edit(
         return Some((src.clone(), src.line_span(line), data_only));
     }
     None
-}
-
-/// What Flyway's checksum covers: the CRC32 is fed each line without its line break
-/// (`ChecksumCalculator`: "encoding and line-ending independent"), so line endings, a
-/// final newline and blank lines added or removed leave it as it was (HertzBeat 1.8's
-/// `V173__update_column.sql` lost two blank lines).
-fn flyway_checksummed(text: &str) -> String {
-    text.trim_start_matches('\u{feff}')
-        .chars()
-        .filter(|c| *c != '\n' && *c != '\r')
-        .collect()
 }
 
 /// What the tool does with an edited applied migration.
