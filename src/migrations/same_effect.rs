@@ -16,7 +16,12 @@
 //!   `COMMENT ON … IS 'text'`): documentation in the catalog, read by no query that stores
 //!   or returns data (dataease added "7-URL" to a column comment of a shipped migration);
 //! - a session limit on waiting (`SET SESSION innodb_lock_wait_timeout = DEFAULT`,
-//!   `SET lock_timeout = '5s'`): how long the migration waits, not what it makes.
+//!   `SET lock_timeout = '5s'`): how long the migration waits, not what it makes;
+//! - MySQL's `ENGINE=InnoDB` table option on `CREATE TABLE`: InnoDB is the default engine
+//!   (MySQL manual, *Creating InnoDB Tables*: "The ENGINE=InnoDB clause is not required
+//!   when InnoDB is defined as the default storage engine, which it is by default"), so
+//!   the table is the same with or without it (fathom added it to nine shipped
+//!   migrations). Another engine (`MyISAM`, `MEMORY`) is a different table and counts.
 
 use super::PartRef;
 
@@ -54,6 +59,20 @@ fn normalise(words: &[&str], out: &mut Vec<String>) {
                 };
                 let end = (value..words.len()).find(|&k| closes(k)).unwrap_or(value);
                 i = end + 1;
+                continue;
+            }
+        }
+        if w == "engine" && words.first() == Some(&"create") {
+            let value = if words.get(i + 1) == Some(&"=") {
+                i + 2
+            } else {
+                i + 1
+            };
+            if words.get(value).is_some_and(|v| {
+                v.trim_matches(['`', '\'', '"'])
+                    .eq_ignore_ascii_case("innodb")
+            }) {
+                i = value + 1;
                 continue;
             }
         }
@@ -246,6 +265,22 @@ mod tests {
         assert!(norm(&["set session innodb_lock_wait_timeout = default"]).is_empty());
         assert!(norm(&["set lock_timeout = '5s'", "set local statement_timeout = 0"]).is_empty());
         assert_eq!(norm(&["set search_path = app"]), ["set search_path = app"]);
+    }
+
+    #[test]
+    fn the_default_engine_named_is_the_same_table_but_another_engine_is_not() {
+        assert_eq!(
+            norm(&["create table t ( a int ) character set = utf8 engine = innodb"]),
+            norm(&["create table t ( a int ) character set = utf8"])
+        );
+        assert_eq!(
+            norm(&["create table t ( a int ) engine innodb"]),
+            norm(&["create table t ( a int )"])
+        );
+        assert_ne!(
+            norm(&["create table t ( a int ) engine = myisam"]),
+            norm(&["create table t ( a int )"])
+        );
     }
 
     #[test]

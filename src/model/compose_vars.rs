@@ -106,6 +106,24 @@ pub fn known_variables(
     set
 }
 
+/// Variables the folder's env template documents as optional, commented out
+/// (`# MCP_CORS_ORIGINS=*` in Flowise's `docker/.env.example`), with the template.
+pub fn commented_in_templates(
+    env_files: &[EnvFileParsed],
+    folder: &str,
+) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in env_files {
+        let path = &e.source.path;
+        if dir(path) == folder && crate::model::env_sets::is_template(path) {
+            for k in &e.env.commented {
+                out.entry(k.clone()).or_insert_with(|| path.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Whether the folder holds a `.env` or an env template (`.env.example`…): without
 /// either, the repository leaves every variable to the deploying environment.
 pub fn has_env_source(env_files: &[EnvFileParsed], paths: &BTreeSet<String>, folder: &str) -> bool {

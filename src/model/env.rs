@@ -41,6 +41,22 @@ pub struct EnvError {
 pub struct EnvFile {
     pub vars: Vec<EnvVar>,
     pub errors: Vec<EnvError>,
+    /// Names of commented-out assignments (`# MCP_CORS_ORIGINS=*`): in a template, the
+    /// settings it documents as optional, to uncomment when wanted.
+    pub commented: Vec<String>,
+}
+
+/// `# NAME=…` (also `#NAME=`, `# export NAME=`) with an upper-case name: a setting
+/// commented out, not prose (`# Note: see=…` has no such name before its `=`).
+fn commented_assignment(comment: &str) -> Option<&str> {
+    let body = comment.trim_start_matches('#').trim_start();
+    let body = body.strip_prefix("export ").unwrap_or(body);
+    let (name, _) = body.split_once('=')?;
+    let upper = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    upper.then_some(name)
 }
 
 pub fn parse(text: &str) -> EnvFile {
@@ -54,7 +70,13 @@ pub fn parse(text: &str) -> EnvFile {
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
         let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
+        if trimmed.starts_with('#') {
+            if let Some(name) = commented_assignment(trimmed) {
+                out.commented.push(name.to_string());
+            }
+            continue;
+        }
+        if trimmed.is_empty() {
             continue;
         }
         let lead = line.len() - trimmed.len();

@@ -58,6 +58,15 @@ pub fn is_example_name(path: &str) -> bool {
         .any(|part| TEMPLATE_SUFFIXES.contains(&part))
 }
 
+/// A file named as the source a generator renders (`docker-compose.template.yml`,
+/// `compose.yaml.tmpl`), not one copied as it is (`.example`, `.sample`, `.dist`).
+pub fn is_rendered_template_name(path: &str) -> bool {
+    let n = name(path).to_ascii_lowercase();
+    n.split('.')
+        .skip(1)
+        .any(|part| matches!(part, "template" | "tmpl" | "tpl"))
+}
+
 /// The environment an env file belongs to, from its name or folder.
 pub fn environment_of(path: &str) -> Option<String> {
     if is_template(path) {

@@ -98,25 +98,63 @@ fn json_reason<'m>(path: &str, message: &'m str) -> std::borrow::Cow<'m, str> {
     }
 }
 
-fn duplicate_problems(src: &Arc<SourceFile>, docs: &[Node], out: &mut Vec<Problem>) {
+/// Which tool's reading of a repeated key the message names.
+#[derive(Clone, Copy)]
+enum Reader {
+    Kubernetes,
+    Compose,
+    Other,
+}
+
+fn duplicate_problems(
+    src: &Arc<SourceFile>,
+    docs: &[Node],
+    reader: Reader,
+    out: &mut Vec<Problem>,
+) {
     let mut dups = Vec::new();
     for d in docs {
         d.duplicate_keys(&mut dups);
     }
+    // A compose file named as a template (`docker-compose.template.yml`) is the source a
+    // generator renders (onyx's `#!for` blocks repeat keys on purpose): compose never
+    // reads it, so a repeated key there is information.
+    let rendered_template = matches!(reader, Reader::Compose)
+        && crate::model::env_sets::is_rendered_template_name(&src.path);
     for (first, later) in dups {
         let s = later.pos.offset;
         let e = s + later.text.len();
-        out.push(Problem::at(
+        let (key, line) = (&later.text, first.pos.line);
+        let message = match reader {
+            Reader::Compose if rendered_template => format!(
+                "key `{key}` is repeated (first at line {line}) in a template that a generator renders, not a file compose reads: docker compose refuses only a rendered file that keeps both"
+            ),
+            Reader::Kubernetes => format!(
+                "key `{key}` is repeated (first at line {line}); kubectl silently keeps this later value and strict decoders reject the file"
+            ),
+            // compose-go reads YAML with gopkg.in/yaml.v3, which refuses repeated keys.
+            Reader::Compose => format!(
+                "key `{key}` is repeated (first at line {line}); docker compose refuses the file (`mapping key \"{key}\" already defined at line {line}`)"
+            ),
+            Reader::Other => format!(
+                "key `{key}` is repeated (first at line {line}); YAML readers disagree: many silently keep this later value, strict ones (Go's yaml.v3) reject the file"
+            ),
+        };
+        let mut p = Problem::at(
             InputCode::DuplicateKey,
             src,
             s,
             e,
-            format!(
-                "key `{}` is repeated (first at line {}); kubectl silently keeps this later value and strict decoders reject the file",
-                later.text, first.pos.line
-            ),
+            String::new(),
             "remove one of the two keys so that the file says one thing",
-        ));
+        );
+        if rendered_template {
+            p.severity = Some(crate::diagnostic::Severity::Info);
+        } else if matches!(reader, Reader::Compose) {
+            p.severity = Some(crate::diagnostic::Severity::Error);
+        }
+        p.message = message;
+        out.push(p);
     }
 }
 
@@ -416,7 +454,7 @@ fn load_kustomization(path: &str, src: Arc<SourceFile>) -> LoadOut {
     let mut problems = Vec::new();
     match yaml::parse_stream(&src.text, Flavor::Kubernetes) {
         Ok(docs) => {
-            duplicate_problems(&src, &docs, &mut problems);
+            duplicate_problems(&src, &docs, Reader::Kubernetes, &mut problems);
             let doc = docs.into_iter().next().unwrap_or(Node {
                 kind: yaml::Kind::Map(Vec::new()),
                 pos: Default::default(),
@@ -522,7 +560,7 @@ fn load_compose(
         return LoadOut::none();
     }
     let mut problems = Vec::new();
-    duplicate_problems(&src, &docs, &mut problems);
+    duplicate_problems(&src, &docs, Reader::Compose, &mut problems);
     LoadOut {
         loaded: Loaded::Compose(ComposeFile {
             source: src.clone(),
@@ -557,7 +595,7 @@ fn load_openapi(src: Arc<SourceFile>, docs: Vec<Node>, secrets: Secrets) -> Load
         return load_manifest(src, docs, secrets, false);
     }
     let mut problems = Vec::new();
-    duplicate_problems(&src, &docs, &mut problems);
+    duplicate_problems(&src, &docs, Reader::Other, &mut problems);
     LoadOut {
         loaded: Loaded::OpenApi(OpenApiFile {
             source: src.clone(),
@@ -581,7 +619,7 @@ fn load_manifest(
         return LoadOut::none();
     }
     let mut problems = Vec::new();
-    duplicate_problems(&src, &docs, &mut problems);
+    duplicate_problems(&src, &docs, Reader::Kubernetes, &mut problems);
     let ranges = doc_ranges(&docs, src.text.len());
     let mut objects = Vec::new();
     for (d, r) in docs.into_iter().zip(ranges) {

@@ -290,3 +290,4 @@ fixture!(fresh_set_59_validate_off, "fresh-set-59-validate-off");
 fixture!(fresh_set_60, "fresh-set-60");
 fixture!(fresh_set_60_alternatives, "fresh-set-60-alternatives");
 fixture!(fresh_set_62, "fresh-set-62");
+fixture!(fresh_set_68, "fresh-set-68");

@@ -48,13 +48,27 @@ const WIDENING: &[&[&str]] = &[
     ],
     &["tinytext", "text", "mediumtext", "longtext"],
     &["tinyblob", "blob", "mediumblob", "longblob"],
-    &[
-        "timestamp",
-        "timestamp without time zone",
-        "timestamptz",
-        "timestamp with time zone",
-    ],
 ];
+
+/// `timestamp` and `timestamptz` hold the same instants, read at the session time zone:
+/// a change either way converts every value (PostgreSQL manual, 8.5.1.3: conversions
+/// "assume that the timestamp without time zone value should be taken or given as
+/// timezone local time"), so neither direction narrows. PostgreSQL 12 skips the rewrite
+/// both ways when the session time zone is UTC (release notes: "Allow ALTER TABLE ... SET
+/// DATA TYPE changing between timestamp and timestamptz to avoid a table rewrite when the
+/// session time zone is UTC").
+fn with_zone(t: &str) -> Option<bool> {
+    // The precision does not matter: `timestamp(3) with time zone`.
+    let t = match (t.find('('), t.find(')')) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &t[..a], &t[b + 1..]),
+        _ => t.to_string(),
+    };
+    match t.trim() {
+        "timestamp" | "timestamp without time zone" => Some(false),
+        "timestamptz" | "timestamp with time zone" => Some(true),
+        _ => None,
+    }
+}
 
 fn rank(t: &str) -> Option<(usize, usize)> {
     WIDENING
@@ -104,6 +118,9 @@ fn judge(old: Option<&str>, new: &str) -> Option<Change> {
             (Some(o), Some(n)) if n >= o => None,
             _ => Some(Change::Narrow),
         };
+    }
+    if with_zone(old).is_some() && with_zone(new).is_some() {
+        return Some(Change::Widen);
     }
     match (rank(&ob), rank(&nb)) {
         (Some((f1, a)), Some((f2, b))) if f1 == f2 && b >= a => Some(Change::Widen),
@@ -165,6 +182,8 @@ impl Rule for ChangeColumnType {
         let col = super::qual(table, column);
         let was = old.map(|o| format!(" from `{o}`")).unwrap_or_default();
         let to_tz = new_type.contains("timestamptz") || new_type.contains("with time zone");
+        let from_tz = old.is_some_and(|o| with_zone(o) == Some(true));
+        let to_plain = with_zone(new_type) == Some(false);
         let at_time_zone = *using
             && cx
                 .stmt
@@ -184,6 +203,12 @@ impl Rule for ChangeColumnType {
             // cast that UTC sessions skip: PostgreSQL rewrites every row.
             (Change::Widen, _) if to_tz && at_time_zone => format!(
                 "changing {col}{was} to `{new_type}` with `USING … AT TIME ZONE` rewrites `{table}` under an ACCESS EXCLUSIVE lock, whatever the session time zone"
+            ),
+            // PostgreSQL manual 8.5.1.3: "In a literal that has been determined to be
+            // timestamp without time zone, PostgreSQL will silently ignore any time zone
+            // indication."
+            (Change::Widen, _) if from_tz && to_plain => format!(
+                "changing {col}{was} to `{new_type}` rewrites `{table}` under an ACCESS EXCLUSIVE lock unless the session time zone is UTC (PostgreSQL 12+), and stored instants become local times: an offset in a text value the previous release writes is silently ignored"
             ),
             (Change::Widen, _) if to_tz => {
                 format!(
@@ -245,5 +270,14 @@ mod tests {
         assert_eq!(judge(None, "text"), None);
         assert_eq!(judge(None, "bigint"), Some(Change::Unknown));
         assert_eq!(judge(Some("numeric(10,2)"), "numeric(12,2)"), None);
+        // Either way between timestamp and timestamptz converts every value.
+        assert_eq!(
+            judge(
+                Some("timestamp with time zone"),
+                "timestamp without time zone"
+            ),
+            Some(Change::Widen)
+        );
+        assert_eq!(judge(Some("timestamp"), "timestamptz"), Some(Change::Widen));
     }
 }

@@ -2,7 +2,8 @@
 //! variable that neither the `.env` next to the compose file sets (or, when the
 //! repository has no `.env`, the env template it is made from), nor the configuration
 //! or the environment rollsafe runs in (a service's env_file is not an interpolation
-//! source: a variable found only there is information). Compose substitutes an empty
+//! source: a variable found only there is information; one the template documents
+//! commented out is an optional setting, information too). Compose substitutes an empty
 //! string (a broken image tag, an empty password) or, for `:?`, refuses to start.
 
 use crate::diagnostic::catalogue::S201 as META;
@@ -59,6 +60,13 @@ impl Rule for ComposeVariableUnset {
                 &cx.head.env_files,
             ));
             let in_env_files = env_file_variables(&cx.head.env_files, folder, &files);
+            // Only when the template stands in for the `.env` the checkout lacks: a
+            // committed `.env` says what the deploy sets.
+            let optional = if !cx.head.has_file(&env) {
+                crate::model::compose_vars::commented_in_templates(&cx.head.env_files, folder)
+            } else {
+                Default::default()
+            };
             // Neither a `.env` nor a template beside the compose file: the repository
             // leaves every variable to whoever deploys it (a self-hosting template whose
             // guide says to write the `.env`), so no single variable is a defect of it.
@@ -99,7 +107,13 @@ impl Rule for ComposeVariableUnset {
                             .filter(|e| *e <= n.pos.offset + n.pos.len)
                             .unwrap_or(start + 1 + i.name.len());
                         let only_in = in_env_files.get(&i.name);
-                        let message = if let Some(file) = only_in {
+                        let documented_optional = optional.get(&i.name).filter(|_| !i.required);
+                        let message = if let Some(template) = documented_optional {
+                            format!(
+                                "`{}` is interpolated without a default; `{template}` documents it as optional (commented out), so unless the deploy sets it compose substitutes an empty string",
+                                i.name
+                            )
+                        } else if let Some(file) = only_in {
                             format!(
                                 "`{}` is set only in env_file `{file}`, which compose does not read for interpolation: `docker compose up` substitutes an empty string{} unless it is run with `--env-file {file}`",
                                 i.name,
@@ -141,11 +155,12 @@ impl Rule for ComposeVariableUnset {
                             )
                         };
                         // Whether the deploy passes `--env-file` is not in the repository.
-                        let severity = if only_in.is_some() || no_source {
-                            Severity::Info
-                        } else {
-                            META.severity
-                        };
+                        let severity =
+                            if only_in.is_some() || no_source || documented_optional.is_some() {
+                                Severity::Info
+                            } else {
+                                META.severity
+                            };
                         let d = Diagnostic::new(
                             &META,
                             src,
