@@ -174,6 +174,33 @@ pub fn may_create(
             "the Helm chart `{chart}` its kustomization inflates (`helmCharts`), which rollsafe does not render"
         ));
     }
+    // A Helm release installed into the namespace by a controller (Flux's HelmRelease,
+    // k3s/RKE2's HelmChart) deploys a chart rollsafe does not render, and the chart's
+    // operators write more (rook's CephCluster writes `rook-ceph-mon-endpoints`): any
+    // of them may be the one referred to. The release's namespace is
+    // `spec.targetNamespace`, else its own (Flux API: "TargetNamespace to target when
+    // performing operations for the HelmRelease. Defaults to the namespace of the
+    // HelmRelease").
+    if let Some(release) = ix.instances.iter().find(|i| {
+        matches!(
+            (i.group.as_str(), i.kind.as_str()),
+            ("helm.toolkit.fluxcd.io", "HelmRelease") | ("helm.cattle.io", "HelmChart")
+        ) && {
+            let node = &ix.object(manifests, i).node;
+            let target = node
+                .get("spec")
+                .and_then(|s| s.get("targetNamespace"))
+                .and_then(Node::as_str)
+                .filter(|t| !t.is_empty())
+                .unwrap_or(i.namespace.as_str());
+            target == from.namespace
+        }
+    }) {
+        return Some(format!(
+            "the Helm chart of {} `{}` in this namespace, which rollsafe does not render",
+            release.kind, release.name
+        ));
+    }
     // cert-manager's ingress-shim (and gateway-shim) issues a Certificate for each TLS
     // entry of an Ingress or Gateway annotated with an issuer, into the Secret the entry
     // names (cert-manager.io/docs/usage/ingress/).

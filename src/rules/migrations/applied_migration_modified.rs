@@ -33,6 +33,18 @@ impl Rule for AppliedMigrationModified {
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let Some(base) = cx.base else { return };
         let shipped = Shipped::new(base.migrations(), cx.head.migrations());
+        // Migrations this release adds to the set of `m` (a set may span version
+        // folders): where a repair of an edit would be.
+        let new_in_release = |m: &Migration| -> Vec<&Migration> {
+            let key = m.exact_key();
+            cx.head
+                .migration_sets
+                .iter()
+                .filter(|s| s.migrations.iter().any(|x| x.exact_key() == key))
+                .flat_map(|s| s.migrations.iter())
+                .filter(|n| shipped.counterpart(n).is_none())
+                .collect()
+        };
         // Exact keys of the shipped migrations this release still has (maybe renamed).
         let mut kept = HashSet::new();
         for m in cx.head.migrations() {
@@ -68,22 +80,31 @@ impl Rule for AppliedMigrationModified {
                     format!("{}|{:?}|renamed", m.label(), m.dialect),
                 ));
             }
-            if let Some((file, span, data_only)) = first_edit(m, old, validates) {
+            if let Some(edit) = first_edit(m, old, validates) {
+                let data_only = edit.data_only;
                 // Only rows differ (a seed edited): every database has the same schema,
                 // so no statement of the release fails for it; a warning.
-                let severity = if data_only && !validates {
+                let mut severity = if data_only && !validates {
                     Severity::Warning
                 } else {
                     Severity::Error
                 };
+                let mut what = consequence(m.tool, validates, data_only);
+                if !validates && let Some(repair) = repaired_by(&edit, &new_in_release(m)) {
+                    severity = Severity::Info;
+                    what = format!(
+                        "{} never re-runs it, but `{}`, new in this release, runs what the edit added again for databases that applied the old text (check that it also undoes what the old text did)",
+                        m.tool.label(),
+                        repair.label()
+                    );
+                }
                 out.push(Diagnostic::new(
                     &META,
-                    &file,
-                    span,
+                    &edit.file,
+                    edit.span,
                     format!(
-                        "migration `{}` was already shipped in the previous release and has been edited: {}",
+                        "migration `{}` was already shipped in the previous release and has been edited: {what}",
                         m.label(),
-                        consequence(m.tool, validates, data_only)
                     ),
                     "revert the edit and put the change in a new migration",
                     format!("{}|{:?}|modified", m.label(), m.dialect),
@@ -194,15 +215,66 @@ impl Rule for AppliedMigrationModified {
     }
 }
 
+/// An edit of a shipped migration: where it starts, whether only rows change, and the
+/// statements (as `same_effect` spells them) the new text has and the old had not.
+struct Edit {
+    file: Arc<SourceFile>,
+    span: Span,
+    data_only: bool,
+    added: Vec<String>,
+}
+
+/// The repair pattern (bytebase 3.21.1 edited two shipped migrations and added
+/// `3.21/0005##drop_task_run_log_pkey.sql`): a migration new in this release runs every
+/// statement the edit added, guarded to run on either history (`IF [NOT] EXISTS`), or
+/// drops what an added statement creates. Databases that applied the old text then get
+/// the edit from the new migration; the first such migration is returned.
+fn repaired_by<'a>(edit: &Edit, new: &[&'a Migration]) -> Option<&'a Migration> {
+    if edit.added.is_empty() {
+        return None;
+    }
+    let unguarded = |st: &str| st.replace(" if not exists", "").replace(" if exists", "");
+    let mut by = None;
+    for st in &edit.added {
+        let want = unguarded(st);
+        let created = created_index(&want);
+        let covering = new.iter().find(|m| {
+            m.up.iter().any(|p| {
+                same_effect::effect(p).iter().any(|e| {
+                    let e = unguarded(e);
+                    e == want || created.is_some_and(|name| dropped_index(&e) == Some(name))
+                })
+            })
+        })?;
+        by.get_or_insert(*covering);
+    }
+    by
+}
+
+/// `create [unique] index name on …` → `name`.
+fn created_index(st: &str) -> Option<&str> {
+    let w: Vec<&str> = st.split(' ').collect();
+    match w.as_slice() {
+        ["create", "index", name, "on", ..] | ["create", "unique", "index", name, "on", ..] => {
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+/// `drop index name …` → `name`.
+fn dropped_index(st: &str) -> Option<&str> {
+    match st.split(' ').collect::<Vec<_>>().as_slice() {
+        ["drop", "index", name, ..] => Some(name),
+        _ => None,
+    }
+}
+
 /// The first up file whose applied content changed, its first changed line, and whether
 /// every statement that changed writes rows rather than schema (`INSERT`, `UPDATE`,
 /// `DELETE`: chirpstack's seeded admin password hash). Files are paired by path, else by
 /// dialect variant: each variant with itself.
-fn first_edit(
-    m: &Migration,
-    old: &Migration,
-    checksum: bool,
-) -> Option<(Arc<SourceFile>, Span, bool)> {
+fn first_edit(m: &Migration, old: &Migration, checksum: bool) -> Option<Edit> {
     for (i, part) in m.up.iter().enumerate() {
         let src = &part.file.source;
         // The same file, else (a renamed file or a moved folder) the file of the same
@@ -248,13 +320,23 @@ fn first_edit(
                     .iter()
                     .any(|verb| st.starts_with(verb))
             });
+        let added = after
+            .iter()
+            .filter(|x| !before.contains(x))
+            .cloned()
+            .collect();
         let old_src = &o.file.source;
         let n = src.line_count().max(old_src.line_count());
         let line = (1..=n)
             .find(|&l| src.line_text(l) != old_src.line_text(l) || l > src.line_count())
             .unwrap_or(1)
             .min(src.line_count().max(1));
-        return Some((src.clone(), src.line_span(line), data_only));
+        return Some(Edit {
+            file: src.clone(),
+            span: src.line_span(line),
+            data_only,
+            added,
+        });
     }
     None
 }
