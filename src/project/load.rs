@@ -507,11 +507,23 @@ fn parse_yaml(
             if !ours {
                 return Err(Box::new(LoadOut::none()));
             }
+            let placeholder = (e.pos.line > 0)
+                .then(|| fill_in_placeholder(src.line_text(e.pos.line)))
+                .flatten();
             let problem = if src.text.contains("{{") || src.text.contains("{%") {
                 Problem::file(
                     InputCode::FileSkipped,
                     path,
                     "file skipped: it holds template syntax (`{{ … }}` or `{% … %}`) and is not plain YAML".into(),
+                )
+            } else if let Some(name) = placeholder {
+                Problem::file(
+                    InputCode::FileSkipped,
+                    path,
+                    format!(
+                        "file skipped: `{name}` on line {} is a fill-in placeholder, so the file is a template to fill in before applying, not plain YAML",
+                        e.pos.line
+                    ),
                 )
             } else {
                 yaml_problem(src, &e, kind.what())
@@ -529,6 +541,33 @@ fn parse_yaml(
         secrets.extend(crate::model::secrets::yaml_value_ranges(&docs));
     }
     Ok((docs, secrets))
+}
+
+/// A `{NAME}` marker (upper case, not `${NAME}`) on the line where YAML failed: docs
+/// templates written to be filled in by hand (spark-operator's `image:
+/// {IMAGE_REGISTRY}/{IMAGE_REPOSITORY}/spark:4.0.4`), where YAML reads a flow mapping.
+fn fill_in_placeholder(line: &str) -> Option<&str> {
+    let mut rest = line;
+    let mut at = 0;
+    while let Some(i) = rest.find('{') {
+        let abs = at + i;
+        let after = &line[abs + 1..];
+        let name_len = after.find('}').filter(|&n| n > 0).filter(|&n| {
+            let name = &after[..n];
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        });
+        if let Some(n) = name_len
+            && !line[..abs].ends_with('$')
+        {
+            return Some(&line[abs..abs + n + 2]);
+        }
+        at = abs + 1;
+        rest = &line[at..];
+    }
+    None
 }
 
 /// The first document, or an empty mapping.

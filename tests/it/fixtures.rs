@@ -292,3 +292,4 @@ fixture!(fresh_set_60_alternatives, "fresh-set-60-alternatives");
 fixture!(fresh_set_62, "fresh-set-62");
 fixture!(fresh_set_68, "fresh-set-68");
 fixture!(fresh_set_69, "fresh-set-69");
+fixture!(fresh_set_70, "fresh-set-70");
