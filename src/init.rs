@@ -49,6 +49,7 @@ fn convention_name(tool: Tool, convention: Convention) -> Option<&'static str> {
         Tool::Liquibase => "liquibase",
         Tool::Atlas => "atlas",
         Tool::Drizzle => "drizzle",
+        Tool::SqlMigrate => "sql-migrate",
         // Detected from go.mod only; not a `convention` value.
         Tool::Maragu => return None,
         Tool::Unknown => match convention {

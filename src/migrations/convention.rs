@@ -150,6 +150,8 @@ pub enum Tool {
     /// maragu.dev/migrate (formerly github.com/maragudk/migrate): `NAME.up.sql` files, the
     /// whole name is the version, compared as text.
     Maragu,
+    /// rubenv/sql-migrate: `-- +migrate Up` files, each recorded by its file name.
+    SqlMigrate,
     /// A layout several tools share, with nothing in the repository naming the tool.
     Unknown,
 }
@@ -170,6 +172,7 @@ impl Tool {
             Tool::Atlas => "Atlas",
             Tool::Drizzle => "drizzle",
             Tool::Maragu => "maragudk/migrate",
+            Tool::SqlMigrate => "sql-migrate",
             Tool::Unknown => "the migration tool",
         }
     }
@@ -198,6 +201,7 @@ impl Tool {
             "pop" => Tool::Pop,
             "sqlx" => Tool::Sqlx,
             "atlas" => Tool::Atlas,
+            "sql-migrate" => Tool::SqlMigrate,
             other => match Convention::parse(other)? {
                 Convention::UpDownFiles | Convention::Plain | Convention::SqlMigrate => {
                     return None;
@@ -321,6 +325,7 @@ pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
             m if m.starts_with("github.com/pressly/goose") => Tool::Goose,
             m if m.starts_with("github.com/amacneil/dbmate") => Tool::Dbmate,
             "github.com/maragudk/migrate" | "maragu.dev/migrate" => Tool::Maragu,
+            "github.com/rubenv/sql-migrate" => Tool::SqlMigrate,
             "sqlx" => Tool::Sqlx,
             "diesel" | "diesel_migrations" => Tool::Diesel,
             _ => continue,

@@ -144,8 +144,11 @@ impl Migration {
     /// M304's), the name for Prisma (the folder name is `migration_name`), sqitch and
     /// Liquibase, or when there is no version.
     fn recorded_name(&self) -> &str {
+        // sql-migrate's record is the file name (`ParseMigration(info.Name(), …)` sets
+        // `Id`), and so is GoAlert's runner of the same files.
         let by_name = self.version.is_empty()
-            || matches!(self.tool, Tool::Prisma | Tool::Sqitch | Tool::Liquibase);
+            || matches!(self.tool, Tool::Prisma | Tool::Sqitch | Tool::Liquibase)
+            || self.convention == Convention::SqlMigrate;
         if by_name { &self.name } else { "" }
     }
 

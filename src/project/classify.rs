@@ -406,6 +406,9 @@ pub(super) fn migration_tool(
             t,
             Tool::GolangMigrate | Tool::Pop | Tool::Sqlx | Tool::Maragu
         ),
+        // The markers are rubenv/sql-migrate's; GoAlert's own runner reads them too, so
+        // only the module's dependency names the program.
+        Convention::SqlMigrate => matches!(t, Tool::SqlMigrate),
         _ => matches!(t, Tool::Sqlx),
     };
     let nearest = manifests

@@ -171,32 +171,68 @@ impl Rule for AppliedMigrationModified {
                             && m.dialect == old.dialect
                             && !set.migrations.iter().any(|b| b.version == m.version)
                     });
+                // sql-migrate records file names: the same version under a new name
+                // (asset-db 0.24.0's `001_schema_init.sql` → `001_schema.sql`) is, to
+                // it, an unknown applied migration and a new one.
+                let renamed = (old.tool == Tool::SqlMigrate)
+                    .then(|| {
+                        cx.head
+                            .migration_sets
+                            .iter()
+                            .filter(|s| s.dir == set.dir)
+                            .flat_map(|s| s.migrations.iter())
+                            .find(|m| {
+                                m.version == old.version
+                                    && m.name != old.name
+                                    && m.dialect == old.dialect
+                                    && !set.migrations.iter().any(|b| b.name == m.name)
+                            })
+                    })
+                    .flatten();
                 let refusal = if old.tool == Tool::Flyway && cx.head.flyway_validate_off {
                     ""
                 } else {
                     deletion_consequence(old.tool)
                 };
-                if let Some(new) = reversioned {
-                    // An error where the tool refuses a database that applied a version
-                    // it no longer has (Flyway validating, sqlx by default); else the
-                    // re-run is the only risk, and an idempotent migration survives it.
-                    let severity = if refusal.is_empty() {
-                        Severity::Warning
-                    } else {
-                        Severity::Error
-                    };
-                    out.push(
-                        Diagnostic::at_path(
-                            &META,
-                            &new.primary.source.path,
+                // The same migration under a new name or version: reported on the new file.
+                let moved = if let Some(new) = renamed {
+                    Some((
+                        new,
+                        format!(
+                            "migration `{}` shipped in the previous release is now `{}`: sql-migrate records migrations by file name, so it refuses databases that applied the old file (\"unknown migration in database\"), and a migration set that ignores unknown ones (`IgnoreUnknown`) runs `{}` again on them, where it must succeed on a schema that already has its changes",
+                            old.label(),
+                            new.label(),
+                            new.label()
+                        ),
+                        "keep the old file name",
+                        Severity::Error,
+                    ))
+                } else {
+                    reversioned.map(|new| {
+                        (
+                            new,
                             format!(
                                 "migration `{}` shipped in the previous release is now `{}`: databases that applied it run it again under the new version, so it must succeed on a schema that already has its changes{refusal}",
                                 old.label(),
                                 new.label(),
                             ),
                             "keep the old version's file; put what changed in a new migration",
+                            // An error where the tool refuses a database that applied a
+                            // version it no longer has (Flyway validating, sqlx by
+                            // default); else the re-run is the only risk, and an
+                            // idempotent migration survives it.
+                            if refusal.is_empty() {
+                                Severity::Warning
+                            } else {
+                                Severity::Error
+                            },
                         )
-                        .with_severity(severity),
+                    })
+                };
+                if let Some((new, message, help, severity)) = moved {
+                    out.push(
+                        Diagnostic::at_path(&META, &new.primary.source.path, message, help)
+                            .with_severity(severity),
                     );
                     continue;
                 }
@@ -372,6 +408,11 @@ fn deletion_consequence(tool: Tool) -> &'static str {
         }
         Tool::GolangMigrate => {
             ", and golang-migrate fails on databases whose current version it was (\"no migration found for version\")"
+        }
+        // migrate.go, `planMigrationCommon`: every recorded Id must be a file unless
+        // `IgnoreUnknown` (`SetIgnoreUnknown(true)`) is set.
+        Tool::SqlMigrate => {
+            ", and sql-migrate refuses databases that applied it (\"unknown migration in database\") unless the migration set ignores unknown ones (`IgnoreUnknown`)"
         }
         _ => "",
     }
