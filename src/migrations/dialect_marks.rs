@@ -9,6 +9,16 @@
 
 use crate::sql::Dialect;
 
+/// ClickHouse's own DDL: a table engine of the MergeTree family (`ENGINE = MergeTree`,
+/// `ReplacingMergeTree`, `ReplicatedMergeTree(…)`) or the `LowCardinality(…)` type, which
+/// none of the databases rollsafe reads accepts (ClickHouse documentation, *MergeTree*
+/// table engine family; *LowCardinality(T)* data type). A folder holding such a file is
+/// ClickHouse's, whatever its name (uptrace's `pkg/bunapp/chmigrations`).
+pub fn is_clickhouse(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("mergetree") || lower.contains("lowcardinality(")
+}
+
 /// How many statements-worth of marks each dialect left in a folder.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Marks {

@@ -91,7 +91,8 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 .entry(dir_of(&f.path).to_string())
                 .or_default()
                 .add(found);
-            let foreign = migrations::convention::foreign_database(&f.path);
+            let foreign = migrations::convention::foreign_database(&f.path)
+                .or_else(|| migrations::dialect_marks::is_clickhouse(&sql).then_some("ClickHouse"));
             if let Some(db) = foreign
                 && migrations::convention::detect(&f.path, &sql, true).is_some()
             {

@@ -342,8 +342,10 @@ fn load_sql(
         return LoadOut::none();
     };
     // A folder for a database rollsafe does not check: skipped, said once per folder.
+    // Named by the path, or shown by a file of the folder (ClickHouse's table engines).
     if forced != Some("migration")
         && let Some(db) = migrations::convention::foreign_database(path)
+            .or_else(|| side.foreign_dirs.get(dir_of(path)).map(|(_, db)| *db))
     {
         let dir = dir_of(path);
         return match side.foreign_dirs.get(dir) {

@@ -294,3 +294,4 @@ fixture!(fresh_set_68, "fresh-set-68");
 fixture!(fresh_set_69, "fresh-set-69");
 fixture!(fresh_set_70, "fresh-set-70");
 fixture!(fresh_set_71, "fresh-set-71");
+fixture!(fresh_set_73, "fresh-set-73");

@@ -72,7 +72,7 @@ fn behaviour(tool: Tool, flyway_out_of_order: bool) -> Option<&'static str> {
             "goose (v3.3.0 and later) refuses to migrate databases past it (\"detected N missing (out-of-order) migration(s) lower than database version\") unless run with `-allow-missing`, so the deploy fails"
         }
         Tool::Flyway if !flyway_out_of_order => {
-            "Flyway refuses to migrate databases past it (validation: \"resolved migration not applied\") unless `outOfOrder` is set"
+            "Flyway refuses to migrate databases past it (validation: \"resolved migration not applied\") unless `outOfOrder` is set, or skips it silently where `ignoreMigrationPatterns` lets ignored migrations pass (`*:ignored`, as DSpace sets in code)"
         }
         Tool::Drizzle => {
             "drizzle-orm's migrator applies only migrations whose journal time (`when`) is later than the last one the database recorded, so databases already past it skip this migration silently"

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::S203 as META;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::compose;
 use crate::model::compose_vars::{by_folder, in_process_env, known_variables};
 use crate::rules::workloads::span_at;
@@ -42,6 +42,15 @@ impl Rule for ComposeSecretUndefined {
                 &cx.head.launcher_variables,
                 &cx.head.env_files,
             ));
+            // Neither a `.env` nor a template beside the compose file: the repository
+            // leaves every variable to whoever deploys it (as S201 says), so a secret's
+            // variable unset here is no defect of it (wakapi's `compose.yml` documents
+            // `WAKAPI_PASSWORD_SALT` in its README).
+            let no_source = !crate::model::compose_vars::has_env_source(
+                &cx.head.env_files,
+                &cx.head.paths,
+                folder,
+            );
             // An example the user copies (`compose.override.yaml.example`) counts for what
             // it defines, but is not judged itself: the copy is completed by hand.
             for f in files
@@ -81,14 +90,38 @@ impl Rule for ComposeSecretUndefined {
                     if known.contains(v) || in_process_env(v) {
                         continue;
                     }
-                    out.push(Diagnostic::new(
-                        &META,
-                        src,
-                        span_at(src, var.pos),
-                        format!("secret `{}` is read from environment variable `{v}`, which no .env, env template or configuration sets: compose refuses to start the services using it (`environment variable \"{v}\" required by secret \"{}\" is not set`)", name.text, name.text),
-                        format!("set `{v}` in the project's `.env` or env template, or list it in `[secrets] provided-variables` if the deploying environment sets it"),
-                        format!("secret/{}/{v}", name.text),
-                    ));
+                    let refusal = format!(
+                        "compose refuses to start the services using it (`environment variable \"{v}\" required by secret \"{}\" is not set`)",
+                        name.text
+                    );
+                    let (message, severity) = if no_source {
+                        (
+                            format!(
+                                "secret `{}` is read from environment variable `{v}`, and this folder has no `.env` or env template: the deploying environment must set it, or {refusal}",
+                                name.text
+                            ),
+                            Severity::Info,
+                        )
+                    } else {
+                        (
+                            format!(
+                                "secret `{}` is read from environment variable `{v}`, which no .env, env template or configuration sets: {refusal}",
+                                name.text
+                            ),
+                            META.severity,
+                        )
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            &META,
+                            src,
+                            span_at(src, var.pos),
+                            message,
+                            format!("set `{v}` in the project's `.env` or env template, or list it in `[secrets] provided-variables` if the deploying environment sets it"),
+                            format!("secret/{}/{v}", name.text),
+                        )
+                        .with_severity(severity),
+                    );
                 }
             }
         }
