@@ -6,6 +6,7 @@ pub mod compose_private;
 pub mod compose_vars;
 pub mod env;
 pub mod env_sets;
+pub mod gitignore;
 pub mod manifest;
 pub mod secrets;
 pub mod tilt;

@@ -52,6 +52,8 @@ pub(super) struct Side {
     pub(super) foreign_dirs: std::collections::BTreeMap<String, (String, &'static str)>,
     /// Variables the project's shell scripts hand to `docker compose`.
     pub(super) launcher_variables: BTreeSet<String>,
+    /// The release's `.gitignore` files.
+    pub(super) gitignores: crate::model::gitignore::Ignores,
     /// drizzle-kit migration folders (holding `meta/_journal.json`) → their journal.
     pub(super) drizzle: HashMap<String, migrations::convention::DrizzleJournal>,
     /// Objects scripts, Makefiles and docs create with `kubectl create`.
@@ -231,6 +233,7 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 side.code_migrations
                     .push((dir_of(&f.path).to_string(), version, tables));
             }
+            ".gitignore" => side.gitignores.add(&f.path, &text()),
             _ if crate::model::compose_vars::is_ci_pipeline(&f.path) => {
                 side.launcher_variables
                     .extend(crate::model::compose_vars::ci_variables(&text()));

@@ -61,6 +61,8 @@ pub fn is_candidate(path: &str) -> bool {
         || name == "migration_lock.toml"
         || name == "go.mod"
         || name == "cargo.toml"
+        // What git keeps out of the repository on purpose (S202).
+        || name == ".gitignore"
         || name == "flyway.conf"
         || name == "flyway.toml"
         // Flyway script configurations and Spring Boot's Flyway settings.

@@ -297,6 +297,7 @@ impl Live {
         p.file_count = self.files.iter().filter(|f| f.unread.is_none()).count();
         p.dockerfiles = self.side.dockerfiles.clone();
         p.launcher_variables = self.side.launcher_variables.clone();
+        p.gitignores = self.side.gitignores.clone();
         p.tilt = self.side.tilt.clone();
         p.paths.extend(self.files.iter().map(|f| f.path.clone()));
         p.api_changes = Default::default();

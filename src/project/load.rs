@@ -822,6 +822,7 @@ fn load_with(files: Vec<RawFile>, config: &Config, extra_read: Option<&ReadFile>
         file_count: files.iter().filter(|f| f.unread.is_none()).count(),
         dockerfiles: side.dockerfiles.clone(),
         launcher_variables: side.launcher_variables.clone(),
+        gitignores: side.gitignores.clone(),
         tilt: side.tilt.clone(),
         paths: files.iter().map(|f| f.path.clone()).collect(),
         ..Default::default()

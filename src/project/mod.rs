@@ -71,6 +71,8 @@ pub struct Project {
     pub tilt: Vec<crate::model::tilt::TiltBuilds>,
     /// Variables the project's shell scripts hand to `docker compose` (S201).
     pub launcher_variables: BTreeSet<String>,
+    /// The release's `.gitignore` files: what is kept out of git on purpose (S202).
+    pub gitignores: crate::model::gitignore::Ignores,
     /// Every file of the release, read or not (only their existence matters).
     pub paths: BTreeSet<String>,
     /// Number of files read.

@@ -50,6 +50,16 @@ impl Rule for ComposeFileMissing {
                                 format!("keep `{t}` listing every variable the services need, or list `{path}` in `[secrets] uncommitted-files`"),
                                 Severity::Info,
                             )
+                        // Git ignores it: kept out of the repository on purpose, and the
+                        // install step writes it (Apicurio Registry's `pg-secrets/` README
+                        // says to create `secrets/db_user.txt`; its `.gitignore` keeps
+                        // `secrets/`).
+                        } else if let Some(gi) = cx.head.gitignores.ignoring(&path) {
+                            (
+                                format!(": kept out of git on purpose (`{gi}` ignores it), so the install step must create it before `docker compose up`"),
+                                format!("document how `{path}` is made, or list it in `[secrets] uncommitted-files`"),
+                                Severity::Info,
+                            )
                         // A dot-env env_file (`.env`, `.db.env`) is the secret-holding kind,
                         // git-ignored by convention and written by whoever installs the
                         // project (firefly-iii's `.db.env` from `database.env`): on every
