@@ -24,8 +24,21 @@ pub struct Created {
 pub fn created_in(path: &str, text: &str) -> Vec<Created> {
     // Constants the script set before (`export KSA_NAME="boa-ksa"`, bank-of-anthos'
     // setup_workload_identity.sh) name the object as if written out.
+    let mut out: Vec<Created> = expanded_commands(path, text)
+        .iter()
+        .flat_map(|(line, at)| command(line, at))
+        .collect();
+    if path.to_ascii_lowercase().ends_with(".md") {
+        out.extend(prose(path, text));
+    }
+    out
+}
+
+/// The commands of a file with the constants set before them expanded; the assignments
+/// themselves are not commands.
+fn expanded_commands(path: &str, text: &str) -> Vec<(String, String)> {
     let mut vars: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let mut out: Vec<Created> = Vec::new();
+    let mut out = Vec::new();
     for (line, at) in commands(path, text) {
         if let Some((name, value)) = assignment(&line) {
             match value {
@@ -34,10 +47,7 @@ pub fn created_in(path: &str, text: &str) -> Vec<Created> {
             };
             continue;
         }
-        out.extend(command(&expand(&line, &vars), &at));
-    }
-    if path.to_ascii_lowercase().ends_with(".md") {
-        out.extend(prose(path, text));
+        out.push((expand(&line, &vars), at));
     }
     out
 }
@@ -88,6 +98,68 @@ fn prose(path: &str, text: &str) -> Vec<Created> {
         }
     }
     out
+}
+
+/// The namespace a documented `kubectl apply -f FILE -n NS` (or `create -f`) puts the
+/// file's objects in: (the file or folder as the command names it, resolved against the
+/// folder of the script or guide; NS). GCP's config-management samples write no
+/// namespace in `signature-verification-deployment.yaml` and their README applies it
+/// with `-n signature-verification`, where the same README creates its ServiceAccount.
+pub fn applied_in(path: &str, text: &str) -> Vec<(String, String)> {
+    let base = path.rsplit_once('/').map_or("", |x| x.0);
+    let mut out = Vec::new();
+    for (line, _) in expanded_commands(path, text) {
+        for part in line.split(['|', ';', '&']) {
+            let w = words(part);
+            let Some(start) = w.iter().position(|x| x == "kubectl" || x == "oc") else {
+                continue;
+            };
+            let w = &w[start + 1..];
+            if !matches!(w.first().map(String::as_str), Some("apply" | "create")) {
+                continue;
+            }
+            let mut namespace = None;
+            let mut files = Vec::new();
+            let mut i = 0;
+            while i < w.len() {
+                let x = w[i].as_str();
+                let next = || w.get(i + 1).cloned();
+                match x {
+                    "-n" | "--namespace" => namespace = next(),
+                    "-f" | "--filename" => files.extend(next()),
+                    _ => {
+                        if let Some(v) = x.strip_prefix("--namespace=") {
+                            namespace = Some(v.to_string());
+                        } else if let Some(v) = x
+                            .strip_prefix("--filename=")
+                            .or_else(|| x.strip_prefix("-f="))
+                        {
+                            files.push(v.to_string());
+                        }
+                    }
+                }
+                i += 1;
+            }
+            let Some(ns) = namespace.filter(|n| is_namespace_name(n)) else {
+                continue;
+            };
+            for f in files {
+                if f == "-" || f.contains('$') || f.contains("://") {
+                    continue;
+                }
+                out.extend(crate::k8s::kustomize::join(base, &f).map(|p| (p, ns.clone())));
+            }
+        }
+    }
+    out
+}
+
+/// A namespace name (DNS-1123 label).
+fn is_namespace_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// A DNS-1123 name, as Kubernetes object names are (and with a `-` or `.`, so that a
@@ -315,6 +387,26 @@ fn words(s: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+#[cfg(test)]
+mod applied_tests {
+    use super::applied_in;
+
+    #[test]
+    fn a_documented_apply_with_a_namespace_names_the_file_and_the_namespace() {
+        let md = "Run:\n\n```sh\nkubectl create ns sv\nkubectl apply -f deployment.yaml -n sv\nkubectl apply -f ../common/ --namespace=ops\nkubectl apply -f https://example.com/x.yaml -n sv\nkubectl apply -f webhook.yaml\n```\n";
+        assert_eq!(
+            applied_in("samples/verify/README.md", md),
+            [
+                (
+                    "samples/verify/deployment.yaml".to_string(),
+                    "sv".to_string()
+                ),
+                ("samples/common".to_string(), "ops".to_string()),
+            ]
+        );
+    }
 }
 
 #[cfg(test)]

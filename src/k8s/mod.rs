@@ -383,6 +383,7 @@ impl Index {
         manifests: &[ManifestFile],
         kustomizations: Vec<Kustomization>,
         read: &dyn Fn(&str) -> Option<String>,
+        applied: &[(String, String)],
     ) -> Index {
         let mut ix = Index {
             files: manifests.iter().map(|m| m.source.clone()).collect(),
@@ -498,7 +499,7 @@ impl Index {
                 raw.push(instance(obj, f, o, 0, unit, Arc::new(Transform::default())));
             }
         }
-        release_namespace(manifests, &mut raw);
+        release_namespace(manifests, &mut raw, applied);
         let mut seen = HashSet::new();
         for mut i in raw {
             i.first = seen.insert((i.file, i.obj));
@@ -564,9 +565,25 @@ fn instance(
 /// in X under the same name is an alternative to it, not a part of the same apply (rook's
 /// `pvc.yaml` beside `kube-registry.yaml`, whose claim of the same name says
 /// `kube-system`): it keeps `default`.
-fn release_namespace(manifests: &[ManifestFile], raw: &mut [Instance]) {
+fn release_namespace(
+    manifests: &[ManifestFile],
+    raw: &mut [Instance],
+    applied: &[(String, String)],
+) {
     let explicit = |i: &Instance| {
         i.transform.namespace.is_none() && manifests[i.file].objects[i.obj].namespace.is_some()
+    };
+    // A script or guide of the repository that applies the file (or its folder) with
+    // `-n` says where it goes; two that disagree say nothing.
+    let documented = |i: &Instance| -> Option<String> {
+        let path = manifests[i.file].source.path.as_str();
+        let dir = path.rsplit_once('/').map_or("", |x| x.0);
+        let found: BTreeSet<&str> = applied
+            .iter()
+            .filter(|(target, _)| target == path || target == dir)
+            .map(|(_, ns)| ns.as_str())
+            .collect();
+        (found.len() == 1).then(|| found.into_iter().next().unwrap_or_default().to_string())
     };
     let mut named: HashMap<usize, BTreeSet<String>> = HashMap::new();
     let mut defined: HashSet<(usize, &str, &str, &str)> = HashSet::new();
@@ -582,7 +599,9 @@ fn release_namespace(manifests: &[ManifestFile], raw: &mut [Instance]) {
         if i.transform.namespace.is_some() || CLUSTER_SCOPED.contains(&i.kind.as_str()) {
             continue;
         }
-        if let Some(only) = named.get(&i.unit).filter(|n| n.len() == 1) {
+        if let Some(ns) = documented(i) {
+            moves.push((n, ns));
+        } else if let Some(only) = named.get(&i.unit).filter(|n| n.len() == 1) {
             moves.push((n, only.iter().next().cloned().unwrap_or_default()));
         }
     }

@@ -58,6 +58,8 @@ pub(super) struct Side {
     pub(super) drizzle: HashMap<String, migrations::convention::DrizzleJournal>,
     /// Objects scripts, Makefiles and docs create with `kubectl create`.
     pub(super) created: Vec<crate::k8s::imperative::Created>,
+    /// Files a script or guide applies with `-n` (`kubectl apply -f FILE -n NS`).
+    pub(super) applied: Vec<(String, String)>,
     /// Image names a build step rewrites (`kustomize edit set image NAME=…`).
     pub(super) set_images: Vec<String>,
     /// What each Tiltfile builds and deploys.
@@ -244,6 +246,8 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                     .extend(crate::model::compose_vars::launcher_variables(&text));
                 side.created
                     .extend(crate::k8s::imperative::created_in(&f.path, &text));
+                side.applied
+                    .extend(crate::k8s::imperative::applied_in(&f.path, &text));
                 side.set_images
                     .extend(crate::k8s::imperative::set_images_in(&f.path, &text));
             }
@@ -251,6 +255,8 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 let text = text();
                 side.created
                     .extend(crate::k8s::imperative::created_in(&f.path, &text));
+                side.applied
+                    .extend(crate::k8s::imperative::applied_in(&f.path, &text));
                 side.set_images
                     .extend(crate::k8s::imperative::set_images_in(&f.path, &text));
             }

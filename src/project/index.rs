@@ -95,7 +95,7 @@ pub(super) fn build(
             .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
     };
     let t = std::time::Instant::now();
-    p.k8s = crate::k8s::Index::build(&p.manifests, parsed.kustomizations, &read);
+    p.k8s = crate::k8s::Index::build(&p.manifests, parsed.kustomizations, &read, &side.applied);
     p.k8s.created = side.created.clone();
     p.k8s.set_images = side.set_images.iter().cloned().collect();
     p.k8s.refs = crate::k8s::refs::references(&p.k8s, &p.manifests);

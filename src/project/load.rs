@@ -512,11 +512,19 @@ fn parse_yaml(
             let placeholder = (e.pos.line > 0)
                 .then(|| fill_in_placeholder(src.line_text(e.pos.line)))
                 .flatten();
-            let problem = if src.text.contains("{{") || src.text.contains("{%") {
+            // FreeMarker directives (`<#if …>`, `</#if>`) start a line of their own in
+            // the templates gitops-playground renders (`argocd.ftl.yaml`).
+            let freemarker = || {
+                src.text.lines().any(|l| {
+                    let t = l.trim_start();
+                    t.starts_with("<#") || t.starts_with("</#")
+                })
+            };
+            let problem = if src.text.contains("{{") || src.text.contains("{%") || freemarker() {
                 Problem::file(
                     InputCode::FileSkipped,
                     path,
-                    "file skipped: it holds template syntax (`{{ … }}` or `{% … %}`) and is not plain YAML".into(),
+                    "file skipped: it holds template syntax (`{{ … }}`, `{% … %}` or FreeMarker's `<#…>`) and is not plain YAML".into(),
                 )
             } else if let Some(name) = placeholder {
                 Problem::file(

@@ -297,3 +297,4 @@ fixture!(fresh_set_71, "fresh-set-71");
 fixture!(fresh_set_73, "fresh-set-73");
 fixture!(fresh_set_74, "fresh-set-74");
 fixture!(fresh_set_75, "fresh-set-75");
+fixture!(fresh_set_76, "fresh-set-76");
