@@ -590,6 +590,29 @@ fn release_namespace(
     for i in raw.iter().filter(|i| explicit(i)) {
         named.entry(i.unit).or_default().insert(i.namespace.clone());
     }
+    // Only a folder whose every object without a namespace is applied with one moves: a
+    // command for some files of a folder (GKE's MySQL sample applies `secret.yaml` and
+    // `c2-mysql.yaml` with `-n mysql2` from a script, the `c1-*` files from a guide
+    // outside the repository) would otherwise split objects that refer to each other.
+    let needs = |i: &Instance| {
+        !explicit(i)
+            && i.transform.namespace.is_none()
+            && !CLUSTER_SCOPED.contains(&i.kind.as_str())
+    };
+    let folder = |i: &Instance| {
+        let p = manifests[i.file].source.path.as_str();
+        p.rsplit_once('/').map_or("", |x| x.0)
+    };
+    let mut undocumented: HashSet<&str> = HashSet::new();
+    let mut folders_needing: HashSet<&str> = HashSet::new();
+    for i in raw.iter().filter(|i| needs(i)) {
+        folders_needing.insert(folder(i));
+        if documented(i).is_none() {
+            undocumented.insert(folder(i));
+        }
+    }
+    let fully_documented: HashSet<&str> =
+        folders_needing.difference(&undocumented).copied().collect();
     let mut moves = Vec::new();
     for (n, i) in raw.iter().enumerate() {
         if explicit(i) {
@@ -599,7 +622,7 @@ fn release_namespace(
         if i.transform.namespace.is_some() || CLUSTER_SCOPED.contains(&i.kind.as_str()) {
             continue;
         }
-        if let Some(ns) = documented(i) {
+        if let Some(ns) = documented(i).filter(|_| fully_documented.contains(folder(i))) {
             moves.push((n, ns));
         } else if let Some(only) = named.get(&i.unit).filter(|n| n.len() == 1) {
             moves.push((n, only.iter().next().cloned().unwrap_or_default()));
