@@ -603,11 +603,16 @@ fn release_namespace(
         let p = manifests[i.file].source.path.as_str();
         p.rsplit_once('/').map_or("", |x| x.0)
     };
+    // Each object's documented namespace, looked up once.
+    let docs: Vec<Option<String>> = raw
+        .iter()
+        .map(|i| needs(i).then(|| documented(i)).flatten())
+        .collect();
     let mut undocumented: HashSet<&str> = HashSet::new();
     let mut folders_needing: HashSet<&str> = HashSet::new();
-    for i in raw.iter().filter(|i| needs(i)) {
+    for (n, i) in raw.iter().enumerate().filter(|(_, i)| needs(i)) {
         folders_needing.insert(folder(i));
-        if documented(i).is_none() {
+        if docs[n].is_none() {
             undocumented.insert(folder(i));
         }
     }
@@ -619,10 +624,13 @@ fn release_namespace(
             defined.insert((i.unit, &i.kind, &i.name, &i.namespace));
             continue;
         }
-        if i.transform.namespace.is_some() || CLUSTER_SCOPED.contains(&i.kind.as_str()) {
+        if !needs(i) {
             continue;
         }
-        if let Some(ns) = documented(i).filter(|_| fully_documented.contains(folder(i))) {
+        if let Some(ns) = docs[n]
+            .clone()
+            .filter(|_| fully_documented.contains(folder(i)))
+        {
             moves.push((n, ns));
         } else if let Some(only) = named.get(&i.unit).filter(|n| n.len() == 1) {
             moves.push((n, only.iter().next().cloned().unwrap_or_default()));

@@ -15,8 +15,14 @@ use crate::sql::Dialect;
 /// table engine family; *LowCardinality(T)* data type). A folder holding such a file is
 /// ClickHouse's, whatever its name (uptrace's `pkg/bunapp/chmigrations`).
 pub fn is_clickhouse(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    lower.contains("mergetree") || lower.contains("lowcardinality(")
+    // Runs on every SQL file of the repository: searched in place, without a lower-cased
+    // copy of the file.
+    let has = |needle: &[u8]| {
+        text.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(b"mergetree") || has(b"lowcardinality(")
 }
 
 /// How many statements-worth of marks each dialect left in a folder.
@@ -217,5 +223,21 @@ mod tests {
     fn two_dialects_decide_nothing() {
         let text = "CREATE TABLE a (id BIGSERIAL);\nCREATE TABLE b (id int AUTO_INCREMENT);";
         assert_eq!(marks(text).decide(), None);
+    }
+}
+
+#[cfg(test)]
+mod clickhouse_tests {
+    #[test]
+    fn clickhouse_engines_and_types_are_seen_in_any_case() {
+        assert!(super::is_clickhouse(
+            "CREATE TABLE t (a UInt64) ENGINE = ReplacingMergeTree ORDER BY a"
+        ));
+        assert!(super::is_clickhouse(
+            "ALTER TABLE t ADD COLUMN k LowCardinality(String)"
+        ));
+        assert!(!super::is_clickhouse(
+            "CREATE TABLE t (a bigint) ENGINE=InnoDB"
+        ));
     }
 }

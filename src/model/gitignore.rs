@@ -68,5 +68,8 @@ mod tests {
         assert_eq!(i.ignoring("other/secrets/db_user.txt"), None);
         i.add("deploy/tls/.gitignore", "!server.key\n");
         assert_eq!(i.ignoring("deploy/tls/server.key"), None);
+        i.add(".gitignore", "/.env\n");
+        assert_eq!(i.ignoring(".env"), Some(".gitignore"));
+        assert_eq!(i.ignoring("deploy/.env"), None);
     }
 }

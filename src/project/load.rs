@@ -121,23 +121,38 @@ fn duplicate_problems(
     // reads it, so a repeated key there is information.
     let rendered_template = matches!(reader, Reader::Compose)
         && crate::model::env_sets::is_rendered_template_name(&src.path);
+    use crate::diagnostic::Severity;
     for (first, later) in dups {
         let s = later.pos.offset;
         let e = s + later.text.len();
         let (key, line) = (&later.text, first.pos.line);
-        let message = match reader {
-            Reader::Compose if rendered_template => format!(
-                "key `{key}` is repeated (first at line {line}) in a template that a generator renders, not a file compose reads: docker compose refuses only a rendered file that keeps both"
+        // `None`: the code's default level (warning).
+        let (message, severity) = match reader {
+            Reader::Compose if rendered_template => (
+                format!(
+                    "key `{key}` is repeated (first at line {line}) in a template that a generator renders, not a file compose reads: docker compose refuses only a rendered file that keeps both"
+                ),
+                Some(Severity::Info),
             ),
-            Reader::Kubernetes => format!(
-                "key `{key}` is repeated (first at line {line}); kubectl silently keeps this later value and strict decoders reject the file"
+            Reader::Kubernetes => (
+                format!(
+                    "key `{key}` is repeated (first at line {line}); kubectl silently keeps this later value and strict decoders reject the file"
+                ),
+                None,
             ),
-            // compose-go reads YAML with gopkg.in/yaml.v3, which refuses repeated keys.
-            Reader::Compose => format!(
-                "key `{key}` is repeated (first at line {line}); docker compose refuses the file (`mapping key \"{key}\" already defined at line {line}`)"
+            // compose-go's loader stops on a repeated key (`loader/reset.go`,
+            // `resolveReset`: "line %d: mapping key %#v already defined at line %d").
+            Reader::Compose => (
+                format!(
+                    "key `{key}` is repeated (first at line {line}); docker compose refuses the file (`mapping key \"{key}\" already defined at line {line}`)"
+                ),
+                Some(Severity::Error),
             ),
-            Reader::Other => format!(
-                "key `{key}` is repeated (first at line {line}); YAML readers disagree: many silently keep this later value, strict ones (Go's yaml.v3) reject the file"
+            Reader::Other => (
+                format!(
+                    "key `{key}` is repeated (first at line {line}); YAML readers disagree: many silently keep this later value, strict ones (Go's yaml.v3) reject the file"
+                ),
+                None,
             ),
         };
         let mut p = Problem::at(
@@ -145,15 +160,10 @@ fn duplicate_problems(
             src,
             s,
             e,
-            String::new(),
+            message,
             "remove one of the two keys so that the file says one thing",
         );
-        if rendered_template {
-            p.severity = Some(crate::diagnostic::Severity::Info);
-        } else if matches!(reader, Reader::Compose) {
-            p.severity = Some(crate::diagnostic::Severity::Error);
-        }
-        p.message = message;
+        p.severity = severity;
         out.push(p);
     }
 }

@@ -270,17 +270,22 @@ fn repaired_by<'a>(edit: &Edit, new: &[&'a Migration]) -> Option<&'a Migration> 
         return None;
     }
     let unguarded = |st: &str| st.replace(" if not exists", "").replace(" if exists", "");
+    // What each new migration runs, read once.
+    let runs: Vec<(&Migration, Vec<String>)> = new
+        .iter()
+        .map(|m| {
+            let effects = m.up.iter().flat_map(same_effect::effect);
+            (*m, effects.map(|e| unguarded(&e)).collect())
+        })
+        .collect();
     let mut by = None;
     for st in &edit.added {
         let want = unguarded(st);
         let created = created_index(&want);
-        let covering = new.iter().find(|m| {
-            m.up.iter().any(|p| {
-                same_effect::effect(p).iter().any(|e| {
-                    let e = unguarded(e);
-                    e == want || created.is_some_and(|name| dropped_index(&e) == Some(name))
-                })
-            })
+        let (covering, _) = runs.iter().find(|(_, effects)| {
+            effects
+                .iter()
+                .any(|e| *e == want || created.is_some_and(|name| dropped_index(e) == Some(name)))
         })?;
         by.get_or_insert(*covering);
     }
