@@ -182,6 +182,9 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
             d.severity
         );
     }
+    // Two properties of an API description that reference one changed component report
+    // the component's change at the component, in the same words: said once.
+    diagnostic::drop_identical(&mut out);
     diagnostic::sort(&mut out);
     diagnostic::assign_fingerprints(&mut out);
     out
@@ -288,6 +291,30 @@ fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
         d.severity = diagnostic::Severity::Info;
         d.message
             .push_str(&format!(" (information: {what}, which no release deploys)"));
+    }
+}
+
+/// API findings on a translated copy of a description whose original the release also
+/// holds are information: the original is the contract (`api::translation`).
+fn demote_translations(diags: &mut [Diagnostic], head: &Project) {
+    let described: BTreeSet<&str> = head
+        .openapi
+        .iter()
+        .map(|a| a.source.path.as_str())
+        .collect();
+    for d in diags
+        .iter_mut()
+        .filter(|d| d.code.starts_with('A') && d.severity > diagnostic::Severity::Info)
+    {
+        let Some(original) = crate::api::translation::original_path(&d.location.path)
+            .filter(|o| described.contains(o.as_str()))
+        else {
+            continue;
+        };
+        d.severity = diagnostic::Severity::Info;
+        d.message.push_str(&format!(
+            " (information: a translation of `{original}`, which describes the same API for clients)"
+        ));
     }
 }
 
@@ -576,6 +603,7 @@ pub fn judge(
     if config.workloads.demote_examples {
         demote_example_units(&mut diags, head);
     }
+    demote_translations(&mut diags, head);
     show_template_names(&mut diags, head);
     dedupe_across_units(&mut diags);
     postprocess(diags, head, config, opts, root, cwd, rules)
@@ -981,6 +1009,10 @@ fn is_setting_file(p: &Path) -> bool {
             | "flyway.toml"
             | "go.mod"
             | "cargo.toml"
+            | "sqlpage.json"
+            | "sqlpage.yaml"
+            | "sqlpage.yml"
+            | "sqlpage.toml"
     ) || name.ends_with(".sql.conf")
         || (name.starts_with("application") && name.ends_with(".properties"))
 }

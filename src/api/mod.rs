@@ -9,6 +9,7 @@ pub mod doc;
 pub mod equivalent;
 pub mod levels;
 pub mod refs;
+pub mod translation;
 
 use std::collections::HashMap;
 

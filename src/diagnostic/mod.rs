@@ -343,6 +343,20 @@ pub fn merge_repeats<G: Ord, R: Ord>(
     remove_marked(diags, &drop);
 }
 
+/// Keeps the first of findings with the same code, place and words: they say one thing.
+pub fn drop_identical(diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| {
+        seen.insert((
+            d.code,
+            d.location.path.clone(),
+            d.location.offset,
+            d.location.len,
+            d.message.clone(),
+        ))
+    });
+}
+
 /// Removes the findings marked in `drop` (one flag per finding), keeping the order.
 pub fn remove_marked(diags: &mut Vec<Diagnostic>, drop: &[bool]) {
     let mut i = 0;

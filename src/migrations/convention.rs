@@ -239,6 +239,38 @@ impl Tool {
     }
 }
 
+/// The SQLPage configuration folder whose migrations `dir` would hold: SQLPage applies
+/// `<configuration_directory>/migrations` (`webserver/database/migrations.rs`).
+pub fn sqlpage_config_of(dir: &str) -> Option<&str> {
+    if dir == "migrations" {
+        return Some("");
+    }
+    dir.strip_suffix("/migrations")
+}
+
+/// Whether a SQLPage configuration file (`sqlpage.json`, `.yaml`/`.yml`, `.toml`) points
+/// `database_url` at an in-memory SQLite database (`sqlite::memory:`,
+/// `sqlite://:memory:`, `…?mode=memory`): one that starts empty at every start.
+pub fn sqlpage_in_memory(file_name: &str, text: &str) -> bool {
+    let url = if file_name.ends_with(".json") {
+        serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("database_url")?.as_str().map(String::from))
+    } else if file_name.ends_with(".toml") {
+        toml::from_str::<toml::Table>(text)
+            .ok()
+            .and_then(|t| t.get("database_url")?.as_str().map(String::from))
+    } else {
+        crate::yaml::events::parse_plain(text)
+            .and_then(|docs| docs.into_iter().next())
+            .and_then(|d| match &d.get("database_url")?.kind {
+                crate::yaml::Kind::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+    };
+    url.is_some_and(|u| u.contains(":memory:") || u.contains("mode=memory"))
+}
+
 /// One dependency a `go.mod` or `Cargo.toml` declares: the Go module path or crate name,
 /// the text declaring it (for Cargo's `features = [...]`), and whether go.mod marks it
 /// `// indirect`.

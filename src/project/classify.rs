@@ -3,7 +3,7 @@
 //! some conventions keep next to the migrations (sqitch plans, Prisma lock files, Flyway
 //! settings, the tools a `go.mod` or `Cargo.toml` depends on).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::migrations::{self, Convention, FileInfo, Tool};
 use crate::project::discover::RawFile;
@@ -64,6 +64,9 @@ pub(super) struct Side {
     pub(super) set_images: Vec<String>,
     /// What each Tiltfile builds and deploys.
     pub(super) tilt: Vec<crate::model::tilt::TiltBuilds>,
+    /// SQLPage configuration folders (holding `sqlpage.json`/`.yaml`/`.toml`) → whether
+    /// its `database_url` is an in-memory SQLite database.
+    pub(super) sqlpage: BTreeMap<String, bool>,
 }
 
 impl Side {
@@ -154,6 +157,12 @@ pub(super) fn side_facts(files: &[RawFile]) -> Side {
                 {
                     side.prisma_dialect.insert(dir_of(&f.path).to_string(), d);
                 }
+            }
+            "sqlpage.json" | "sqlpage.yaml" | "sqlpage.yml" | "sqlpage.toml" => {
+                side.sqlpage.insert(
+                    dir_of(&f.path).to_string(),
+                    migrations::convention::sqlpage_in_memory(name, &text()),
+                );
             }
             "Chart.yaml" => {
                 side.charts.insert(dir_of(&f.path).to_string());
@@ -402,11 +411,18 @@ pub(super) fn migration_tool(
     convention: Convention,
     has_variants: bool,
     mcfg: &MigrationsConfig,
-    manifests: &[(String, Vec<Tool>)],
+    side: &Side,
 ) -> Tool {
     if let Some(t) = mcfg.convention.as_deref().and_then(Tool::parse) {
         return t;
     }
+    // SQLPage applies `<config dir>/migrations` with sqlx's `Migrator` at start-up
+    // (`webserver/database/migrations.rs`).
+    if migrations::convention::sqlpage_config_of(dir).is_some_and(|c| side.sqlpage.contains_key(c))
+    {
+        return Tool::Sqlx;
+    }
+    let manifests = &side.tool_manifests;
     let by_layout = Tool::of_convention(convention);
     if by_layout != Tool::Unknown {
         return by_layout;

@@ -65,6 +65,7 @@ pub fn is_candidate(path: &str) -> bool {
         || name == ".gitignore"
         || name == "flyway.conf"
         || name == "flyway.toml"
+        || name == "sqlpage.toml"
         // Flyway script configurations and Spring Boot's Flyway settings.
         || name.ends_with(".sql.conf")
         || is_spring_settings(path)
@@ -134,6 +135,11 @@ pub fn is_migration_input(path: &str) -> bool {
                 | "flyway.toml"
                 // drizzle-kit's journal (`meta/_journal.json`).
                 | "_journal.json"
+                // SQLPage's configuration (its `database_url`).
+                | "sqlpage.json"
+                | "sqlpage.yaml"
+                | "sqlpage.yml"
+                | "sqlpage.toml"
         )
         // Flyway script configurations and Spring Boot's Flyway settings.
         || name.ends_with(".sql.conf")

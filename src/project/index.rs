@@ -71,9 +71,15 @@ pub(super) fn build(
         .assume_in_transaction
         .or_else(|| (mcfg.convention.as_deref() == Some("sqlx")).then_some(true));
     let tool_of = |dir: &str, convention, has_variants| {
-        migration_tool(dir, convention, has_variants, mcfg, &side.tool_manifests)
+        migration_tool(dir, convention, has_variants, mcfg, side)
     };
     p.migration_sets = migrations::build_sets(parsed.migrations, mcfg.dialect(), assume, &tool_of);
+    // A SQLPage site on an in-memory database migrates a new, empty database at every
+    // start: no release runs against another's data, so no migration rule applies.
+    p.migration_sets.retain(|set| {
+        migrations::convention::sqlpage_config_of(&set.dir)
+            .is_none_or(|c| side.sqlpage.get(c) != Some(&true))
+    });
     for set in &mut p.migration_sets {
         set.code_versions = side
             .code_migrations

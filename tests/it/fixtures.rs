@@ -298,3 +298,4 @@ fixture!(fresh_set_73, "fresh-set-73");
 fixture!(fresh_set_74, "fresh-set-74");
 fixture!(fresh_set_75, "fresh-set-75");
 fixture!(fresh_set_76, "fresh-set-76");
+fixture!(fresh_set_79, "fresh-set-79");

@@ -93,7 +93,11 @@ fn compare_requirements(
                         // documentation (OpenAPI 3.0: "MUST be empty"; 3.1: roles "not
                         // otherwise defined or exchanged in-band"), so the description
                         // cannot tell an enforced requirement from a documented one.
-                        if br.len() == 1 && hr.len() == 1 && grants_scopes(c.head, name) {
+                        if br.len() == 1
+                            && hr.len() == 1
+                            && grants_scopes(c.head, name)
+                            && !refines_held_scope(s, scopes)
+                        {
                             c.mark_locks_out();
                         }
                     }
@@ -123,6 +127,19 @@ fn compare_requirements(
             }
         }
     }
+}
+
+/// Whether `wanted` is a `:`-separated refinement of a scope the old requirement
+/// asked for (`admin` → `admin:write:accounts`): old clients hold the parent, and
+/// servers with hierarchical scopes grant every child to it (GoToSocial's
+/// `Scope.Permits`, Mastodon's `read` → `read:*`), so narrowing the documented
+/// scope locks no one out.
+fn refines_held_scope(wanted: &str, held: &[String]) -> bool {
+    held.iter().any(|p| {
+        wanted
+            .strip_prefix(p.as_str())
+            .is_some_and(|rest| rest.starts_with(':'))
+    })
 }
 
 pub(crate) fn operation(c: &mut Cmp, b: &Val, h: &Val, op: &OpCx) {

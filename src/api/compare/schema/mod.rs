@@ -8,7 +8,7 @@
 use super::lifecycle;
 use super::{Cmp, OpCx};
 use crate::api::change::{Group, Level};
-use crate::api::doc::{Loc, RefTarget, Val, escape, parse_ref};
+use crate::api::doc::{Docs, Loc, RefTarget, Val, escape, parse_ref};
 use crate::api::equivalent::equivalent;
 use crate::api::levels::{self, Place};
 use crate::yaml::{Kind, Node};
@@ -422,8 +422,13 @@ impl<'a> Cmp<'a, '_> {
         keyed_changes(&b, &h, &mut out);
         self.properties(b, h, cx, raws, depth);
         self.subschemas(b, h, cx, raws, depth);
-        for kw in ["allOf", "anyOf", "oneOf"] {
-            self.composition(kw, b, h, cx, raws, depth);
+        self.composition("allOf", "allOf", b, h, cx, raws, depth);
+        match switched_union(self.base, b, self.head, h) {
+            Some((bk, hk)) => self.composition(bk, hk, b, h, cx, raws, depth),
+            None => {
+                self.composition("anyOf", "anyOf", b, h, cx, raws, depth);
+                self.composition("oneOf", "oneOf", b, h, cx, raws, depth);
+            }
         }
     }
 
@@ -929,9 +934,13 @@ impl<'a> Cmp<'a, '_> {
         }
     }
 
-    /// allOf/anyOf/oneOf: subschemas paired by `$ref` target, title, or position.
+    /// allOf/anyOf/oneOf: subschemas paired by `$ref` target, title, or position. `kw`
+    /// is the head's keyword, `base_kw` the base's (they differ only for a union that
+    /// [`switched_union`] found to switch between `anyOf` and `oneOf`).
+    #[allow(clippy::too_many_arguments)]
     fn composition(
         &mut self,
+        base_kw: &'static str,
         kw: &'static str,
         b: Val<'a>,
         h: Val<'a>,
@@ -939,7 +948,7 @@ impl<'a> Cmp<'a, '_> {
         raws: &mut Vec<Raw>,
         depth: usize,
     ) {
-        let (bl, hl) = (b.get(kw), h.get(kw));
+        let (bl, hl) = (b.get(base_kw), h.get(kw));
         if bl.is_none() && hl.is_none() {
             return;
         }
@@ -1205,4 +1214,52 @@ impl<'a> Cmp<'a, '_> {
             .iter()
             .find_map(|m| m.get("properties").and_then(|p| p.get(name)))
     }
+}
+
+/// `anyOf` on one side and `oneOf` on the other (and not the other keyword beside
+/// either), over branches of pairwise different JSON types on both sides: no value can
+/// match two branches, so "at least one" and "exactly one" accept the same values
+/// (manticore's `highlightFields`: an array of strings or an object). Returns the base's
+/// and the head's keyword.
+fn switched_union<'a>(
+    base: &Docs<'a>,
+    b: Val<'a>,
+    head: &Docs<'a>,
+    h: Val<'a>,
+) -> Option<(&'static str, &'static str)> {
+    let (bk, hk) = match (
+        b.get("anyOf"),
+        b.get("oneOf"),
+        h.get("anyOf"),
+        h.get("oneOf"),
+    ) {
+        (Some(_), None, None, Some(_)) => ("anyOf", "oneOf"),
+        (None, Some(_), Some(_), None) => ("oneOf", "anyOf"),
+        _ => return None,
+    };
+    let disjoint = |docs: &Docs<'a>, list: Val<'a>| {
+        let mut seen: Vec<String> = Vec::new();
+        list.items().all(|v| {
+            let Some(t) = docs
+                .resolve(v)
+                .get("type")
+                .and_then(|t| t.str())
+                .map(String::from)
+            else {
+                return false;
+            };
+            // Every integer is a number.
+            let overlaps = |o: &String| {
+                *o == t
+                    || matches!(
+                        (o.as_str(), t.as_str()),
+                        ("integer", "number") | ("number", "integer")
+                    )
+            };
+            let fresh = !seen.iter().any(overlaps);
+            seen.push(t);
+            fresh
+        })
+    };
+    (disjoint(base, b.get(bk)?) && disjoint(head, h.get(hk)?)).then_some((bk, hk))
 }

@@ -506,16 +506,7 @@ fn run_set(
     }
     if variants.len() > 1 {
         // A dialect-neutral file runs in every variant without its own: report it once.
-        let mut seen = std::collections::HashSet::new();
-        all.retain(|d: &Diagnostic| {
-            seen.insert((
-                d.code,
-                d.location.path.clone(),
-                d.location.offset,
-                d.location.len,
-                d.message.clone(),
-            ))
-        });
+        crate::diagnostic::drop_identical(&mut all);
     }
     out.extend(all);
 }
