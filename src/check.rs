@@ -599,6 +599,9 @@ pub fn judge(
         let head_prints: BTreeSet<String> = diags.iter().map(|d| d.fingerprint.clone()).collect();
         diags.retain(|d| !(old.contains(d.fingerprint.as_str()) || was_absent(d)));
         drop_moved_findings(&mut diags, before, &head_prints);
+        if let Some(base) = base {
+            drop_copied_findings(&mut diags, before, base);
+        }
     }
     if config.workloads.demote_examples {
         demote_example_units(&mut diags, head);
@@ -658,6 +661,26 @@ fn drop_moved_findings(
             }
             _ => true,
         }
+    });
+}
+
+/// Drops manifest findings (K, S, T) on a file the release adds as a copy of one it
+/// keeps: a file of the same name elsewhere in the base had the same finding (litmus
+/// ships each version's install bundle as `mkdocs/docs/<version>/litmus-getting-started.yaml`
+/// beside the previous ones). Whoever installs the new copy meets what the old one
+/// already had; the release changed nothing about it.
+fn drop_copied_findings(diags: &mut Vec<Diagnostic>, before: &[Diagnostic], base: &Project) {
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let by_object = |d: &Diagnostic| matches!(d.code.as_bytes().first(), Some(b'K' | b'S' | b'T'));
+    let old: BTreeSet<(&str, String, &str)> = before
+        .iter()
+        .filter(|d| by_object(d))
+        .map(|d| (d.code, name(&d.location.path), d.message.as_str()))
+        .collect();
+    diags.retain(|d| {
+        !(by_object(d)
+            && !base.sources.contains_key(&d.location.path)
+            && old.contains(&(d.code, name(&d.location.path), d.message.as_str())))
     });
 }
 

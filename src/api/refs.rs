@@ -50,6 +50,10 @@ fn collect_in<'n>(node: &'n Node, keys: Keys, out: &mut Vec<(&'n str, &'n Node)>
                     Keys::Example if k == "value" => continue,
                     Keys::Keywords | Keys::Example => match k {
                         "example" | "default" | "const" | "enum" => continue,
+                        // A specification extension holds free-form data: OpenAPI defines no
+                        // Reference Object there (Spotify's `x-spotify-policy-list` items
+                        // are `$ref`s into a policies file it does not publish).
+                        _ if k.starts_with("x-") => continue,
                         // JSON Schema's `examples` is a list of values; OpenAPI's a map of
                         // Example Objects (which may themselves be `$ref`s).
                         "examples" if matches!(v.kind, Kind::Seq(_)) => continue,

@@ -119,11 +119,19 @@ pub fn secret_name(name: &str) -> bool {
     secretish && !tokens.last().is_some_and(|t| about.contains(t)) && !describes_setting
 }
 
+/// The example credentials of AWS's documentation (`AKIAIOSFODNN7EXAMPLE`,
+/// `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`): copied into sample configurations, they
+/// open nothing.
+fn documented_example(v: &str) -> bool {
+    v.ends_with("EXAMPLE") || v.ends_with("EXAMPLEKEY")
+}
+
 /// Values that stand for a secret rather than being one.
 pub fn placeholder(value: &str) -> bool {
     let v = value.trim().trim_matches(['"', '\'']);
     let lower = v.to_ascii_lowercase();
     v.is_empty()
+        || documented_example(v)
         || v.starts_with("${")
         || v.starts_with("$(")
         || v.starts_with('$')
@@ -196,15 +204,19 @@ pub fn high_signal(value: &str) -> Option<&'static str> {
     if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
         return Some("a private key");
     }
-    if ["AKIA", "ASIA"].iter().any(|p| {
-        v.find(p).is_some_and(|i| {
-            let rest: String = v[i + 4..].chars().take(16).collect();
-            rest.len() == 16
-                && rest
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    // AWS's documentation writes its example keys with an `EXAMPLE` ending
+    // (`AKIAIOSFODNN7EXAMPLE`); gitleaks' `aws-access-token` rule allows `.+EXAMPLE$`.
+    if !documented_example(v)
+        && ["AKIA", "ASIA"].iter().any(|p| {
+            v.find(p).is_some_and(|i| {
+                let rest: String = v[i + 4..].chars().take(16).collect();
+                rest.len() == 16
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            })
         })
-    }) {
+    {
         return Some("an AWS access key id");
     }
     if run("sk_live_", 20, alnum) || run("rk_live_", 20, alnum) {
@@ -431,9 +443,11 @@ mod detection_tests {
         assert!(placeholder("# enter your OpenRouter API key"));
         assert!(!placeholder("hunter2-prod"));
         assert_eq!(
-            high_signal("AKIAIOSFODNN7EXAMPLE"),
+            high_signal("AKIAZ4XJ3Q2V7WBN5K6P"),
             Some("an AWS access key id")
         );
+        assert_eq!(high_signal("AKIAIOSFODNN7EXAMPLE"), None);
+        assert!(placeholder("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
         assert_eq!(
             high_signal("-----BEGIN RSA PRIVATE KEY-----\nMIIE"),
             Some("a private key")

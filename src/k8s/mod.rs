@@ -15,6 +15,7 @@ pub mod query;
 pub mod refs;
 pub mod resolve;
 pub mod schema;
+pub mod scope;
 pub mod scrape;
 pub mod selector;
 
@@ -570,8 +571,14 @@ fn release_namespace(
     raw: &mut [Instance],
     applied: &[(String, String)],
 ) {
+    let own_crds = scope::project_cluster_kinds(manifests);
+    let cluster_scoped = |i: &Instance| scope::is_cluster_scoped(&i.group, &i.kind, &own_crds);
+    // A cluster-scoped object's `namespace` is ignored by the API server: it places
+    // nothing.
     let explicit = |i: &Instance| {
-        i.transform.namespace.is_none() && manifests[i.file].objects[i.obj].namespace.is_some()
+        i.transform.namespace.is_none()
+            && manifests[i.file].objects[i.obj].namespace.is_some()
+            && !cluster_scoped(i)
     };
     // A script or guide of the repository that applies the file (or its folder) with
     // `-n` says where it goes; two that disagree say nothing.
@@ -594,11 +601,8 @@ fn release_namespace(
     // command for some files of a folder (GKE's MySQL sample applies `secret.yaml` and
     // `c2-mysql.yaml` with `-n mysql2` from a script, the `c1-*` files from a guide
     // outside the repository) would otherwise split objects that refer to each other.
-    let needs = |i: &Instance| {
-        !explicit(i)
-            && i.transform.namespace.is_none()
-            && !CLUSTER_SCOPED.contains(&i.kind.as_str())
-    };
+    let needs =
+        |i: &Instance| !explicit(i) && i.transform.namespace.is_none() && !cluster_scoped(i);
     let folder = |i: &Instance| {
         let p = manifests[i.file].source.path.as_str();
         p.rsplit_once('/').map_or("", |x| x.0)
@@ -647,24 +651,6 @@ fn release_namespace(
         raw[n].namespace = ns;
     }
 }
-
-/// Kinds that have no namespace, so a file's namespace is not theirs.
-const CLUSTER_SCOPED: [&str; 14] = [
-    "Namespace",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "CustomResourceDefinition",
-    "StorageClass",
-    "PersistentVolume",
-    "PriorityClass",
-    "IngressClass",
-    "RuntimeClass",
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "APIService",
-    "CSIDriver",
-    "Node",
-];
 
 /// The deployment unit of each plain file (not reached by a kustomization). The files of
 /// one folder are applied together (`kubectl apply -f folder/`, which does not recurse),

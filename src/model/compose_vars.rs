@@ -23,6 +23,11 @@ pub fn dir(path: &str) -> &str {
 
 /// `dir` joined with a path written in a compose file.
 pub fn resolve_path(dir: &str, p: &str) -> Option<String> {
+    // An absolute or home-relative path names a file of the host (bluesky's PDS reads
+    // `/pds/pds.env`, which its installer writes), never one of the repository.
+    if p.starts_with('/') || p.starts_with('~') {
+        return None;
+    }
     crate::k8s::kustomize::join(dir, p)
 }
 

@@ -89,8 +89,11 @@ fn stdin_is_judged_against_the_project_on_disk() {
     // A new file, not on disk: the ConfigMap it reads is defined on disk.
     let (code, found) = stdin_check(p.path(), "deploy/worker.yaml", &deployment("app-config"));
     assert_eq!((code, found.clone()), (0, vec![]), "{found:?}");
-    // The same file reading a ConfigMap nothing defines: reported at the stdin file.
-    let (code, found) = stdin_check(p.path(), "deploy/worker.yaml", &deployment("other"));
+    // The same file reading a ConfigMap nothing defines: reported at the stdin file. (A
+    // Deployment of its own: one named like `app.yaml`'s would make the file an
+    // alternative to it, a unit of its own that ships no ConfigMap.)
+    let worker = deployment("other").replacen("name: app\n", "name: worker\n", 1);
+    let (code, found) = stdin_check(p.path(), "deploy/worker.yaml", &worker);
     assert_eq!(code, 1);
     assert_eq!(
         found,

@@ -299,3 +299,5 @@ fixture!(fresh_set_74, "fresh-set-74");
 fixture!(fresh_set_75, "fresh-set-75");
 fixture!(fresh_set_76, "fresh-set-76");
 fixture!(fresh_set_79, "fresh-set-79");
+fixture!(fresh_set_82, "fresh-set-82");
+fixture!(fresh_set_83, "fresh-set-83");

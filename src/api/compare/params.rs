@@ -55,6 +55,16 @@ fn collect<'a>(
             if location == "body" || name.is_empty() {
                 continue;
             }
+            // OpenAPI 3: "If `in` is "header" and the `name` field is "Accept",
+            // "Content-Type" or "Authorization", the parameter definition SHALL be
+            // ignored" (the media types and security requirements say those).
+            if location == "header"
+                && d.version != Version::Swagger2
+                && ["accept", "content-type", "authorization"]
+                    .contains(&name.to_ascii_lowercase().as_str())
+            {
+                continue;
+            }
             let id = match location.as_str() {
                 "path" => match names.iter().position(|n| *n == name) {
                     Some(i) => format!("#{i}"),

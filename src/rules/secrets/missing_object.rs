@@ -79,15 +79,32 @@ impl Rule for MissingObject {
                 .defs
                 .iter()
                 .find(|d| d.kind == r.kind && (d.raw_name == r.name || d.name == r.name));
-            if r.kind == "Secret" {
-                // A near miss of a Secret the repository defines is a typo, not a
+            if r.kind == "Secret" || r.kind == "ConfigMap" {
+                // A near miss of an object the repository defines is a typo, not a
                 // prerequisite made outside it.
                 let limit = (r.name.len() / 4).clamp(1, 3);
                 let near_miss = ix.defs.iter().any(|d| {
-                    d.kind == "Secret"
-                        && crate::k8s::schema::edit_distance(&d.name, &r.name) <= limit
+                    d.kind == r.kind && crate::k8s::schema::edit_distance(&d.name, &r.name) <= limit
                 });
-                cx.external_prerequisite(elsewhere.is_some() || near_miss, &mut d);
+                // A unit that ships ConfigMaps of its own keeps its configuration in the
+                // repository: one it reads but does not ship was renamed or forgotten. A
+                // unit that ships none is configured from outside (crowd.dev's guide
+                // makes `backend-config` from an env file).
+                let ships_own = r.kind == "ConfigMap"
+                    && ix
+                        .defs
+                        .iter()
+                        .any(|d| d.kind == "ConfigMap" && d.unit == Some(inst.unit));
+                // A command of the repository that creates it in another namespace
+                // (`kubectl create configmap shop-flags -n staging`) is a wrong namespace.
+                let created_elsewhere = ix
+                    .created
+                    .iter()
+                    .any(|c| c.kind == r.kind && c.name == r.name);
+                cx.external_prerequisite(
+                    elsewhere.is_some() || near_miss || ships_own || created_elsewhere,
+                    &mut d,
+                );
             }
             if let Some(other) = elsewhere
                 && let Some((src, pos)) = &other.at

@@ -65,13 +65,21 @@ impl Rule for MissingServiceAccount {
                 format!("{}/{}/{}/{}", inst.kind, inst.name, r.kind, r.name),
             )
             .with_severity(severity);
-            if r.pull_secret() {
-                let anywhere = ix
-                    .defs
-                    .iter()
-                    .any(|d| d.kind == "Secret" && (d.raw_name == r.name || d.name == r.name));
-                cx.external_prerequisite(anywhere, &mut d);
-            }
+            // Without a base, what no file defines anywhere is a prerequisite made
+            // outside the repository: a pull secret, or a ServiceAccount that an RBAC
+            // manifest fetched from another project creates (csi-driver-host-path's
+            // deploy script applies external-attacher's `rbac.yaml` by URL).
+            let kind = if r.pull_secret() {
+                "Secret"
+            } else {
+                "ServiceAccount"
+            };
+            let anywhere = ix
+                .defs
+                .iter()
+                .any(|d| d.kind == kind && (d.raw_name == r.name || d.name == r.name))
+                || ix.created.iter().any(|c| c.kind == kind && c.name == r.name);
+            cx.external_prerequisite(anywhere, &mut d);
             out.push(d);
         }
     }
