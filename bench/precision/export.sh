@@ -28,7 +28,11 @@ export_tag() { # repo gitdir tag paths...
     local out="$data/${repo/\//__}/$tag"
     # The marker sits beside the export, not in it, so rollsafe never reads it.
     local done_marker="$data/${repo/\//__}/.$tag.done"
-    [ -f "$done_marker" ] && return 0
+    # The marker holds the paths exported: another set of paths exports again (an empty
+    # marker, written before markers held paths, is taken as done).
+    if [ -f "$done_marker" ] && { [ ! -s "$done_marker" ] || [ "$(cat "$done_marker")" = "$*" ]; }; then
+        return 0
+    fi
     # Paths are listed for the newest layout; a path missing at an older tag is
     # skipped rather than failing the archive.
     local present=() p
@@ -56,21 +60,28 @@ export_tag() { # repo gitdir tag paths...
         fi
         rm -f "$listing"
     fi
-    touch "$done_marker"
+    echo "$*" >"$done_marker"
     echo "exported $repo $tag (${#present[@]}/$# paths, $(find "$out" -type f | wc -l) files)"
 }
 
 status=0
+# A commit of commit pairs is the head of one pair and the base of the next, each row
+# listing the folders its change touched: a tag is exported with the union of its rows'
+# paths, so both sides of every pair hold the same folders.
+declare -A want
 while IFS=$'\t' read -r repo base head paths; do
     [ "$repo" = repo ] && continue # header
     [ -z "$repo" ] && continue
+    want["$repo $base"]+=" $paths"
+    want["$repo $head"]+=" $paths"
+done < "$pairs_file"
+for key in "${!want[@]}"; do
+    repo="${key%% *}"; tag="${key#* }"
     if ! gd="$(gitdir_of "$repo")"; then
         echo "missing mirror for $repo under $mirrors (fetch it first)" >&2
         status=1; continue
     fi
-    # shellcheck disable=SC2086 # paths is a space-separated list on purpose
-    export_tag "$repo" "$gd" "$base" $paths
-    # shellcheck disable=SC2086
-    export_tag "$repo" "$gd" "$head" $paths
-done < "$pairs_file"
+    # shellcheck disable=SC2046 # one word per path on purpose
+    export_tag "$repo" "$gd" "$tag" $(tr ' ' '\n' <<<"${want[$key]}" | sed '/^$/d' | sort -u)
+done
 exit "$status"

@@ -345,21 +345,22 @@ impl Index {
     }
 
     /// In this release (the base), the instance of the same object (kind, namespace,
-    /// name) as `inst` of `head`, in the unit of the same identity; when that unit is
-    /// gone (a folder turned into bundles), the instance from the same file path.
+    /// name) as `inst` of `head`: from the same file of the unit of the same identity
+    /// (two alternative files of one folder may define it differently: GKE's
+    /// `demo-app.yaml` and `gateway-user-guide-app.yaml` each have a `foo-v2`), else from
+    /// that unit, else (a folder turned into bundles) from the same file path.
     pub fn counterpart(&self, head: &Index, inst: &Instance) -> Option<usize> {
         let all = self.by_name.get(&(inst.kind.clone(), inst.name.clone()))?;
         let same = |j: &&usize| self.instances[**j].namespace == inst.namespace;
         let unit = head.unit_id(inst);
+        let path = &head.files[inst.file].path;
+        let in_unit = |j: &&usize| self.unit_id(&self.instances[**j]) == unit;
+        let in_file = |j: &&usize| &self.files[self.instances[**j].file].path == path;
         all.iter()
             .filter(same)
-            .find(|j| self.unit_id(&self.instances[**j]) == unit)
-            .or_else(|| {
-                let path = &head.files[inst.file].path;
-                all.iter()
-                    .filter(same)
-                    .find(|j| &self.files[self.instances[**j].file].path == path)
-            })
+            .find(|j| in_unit(j) && in_file(j))
+            .or_else(|| all.iter().filter(same).find(in_unit))
+            .or_else(|| all.iter().filter(same).find(in_file))
             .copied()
     }
 

@@ -436,6 +436,22 @@ fn load_sql(
 fn load_env(src: Arc<SourceFile>) -> LoadOut {
     let mut problems = Vec::new();
     let parsed = env::parse(&src.text);
+    // A Jinja source (`.env.j2` with `{% if … %}` lines, rendered by boilerplates' CLI or
+    // Ansible) is not what any program reads as an env file: skipped, as template YAML is.
+    if !parsed.errors.is_empty() && (src.text.contains("{%") || src.text.contains("{{")) {
+        let mut secrets = crate::model::secrets::env_line_ranges(&src.text);
+        secrets.extend(crate::model::secrets::env_ranges(&parsed));
+        return LoadOut {
+            source: Some((src.clone(), FileKind::Other)),
+            problems: vec![Problem::file(
+                InputCode::FileSkipped,
+                &src.path,
+                "file skipped: it holds template syntax (`{{ … }}`, `{% … %}`) and is not a plain env file: the template engine renders it first".into(),
+            )],
+            secrets,
+            ..LoadOut::none()
+        };
+    }
     for e in &parsed.errors {
         problems.push(Problem::at(
             InputCode::InvalidSyntax,

@@ -301,3 +301,4 @@ fixture!(fresh_set_76, "fresh-set-76");
 fixture!(fresh_set_79, "fresh-set-79");
 fixture!(fresh_set_82, "fresh-set-82");
 fixture!(fresh_set_83, "fresh-set-83");
+fixture!(fresh_set_85, "fresh-set-85");

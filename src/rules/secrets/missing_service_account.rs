@@ -78,7 +78,10 @@ impl Rule for MissingServiceAccount {
                 .defs
                 .iter()
                 .any(|d| d.kind == kind && (d.raw_name == r.name || d.name == r.name))
-                || ix.created.iter().any(|c| c.kind == kind && c.name == r.name);
+                || ix
+                    .created
+                    .iter()
+                    .any(|c| c.kind == kind && c.name == r.name);
             cx.external_prerequisite(anywhere, &mut d);
             out.push(d);
         }
