@@ -83,9 +83,12 @@ pub fn project_cluster_kinds(manifests: &[ManifestFile]) -> HashSet<(String, Str
         .collect()
 }
 
-/// Whether objects of `kind` in API group `group` (empty for the core group) have no
-/// namespace, by the built-in list, well-known CRDs, or the release's own CRDs.
+/// Whether objects of `kind` in API group `group` (the `apiVersion` before its `/`: `v1`
+/// for the core group, `apps`, `cert-manager.io`) have no namespace, by the built-in list,
+/// well-known CRDs, or the release's own CRDs.
 pub fn is_cluster_scoped(group: &str, kind: &str, project: &HashSet<(String, String)>) -> bool {
+    // Built-in groups: the core group (`v1`), dot-less ones (`apps`, `batch`) and
+    // `*.k8s.io`.
     let built_in_group = group.is_empty() || !group.contains('.') || group.ends_with(".k8s.io");
     (built_in_group && BUILT_IN.contains(&kind))
         || WELL_KNOWN.contains(&(group, kind))
@@ -99,7 +102,7 @@ mod tests {
     #[test]
     fn kinds_are_told_apart_by_group() {
         let none = HashSet::new();
-        assert!(is_cluster_scoped("", "Namespace", &none));
+        assert!(is_cluster_scoped("v1", "Namespace", &none));
         assert!(is_cluster_scoped(
             "rbac.authorization.k8s.io",
             "ClusterRole",
