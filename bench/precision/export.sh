@@ -66,22 +66,24 @@ export_tag() { # repo gitdir tag paths...
 
 status=0
 # A commit of commit pairs is the head of one pair and the base of the next, each row
-# listing the folders its change touched: a tag is exported with the union of its rows'
-# paths, so both sides of every pair hold the same folders.
-declare -A want
+# listing the folders its change touched. Both sides of a pair must hold the same folders
+# (a folder only one side holds reads as added or deleted), so every tag of a repository
+# is exported with the union of the paths of all its rows.
+declare -A paths_of tags_of
 while IFS=$'\t' read -r repo base head paths; do
     [ "$repo" = repo ] && continue # header
     [ -z "$repo" ] && continue
-    want["$repo $base"]+=" $paths"
-    want["$repo $head"]+=" $paths"
+    paths_of["$repo"]+=" $paths"
+    tags_of["$repo"]+=" $base $head"
 done < "$pairs_file"
-for key in "${!want[@]}"; do
-    repo="${key%% *}"; tag="${key#* }"
+for repo in "${!paths_of[@]}"; do
     if ! gd="$(gitdir_of "$repo")"; then
         echo "missing mirror for $repo under $mirrors (fetch it first)" >&2
         status=1; continue
     fi
-    # shellcheck disable=SC2046 # one word per path on purpose
-    export_tag "$repo" "$gd" "$tag" $(tr ' ' '\n' <<<"${want[$key]}" | sed '/^$/d' | sort -u)
+    mapfile -t union < <(tr ' ' '\n' <<<"${paths_of[$repo]}" | sed '/^$/d' | sort -u)
+    for tag in $(tr ' ' '\n' <<<"${tags_of[$repo]}" | sed '/^$/d' | sort -u); do
+        export_tag "$repo" "$gd" "$tag" "${union[@]}"
+    done
 done
 exit "$status"

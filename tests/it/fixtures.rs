@@ -302,3 +302,4 @@ fixture!(fresh_set_79, "fresh-set-79");
 fixture!(fresh_set_82, "fresh-set-82");
 fixture!(fresh_set_83, "fresh-set-83");
 fixture!(fresh_set_85, "fresh-set-85");
+fixture!(fresh_set_86, "fresh-set-86");

@@ -42,6 +42,17 @@ impl Rule for RollingUpdateStalls {
     }
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
+        self.check_workloads(cx, out);
+        // Stopping every pod at once is a choice some projects make for background
+        // workers (Tempo's compactors): without a base it is a standing practice, not
+        // known to be new in this release. The rejected strategies stay errors.
+        cx.standing_practice(&mut out[start..]);
+    }
+}
+
+impl RollingUpdateStalls {
+    fn check_workloads(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
         let m = &cx.head.manifests;
         for w in ix.instances.iter().filter(|i| i.first) {
