@@ -632,6 +632,12 @@ fn show_template_names(diags: &mut [Diagnostic], head: &Project) {
     }
 }
 
+/// A manifest finding (K, S, T): its message names the object, container and value, not
+/// the file, so it identifies the finding wherever the file is.
+fn names_object(d: &Diagnostic) -> bool {
+    matches!(d.code.as_bytes().first(), Some(b'K' | b'S' | b'T'))
+}
+
 /// Drops manifest findings (K, S, T) the base already had in another file: their
 /// message names the object, container and value, not the file, so a folder renamed
 /// between releases (kubeflow's `apps/` → `applications/`) changes every fingerprint but
@@ -641,17 +647,16 @@ fn drop_moved_findings(
     before: &[Diagnostic],
     head_prints: &BTreeSet<String>,
 ) {
-    let by_object = |d: &Diagnostic| matches!(d.code.as_bytes().first(), Some(b'K' | b'S' | b'T'));
     // Base findings that kept their fingerprint were matched already.
     let mut left: BTreeMap<(&str, String), usize> = BTreeMap::new();
     for d in before
         .iter()
-        .filter(|d| by_object(d) && !head_prints.contains(&d.fingerprint))
+        .filter(|d| names_object(d) && !head_prints.contains(&d.fingerprint))
     {
         *left.entry((d.code, d.message.clone())).or_default() += 1;
     }
     diags.retain(|d| {
-        if !by_object(d) {
+        if !names_object(d) {
             return true;
         }
         match left.get_mut(&(d.code, d.message.clone())) {
@@ -671,14 +676,13 @@ fn drop_moved_findings(
 /// already had; the release changed nothing about it.
 fn drop_copied_findings(diags: &mut Vec<Diagnostic>, before: &[Diagnostic], base: &Project) {
     let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
-    let by_object = |d: &Diagnostic| matches!(d.code.as_bytes().first(), Some(b'K' | b'S' | b'T'));
     let old: BTreeSet<(&str, String, &str)> = before
         .iter()
-        .filter(|d| by_object(d))
+        .filter(|d| names_object(d))
         .map(|d| (d.code, name(&d.location.path), d.message.as_str()))
         .collect();
     diags.retain(|d| {
-        !(by_object(d)
+        !(names_object(d)
             && !base.sources.contains_key(&d.location.path)
             && old.contains(&(d.code, name(&d.location.path), d.message.as_str())))
     });

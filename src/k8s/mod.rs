@@ -344,6 +344,18 @@ impl Index {
         &self.units[inst.unit]
     }
 
+    /// Whether the repository makes a Secret, ConfigMap or ServiceAccount named `name` in
+    /// any namespace or unit: a definition, or a command (`kubectl create configmap NAME`).
+    pub fn made_in_any_namespace(&self, kind: &str, name: &str) -> bool {
+        self.defs
+            .iter()
+            .any(|d| d.kind == kind && (d.raw_name == name || d.name == name))
+            || self
+                .created
+                .iter()
+                .any(|c| c.kind == kind && c.name == name)
+    }
+
     /// In this release (the base), the instance of the same object (kind, namespace,
     /// name) as `inst` of `head`: from the same file of the unit of the same identity
     /// (two alternative files of one folder may define it differently: GKE's

@@ -434,13 +434,14 @@ fn load_sql(
 
 /// An env file: its variables, and the byte ranges of every value (all masked).
 fn load_env(src: Arc<SourceFile>) -> LoadOut {
-    let mut problems = Vec::new();
     let parsed = env::parse(&src.text);
+    let mut secrets = crate::model::secrets::env_ranges(&parsed);
+    // A malformed line may hold a value too, anywhere on it: hide every line's value,
+    // judged from the text (values spanning lines come from the parse).
+    secrets.extend(crate::model::secrets::env_line_ranges(&src.text));
     // A Jinja source (`.env.j2` with `{% if … %}` lines, rendered by boilerplates' CLI or
     // Ansible) is not what any program reads as an env file: skipped, as template YAML is.
     if !parsed.errors.is_empty() && (src.text.contains("{%") || src.text.contains("{{")) {
-        let mut secrets = crate::model::secrets::env_line_ranges(&src.text);
-        secrets.extend(crate::model::secrets::env_ranges(&parsed));
         return LoadOut {
             source: Some((src.clone(), FileKind::Other)),
             problems: vec![Problem::file(
@@ -452,20 +453,20 @@ fn load_env(src: Arc<SourceFile>) -> LoadOut {
             ..LoadOut::none()
         };
     }
-    for e in &parsed.errors {
-        problems.push(Problem::at(
-            InputCode::InvalidSyntax,
-            &src,
-            e.offset,
-            e.offset + e.len,
-            format!("env file cannot be parsed: {}", e.message),
-            "write one `KEY=VALUE` per line; quote values that contain spaces or `#`",
-        ));
-    }
-    let mut secrets = crate::model::secrets::env_ranges(&parsed);
-    // A malformed line may hold a value too, anywhere on it: hide every line's value,
-    // judged from the text (values spanning lines come from the parse).
-    secrets.extend(crate::model::secrets::env_line_ranges(&src.text));
+    let problems = parsed
+        .errors
+        .iter()
+        .map(|e| {
+            Problem::at(
+                InputCode::InvalidSyntax,
+                &src,
+                e.offset,
+                e.offset + e.len,
+                format!("env file cannot be parsed: {}", e.message),
+                "write one `KEY=VALUE` per line; quote values that contain spaces or `#`",
+            )
+        })
+        .collect();
     LoadOut {
         loaded: Loaded::Env(EnvFileParsed {
             source: src.clone(),

@@ -88,23 +88,17 @@ impl Rule for MissingObject {
                 });
                 // A unit that ships ConfigMaps of its own keeps its configuration in the
                 // repository: one it reads but does not ship was renamed or forgotten. A
-                // unit that ships none is configured from outside (crowd.dev's guide
-                // makes `backend-config` from an env file).
+                // unit that ships none is configured from outside (crowd.dev reads
+                // `backend-config` and ships only `pre-built/backend.env` to make it from).
                 let ships_own = r.kind == "ConfigMap"
                     && ix
                         .defs
                         .iter()
                         .any(|d| d.kind == "ConfigMap" && d.unit == Some(inst.unit));
-                // A command of the repository that creates it in another namespace
-                // (`kubectl create configmap shop-flags -n staging`) is a wrong namespace.
-                let created_elsewhere = ix
-                    .created
-                    .iter()
-                    .any(|c| c.kind == r.kind && c.name == r.name);
-                cx.external_prerequisite(
-                    elsewhere.is_some() || near_miss || ships_own || created_elsewhere,
-                    &mut d,
-                );
+                // Defined (or made by a command, `kubectl create configmap shop-flags -n
+                // staging`) in another namespace or unit: a wrong place, not a prerequisite.
+                let anywhere = ix.made_in_any_namespace(r.kind, &r.name);
+                cx.external_prerequisite(anywhere || near_miss || ships_own, &mut d);
             }
             if let Some(other) = elsewhere
                 && let Some((src, pos)) = &other.at

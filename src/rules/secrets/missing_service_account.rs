@@ -74,14 +74,7 @@ impl Rule for MissingServiceAccount {
             } else {
                 "ServiceAccount"
             };
-            let anywhere = ix
-                .defs
-                .iter()
-                .any(|d| d.kind == kind && (d.raw_name == r.name || d.name == r.name))
-                || ix
-                    .created
-                    .iter()
-                    .any(|c| c.kind == kind && c.name == r.name);
+            let anywhere = ix.made_in_any_namespace(kind, &r.name);
             cx.external_prerequisite(anywhere, &mut d);
             out.push(d);
         }
