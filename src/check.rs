@@ -609,6 +609,7 @@ pub fn judge(
     demote_translations(&mut diags, head);
     show_template_names(&mut diags, head);
     dedupe_across_units(&mut diags);
+    rules::api::broad::summarise(&mut diags, config.api.broad_change);
     postprocess(diags, head, config, opts, root, cwd, rules)
 }
 

@@ -51,7 +51,7 @@ impl Default for Config {
 }
 
 /// Settings of the A rules.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ApiConfig {
     /// Descriptions that moved: new path → path in the previous release.
     pub moved: BTreeMap<String, String>,
@@ -68,6 +68,25 @@ pub struct ApiConfig {
     pub validates_requests: bool,
     /// Clients treat response enums as closed: a value added to one is a warning (A401).
     pub closed_response_enums: bool,
+    /// More schema-level breaking findings than this in one description file are
+    /// summarised in one (`rules::api::broad`); 0: never.
+    pub broad_change: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            moved: BTreeMap::new(),
+            ignore: Vec::new(),
+            changelog: false,
+            deprecation_days_beta: 0,
+            deprecation_days_stable: 0,
+            validates_requests: false,
+            closed_response_enums: false,
+            // The judged regenerations made 63 and 80; the largest real release, 11.
+            broad_change: 20,
+        }
+    }
 }
 
 /// Thresholds of the T rules.

@@ -147,4 +147,5 @@ pub struct FileApi {
     pub validates_requests: bool,
     #[serde(default)]
     pub closed_response_enums: bool,
+    pub broad_change: Option<usize>,
 }

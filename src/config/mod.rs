@@ -325,6 +325,7 @@ fn resolve(f: FileConfig) -> Config {
             deprecation_days_stable: f.api.deprecation_days_stable,
             validates_requests: f.api.validates_requests,
             closed_response_enums: f.api.closed_response_enums,
+            broad_change: f.api.broad_change.unwrap_or(defaults.api.broad_change),
         },
     }
 }
@@ -506,6 +507,10 @@ validates-requests = false
 # unknown values): a value added to a response enum is then a warning (A401), not
 # information.
 closed-response-enums = false
+# More schema-level breaking changes (A201, A301, A401) than this in one description file
+# are one finding, the rest information: a change that broad is most often a regenerated
+# or corrected description (0: report each).
+broad-change = 20
 "#;
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! A rules: API contracts. The comparison (src/api) runs once per check; each rule
 //! reports one group of its changes at the level oasdiff gives them.
 
+pub mod broad;
 pub mod changelog;
 pub mod endpoint_removed;
 pub mod lifecycle_policy;
