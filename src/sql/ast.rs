@@ -188,11 +188,33 @@ fn create_table(ct: &CreateTable) -> Vec<Op> {
     let mut named: Vec<(String, ConstraintKind, Vec<String>)> = ct
         .constraints
         .iter()
+        .filter(|c| !matches!(c, TableConstraint::Index(_)))
         .filter_map(|c| {
             let (name, kind) = constraint(c);
             name.map(|n| (n, kind, key_columns(c).unwrap_or_default()))
         })
         .collect();
+    // MySQL's inline `INDEX n (…)` / `KEY n (…)` is an index like one `CREATE INDEX`
+    // makes (`DROP INDEX n ON t` drops either, and a down re-creating it with `CREATE
+    // INDEX` restores the same thing), not a constraint.
+    let inline_indexes = ct.constraints.iter().filter_map(|c| match c {
+        TableConstraint::Index(i) => Some(Op::CreateIndex {
+            table: table.clone(),
+            name: i.name.as_ref().map(ident),
+            columns: i
+                .columns
+                .iter()
+                .map(|col| match &col.column.expr {
+                    Expr::Identifier(id) => Some(ident(id)),
+                    _ => None,
+                })
+                .collect::<Option<Vec<String>>>()
+                .unwrap_or_default(),
+            unique: false,
+            concurrently: false,
+        }),
+        _ => None,
+    });
     for col in &ct.columns {
         for o in &col.options {
             let Some(name) = &o.name else { continue };
@@ -208,13 +230,16 @@ fn create_table(ct: &CreateTable) -> Vec<Op> {
             named.push((ident(name), kind, vec![ident(&col.name)]));
         }
     }
-    vec![Op::CreateTable {
+    let indexes: Vec<Op> = inline_indexes.collect();
+    let mut ops = vec![Op::CreateTable {
         table,
         columns,
         from_query: ct.query.is_some() || ct.like.is_some(),
         unique_keys: ct.constraints.iter().filter_map(key_columns).collect(),
         named,
-    }]
+    }];
+    ops.extend(indexes);
+    ops
 }
 
 /// The plain key columns of a `UNIQUE (…)` or `PRIMARY KEY (…)` table constraint (`None`
