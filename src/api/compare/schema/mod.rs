@@ -1105,8 +1105,20 @@ impl<'a> Cmp<'a, '_> {
             let (k, hv) = &hs[j];
             let resolved = self.head.resolve(*hv);
             let mut o = Out::nested(raws, cx);
+            let others: Vec<Val<'a>> = hs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != j)
+                .map(|(_, (_, v))| *v)
+                .collect();
             let suffix = if kw == "allOf" && annotation_only(&resolved) {
                 "all-of-added-annotation-only"
+            } else if kw == "allOf"
+                && cx.place.is_request()
+                && optional_properties_only(self.head, &resolved, &others)
+            {
+                // In a response an added member is information already, under oasdiff's id.
+                "all-of-added-optional-properties"
             } else {
                 added
             };

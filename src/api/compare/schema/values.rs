@@ -213,6 +213,29 @@ pub(super) fn spreads_properties<'a>(
     })
 }
 
+/// An `allOf` member that only adds optional properties to an object (`{type: object,
+/// properties: {filters: …}}` beside the members that make the body an object, as
+/// outline's `/documents.deleted` gained): it requires nothing and closes nothing, so
+/// every body the other members accepted still validates, and it is what adding optional
+/// properties is (information both ways, as oasdiff rates `request-property-added`).
+pub(super) fn optional_properties_only<'a>(
+    docs: &crate::api::doc::Docs<'a>,
+    member: &Val<'a>,
+    siblings: &[Val<'a>],
+) -> bool {
+    let is_object = |v: &Val| {
+        v.get("properties").is_some() || v.get("type").and_then(|t| t.str()) == Some("object")
+    };
+    member.get("properties").is_some()
+        && member.get("type").is_none_or(|t| t.str() == Some("object"))
+        && member.node.entries().iter().all(|(k, _)| {
+            matches!(k.text.as_str(), "type" | "properties")
+                || ANNOTATIONS.contains(&k.text.as_str())
+                || k.text.starts_with("x-")
+        })
+        && siblings.iter().any(|s| is_object(&docs.resolve(*s)))
+}
+
 pub(super) fn annotation_only(v: &Val) -> bool {
     v.node
         .entries()
