@@ -20,6 +20,7 @@ impl Rule for DropColumn {
         if cx.part != Part::Up
             || cx.is_new_column(table, column)
             || cx.part_recreates_column(table, column)
+            || cx.part_renamed_to(table, column)
         {
             return;
         }

@@ -42,6 +42,11 @@ impl Rule for SetNotNull {
         // A column this release adds: the previous release's INSERTs never name it, so
         // NOT NULL breaks them unless a default fills it.
         let added_here = cx.is_new_column(table, column);
+        // Added back in place of a column of that name the same part renamed aside or
+        // dropped: the previous release's INSERTs do name it.
+        if added_here && cx.part_replaces_column(table, column) {
+            return;
+        }
         if added_here
             && cx
                 .schema

@@ -167,6 +167,37 @@ impl OpCx<'_> {
             })
     }
 
+    /// Whether this part gave `column` its name by renaming another column (`RENAME c TO
+    /// c_old`, as the swap that keeps a name does before it adds `c` back with a new type
+    /// and drops `c_old`: sharry's varchar-to-timestamp migration). The previous release
+    /// never named `column`: what it reads is the old name, which M103 judges at the
+    /// rename (and finds again when the swap adds it back).
+    pub fn part_renamed_to(&self, table: &str, column: &str) -> bool {
+        crate::migrations::section(self.part_ref)
+            .statements
+            .iter()
+            .flat_map(|s| s.ops.iter())
+            .any(|o| matches!(o, Op::RenameColumn { table: t, to, .. } if t == table && to == column))
+    }
+
+    /// Whether an earlier statement of this part renamed `column` aside or dropped it:
+    /// a column added under that name replaces one the previous release reads and writes.
+    pub fn part_replaces_column(&self, table: &str, column: &str) -> bool {
+        crate::migrations::section(self.part_ref)
+            .statements
+            .iter()
+            .filter(|s| s.start < self.stmt.start)
+            .flat_map(|s| s.ops.iter())
+            .any(|o| match o {
+                Op::RenameColumn { table: t, from, .. } => t == table && from == column,
+                Op::DropColumn {
+                    table: t,
+                    column: c,
+                } => t == table && c == column,
+                _ => false,
+            })
+    }
+
     pub fn is_new_column(&self, table: &str, column: &str) -> bool {
         self.is_new_table(table)
             || self
