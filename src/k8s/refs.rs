@@ -132,9 +132,16 @@ impl Collect<'_> {
         if s.is_empty() || is_templated(s) {
             return;
         }
+        // Keys are not object names: `[-._a-zA-Z0-9]+`, capitals included (env-file
+        // generators make `DATABASE_URL`), so only template syntax marks a fill-in, not
+        // an all-capitals word.
+        let env_style = |x: &str| {
+            x.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        };
         let key = key.and_then(|k| {
             k.as_str()
-                .filter(|x| !is_templated(x))
+                .filter(|x| env_style(x) || !crate::k8s::schema::placeholder(x))
                 .map(|x| (x.to_string(), k.pos))
         });
         self.out.push(Reference {
