@@ -22,6 +22,13 @@
 //!   when InnoDB is defined as the default storage engine, which it is by default"), so
 //!   the table is the same with or without it (fathom added it to nine shipped
 //!   migrations). Another engine (`MyISAM`, `MEMORY`) is a different table and counts.
+//! - the `public.` schema qualifier (PostgreSQL): under the default search path
+//!   (`"$user", public`; manual, *Schemas*, "The Schema Search Path") `public.t` and `t`
+//!   are one object, so a database that applied the qualified text has what the
+//!   unqualified one makes there (laminar dropped `"public".` from 43 shipped drizzle
+//!   migrations to let a fresh install choose its schema).
+
+use std::borrow::Cow;
 
 use super::PartRef;
 
@@ -41,7 +48,7 @@ fn normalise(words: &[&str], out: &mut Vec<String>) {
     if words.starts_with(&["comment", "on"]) {
         return;
     }
-    let mut kept: Vec<&str> = Vec::with_capacity(words.len());
+    let mut kept: Vec<Cow<str>> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
         let w = words[i];
@@ -76,12 +83,33 @@ fn normalise(words: &[&str], out: &mut Vec<String>) {
                 continue;
             }
         }
+        // `public.t` and `t` name one object where the search path is PostgreSQL's
+        // default (`"$user", public`), as it is for a database that applied either.
+        if matches!(w, "public" | "\"public\"") && words.get(i + 1) == Some(&".") {
+            i += 2;
+            continue;
+        }
+        if let Some(rest) = w
+            .strip_prefix("\"public\".")
+            .or_else(|| w.strip_prefix("public."))
+            .filter(|r| !r.is_empty())
+        {
+            kept.push(Cow::Borrowed(rest));
+            i += 1;
+            continue;
+        }
+        if w.starts_with('$') && w.contains("\"public\".") {
+            // A `DO $$ … $$` body is one token: the same qualifier inside it.
+            kept.push(Cow::Owned(w.replace("\"public\".", "")));
+            i += 1;
+            continue;
+        }
         if w != "concurrently" {
-            kept.push(w);
+            kept.push(Cow::Borrowed(w));
         }
         i += 1;
     }
-    let words = kept;
+    let words: Vec<&str> = kept.iter().map(|w| w.as_ref()).collect();
     if is_transaction_control(&words) || is_plain_select(&words) || is_wait_setting(&words) {
         return;
     }

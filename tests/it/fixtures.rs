@@ -267,6 +267,7 @@ fixture!(fresh_set_87, "fresh-set-87");
 fixture!(fresh_set_88, "fresh-set-88");
 fixture!(fresh_set_89, "fresh-set-89");
 fixture!(fresh_set_90, "fresh-set-90");
+fixture!(fresh_set_91, "fresh-set-91");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");
