@@ -312,9 +312,12 @@ fn demote_translations(diags: &mut [Diagnostic], head: &Project) {
             continue;
         };
         d.severity = diagnostic::Severity::Info;
-        d.message.push_str(&format!(
-            " (information: a translation of `{original}`, which describes the same API for clients)"
-        ));
+        rules::api::before_id(
+            &mut d.message,
+            &format!(
+                " (information: a translation of `{original}`, which describes the same API for clients)"
+            ),
+        );
     }
 }
 

@@ -11,6 +11,11 @@
 //!   25 ≤ p ≤ 53;
 //! - `CHARACTER VARYING(n)`, `CHAR VARYING(n)` → `VARCHAR(n)`; `CHARACTER` → `CHAR`;
 //!   `CHAR`, `BINARY` and `BIT` without a length are length 1;
+//! - the national types `NVARCHAR(n)`, `NATIONAL VARCHAR(n)`, `NCHAR VARCHAR(n)` →
+//!   `VARCHAR(n)`, `NCHAR(n)`, `NATIONAL CHAR(n)` → `CHAR(n)`, in the `utf8mb3` character
+//!   set (*The CHAR and VARCHAR Types*: "NATIONAL CHAR (or its equivalent short form,
+//!   NCHAR) is the standard SQL way to define that a CHAR column should use some
+//!   predefined character set"); the type `DESCRIBE` shows is `varchar(n)`;
 //! - `LONG`, `LONG VARCHAR` → `MEDIUMTEXT`; `LONG VARBINARY` → `MEDIUMBLOB`;
 //! - integer display widths (`INT(11)`) are deprecated and ignored since 8.0.17, except
 //!   `TINYINT(1)`, which MySQL and its connectors keep as the boolean type;
@@ -41,6 +46,9 @@ pub fn mysql_canonical_type(t: &str) -> String {
     let (base, used) = match words.as_slice() {
         ["double", "precision", ..] => ("double", 2),
         ["character" | "char", "varying", ..] => ("varchar", 2),
+        ["national", "character" | "char", "varying", ..] => ("varchar", 3),
+        ["national", "varchar", ..] | ["nchar", "varchar" | "varying", ..] => ("varchar", 2),
+        ["national", "character" | "char", ..] => ("char", 2),
         ["long", "varchar", ..] => ("mediumtext", 2),
         ["long", "varbinary", ..] => ("mediumblob", 2),
         [w, ..] => (*w, 1),
@@ -65,7 +73,10 @@ pub fn mysql_canonical_type(t: &str) -> String {
             Ok(25..=53) => ("double", None),
             _ => ("float", Some(p.to_string())),
         },
-        ("character", a) | ("char", a) => ("char", Some(a.unwrap_or("1").to_string())),
+        ("nvarchar", a) => ("varchar", a.map(str::to_string)),
+        ("character", a) | ("char", a) | ("nchar", a) => {
+            ("char", Some(a.unwrap_or("1").to_string()))
+        }
         ("binary", a) => ("binary", Some(a.unwrap_or("1").to_string())),
         ("bit", a) => ("bit", Some(a.unwrap_or("1").to_string())),
         ("long", None) => ("mediumtext", None),
@@ -105,6 +116,9 @@ mod tests {
         assert_eq!(c("BOOL"), c("tinyint(1)"));
         assert_eq!(c("int(11)"), c("int"));
         assert_eq!(c("integer"), c("int"));
+        assert_eq!(c("nvarchar(64)"), c("varchar(64)"));
+        assert_eq!(c("national varchar(64)"), c("varchar(64)"));
+        assert_eq!(c("nchar(2)"), c("char(2)"));
         assert_eq!(c("int(10) unsigned"), c("int unsigned"));
         assert_eq!(c("integer signed"), c("int"));
         assert_eq!(c("int8"), c("bigint(20)"));

@@ -25,14 +25,15 @@ impl Rule for Changelog {
                     "announce the requirement first and give clients their credentials before enforcing it; or keep anonymous access as an alternative (`security: [{}, …]`) for a release",
                 );
                 d.severity = Severity::Warning;
-                let at = d.message.rfind(" [").unwrap_or(d.message.len());
                 let who = if ch.id.contains("scope-added") {
                     ": clients of the previous release whose tokens lack this scope are now refused (403)"
                 } else {
                     ": clients of the previous release that send no such credential are now refused (401/403)"
                 };
-                d.message
-                    .insert_str(at, &format!("{who}; oasdiff rates this informational"));
+                super::before_id(
+                    &mut d.message,
+                    &format!("{who}; oasdiff rates this informational"),
+                );
                 out.push(d);
                 continue;
             }

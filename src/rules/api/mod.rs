@@ -82,13 +82,12 @@ pub fn report(
     for (ch, more, twins) in fold_same_api(fold_same_schema(&chosen)) {
         let mut d = diagnostic(meta, ch, &help(ch));
         if !twins.is_empty() {
-            let at = d.message.rfind(" [").unwrap_or(d.message.len());
             let files: Vec<String> = twins
                 .iter()
                 .map(|c| format!("`{}`", c.head.source.path))
                 .collect();
-            d.message.insert_str(
-                at,
+            before_id(
+                &mut d.message,
                 &format!(" (also in {})", crate::rules::text::and_list(&files)),
             );
             for t in &twins {
@@ -102,24 +101,28 @@ pub fn report(
             }
         }
         if !more.is_empty() {
-            let at = d.message.rfind(" [").unwrap_or(d.message.len());
             let names: Vec<String> = more.iter().map(|c| format!("`{}`", element(c))).collect();
-            d.message.insert_str(
-                at,
+            before_id(
+                &mut d.message,
                 &format!("; the same for {}", crate::rules::text::and_list(&names)),
             );
         }
         if ch.tolerated {
             d.severity = Severity::Info;
-            // Before the trailing `[id]`, which tools read.
-            let at = d.message.rfind(" [").unwrap_or(d.message.len());
-            d.message.insert_str(
-                at,
+            before_id(
+                &mut d.message,
                 "; the schema still accepts it (no `additionalProperties: false`), so a server that ignores unknown properties takes old requests and drops the value: check that nothing depended on it",
             );
         }
         out.push(d);
     }
+}
+
+/// Adds `text` to a finding's message before its trailing `[id]` (the oasdiff check id,
+/// which tools read last).
+pub fn before_id(message: &mut String, text: &str) {
+    let at = message.rfind(" [").unwrap_or(message.len());
+    message.insert_str(at, text);
 }
 
 /// A property removed from a schema whose type changed in the same place (an object

@@ -40,7 +40,7 @@ pub fn summarise(diags: &mut [Diagnostic], limit: usize) {
         });
         let kept = found[0];
         let line = diags[kept].location.line;
-        insert_before_id(
+        super::before_id(
             &mut diags[kept].message,
             &format!(
                 "; one of {n} breaking changes this release makes to `{file}`, the other {} listed as information: a change this broad is most often a regenerated or corrected description, so check that the server changed before treating each as a break",
@@ -50,7 +50,7 @@ pub fn summarise(diags: &mut [Diagnostic], limit: usize) {
         for &i in &found[1..] {
             let d = &mut diags[i];
             d.severity = Severity::Info;
-            insert_before_id(
+            super::before_id(
                 &mut d.message,
                 &format!(
                     " (information: one of {n} breaking changes to this description, summarised at line {line})"
@@ -58,10 +58,4 @@ pub fn summarise(diags: &mut [Diagnostic], limit: usize) {
             );
         }
     }
-}
-
-/// Messages end in the change's `[id]`, which tools read: text goes before it.
-fn insert_before_id(message: &mut String, text: &str) {
-    let at = message.rfind(" [").unwrap_or(message.len());
-    message.insert_str(at, text);
 }
