@@ -13,7 +13,7 @@
 //!   `CHAR`, `BINARY` and `BIT` without a length are length 1;
 //! - the national types `NVARCHAR(n)`, `NATIONAL VARCHAR(n)`, `NCHAR VARCHAR(n)` →
 //!   `VARCHAR(n)`, `NCHAR(n)`, `NATIONAL CHAR(n)` → `CHAR(n)`, in the `utf8mb3` character
-//!   set (*The CHAR and VARCHAR Types*: "NATIONAL CHAR (or its equivalent short form,
+//!   set (*The National Character Set*: "NATIONAL CHAR (or its equivalent short form,
 //!   NCHAR) is the standard SQL way to define that a CHAR column should use some
 //!   predefined character set"); the type `DESCRIBE` shows is `varchar(n)`;
 //! - `LONG`, `LONG VARCHAR` → `MEDIUMTEXT`; `LONG VARBINARY` → `MEDIUMBLOB`;
