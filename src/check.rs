@@ -111,6 +111,7 @@ pub fn selected(config: &Config, opts: &Options) -> Vec<&'static dyn Rule> {
 
 /// Runs the rules over one project (no filtering).
 pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
+    crate::workers::init();
     use rayon::prelude::*;
     let timing = std::env::var_os("ROLLSAFE_TIMING").is_some();
     // Project rules are independent: run them in parallel, keep their order.
@@ -367,6 +368,7 @@ fn check_paths(opts: &Options, cwd: &Path) -> Result<(), Failure> {
 }
 
 pub fn check(opts: &Options) -> Result<Outcome, Failure> {
+    crate::workers::init();
     let cwd = match &opts.cwd {
         Some(c) => c.clone(),
         None => std::env::current_dir()
@@ -932,6 +934,7 @@ fn reports_only_non_api_yaml(opts: &Options, config: &Config, cwd: &Path) -> boo
 
 /// Which files are API descriptions (decided once, for the reach test and the drop).
 fn api_flags(files: &[crate::project::discover::RawFile]) -> Vec<bool> {
+    crate::workers::init();
     use rayon::prelude::*;
     files
         .par_iter()
@@ -953,6 +956,7 @@ fn api_may_reach(
     paths: &[PathBuf],
     sides: &[(&Vec<crate::project::discover::RawFile>, &Vec<bool>)],
 ) -> bool {
+    crate::workers::init();
     use std::collections::HashSet;
     let base_name = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_string();
     // `$ref`s name YAML and JSON files only.

@@ -46,6 +46,7 @@ fn relative(p: &Path, cwd: &Path) -> PathBuf {
 }
 
 pub fn diff(opts: &DiffOptions) -> Result<Outcome, Failure> {
+    crate::workers::init();
     let cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the working directory: {e}")))?;
     let mut config = match &opts.config {

@@ -30,5 +30,6 @@ pub mod show_settings;
 pub mod source;
 pub mod sql;
 pub mod traffic;
+pub mod workers;
 pub mod workspace;
 pub mod yaml;

@@ -40,7 +40,9 @@ while IFS=$'\t' read -r repo base head _paths; do
         report="$out/json/${repo/\//__}/$base..$head.$mode.json"
         # --fail-on never: any non-zero exit is then a usage error or a crash, which
         # is recorded and the run goes on with the other pairs.
-        if ! "$rollsafe" "${args[@]}" >"$report" 2>"$report.stderr"; then
+        # Run from the release's folder: rollsafe names files from the repository's
+        # top, which without git is the working directory when it holds the root.
+        if ! (cd "$d/$head" && "$rollsafe" "${args[@]}") >"$report" 2>"$report.stderr"; then
             echo "rollsafe failed: $repo $base..$head $mode (see $report.stderr)" >&2
             failed=1
         fi

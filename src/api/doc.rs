@@ -335,6 +335,38 @@ impl<'a> Docs<'a> {
             .is_some()
     }
 
+    /// Whether the description closes (`additionalProperties: false`) nearly every object
+    /// schema it names — at least 9 in 10 of 10 or more. Then the keyword is the
+    /// generator's default, not a statement about the server: Swashbuckle writes it on
+    /// every C# class (Whisparr's `openapi.json`: 100 of 134 schemas, every one with
+    /// properties), while ASP.NET Core's System.Text.Json skips unknown properties
+    /// unless told otherwise.
+    pub fn closes_by_default(&self) -> bool {
+        let root = self.root_val();
+        let named = match self.version {
+            Version::Swagger2 => root.get("definitions"),
+            _ => root.get("components").and_then(|c| c.get("schemas")),
+        };
+        let objects: Vec<Val<'a>> = named
+            .map(|n| {
+                n.entries()
+                    .map(|(_, v)| v)
+                    .filter(|v| v.get("properties").is_some())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let closed = objects
+            .iter()
+            .filter(|v| {
+                matches!(
+                    v.get("additionalProperties").map(|x| &x.node.kind),
+                    Some(Kind::Bool(false))
+                )
+            })
+            .count();
+        objects.len() >= 10 && closed * 10 >= objects.len() * 9
+    }
+
     pub fn root_val(&self) -> Val<'a> {
         Val {
             node: &self.root.doc,

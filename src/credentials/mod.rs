@@ -141,7 +141,7 @@ pub fn placeholder(value: &str) -> bool {
         || v.contains("{{")
         || v.starts_with('<') && v.ends_with('>')
         || v.starts_with("ENC[")
-        || v.starts_with("/run/secrets/")
+        || file_path(v)
         || v.starts_with("vault:")
         || v.starts_with("ref+")
         || v.starts_with("arn:aws:secretsmanager")
@@ -190,6 +190,26 @@ pub fn placeholder(value: &str) -> bool {
         // stack-auth's `docker/server/.env`): Node's dotenv reads no value, and the text
         // is an instruction, not a credential.
         || v.starts_with('#')
+}
+
+/// A file's path (`/etc/cloud-sa/cloud-sa.json` under `GOOGLE_APPLICATION_CREDENTIALS`,
+/// `/run/secrets/db_password`): it says where the secret is read at run time, not what it
+/// is. Absolute or explicitly relative, at least two segments of file-name characters; a
+/// base64 secret that starts with `/` has `+` or `=`, or no second segment.
+fn file_path(v: &str) -> bool {
+    let rest = v
+        .strip_prefix('/')
+        .or_else(|| v.strip_prefix("./"))
+        .or_else(|| v.strip_prefix("../"));
+    rest.is_some_and(|r| {
+        let segments: Vec<&str> = r.split('/').collect();
+        segments.len() >= 2
+            && segments.iter().all(|s| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            })
+    })
 }
 
 /// A credential recognisable by its shape alone, whatever the variable is called.

@@ -90,6 +90,19 @@ fn strings(node: Option<&Node>) -> Vec<&str> {
         .unwrap_or_default()
 }
 
+/// An `images:` entry, or the `imageTag:` of a builtin `ImageTagTransformer` (gcp's PD
+/// CSI driver pins its images that way): name, newName, newTag, digest.
+pub fn image_override(i: &Node) -> Option<ImageOverride> {
+    let name = i.get("name").and_then(Node::as_str)?;
+    let get = |k: &str| i.get(k).and_then(scalar_text);
+    Some(ImageOverride {
+        name: name.to_string(),
+        new_name: get("newName"),
+        new_tag: get("newTag"),
+        digest: get("digest"),
+    })
+}
+
 fn str_map(node: Option<&Node>) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     for (k, v) in node.map(Node::entries).unwrap_or(&[]) {
@@ -159,6 +172,15 @@ impl Kustomization {
         out
     }
 
+    /// The `transformers:` entries: transformer configuration files, or folders whose
+    /// kustomization lists them.
+    pub fn transformer_paths(&self) -> Vec<String> {
+        strings(self.doc.get("transformers"))
+            .into_iter()
+            .filter_map(|r| join(&self.dir, r))
+            .collect()
+    }
+
     /// This kustomization's own transformation (not yet combined with its parents').
     pub fn transform(&self) -> Transform {
         let d = &self.doc;
@@ -199,18 +221,13 @@ impl Kustomization {
                 }
             }
         }
-        for i in d.get("images").map(Node::items).unwrap_or(&[]) {
-            let Some(name) = i.get("name").and_then(Node::as_str) else {
-                continue;
-            };
-            let get = |k: &str| i.get(k).and_then(scalar_text);
-            t.images.push(ImageOverride {
-                name: name.to_string(),
-                new_name: get("newName"),
-                new_tag: get("newTag"),
-                digest: get("digest"),
-            });
-        }
+        t.images.extend(
+            d.get("images")
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(image_override),
+        );
         t
     }
 

@@ -754,7 +754,9 @@ impl Walk<'_> {
             return; // a cycle: kustomize rejects it; we stop.
         }
         let kz = &self.kustomizations[k];
-        let t = Arc::new(kz.transform().then(outer));
+        let mut own = kz.transform();
+        own.images.extend(self.transformer_images(kz));
+        let t = Arc::new(own.then(outer));
         // A base reached again in the same build under the same transformation (a
         // diamond: two parts of one build list one base) would add the same objects again,
         // which kustomize rejects as duplicate ids; walking it once per path is exponential
@@ -848,6 +850,26 @@ impl Walk<'_> {
             }
         }
         self.stack.pop();
+    }
+
+    /// The image overrides of a kustomization's `transformers:`: builtin
+    /// `ImageTagTransformer` configurations in the files it names, or in the resources of
+    /// the kustomization folders it names. Other transformer kinds are not read.
+    fn transformer_images(&self, kz: &Kustomization) -> Vec<kustomize::ImageOverride> {
+        let mut files = Vec::new();
+        for path in kz.transformer_paths() {
+            match self.k_of.get(&path) {
+                Some(&child) => files.extend(self.kustomizations[child].includes()),
+                None => files.push(path),
+            }
+        }
+        files
+            .iter()
+            .filter_map(|p| self.file_of.get(p.as_str()))
+            .flat_map(|&f| self.manifests[f].objects.iter())
+            .filter(|o| o.kind.value == "ImageTagTransformer")
+            .filter_map(|o| o.node.get("imageTag").and_then(kustomize::image_override))
+            .collect()
     }
 
     /// The RBAC rules a JSON 6902 patch of a Role adds (`op: add` of a rule or a list).

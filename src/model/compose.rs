@@ -337,3 +337,34 @@ mod interpolation_tests {
         );
     }
 }
+
+/// The folders of the repository that a service mounts as its database image's
+/// `/docker-entrypoint-initdb.d` (`./migrations/postgres:/docker-entrypoint-initdb.d/`):
+/// the official PostgreSQL, MySQL and MariaDB images run the scripts there once, when
+/// the data directory is empty, and never on a database that already has data.
+pub fn init_script_dirs(file: &ComposeFile) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, svc) in services(&file.doc) {
+        for v in svc.get("volumes").map(Node::items).unwrap_or(&[]) {
+            let (source, target) = match &v.kind {
+                Kind::Str(s) => {
+                    let mut parts = s.splitn(3, ':');
+                    (parts.next().unwrap_or(""), parts.next().unwrap_or(""))
+                }
+                _ => (
+                    v.get("source").and_then(Node::as_str).unwrap_or(""),
+                    v.get("target").and_then(Node::as_str).unwrap_or(""),
+                ),
+            };
+            let into_init = target.trim_end_matches('/') == "/docker-entrypoint-initdb.d";
+            // Relative to the compose file; a named volume or an absolute host path is
+            // not a folder of the repository.
+            let local = source.starts_with("./") || source.starts_with("../");
+            if into_init && local {
+                let dir = crate::api::doc::join(&file.source.path, source);
+                out.push(dir.trim_end_matches('/').to_string());
+            }
+        }
+    }
+    out
+}

@@ -192,7 +192,12 @@ impl Filter {
 
     pub fn keep(&self, path: &str) -> bool {
         if self.exclude.is_match(path)
-            || (self.migrations_only && !is_migration_input(path))
+            // A compose file is read too: one that mounts a folder as
+            // `/docker-entrypoint-initdb.d` makes its scripts init scripts, not migrations
+            // (`model::compose::init_script_dirs`).
+            || (self.migrations_only
+                && !is_migration_input(path)
+                && !super::classify::is_compose_name(path))
             || (self.without_migrations && is_migration_input(path))
         {
             return false;
@@ -223,6 +228,7 @@ pub fn walk(root: &Path, filter: &Filter, max_size: u64) -> Vec<RawFile> {
 /// Like [`walk`], and also lists every other file that is not ignored (never read): the
 /// S rules check that files compose refers to exist.
 pub fn walk_all(root: &Path, filter: &Filter, max_size: u64) -> (Vec<RawFile>, Vec<String>) {
+    crate::workers::init();
     let listing = crate::project::listing::list(root, filter);
     let mut files: Vec<RawFile> = listing
         .read

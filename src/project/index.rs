@@ -80,6 +80,15 @@ pub(super) fn build(
         migrations::convention::sqlpage_config_of(&set.dir)
             .is_none_or(|c| side.sqlpage.get(c) != Some(&true))
     });
+    // A folder a compose service mounts as its database's `/docker-entrypoint-initdb.d`
+    // holds init scripts (flexprice's `migrations/postgres`, `V1__seed.sql` …): they run
+    // on an empty database only, so no release's data meets them.
+    let init_dirs: Vec<String> = p
+        .compose
+        .iter()
+        .flat_map(crate::model::compose::init_script_dirs)
+        .collect();
+    p.migration_sets.retain(|set| !init_dirs.contains(&set.dir));
     for set in &mut p.migration_sets {
         set.code_versions = side
             .code_migrations

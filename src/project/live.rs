@@ -179,6 +179,7 @@ impl Live {
     /// Replaces or adds the `changed` files and drops the `removed` paths; returns how
     /// many files were parsed again.
     pub fn update(&mut self, changed: Vec<RawFile>, removed: &[String], config: &Config) -> usize {
+        crate::workers::init();
         let changed: Vec<RawFile> = changed
             .into_iter()
             .filter(|f| {

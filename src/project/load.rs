@@ -844,6 +844,7 @@ pub(super) fn load_each(
     side: &Side,
     overrides: &[(globset::GlobMatcher, String)],
 ) -> Vec<LoadOut> {
+    crate::workers::init();
     files
         .par_iter()
         .map(|f| load_one(f, config, side, overrides))

@@ -165,6 +165,12 @@ fn options(flavor: Flavor) -> Options {
     o.legacy_octal_numbers = flavor == Flavor::Kubernetes;
     o.strict_booleans = flavor != Flavor::Kubernetes;
     o.with_snippet = false;
+    // A number too big for a float (wazuh's `name: 600e27371700`, an id in an example)
+    // or `.inf` is a value to tools that read descriptions and compose files, not an
+    // error; kubectl's JSON conversion refuses it, so manifests keep the refusal.
+    if flavor != Flavor::Kubernetes {
+        o.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
+    }
     if let Some(b) = o.budget.as_mut() {
         // Rendered Helm output and big kustomize builds exceed the defaults.
         b.max_documents = 100_000;
@@ -348,6 +354,16 @@ impl<'de> Visitor<'de> for KindVisitor {
 
 #[cfg(test)]
 mod tests {
+    /// wazuh's `spec.yaml` (`name: 600e27371700` in an example) went to the serde reader,
+    /// which refused the infinite float: a description is still readable; a manifest is
+    /// not (kubectl's JSON conversion refuses infinities).
+    #[test]
+    fn non_finite_numbers_read_in_descriptions_only() {
+        let text = "example:\n  name: 600e27371700\n  timeout: .inf\n";
+        assert!(super::serde_stream(text, super::Flavor::Core).is_ok());
+        assert!(super::serde_stream(text, super::Flavor::Kubernetes).is_err());
+    }
+
     use super::*;
 
     #[test]

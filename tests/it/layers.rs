@@ -15,7 +15,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     // rule documents compiled in from `lints/`, and what text is a credential.
     (
         "leaves",
-        &["source", "decode", "git_rev", "lints", "credentials"],
+        &[
+            "source",
+            "decode",
+            "git_rev",
+            "lints",
+            "credentials",
+            "workers",
+        ],
     ),
     // The one diagnostic model: Diagnostic, RuleMeta/Domain, typed input problems
     // (InputCode), fingerprints, the outcome of a run. The parsers hash with its fnv1a.

@@ -88,12 +88,16 @@ pub(crate) struct Cmp<'a, 'o> {
     origin: Vec<(u32, Vec<u32>)>,
 }
 
-/// `/accounts/{id}` and `/accounts/{accountId}` are the same endpoint.
+/// `/accounts/{id}` and `/accounts/{accountId}` are the same endpoint, and so is
+/// `/accounts/${id}`: a JavaScript template literal leaked into a generated description
+/// (GrowthBook 4.3's `spec.yaml`); no client sends a `$` before the value.
 pub fn normalise_path(template: &str) -> String {
     let mut out = String::with_capacity(template.len());
     let mut depth = 0;
-    for c in template.chars() {
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            '$' if depth == 0 && chars.peek() == Some(&'{') => {}
             '{' => {
                 if depth == 0 {
                     out.push_str("{}");
@@ -765,5 +769,6 @@ mod tests {
         );
         assert_eq!(normalise_path("/a/{x}/b/"), "/a/{}/b");
         assert_ne!(normalise_path("/a/{x}"), normalise_path("/a/x"));
+        assert_eq!(normalise_path("/a/${id}"), normalise_path("/a/{id}"));
     }
 }

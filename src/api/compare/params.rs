@@ -175,6 +175,24 @@ pub(crate) fn compare<'a>(
     }
     for &(i, j) in &moved {
         let (b, h) = (&bp[i], &hp[j]);
+        // Same place, another case (Whisparr's regenerated description: `RenameEpisodes`
+        // → `renameEpisodes`): most often the generator's naming policy, not the server.
+        if b.location == h.location {
+            c.push(
+                "request-parameter-name-case-changed",
+                Level::Info,
+                Group::Parameter,
+                Some(op),
+                h.pointer.clone(),
+                format!(
+                    "{} parameter `{}` is now spelled `{}`: a server that matches names exactly ignores what old clients send (ASP.NET Core's model binding ignores case)",
+                    h.location, b.name, h.name
+                ),
+                h.val.loc(),
+                Some(b.val.loc()),
+            );
+            continue;
+        }
         c.push(
             "request-parameter-location-changed",
             Level::Error,

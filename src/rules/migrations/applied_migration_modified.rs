@@ -19,9 +19,10 @@ use std::sync::Arc;
 use crate::diagnostic::catalogue::M304 as META;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::convention::file_variant;
-use crate::migrations::{Migration, Shipped, Tool, same_effect};
+use crate::migrations::{Migration, Shipped, Tool, same_effect, version_key};
 use crate::rules::{ProjectCx, Rule, RuleMeta};
 use crate::source::{SourceFile, Span};
+use crate::sql::ops::Op;
 
 pub struct AppliedMigrationModified;
 
@@ -154,6 +155,12 @@ impl Rule for AppliedMigrationModified {
                 );
                 continue;
             }
+            // A squash (openlane v2.0.0 replaced 350 shipped goose migrations with one
+            // `init`): one decision, said once, where the new migration re-creates a table.
+            if let Some(squash) = squash(cx, &shipped, set, &deleted) {
+                out.push(squash);
+                continue;
+            }
             for old in deleted {
                 // The same migration under a new version (AppFlowy Cloud 0.9.49 moved
                 // `20231130150000_user_id_foreign_key` to `…150001_…`, rewritten to be
@@ -249,6 +256,73 @@ impl Rule for AppliedMigrationModified {
             }
         }
     }
+}
+
+/// The release deleted several shipped migrations of `set` and adds one that creates
+/// again (without `IF NOT EXISTS`) a table they created: a squash. Databases that applied
+/// the old migrations do not know the new one; where its version is newer than theirs
+/// every version-ordered tool runs it there, and it fails on the table that exists.
+fn squash(
+    cx: &ProjectCx,
+    shipped: &Shipped,
+    set: &crate::migrations::MigrationSet,
+    deleted: &[&Migration],
+) -> Option<Diagnostic> {
+    if deleted.len() < 2 {
+        return None;
+    }
+    let created: HashSet<&str> = deleted
+        .iter()
+        .flat_map(|m| m.up_statements())
+        .flat_map(|(_, s)| s.ops.iter())
+        .filter_map(|o| match o {
+            Op::CreateTable { table, .. } => Some(table.as_str()),
+            _ => None,
+        })
+        .collect();
+    let newest_deleted = deleted.iter().map(|m| version_key(&m.version)).max()?;
+    let (new, part, stmt, table) = cx
+        .head
+        .migration_sets
+        .iter()
+        .filter(|s| s.dir == set.dir)
+        .flat_map(|s| s.migrations.iter())
+        .filter(|m| !m.repeatable && shipped.counterpart(m).is_none())
+        .find_map(|m| {
+            m.up_statements().find_map(|(p, s)| {
+                let table = s.ops.iter().find_map(|o| match o {
+                    Op::CreateTable { table, .. } if created.contains(table.as_str()) => {
+                        Some(table)
+                    }
+                    _ => None,
+                })?;
+                (!s.normalised.contains("if not exists")).then_some((m, p, s, table))
+            })
+        })?;
+    let source = &part.file.source;
+    let refusal = deletion_consequence(new.tool);
+    let what = if version_key(&new.version) > newest_deleted {
+        format!(
+            "databases that applied them run `{}` as a new migration (its version is newer than theirs), and its `CREATE TABLE {table}` fails there because the table exists{refusal}",
+            new.label()
+        )
+    } else {
+        format!(
+            "its version is older than theirs, so on databases that applied them a tool that runs only newer versions skips it, and one that runs every unapplied version fails on its `CREATE TABLE {table}`{refusal}"
+        )
+    };
+    Some(Diagnostic::new(
+        &META,
+        source,
+        source.span(stmt.start, stmt.end),
+        format!(
+            "{} migrations shipped in the previous release were deleted and `{}` re-creates their schema (a squash): {what}",
+            deleted.len(),
+            new.label()
+        ),
+        "record the squashed migration as applied on existing databases before they upgrade (and say so in the upgrade notes), or keep the old migrations and squash only for new databases",
+        format!("{}|{:?}|squash", new.label(), new.dialect),
+    ))
 }
 
 /// An edit of a shipped migration: where it starts, whether only rows change, and the

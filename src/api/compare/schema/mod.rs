@@ -502,8 +502,10 @@ impl<'a> Cmp<'a, '_> {
                             Some(bv.loc()),
                         );
                         // An open object still accepts the property: only a schema that
-                        // closes it makes the server reject old requests.
-                        if !closes_properties(self.head.resolve(h))
+                        // closes it makes the server reject old requests — and not a
+                        // closure the generator writes on every schema.
+                        if (!closes_properties(self.head.resolve(h))
+                            || self.head.closes_by_default())
                             && let Some(last) = sub.last_mut()
                         {
                             last.tolerated = true;

@@ -397,6 +397,7 @@ pub fn run(
     judge: Judge,
     out: &mut Vec<Diagnostic>,
 ) {
+    crate::workers::init();
     use rayon::prelude::*;
     // No migration rule selected: the replay would feed nobody.
     if !rules

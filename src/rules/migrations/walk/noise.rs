@@ -49,6 +49,7 @@ pub fn shape_migration(found: &mut Vec<Diagnostic>) {
     merge_dropped_defaults(found);
     drop_covered_lock_timeouts(found);
     fold_same_table(found);
+    fold_many_tables(found);
     let mut lock_findings: BTreeMap<(String, Severity), Vec<usize>> = BTreeMap::new();
     for (i, d) in found.iter().enumerate() {
         if d.code == catalogue::M209.code {
@@ -206,6 +207,40 @@ pub fn fold_same_table(found: &mut Vec<Diagnostic>) {
             format!(
                 " (and {n} more statement{plural} of this migration on `{table}`, at line{plural} {lines})"
             )
+        });
+    }
+    crate::diagnostic::remove_marked(found, &drop);
+}
+
+/// More tables than this with the same finding in one migration are one finding.
+const MANY_TABLES: usize = 5;
+
+/// A migration doing the same to many tables is one decision with one fix (openlane
+/// 1.33.0's generated `indexes` migration builds 320 indexes, one per table, without
+/// CONCURRENTLY): one finding per rule, file and severity names the other tables, instead
+/// of a wall of identical findings. A few tables keep one finding each.
+pub fn fold_many_tables(found: &mut Vec<Diagnostic>) {
+    let mut groups: BTreeMap<(String, &'static str, Severity), Vec<usize>> = BTreeMap::new();
+    for (i, d) in found.iter().enumerate() {
+        if FOLDED_PER_TABLE.contains(&d.code) {
+            groups
+                .entry((d.location.path.clone(), d.code, d.severity))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut drop = vec![false; found.len()];
+    for idx in groups.values().filter(|g| g.len() > MANY_TABLES) {
+        let others: Vec<String> = idx[1..].iter().map(|&i| table_key(&found[i])).collect();
+        let shown: Vec<String> = others.iter().take(3).map(|t| format!("`{t}`")).collect();
+        let note = format!(
+            " (and the same on {} more tables of this migration: {} and {} others)",
+            others.len(),
+            shown.join(", "),
+            others.len() - shown.len()
+        );
+        merge_into_first(found, idx, &mut drop, "the same on another table", |_| {
+            note.clone()
         });
     }
     crate::diagnostic::remove_marked(found, &drop);
