@@ -337,10 +337,9 @@ impl<'a> Docs<'a> {
 
     /// Whether the description closes (`additionalProperties: false`) nearly every object
     /// schema it names — at least 9 in 10 of 10 or more. Then the keyword is the
-    /// generator's default, not a statement about the server: Swashbuckle writes it on
-    /// every C# class (Whisparr's `openapi.json`: 100 of 134 schemas, every one with
-    /// properties), while ASP.NET Core's System.Text.Json skips unknown properties
-    /// unless told otherwise.
+    /// generator's default, not a statement about the server: Whisparr's ASP.NET Core
+    /// `openapi.json` writes it on 100 of 134 schemas, every one with properties, while
+    /// System.Text.Json skips unknown properties unless told otherwise.
     pub fn closes_by_default(&self) -> bool {
         let root = self.root_val();
         let named = match self.version {
