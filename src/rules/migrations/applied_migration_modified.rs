@@ -155,7 +155,7 @@ impl Rule for AppliedMigrationModified {
                 );
                 continue;
             }
-            // A squash (openlane v2.0.0 replaced 350 shipped goose migrations with one
+            // A squash (openlane v2.0.0 replaced 177 shipped goose migrations with one
             // `init`): one decision, said once, where the new migration re-creates a table.
             if let Some(squash) = squash(cx, &shipped, set, &deleted) {
                 out.push(squash);
