@@ -86,6 +86,9 @@ pub(crate) struct Cmp<'a, 'o> {
     op_ix: u32,
     /// Per change: the operation it was found in and the memo numbers it lies under.
     origin: Vec<(u32, Vec<u32>)>,
+    /// The new description closes nearly every named schema (`Docs::closes_by_default`),
+    /// read once: its `additionalProperties: false` is the generator's, not the server's.
+    pub head_closes_by_default: bool,
 }
 
 /// `/accounts/{id}` and `/accounts/{accountId}` are the same endpoint, and so is
@@ -182,6 +185,7 @@ pub fn compare(base: &Docs, head: &Docs, opts: &Options) -> Vec<Change> {
         siblings: Vec::new(),
         op_ix: 0,
         origin: Vec::new(),
+        head_closes_by_default: head.closes_by_default(),
     };
     c.endpoints();
     c.servers();

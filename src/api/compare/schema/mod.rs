@@ -504,8 +504,7 @@ impl<'a> Cmp<'a, '_> {
                         // An open object still accepts the property: only a schema that
                         // closes it makes the server reject old requests — and not a
                         // closure the generator writes on every schema.
-                        if (!closes_properties(self.head.resolve(h))
-                            || self.head.closes_by_default())
+                        if (!closes_properties(self.head.resolve(h)) || self.head_closes_by_default)
                             && let Some(last) = sub.last_mut()
                         {
                             last.tolerated = true;
