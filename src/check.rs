@@ -40,6 +40,9 @@ pub struct Options {
     pub staged: bool,
     /// Contents that replace (or add) files of the working tree: stdin, editor buffers.
     pub overlay: crate::overlay::Overlay,
+    /// Without a base, judge the migrations added since the previous git tag (the
+    /// command line does); otherwise, and outside git, the newest of each folder.
+    pub since_previous_tag: bool,
 }
 
 /// A failure that is not a finding: usage, configuration, or an unreadable base.
@@ -131,7 +134,7 @@ pub fn run_rules(cx: &ProjectCx, rules: &[&'static dyn Rule]) -> Vec<Diagnostic>
     let mut out: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
     let judge = if cx.check_all {
         crate::rules::migrations::walk::Judge::All
-    } else if cx.base.is_some() {
+    } else if cx.new_migrations_known() {
         crate::rules::migrations::walk::Judge::New
     } else {
         crate::rules::migrations::walk::Judge::Newest
@@ -486,6 +489,20 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             lap("read files");
             let mut head = project::load(head_files, &config);
             head.paths.extend(other_paths);
+            // Without a base, in a clone with tags: the previous release's migrations
+            // (read from its tag, nothing else) are the shipped ones.
+            if opts.since_previous_tag
+                && !all
+                && !head.migration_sets.is_empty()
+                && let Some(src) = base::previous_tag(&root)
+                && let Ok(files) = base::read(&src, &root, &filter.clone().migrations_only(), max)
+            {
+                let shipped = project::load(files, &config);
+                head.mark_new_migrations(&shipped);
+                if let base::BaseSource::Git { rev, .. } = src {
+                    head.release_tag = Some(rev);
+                }
+            }
             (head, None)
         }
     };
@@ -518,7 +535,16 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         diags.retain(|d| !known.contains(&d.fingerprint));
     }
     let mut notes: Vec<String> = base_note.into_iter().collect();
-    if base_project.is_none() && !all {
+    if let (None, Some(tag)) = (&base_project, &head.release_tag)
+        && !all
+    {
+        let shipped = head.migrations().filter(|m| !m.is_new).count();
+        let new = head.migrations().filter(|m| m.is_new).count();
+        notes.push(format!(
+            "without a base, only the migrations added since tag `{tag}` (the previous release) were judged: {new} of {}; set `base = \"origin/main\"` in rollsafe.toml or pass `--base REV` to compare whole releases, or `--all` to judge every migration",
+            new + shipped
+        ));
+    } else if base_project.is_none() && !all {
         let older: usize = head
             .migration_sets
             .iter()

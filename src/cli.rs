@@ -250,6 +250,7 @@ fn run_check(args: CheckArgs) -> i32 {
         skip: Vec::new(),
         staged: args.staged,
         overlay,
+        since_previous_tag: true,
     };
     if args.show_settings {
         return crate::show_settings::show(&opts, &args.report);

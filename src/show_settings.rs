@@ -184,7 +184,7 @@ pub fn show(opts: &Options, report: &ReportArgs) -> i32 {
         (None, Some(b)) => (Some(b.clone()), from_config()),
         (None, None) => (
             None,
-            "none: only the newest migration of each folder is judged".into(),
+            "none: the migrations added since the previous git tag are judged (outside git or without tags, the newest of each folder)".into(),
         ),
     };
     match &spec {

@@ -244,3 +244,51 @@ pub fn git_toplevel(dir: &Path) -> Option<PathBuf> {
         .success()
         .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }
+
+/// Tags of pre-releases, which `previous_tag` passes over.
+const PRE_RELEASE: &[&str] = &[
+    "*-rc*",
+    "*.rc*",
+    "*-alpha*",
+    "*-beta*",
+    "*-pre*",
+    "*-dev*",
+    "*-nightly*",
+    "*-snapshot*",
+    "*-SNAPSHOT*",
+];
+
+/// Without a base: the previous release, as the newest tag (not a pre-release) reachable
+/// from HEAD's first parent — a tag on HEAD itself names the release being checked —
+/// and its commit. `None` outside git, before the second commit, in a clone without
+/// tags (a shallow CI checkout), or when git fails.
+pub fn previous_tag(root: &Path) -> Option<BaseSource> {
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        (out.status.success() && !text.is_empty()).then_some(text)
+    };
+    let mut describe = vec!["describe", "--tags", "--abbrev=0"];
+    for p in PRE_RELEASE {
+        describe.extend(["--exclude", p]);
+    }
+    describe.push("HEAD^");
+    let tag = git(&describe)?;
+    let commit = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("refs/tags/{tag}^{{commit}}"),
+    ])?;
+    Some(BaseSource::Git {
+        rev: tag,
+        commit: commit.clone(),
+        tip: commit,
+    })
+}

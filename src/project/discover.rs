@@ -95,6 +95,7 @@ pub fn is_code_migration(name: &str) -> bool {
     digits > 0 && stem.as_bytes().get(digits) == Some(&b'_') && !stem.ends_with("_test")
 }
 
+#[derive(Clone)]
 pub struct Filter {
     include: Option<GlobSet>,
     exclude: GlobSet,

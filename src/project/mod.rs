@@ -87,6 +87,9 @@ pub struct Project {
     /// of them changed.
     pub migration_walk:
         std::sync::Mutex<Option<(Vec<&'static str>, Vec<crate::diagnostic::Diagnostic>)>>,
+    /// Without a base: the tag of the previous release, against whose migrations this
+    /// release's were marked new ([`Project::mark_new_migrations`]).
+    pub release_tag: Option<String>,
 }
 
 impl Project {

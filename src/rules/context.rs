@@ -24,6 +24,13 @@ impl ProjectCx<'_> {
         self.base.is_some() || self.base_run
     }
 
+    /// Whether the migrations were marked new against a previous release (a base, or
+    /// without one the previous tag), so the rules judge those and take the rest as
+    /// shipped.
+    pub fn new_migrations_known(&self) -> bool {
+        self.base.is_some() || self.head.release_tag.is_some()
+    }
+
     /// A practice the files keep rather than a defect (no readiness probe, an unpinned
     /// image, a Recreate strategy, a secret by its name, an interpolated variable left
     /// empty): without a base nothing says the release adds it, earlier rollouts lived

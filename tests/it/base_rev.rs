@@ -211,3 +211,68 @@ fn a_branch_only_the_remote_has_is_named() {
         "{err}"
     );
 }
+
+/// Without a base, a clone with tags judges the migrations added since the previous
+/// release's tag (pre-release tags passed over; a tag on HEAD is the release checked);
+/// the same history without its tags judges only the newest migration.
+#[test]
+fn without_a_base_the_previous_tag_is_the_release_before() {
+    if !have("git") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("repo");
+    std::fs::create_dir_all(dir.join("db/migrations")).unwrap();
+    git(&dir, &["init", "-q"]);
+    let commit = |files: &[(&str, &str)], tag: &str| {
+        for (name, sql) in files {
+            std::fs::write(dir.join("db/migrations").join(name), sql).unwrap();
+        }
+        git(&dir, &["add", "-A"]);
+        git(&dir, &["commit", "-qm", tag]);
+        git(&dir, &["tag", tag]);
+    };
+    let drop = |column: &str| format!("ALTER TABLE users DROP COLUMN {column};\n");
+    commit(
+        &[
+            (
+                "000001_init.up.sql",
+                "CREATE TABLE users (id bigint PRIMARY KEY, a text, b text, c text, d text);\n",
+            ),
+            ("000002_drop_a.up.sql", &drop("a")),
+        ],
+        "v1.0.0",
+    );
+    commit(&[("000003_drop_b.up.sql", &drop("b"))], "v1.1.0-rc.1");
+    commit(&[("000004_drop_c.up.sql", &drop("c"))], "v1.1.0");
+    let (_, out, err) = rollsafe(&dir, &["check", "--format", "compact"]);
+    let judged: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("[M101]"))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        judged,
+        [
+            "db/migrations/000003_drop_b.up.sql",
+            "db/migrations/000004_drop_c.up.sql"
+        ],
+        "{out}{err}"
+    );
+    let (_, human, _) = rollsafe(&dir, &["check"]);
+    assert!(
+        human.contains("only the migrations added since tag `v1.0.0` (the previous release) were judged: 2 of 4"),
+        "{human}"
+    );
+    // The same history without tags: only the newest migration.
+    for tag in ["v1.0.0", "v1.1.0-rc.1", "v1.1.0"] {
+        git(&dir, &["tag", "-d", tag]);
+    }
+    let (_, out, err) = rollsafe(&dir, &["check", "--format", "compact"]);
+    let judged: Vec<&str> = out.lines().filter(|l| l.contains("[M101]")).collect();
+    assert_eq!(judged.len(), 1, "{out}{err}");
+    assert!(
+        judged[0].starts_with("db/migrations/000004_drop_c.up.sql"),
+        "{out}"
+    );
+}

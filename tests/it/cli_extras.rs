@@ -218,7 +218,7 @@ fn show_settings_names_where_each_value_comes_from() {
         "{out}"
     );
     assert!(
-        line("base").ends_with("# none: only the newest migration of each folder is judged"),
+        line("base").ends_with("# none: the migrations added since the previous git tag are judged (outside git or without tags, the newest of each folder)"),
         "{out}"
     );
     assert!(out.contains("migrations.\"db/migrations\" = "), "{out}");

@@ -44,7 +44,7 @@ impl Rule for DuplicateMigrationVersion {
                 // With a base, only a release that brings a duplicate is at fault; without
                 // one, duplicates among shipped migrations evidently ran, so only the
                 // newest version is judged.
-                let judged = if cx.base.is_some() {
+                let judged = if cx.new_migrations_known() {
                     group.iter().any(|m| m.is_new)
                 } else {
                     newest.as_ref() == Some(&version_key(&group[0].version))
