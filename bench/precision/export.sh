@@ -56,7 +56,7 @@ export_tag() { # repo gitdir tag paths...
         missing=$(( $(git --git-dir="$gd" ls-tree -r --name-only "$tag" -- "${present[@]}" | wc -l) - $(wc -l <"$listing") ))
         [ "$missing" -gt 0 ] && echo "  $repo $tag: $missing files whose blob the snapshot lacks are left out" >&2
         if [ -s "$listing" ]; then
-            tr '\n' '\0' <"$listing" | xargs -0 git --git-dir="$gd" archive "$tag" -- | tar -x -i -C "$out"
+            tr '\n' '\0' <"$listing" | xargs -0 git --git-dir="$gd" archive --worktree-attributes "$tag" -- | tar -x -i -C "$out"
         fi
         rm -f "$listing"
     fi

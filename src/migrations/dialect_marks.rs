@@ -3,6 +3,9 @@
 //! backquoted names, `AUTO_INCREMENT` and `/*! … */` are MySQL's; `$$` bodies, `::`
 //! casts, `BIGSERIAL`, `JSONB`, `CONCURRENTLY` are PostgreSQL's; `AUTOINCREMENT`,
 //! `PRAGMA` and `WITHOUT ROWID` are SQLite's). Comments and string literals are skipped.
+//! SQLite also accepts backquoted names ("included in SQLite for compatibility", SQLite
+//! documentation, *SQLite Keywords*), which MySQL's double-quoted table names are not
+//! (a string literal unless `ANSI_QUOTES`): a folder with both is SQLite's (Trilium).
 //! A folder showing marks of two dialects is left to the configured default; a folder
 //! showing none takes what the project's other folders of the same convention (whose
 //! paths name no dialect) show, when that is one dialect.
@@ -31,10 +34,13 @@ pub struct Marks {
     pub postgres: usize,
     pub mysql: usize,
     pub sqlite: usize,
-    /// Of those, marks that are only type names (`JSONB`, `TIMESTAMPTZ`, `TINYINT`, …):
-    /// SQLite accepts any type name, so they tell PostgreSQL from MySQL but do not rule
-    /// SQLite out.
+    /// Of those, marks SQLite accepts too: type names (`JSONB`, `TIMESTAMPTZ`, `TINYINT`,
+    /// …; SQLite accepts any type name) and backquoted names. They tell PostgreSQL from
+    /// MySQL but do not rule SQLite out.
     pub type_names: usize,
+    /// Double-quoted names where a table is named (`CREATE TABLE "t"`, `INSERT INTO
+    /// "t"`): MySQL reads them as strings and rejects the statement.
+    pub quoted_tables: usize,
 }
 
 impl Marks {
@@ -43,6 +49,7 @@ impl Marks {
         self.mysql += other.mysql;
         self.sqlite += other.sqlite;
         self.type_names += other.type_names;
+        self.quoted_tables += other.quoted_tables;
     }
 
     /// Whether SQLite would accept everything that marked the folder (only type names).
@@ -50,8 +57,12 @@ impl Marks {
         self.postgres + self.mysql <= self.type_names
     }
 
-    /// The only dialect with marks, if exactly one has any.
+    /// The only dialect with marks, if exactly one has any. MySQL's marks that SQLite
+    /// accepts too, beside table names MySQL rejects, are SQLite's.
     pub fn decide(&self) -> Option<Dialect> {
+        if self.postgres == 0 && self.mysql > 0 && self.allows_sqlite() && self.quoted_tables > 0 {
+            return Some(Dialect::Sqlite);
+        }
         match (self.postgres > 0, self.mysql > 0, self.sqlite > 0) {
             (true, false, false) => Some(Dialect::Postgres),
             (false, true, false) => Some(Dialect::Mysql),
@@ -153,6 +164,12 @@ fn words(text: &str, m: &mut Marks) -> Vec<String> {
                 i += 1;
             }
             b'"' => {
+                if matches!(
+                    out.last().map(String::as_str),
+                    Some("TABLE" | "INTO" | "EXISTS" | "REFERENCES")
+                ) {
+                    m.quoted_tables += 1;
+                }
                 i += 1;
                 while i < b.len() && b[i] != b'"' {
                     i += 1;
@@ -161,6 +178,7 @@ fn words(text: &str, m: &mut Marks) -> Vec<String> {
             }
             b'`' => {
                 m.mysql += 1;
+                m.type_names += 1;
                 i += 1;
                 while i < b.len() && b[i] != b'`' {
                     i += 1;
@@ -217,6 +235,19 @@ mod tests {
     fn comments_strings_and_plain_sql_say_nothing() {
         let text = "-- ENGINE=InnoDB `x`\n/* AUTO_INCREMENT */\nINSERT INTO t VALUES ('ENGINE=1', 'a::b');\nCREATE TABLE modify_log (modify text);";
         assert_eq!(marks(text).decide(), None);
+    }
+
+    #[test]
+    fn backquotes_beside_double_quoted_table_names_are_sqlite() {
+        let lite = "CREATE TABLE IF NOT EXISTS \"blobs\" (`blobId` TEXT NOT NULL);\nINSERT INTO \"blobs\" VALUES ('a');";
+        assert_eq!(marks(lite).decide(), Some(Dialect::Sqlite));
+        // Backquotes alone, or with MySQL's own syntax, stay MySQL's.
+        assert_eq!(
+            marks("CREATE TABLE `t` (id int);").decide(),
+            Some(Dialect::Mysql)
+        );
+        let my = "CREATE TABLE \"t\" (id int AUTO_INCREMENT, `k` int);";
+        assert_eq!(marks(my).decide(), Some(Dialect::Mysql));
     }
 
     #[test]

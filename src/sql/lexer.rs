@@ -72,11 +72,24 @@ pub fn sql_dialect(d: Dialect) -> Box<dyn SqlDialect> {
     }
 }
 
+const DRIZZLE_BREAKPOINT: &str = "--> statement-breakpoint";
+
 /// Tokenizes `text`, keeping whitespace and comments (annotations live in comments).
 pub fn tokenize(text: &str, dialect: Dialect) -> Result<Vec<Tok>, LexError> {
     let d = sql_dialect(dialect);
     let mut cursor = Cursor::new(text);
-    let toks = Tokenizer::new(d.as_ref(), text)
+    // drizzle-kit joins statements with `--> statement-breakpoint` and its migrator splits
+    // the file there before the database sees it; MySQL (and sqlparser's MySQL tokenizer)
+    // takes `--` as a comment only before a space, so the marker is read as one — the same
+    // length, so positions hold.
+    let spaced;
+    let source = if dialect == Dialect::Mysql && text.contains(DRIZZLE_BREAKPOINT) {
+        spaced = text.replace(DRIZZLE_BREAKPOINT, "--  statement-breakpoint");
+        spaced.as_str()
+    } else {
+        text
+    };
+    let toks = Tokenizer::new(d.as_ref(), source)
         .with_unescape(false)
         .tokenize_with_location()
         .map_err(|e| LexError {
@@ -190,6 +203,24 @@ pub fn top_level_clauses(t: &[Tok], from: usize) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drizzle_breakpoints_are_comments_in_mysql_files() {
+        let text = "CREATE TABLE `a` (`id` int);\n--> statement-breakpoint\nCREATE TABLE `b` (`id` int);--> statement-breakpoint\nDROP TABLE `a`;";
+        let toks = tokenize(text, Dialect::Mysql).unwrap();
+        let marks: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.comment().is_some())
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        assert_eq!(marks.len(), 2, "{marks:?}");
+        assert!(
+            marks
+                .iter()
+                .all(|m| m.starts_with("--> statement-breakpoint"))
+        );
+        assert!(!toks.iter().any(|t| matches!(t.token, Token::Gt)));
+    }
 
     #[test]
     fn byte_ranges_match_text() {
