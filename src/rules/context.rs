@@ -31,11 +31,6 @@ impl ProjectCx<'_> {
         self.base.is_some() || self.head.release_tag.is_some()
     }
 
-    /// A practice the files keep rather than a defect (no readiness probe, an unpinned
-    /// image, a Recreate strategy, a secret by its name, an interpolated variable left
-    /// empty): without a base nothing says the release adds it, earlier rollouts lived
-    /// with it, so a first run lists it as information. With a base, one the release adds stays a warning. Judged on real
-    /// release pairs without a base, such warnings were true 13 times in 130.
     /// A Secret no file of the repository defines under that name in any namespace (a
     /// license, an admin password, a registry credential the installer creates first, as
     /// Kong's enterprise variants read `kong-enterprise-license`): without a base it is a
@@ -53,6 +48,12 @@ impl ProjectCx<'_> {
         );
     }
 
+    /// A practice the files keep rather than a defect (no readiness probe, an unpinned
+    /// image, a Recreate strategy, a secret by its name, an interpolated variable left
+    /// empty): without a base nothing says the release adds it, earlier rollouts lived
+    /// with it, so a first run lists it as information. With a base, one the release
+    /// adds stays a warning. Judged on real release pairs without a base, such warnings
+    /// were true 13 times in 130.
     pub fn standing_practice(&self, found: &mut [Diagnostic]) {
         if self.release_compared() {
             return;

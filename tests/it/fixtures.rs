@@ -274,6 +274,8 @@ fixture!(fresh_set_96, "fresh-set-96");
 fixture!(fresh_set_97, "fresh-set-97");
 fixture!(fresh_set_98, "fresh-set-98");
 fixture!(fresh_set_99, "fresh-set-99");
+fixture!(fresh_set_100, "fresh-set-100");
+fixture!(fresh_set_101, "fresh-set-101");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");

@@ -159,10 +159,14 @@ impl Rule for BackendNotFound {
                     found = ix.find(inst, "Service", &ns, raw);
                 }
                 let Some(&svc_i) = found.first() else {
-                    // Only a namespace whose Services live here can be judged.
+                    // Only a namespace whose Services live here can be judged, and only
+                    // a Service nothing here may create (a Helm chart rollsafe does not
+                    // render, an operator's resource).
                     if services_in(ix, inst, &ns)
                         && !ix.defined_anywhere("Service", &ns, &name)
                         && !ix.defined_anywhere("Service", &ns, raw)
+                        && !(b.namespace.is_none() && flux_places(ix, m, inst, raw))
+                        && crate::k8s::producers::may_create(ix, m, inst, "Service", raw).is_none()
                     {
                         out.push(Diagnostic::new(
                             &META,
@@ -201,6 +205,34 @@ impl Rule for BackendNotFound {
 }
 
 /// Whether the unit of `from` defines Services in `ns` (else they live elsewhere).
+/// A route whose namespace nothing here states (no `metadata.namespace`, no kustomize
+/// `namespace:`), in a repository Flux applies: Flux puts it in the Kustomization's
+/// `targetNamespace`, which GitOps repositories often set with patches or kustomize
+/// transformers rollsafe does not evaluate (a `NamespaceTransformer` writing
+/// `spec/targetNamespace`). Its Service may then be any of that name, or come from any
+/// Helm release of the repository (Flux's HelmRelease renders a chart rollsafe does not).
+fn flux_places(
+    ix: &crate::k8s::Index,
+    m: &[crate::model::manifest::ManifestFile],
+    route: &Instance,
+    service: &str,
+) -> bool {
+    let unstated =
+        route.transform.namespace.is_none() && m[route.file].objects[route.obj].namespace.is_none();
+    let flux = |group: &str, kind: &str| {
+        ix.instances
+            .iter()
+            .any(|i| i.group == group && i.kind == kind)
+    };
+    unstated
+        && flux("kustomize.toolkit.fluxcd.io", "Kustomization")
+        && (flux("helm.toolkit.fluxcd.io", "HelmRelease")
+            || ix
+                .instances
+                .iter()
+                .any(|i| i.is_core("Service") && i.name == service))
+}
+
 fn services_in(ix: &crate::k8s::Index, from: &Instance, ns: &str) -> bool {
     ix.instances
         .iter()
