@@ -165,7 +165,7 @@ impl Rule for BackendNotFound {
                     if services_in(ix, inst, &ns)
                         && !ix.defined_anywhere("Service", &ns, &name)
                         && !ix.defined_anywhere("Service", &ns, raw)
-                        && !(b.namespace.is_none() && flux_places(ix, m, inst, raw))
+                        && (b.namespace.is_some() || !flux_places(ix, m, inst, raw))
                         && crate::k8s::producers::may_create(ix, m, inst, "Service", raw).is_none()
                     {
                         out.push(Diagnostic::new(
