@@ -1,6 +1,7 @@
 //! S303: a key set twice in one env file. A kustomize generator that reads the file fails
 //! the build (error); elsewhere compose and the dotenv libraries keep the last value while
-//! `kubectl create configmap --from-env-file` refuses the file, so it says two things.
+//! `kubectl create configmap --from-env-file` refuses the file, so it says two things
+//! (information when both lines set the same value: nothing depends on which is kept).
 //! A bare `NAME` or `export NAME` line assigns nothing and is not a second setting.
 
 use crate::diagnostic::catalogue::S303 as META;
@@ -27,6 +28,11 @@ impl Rule for EnvDuplicateKey {
             });
             // The first line of each key, found in one pass (a search of the earlier lines
             // per line is quadratic in the file).
+            let value = |v: &crate::model::env::EnvVar| {
+                src.text
+                    .get(v.value_range.0..v.value_range.1)
+                    .map(str::trim)
+            };
             let mut firsts = std::collections::HashMap::new();
             for v in f.env.vars.iter().filter(|v| !v.is_bare()) {
                 let first = *firsts.entry(v.key.as_str()).or_insert(v);
@@ -38,6 +44,12 @@ impl Rule for EnvDuplicateKey {
                     Some((kind, name, kustomization)) => (
                         format!(", and the {kind} generator `{name}` of `{kustomization}` reads this file: `kustomize build` fails (`illegally repeats the key`)"),
                         Severity::Error,
+                    ),
+                    // The same value twice (a merge that repeated a block, Mbin's
+                    // `.env.example_docker`): whichever line is kept, nothing changes.
+                    None if value(first) == value(v) => (
+                        ": both lines set the same value, so whichever docker compose and the dotenv libraries keep changes nothing; only `kubectl create configmap --from-env-file` refuses the file".to_string(),
+                        Severity::Info,
                     ),
                     None => (
                         ": docker compose and the dotenv libraries keep this value, while `kubectl create configmap --from-env-file` refuses the file".to_string(),
