@@ -359,9 +359,9 @@ impl Transform {
         }
     }
 
-    /// What a component's transformers do to the objects its parent accumulated: images
-    /// and labels. Its namespace, prefix and suffix are left out: the parent's own
-    /// (applied after it) would override them, and `then` lets the outer one win.
+    /// What a component's transformers do to the objects its parent accumulated, beside
+    /// names and namespace (which the walk rewrites, keeping the parent's own outermost):
+    /// images and labels.
     pub fn carried_by_component(&self) -> Transform {
         Transform {
             labels: self.labels.clone(),

@@ -742,6 +742,17 @@ struct Walk<'a> {
     visits: usize,
 }
 
+/// `name` (or a prefix or suffix) built under `outer`, with a component's `prefix` and
+/// `suffix` added inside `outer`'s own: kustomize runs the components of a kustomization
+/// before its own name transformers, so `outer`'s prefix stays outermost.
+fn wrap_name(name: &str, outer: &Transform, prefix: &str, suffix: &str) -> String {
+    let (op, os) = (outer.prefix.as_str(), outer.suffix.as_str());
+    match name.strip_prefix(op).and_then(|rest| rest.strip_suffix(os)) {
+        Some(middle) => format!("{op}{prefix}{middle}{suffix}{os}"),
+        None => format!("{prefix}{name}{suffix}"),
+    }
+}
+
 /// Kustomizations visited in one build, at most: real builds visit tens.
 const MAX_VISITS: usize = 10_000;
 
@@ -801,18 +812,47 @@ impl Walk<'_> {
         } else {
             self.out.len()
         };
+        // What the bases generate is part of what a component transforms; this
+        // kustomization's own generators run after its components.
+        let generated_start = self.generated.len();
         for path in kz.includes() {
             if let Some(&child) = self.k_of.get(&path) {
                 let before = self.out.len();
+                let generated_before = self.generated.len();
                 self.visit(child, &t, start);
                 // A component's transformers run on what its parent accumulated before
                 // it (crunchy's `images-by-tag` component pins the image its parent's
-                // base named `image-postgres-operator-5.8`).
+                // base named `image-postgres-operator-5.8`; tekton results' `metadata`
+                // component prefixes every name of the overlay with `tekton-results-`).
                 let ck = &self.kustomizations[child];
                 if ck.is_component() {
-                    let own = ck.transform().carried_by_component();
+                    let comp = ck.transform();
+                    let own = comp.carried_by_component();
+                    // The parent's own namespace, applied after the component, wins.
+                    let namespace = comp.namespace.clone().filter(|_| t.namespace.is_none());
+                    let rename = |name: &str| wrap_name(name, &t, &comp.prefix, &comp.suffix);
                     for inst in &mut self.out[start..before] {
-                        inst.transform = Arc::new(inst.transform.then(&own));
+                        let mut nt = inst.transform.then(&own);
+                        nt.prefix = match nt.prefix.strip_prefix(t.prefix.as_str()) {
+                            Some(rest) => format!("{}{}{rest}", t.prefix, comp.prefix),
+                            None => format!("{}{}", comp.prefix, nt.prefix),
+                        };
+                        nt.suffix = match nt.suffix.strip_suffix(t.suffix.as_str()) {
+                            Some(rest) => format!("{rest}{}{}", comp.suffix, t.suffix),
+                            None => format!("{}{}", nt.suffix, comp.suffix),
+                        };
+                        if let Some(ns) = &namespace {
+                            nt.namespace = Some(ns.clone());
+                            inst.namespace = ns.clone();
+                        }
+                        inst.name = rename(&inst.name);
+                        inst.transform = Arc::new(nt);
+                    }
+                    for g in &mut self.generated[generated_start..generated_before] {
+                        g.name = rename(&g.name);
+                        if let Some(ns) = &namespace {
+                            g.namespace = ns.clone();
+                        }
                     }
                 }
             } else if let Some(&f) = self.file_of.get(path.as_str()) {

@@ -277,6 +277,8 @@ fixture!(fresh_set_99, "fresh-set-99");
 fixture!(fresh_set_100, "fresh-set-100");
 fixture!(fresh_set_101, "fresh-set-101");
 fixture!(fresh_set_102, "fresh-set-102");
+fixture!(fresh_set_103, "fresh-set-103");
+fixture!(fresh_set_104, "fresh-set-104");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");

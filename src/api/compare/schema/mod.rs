@@ -293,6 +293,14 @@ impl<'a> Cmp<'a, '_> {
             return;
         }
         let (b, h) = (annotated_ref(b), annotated_ref(h));
+        // A Kubernetes scalar type drawn as an object on one side and as the scalar it is
+        // on the wire on the other (a generator switch: kargo 1.11's Quantity, IntOrString
+        // and MicroTime): the JSON did not change.
+        match (k8s_scalar(&b), k8s_scalar(&h)) {
+            (Some(wire), None) if scalar_shaped(&self.head.resolve(h), wire) => return,
+            (None, Some(wire)) if scalar_shaped(&self.base.resolve(b), wire) => return,
+            _ => {}
+        }
         if b.get("$ref").is_none() && h.get("$ref").is_none() {
             self.body(b, h, cx, out, depth, false);
             return;

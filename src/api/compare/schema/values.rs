@@ -304,3 +304,37 @@ pub(super) fn tag_pairs(
     }
     pairs
 }
+
+/// The JSON types of the Kubernetes apimachinery type a schema references, for those
+/// that are one scalar whatever a generator draws them as (go-swagger renders them as
+/// objects with the Go fields): `resource.Quantity` marshals to a string (`"500Mi"`),
+/// `intstr.IntOrString` to an int or a string, `metav1.Time` / `MicroTime` to an RFC 3339
+/// string, `metav1.Duration` to a Go duration string (k8s.io/apimachinery:
+/// `Quantity.MarshalJSON`, `IntOrString.MarshalJSON`, `Time.MarshalJSON`,
+/// `MicroTime.MarshalJSON`, `Duration.MarshalJSON`).
+pub(super) fn k8s_scalar(v: &Val) -> Option<&'static [&'static str]> {
+    let r = v.get("$ref").and_then(|r| r.str())?;
+    let name = r.rsplit('/').next().unwrap_or(r);
+    let last = name.rsplit('.').next().unwrap_or(name);
+    const STRING: &[&str] = &["string"];
+    match last {
+        "IntOrString" => Some(&["integer", "string"]),
+        "Quantity" | "V1Time" | "V1MicroTime" | "V1Duration" => Some(STRING),
+        // Plain `Time` is a common name: only apimachinery's (`io.k8s.apimachinery.pkg.
+        // apis.meta.v1.Time`, `v1.Time`).
+        "Time" | "MicroTime" | "Duration"
+            if name.contains("apimachinery") || name.starts_with("v1.") =>
+        {
+            Some(STRING)
+        }
+        _ => None,
+    }
+}
+
+/// A schema drawn as one scalar of the `wire` types: no properties or items, and its
+/// types (if it names any) among them.
+pub(super) fn scalar_shaped(v: &Val, wire: &[&str]) -> bool {
+    v.get("properties").is_none()
+        && v.get("items").is_none()
+        && types(v).0.iter().all(|t| wire.contains(&t.as_str()))
+}
