@@ -45,6 +45,10 @@ pub struct Options {
     pub since_previous_tag: bool,
 }
 
+/// More migrations than this missing from the previous tag: the tag is not the previous
+/// release (a project that stopped tagging), and a first run judges each folder's newest.
+const STALE_TAG_MIGRATIONS: usize = 50;
+
 /// A failure that is not a finding: usage, configuration, or an unreadable base.
 #[derive(Debug)]
 pub struct Failure(pub String);
@@ -429,6 +433,7 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
         (None, false) => config.base.clone(),
     };
     let mut base_note = None;
+    let mut stale_tag: Option<(String, usize)> = None;
     // Before a repository's first commit, everything staged is what the commit adds.
     let all = opts.all || (opts.staged && base_spec.is_none());
     let read_head = || {
@@ -499,8 +504,21 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             {
                 let shipped = project::load(files, &config);
                 head.mark_new_migrations(&shipped);
+                let new = head.migrations().filter(|m| m.is_new).count();
                 if let base::BaseSource::Git { rev, .. } = src {
-                    head.release_tag = Some(rev);
+                    // A tag this far behind is not the previous release (tags given up
+                    // long ago): a first run would judge years of migrations.
+                    if new > STALE_TAG_MIGRATIONS {
+                        for s in &mut head.migration_sets {
+                            for m in &mut s.migrations {
+                                m.is_new = false;
+                                m.shipped_up = None;
+                            }
+                        }
+                        stale_tag = Some((rev, new));
+                    } else {
+                        head.release_tag = Some(rev);
+                    }
                 }
             }
             (head, None)
@@ -545,6 +563,11 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             new + shipped
         ));
     } else if base_project.is_none() && !all {
+        if let Some((tag, new)) = &stale_tag {
+            notes.push(format!(
+                "the newest tag before HEAD, `{tag}`, lacks {new} of the migrations: too far behind to be the previous release, so it was not used"
+            ));
+        }
         let older: usize = head
             .migration_sets
             .iter()

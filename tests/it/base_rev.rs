@@ -276,3 +276,46 @@ fn without_a_base_the_previous_tag_is_the_release_before() {
         "{out}"
     );
 }
+
+/// A tag that lacks more than 50 of the migrations is not the previous release (a
+/// project that stopped tagging long ago): a first run judges each folder's newest and
+/// says why the tag was not used.
+#[test]
+fn a_tag_far_behind_is_not_the_previous_release() {
+    if !have("git") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("repo");
+    let migrations = dir.join("db/migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    git(&dir, &["init", "-q"]);
+    std::fs::write(
+        migrations.join("000001_init.up.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, note text);\n",
+    )
+    .unwrap();
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "v0.1.0"]);
+    git(&dir, &["tag", "v0.1.0"]);
+    for n in 2..=53 {
+        let sql = format!("ALTER TABLE users ADD COLUMN c{n} text;\n");
+        std::fs::write(migrations.join(format!("{n:06}_c{n}.up.sql")), sql).unwrap();
+    }
+    std::fs::write(
+        migrations.join("000054_drop_note.up.sql"),
+        "ALTER TABLE users DROP COLUMN note;\n",
+    )
+    .unwrap();
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "years of work"]);
+    let (_, human, err) = rollsafe(&dir, &["check"]);
+    assert!(
+        human.contains("the newest tag before HEAD, `v0.1.0`, lacks 53 of the migrations"),
+        "{human}{err}"
+    );
+    assert!(
+        human.contains("only the newest migration of each folder was judged"),
+        "{human}"
+    );
+}
