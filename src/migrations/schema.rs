@@ -726,6 +726,10 @@ impl Schema {
                 }
                 self.put_table(table, Some(Arc::new(t)));
                 for (name, kind, columns) in named {
+                    if self.mysql_primary_key(kind) {
+                        self.table_mut(table).unique_keys.push(columns.clone());
+                        continue;
+                    }
                     let c = Constraint {
                         table: table.clone(),
                         kind: kind.clone(),
@@ -863,7 +867,7 @@ impl Schema {
                 not_valid,
                 columns,
             } => {
-                if let Some(n) = name {
+                if let Some(n) = name.as_ref().filter(|_| !self.mysql_primary_key(kind)) {
                     let c = Constraint {
                         table: table.clone(),
                         kind: kind.clone(),
@@ -1034,6 +1038,14 @@ impl Schema {
     /// foreign-key constraint per table (river's `river_client` and `river_client_queue`
     /// both have `name_length`); MySQL names them per schema. The first table keeps the
     /// bare name; another table's constraint of the same name is keyed with its table.
+    /// MySQL keeps no name for a primary key: whatever `CONSTRAINT name PRIMARY KEY`
+    /// says, the key is `PRIMARY` (reference manual, *CREATE TABLE*: "The name of a
+    /// PRIMARY KEY is always PRIMARY"), so it is a key of its table, not a named
+    /// constraint.
+    fn mysql_primary_key(&self, kind: &ConstraintKind) -> bool {
+        self.dialect == Some(Dialect::Mysql) && matches!(kind, ConstraintKind::PrimaryKey)
+    }
+
     fn constraint_key(&self, table: &str, name: &str) -> String {
         if self.dialect == Some(Dialect::Mysql) {
             return name.to_string();
