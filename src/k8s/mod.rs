@@ -742,11 +742,10 @@ struct Walk<'a> {
     visits: usize,
 }
 
-/// `name` (or a prefix or suffix) built under `outer`, with a component's `prefix` and
-/// `suffix` added inside `outer`'s own: kustomize runs the components of a kustomization
-/// before its own name transformers, so `outer`'s prefix stays outermost.
-fn wrap_name(name: &str, outer: &Transform, prefix: &str, suffix: &str) -> String {
-    let (op, os) = (outer.prefix.as_str(), outer.suffix.as_str());
+/// `name` (or a name prefix or suffix) built under an outer `op`…`os`, with a component's
+/// `prefix` and `suffix` added inside the outer ones: kustomize runs the components of a
+/// kustomization before its own name transformers, so the outer ones stay outermost.
+fn wrap_name(name: &str, (op, os): (&str, &str), prefix: &str, suffix: &str) -> String {
     match name.strip_prefix(op).and_then(|rest| rest.strip_suffix(os)) {
         Some(middle) => format!("{op}{prefix}{middle}{suffix}{os}"),
         None => format!("{prefix}{name}{suffix}"),
@@ -830,17 +829,12 @@ impl Walk<'_> {
                     let own = comp.carried_by_component();
                     // The parent's own namespace, applied after the component, wins.
                     let namespace = comp.namespace.clone().filter(|_| t.namespace.is_none());
-                    let rename = |name: &str| wrap_name(name, &t, &comp.prefix, &comp.suffix);
+                    let (tp, ts) = (t.prefix.as_str(), t.suffix.as_str());
+                    let rename = |name: &str| wrap_name(name, (tp, ts), &comp.prefix, &comp.suffix);
                     for inst in &mut self.out[start..before] {
                         let mut nt = inst.transform.then(&own);
-                        nt.prefix = match nt.prefix.strip_prefix(t.prefix.as_str()) {
-                            Some(rest) => format!("{}{}{rest}", t.prefix, comp.prefix),
-                            None => format!("{}{}", comp.prefix, nt.prefix),
-                        };
-                        nt.suffix = match nt.suffix.strip_suffix(t.suffix.as_str()) {
-                            Some(rest) => format!("{rest}{}{}", comp.suffix, t.suffix),
-                            None => format!("{}{}", nt.suffix, comp.suffix),
-                        };
+                        nt.prefix = wrap_name(&nt.prefix, (tp, ""), &comp.prefix, "");
+                        nt.suffix = wrap_name(&nt.suffix, ("", ts), "", &comp.suffix);
                         if let Some(ns) = &namespace {
                             nt.namespace = Some(ns.clone());
                             inst.namespace = ns.clone();

@@ -204,7 +204,6 @@ impl Rule for BackendNotFound {
     }
 }
 
-/// Whether the unit of `from` defines Services in `ns` (else they live elsewhere).
 /// A route whose namespace nothing here states (no `metadata.namespace`, no kustomize
 /// `namespace:`), in a repository Flux applies: Flux puts it in the Kustomization's
 /// `targetNamespace`, which GitOps repositories often set with patches or kustomize
@@ -233,6 +232,7 @@ fn flux_places(
                 .any(|i| i.is_core("Service") && i.name == service))
 }
 
+/// Whether the unit of `from` defines Services in `ns` (else they live elsewhere).
 fn services_in(ix: &crate::k8s::Index, from: &Instance, ns: &str) -> bool {
     ix.instances
         .iter()

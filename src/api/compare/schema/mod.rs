@@ -297,8 +297,18 @@ impl<'a> Cmp<'a, '_> {
         // on the wire on the other (a generator switch: kargo 1.11's Quantity, IntOrString
         // and MicroTime): the JSON did not change.
         match (k8s_scalar(&b), k8s_scalar(&h)) {
-            (Some(wire), None) if scalar_shaped(&self.head.resolve(h), wire) => return,
-            (None, Some(wire)) if scalar_shaped(&self.base.resolve(b), wire) => return,
+            (Some(wire), None)
+                if drawn_as_k8s(&self.base.resolve(b))
+                    && scalar_shaped(&self.head.resolve(h), wire) =>
+            {
+                return;
+            }
+            (None, Some(wire))
+                if drawn_as_k8s(&self.head.resolve(h))
+                    && scalar_shaped(&self.base.resolve(b), wire) =>
+            {
+                return;
+            }
             _ => {}
         }
         if b.get("$ref").is_none() && h.get("$ref").is_none() {

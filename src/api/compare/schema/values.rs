@@ -331,6 +331,41 @@ pub(super) fn k8s_scalar(v: &Val) -> Option<&'static [&'static str]> {
     }
 }
 
+/// The Go fields generators draw those types with (go-swagger: `Quantity.Format`,
+/// `IntOrString.intVal`/`strVal`/`type`, `MicroTime`'s `time.Time`; protobuf renderings:
+/// `seconds`/`nanos`, `string`): an object drawing anything else is a type of its own
+/// that happens to share the name (a shop's `Quantity {value, unit}`).
+const K8S_GO_FIELDS: &[&str] = &[
+    "Format",
+    "format",
+    "d",
+    "i",
+    "s",
+    "string",
+    "intVal",
+    "strVal",
+    "type",
+    "IntVal",
+    "StrVal",
+    "Type",
+    "time.Time",
+    "Time",
+    "seconds",
+    "nanos",
+    "Duration",
+];
+
+/// Whether `v` (resolved) is the Kubernetes type as a generator drew it: a scalar, or an
+/// object of its Go fields only.
+pub(super) fn drawn_as_k8s(v: &Val) -> bool {
+    v.get("properties").is_none_or(|p| {
+        p.node
+            .entries()
+            .iter()
+            .all(|(k, _)| K8S_GO_FIELDS.contains(&k.text.as_str()))
+    })
+}
+
 /// A schema drawn as one scalar of the `wire` types: no properties or items, and its
 /// types (if it names any) among them.
 pub(super) fn scalar_shaped(v: &Val, wire: &[&str]) -> bool {
