@@ -45,6 +45,28 @@ pub struct Options {
     pub since_previous_tag: bool,
 }
 
+/// Without a base: marks the migrations `shipped` (the previous tag's) lacks as this
+/// release's, and records `tag`; a tag too far behind (`Err`: how many it lacks) is
+/// not the previous release, and nothing is marked.
+pub fn mark_since_tag(head: &mut Project, shipped: &Project, tag: &str) -> Result<(), usize> {
+    head.mark_new_migrations(shipped);
+    let new = head.migrations().filter(|m| m.is_new).count();
+    if new > STALE_TAG_MIGRATIONS {
+        for m in head
+            .migration_sets
+            .iter_mut()
+            .flat_map(|s| s.migrations.iter_mut())
+        {
+            m.is_new = false;
+            m.shipped_up = None;
+        }
+        head.release_tag = None;
+        return Err(new);
+    }
+    head.release_tag = Some(tag.to_string());
+    Ok(())
+}
+
 /// More migrations than this missing from the previous tag: the tag is not the previous
 /// release (a project that stopped tagging), and a first run judges each folder's newest.
 const STALE_TAG_MIGRATIONS: usize = 50;
@@ -501,24 +523,11 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
                 && !head.migration_sets.is_empty()
                 && let Some(src) = base::previous_tag(&root)
                 && let Ok(files) = base::read(&src, &root, &filter.clone().migrations_only(), max)
+                && let base::BaseSource::Git { rev, .. } = src
             {
                 let shipped = project::load(files, &config);
-                head.mark_new_migrations(&shipped);
-                let new = head.migrations().filter(|m| m.is_new).count();
-                if let base::BaseSource::Git { rev, .. } = src {
-                    // A tag this far behind is not the previous release (tags given up
-                    // long ago): a first run would judge years of migrations.
-                    if new > STALE_TAG_MIGRATIONS {
-                        for s in &mut head.migration_sets {
-                            for m in &mut s.migrations {
-                                m.is_new = false;
-                                m.shipped_up = None;
-                            }
-                        }
-                        stale_tag = Some((rev, new));
-                    } else {
-                        head.release_tag = Some(rev);
-                    }
+                if let Err(new) = mark_since_tag(&mut head, &shipped, &rev) {
+                    stale_tag = Some((rev, new));
                 }
             }
             (head, None)

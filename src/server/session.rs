@@ -38,6 +38,9 @@ pub struct Session {
     max: u64,
     live: Live,
     base: Option<Base>,
+    /// Without a base: the previous release's tag, its migrations (nothing else) and the
+    /// commit HEAD was at, as `check` takes it from the tags.
+    previous: Option<(String, Project, Option<String>)>,
     /// Why the base or the configuration could not be used (told to the user once).
     pub problem: Option<String>,
     pub overlay: Overlay,
@@ -99,6 +102,7 @@ impl Session {
             root,
             encoding,
             base: None,
+            previous: None,
             problem: None,
             overlay: Overlay::default(),
             docs: HashMap::new(),
@@ -142,7 +146,9 @@ impl Session {
     /// when HEAD moves), read and judged once.
     fn load_base(&mut self) {
         self.base = None;
+        self.previous = None;
         let Some(spec) = self.config.base.clone().filter(|b| !b.trim().is_empty()) else {
+            self.load_previous_tag();
             return;
         };
         let head = head_commit(&self.root);
@@ -169,6 +175,22 @@ impl Session {
             project,
             before,
         });
+    }
+
+    /// Without a base, as `check` does: the migrations of the previous release's tag are
+    /// the shipped ones.
+    fn load_previous_tag(&mut self) {
+        let Some(src) = crate::project::base::previous_tag(&self.root) else {
+            return;
+        };
+        let filter = self.filter.clone().migrations_only();
+        let Ok(files) = crate::project::base::read(&src, &self.root, &filter, self.max) else {
+            return;
+        };
+        if let crate::project::base::BaseSource::Git { rev, .. } = src {
+            let project = crate::project::load(files, &self.config);
+            self.previous = Some((rev, project, head_commit(&self.root)));
+        }
     }
 
     /// The project path of a document, when it lies in the project.
@@ -244,9 +266,10 @@ impl Session {
             return false;
         }
         self.head_checked = Instant::now();
-        match &self.base {
-            Some(b) => head_commit(&self.root) != b.head,
-            None => false,
+        match (&self.base, &self.previous) {
+            (Some(b), _) => head_commit(&self.root) != b.head,
+            (None, Some((_, _, head))) => head_commit(&self.root) != *head,
+            (None, None) => false,
         }
     }
 
@@ -312,6 +335,9 @@ impl Session {
         }
         if let Some(b) = &self.base {
             self.live.project_mut().mark_new_migrations(&b.project);
+        } else if let Some((tag, shipped, _)) = &self.previous {
+            // A tag too far behind is left unused, as `check` leaves it.
+            let _ = check::mark_since_tag(self.live.project_mut(), shipped, tag);
         }
         let head = self.live.project();
         let base = self.base.as_ref();

@@ -781,3 +781,49 @@ fn server_follows_the_base_when_head_moves() {
     c.notify("exit", serde_json::Value::Null);
     assert!(c.child.wait().unwrap().success());
 }
+
+/// Without a base, the server takes the previous release from the tags as `check` does:
+/// a migration added since the tag is judged though it is not the newest of its folder
+/// (judging only the newest, as without tags, would pass it over).
+#[test]
+fn server_without_a_base_judges_what_the_previous_tag_lacks() {
+    use common::gitrepo::{git, have};
+    if !have("git") {
+        return;
+    }
+    let p = project(&[
+        (
+            "db/migrations/000001_init.up.sql",
+            "CREATE TABLE users (id int PRIMARY KEY, fax text, pager text);\n",
+        ),
+        (
+            "db/migrations/000002_drop_fax.up.sql",
+            "ALTER TABLE users DROP COLUMN fax;\n",
+        ),
+    ]);
+    let dir = p.path();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "v1"]);
+    git(dir, &["tag", "v1.0.0"]);
+    std::fs::write(
+        dir.join("db/migrations/000003_drop_pager.up.sql"),
+        "ALTER TABLE users DROP COLUMN pager;\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("db/migrations/000004_noop.up.sql"), "SELECT 1;\n").unwrap();
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "next"]);
+    let mut c = Client::start(dir);
+    // 000003 is not the newest migration, but the tag lacks it: judged.
+    let pager = uri(dir, "db/migrations/000003_drop_pager.up.sql");
+    c.notify(
+        "textDocument/didOpen",
+        serde_json::json!({"textDocument": {"uri": pager, "languageId": "sql", "version": 1, "text": "ALTER TABLE users DROP COLUMN pager;\n"}}),
+    );
+    let got = c.published(&pager);
+    assert!(codes(&got).contains(&"M101".to_string()), "{got}");
+    c.request("shutdown", serde_json::Value::Null);
+    c.notify("exit", serde_json::Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}
