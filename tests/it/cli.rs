@@ -611,3 +611,36 @@ fn a_yaml_twin_of_a_json_api_description_is_read_once() {
     assert_eq!(out.matches("[A101]").count(), 1, "{out}");
     assert!(out.contains("api/openapi.json"), "{out}");
 }
+
+/// A schema named like a Kubernetes scalar type but drawn with fields of its own (a
+/// shop's `Quantity {value, unit}`) that becomes a string is a breaking change; the
+/// Kubernetes `Quantity` drawn with its Go field (`Format`) is not.
+#[test]
+fn only_kubernetes_scalar_types_may_turn_into_their_json_scalar() {
+    let spec = |limit: &str, fields: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Item'}}\ncomponents:\n  schemas:\n    Item:\n      type: object\n      properties:\n        limit: {limit}\n    Quantity:\n      type: object\n      properties:\n{fields}"
+        )
+    };
+    let quantity = "{$ref: '#/components/schemas/Quantity'}";
+    let kubernetes = "        Format: {type: string}\n";
+    let shop = "        value: {type: integer}\n        unit: {type: string}\n";
+    let p = project(&[
+        ("k8s-old.yaml", &spec(quantity, kubernetes)),
+        ("k8s-new.yaml", &spec("{type: string}", kubernetes)),
+        ("shop-old.yaml", &spec(quantity, shop)),
+        ("shop-new.yaml", &spec("{type: string}", shop)),
+    ]);
+    let diff = |old: &str, new: &str| {
+        stdout(
+            rollsafe()
+                .current_dir(p.path())
+                .args(["diff", old, new, "--format", "compact"]),
+        )
+        .1
+    };
+    let k8s = diff("k8s-old.yaml", "k8s-new.yaml");
+    assert!(!k8s.contains("`limit`"), "{k8s}");
+    let shop = diff("shop-old.yaml", "shop-new.yaml");
+    assert!(shop.contains("property `limit`: type changed"), "{shop}");
+}
