@@ -45,6 +45,23 @@ pub struct Options {
     pub since_previous_tag: bool,
 }
 
+/// Without a base: the previous release's tag (see [`base::previous_tag`]) and a project
+/// of its migrations only, read from git. `None` when there is no such tag or it cannot
+/// be read.
+pub fn previous_release(
+    root: &Path,
+    filter: &Filter,
+    max: u64,
+    config: &Config,
+) -> Option<(String, Project)> {
+    let src = base::previous_tag(root)?;
+    let files = base::read(&src, root, &filter.clone().migrations_only(), max).ok()?;
+    match src {
+        base::BaseSource::Git { rev, .. } => Some((rev, project::load(files, config))),
+        base::BaseSource::Dir(_) => None,
+    }
+}
+
 /// Without a base: marks the migrations `shipped` (the previous tag's) lacks as this
 /// release's, and records `tag`; a tag too far behind (`Err`: how many it lacks) is
 /// not the previous release, and nothing is marked.
@@ -521,14 +538,10 @@ pub fn check(opts: &Options) -> Result<Outcome, Failure> {
             if opts.since_previous_tag
                 && !all
                 && !head.migration_sets.is_empty()
-                && let Some(src) = base::previous_tag(&root)
-                && let Ok(files) = base::read(&src, &root, &filter.clone().migrations_only(), max)
-                && let base::BaseSource::Git { rev, .. } = src
+                && let Some((rev, shipped)) = previous_release(&root, &filter, max, &config)
+                && let Err(new) = mark_since_tag(&mut head, &shipped, &rev)
             {
-                let shipped = project::load(files, &config);
-                if let Err(new) = mark_since_tag(&mut head, &shipped, &rev) {
-                    stale_tag = Some((rev, new));
-                }
+                stale_tag = Some((rev, new));
             }
             (head, None)
         }

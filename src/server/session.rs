@@ -28,6 +28,14 @@ struct Base {
     before: Vec<Diagnostic>,
 }
 
+/// The previous release's tag and its migrations (nothing else), read once per HEAD.
+struct PreviousTag {
+    tag: String,
+    migrations: Project,
+    /// The commit HEAD was at when the tag was found.
+    head: Option<String>,
+}
+
 pub struct Session {
     pub root: PathBuf,
     pub encoding: Encoding,
@@ -38,9 +46,8 @@ pub struct Session {
     max: u64,
     live: Live,
     base: Option<Base>,
-    /// Without a base: the previous release's tag, its migrations (nothing else) and the
-    /// commit HEAD was at, as `check` takes it from the tags.
-    previous: Option<(String, Project, Option<String>)>,
+    /// Without a base: the previous release's tag and migrations, as `check` takes them.
+    previous: Option<PreviousTag>,
     /// Why the base or the configuration could not be used (told to the user once).
     pub problem: Option<String>,
     pub overlay: Overlay,
@@ -180,17 +187,12 @@ impl Session {
     /// Without a base, as `check` does: the migrations of the previous release's tag are
     /// the shipped ones.
     fn load_previous_tag(&mut self) {
-        let Some(src) = crate::project::base::previous_tag(&self.root) else {
-            return;
-        };
-        let filter = self.filter.clone().migrations_only();
-        let Ok(files) = crate::project::base::read(&src, &self.root, &filter, self.max) else {
-            return;
-        };
-        if let crate::project::base::BaseSource::Git { rev, .. } = src {
-            let project = crate::project::load(files, &self.config);
-            self.previous = Some((rev, project, head_commit(&self.root)));
-        }
+        self.previous = check::previous_release(&self.root, &self.filter, self.max, &self.config)
+            .map(|(tag, migrations)| PreviousTag {
+                tag,
+                migrations,
+                head: head_commit(&self.root),
+            });
     }
 
     /// The project path of a document, when it lies in the project.
@@ -268,7 +270,7 @@ impl Session {
         self.head_checked = Instant::now();
         match (&self.base, &self.previous) {
             (Some(b), _) => head_commit(&self.root) != b.head,
-            (None, Some((_, _, head))) => head_commit(&self.root) != *head,
+            (None, Some(p)) => head_commit(&self.root) != p.head,
             (None, None) => false,
         }
     }
@@ -335,9 +337,9 @@ impl Session {
         }
         if let Some(b) = &self.base {
             self.live.project_mut().mark_new_migrations(&b.project);
-        } else if let Some((tag, shipped, _)) = &self.previous {
+        } else if let Some(p) = &self.previous {
             // A tag too far behind is left unused, as `check` leaves it.
-            let _ = check::mark_since_tag(self.live.project_mut(), shipped, tag);
+            let _ = check::mark_since_tag(self.live.project_mut(), &p.migrations, &p.tag);
         }
         let head = self.live.project();
         let base = self.base.as_ref();
