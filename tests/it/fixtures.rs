@@ -279,6 +279,7 @@ fixture!(fresh_set_101, "fresh-set-101");
 fixture!(fresh_set_102, "fresh-set-102");
 fixture!(fresh_set_103, "fresh-set-103");
 fixture!(fresh_set_104, "fresh-set-104");
+fixture!(fresh_set_105, "fresh-set-105");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");

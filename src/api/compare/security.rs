@@ -107,8 +107,12 @@ fn compare_requirements(
     }
     // Requirements are alternatives: adding one locks clients out only where none was
     // needed before (no requirement, or the empty one that allows anonymous calls) and
-    // the new list does not allow anonymous calls.
-    let open_before = br.is_empty() || br.iter().any(|(k, _)| k.is_empty());
+    // the new list does not allow anonymous calls. A previous description that defined
+    // no security scheme could not state a requirement at all: its silence is auth left
+    // undocumented, not an operation declared open (devtron's hand-written specs gained
+    // `bearerAuth` in 1.8.2 for endpoints that always checked the token).
+    let open_before =
+        (br.is_empty() && documents_security(c.base)) || br.iter().any(|(k, _)| k.is_empty());
     let open_after = hr.is_empty() || hr.iter().any(|(k, _)| k.is_empty());
     for (key, _) in &hr {
         if !br.iter().any(|(k, _)| k == key) {
@@ -175,6 +179,12 @@ fn grants_scopes(d: &Docs, name: &str) -> bool {
         Some(t) => matches!(t, "oauth2" | "openIdConnect"),
         None => true,
     }
+}
+
+/// Whether the description defines at least one security scheme, so that an operation
+/// without a requirement is open by its word rather than undocumented.
+fn documents_security(d: &Docs) -> bool {
+    schemes(d).is_some_and(|s| s.entries().next().is_some())
 }
 
 fn schemes<'a>(d: &Docs<'a>) -> Option<Val<'a>> {
