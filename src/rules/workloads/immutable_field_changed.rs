@@ -73,6 +73,39 @@ fn same_except(a: Option<&Node>, b: Option<&Node>, skip: &[&str]) -> bool {
             .all(|((ka, va), (kb, vb))| ka == kb && va.same_value(vb))
 }
 
+/// Whether two `volumeClaimTemplates` lists are the same once the API server has read
+/// them: converting apps/v1 to the internal StatefulSet clears each claim's `apiVersion`
+/// and `kind` (`Convert_v1_StatefulSetSpec_To_apps_StatefulSetSpec`, kubernetes#87583),
+/// and defaulting fills `status.phase: Pending` and `spec.volumeMode: Filesystem`
+/// (`SetDefaults_PersistentVolumeClaim`, `SetDefaults_PersistentVolumeClaimSpec`). Charts
+/// write these to quiet GitOps diffs; the immutability check never sees them.
+fn same_claim_templates(a: &Node, b: &Node) -> bool {
+    fn defaulted_mode(n: Option<&Node>) -> &str {
+        n.and_then(Node::as_str).unwrap_or("Filesystem")
+    }
+    fn same_claim(a: &Node, b: &Node) -> bool {
+        let defaulted_status = |n: &Node| {
+            n.get("status").is_none_or(|s| {
+                same_except(Some(s), None, &["phase"])
+                    && s.get("phase").and_then(Node::as_str).unwrap_or("Pending") == "Pending"
+            })
+        };
+        let (sa, sb) = (a.get("spec"), b.get("spec"));
+        same_except(Some(a), Some(b), &["apiVersion", "kind", "status", "spec"])
+            && defaulted_status(a)
+            && defaulted_status(b)
+            && same_except(sa, sb, &["volumeMode"])
+            && defaulted_mode(sa.and_then(|s| s.get("volumeMode")))
+                == defaulted_mode(sb.and_then(|s| s.get("volumeMode")))
+    }
+    match (&a.kind, &b.kind) {
+        (Kind::Seq(x), Kind::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_claim(p, q))
+        }
+        _ => a.same_value(b),
+    }
+}
+
 /// A Job created suspended may change its pod template's scheduling directives until it
 /// first starts (batch validation `validatePodTemplateUpdate` with
 /// `AllowMutableSchedulingDirectives`): labels, annotations, node selector, tolerations,
@@ -141,6 +174,9 @@ impl Rule for ImmutableFieldChanged {
                             && scheduling_only_change(&obj.node, &bobj.node) =>
                     {
                         false
+                    }
+                    (Some(a), Some(b)) if *path == ["spec", "volumeClaimTemplates"] => {
+                        !same_claim_templates(a, b)
                     }
                     (Some(a), Some(b)) => !a.same_value(b),
                     // Only a value written in both releases is compared: an absent
