@@ -392,14 +392,33 @@ pub(super) fn enum_changes(b: &Val, h: &Val, out: &mut Out) {
 }
 
 /// Whether a property was marked deprecated: `deprecated: true`, or a description that
-/// says so in the words generators use ("DEPRECATED: Use PodPriorityClassName instead.",
-/// "Deprecated: …").
+/// says so in the words generators and hand-written references use: a line that opens
+/// with the word ("DEPRECATED: Use PodPriorityClassName instead.", "Deprecated: …",
+/// Moby's "> **Deprecated**: This field is deprecated, and omitted if empty."), or "this
+/// field is deprecated". A mention of another field ("replaces the deprecated `foo`")
+/// does not count.
 pub(super) fn announced_deprecated(doc: &crate::api::doc::Docs, v: Val) -> bool {
     let r = doc.resolve(v);
     r.get("deprecated").is_some_and(|x| x.is_true())
-        || r.get("description").and_then(|d| d.str()).is_some_and(|d| {
-            d.starts_with("Deprecated") || d.contains("DEPRECATED") || d.contains("Deprecated:")
+        || r.get("description")
+            .and_then(|d| d.str())
+            .is_some_and(says_deprecated)
+}
+
+fn says_deprecated(description: &str) -> bool {
+    let opens_with = |line: &str| {
+        line.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '>' | '*' | '_' | '(' | '[')
         })
+        .get(..10)
+        .is_some_and(|w| w.eq_ignore_ascii_case("deprecated"))
+    };
+    let lower = description.to_ascii_lowercase();
+    description.contains("DEPRECATED")
+        || description.lines().any(opens_with)
+        || ["field", "property", "attribute"]
+            .iter()
+            .any(|w| lower.contains(&format!("this {w} is deprecated")))
 }
 
 /// The `oneOf` list of a schema that was a plain (uncomposed) schema before.
@@ -719,4 +738,25 @@ pub(super) fn closes_properties(v: Val<'_>) -> bool {
             v.get(k)
                 .is_some_and(|x| matches!(x.node.kind, Kind::Bool(false)))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_deprecated;
+
+    #[test]
+    fn a_description_that_deprecates_its_own_field() {
+        assert!(says_deprecated(
+            "ID of the parent build cache record.\n\n> **Deprecated**: This field is deprecated, and omitted if empty."
+        ));
+        assert!(says_deprecated(
+            "DEPRECATED: Use PodPriorityClassName instead."
+        ));
+        assert!(says_deprecated("Deprecated. Read `parents`."));
+        assert!(says_deprecated(
+            "The old name; this property is deprecated."
+        ));
+        assert!(!says_deprecated("Replaces the deprecated `parent` field."));
+        assert!(!says_deprecated("IDs of the parent records."));
+    }
 }
