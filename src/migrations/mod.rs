@@ -531,6 +531,24 @@ pub fn build_sets(
                     }
                 }
             }
+            // diesel's layout (`<version>_<name>/up.sql`) run by another program — a Go
+            // module's own runner (formance's ledger: one `ExecContext` per file) — is
+            // not known to open a transaction: the file goes as one query, as
+            // golang-migrate sends it.
+            if convention == Convention::Diesel
+                && tool == Tool::Unknown
+                && assume_in_transaction.is_none()
+            {
+                for p in m.up.iter_mut().chain(m.down.iter_mut()) {
+                    if p.tx == TxMode::Wrapped {
+                        p.tx = if dialect == Dialect::Postgres {
+                            TxMode::ImplicitIfMultiple
+                        } else {
+                            TxMode::AsGiven
+                        };
+                    }
+                }
+            }
         }
         out.push(MigrationSet {
             dir,

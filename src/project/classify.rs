@@ -423,7 +423,21 @@ pub(super) fn migration_tool(
         return Tool::Sqlx;
     }
     let manifests = &side.tool_manifests;
+    let in_scope = |d: &str| d.is_empty() || d == dir || under(dir, d);
     let by_layout = Tool::of_convention(convention);
+    // diesel is a Rust tool: its layout inside a Go module whose no Cargo.toml names
+    // diesel is some Go program's (formance's ledger, `N-name/up.sql` + `notes.yaml`).
+    if by_layout == Tool::Diesel
+        && !manifests
+            .iter()
+            .any(|(d, tools)| in_scope(d) && tools.contains(&Tool::Diesel))
+        && side
+            .driver_manifests
+            .iter()
+            .any(|(d, file, _)| *file == "go.mod" && in_scope(d))
+    {
+        return Tool::Unknown;
+    }
     if by_layout != Tool::Unknown {
         return by_layout;
     }
@@ -439,7 +453,7 @@ pub(super) fn migration_tool(
     };
     let nearest = manifests
         .iter()
-        .filter(|(d, _)| d.is_empty() || d == dir || under(dir, d))
+        .filter(|(d, _)| in_scope(d))
         .filter(|(_, tools)| tools.iter().any(fits))
         .max_by_key(|(d, _)| d.len());
     if let Some((_, tools)) = nearest {
