@@ -32,7 +32,10 @@ pub fn is_example_unit(unit: &str) -> bool {
             ]
             .iter()
             .any(|p| stem.starts_with(p))
-                || matches!(stem, "e2e" | "testdata")
+                // Test material at any depth: sighup's `katalog/tests/` manifests are
+                // applied by bats scripts that create what they read. Not `test`, which
+                // names an environment (`overlays/test`).
+                || matches!(stem, "e2e" | "testdata" | "tests")
         })
 }
 
@@ -78,6 +81,9 @@ mod tests {
         assert!(!is_example_unit("dir:manifests/base"));
         assert!(is_example_unit("dir:tests/fixtures"));
         assert!(is_example_unit("dir:test/bats/tests/azure"));
+        assert!(is_example_unit(
+            "dir:katalog/tests/grafana-ldap-auth/ldap-server"
+        ));
         assert!(!is_example_unit("kustomize:overlays/test"));
         assert!(!is_example_unit("dir:deploy/tests-runner"));
     }
