@@ -531,6 +531,27 @@ impl Schema {
     /// `ChooseRelationName`): `<table>_<column>[_<column>…]_idx`, the longer of the two
     /// parts cut until it fits in 63 bytes (`makeObjectName`), and `idx1`, `idx2`, … while
     /// the name is taken.
+    /// The key an index is kept under. PostgreSQL keeps an index in its table's schema:
+    /// `DROP INDEX webhook.i` drops the `i` created `ON webhook.t`, which is kept as `i`
+    /// (hook0's down parts qualify the index, its up parts do not).
+    pub fn index_key<'n>(&self, name: &'n str) -> &'n str {
+        if self.indexes.contains_key(name) || self.constraints.contains_key(name) {
+            return name;
+        }
+        let Some((schema, bare)) = name.split_once('.') else {
+            return name;
+        };
+        let in_schema = |table: &str| match table.split_once('.') {
+            Some((s, _)) => s == schema,
+            None => schema == "public",
+        };
+        if self.indexes.get(bare).is_some_and(|i| in_schema(&i.table)) {
+            bare
+        } else {
+            name
+        }
+    }
+
     fn pg_index_name(&self, table: &str, columns: &[String]) -> String {
         const NAMEDATALEN: usize = 64;
         let table = table.rsplit('.').next().unwrap_or(table);
@@ -662,9 +683,13 @@ impl Schema {
             }
             Op::DropIndex { name, .. }
                 if self.dialect != Some(Dialect::Mysql)
-                    && !self.indexes.contains_key(name)
+                    && !self.indexes.contains_key(self.index_key(name))
                     && !self.constraints.contains_key(name)
-                    && self.dropped_names.get(name).map(|d| d.migration) == Some(m)
+                    && self
+                        .dropped_names
+                        .get(self.index_key(name))
+                        .map(|d| d.migration)
+                        == Some(m)
                     && self.knows_everything() =>
             {
                 Some(format!("index `{name}` does not exist"))
@@ -930,6 +955,7 @@ impl Schema {
                 self.put_index(&n, Some(i));
             }
             Op::DropIndex { name, .. } => {
+                let name = &self.index_key(name).to_string();
                 if !self.indexes.contains_key(name) && !self.constraints.contains_key(name) {
                     self.ghost("i", name);
                 }

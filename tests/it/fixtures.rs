@@ -284,6 +284,7 @@ fixture!(fresh_set_106, "fresh-set-106");
 fixture!(fresh_set_107, "fresh-set-107");
 fixture!(fresh_set_108, "fresh-set-108");
 fixture!(fresh_set_109, "fresh-set-109");
+fixture!(fresh_set_110, "fresh-set-110");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");

@@ -102,8 +102,8 @@ fn foreign_index_drops(
         .flat_map(|(_, s)| s.ops.iter())
         .filter_map(|o| match o {
             Op::DropIndex { name, .. }
-                if !up_names.contains(&name.as_str())
-                    && !cx.schema_after.indexes.contains_key(name)
+                if !up_names.contains(&cx.schema_after.index_key(name))
+                    && !cx.schema_after.indexes.contains_key(cx.schema_after.index_key(name))
                     && !cx.schema_after.constraints.contains_key(name) =>
             {
                 Some(format!(
