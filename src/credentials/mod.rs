@@ -197,6 +197,20 @@ pub fn placeholder(value: &str) -> bool {
 /// is. Absolute or explicitly relative, at least two segments of file-name characters; a
 /// base64 secret that starts with `/` has `+` or `=`, or no second segment.
 fn file_path(v: &str) -> bool {
+    // A segment may be interpolated (zrok's `/ziti-router/${ZITI_ROUTER_NAME:-zrok2-router}.jwt`
+    // under `ZITI_ENROLL_TOKEN`): each `${…}` counts as a name.
+    let mut plain = String::with_capacity(v.len());
+    let mut rest_of = v;
+    while let Some(i) = rest_of.find("${") {
+        let Some(end) = rest_of[i..].find('}') else {
+            break;
+        };
+        plain.push_str(&rest_of[..i]);
+        plain.push('x');
+        rest_of = &rest_of[i + end + 1..];
+    }
+    plain.push_str(rest_of);
+    let v = plain.as_str();
     let rest = v
         .strip_prefix('/')
         .or_else(|| v.strip_prefix("./"))
@@ -490,5 +504,20 @@ mod detection_tests {
         ] {
             assert!(!readable_default(v), "{v}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholder;
+
+    #[test]
+    fn a_file_path_names_where_the_secret_is_not_what_it_is() {
+        assert!(placeholder("/run/secrets/db_password"));
+        assert!(placeholder(
+            "/ziti-router/${ZITI_ROUTER_NAME:-zrok2-router}.jwt"
+        ));
+        assert!(!placeholder("/aGVsbG8gd29ybGQ="));
+        assert!(!placeholder("s3cr3t-${SUFFIX}"));
     }
 }

@@ -18,6 +18,25 @@ pub fn is_dockerfile_name(name: &str) -> bool {
     n == "dockerfile" || n.starts_with("dockerfile.") || n.ends_with(".dockerfile")
 }
 
+/// Whether `docker compose` reads this file without being told to: the default files
+/// (`compose.yaml`, `compose.yml`, `docker-compose.yaml`, `docker-compose.yml`) and their
+/// `.override` companions (compose-go `cli.DefaultFileNames`, `DefaultOverrideFileNames`).
+/// Any other compose file is read only with `-f` or `COMPOSE_FILE`.
+pub fn read_by_default(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(
+        name,
+        "compose.yaml"
+            | "compose.yml"
+            | "docker-compose.yaml"
+            | "docker-compose.yml"
+            | "compose.override.yaml"
+            | "compose.override.yml"
+            | "docker-compose.override.yaml"
+            | "docker-compose.override.yml"
+    )
+}
+
 /// `services:` entries: (name key, service node).
 pub fn services(doc: &Node) -> &[(Key, Node)] {
     doc.get("services").map(Node::entries).unwrap_or(&[])

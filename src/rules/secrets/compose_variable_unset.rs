@@ -107,8 +107,23 @@ impl Rule for ComposeVariableUnset {
                             .filter(|e| *e <= n.pos.offset + n.pos.len)
                             .unwrap_or(start + 1 + i.name.len());
                         let only_in = in_env_files.get(&i.name);
-                        let documented_optional = optional.get(&i.name).filter(|_| !i.required);
-                        let message = if let Some(template) = documented_optional {
+                        // A `:?` variable the template documents (commented out) is
+                        // the documented opt-in when the compose file is one compose
+                        // reads only when asked (`-f`, `COMPOSE_FILE`): zrok's
+                        // `compose.caddy.yml`, whose `.env.example` says "Optional — TLS
+                        // with Caddy" above `# CADDY_DNS_PLUGIN=cloudflare`.
+                        let opt_in =
+                            !i.required || !crate::model::compose::read_by_default(&src.path);
+                        let documented_optional = optional.get(&i.name).filter(|_| opt_in);
+                        let message = if let Some(template) =
+                            documented_optional.filter(|_| i.required)
+                        {
+                            format!(
+                                "`{}` is required (`:?`) by `{}`, which compose reads only when asked (`-f`, `COMPOSE_FILE`), and `{template}` documents it commented out: whoever opts into this file sets it, or compose refuses to start with the file's own message",
+                                i.name,
+                                src.path.rsplit('/').next().unwrap_or(&src.path)
+                            )
+                        } else if let Some(template) = documented_optional {
                             format!(
                                 "`{}` is interpolated without a default; `{template}` documents it as optional (commented out), so unless the deploy sets it compose substitutes an empty string",
                                 i.name
