@@ -552,34 +552,13 @@ impl Schema {
         }
     }
 
+    /// PostgreSQL's name for an index it names, numbered when the name is taken.
     fn pg_index_name(&self, table: &str, columns: &[String]) -> String {
-        const NAMEDATALEN: usize = 64;
-        let table = table.rsplit('.').next().unwrap_or(table);
-        let cols = columns.join("_");
-        let cut = |s: &str, n: usize| -> String {
-            let mut end = n.min(s.len());
-            while !s.is_char_boundary(end) {
-                end -= 1;
-            }
-            s[..end].to_string()
-        };
-        let make = |label: &str| {
-            let avail = NAMEDATALEN - 1 - (label.len() + 2);
-            let (mut a, mut b) = (table.len(), cols.len());
-            while a + b > avail {
-                if a > b {
-                    a -= 1;
-                } else {
-                    b -= 1;
-                }
-            }
-            format!("{}_{}_{label}", cut(table, a), cut(&cols, b))
-        };
-        let mut name = make("idx");
+        let mut name = pg_choose_name(table, columns, "idx");
         let mut pass = 0;
         while self.relation_name_taken(&name) || self.constraints.contains_key(&name) {
             pass += 1;
-            name = make(&format!("idx{pass}"));
+            name = pg_choose_name(table, columns, &format!("idx{pass}"));
         }
         name
     }
@@ -971,16 +950,26 @@ impl Schema {
             Op::DropConstraint { name, table } => {
                 let name = &self.constraint_key(table, name);
                 let known = self.constraints.contains_key(name);
-                let key = self.unique_key_named(name);
+                let mut key = self.unique_key_named(name);
                 if !known {
                     self.ghost("k", name);
-                    // Perhaps one of the unnamed keys (under the name the database gave
-                    // it): none of them is relied on any more.
-                    if self
-                        .tables
-                        .get(table)
-                        .is_some_and(|t| !t.unique_keys.is_empty())
-                    {
+                    // One of the unnamed keys, under the name PostgreSQL gave it
+                    // (`email text UNIQUE` on `accounts` is `accounts_email_key`): that
+                    // key goes, and the migration is known to have dropped it. Otherwise
+                    // perhaps any of them: none is relied on any more.
+                    let unnamed = self.tables.get(table).map(|t| t.unique_keys.clone());
+                    let named = unnamed.as_ref().and_then(|keys| {
+                        keys.iter()
+                            .find(|cols| {
+                                self.dialect == Some(Dialect::Postgres)
+                                    && pg_unique_name(table, cols) == *name
+                            })
+                            .cloned()
+                    });
+                    if let Some(cols) = named {
+                        self.table_mut(table).unique_keys.retain(|k| *k != cols);
+                        key = Some((table.clone(), cols));
+                    } else if unnamed.is_some_and(|k| !k.is_empty()) {
                         self.table_mut(table).unique_keys.clear();
                     }
                 }
@@ -1287,6 +1276,37 @@ impl Schema {
 }
 
 /// A column known only from a change to it: created before the kept history.
+/// PostgreSQL's name for an object it names (`makeObjectName`, as `ChooseRelationName`
+/// calls it): the table and the columns joined by `_`, the longer cut until the whole
+/// fits NAMEDATALEN, then `_label` (`idx` for an index, `key` for a unique constraint).
+fn pg_choose_name(table: &str, columns: &[String], label: &str) -> String {
+    const NAMEDATALEN: usize = 64;
+    let table = table.rsplit('.').next().unwrap_or(table);
+    let cols = columns.join("_");
+    let cut = |s: &str, n: usize| -> String {
+        let mut end = n.min(s.len());
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s[..end].to_string()
+    };
+    let avail = NAMEDATALEN - 1 - (label.len() + 2);
+    let (mut a, mut b) = (table.len(), cols.len());
+    while a + b > avail {
+        if a > b {
+            a -= 1;
+        } else {
+            b -= 1;
+        }
+    }
+    format!("{}_{}_{label}", cut(table, a), cut(&cols, b))
+}
+
+/// The name PostgreSQL gives an unnamed unique constraint on these columns.
+fn pg_unique_name(table: &str, columns: &[String]) -> String {
+    pg_choose_name(table, columns, "key")
+}
+
 fn stub(column: &str) -> Column {
     Column {
         created_in: BEFORE_HISTORY,
