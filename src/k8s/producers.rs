@@ -166,6 +166,27 @@ pub fn may_create(
     {
         return Some("the cluster (published into every namespace)".into());
     }
+    // kube-system's ConfigMaps that the cluster's bootstrap writes: kubeadm's `kube-proxy`
+    // (kube-proxy's kubeconfig and configuration, which kube-router's kubeadm bundles
+    // mount), `kubeadm-config`, `kubelet-config` and the DNS add-on's `coredns`
+    // (kubeadm `constants.KubeProxyConfigMap`, `KubeadmConfigConfigMap`,
+    // `KubeletBaseConfigurationConfigMap`, `CoreDNSConfigMap`), and the API server's
+    // `extension-apiserver-authentication`.
+    if kind == "ConfigMap"
+        && from.namespace == "kube-system"
+        && matches!(
+            name,
+            "kube-proxy"
+                | "kubeadm-config"
+                | "kubelet-config"
+                | "coredns"
+                | "extension-apiserver-authentication"
+        )
+    {
+        return Some(
+            "the cluster's bootstrap (kubeadm and the API server write it into kube-system)".into(),
+        );
+    }
     // A kustomization of the unit that inflates Helm charts (`helmCharts:`, built with
     // `kustomize build --enable-helm`) adds the charts' objects, which rollsafe does not
     // render: any of them may be the one referred to.
