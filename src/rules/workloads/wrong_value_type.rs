@@ -44,10 +44,20 @@ impl Rule for WrongValueType {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
+        // Flux builds every path it applies with kustomize.
+        let flux = ix
+            .instances
+            .iter()
+            .any(|i| i.group == "kustomize.toolkit.fluxcd.io" && i.kind == "Kustomization");
         for ((f, o), found) in ix.schema_findings(&cx.head.manifests) {
             let Some(inst) = ix.instance_of(*f, *o) else {
                 continue;
             };
+            // kustomize re-writes every object's `metadata.annotations` as strings when it
+            // strips its build annotations (`RemoveBuildAnnotations` → kyaml
+            // `setMapInMetadata` → `NewStringRNode`), so `exclude: true` there reaches the
+            // API server as "true". Pod template annotations and labels are not re-written.
+            let kustomized = flux || ix.units[inst.unit].starts_with("kustomize:");
             let src = &cx.head.manifests[*f].source;
             for finding in found.iter().cloned() {
                 let (pos, path, message, help) = match finding {
@@ -57,6 +67,9 @@ impl Rule for WrongValueType {
                         expected,
                         got,
                     } => {
+                        if kustomized && path.starts_with("metadata.annotations.") {
+                            continue;
+                        }
                         let text = src
                             .text
                             .get(pos.offset..pos.offset + pos.len)
