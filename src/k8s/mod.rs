@@ -513,7 +513,7 @@ impl Index {
                 raw.push(instance(obj, f, o, 0, unit, Arc::new(Transform::default())));
             }
         }
-        release_namespace(manifests, &mut raw, applied);
+        release_namespace(manifests, &mut raw, applied, &ix.units);
         let mut seen = HashSet::new();
         for mut i in raw {
             i.first = seen.insert((i.file, i.obj));
@@ -583,7 +583,18 @@ fn release_namespace(
     manifests: &[ManifestFile],
     raw: &mut [Instance],
     applied: &[(String, String)],
+    units: &[String],
 ) {
+    // A folder whose files define the same object more than once (`plain_units` made
+    // them bundles of their own) is a collection of examples applied file by file
+    // (blob-csi-driver's `deploy/example`: `kubectl create -f …/nginx-pod-blob.yaml`), not
+    // one `kubectl apply -f folder/`: the namespace one of its files names says nothing
+    // about where the others go.
+    let collections: HashSet<&str> = units
+        .iter()
+        .filter_map(|u| u.strip_prefix("bundle:"))
+        .map(|p| p.rsplit_once('/').map_or("", |x| x.0))
+        .collect();
     let own_crds = scope::project_cluster_kinds(manifests);
     let cluster_scoped = |i: &Instance| scope::is_cluster_scoped(&i.group, &i.kind, &own_crds);
     // A cluster-scoped object's `namespace` is ignored by the API server: it places
@@ -649,7 +660,10 @@ fn release_namespace(
             .filter(|_| fully_documented.contains(folder(i)))
         {
             moves.push((n, ns));
-        } else if let Some(only) = named.get(&i.unit).filter(|n| n.len() == 1) {
+        } else if let Some(only) = named
+            .get(&i.unit)
+            .filter(|n| n.len() == 1 && !collections.contains(folder(i)))
+        {
             moves.push((n, only.iter().next().cloned().unwrap_or_default()));
         }
     }
