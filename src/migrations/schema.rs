@@ -525,12 +525,6 @@ impl Schema {
         }
     }
 
-    /// PostgreSQL keeps tables, views and indexes in one namespace of relation names;
-    /// MySQL's index names are per table.
-    /// The name PostgreSQL gives an index created without one (`ChooseIndexName` →
-    /// `ChooseRelationName`): `<table>_<column>[_<column>…]_idx`, the longer of the two
-    /// parts cut until it fits in 63 bytes (`makeObjectName`), and `idx1`, `idx2`, … while
-    /// the name is taken.
     /// The key an index is kept under. PostgreSQL keeps an index in its table's schema:
     /// `DROP INDEX webhook.i` drops the `i` created `ON webhook.t`, which is kept as `i`
     /// (hook0's down parts qualify the index, its up parts do not).
@@ -552,7 +546,9 @@ impl Schema {
         }
     }
 
-    /// PostgreSQL's name for an index it names, numbered when the name is taken.
+    /// The name PostgreSQL gives an index created without one (`ChooseIndexName` →
+    /// `ChooseRelationName`): `<table>_<column>[_<column>…]_idx` (see [`pg_choose_name`]),
+    /// and `idx1`, `idx2`, … while the name is taken.
     fn pg_index_name(&self, table: &str, columns: &[String]) -> String {
         let mut name = pg_choose_name(table, columns, "idx");
         let mut pass = 0;
@@ -563,6 +559,8 @@ impl Schema {
         name
     }
 
+    /// PostgreSQL keeps tables, views and indexes in one namespace of relation names;
+    /// MySQL's index names are per table.
     fn relation_name_taken(&self, name: &str) -> bool {
         self.indexes.contains_key(name)
             || (self.dialect != Some(Dialect::Mysql) && self.tables.contains_key(name))
@@ -1275,7 +1273,6 @@ impl Schema {
     }
 }
 
-/// A column known only from a change to it: created before the kept history.
 /// PostgreSQL's name for an object it names (`makeObjectName`, as `ChooseRelationName`
 /// calls it): the table and the columns joined by `_`, the longer cut until the whole
 /// fits NAMEDATALEN, then `_label` (`idx` for an index, `key` for a unique constraint).
@@ -1307,6 +1304,7 @@ fn pg_unique_name(table: &str, columns: &[String]) -> String {
     pg_choose_name(table, columns, "key")
 }
 
+/// A column known only from a change to it: created before the kept history.
 fn stub(column: &str) -> Column {
     Column {
         created_in: BEFORE_HISTORY,

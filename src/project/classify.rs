@@ -425,8 +425,8 @@ pub(super) fn migration_tool(
     let manifests = &side.tool_manifests;
     let in_scope = |d: &str| d.is_empty() || d == dir || under(dir, d);
     let by_layout = Tool::of_convention(convention);
-    // diesel is a Rust tool: its layout inside a Go module whose no Cargo.toml names
-    // diesel is some Go program's (formance's ledger, `N-name/up.sql` + `notes.yaml`).
+    // diesel is a Rust tool: its layout inside a Go module, with no Cargo.toml naming
+    // diesel, is some Go program's (formance's ledger, `N-name/up.sql` + `notes.yaml`).
     if by_layout == Tool::Diesel
         && !manifests
             .iter()
