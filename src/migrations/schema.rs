@@ -525,24 +525,40 @@ impl Schema {
         }
     }
 
-    /// The key an index is kept under. PostgreSQL keeps an index in its table's schema:
-    /// `DROP INDEX webhook.i` drops the `i` created `ON webhook.t`, which is kept as `i`
-    /// (hook0's down parts qualify the index, its up parts do not).
-    pub fn index_key<'n>(&self, name: &'n str) -> &'n str {
+    /// The key an index is kept under. PostgreSQL keeps an index in its table's schema,
+    /// as its catalogs say: an index made `ON webhook.t` is `webhook.i`, one in `public`
+    /// is `i`. A statement may name it either way (hook0's up parts write `i`, its down
+    /// parts `webhook.i`; `public.i` is `i`): the name is looked up as written, then in the
+    /// other form when exactly one index fits.
+    pub fn index_key(&self, name: &str) -> String {
         if self.indexes.contains_key(name) || self.constraints.contains_key(name) {
-            return name;
+            return name.to_string();
         }
-        let Some((schema, bare)) = name.split_once('.') else {
-            return name;
-        };
-        let in_schema = |table: &str| match table.split_once('.') {
-            Some((s, _)) => s == schema,
-            None => schema == "public",
-        };
-        if self.indexes.get(bare).is_some_and(|i| in_schema(&i.table)) {
-            bare
-        } else {
-            name
+        match name.split_once('.') {
+            Some(("public", bare)) if self.indexes.contains_key(bare) => bare.to_string(),
+            Some(_) => name.to_string(),
+            None => {
+                let suffix = format!(".{name}");
+                let mut fits = self.indexes.keys().filter(|k| k.ends_with(&suffix));
+                match (fits.next(), fits.next()) {
+                    (Some(k), None) => k.clone(),
+                    _ => name.to_string(),
+                }
+            }
+        }
+    }
+
+    /// The key of an index `name` created on `table` (see [`Schema::index_key`]).
+    fn new_index_key(&self, table: &str, name: &str) -> String {
+        match table.split_once('.') {
+            Some((schema, _))
+                if schema != "public"
+                    && !name.contains('.')
+                    && !matches!(self.dialect, Some(Dialect::Mysql | Dialect::Sqlite)) =>
+            {
+                format!("{schema}.{name}")
+            }
+            _ => name.to_string(),
         }
     }
 
@@ -594,7 +610,7 @@ impl Schema {
                 table,
                 ..
             } if known(table).is_some()
-                && match self.indexes.get(n) {
+                && match self.indexes.get(&self.new_index_key(table, n)) {
                     Some(i) if i.made_in != m => false,
                     Some(i) if self.dialect == Some(Dialect::Mysql) => &i.table == table,
                     Some(i) => known(&i.table).is_some(),
@@ -660,11 +676,11 @@ impl Schema {
             }
             Op::DropIndex { name, .. }
                 if self.dialect != Some(Dialect::Mysql)
-                    && !self.indexes.contains_key(self.index_key(name))
+                    && !self.indexes.contains_key(&self.index_key(name))
                     && !self.constraints.contains_key(name)
                     && self
                         .dropped_names
-                        .get(self.index_key(name))
+                        .get(&self.index_key(name))
                         .map(|d| d.migration)
                         == Some(m)
                     && self.knows_everything() =>
@@ -923,6 +939,7 @@ impl Schema {
                     }
                     None => return,
                 };
+                let n = self.new_index_key(table, &n);
                 let i = Index {
                     table: table.clone(),
                     made_in: m,
@@ -932,7 +949,7 @@ impl Schema {
                 self.put_index(&n, Some(i));
             }
             Op::DropIndex { name, .. } => {
-                let name = &self.index_key(name).to_string();
+                let name = &self.index_key(name);
                 if !self.indexes.contains_key(name) && !self.constraints.contains_key(name) {
                     self.ghost("i", name);
                 }

@@ -85,7 +85,7 @@ impl Rule for AddUniqueConstraint {
             && cx
                 .schema
                 .indexes
-                .get(name)
+                .get(&cx.schema.index_key(name))
                 .is_some_and(|i| i.unique && &i.table == table)
         {
             return;

@@ -20,7 +20,7 @@ fn trim_end(text: &str, start: usize, end: usize) -> usize {
 /// part re-creating one its up part never dropped): PostgreSQL skips it with a notice and
 /// builds nothing.
 fn exists_already(cx: &OpCx, name: Option<&str>) -> bool {
-    cx.guarded && name.is_some_and(|n| cx.schema.indexes.contains_key(n))
+    cx.guarded && name.is_some_and(|n| cx.schema.indexes.contains_key(&cx.schema.index_key(n)))
 }
 
 /// The byte offsets of `CREATE` and of the `ON` after it in the `CREATE [UNIQUE] INDEX`

@@ -102,8 +102,9 @@ fn foreign_index_drops(
         .flat_map(|(_, s)| s.ops.iter())
         .filter_map(|o| match o {
             Op::DropIndex { name, .. }
-                if !up_names.contains(&cx.schema_after.index_key(name))
-                    && !cx.schema_after.indexes.contains_key(cx.schema_after.index_key(name))
+                if !up_names.iter().any(|n| {
+                    cx.schema_after.index_key(n) == cx.schema_after.index_key(name)
+                }) && !cx.schema_after.indexes.contains_key(&cx.schema_after.index_key(name))
                     && !cx.schema_after.constraints.contains_key(name) =>
             {
                 Some(format!(

@@ -26,7 +26,8 @@ impl Rule for DropIndexBlocking {
             return;
         }
         // An index made by this release, or on a table made by it, holds no traffic yet.
-        if let Some(i) = cx.schema.indexes.get(name)
+        let key = cx.schema.index_key(name);
+        if let Some(i) = cx.schema.indexes.get(&key)
             && (cx.is_fresh(i.made_in) || cx.is_new_table(&i.table))
         {
             return;
@@ -34,9 +35,9 @@ impl Rule for DropIndexBlocking {
         // `DROP INDEX IF EXISTS` of an index the model is sure is not there (it follows
         // every statement of the history): PostgreSQL skips it and takes no lock.
         if cx.guarded
-            && !cx.schema.indexes.contains_key(name)
+            && !cx.schema.indexes.contains_key(&key)
             && !cx.schema.constraints.contains_key(name)
-            && cx.schema.dropped_names.contains_key(name)
+            && cx.schema.dropped_names.contains_key(&key)
             && cx.schema.knows_everything()
         {
             return;
