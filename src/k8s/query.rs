@@ -10,6 +10,25 @@ use crate::source::{SourceFile, Span};
 use crate::yaml::span::{entry, span_at};
 use crate::yaml::{Key, Node};
 
+/// Whether the repository defines an object of this API group and kind.
+pub fn defines_kind(ix: &Index, group: &str, kind: &str) -> bool {
+    ix.instances
+        .iter()
+        .any(|i| i.group == group && i.kind == kind)
+}
+
+/// Whether Flux applies the repository: it holds a Flux `Kustomization`, and Flux builds
+/// every path it applies with kustomize.
+pub fn applied_by_flux(ix: &Index) -> bool {
+    defines_kind(ix, "kustomize.toolkit.fluxcd.io", "Kustomization")
+}
+
+/// Whether kustomize builds `inst` before it is applied: a kustomization reaches it, or
+/// Flux applies the repository (`flux`: [`applied_by_flux`], computed once by the caller).
+pub fn built_by_kustomize(ix: &Index, inst: &Instance, flux: bool) -> bool {
+    flux || ix.units[inst.unit].starts_with("kustomize:")
+}
+
 /// `Deployment web` (with the namespace when it is not `default`).
 pub fn who(i: &Instance) -> String {
     if i.name.is_empty() {

@@ -96,22 +96,26 @@ fn foreign_index_drops(
     if cx.up_parts.is_empty() || unnamed_index {
         return Vec::new();
     }
+    let up_keys: Vec<String> = up_names
+        .iter()
+        .map(|n| cx.schema_after.index_key(n))
+        .collect();
     let on = crate::rules::migrations::walk::variant_phrase(cx.variant);
     down.iter()
         .filter(|(p, s)| !crate::migrations::replay::is_guarded(s, &p.file.source.text))
         .flat_map(|(_, s)| s.ops.iter())
-        .filter_map(|o| match o {
-            Op::DropIndex { name, .. }
-                if !up_names.iter().any(|n| {
-                    cx.schema_after.index_key(n) == cx.schema_after.index_key(name)
-                }) && !cx.schema_after.indexes.contains_key(&cx.schema_after.index_key(name))
-                    && !cx.schema_after.constraints.contains_key(name) =>
-            {
-                Some(format!(
-                    "index `{name}` dropped{on} though the up part did not create it (the rollback fails where it does not exist, and removes it where the previous release had it)"
-                ))
-            }
-            _ => None,
+        .filter_map(|o| {
+            let Op::DropIndex { name, .. } = o else {
+                return None;
+            };
+            // The index as the schema keys it, whichever way the statements spell it.
+            let key = cx.schema_after.index_key(name);
+            let foreign = !up_keys.contains(&key)
+                && !cx.schema_after.indexes.contains_key(&key)
+                && !cx.schema_after.constraints.contains_key(name);
+            foreign.then(|| format!(
+                "index `{name}` dropped{on} though the up part did not create it (the rollback fails where it does not exist, and removes it where the previous release had it)"
+            ))
         })
         .collect()
 }

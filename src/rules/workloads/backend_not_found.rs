@@ -218,14 +218,9 @@ fn flux_places(
 ) -> bool {
     let unstated =
         route.transform.namespace.is_none() && m[route.file].objects[route.obj].namespace.is_none();
-    let flux = |group: &str, kind: &str| {
-        ix.instances
-            .iter()
-            .any(|i| i.group == group && i.kind == kind)
-    };
     unstated
-        && flux("kustomize.toolkit.fluxcd.io", "Kustomization")
-        && (flux("helm.toolkit.fluxcd.io", "HelmRelease")
+        && crate::k8s::query::applied_by_flux(ix)
+        && (crate::k8s::query::defines_kind(ix, "helm.toolkit.fluxcd.io", "HelmRelease")
             || ix
                 .instances
                 .iter()

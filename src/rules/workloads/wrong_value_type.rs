@@ -44,11 +44,7 @@ impl Rule for WrongValueType {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
-        // Flux builds every path it applies with kustomize.
-        let flux = ix
-            .instances
-            .iter()
-            .any(|i| i.group == "kustomize.toolkit.fluxcd.io" && i.kind == "Kustomization");
+        let flux = crate::k8s::query::applied_by_flux(ix);
         for ((f, o), found) in ix.schema_findings(&cx.head.manifests) {
             let Some(inst) = ix.instance_of(*f, *o) else {
                 continue;
@@ -57,7 +53,7 @@ impl Rule for WrongValueType {
             // strips its build annotations (`RemoveBuildAnnotations` → kyaml
             // `setMapInMetadata` → `NewStringRNode`), so `exclude: true` there reaches the
             // API server as "true". Pod template annotations and labels are not re-written.
-            let kustomized = flux || ix.units[inst.unit].starts_with("kustomize:");
+            let kustomized = crate::k8s::query::built_by_kustomize(ix, inst, flux);
             let src = &cx.head.manifests[*f].source;
             for finding in found.iter().cloned() {
                 let (pos, path, message, help) = match finding {
