@@ -45,9 +45,10 @@ start_databases() {
     install -o postgres -g postgres /dev/null "$ORACLE_DIR/pg.log"
     runuser -u postgres -- "$ORACLE_PGBIN/initdb" -D "$ORACLE_DIR/pg" -U rollsafe -A trust \
         -E UTF8 --locale=C --no-sync >"$ORACLE_DIR/pg-initdb.log" 2>&1
-    # Durability is irrelevant for a throwaway server: skip fsync to keep the tests fast.
+    # Durability is irrelevant for a throwaway server: skip fsync to keep the tests fast,
+    # and keep little WAL (every CREATE DATABASE writes its template into it).
     runuser -u postgres -- "$ORACLE_PGBIN/pg_ctl" -D "$ORACLE_DIR/pg" -l "$ORACLE_DIR/pg.log" -w \
-        -o "-p $ORACLE_PG_PORT -c listen_addresses=127.0.0.1 -k $ORACLE_DIR/pg -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+        -o "-p $ORACLE_PG_PORT -c listen_addresses=127.0.0.1 -k $ORACLE_DIR/pg -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_wal_size=96MB -c min_wal_size=32MB" \
         start >/dev/null
     export ROLLSAFE_TEST_PG_URL="postgres://rollsafe@127.0.0.1:$ORACLE_PG_PORT/postgres"
     echo "oracle: $("$ORACLE_PGBIN/postgres" --version) on 127.0.0.1:$ORACLE_PG_PORT"

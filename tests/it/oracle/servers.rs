@@ -6,7 +6,9 @@ use super::catalog::{self, Snapshot};
 pub trait Server {
     /// Human name with version, for the printed figures.
     fn name(&self) -> String;
-    /// Drops and re-creates database `db` and makes it the current one.
+    /// Drops and re-creates database `db` and makes it the current one. The database made
+    /// before (another name) is dropped first: a run creates hundreds, and keeping them
+    /// all filled a CI machine's disk (each PostgreSQL database copies its template).
     fn fresh(&mut self, db: &str) -> Result<(), String>;
     /// Runs one statement as written in the migration file.
     fn exec(&mut self, sql: &str) -> Result<(), String>;
@@ -18,6 +20,8 @@ pub trait Server {
 pub struct Postgres {
     config: postgres::Config,
     client: postgres::Client,
+    /// The database `client` is connected to, when `fresh` made it.
+    db: Option<String>,
     version: String,
 }
 
@@ -34,6 +38,7 @@ impl Postgres {
         Ok(Postgres {
             config,
             client,
+            db: None,
             version,
         })
     }
@@ -56,13 +61,18 @@ impl Server for Postgres {
         admin.dbname("postgres");
         let mut a = admin.connect(postgres::NoTls).map_err(pg_error)?;
         // One statement per call: DROP/CREATE DATABASE refuse an implicit transaction.
-        a.batch_execute(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))
-            .map_err(pg_error)?;
+        // WITH (FORCE) ends `client`'s session on the previous database.
+        let previous = self.db.take();
+        for old in previous.iter().map(String::as_str).chain([db]) {
+            a.batch_execute(&format!("DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"))
+                .map_err(pg_error)?;
+        }
         a.batch_execute(&format!("CREATE DATABASE \"{db}\""))
             .map_err(pg_error)?;
         let mut c = self.config.clone();
         c.dbname(db);
         self.client = c.connect(postgres::NoTls).map_err(pg_error)?;
+        self.db = Some(db.to_string());
         // A statement that waits on a lock would stall the suite: fail it instead.
         self.client
             .batch_execute("SET statement_timeout = '60s'; SET lock_timeout = '10s'")
@@ -111,6 +121,12 @@ impl Server for Mariadb {
 
     fn fresh(&mut self, db: &str) -> Result<(), String> {
         use mysql::prelude::Queryable;
+        if !self.db.is_empty() && self.db != db {
+            let old = std::mem::take(&mut self.db);
+            self.conn
+                .query_drop(format!("DROP DATABASE IF EXISTS `{old}`"))
+                .map_err(|e| e.to_string())?;
+        }
         self.conn
             .query_drop(format!(
                 "DROP DATABASE IF EXISTS `{db}`; CREATE DATABASE `{db}`; USE `{db}`; SET SESSION lock_wait_timeout = 10"
