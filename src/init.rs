@@ -50,6 +50,7 @@ fn convention_name(tool: Tool, convention: Convention) -> Option<&'static str> {
         Tool::Atlas => "atlas",
         Tool::Drizzle => "drizzle",
         Tool::SqlMigrate => "sql-migrate",
+        Tool::Morph => "morph",
         // Detected from go.mod only; not a `convention` value.
         Tool::Maragu => return None,
         Tool::Unknown => match convention {

@@ -25,7 +25,9 @@ pub enum Convention {
 impl Convention {
     pub fn parse(s: &str) -> Option<Convention> {
         Some(match s {
-            "golang-migrate" | "sqlx" | "migrate-rs" | "pop" | "up-down" => Convention::UpDownFiles,
+            "golang-migrate" | "sqlx" | "migrate-rs" | "pop" | "morph" | "up-down" => {
+                Convention::UpDownFiles
+            }
             "flyway" => Convention::Flyway,
             "dbmate" => Convention::Dbmate,
             "goose" => Convention::Goose,
@@ -45,6 +47,7 @@ impl Convention {
         "sqlx",
         "migrate-rs",
         "pop",
+        "morph",
         "flyway",
         "dbmate",
         "goose",
@@ -152,6 +155,9 @@ pub enum Tool {
     Maragu,
     /// rubenv/sql-migrate: `-- +migrate Up` files, each recorded by its file name.
     SqlMigrate,
+    /// mattermost/morph (Mattermost and its plugins): golang-migrate's file names, each
+    /// migration recorded by its name (the part after the version).
+    Morph,
     /// A layout several tools share, with nothing in the repository naming the tool.
     Unknown,
 }
@@ -173,6 +179,7 @@ impl Tool {
             Tool::Drizzle => "drizzle",
             Tool::Maragu => "maragudk/migrate",
             Tool::SqlMigrate => "sql-migrate",
+            Tool::Morph => "morph",
             Tool::Unknown => "the migration tool",
         }
     }
@@ -202,6 +209,7 @@ impl Tool {
             "sqlx" => Tool::Sqlx,
             "atlas" => Tool::Atlas,
             "sql-migrate" => Tool::SqlMigrate,
+            "morph" => Tool::Morph,
             other => match Convention::parse(other)? {
                 Convention::UpDownFiles | Convention::Plain | Convention::SqlMigrate => {
                     return None;
@@ -348,7 +356,13 @@ fn dependencies<'a>(file_name: &str, text: &'a str) -> Vec<Dependency<'a>> {
 /// Migration tools named as dependencies in a `go.mod` or `Cargo.toml`.
 pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
     let mut out = Vec::new();
-    for dep in dependencies(file_name, text) {
+    // An indirect requirement is one no package of the module imports: another
+    // dependency runs it, not this module's migrations (focalboard requires
+    // golang-migrate indirectly and migrates with morph).
+    for dep in dependencies(file_name, text)
+        .into_iter()
+        .filter(|d| !d.indirect)
+    {
         let tool = match dep.name {
             m if m.starts_with("github.com/golang-migrate/migrate") => Tool::GolangMigrate,
             m if m.starts_with("github.com/gobuffalo/pop") => Tool::Pop,
@@ -358,6 +372,7 @@ pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
             m if m.starts_with("github.com/amacneil/dbmate") => Tool::Dbmate,
             "github.com/maragudk/migrate" | "maragu.dev/migrate" => Tool::Maragu,
             "github.com/rubenv/sql-migrate" => Tool::SqlMigrate,
+            "github.com/mattermost/morph" => Tool::Morph,
             "sqlx" => Tool::Sqlx,
             "diesel" | "diesel_migrations" => Tool::Diesel,
             _ => continue,

@@ -109,13 +109,19 @@ pub struct Migration {
 impl Migration {
     /// Stable key used to match the same migration in the base: folder, database,
     /// version and, where the tool records it, name (the dialect variants of one version
-    /// are different migrations).
+    /// are different migrations). morph records the name alone: a migration it applied
+    /// is the same one under a new version.
     pub fn key(&self) -> String {
+        let version = if self.tool == Tool::Morph {
+            ""
+        } else {
+            &self.version
+        };
         format!(
             "{}|{:?}|{}|{}",
             self.set_dir(),
             self.dialect,
-            self.version,
+            version,
             self.recorded_name()
         )
     }
@@ -145,9 +151,13 @@ impl Migration {
     /// Liquibase, or when there is no version.
     fn recorded_name(&self) -> &str {
         // sql-migrate's record is the file name (`ParseMigration(info.Name(), …)` sets
-        // `Id`), and so is GoAlert's runner of the same files.
+        // `Id`), and so is GoAlert's runner of the same files; morph records the name
+        // after the version (`models.NewMigration`: `Name: identifier`).
         let by_name = self.version.is_empty()
-            || matches!(self.tool, Tool::Prisma | Tool::Sqitch | Tool::Liquibase)
+            || matches!(
+                self.tool,
+                Tool::Prisma | Tool::Sqitch | Tool::Liquibase | Tool::Morph
+            )
             || self.convention == Convention::SqlMigrate;
         if by_name { &self.name } else { "" }
     }
@@ -527,6 +537,20 @@ pub fn build_sets(
             if matches!(tool, Tool::Pop | Tool::Maragu) && assume_in_transaction.is_none() {
                 for p in m.up.iter_mut().chain(m.down.iter_mut()) {
                     if p.tx == TxMode::ImplicitIfMultiple {
+                        p.tx = TxMode::Wrapped;
+                    }
+                }
+            }
+            // morph wraps each file in a transaction on PostgreSQL unless it opens with
+            // `-- morph:nontransactional` (drivers/postgres `Apply`; MySQL's driver sends
+            // the file as it is).
+            if tool == Tool::Morph
+                && dialect == Dialect::Postgres
+                && assume_in_transaction.is_none()
+            {
+                for p in m.up.iter_mut().chain(m.down.iter_mut()) {
+                    let opt_out = p.file.source.text.starts_with("-- morph:nontransactional");
+                    if p.tx == TxMode::ImplicitIfMultiple && !opt_out {
                         p.tx = TxMode::Wrapped;
                     }
                 }

@@ -290,6 +290,7 @@ fixture!(fresh_set_112, "fresh-set-112");
 fixture!(fresh_set_113, "fresh-set-113");
 fixture!(fresh_set_114, "fresh-set-114");
 fixture!(fresh_set_115, "fresh-set-115");
+fixture!(fresh_set_116, "fresh-set-116");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");

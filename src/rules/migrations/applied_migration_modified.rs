@@ -178,10 +178,17 @@ impl Rule for AppliedMigrationModified {
                             && m.dialect == old.dialect
                             && !set.migrations.iter().any(|b| b.version == m.version)
                     });
-                // sql-migrate records file names: the same version under a new name
-                // (asset-db 0.24.0's `001_schema_init.sql` → `001_schema.sql`) is, to
-                // it, an unknown applied migration and a new one.
-                let renamed = (old.tool == Tool::SqlMigrate)
+                // morph records the name after the version (`computePendingMigrations`
+                // keys applied migrations by `Name`): under a new version it is still
+                // the migration the database applied, and nothing happens.
+                if old.tool == Tool::Morph && reversioned.is_some() {
+                    continue;
+                }
+                // sql-migrate records file names, morph the name after the version: the
+                // same version under a new name (asset-db 0.24.0's `001_schema_init.sql`
+                // → `001_schema.sql`) is, to them, an unknown applied migration and a new
+                // one.
+                let renamed = matches!(old.tool, Tool::SqlMigrate | Tool::Morph)
                     .then(|| {
                         cx.head
                             .migration_sets
@@ -202,7 +209,19 @@ impl Rule for AppliedMigrationModified {
                     deletion_consequence(old.tool)
                 };
                 // The same migration under a new name or version: reported on the new file.
-                let moved = if let Some(new) = renamed {
+                let moved = if let Some(new) = renamed.filter(|_| old.tool == Tool::Morph) {
+                    Some((
+                        new,
+                        format!(
+                            "migration `{}` shipped in the previous release is now `{}`: morph records migrations by name, so databases that applied the old one run `{}` again, where it must succeed on a schema that already has its changes",
+                            old.label(),
+                            new.label(),
+                            new.label()
+                        ),
+                        "keep the old file name",
+                        Severity::Warning,
+                    ))
+                } else if let Some(new) = renamed {
                     Some((
                         new,
                         format!(

@@ -22,11 +22,12 @@ impl Rule for DuplicateMigrationVersion {
             if matches!(
                 set.convention,
                 Convention::Sqitch | Convention::Liquibase | Convention::Prisma
-            ) || matches!(set.tool, Tool::Unknown | Tool::Maragu)
+            ) || matches!(set.tool, Tool::Unknown | Tool::Maragu | Tool::Morph)
             {
                 // A layout several tools share, none named: some runners (concourse's,
                 // shiori's) key migrations by file name and accept equal numbers, as
-                // maragudk/migrate does (the whole name is the version).
+                // maragudk/migrate does (the whole name is the version) and morph does
+                // (it records the name after the version).
                 continue;
             }
             let newest = crate::rules::migrations::walk::newest_index(set)

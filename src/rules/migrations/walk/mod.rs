@@ -96,6 +96,12 @@ impl OpCx<'_> {
         {
             return "pop runs each migration in a transaction unless its file name says `.autocommit.`".into();
         }
+        if self.migration.tool == crate::migrations::convention::Tool::Morph
+            && self.tx_mode == TxMode::Wrapped
+            && !self.explicit_tx
+        {
+            return "morph runs each migration in a transaction unless the file opens with `-- morph:nontransactional`".into();
+        }
         tx_reason(self.migration.convention, self.tx_mode, self.explicit_tx)
     }
 
