@@ -50,6 +50,53 @@ pub fn is_sops(node: &Node) -> bool {
         .is_some_and(|s| s.get("mac").is_some() || s.get("version").is_some())
 }
 
+/// The namespaces a replication controller copies a Secret or ConfigMap into, from the
+/// annotations its live object carries: `Some(None)` for namespaces that cannot be
+/// listed (all of them, a regular expression, a label selector).
+/// - emberstack Reflector (`Annotations.Reflection`): `reflection-allowed` and
+///   `reflection-auto-enabled` set to `true` create copies in the namespaces of
+///   `reflection-auto-namespaces`, else of `reflection-allowed-namespaces`, else in every
+///   namespace (both lists take names or regular expressions);
+/// - mittwald kubernetes-replicator's push replication: `replicate-to` (names or
+///   patterns) and `replicate-to-matching` (a namespace label selector);
+/// - config-syncer (kubed): `kubed.appscode.com/sync` (empty: every namespace; else a
+///   namespace label selector).
+fn mirrored_into(annotations: Option<&Node>) -> Option<Option<Vec<String>>> {
+    let a = annotations?;
+    let get = |k: &str| a.get(k).and_then(Node::as_str).map(str::trim);
+    let list = |v: &str| -> Option<Vec<String>> {
+        let names: Vec<&str> = v
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let literal = |s: &&str| {
+            s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        };
+        (!names.is_empty() && names.iter().all(literal))
+            .then(|| names.into_iter().map(String::from).collect())
+    };
+    const REFLECTOR: &str = "reflector.v1.k8s.emberstack.com/";
+    let on = |k: &str| get(&format!("{REFLECTOR}{k}")) == Some("true");
+    if on("reflection-allowed") && on("reflection-auto-enabled") {
+        let auto = get(&format!("{REFLECTOR}reflection-auto-namespaces"))
+            .filter(|v| !v.is_empty())
+            .or_else(|| get(&format!("{REFLECTOR}reflection-allowed-namespaces")))
+            .filter(|v| !v.is_empty());
+        return Some(auto.and_then(list));
+    }
+    if let Some(to) = get("replicator.v1.mittwald.de/replicate-to") {
+        return Some(list(to));
+    }
+    if get("replicator.v1.mittwald.de/replicate-to-matching").is_some()
+        || get("kubed.appscode.com/sync").is_some()
+    {
+        return Some(None);
+    }
+    None
+}
+
 pub fn definitions(
     ix: &Index,
     manifests: &[ManifestFile],
@@ -59,6 +106,7 @@ pub fn definitions(
     for inst in &ix.instances {
         let obj = ix.object(manifests, inst);
         let n = &obj.node;
+        let defined_before = out.len();
         let src = &ix.files[inst.file];
         let at = Some((
             src.clone(),
@@ -213,6 +261,46 @@ pub fn definitions(
                 );
             }
             _ => {}
+        }
+        // The Secret or ConfigMap this object makes, copied into other namespaces by a
+        // replication controller: the annotations are those of the object the cluster
+        // gets (an ExternalSecret's or SealedSecret's template).
+        let annotations = match (inst.group.as_str(), inst.kind.as_str()) {
+            ("v1", "Secret" | "ConfigMap") => at_path(n, &["metadata", "annotations"]),
+            ("external-secrets.io", "ExternalSecret") => at_path(
+                n,
+                &["spec", "target", "template", "metadata", "annotations"],
+            ),
+            ("bitnami.com", "SealedSecret") => {
+                at_path(n, &["spec", "template", "metadata", "annotations"])
+            }
+            _ => None,
+        };
+        if out.len() > defined_before
+            && let Some(into) = mirrored_into(annotations)
+        {
+            let original = out[out.len() - 1].clone();
+            let copy = |namespace: Option<String>| Definition {
+                via: format!(
+                    "{} (copied into {} by a replication controller)",
+                    original.via,
+                    namespace
+                        .as_deref()
+                        .map_or("other namespaces".to_string(), |ns| format!("`{ns}`"))
+                ),
+                namespace,
+                // The controller copies it wherever the object is applied from.
+                unit: None,
+                ..original.clone()
+            };
+            match into {
+                Some(namespaces) => {
+                    for ns in namespaces.into_iter().filter(|ns| *ns != inst.namespace) {
+                        out.push(copy(Some(ns)));
+                    }
+                }
+                None => out.push(copy(None)),
+            }
         }
     }
     for g in &ix.generated {

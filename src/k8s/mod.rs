@@ -92,6 +92,9 @@ pub struct Index {
     pub created: Vec<imperative::Created>,
     /// Image names a build step rewrites with `kustomize edit set image` (placeholders).
     pub set_images: std::collections::BTreeSet<String>,
+    /// Helm chart folders with templates rollsafe does not render (`{{ … }}`): their
+    /// plain templates are read, but the chart makes more objects than those.
+    pub unrendered_charts: std::collections::BTreeSet<String>,
     /// (file, object) → its first instance.
     first_of: HashMap<(usize, usize), usize>,
     /// Each Service (instance) with the pods (indexes into `pods`) its selector matches.

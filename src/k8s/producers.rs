@@ -195,6 +195,23 @@ pub fn may_create(
             "the Helm chart `{chart}` its kustomization inflates (`helmCharts`), which rollsafe does not render"
         ));
     }
+    // A plain template of a Helm chart whose other templates rollsafe does not render:
+    // the rendered ones (and the library charts they include, as bjw-s's `common`
+    // generates a Service per controller from the values) may define it.
+    let path = ix.files[from.file].path.as_str();
+    if let Some(chart) = ix.unrendered_charts.iter().find(|c| {
+        if c.is_empty() {
+            path.starts_with("templates/")
+        } else {
+            path.strip_prefix(c.as_str())
+                .is_some_and(|rest| rest.starts_with("/templates/"))
+        }
+    }) {
+        return Some(format!(
+            "the Helm chart `{}`, whose templated files rollsafe does not render",
+            if chart.is_empty() { "." } else { chart }
+        ));
+    }
     // A Helm release installed into the namespace by a controller (Flux's HelmRelease,
     // k3s/RKE2's HelmChart) deploys a chart rollsafe does not render, and the chart's
     // operators write more (rook's CephCluster writes `rook-ceph-mon-endpoints`): any

@@ -51,6 +51,7 @@ pub(super) fn build(
         }
     };
     p.problems.extend(fragment_problems.iter().cloned());
+    let unrendered_charts = parsed.charts.iter().cloned().collect();
     for chart in parsed.charts {
         let path = if chart.is_empty() {
             "Chart.yaml".to_string()
@@ -61,7 +62,7 @@ pub(super) fn build(
             InputCode::FileSkipped,
             &path,
             format!(
-                "Helm chart `{}` skipped: its templates are not plain YAML; render it (`helm template`) into a folder and check that",
+                "Helm chart `{}` only partly read: its templated files are not plain YAML (its plain ones are read, and what they refer to may come from the others); render it (`helm template`) into a folder and check that",
                 if chart.is_empty() { "." } else { chart.as_str() }
             ),
         ));
@@ -113,6 +114,7 @@ pub(super) fn build(
     p.k8s = crate::k8s::Index::build(&p.manifests, parsed.kustomizations, &read, &side.applied);
     p.k8s.created = side.created.clone();
     p.k8s.set_images = side.set_images.iter().cloned().collect();
+    p.k8s.unrendered_charts = unrendered_charts;
     p.k8s.refs = crate::k8s::refs::references(&p.k8s, &p.manifests);
     p.k8s.defs = crate::k8s::defs::definitions(&p.k8s, &p.manifests, &config.secrets.external);
     if std::env::var_os("ROLLSAFE_TIMING").is_some() {

@@ -291,6 +291,8 @@ fixture!(fresh_set_113, "fresh-set-113");
 fixture!(fresh_set_114, "fresh-set-114");
 fixture!(fresh_set_115, "fresh-set-115");
 fixture!(fresh_set_116, "fresh-set-116");
+fixture!(fresh_set_117, "fresh-set-117");
+fixture!(fresh_set_118, "fresh-set-118");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");
