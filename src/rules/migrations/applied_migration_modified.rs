@@ -164,7 +164,9 @@ impl Rule for AppliedMigrationModified {
             for old in deleted {
                 // The same migration under a new version (AppFlowy Cloud 0.9.49 moved
                 // `20231130150000_user_id_foreign_key` to `…150001_…`, rewritten to be
-                // idempotent): databases that applied the old version run it again.
+                // idempotent): databases that applied the old version run it again. morph
+                // keys migrations by name, so there the new file is the old one's
+                // counterpart and never reaches this point.
                 let reversioned = cx
                     .head
                     .migration_sets
@@ -178,12 +180,6 @@ impl Rule for AppliedMigrationModified {
                             && m.dialect == old.dialect
                             && !set.migrations.iter().any(|b| b.version == m.version)
                     });
-                // morph records the name after the version (`computePendingMigrations`
-                // keys applied migrations by `Name`): under a new version it is still
-                // the migration the database applied, and nothing happens.
-                if old.tool == Tool::Morph && reversioned.is_some() {
-                    continue;
-                }
                 // sql-migrate records file names, morph the name after the version: the
                 // same version under a new name (asset-db 0.24.0's `001_schema_init.sql`
                 // → `001_schema.sql`) is, to them, an unknown applied migration and a new
