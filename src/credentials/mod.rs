@@ -505,11 +505,6 @@ mod detection_tests {
             assert!(!readable_default(v), "{v}");
         }
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::placeholder;
 
     #[test]
     fn a_file_path_names_where_the_secret_is_not_what_it_is() {

@@ -373,6 +373,39 @@ fn tx_mode(f: &MigrationFile, section_no_tx: bool, assume: Option<bool>) -> TxMo
     }
 }
 
+/// The transaction mode of a part once the runner is known, from the one its layout
+/// implies (`tx_mode`): what the tool does differently from the layout's usual runner.
+fn tool_tx(tool: Tool, convention: Convention, dialect: Dialect, p: &PartRef) -> TxMode {
+    match (tool, p.tx) {
+        // pop and ory's popx run every migration in a transaction (`Migrator.UpTo`,
+        // `isolatedTransaction`) unless the file is `.autocommit.` (already AsGiven);
+        // maragudk/migrate runs each file in a transaction with its version update
+        // (`Migrator.apply`).
+        (Tool::Pop | Tool::Maragu, TxMode::ImplicitIfMultiple) => TxMode::Wrapped,
+        // morph wraps each file in a transaction on PostgreSQL unless it opens with
+        // `-- morph:nontransactional` (drivers/postgres `Apply`; MySQL's driver sends the
+        // file as it is).
+        (Tool::Morph, TxMode::ImplicitIfMultiple)
+            if dialect == Dialect::Postgres
+                && !p.file.source.text.starts_with("-- morph:nontransactional") =>
+        {
+            TxMode::Wrapped
+        }
+        // diesel's layout (`<version>_<name>/up.sql`) run by another program — a Go
+        // module's own runner (formance's ledger: one `ExecContext` per file) — is not
+        // known to open a transaction: the file goes as one query, as golang-migrate
+        // sends it.
+        (Tool::Unknown, TxMode::Wrapped) if convention == Convention::Diesel => {
+            if dialect == Dialect::Postgres {
+                TxMode::ImplicitIfMultiple
+            } else {
+                TxMode::AsGiven
+            }
+        }
+        (_, mode) => mode,
+    }
+}
+
 /// Folders named `templates` beside another migration folder: the sources a generator
 /// renders into that folder (ory's `migrations/templates`, rendered into
 /// `migrations/sql`), which no database runs.
@@ -530,47 +563,9 @@ pub fn build_sets(
         let tool = tool_of(&dir, convention, has_variants);
         for m in &mut migrations {
             m.tool = tool;
-            // pop and ory's popx run every migration in a transaction (`Migrator.UpTo`,
-            // `isolatedTransaction`) unless the file is `.autocommit.` (already AsGiven).
-            // maragudk/migrate runs each file in a transaction with its version update
-            // (`Migrator.apply`).
-            if matches!(tool, Tool::Pop | Tool::Maragu) && assume_in_transaction.is_none() {
+            if assume_in_transaction.is_none() {
                 for p in m.up.iter_mut().chain(m.down.iter_mut()) {
-                    if p.tx == TxMode::ImplicitIfMultiple {
-                        p.tx = TxMode::Wrapped;
-                    }
-                }
-            }
-            // morph wraps each file in a transaction on PostgreSQL unless it opens with
-            // `-- morph:nontransactional` (drivers/postgres `Apply`; MySQL's driver sends
-            // the file as it is).
-            if tool == Tool::Morph
-                && dialect == Dialect::Postgres
-                && assume_in_transaction.is_none()
-            {
-                for p in m.up.iter_mut().chain(m.down.iter_mut()) {
-                    let opt_out = p.file.source.text.starts_with("-- morph:nontransactional");
-                    if p.tx == TxMode::ImplicitIfMultiple && !opt_out {
-                        p.tx = TxMode::Wrapped;
-                    }
-                }
-            }
-            // diesel's layout (`<version>_<name>/up.sql`) run by another program — a Go
-            // module's own runner (formance's ledger: one `ExecContext` per file) — is
-            // not known to open a transaction: the file goes as one query, as
-            // golang-migrate sends it.
-            if convention == Convention::Diesel
-                && tool == Tool::Unknown
-                && assume_in_transaction.is_none()
-            {
-                for p in m.up.iter_mut().chain(m.down.iter_mut()) {
-                    if p.tx == TxMode::Wrapped {
-                        p.tx = if dialect == Dialect::Postgres {
-                            TxMode::ImplicitIfMultiple
-                        } else {
-                            TxMode::AsGiven
-                        };
-                    }
+                    p.tx = tool_tx(tool, convention, dialect, p);
                 }
             }
         }
