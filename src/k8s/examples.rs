@@ -41,13 +41,21 @@ pub fn is_example_unit(unit: &str) -> bool {
 
 impl Index {
     /// Manifest files whose objects only example units deploy, with the first such unit's
-    /// path (for the message). A file that any other unit also deploys is not one.
+    /// path (for the message). A file that any other unit also deploys is not one, unless
+    /// the file itself lies in a sample or demo folder: kubebuilder's `config/manifests`
+    /// lists `../samples` only to turn them into the bundle's `alm-examples`, which OLM
+    /// shows and never applies.
     pub fn example_only_files(&self) -> HashMap<&str, &str> {
         let mut verdict: HashMap<&str, Option<&str>> = HashMap::new();
         for inst in &self.instances {
             let path = self.files[inst.file].path.as_str();
             let unit = self.units[inst.unit].as_str();
-            let example = is_example_unit(unit).then(|| unit.split_once(':').map_or(unit, |x| x.1));
+            let folder = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let example = if !folder.is_empty() && is_example_unit(folder) {
+                Some(folder)
+            } else {
+                is_example_unit(unit).then(|| unit.split_once(':').map_or(unit, |x| x.1))
+            };
             let entry = verdict.entry(path).or_insert(example);
             if example.is_none() {
                 *entry = None;

@@ -350,13 +350,21 @@ impl Index {
     /// Whether the repository makes a Secret, ConfigMap or ServiceAccount named `name` in
     /// any namespace or unit: a definition, or a command (`kubectl create configmap NAME`).
     pub fn made_in_any_namespace(&self, kind: &str, name: &str) -> bool {
+        self.defined_in_any_namespace(kind, name) || self.made_by_command(kind, name)
+    }
+
+    /// Whether a manifest of the repository defines `kind` `name` in some namespace.
+    pub fn defined_in_any_namespace(&self, kind: &str, name: &str) -> bool {
         self.defs
             .iter()
             .any(|d| d.kind == kind && (d.raw_name == name || d.name == name))
-            || self
-                .created
-                .iter()
-                .any(|c| c.kind == kind && c.name == name)
+    }
+
+    /// Whether a script or guide of the repository creates `kind` `name` with a command.
+    pub fn made_by_command(&self, kind: &str, name: &str) -> bool {
+        self.created
+            .iter()
+            .any(|c| c.kind == kind && c.name == name)
     }
 
     /// In this release (the base), the instance of the same object (kind, namespace,

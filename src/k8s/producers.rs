@@ -279,12 +279,16 @@ pub fn may_create(
     {
         return Some("OLM (the service certificate of this Deployment)".into());
     }
-    // Secrets the common database and messaging operators write for their resources.
-    if kind == "Secret"
-        && let Some(cr) = ix.instances.iter().find(|i| {
-            i.namespace == from.namespace && operator_writes(&i.group, &i.kind, &i.name, name)
-        })
-    {
+    // Secrets and Services the common database, messaging and identity operators make
+    // for their resources.
+    let table = match kind {
+        "Secret" => OPERATOR_SECRETS,
+        "Service" => OPERATOR_SERVICES,
+        _ => &[],
+    };
+    if let Some(cr) = ix.instances.iter().find(|i| {
+        i.namespace == from.namespace && operator_writes(table, &i.group, &i.kind, &i.name, name)
+    }) {
         return Some(format!("the operator of {} `{}`", cr.kind, cr.name));
     }
     let res = resource(kind);
@@ -431,18 +435,86 @@ const OPERATOR_SECRETS: &[(&str, &str, &[&str])] = &[
     ("k8s.keycloak.org", "Keycloak", &["{}-initial-admin"]),
 ];
 
-/// Whether the operator of resource `group`/`kind` `owner` writes Secret `secret`.
-fn operator_writes(group: &str, kind: &str, owner: &str, secret: &str) -> bool {
-    OPERATOR_SECRETS
+/// Services the same operators (and a few more) make for their resources, by the name
+/// the user's Ingresses and routes then use: the Keycloak operator's `<name>-service`
+/// and `-discovery` (`Constants.KEYCLOAK_SERVICE_SUFFIX`), CloudNativePG's `-rw`, `-ro`
+/// and `-r`, Zalando's `<cluster>` and `-repl`, Crunchy's `-primary`, `-replicas`,
+/// `-pgbouncer` and `-ha`, the RabbitMQ cluster operator's `<name>` and `-nodes`,
+/// Strimzi's `-kafka-bootstrap` and `-kafka-brokers`, ECK's `-es-*` and `-kb-*`, the
+/// MongoDB community operator's `-svc`, Altinity's `clickhouse-<name>`, and the
+/// Prometheus operator's governing `prometheus-operated` / `alertmanager-operated` /
+/// `thanos-ruler-operated`.
+const OPERATOR_SERVICES: &[(&str, &str, &[&str])] = &[
+    (
+        "k8s.keycloak.org",
+        "Keycloak",
+        &["{}-service", "{}-discovery"],
+    ),
+    ("postgresql.cnpg.io", "Cluster", &["{}-rw", "{}-ro", "{}-r"]),
+    ("acid.zalan.do", "postgresql", &["{}", "{}-repl"]),
+    (
+        "postgres-operator.crunchydata.com",
+        "PostgresCluster",
+        &["{}-primary", "{}-replicas", "{}-pgbouncer", "{}-ha"],
+    ),
+    ("rabbitmq.com", "RabbitmqCluster", &["{}", "{}-nodes"]),
+    (
+        "kafka.strimzi.io",
+        "Kafka",
+        &["{}-kafka-bootstrap", "{}-kafka-brokers"],
+    ),
+    (
+        "elasticsearch.k8s.elastic.co",
+        "Elasticsearch",
+        &["{}-es-*"],
+    ),
+    ("kibana.k8s.elastic.co", "Kibana", &["{}-kb-*"]),
+    (
+        "mongodbcommunity.mongodb.com",
+        "MongoDBCommunity",
+        &["{}-svc"],
+    ),
+    (
+        "clickhouse.altinity.com",
+        "ClickHouseInstallation",
+        &["clickhouse-{}"],
+    ),
+    (
+        "monitoring.coreos.com",
+        "Prometheus",
+        &["prometheus-operated"],
+    ),
+    (
+        "monitoring.coreos.com",
+        "Alertmanager",
+        &["alertmanager-operated"],
+    ),
+    (
+        "monitoring.coreos.com",
+        "ThanosRuler",
+        &["thanos-ruler-operated"],
+    ),
+];
+
+/// Whether the operator of resource `group`/`kind` `owner` writes an object `name`
+/// that `table` (`OPERATOR_SECRETS`, `OPERATOR_SERVICES`) lists.
+fn operator_writes(
+    table: &[(&str, &str, &[&str])],
+    group: &str,
+    kind: &str,
+    owner: &str,
+    name: &str,
+) -> bool {
+    table
         .iter()
         .filter(|(g, k, _)| *g == group && *k == kind)
         .flat_map(|(_, _, patterns)| patterns.iter())
         .any(|p| {
             let p = p.replace("{}", owner);
             match (p.strip_prefix('*'), p.strip_suffix('*')) {
-                (Some(tail), _) => secret.len() > tail.len() && secret.ends_with(tail),
-                (_, Some(head)) => secret.len() > head.len() && secret.starts_with(head),
-                _ => secret == p,
+                (Some(tail), _) => name.len() > tail.len() && name.ends_with(tail),
+                (_, Some(head)) => name.len() > head.len() && name.starts_with(head),
+                _ => name == p,
             }
         })
 }

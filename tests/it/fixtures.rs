@@ -293,6 +293,7 @@ fixture!(fresh_set_115, "fresh-set-115");
 fixture!(fresh_set_116, "fresh-set-116");
 fixture!(fresh_set_117, "fresh-set-117");
 fixture!(fresh_set_118, "fresh-set-118");
+fixture!(fresh_set_119, "fresh-set-119");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");

@@ -18,7 +18,13 @@ impl Rule for MissingObject {
 
     fn check_project(&self, cx: &ProjectCx, out: &mut Vec<Diagnostic>) {
         let ix = &cx.head.k8s;
-        let mut done = std::collections::HashSet::new();
+        // One finding per reference in the files: a base read by several units (dev,
+        // staging, production overlays) reports the unit where it matters most, as a
+        // missing Secret in an overlay that keeps its Secrets outweighs one in an
+        // overlay whose Secrets are made outside.
+        let mut found: Vec<Diagnostic> = Vec::new();
+        let mut at: std::collections::HashMap<(String, usize), usize> =
+            std::collections::HashMap::new();
         for r in &ix.refs {
             if r.optional
                 || r.pull_secret()
@@ -31,9 +37,6 @@ impl Rule for MissingObject {
                 resolve(&cx.head.k8s, &cx.head.manifests, &ix.defs, r),
                 Resolution::Missing
             ) {
-                continue;
-            }
-            if !done.insert((r.src.path.clone(), r.name_pos.offset)) {
                 continue;
             }
             let inst = &ix.instances[r.inst];
@@ -84,7 +87,9 @@ impl Rule for MissingObject {
                 // prerequisite made outside it.
                 let limit = (r.name.len() / 4).clamp(1, 3);
                 let near_miss = ix.defs.iter().any(|d| {
-                    d.kind == r.kind && crate::k8s::schema::edit_distance(&d.name, &r.name) <= limit
+                    d.kind == r.kind
+                        && (1..=limit)
+                            .contains(&crate::k8s::schema::edit_distance(&d.name, &r.name))
                 });
                 // A unit that ships ConfigMaps of its own keeps its configuration in the
                 // repository: one it reads but does not ship was renamed or forgotten. A
@@ -95,9 +100,20 @@ impl Rule for MissingObject {
                         .defs
                         .iter()
                         .any(|d| d.kind == "ConfigMap" && d.unit == Some(inst.unit));
-                // Defined (or made by a command, `kubectl create configmap shop-flags -n
-                // staging`) in another namespace or unit: a wrong place, not a prerequisite.
-                let anywhere = ix.made_in_any_namespace(r.kind, &r.name);
+                // Made by a command of the repository in another namespace (`kubectl
+                // create configmap shop-flags -n staging`): a wrong place, not a
+                // prerequisite. So is one defined in another namespace or unit, where this
+                // namespace or unit keeps objects of the kind in the repository. One that
+                // keeps none has them made outside: fineract's dev overlays seal their
+                // Secrets beside them, production's are sealed at its bootstrap, and dev's
+                // say nothing about production.
+                let keeps_kind = ix.defs.iter().any(|d| {
+                    d.kind == r.kind
+                        && (d.unit == Some(inst.unit)
+                            || d.namespace.as_deref() == Some(inst.namespace.as_str()))
+                });
+                let anywhere = ix.made_by_command(r.kind, &r.name)
+                    || (keeps_kind && ix.defined_in_any_namespace(r.kind, &r.name));
                 cx.external_prerequisite(anywhere || near_miss || ships_own, &mut d);
             }
             if let Some(other) = elsewhere
@@ -110,7 +126,15 @@ impl Rule for MissingObject {
                     other.namespace.as_deref().unwrap_or("any")
                 )));
             }
-            out.push(d);
+            match at.get(&(r.src.path.clone(), r.name_pos.offset)) {
+                Some(&i) if found[i].severity >= d.severity => {}
+                Some(&i) => found[i] = d,
+                None => {
+                    at.insert((r.src.path.clone(), r.name_pos.offset), found.len());
+                    found.push(d);
+                }
+            }
         }
+        out.extend(found);
     }
 }

@@ -1,6 +1,7 @@
 //! K203: a workload whose `spec.selector` does not match its own pod template's labels,
-//! or that has no selector where the API requires one. The API server rejects it, so the
-//! release stops at `kubectl apply`.
+//! or that has no selector where the API requires one. The API server rejects such a
+//! built-in workload, so the release stops at `kubectl apply`; it accepts such a Rollout
+//! (its CRD requires neither), and the Argo Rollouts controller then refuses it.
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::catalogue::K203 as META;
@@ -23,6 +24,17 @@ fn selector_style(group: &str, kind: &str) -> Option<bool> {
     }
 }
 
+/// What happens to the object: the API server validates built-in workloads; a Rollout is
+/// a custom resource it stores as given, and the Argo Rollouts controller's own validation
+/// (`ValidateRolloutSpec`) sets the InvalidSpec condition and leaves the pods as they are.
+fn refusal(kind: &str) -> &'static str {
+    if kind == "Rollout" {
+        "the Argo Rollouts controller marks it InvalidSpec (Degraded) and runs none of its pods"
+    } else {
+        "the API server rejects it"
+    }
+}
+
 impl Rule for SelectorMismatch {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -42,17 +54,26 @@ impl Rule for SelectorMismatch {
                 let workload_ref = spec.and_then(|s| s.get("workloadRef")).is_some();
                 // kustomize `commonLabels` (or `labels` with `includeSelectors`) create
                 // `spec.selector.matchLabels` with their labels.
+                // A workload whose containers name no image is a patch that `kubectl
+                // apply` merges into the live object (fineract's production lockdown
+                // adds args and envFrom to `keycloak`), not an object to create.
+                let containers = at_path(&obj.node, &["spec", "template", "spec", "containers"])
+                    .map_or(&[][..], |c| c.items());
+                let patch =
+                    !containers.is_empty() && containers.iter().all(|c| c.get("image").is_none());
                 let required = ((inst.kind == "Rollout" && !workload_ref)
                     || obj.api_version.value == "apps/v1")
-                    && inst.transform.selector_labels.is_empty();
+                    && inst.transform.selector_labels.is_empty()
+                    && !patch;
                 if required {
                     out.push(Diagnostic::new(
                         &META,
                         src,
                         object_span(src, obj),
                         format!(
-                            "{} has no `spec.selector`; the API server rejects it",
-                            who(inst)
+                            "{} has no `spec.selector`; {}",
+                            who(inst),
+                            refusal(&inst.kind)
                         ),
                         "add `spec.selector.matchLabels` with the pod template's labels",
                         format!("{}/{}/missing", inst.kind, inst.name),
@@ -87,10 +108,15 @@ impl Rule for SelectorMismatch {
                 src,
                 key_span(src, key),
                 format!(
-                    "the selector of {} ({}) does not match its pod template's labels ({}); the API server rejects it",
+                    "the selector of {} ({}) does not match its pod template's labels ({}); {}",
                     who(inst),
                     selector.describe(),
-                    if shown.is_empty() { "none".to_string() } else { shown.join(",") }
+                    if shown.is_empty() {
+                        "none".to_string()
+                    } else {
+                        shown.join(",")
+                    },
+                    refusal(&inst.kind)
                 ),
                 "make `spec.template.metadata.labels` include every label the selector requires",
                 format!("{}/{}", inst.kind, inst.name),
