@@ -27,6 +27,11 @@
 //!   are one object, so a database that applied the qualified text has what the
 //!   unqualified one makes there (laminar dropped `"public".` from 43 shipped drizzle
 //!   migrations to let a fresh install choose its schema).
+//! - a `DO $$ … $$` block that only guards one statement against an object that exists
+//!   already — `IF NOT EXISTS (SELECT …) THEN stmt; END IF;`, or `stmt; EXCEPTION WHEN
+//!   duplicate_object THEN NULL;` (PostgreSQL has no `CREATE TYPE IF NOT EXISTS`) — and
+//!   that statement: on a database without the object both make it (claircore 1.5.53
+//!   guarded `CREATE TYPE VersionRange` in its shipped `01-init.sql`).
 
 use std::borrow::Cow;
 
@@ -34,18 +39,41 @@ use super::PartRef;
 
 /// The statements of an up part, normalised to the effect they have.
 pub fn effect(p: &PartRef) -> Vec<String> {
+    statement_effects(p)
+        .into_iter()
+        .flat_map(|(_, e)| e)
+        .collect()
+}
+
+/// Each statement of an up part with the effect it has (none for what changes nothing).
+pub fn statement_effects(p: &PartRef) -> Vec<(&crate::sql::Statement, Vec<String>)> {
     let text = &p.file.source.text;
-    let mut out = Vec::new();
-    for s in &super::section(p).statements {
-        let toks = s.tokens_text(text);
-        let words: Vec<&str> = toks.split(' ').filter(|w| !w.is_empty()).collect();
-        normalise(&words, &mut out);
-    }
-    out
+    super::section(p)
+        .statements
+        .iter()
+        .map(|s| {
+            let toks = s.tokens_text(text);
+            // A `DO` block's body is one token, spaces and all.
+            let words: Vec<&str> = match toks.strip_prefix("do ") {
+                Some(body) if body.starts_with('$') => vec!["do", body],
+                _ => toks.split(' ').filter(|w| !w.is_empty()).collect(),
+            };
+            let mut out = Vec::new();
+            normalise(&words, &mut out);
+            (s, out)
+        })
+        .collect()
 }
 
 fn normalise(words: &[&str], out: &mut Vec<String>) {
     if words.starts_with(&["comment", "on"]) {
+        return;
+    }
+    if let ["do", body] = words
+        && let Some(inner) = guarded_statement(body)
+    {
+        let inner: Vec<&str> = inner.iter().map(String::as_str).collect();
+        normalise(&inner, out);
         return;
     }
     let mut kept: Vec<Cow<str>> = Vec::with_capacity(words.len());
@@ -98,9 +126,9 @@ fn normalise(words: &[&str], out: &mut Vec<String>) {
             i += 1;
             continue;
         }
-        if w.starts_with('$') && w.contains("\"public\".") {
+        if w.starts_with('$') && w.contains("public.") {
             // A `DO $$ … $$` body is one token: the same qualifier inside it.
-            kept.push(Cow::Owned(w.replace("\"public\".", "")));
+            kept.push(Cow::Owned(without_public(w)));
             i += 1;
             continue;
         }
@@ -229,6 +257,85 @@ fn with_column_keyword<'a>(a: &[&'a str]) -> Vec<&'a str> {
     }
 }
 
+/// `text` without the `public.` / `"public".` qualifier of the names in it.
+fn without_public(text: &str) -> String {
+    let text = text.replace("\"public\".", "");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("public.") {
+        let before = rest[..at].chars().next_back();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            out.push_str("public.");
+        }
+        rest = &rest[at + "public.".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The one statement a `DO` body (`$$…$$` or `$tag$…$tag$`, as one token) runs when it
+/// only guards it against an existing object, as words the way `tokens_text` spells them.
+fn guarded_statement(body: &str) -> Option<Vec<String>> {
+    let tag_end = body[1..].find('$')? + 2;
+    let tag = &body[..tag_end];
+    let inner = body.strip_prefix(tag)?.strip_suffix(tag)?;
+    let toks = crate::sql::lexer::tokenize(inner, crate::sql::Dialect::Postgres).ok()?;
+    let words: Vec<String> = toks
+        .iter()
+        .filter(|t| !t.is_trivia())
+        .map(|t| {
+            let w = inner.get(t.start..t.end).unwrap_or("");
+            if w.starts_with(['\'', '"', '$']) {
+                w.to_string()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let w = w.strip_suffix(&[";"]).unwrap_or(&w);
+    let stmt: &[&str] = if let Some(rest) = w.strip_prefix(&["begin", "if", "not", "exists", "("]) {
+        // The condition's parentheses, then `THEN stmt ; END IF ; END`.
+        let mut depth = 1;
+        let close = rest.iter().position(|x| {
+            depth += match *x {
+                "(" => 1,
+                ")" => -1,
+                _ => 0,
+            };
+            depth == 0
+        })?;
+        rest[close + 1..]
+            .strip_prefix(&["then"])?
+            .strip_suffix(&[";", "end", "if", ";", "end"])?
+    } else {
+        let rest = w.strip_prefix(&["begin"])?;
+        let handler = rest.iter().position(|x| *x == "exception")?;
+        let tail = &rest[handler..];
+        let ignores_existing = matches!(
+            tail,
+            [
+                "exception",
+                "when",
+                "duplicate_object" | "duplicate_table" | "duplicate_column",
+                "then",
+                "null",
+                ";",
+                "end"
+            ]
+        );
+        if !ignores_existing {
+            return None;
+        }
+        rest[..handler].strip_suffix(&[";"])?
+    };
+    if stmt.is_empty() || stmt.contains(&";") {
+        return None;
+    }
+    Some(stmt.iter().map(|x| x.to_string()).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +347,27 @@ mod tests {
             normalise(&w, &mut out);
         }
         out
+    }
+
+    #[test]
+    fn a_do_block_guarding_one_statement_is_that_statement() {
+        let guarded = "$$\nBEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'versionrange') THEN\n        CREATE TYPE VersionRange AS RANGE ( SUBTYPE = integer[10]);\n    END IF;\nEND $$";
+        let plain = "create type versionrange as range ( subtype = integer [ 10 ] )";
+        // The body is one token, as the lexer gives it.
+        let block = |body: &str| {
+            let mut out = Vec::new();
+            normalise(&["do", body], &mut out);
+            out
+        };
+        assert_eq!(block(guarded), norm(&[plain]));
+        let handled = "$tag$ BEGIN CREATE TYPE mood AS ENUM ('ok'); EXCEPTION WHEN duplicate_object THEN null; END $tag$";
+        assert_eq!(block(handled), norm(&["create type mood as enum ( 'ok' )"]));
+        // Two statements, or a handler that swallows other errors, are more than a guard.
+        let two = "$$ BEGIN IF NOT EXISTS (SELECT 1) THEN CREATE TYPE a AS ENUM ('x'); CREATE TYPE b AS ENUM ('y'); END IF; END $$";
+        assert!(block(two)[0].starts_with("do $$"));
+        let others =
+            "$$ BEGIN CREATE TYPE mood AS ENUM ('ok'); EXCEPTION WHEN others THEN null; END $$";
+        assert!(block(others)[0].starts_with("do $$"));
     }
 
     #[test]

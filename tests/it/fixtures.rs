@@ -294,6 +294,8 @@ fixture!(fresh_set_116, "fresh-set-116");
 fixture!(fresh_set_117, "fresh-set-117");
 fixture!(fresh_set_118, "fresh-set-118");
 fixture!(fresh_set_119, "fresh-set-119");
+fixture!(fresh_set_120, "fresh-set-120");
+fixture!(fresh_set_121, "fresh-set-121");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");

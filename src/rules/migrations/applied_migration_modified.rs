@@ -130,28 +130,46 @@ impl Rule for AppliedMigrationModified {
                 deleted.push(old);
             }
             // The whole folder is gone (every migration, and no set of that folder in
-            // the release) while the project keeps migrating elsewhere: one decision —
-            // support for that database dropped, or the folder moved where rollsafe does
-            // not see it — said once. With no migrations left at all, each deletion is
-            // reported: nothing suggests a deliberate move.
+            // the release): one decision, said once. While the project keeps migrating
+            // elsewhere, support for that database was dropped or the folder moved where
+            // rollsafe does not see it; with no migrations left at all, the schema moved
+            // out of the repository (onlook 0.1.23 "Move supabase backend" took its six
+            // migrations to another repository).
             let whole = !deleted.is_empty()
                 && deleted.len() == set.migrations.len()
-                && !tool_now.contains_key(set.dir.as_str())
-                && !tool_now.is_empty();
+                && !tool_now.contains_key(set.dir.as_str());
             if whole {
                 let first = deleted[0];
+                // With nothing left, a deletion by mistake (a pre-commit that removes the
+                // project's only migration) looks the same: it stays an error, said once.
+                let severity = if tool_now.is_empty() {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                let (what, help) = if tool_now.is_empty() {
+                    (
+                        ", and the release has no migrations left: databases migrated with it get no further migrations from this repository",
+                        "if the schema now lives in another repository, migrate it from there (and ignore this); if not, restore the folder",
+                    )
+                } else {
+                    (
+                        ": databases migrated with it get no further migrations from this release",
+                        "if the release drops support for that database, say so in the upgrade notes; if the folder moved, configure `[migrations] paths` so the moved migrations are compared with these",
+                    )
+                };
                 out.push(
                     Diagnostic::at_path(
                         &META,
                         &first.primary.source.path,
                         format!(
-                            "the migration folder `{}` ({} migrations shipped in the previous release) has been deleted: databases migrated with it get no further migrations from this release",
+                            "the migration folder `{}` ({} migrations shipped in the previous release) has been deleted{what}",
                             set.dir,
                             deleted.len()
                         ),
-                        "if the release drops support for that database, say so in the upgrade notes; if the folder moved, configure `[migrations] paths` so the moved migrations are compared with these",
-                        )
-                    .with_severity(Severity::Warning),
+                        help,
+                    )
+                    .with_severity(severity),
                 );
                 continue;
             }
@@ -455,11 +473,21 @@ fn first_edit(m: &Migration, old: &Migration, checksum: bool) -> Option<Edit> {
             .filter(|x| !before.contains(x))
             .cloned()
             .collect();
+        // At the first line that differs, from the first statement whose effect is new
+        // on (a respelled statement before it, such as a guard or a comment added, is not
+        // the edit); where statements were only removed, anywhere.
         let old_src = &o.file.source;
-        let n = src.line_count().max(old_src.line_count());
-        let line = (1..=n)
+        let (from, to) = same_effect::statement_effects(part)
+            .into_iter()
+            .find(|(_, e)| e.iter().any(|x| !before.contains(x)))
+            .and_then(|(st, _)| {
+                let (start, _) = *st.token_ranges.first()?;
+                Some((src.pos(start).line, src.pos(st.end.max(start)).line))
+            })
+            .unwrap_or((1, src.line_count().max(old_src.line_count())));
+        let line = (from..=to)
             .find(|&l| src.line_text(l) != old_src.line_text(l) || l > src.line_count())
-            .unwrap_or(1)
+            .unwrap_or(from)
             .min(src.line_count().max(1));
         return Some(Edit {
             file: src.clone(),

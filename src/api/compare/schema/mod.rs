@@ -1050,6 +1050,22 @@ impl<'a> Cmp<'a, '_> {
         let mut h_left: Vec<usize> = (0..hs.len())
             .filter(|j| !pairs.iter().any(|(_, pj)| pj == j))
             .collect();
+        // 1b. References to the two components being compared further up: a recursive
+        // union whose component was renamed (sim's request `predicate` went from
+        // `TablePredicate` to `TablePredicateInput`, whose groups hold members of their
+        // own kind) refers to itself on each side, and that is the same branch.
+        b_left.retain(|&i| {
+            let found = h_left
+                .iter()
+                .position(|&j| self.comparing_further_up(bs[i].1, hs[j].1));
+            match found {
+                Some(p) => {
+                    pairs.push((i, h_left.remove(p)));
+                    false
+                }
+                None => true,
+            }
+        });
         // 2. The same schema once every `$ref` is followed: an inline branch moved into a
         // component (or back), with components of its own inside, is the same branch.
         b_left.retain(|&i| {
@@ -1222,6 +1238,21 @@ impl<'a> Cmp<'a, '_> {
 impl<'a> Cmp<'a, '_> {
     /// Both schemas with their `$ref`s followed, each keeping its reference site's key so
     /// locations stay where the reader is.
+    /// Whether `b` and `h` are both references, to a pair of schemas whose comparison is
+    /// under way further up (in any context).
+    fn comparing_further_up(&self, b: Val<'a>, h: Val<'a>) -> bool {
+        if b.get("$ref").is_none() || h.get("$ref").is_none() {
+            return false;
+        }
+        let Some((bt, ht)) = self.deref_pair(b, h) else {
+            return false;
+        };
+        let ids = (bt.id(), ht.id());
+        self.memo
+            .iter()
+            .any(|((bi, hi, _), m)| (*bi, *hi) == ids && self.stack.contains(m))
+    }
+
     fn deref_pair(&self, b: Val<'a>, h: Val<'a>) -> Option<(Val<'a>, Val<'a>)> {
         let (bt, ht) = (self.base.deref(b)?, self.head.deref(h)?);
         Some((
