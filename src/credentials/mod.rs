@@ -226,6 +226,36 @@ fn file_path(v: &str) -> bool {
     })
 }
 
+/// A PEM private key: its `-----BEGIN … PRIVATE KEY-----` marker followed by key
+/// material (base64, or the `Proc-Type:` header of an encrypted key), across line breaks
+/// written as such or as `\n` escapes. A script that only echoes or strips the marker
+/// lines (gavinmcfall/home-ops' `sync-certs.sh` rebuilds a key file it reads from a
+/// mounted Secret) holds no key.
+fn has_private_key_block(v: &str) -> bool {
+    v.match_indices("-----BEGIN").any(|(i, _)| {
+        let rest = &v[i + "-----BEGIN".len()..];
+        let Some(close) = rest.find("-----") else {
+            return false;
+        };
+        if !rest[..close].contains("PRIVATE KEY") {
+            return false;
+        }
+        let mut body = &rest[close + "-----".len()..];
+        loop {
+            let trimmed = body
+                .trim_start()
+                .trim_start_matches("\\n")
+                .trim_start_matches("\\r");
+            if trimmed.len() == body.len() {
+                break;
+            }
+            body = trimmed;
+        }
+        let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+        body.starts_with("Proc-Type:") || body.chars().take_while(|c| base64(*c)).count() >= 4
+    })
+}
+
 /// A credential recognisable by its shape alone, whatever the variable is called.
 pub fn high_signal(value: &str) -> Option<&'static str> {
     let v = value.trim().trim_matches(['"', '\'']);
@@ -235,7 +265,7 @@ pub fn high_signal(value: &str) -> Option<&'static str> {
     };
     let alnum = |c: char| c.is_ascii_alphanumeric();
     let token = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+    if has_private_key_block(v) {
         return Some("a private key");
     }
     // AWS's documentation writes its example keys with an `EXAMPLE` ending
@@ -446,6 +476,21 @@ mod detection_tests {
         assert!(!secret_name("secret_name_template"));
         assert!(!secret_name("PASSWORD_FILE"));
         assert!(!secret_name("TOKEN_FORMAT"));
+    }
+
+    #[test]
+    fn a_private_key_needs_its_key_material() {
+        assert_eq!(
+            high_signal(
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----"
+            ),
+            Some("a private key")
+        );
+        // Written with `\n` escapes inside a JSON or YAML string.
+        assert!(high_signal("-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n").is_some());
+        // A script that echoes the marker lines and strips them from a mounted file.
+        let script = "echo \"-----BEGIN OPENSSH PRIVATE KEY-----\"\ncat /ssh/id_ed25519 | sed 's/-----BEGIN OPENSSH PRIVATE KEY-----//'\necho \"-----END OPENSSH PRIVATE KEY-----\"";
+        assert_eq!(high_signal(script), None);
     }
 
     #[test]

@@ -212,6 +212,7 @@ pub fn parse_stream(text: &str, flavor: Flavor) -> Result<Vec<Node>, YamlError> 
     let mut docs = fast
         .map(Ok)
         .unwrap_or_else(|| serde_stream(text, flavor))
+        .or_else(|e| go_yaml_aliases_read(text, flavor).ok_or(e))
         .map_err(|e| YamlError {
             pos: Pos {
                 offset: e.pos.offset + bom,
@@ -221,19 +222,102 @@ pub fn parse_stream(text: &str, flavor: Flavor) -> Result<Vec<Node>, YamlError> 
         })?;
     // Offsets are into the file as read, byte order mark included.
     if bom > 0 {
-        docs.iter_mut().for_each(|d| shift(d, bom));
+        docs.iter_mut()
+            .for_each(|d| map_pos(d, &mut |p: &mut Pos| p.offset += bom));
     }
     Ok(docs)
 }
 
-fn shift(n: &mut Node, by: usize) {
-    n.pos.offset += by;
+/// go-yaml (which kubectl, Helm, kustomize and Flux read YAML with) ends an anchor or
+/// alias name at the first character outside `[0-9A-Za-z_-]` and takes a `:` after it as
+/// the mapping indicator (`scannerc.go`, `yaml_parser_scan_anchor`), so `*app:` is the
+/// alias `app` used as a key (bjw-s app-template values: `controllers: {*app: …}`). YAML
+/// 1.2, and the parser here, let a name hold `:`, and fail on the unknown alias `app:`.
+/// Such a stream is read again with a space before each of those colons, and the
+/// positions are mapped back to the file's.
+fn go_yaml_aliases_read(text: &str, flavor: Flavor) -> Option<Vec<Node>> {
+    let anchors: std::collections::HashSet<&str> = text
+        .match_indices('&')
+        .map(|(i, _)| go_yaml_name(&text[i + 1..]))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let mut inserted = Vec::new();
+    for (i, _) in text.match_indices('*') {
+        let name = go_yaml_name(&text[i + 1..]);
+        let after = i + 1 + name.len();
+        let before_ok = i == 0 || text[..i].ends_with([' ', '\t', '\n', '[', '{', ',']);
+        let colon = text[after..].starts_with(':')
+            && text[after + 1..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == ' ' || c == '\n' || c == '\r');
+        if before_ok && colon && anchors.contains(name) {
+            inserted.push(after);
+        }
+    }
+    if inserted.is_empty() {
+        return None;
+    }
+    let mut patched = String::with_capacity(text.len() + inserted.len());
+    let mut last = 0;
+    for &at in &inserted {
+        patched.push_str(&text[last..at]);
+        patched.push(' ');
+        last = at;
+    }
+    patched.push_str(&text[last..]);
+    let mut docs = events::parse(&patched, flavor)
+        .map(Ok)
+        .unwrap_or_else(|| serde_stream(&patched, flavor))
+        .ok()?;
+    // A position in the patched text, less the spaces inserted before it; its column
+    // less those inserted earlier on its line.
+    let mut back = |p: &mut Pos| {
+        let k = inserted
+            .iter()
+            .enumerate()
+            .filter(|(n, at)| *at + n < p.offset)
+            .count();
+        let offset = p.offset - k;
+        let line_start = text[..offset.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let on_line = inserted
+            .iter()
+            .filter(|at| (line_start..offset).contains(*at))
+            .count();
+        let within = inserted
+            .iter()
+            .filter(|at| (offset..offset + p.len).contains(*at))
+            .count();
+        *p = Pos {
+            line: p.line,
+            column: p.column - on_line,
+            offset,
+            len: p.len - within,
+        };
+    };
+    docs.iter_mut().for_each(|d| map_pos(d, &mut back));
+    Some(docs)
+}
+
+/// The anchor or alias name go-yaml reads at the start of `s`.
+fn go_yaml_name(s: &str) -> &str {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Applies `f` to the position of every node and key of `n`.
+fn map_pos(n: &mut Node, f: &mut impl FnMut(&mut Pos)) {
+    f(&mut n.pos);
     match &mut n.kind {
-        Kind::Seq(items) => items.iter_mut().for_each(|i| shift(i, by)),
+        Kind::Seq(items) => items.iter_mut().for_each(|i| map_pos(i, f)),
         Kind::Map(entries) => {
             for (k, v) in entries {
-                k.pos.offset += by;
-                shift(v, by);
+                f(&mut k.pos);
+                map_pos(v, f);
             }
         }
         _ => {}
@@ -365,6 +449,25 @@ mod tests {
     }
 
     use super::*;
+
+    /// gavinmcfall/home-ops' ipmi-exporter HelmRelease: `*app:` is an alias key for
+    /// go-yaml, and positions after it are the file's.
+    #[test]
+    fn an_alias_key_before_a_colon_reads_as_go_yaml_reads_it() {
+        let text = "metadata:\n  name: &app ipmi\nvalues:\n  controllers:\n    *app: {port: 9290}\n    other: {port: 1}\n";
+        let docs = parse_stream(text, Flavor::Kubernetes).unwrap();
+        let c = docs[0].get("values").unwrap().get("controllers").unwrap();
+        let (key, value) = &c.entries()[0];
+        assert_eq!(key.text, "ipmi");
+        let port = value.get("port").unwrap();
+        assert_eq!(port.kind, Kind::Int(9290));
+        assert_eq!(&text[port.pos.offset..port.pos.offset + 4], "9290");
+        assert_eq!((port.pos.line, port.pos.column), (5, 18));
+        let other = c.get("other").unwrap().get("port").unwrap();
+        assert_eq!(&text[other.pos.offset..other.pos.offset + 1], "1");
+        // A name that no anchor has stays an error.
+        assert!(parse_stream("a:\n  *nope: 1\n", Flavor::Kubernetes).is_err());
+    }
 
     #[test]
     fn kubernetes_reading_is_yaml_1_1() {

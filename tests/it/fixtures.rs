@@ -296,6 +296,7 @@ fixture!(fresh_set_118, "fresh-set-118");
 fixture!(fresh_set_119, "fresh-set-119");
 fixture!(fresh_set_120, "fresh-set-120");
 fixture!(fresh_set_121, "fresh-set-121");
+fixture!(fresh_set_122, "fresh-set-122");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");
