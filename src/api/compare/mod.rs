@@ -79,6 +79,8 @@ pub(crate) struct Cmp<'a, 'o> {
     reached_by: Vec<Vec<u32>>,
     /// Memo numbers being compared (a pair met again is a reference cycle).
     stack: Vec<u32>,
+    /// The (base, head) schema ids of `stack`, in the same order.
+    stack_ids: Vec<(usize, usize)>,
     /// `allOf` members being compared, each with the other members of its `allOf` on the
     /// head side: a property that moved from one member to another is still there.
     siblings: Vec<(usize, Vec<Val<'a>>)>,
@@ -182,6 +184,7 @@ pub fn compare(base: &Docs, head: &Docs, opts: &Options) -> Vec<Change> {
         done: Vec::new(),
         reached_by: Vec::new(),
         stack: Vec::new(),
+        stack_ids: Vec::new(),
         siblings: Vec::new(),
         op_ix: 0,
         origin: Vec::new(),

@@ -347,9 +347,11 @@ impl<'a> Cmp<'a, '_> {
             return;
         }
         self.stack.push(m);
+        self.stack_ids.push((bt.id(), ht.id()));
         let start = out.len();
         self.body(bt, ht, cx, out, depth + 1, false);
         self.stack.pop();
+        self.stack_ids.pop();
         self.done[m as usize] = true;
         // The component as a reader finds it: a pointer in the root file, else
         // `file#pointer` from the project root.
@@ -1247,10 +1249,7 @@ impl<'a> Cmp<'a, '_> {
         let Some((bt, ht)) = self.deref_pair(b, h) else {
             return false;
         };
-        let ids = (bt.id(), ht.id());
-        self.memo
-            .iter()
-            .any(|((bi, hi, _), m)| (*bi, *hi) == ids && self.stack.contains(m))
+        self.stack_ids.contains(&(bt.id(), ht.id()))
     }
 
     fn deref_pair(&self, b: Val<'a>, h: Val<'a>) -> Option<(Val<'a>, Val<'a>)> {
