@@ -297,6 +297,7 @@ fixture!(fresh_set_119, "fresh-set-119");
 fixture!(fresh_set_120, "fresh-set-120");
 fixture!(fresh_set_121, "fresh-set-121");
 fixture!(fresh_set_122, "fresh-set-122");
+fixture!(fresh_set_123, "fresh-set-123");
 fixture!(api_bundle, "api-bundle");
 fixture!(fresh_set_17, "fresh-set-17");
 fixture!(flyway_no_validate, "conventions/flyway-no-validate");

@@ -163,9 +163,10 @@ impl Rule for AppliedMigrationModified {
                         &META,
                         &first.primary.source.path,
                         format!(
-                            "the migration folder `{}` ({} migrations shipped in the previous release) has been deleted{what}",
+                            "the migration folder `{}` ({} migration{} shipped in the previous release) has been deleted{what}",
                             set.dir,
-                            deleted.len()
+                            deleted.len(),
+                            if deleted.len() == 1 { "" } else { "s" }
                         ),
                         help,
                     )

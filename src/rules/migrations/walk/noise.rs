@@ -219,26 +219,47 @@ const MANY_TABLES: usize = 5;
 /// 1.33.0's generated `indexes` migration builds 320 indexes, one per table, without
 /// CONCURRENTLY): one finding per rule, file and severity names the other tables, instead
 /// of a wall of identical findings. A few tables keep one finding each.
+///
+/// A type change (M105) to the same new type on many columns is folded the same way
+/// (AFFiNE 0.16.2 turned 43 `timestamp(3)` columns of 26 tables into `timestamptz(3)`);
+/// type changes to different types stay apart, each its own decision.
 pub fn fold_many_tables(found: &mut Vec<Diagnostic>) {
-    let mut groups: BTreeMap<(String, &'static str, Severity), Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, &'static str, Severity, String), Vec<usize>> =
+        BTreeMap::new();
     for (i, d) in found.iter().enumerate() {
-        if FOLDED_PER_TABLE.contains(&d.code) {
-            groups
-                .entry((d.location.path.clone(), d.code, d.severity))
-                .or_default()
-                .push(i);
-        }
+        let new_type = || d.anchor.rsplit_once(':').map_or("", |x| x.1).to_string();
+        let variant = match d.code {
+            c if FOLDED_PER_TABLE.contains(&c) => String::new(),
+            c if c == catalogue::M105.code => new_type(),
+            _ => continue,
+        };
+        groups
+            .entry((d.location.path.clone(), d.code, d.severity, variant))
+            .or_default()
+            .push(i);
     }
     let mut drop = vec![false; found.len()];
     for idx in groups.values().filter(|g| g.len() > MANY_TABLES) {
         let others: Vec<String> = idx[1..].iter().map(|&i| table_key(&found[i])).collect();
-        let shown: Vec<String> = others.iter().take(3).map(|t| format!("`{t}`")).collect();
-        let note = format!(
-            " (and the same on {} more tables of this migration: {} and {} others)",
-            others.len(),
-            shown.join(", "),
-            others.len() - shown.len()
-        );
+        let mut tables = others.clone();
+        tables.dedup();
+        let shown: Vec<String> = tables.iter().take(3).map(|t| format!("`{t}`")).collect();
+        let note = if found[idx[0]].code == catalogue::M105.code {
+            format!(
+                " (and the same change on {} more columns of this migration, in {} tables: {} and {} others)",
+                others.len(),
+                tables.len(),
+                shown.join(", "),
+                tables.len() - shown.len()
+            )
+        } else {
+            format!(
+                " (and the same on {} more tables of this migration: {} and {} others)",
+                others.len(),
+                shown.join(", "),
+                others.len() - shown.len()
+            )
+        };
         merge_into_first(found, idx, &mut drop, "the same on another table", |_| {
             note.clone()
         });
@@ -251,8 +272,9 @@ pub fn fold_many_tables(found: &mut Vec<Diagnostic>) {
 fn table_key(d: &Diagnostic) -> String {
     let detail = d.anchor.split_once('|').map(|x| x.1).unwrap_or("");
     let first = detail.split([' ', ':']).next().unwrap_or(detail);
-    // M107 anchors on `table.column`: its table is what comes before the last dot.
-    if d.code == catalogue::M107.code {
+    // M107 and M105 anchor on `table.column`: its table is what comes before the last
+    // dot.
+    if d.code == catalogue::M107.code || d.code == catalogue::M105.code {
         first.rsplit_once('.').map_or(first, |(t, _)| t).to_string()
     } else {
         first.to_string()
