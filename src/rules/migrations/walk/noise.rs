@@ -227,10 +227,9 @@ pub fn fold_many_tables(found: &mut Vec<Diagnostic>) {
     let mut groups: BTreeMap<(String, &'static str, Severity, String), Vec<usize>> =
         BTreeMap::new();
     for (i, d) in found.iter().enumerate() {
-        let new_type = || d.anchor.rsplit_once(':').map_or("", |x| x.1).to_string();
         let variant = match d.code {
             c if FOLDED_PER_TABLE.contains(&c) => String::new(),
-            c if c == catalogue::M105.code => new_type(),
+            c if c == catalogue::M105.code => same_change(d),
             _ => continue,
         };
         groups
@@ -265,6 +264,17 @@ pub fn fold_many_tables(found: &mut Vec<Diagnostic>) {
         });
     }
     crate::diagnostic::remove_marked(found, &drop);
+}
+
+/// What an M105 finding says once its column and table are left out: the old and new
+/// types and the consequence (a rewrite, a narrowing), so that only the same change
+/// with the same consequence is folded.
+fn same_change(d: &Diagnostic) -> String {
+    let detail = d.anchor.split_once('|').map(|x| x.1).unwrap_or("");
+    let column = detail.rsplit_once(':').map_or(detail, |x| x.0);
+    d.message
+        .replace(&format!("`{column}`"), "")
+        .replace(&format!("`{}`", table_key(d)), "")
 }
 
 /// The table a per-statement finding is about: its anchor's detail starts with it
