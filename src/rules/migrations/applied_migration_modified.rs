@@ -449,7 +449,11 @@ fn first_edit(m: &Migration, old: &Migration, checksum: bool) -> Option<Edit> {
         else {
             continue;
         };
-        let (before, after) = (same_effect::effect(o), same_effect::effect(part));
+        // Each statement's effect, read once: compared as a whole, then searched for the
+        // first statement that does something new.
+        let statements = same_effect::statement_effects(part);
+        let before = same_effect::effect(o);
+        let after: Vec<String> = statements.iter().flat_map(|(_, e)| e.clone()).collect();
         let changed = if checksum {
             m.tool.checksummed(&o.file.source.text) != m.tool.checksummed(&src.text)
         } else {
@@ -478,7 +482,7 @@ fn first_edit(m: &Migration, old: &Migration, checksum: bool) -> Option<Edit> {
         // on (a respelled statement before it, such as a guard or a comment added, is not
         // the edit); where statements were only removed, anywhere.
         let old_src = &o.file.source;
-        let (from, to) = same_effect::statement_effects(part)
+        let (from, to) = statements
             .into_iter()
             .find(|(_, e)| e.iter().any(|x| !before.contains(x)))
             .and_then(|(st, _)| {

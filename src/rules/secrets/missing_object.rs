@@ -126,11 +126,15 @@ impl Rule for MissingObject {
                     other.namespace.as_deref().unwrap_or("any")
                 )));
             }
-            match at.get(&(r.src.path.clone(), r.name_pos.offset)) {
-                Some(&i) if found[i].severity >= d.severity => {}
-                Some(&i) => found[i] = d,
-                None => {
-                    at.insert((r.src.path.clone(), r.name_pos.offset), found.len());
+            match at.entry((r.src.path.clone(), r.name_pos.offset)) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let i = *e.get();
+                    if found[i].severity < d.severity {
+                        found[i] = d;
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(found.len());
                     found.push(d);
                 }
             }
