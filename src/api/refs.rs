@@ -187,6 +187,17 @@ pub fn load_fragments(
                         continue;
                     };
                     let fsrc = SourceFile::new(file.clone(), text);
+                    if is_text_file(&file) {
+                        // Bundlers put a text file's content in place of the reference
+                        // (Redocly's Markdown descriptions; json-schema-ref-parser's text
+                        // parser): a string, not a document to parse.
+                        let doc = Node {
+                            kind: Kind::Str(fsrc.text.clone()),
+                            pos: Default::default(),
+                        };
+                        loaded.insert(file, OpenApiFile { source: fsrc, doc });
+                        continue;
+                    }
                     match yaml::parse_stream(&fsrc.text, Flavor::Core) {
                         Ok(mut docs) if !docs.is_empty() => {
                             let d = docs.swap_remove(0);
@@ -220,6 +231,29 @@ pub fn load_fragments(
     }
     check_pointers(roots, &loaded, &followed, problems);
     loaded
+}
+
+/// A referenced file that bundlers read as text: the extensions of json-schema-ref-parser's
+/// text parser (APIDevTools/json-schema-ref-parser `lib/parsers/text.ts`, `TEXT_REGEXP`).
+fn is_text_file(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some(
+            "txt"
+                | "htm"
+                | "html"
+                | "md"
+                | "xml"
+                | "js"
+                | "min"
+                | "map"
+                | "css"
+                | "scss"
+                | "less"
+                | "svg"
+        )
+    )
 }
 
 /// References whose target element does not exist (files were checked while loading).

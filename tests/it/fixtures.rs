@@ -339,3 +339,6 @@ fixture!(fresh_set_82, "fresh-set-82");
 fixture!(fresh_set_83, "fresh-set-83");
 fixture!(fresh_set_85, "fresh-set-85");
 fixture!(fresh_set_86, "fresh-set-86");
+fixture!(fresh_set_124, "fresh-set-124");
+fixture!(fresh_set_125, "fresh-set-125");
+fixture!(fresh_set_126, "fresh-set-126");

@@ -236,6 +236,16 @@ fn services_in(ix: &crate::k8s::Index, from: &Instance, ns: &str) -> bool {
 
 /// Whether a Service has `port` (a number matching `port`, or a name matching `name`).
 fn service_has_port(svc: &Node, port: &Node) -> bool {
+    // An ExternalName Service is a DNS name: ingress-nginx (`externalNamePorts`) and
+    // Traefik (`getServicePort`) send a numeric backend port to that name as is.
+    let external = svc
+        .get("spec")
+        .and_then(|s| s.get("type"))
+        .and_then(Node::as_str)
+        == Some("ExternalName");
+    if external && matches!(port.kind, Kind::Int(_)) {
+        return true;
+    }
     let ports = svc
         .get("spec")
         .and_then(|s| s.get("ports"))

@@ -222,7 +222,8 @@ const MANY_TABLES: usize = 5;
 ///
 /// A type change (M105) to the same new type on many columns is folded the same way
 /// (AFFiNE 0.16.2 turned 43 `timestamp(3)` columns of 26 tables into `timestamptz(3)`);
-/// type changes to different types stay apart, each its own decision.
+/// type changes to different types stay apart, each its own decision. A column of one
+/// name dropped from many tables (M101) is one move too.
 pub fn fold_many_tables(found: &mut Vec<Diagnostic>) {
     let mut groups: BTreeMap<(String, &'static str, Severity, String), Vec<usize>> =
         BTreeMap::new();
@@ -230,6 +231,9 @@ pub fn fold_many_tables(found: &mut Vec<Diagnostic>) {
         let variant = match d.code {
             c if FOLDED_PER_TABLE.contains(&c) => String::new(),
             c if c == catalogue::M105.code => same_change(d),
+            // The same column dropped from many tables: one move (stack-auth's
+            // `tenancies` migration drops `projectId` from 18 tables for `tenancyId`).
+            c if c == catalogue::M101.code => column_key(d),
             _ => continue,
         };
         groups
@@ -277,6 +281,12 @@ fn same_change(d: &Diagnostic) -> String {
         .replace(&format!("`{}`", table_key(d)), "")
 }
 
+/// The column a `table.column` anchor names.
+fn column_key(d: &Diagnostic) -> String {
+    let detail = d.anchor.split_once('|').map(|x| x.1).unwrap_or("");
+    detail.rsplit_once('.').map_or(detail, |x| x.1).to_string()
+}
+
 /// The table a per-statement finding is about: its anchor's detail starts with it
 /// (`table `index``, `table:what`).
 fn table_key(d: &Diagnostic) -> String {
@@ -284,7 +294,13 @@ fn table_key(d: &Diagnostic) -> String {
     let first = detail.split([' ', ':']).next().unwrap_or(detail);
     // M107 and M105 anchor on `table.column`: its table is what comes before the last
     // dot.
-    if d.code == catalogue::M107.code || d.code == catalogue::M105.code {
+    if [
+        catalogue::M107.code,
+        catalogue::M105.code,
+        catalogue::M101.code,
+    ]
+    .contains(&d.code)
+    {
         first.rsplit_once('.').map_or(first, |(t, _)| t).to_string()
     } else {
         first.to_string()
