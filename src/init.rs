@@ -51,6 +51,7 @@ fn convention_name(tool: Tool, convention: Convention) -> Option<&'static str> {
         Tool::Drizzle => "drizzle",
         Tool::SqlMigrate => "sql-migrate",
         Tool::Morph => "morph",
+        Tool::Bun => "bun",
         // Detected from go.mod only; not a `convention` value.
         Tool::Maragu => return None,
         Tool::Unknown => match convention {

@@ -25,7 +25,7 @@ pub enum Convention {
 impl Convention {
     pub fn parse(s: &str) -> Option<Convention> {
         Some(match s {
-            "golang-migrate" | "sqlx" | "migrate-rs" | "pop" | "morph" | "up-down" => {
+            "golang-migrate" | "sqlx" | "migrate-rs" | "pop" | "morph" | "bun" | "up-down" => {
                 Convention::UpDownFiles
             }
             "flyway" => Convention::Flyway,
@@ -48,6 +48,7 @@ impl Convention {
         "migrate-rs",
         "pop",
         "morph",
+        "bun",
         "flyway",
         "dbmate",
         "goose",
@@ -158,6 +159,9 @@ pub enum Tool {
     /// mattermost/morph (Mattermost and its plugins): golang-migrate's file names, each
     /// migration recorded by its name (the part after the version).
     Morph,
+    /// uptrace/bun's migrator (`bun/migrate`): `<14 digits>_<name>.up.sql`/`.down.sql`,
+    /// `.tx.up.sql` run in a transaction, each `--bun:split` chunk sent as its own query.
+    Bun,
     /// A layout several tools share, with nothing in the repository naming the tool.
     Unknown,
 }
@@ -180,6 +184,7 @@ impl Tool {
             Tool::Maragu => "maragudk/migrate",
             Tool::SqlMigrate => "sql-migrate",
             Tool::Morph => "morph",
+            Tool::Bun => "bun",
             Tool::Unknown => "the migration tool",
         }
     }
@@ -210,6 +215,7 @@ impl Tool {
             "atlas" => Tool::Atlas,
             "sql-migrate" => Tool::SqlMigrate,
             "morph" => Tool::Morph,
+            "bun" => Tool::Bun,
             other => match Convention::parse(other)? {
                 Convention::UpDownFiles | Convention::Plain | Convention::SqlMigrate => {
                     return None;
@@ -373,6 +379,8 @@ pub fn tools_in_manifest(file_name: &str, text: &str) -> Vec<Tool> {
             "github.com/maragudk/migrate" | "maragu.dev/migrate" => Tool::Maragu,
             "github.com/rubenv/sql-migrate" => Tool::SqlMigrate,
             "github.com/mattermost/morph" => Tool::Morph,
+            // The ORM's module carries its migrator (`github.com/uptrace/bun/migrate`).
+            "github.com/uptrace/bun" => Tool::Bun,
             "sqlx" => Tool::Sqlx,
             "diesel" | "diesel_migrations" => Tool::Diesel,
             _ => continue,
@@ -407,6 +415,11 @@ pub fn drivers_in_manifest(file_name: &str, text: &str) -> Vec<Dialect> {
                 &[Dialect::Postgres]
             }
             m if m.starts_with("github.com/jackc/pgx") => &[Dialect::Postgres],
+            "github.com/uptrace/bun/driver/pgdriver"
+            | "github.com/uptrace/bun/dialect/pgdialect" => &[Dialect::Postgres],
+            "github.com/uptrace/bun/dialect/mysqldialect" => &[Dialect::Mysql],
+            "github.com/uptrace/bun/driver/sqliteshim"
+            | "github.com/uptrace/bun/dialect/sqlitedialect" => &[Dialect::Sqlite],
             "github.com/go-sql-driver/mysql" | "gorm.io/driver/mysql" | "mysql" | "mysql_async" => {
                 &[Dialect::Mysql]
             }

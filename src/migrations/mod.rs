@@ -391,6 +391,14 @@ fn tool_tx(tool: Tool, convention: Convention, dialect: Dialect, p: &PartRef) ->
         {
             TxMode::Wrapped
         }
+        // bun runs `.tx.up.sql`/`.tx.down.sql` in a transaction (`NewSQLMigrationFunc`);
+        // other files go chunk by chunk (`--bun:split`), each chunk one query.
+        (Tool::Bun, TxMode::ImplicitIfMultiple)
+            if p.file.source.path.ends_with(".tx.up.sql")
+                || p.file.source.path.ends_with(".tx.down.sql") =>
+        {
+            TxMode::Wrapped
+        }
         // diesel's layout (`<version>_<name>/up.sql`) run by another program — a Go
         // module's own runner (formance's ledger: one `ExecContext` per file) — is not
         // known to open a transaction: the file goes as one query, as golang-migrate
@@ -561,6 +569,15 @@ pub fn build_sets(
         }
         let has_variants = variant_dirs.contains(&dir);
         let tool = tool_of(&dir, convention, has_variants);
+        if tool == Tool::Bun {
+            // bun's `Discover` reads only `.up.sql` and `.down.sql` files: another `.sql`
+            // file beside them is run by nobody (lndhub's hand-run CONCURRENTLY indexes).
+            migrations.retain(|m| {
+                m.paths
+                    .iter()
+                    .all(|p| p.ends_with(".up.sql") || p.ends_with(".down.sql"))
+            });
+        }
         for m in &mut migrations {
             m.tool = tool;
             if assume_in_transaction.is_none() {

@@ -444,7 +444,7 @@ pub(super) fn migration_tool(
     let fits = |t: &Tool| match convention {
         Convention::UpDownFiles => matches!(
             t,
-            Tool::GolangMigrate | Tool::Pop | Tool::Sqlx | Tool::Maragu | Tool::Morph
+            Tool::GolangMigrate | Tool::Pop | Tool::Sqlx | Tool::Maragu | Tool::Morph | Tool::Bun
         ),
         // The markers are rubenv/sql-migrate's; GoAlert's own runner reads them too, so
         // only the module's dependency names the program.

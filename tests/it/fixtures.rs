@@ -342,3 +342,5 @@ fixture!(fresh_set_86, "fresh-set-86");
 fixture!(fresh_set_124, "fresh-set-124");
 fixture!(fresh_set_125, "fresh-set-125");
 fixture!(fresh_set_126, "fresh-set-126");
+fixture!(fresh_set_127, "fresh-set-127");
+fixture!(fresh_set_128, "fresh-set-128");

@@ -70,6 +70,44 @@ fn with_zone(t: &str) -> Option<bool> {
     }
 }
 
+/// `numeric(12,2)` → Some((12, 2)); `numeric(12)` has scale 0; `numeric` → None, the
+/// unconstrained type, except in MySQL, where it is `DECIMAL(10,0)` (MySQL manual,
+/// *Fixed-Point Types*: "If D is omitted, the default is 0. If M is omitted, the default
+/// is 10").
+fn numeric_mod(t: &str, dialect: Dialect) -> Option<(u64, u64)> {
+    let Some((_, args)) = t.split_once('(') else {
+        return (dialect == Dialect::Mysql).then_some((10, 0));
+    };
+    let mut it = args
+        .trim_end_matches(')')
+        .split(',')
+        .map(|n| n.trim().parse().ok());
+    let precision = it.next().flatten()?;
+    let scale = it.next().flatten().unwrap_or(0);
+    Some((precision, scale))
+}
+
+/// PostgreSQL's `numeric_support` (src/backend/utils/adt/numeric.c) relabels without a
+/// rewrite when the new type is unconstrained, or keeps the scale with no less
+/// precision. Otherwise a value fits when the new type keeps as many digits before the
+/// point and as many after it.
+fn numeric_change(old: Option<(u64, u64)>, new: Option<(u64, u64)>) -> Option<Change> {
+    let (Some((op, os)), Some((np, ns))) = (old, new) else {
+        return if new.is_none() {
+            None
+        } else {
+            Some(Change::Narrow)
+        };
+    };
+    if np.saturating_sub(ns) < op.saturating_sub(os) || ns < os {
+        Some(Change::Narrow)
+    } else if ns == os {
+        None
+    } else {
+        Some(Change::Widen)
+    }
+}
+
 fn rank(t: &str) -> Option<(usize, usize)> {
     WIDENING
         .iter()
@@ -91,7 +129,7 @@ enum Change {
 
 /// How a change from `old` to `new` behaves; `None` means safe (same, or widening that
 /// needs no rewrite).
-fn judge(old: Option<&str>, new: &str) -> Option<Change> {
+fn judge(old: Option<&str>, new: &str, dialect: Dialect) -> Option<Change> {
     let (nb, nl) = split_len(new);
     let Some(old) = old else {
         // Unknown old type: widening to unbounded text is the common safe case.
@@ -114,10 +152,7 @@ fn judge(old: Option<&str>, new: &str) -> Option<Change> {
         };
     }
     if ob == nb && (ob == "numeric" || ob == "decimal") {
-        return match (ol, nl) {
-            (Some(o), Some(n)) if n >= o => None,
-            _ => Some(Change::Narrow),
-        };
+        return numeric_change(numeric_mod(old, dialect), numeric_mod(new, dialect));
     }
     if with_zone(old).is_some() && with_zone(new).is_some() {
         return Some(Change::Widen);
@@ -172,7 +207,7 @@ impl Rule for ChangeColumnType {
         {
             return;
         }
-        let Some(kind) = judge(old, new_type) else {
+        let Some(kind) = judge(old, new_type, cx.dialect()) else {
             return;
         };
         // On MySQL the cost of the copy is M211's finding; this rule is about values.
@@ -253,31 +288,58 @@ impl Rule for ChangeColumnType {
 
 #[cfg(test)]
 mod tests {
-    use super::{Change, judge};
+    use super::{Change, Dialect, judge};
+
+    fn pg(old: Option<&str>, new: &str) -> Option<Change> {
+        judge(old, new, Dialect::Postgres)
+    }
 
     #[test]
     fn widening_is_safe_narrowing_is_not() {
-        assert_eq!(judge(Some("varchar(50)"), "varchar(100)"), None);
+        assert_eq!(pg(Some("varchar(50)"), "varchar(100)"), None);
         assert_eq!(
-            judge(Some("varchar(100)"), "varchar(50)"),
+            pg(Some("varchar(100)"), "varchar(50)"),
             Some(Change::Narrow)
         );
-        assert_eq!(judge(Some("varchar(100)"), "text"), None);
-        assert_eq!(judge(Some("text"), "varchar(10)"), Some(Change::Narrow));
-        assert_eq!(judge(Some("int"), "bigint"), Some(Change::Widen));
-        assert_eq!(judge(Some("bigint"), "int"), Some(Change::Narrow));
-        assert_eq!(judge(Some("int"), "text"), Some(Change::Incompatible));
-        assert_eq!(judge(None, "text"), None);
-        assert_eq!(judge(None, "bigint"), Some(Change::Unknown));
-        assert_eq!(judge(Some("numeric(10,2)"), "numeric(12,2)"), None);
+        assert_eq!(pg(Some("varchar(100)"), "text"), None);
+        assert_eq!(pg(Some("text"), "varchar(10)"), Some(Change::Narrow));
+        assert_eq!(pg(Some("int"), "bigint"), Some(Change::Widen));
+        assert_eq!(pg(Some("bigint"), "int"), Some(Change::Narrow));
+        assert_eq!(pg(Some("int"), "text"), Some(Change::Incompatible));
+        assert_eq!(pg(None, "text"), None);
+        assert_eq!(pg(None, "bigint"), Some(Change::Unknown));
+        assert_eq!(pg(Some("numeric(10,2)"), "numeric(12,2)"), None);
+        // Unconstrained holds every value, relabelled without a rewrite (blnk v0.12.0).
+        assert_eq!(pg(Some("numeric(12,2)"), "numeric"), None);
+        assert_eq!(pg(Some("numeric"), "numeric(12,2)"), Some(Change::Narrow));
+        // Fewer digits before the point, or after it, lose values.
+        assert_eq!(
+            pg(Some("numeric(10,2)"), "numeric(10,4)"),
+            Some(Change::Narrow)
+        );
+        assert_eq!(
+            pg(Some("numeric(10,4)"), "numeric(12,2)"),
+            Some(Change::Narrow)
+        );
+        // More of both: every value fits, but a new scale rewrites the table.
+        assert_eq!(
+            pg(Some("numeric(10,2)"), "numeric(14,4)"),
+            Some(Change::Widen)
+        );
+        assert_eq!(pg(Some("numeric(10)"), "numeric(10,0)"), None);
+        // MySQL's bare DECIMAL is DECIMAL(10,0).
+        assert_eq!(
+            judge(Some("decimal(12,2)"), "decimal", Dialect::Mysql),
+            Some(Change::Narrow)
+        );
         // Either way between timestamp and timestamptz converts every value.
         assert_eq!(
-            judge(
+            pg(
                 Some("timestamp with time zone"),
                 "timestamp without time zone"
             ),
             Some(Change::Widen)
         );
-        assert_eq!(judge(Some("timestamp"), "timestamptz"), Some(Change::Widen));
+        assert_eq!(pg(Some("timestamp"), "timestamptz"), Some(Change::Widen));
     }
 }

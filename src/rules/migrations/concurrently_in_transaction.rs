@@ -37,6 +37,8 @@ impl Rule for ConcurrentlyInTransaction {
             ("Prisma", TxMode::ImplicitIfMultiple) => "move this statement into a migration of its own, as its only statement: Prisma then sends it alone and it runs outside a transaction".to_string(),
             (_, TxMode::Wrapped) if cx.migration.tool == crate::migrations::convention::Tool::Pop => "put it in its own migration whose file name has `.autocommit.` (`…_name.autocommit.up.sql`): pop then runs it outside a transaction".to_string(),
             (_, TxMode::Wrapped) if cx.migration.tool == crate::migrations::convention::Tool::Morph => "put it in its own migration whose first line is `-- morph:nontransactional`: morph then runs it outside a transaction".to_string(),
+            (_, TxMode::Wrapped) if cx.migration.tool == crate::migrations::convention::Tool::Bun => "move it to a migration whose file name is not `.tx.up.sql` and put `--bun:split` lines around it: bun then sends it alone, outside a transaction".to_string(),
+            (_, TxMode::ImplicitIfMultiple) if cx.migration.tool == crate::migrations::convention::Tool::Bun => "put a `--bun:split` line before and after it: bun then sends it alone and it runs outside a transaction".to_string(),
             (_, TxMode::ImplicitIfMultiple) => "move this statement into a file of its own, so it is sent alone and runs outside a transaction".to_string(),
             ("goose", _) => "put it in its own migration marked `-- +goose NO TRANSACTION`".to_string(),
             ("dbmate", _) => "put it in its own migration with `-- migrate:up transaction:false`".to_string(),

@@ -102,6 +102,12 @@ impl OpCx<'_> {
         {
             return "morph runs each migration in a transaction unless the file opens with `-- morph:nontransactional`".into();
         }
+        if self.migration.tool == crate::migrations::convention::Tool::Bun && !self.explicit_tx {
+            return match self.tx_mode {
+                TxMode::Wrapped => "bun runs a `.tx.up.sql` (or `.tx.down.sql`) migration in a transaction".into(),
+                _ => "bun sends the statements between two `--bun:split` lines as one query, and PostgreSQL runs a query of several statements as a single implicit transaction".into(),
+            };
+        }
         tx_reason(self.migration.convention, self.tx_mode, self.explicit_tx)
     }
 
@@ -642,6 +648,29 @@ fn walk_migration(
     found
 }
 
+/// For a bun migration: how many statements share the `--bun:split` chunk of the
+/// statement starting at a byte offset (bun's `Exec` splits on lines that are exactly
+/// `--bun:split`).
+fn bun_chunk_sizes(
+    text: &str,
+    statements: &[crate::sql::Statement],
+) -> impl Fn(usize) -> usize + use<> {
+    let mut splits = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end_matches(['\n', '\r']) == "--bun:split" {
+            splits.push(at);
+        }
+        at += line.len();
+    }
+    let chunk_of = move |start: usize| splits.partition_point(|&s| s < start);
+    let mut sizes: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for st in statements {
+        *sizes.entry(chunk_of(st.start)).or_default() += 1;
+    }
+    move |start| sizes.get(&chunk_of(start)).copied().unwrap_or(1)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn walk_part(
     set: &MigrationSet,
@@ -674,6 +703,11 @@ fn walk_part(
         TxMode::FlywayAuto => flyway_nontx < n,
         TxMode::FlywayMixed => flyway_nontx == 0,
     };
+    // bun sends each `--bun:split` chunk as its own query: a statement is in an implicit
+    // transaction only when its chunk holds another.
+    let bun_chunks = (m.tool == crate::migrations::convention::Tool::Bun
+        && part_ref.tx == TxMode::ImplicitIfMultiple)
+        .then(|| bun_chunk_sizes(&part_ref.file.source.text, &section.statements));
     let mut explicit = false;
     let mut lock_timeout_set = false;
     let mut fk_checks_off = false;
@@ -688,6 +722,11 @@ fn walk_part(
         .filter(|r| !(cockroach && noise::is_lock_rule(r.meta().code)))
         .collect();
     for stmt in &section.statements {
+        if let Some(chunks) = &bun_chunks
+            && !explicit
+        {
+            in_tx = chunks(stmt.start) > 1;
+        }
         note_unreadable(schema, stmt, &part_ref.file.source.text);
         let guarded = is_guarded(stmt, &part_ref.file.source.text);
         for op in &stmt.ops {
