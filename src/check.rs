@@ -322,7 +322,9 @@ fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
     }
     // Whatever sits in the test suite (manifests its scripts apply, migrations and API
     // descriptions its tests load, templates that do not parse before substitution) or
-    // in an archive of what is no longer maintained is not released.
+    // in an archive of what is no longer maintained is not released; a manifest named as
+    // a template (`template.yaml`, `bundle.template.yaml`) holds placeholders
+    // (`targetPort: target_port`) that a script replaces.
     for d in diags
         .iter_mut()
         .filter(|d| d.severity > diagnostic::Severity::Info)
@@ -330,6 +332,10 @@ fn demote_example_units(diags: &mut [Diagnostic], head: &Project) {
         let path = &d.location.path;
         let what = if crate::model::env_sets::is_test_path(path) {
             "a file of the test suite"
+        } else if d.code.starts_with(['K', 'S', 'T'])
+            && crate::model::env_sets::is_rendered_template_name(path)
+        {
+            "a template that a script fills in before it is applied"
         } else if crate::model::env_sets::is_archived_path(path) {
             "an archived file"
         } else {

@@ -365,3 +365,29 @@ pub fn remove_marked(diags: &mut Vec<Diagnostic>, drop: &[bool]) {
         !drop[i - 1]
     });
 }
+
+/// Folds the findings at `idx` into the first: its message gains `note(lines of the
+/// others)`, the others become its related locations and are marked in `drop`.
+pub fn merge_into_first(
+    found: &mut [Diagnostic],
+    idx: &[usize],
+    drop: &mut [bool],
+    related: &str,
+    note: impl Fn(&str) -> String,
+) {
+    let (first, rest) = (idx[0], &idx[1..]);
+    let lines: Vec<String> = rest
+        .iter()
+        .map(|&i| found[i].location.line.to_string())
+        .collect();
+    let text = note(&lines.join(", "));
+    let locations: Vec<_> = rest
+        .iter()
+        .map(|&i| found[i].location.clone().with_message(related))
+        .collect();
+    found[first].message.push_str(&text);
+    found[first].related.extend(locations);
+    for &i in rest {
+        drop[i] = true;
+    }
+}

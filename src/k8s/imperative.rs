@@ -4,7 +4,7 @@
 //! Secret first"). Such an object exists when the documented install is followed, so the
 //! absence rules (S101, S102, S103) cannot call it missing.
 //!
-//! Only the command's words are read (`kubectl` or `oc`, then `create`, the kind, the
+//! Only the command's words are read (`kubectl`, `oc` or a usual alias of kubectl, then `create`, the kind, the
 //! name, `-n`/`--namespace`); a name built from a variable is not a name.
 
 /// One object a command creates.
@@ -258,7 +258,14 @@ fn command(line: &str, at: &str) -> Vec<Created> {
 }
 
 fn one(w: &[String], at: &str) -> Option<Created> {
-    let start = w.iter().position(|x| x == "kubectl" || x == "oc")?;
+    // The usual shell aliases of kubectl count too (`kl create cm …` in d-uzlov's guides);
+    // only a following `create <kind> <name>` makes them a command that creates.
+    let start = w.iter().position(|x| {
+        matches!(
+            x.as_str(),
+            "kubectl" | "oc" | "kubecolor" | "k" | "kl" | "kc" | "kctl"
+        )
+    })?;
     let w = &w[start + 1..];
     let namespace = w.iter().enumerate().find_map(|(i, x)| {
         if x == "-n" || x == "--namespace" {
@@ -478,6 +485,25 @@ mod tests {
                 ("ConfigMap", "app-config", Some("prod"), "hack/install.sh:3"),
                 ("ServiceAccount", "builder", None, "hack/install.sh:5"),
                 ("Secret", "regcred", None, "hack/install.sh:8"),
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_the_usual_kubectl_aliases() {
+        let c = created_in(
+            "video/ome/readme.md",
+            "```bash\nkl create cm ome-public-domain --dry-run=client -o yaml --from-literal public_url=$u | kl -n ome apply -f -\nk -n db create secret generic pg-auth --from-literal=p=x\nfor k in a b; do echo $k; done\n```\n",
+        );
+        let got: Vec<_> = c
+            .iter()
+            .map(|c| (c.kind, c.name.as_str(), c.namespace.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ConfigMap", "ome-public-domain", None),
+                ("Secret", "pg-auth", Some("db")),
             ]
         );
     }

@@ -62,9 +62,11 @@ pub fn is_example_name(path: &str) -> bool {
 /// `compose.yaml.tmpl`), not one copied as it is (`.example`, `.sample`, `.dist`).
 pub fn is_rendered_template_name(path: &str) -> bool {
     let n = name(path).to_ascii_lowercase();
-    n.split('.')
-        .skip(1)
-        .any(|part| matches!(part, "template" | "tmpl" | "tpl"))
+    let template = |part: &str| matches!(part, "template" | "tmpl" | "tpl");
+    // `template.yaml` itself too (d-uzlov's `external-services/template.yaml`, filled in
+    // with sed).
+    n.split('.').skip(1).any(template)
+        || (n.split('.').next().is_some_and(template) && n.split('.').count() == 2)
 }
 
 /// The environment an env file belongs to, from its name or folder.

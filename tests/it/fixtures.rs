@@ -344,3 +344,5 @@ fixture!(fresh_set_125, "fresh-set-125");
 fixture!(fresh_set_126, "fresh-set-126");
 fixture!(fresh_set_127, "fresh-set-127");
 fixture!(fresh_set_128, "fresh-set-128");
+fixture!(fresh_set_129, "fresh-set-129");
+fixture!(fresh_set_130, "fresh-set-130");

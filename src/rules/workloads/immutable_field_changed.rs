@@ -150,6 +150,8 @@ impl Rule for ImmutableFieldChanged {
         let bix = &base.k8s;
         let ix = &cx.head.k8s;
         let mut done = std::collections::HashSet::new();
+        // Each finding with what it changed (kind and field) and whose it is.
+        let mut found: Vec<(Diagnostic, (String, String), String)> = Vec::new();
         for inst in &ix.instances {
             let paths = immutable(&inst.group, &inst.kind);
             if paths.is_empty() {
@@ -200,7 +202,7 @@ impl Rule for ImmutableFieldChanged {
                     .and_then(|p| entry(p, path[path.len() - 1]))
                     .map(|(k, _)| key_span(bsrc, k))
                     .unwrap_or_else(|| object_span(bsrc, bobj));
-                out.push(
+                found.push((
                     Diagnostic::new(
                         &META,
                         src,
@@ -215,8 +217,58 @@ impl Rule for ImmutableFieldChanged {
                     .with_related(Location::new(bsrc, bat)
                             .in_base()
                             .with_message("the previous release's value")),
-                );
+                    (inst.kind.clone(), field),
+                    format!("{}/{}", inst.namespace, inst.name),
+                ));
             }
         }
+        out.extend(fold_same_change(found));
     }
+}
+
+/// More objects than this with the same field changed are one move (a storage class
+/// migration: theepicsaxguy/homelab v5.0.0 moved 18 claims from Longhorn to Proxmox CSI).
+const MANY_OBJECTS: usize = 5;
+
+/// One finding per kind and field when more than [`MANY_OBJECTS`] objects change it: the
+/// first names how many others, which become its related locations.
+fn fold_same_change(found: Vec<(Diagnostic, (String, String), String)>) -> Vec<Diagnostic> {
+    let mut groups: std::collections::BTreeMap<&(String, String), Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, (_, key, _)) in found.iter().enumerate() {
+        groups.entry(key).or_default().push(i);
+    }
+    let folds: Vec<(Vec<usize>, String)> = groups
+        .into_iter()
+        .filter_map(|((kind, _), idx)| {
+            // Objects, not findings: alternative bundles repeat one object, and that
+            // repetition is folded later, across units.
+            let mut names: Vec<&str> = Vec::new();
+            for &i in &idx {
+                if !names.contains(&found[i].2.as_str()) {
+                    names.push(&found[i].2);
+                }
+            }
+            if names.len() <= MANY_OBJECTS {
+                return None;
+            }
+            let shown: Vec<String> = names[1..4].iter().map(|n| format!("`{n}`")).collect();
+            let note = format!(
+                " (and the same change on {} more {kind} objects of this release: {} and {} others)",
+                names.len() - 1,
+                shown.join(", "),
+                names.len() - 1 - shown.len()
+            );
+            Some((idx, note))
+        })
+        .collect();
+    let mut diags: Vec<Diagnostic> = found.into_iter().map(|(d, _, _)| d).collect();
+    let mut drop = vec![false; diags.len()];
+    for (idx, note) in folds {
+        crate::diagnostic::merge_into_first(&mut diags, &idx, &mut drop, "the same change", |_| {
+            note.clone()
+        });
+    }
+    crate::diagnostic::remove_marked(&mut diags, &drop);
+    diags
 }

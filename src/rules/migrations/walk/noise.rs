@@ -203,11 +203,17 @@ pub fn fold_same_table(found: &mut Vec<Diagnostic>) {
     for ((_, _, _, table), idx) in groups.iter().filter(|(_, g)| g.len() > 1) {
         let n = idx.len() - 1;
         let plural = if n == 1 { "" } else { "s" };
-        merge_into_first(found, idx, &mut drop, "the same on this table", |lines| {
-            format!(
-                " (and {n} more statement{plural} of this migration on `{table}`, at line{plural} {lines})"
-            )
-        });
+        crate::diagnostic::merge_into_first(
+            found,
+            idx,
+            &mut drop,
+            "the same on this table",
+            |lines| {
+                format!(
+                    " (and {n} more statement{plural} of this migration on `{table}`, at line{plural} {lines})"
+                )
+            },
+        );
     }
     crate::diagnostic::remove_marked(found, &drop);
 }
@@ -263,9 +269,13 @@ pub fn fold_many_tables(found: &mut Vec<Diagnostic>) {
                 others.len() - shown.len()
             )
         };
-        merge_into_first(found, idx, &mut drop, "the same on another table", |_| {
-            note.clone()
-        });
+        crate::diagnostic::merge_into_first(
+            found,
+            idx,
+            &mut drop,
+            "the same on another table",
+            |_| note.clone(),
+        );
     }
     crate::diagnostic::remove_marked(found, &drop);
 }
@@ -323,7 +333,7 @@ pub fn fold_rollback(found: &mut Vec<Diagnostic>) {
     let mut drop = vec![false; found.len()];
     for idx in groups.values().filter(|g| g.len() > 1) {
         let plural = if idx.len() == 2 { "" } else { "s" };
-        merge_into_first(
+        crate::diagnostic::merge_into_first(
             found,
             idx,
             &mut drop,
@@ -442,32 +452,6 @@ fn merge_dropped_defaults(found: &mut Vec<Diagnostic>) {
 fn column_of(d: &Diagnostic) -> String {
     let detail = d.anchor.rsplit('|').next().unwrap_or("");
     detail.rsplit('.').next().unwrap_or(detail).to_string()
-}
-
-/// Folds the findings at `idx` into the first: its message gains `note(lines of the
-/// others)`, the others become its related locations and are marked in `drop`.
-fn merge_into_first(
-    found: &mut [Diagnostic],
-    idx: &[usize],
-    drop: &mut [bool],
-    related: &str,
-    note: impl Fn(&str) -> String,
-) {
-    let (first, rest) = (idx[0], &idx[1..]);
-    let lines: Vec<String> = rest
-        .iter()
-        .map(|&i| found[i].location.line.to_string())
-        .collect();
-    let text = note(&lines.join(", "));
-    let locations: Vec<_> = rest
-        .iter()
-        .map(|&i| found[i].location.clone().with_message(related))
-        .collect();
-    found[first].message.push_str(&text);
-    found[first].related.extend(locations);
-    for &i in rest {
-        drop[i] = true;
-    }
 }
 
 /// `[migrations] deploy = "stop-then-migrate"`: the previous release is stopped before the
