@@ -346,3 +346,4 @@ fixture!(fresh_set_127, "fresh-set-127");
 fixture!(fresh_set_128, "fresh-set-128");
 fixture!(fresh_set_129, "fresh-set-129");
 fixture!(fresh_set_130, "fresh-set-130");
+fixture!(fresh_set_131, "fresh-set-131");
