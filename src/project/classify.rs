@@ -457,7 +457,12 @@ pub(super) fn migration_tool(
         .filter(|(_, tools)| tools.iter().any(fits))
         .max_by_key(|(d, _)| d.len());
     if let Some((_, tools)) = nearest {
-        let candidates: Vec<&Tool> = tools.iter().filter(|t| fits(t)).collect();
+        let mut candidates: Vec<&Tool> = tools.iter().filter(|t| fits(t)).collect();
+        // bun is an ORM first: beside a migration tool of its own (golang-migrate, goose…)
+        // the module migrates with that tool.
+        if candidates.len() > 1 {
+            candidates.retain(|t| **t != Tool::Bun);
+        }
         if candidates.len() == 1 {
             return *candidates[0];
         }

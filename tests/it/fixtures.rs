@@ -347,3 +347,4 @@ fixture!(fresh_set_128, "fresh-set-128");
 fixture!(fresh_set_129, "fresh-set-129");
 fixture!(fresh_set_130, "fresh-set-130");
 fixture!(fresh_set_131, "fresh-set-131");
+fixture!(fresh_set_132, "fresh-set-132");
