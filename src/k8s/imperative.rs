@@ -4,8 +4,9 @@
 //! Secret first"). Such an object exists when the documented install is followed, so the
 //! absence rules (S101, S102, S103) cannot call it missing.
 //!
-//! Only the command's words are read (`kubectl`, `oc` or a usual alias of kubectl, then `create`, the kind, the
-//! name, `-n`/`--namespace`); a name built from a variable is not a name.
+//! Only the command's words are read (`kubectl`, `oc` or a usual alias of kubectl, then
+//! `create`, the kind, the name, `-n`/`--namespace`); a name built from a variable is not a
+//! name.
 
 /// One object a command creates.
 #[derive(Debug, Clone, PartialEq, Eq)]
