@@ -330,15 +330,8 @@ pub fn merge_repeats<G: Ord, R: Ord>(
             .collect();
         paths.dedup();
         let text = suffix(&paths);
-        let related: Vec<Location> = others
-            .iter()
-            .map(|&i| diags[i].location.clone().with_message(label))
-            .collect();
-        diags[first].message.push_str(&text);
-        diags[first].related.extend(related);
-        for i in others {
-            drop[i] = true;
-        }
+        let kept: Vec<usize> = std::iter::once(first).chain(others).collect();
+        merge_into_first(diags, &kept, &mut drop, label, |_| text.clone());
     }
     remove_marked(diags, &drop);
 }
